@@ -1,0 +1,21 @@
+/**
+ * Random access to the bytes of one FITS file, wherever it lives. Everything in `lib/fits` reads through this,
+ * so a remote file is fetched by byte range and a 2 GB local file is never loaded whole.
+ *
+ * @example
+ * const src = await openSource('https://host/coadd.fits');
+ * const first = await src.read(0, 2880);
+ */
+export interface ByteSource {
+  /** What to call this source in messages: a path or URL. */
+  readonly name: string;
+  /** Total size in bytes. */
+  readonly size: number;
+  /**
+   * `length` bytes starting at `offset`. Returns fewer bytes only at the end of the source.
+   * The returned array may be a view into a shared buffer: copy it before keeping it across reads.
+   */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  /** Releases file handles or connections; further reads fail. */
+  close(): Promise<void>;
+}

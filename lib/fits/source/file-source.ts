@@ -1,0 +1,54 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import { SourceError } from '../../errors/index.js';
+import type { ByteSource } from './byte-source.js';
+
+/**
+ * A local file read with positional reads: only the ranges asked for ever enter memory.
+ *
+ * @example
+ * const src = await FileSource.open('zall-pix-iron.fits');
+ */
+export class FileSource implements ByteSource {
+  private constructor(
+    private handle: FileHandle | undefined,
+    readonly name: string,
+    readonly size: number,
+  ) {}
+
+  static async open(path: string): Promise<FileSource> {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(e);
+      throw new SourceError(path, why, { cause: e });
+    }
+    const st = await handle.stat();
+    if (st.isDirectory()) {
+      await handle.close();
+      throw new SourceError(path, 'is a directory, not a FITS file');
+    }
+    return new FileSource(handle, path, st.size);
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    if (!this.handle) throw new SourceError(this.name, 'read after close');
+    const start = Math.min(Math.max(0, offset), this.size);
+    const n = Math.max(0, Math.min(length, this.size - start));
+    const buf = Buffer.allocUnsafe(n);
+    let done = 0;
+    while (done < n) {
+      const { bytesRead } = await this.handle.read(buf, done, n - done, start + done);
+      if (bytesRead === 0) break;
+      done += bytesRead;
+    }
+    return new Uint8Array(buf.buffer, buf.byteOffset, done);
+  }
+
+  async close(): Promise<void> {
+    const h = this.handle;
+    this.handle = undefined;
+    await h?.close();
+  }
+}
