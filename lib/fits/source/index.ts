@@ -1,0 +1,11 @@
+export type { ByteSource } from './byte-source.js';
+export { FileSource } from './file-source.js';
+export { MemorySource } from './memory-source.js';
+export { HttpSource, parseContentRange } from './http-source.js';
+export type { HttpSourceOptions, HttpSourceStats } from './http-source.js';
+export { S3_ENDPOINT_ENV, openS3, parseS3Url, s3ToHttps } from './s3.js';
+export type { S3Options } from './s3.js';
+export { gunzipSource, isGzip } from './gzip.js';
+export type { GzipOptions } from './gzip.js';
+export { openSource, registerScheme, registeredSchemes, schemeOf } from './open-source.js';
+export type { OpenSourceOptions, SchemeOpener } from './open-source.js';
