@@ -101,6 +101,18 @@ describe('HttpSource ranges', () => {
     expect(server.requests).toBe(2);
   });
 
+  it('follows redirects, relative ones included', async () => {
+    server.fault({ kind: 'redirect', path: '/old.bin', location: '/small.bin', times: 2 });
+    const src = await HttpSource.open(server.url('/old.bin'), FAST);
+    expect(Buffer.from(await src.read(10, 10)).equals(Buffer.from(SMALL.subarray(10, 20)))).toBe(true);
+    expect(server.log.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
+      'HEAD /old.bin 302',
+      'HEAD /small.bin 200',
+      'GET /old.bin 302',
+      'GET /small.bin 206',
+    ]);
+  });
+
   it('reads a path that needs URL encoding', async () => {
     const src = await HttpSource.open(server.url('/dir/a%20b.bin'), FAST);
     expect(src.size).toBe(SMALL.length);

@@ -15,11 +15,15 @@ export interface RequestRecord {
 
 /**
  * A scripted failure for the next matching request(s): an HTTP status, a connection dropped before any response
- * (`hangup`), a response cut off after half its body (`reset`), or no answer at all until the server closes (`stall`).
+ * (`hangup`), a response cut off after half its body (`reset`), no answer at all until the server closes (`stall`),
+ * or a redirect elsewhere (`redirect`).
  */
 export interface Fault {
-  kind: 'status' | 'hangup' | 'reset' | 'stall';
+  kind: 'status' | 'hangup' | 'reset' | 'stall' | 'redirect';
+  /** For `status` (default 500) and `redirect` (default 302). */
   status?: number;
+  /** For `redirect`: the Location header. */
+  location?: string;
   /** Only requests for this path (default: any). */
   path?: string;
   /** Only this method (default: any). */
@@ -147,6 +151,7 @@ export class TestHttpServer {
       req.socket.destroy();
       return;
     }
+    if (fault?.kind === 'redirect') return this.finish(res, rec, fault.status ?? 302, { Location: fault.location ?? '/' }, new Uint8Array(0));
     if (fault?.kind === 'status') return this.finish(res, rec, fault.status ?? 500, {}, new Uint8Array(0));
     if (!file) return this.finish(res, rec, 404, {}, new TextEncoder().encode('not found'));
     if (method === 'HEAD' && this.rejectHead) return this.finish(res, rec, 405, {}, new Uint8Array(0));

@@ -136,6 +136,7 @@ export class HttpSource implements ByteSource {
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     if (this.closed) throw new SourceError(this.name, 'read after close');
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) throw new SourceError(this.name, `invalid read of ${length} bytes at ${offset}`);
     const start = Math.min(Math.max(0, offset), this.size);
     const end = Math.min(this.size, start + Math.max(0, length));
     if (end <= start) return new Uint8Array(0);
