@@ -102,10 +102,11 @@ export function describeHdu(header: Header, index: number): { type: HduType; xte
   return { type, xtension, dataSize };
 }
 
-/** astropy's HDU name: EXTNAME when present, else PRIMARY for HDU 0 and COMPRESSED_IMAGE for tile-compressed images. */
+/** astropy's HDU name: EXTNAME as written (case kept) when present, else PRIMARY for HDU 0 and COMPRESSED_IMAGE for tile-compressed images. */
 function hduName(header: Header, index: number, type: HduType): string {
   const ext = header.get('EXTNAME');
-  if (typeof ext === 'string') return ext.trim().toUpperCase();
+  if (typeof ext === 'string') return ext.trim();
+  if (index === 0 && header.get('SIMPLE') === false) return '';
   if (index === 0) return 'PRIMARY';
   if (type === 'COMPRESSED_IMAGE') return 'COMPRESSED_IMAGE';
   return '';
@@ -149,6 +150,8 @@ export async function walkHdus(src: ByteSource): Promise<HduInfo[]> {
       dataSpan,
     });
     offset = dataOffset + dataSpan;
+    // SIMPLE = F: not standard FITS, so what follows cannot be trusted as extensions (astropy stops here too)
+    if (index === 0 && header.get('SIMPLE') === false) break;
   }
   return hdus;
 }

@@ -1,0 +1,138 @@
+/**
+ * Running statistics over many typed-array chunks: count of values, NaN count, min/max over finite values, an exact sum
+ * for integers (bigint once past 2^53) and a compensated (Neumaier) sum of finite floats, count of true logicals.
+ * Each `add*` loop is monomorphic so it stays fast over 10^8 values.
+ */
+export class StatsAccumulator {
+  count = 0;
+  /** Null elements seen (TNULL, undefined logicals). */
+  nullCount = 0;
+  nanCount = 0;
+  countTrue = 0;
+  private kind: 'int' | 'float' | 'bool' | 'other' = 'other';
+  private min = Infinity;
+  private max = -Infinity;
+  private intSum = 0n;
+  private floatSum = 0;
+  private floatComp = 0;
+  private bigMin?: bigint;
+  private bigMax?: bigint;
+
+  /** Integers that fit in a double exactly (8/16/32-bit). */
+  addInts(a: ArrayLike<number>, start: number, end: number, valid?: (i: number) => boolean): void {
+    this.kind = 'int';
+    let s = 0;
+    let mn = this.min;
+    let mx = this.max;
+    let n = 0;
+    for (let i = start; i < end; i++) {
+      if (valid && !valid(i)) continue;
+      const v = a[i]!;
+      s += v;
+      if (v < mn) mn = v;
+      if (v > mx) mx = v;
+      n++;
+      // 2^20 values of at most 2^32 keep s below 2^53
+      if ((n & 0xfffff) === 0) {
+        this.intSum += BigInt(s);
+        s = 0;
+      }
+    }
+    this.intSum += BigInt(s);
+    this.min = mn;
+    this.max = mx;
+    this.count += n;
+  }
+
+  /** 64-bit integers through their 32-bit halves (little-endian host): no BigInt per value. */
+  addInt64(words: Int32Array, start: number, end: number, unsigned: boolean, valid?: (i: number) => boolean): void {
+    this.kind = 'int';
+    let hiSum = 0;
+    let loSum = 0;
+    let n = 0;
+    let minHi = Infinity, minLo = Infinity, maxHi = -Infinity, maxLo = -Infinity;
+    for (let i = start; i < end; i++) {
+      if (valid && !valid(i)) continue;
+      const lo = words[2 * i]! >>> 0;
+      const hi = unsigned ? words[2 * i + 1]! >>> 0 : words[2 * i + 1]!;
+      hiSum += hi;
+      loSum += lo;
+      if (hi < minHi || (hi === minHi && lo < minLo)) { minHi = hi; minLo = lo; }
+      if (hi > maxHi || (hi === maxHi && lo > maxLo)) { maxHi = hi; maxLo = lo; }
+      n++;
+      if ((n & 0xfffff) === 0) {
+        this.intSum += (BigInt(hiSum) << 32n) + BigInt(loSum);
+        hiSum = 0;
+        loSum = 0;
+      }
+    }
+    this.intSum += (BigInt(hiSum) << 32n) + BigInt(loSum);
+    this.count += n;
+    if (n > 0) {
+      const mn = (BigInt(minHi) << 32n) + BigInt(minLo);
+      const mx = (BigInt(maxHi) << 32n) + BigInt(maxLo);
+      if (this.bigMin === undefined || mn < this.bigMin) this.bigMin = mn;
+      if (this.bigMax === undefined || mx > this.bigMax) this.bigMax = mx;
+    }
+  }
+
+  addFloats(a: ArrayLike<number>, start: number, end: number, valid?: (i: number) => boolean): void {
+    this.kind = 'float';
+    let sum = this.floatSum;
+    let comp = this.floatComp;
+    let mn = this.min;
+    let mx = this.max;
+    let n = 0;
+    let nan = 0;
+    for (let i = start; i < end; i++) {
+      if (valid && !valid(i)) continue;
+      const v = a[i]!;
+      n++;
+      if (v !== v) { nan++; continue; }
+      if (v === Infinity || v === -Infinity) continue;
+      const t = sum + v;
+      comp += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+      sum = t;
+      if (v < mn) mn = v;
+      if (v > mx) mx = v;
+    }
+    this.floatSum = sum;
+    this.floatComp = comp;
+    this.min = mn;
+    this.max = mx;
+    this.count += n;
+    this.nanCount += nan;
+  }
+
+  /** Arrow boolean bitmaps (LSB first) from bit `start` to `end`. */
+  addBools(bits: Uint8Array, start: number, end: number, valid?: (i: number) => boolean): void {
+    this.kind = 'bool';
+    for (let i = start; i < end; i++) {
+      if (valid && !valid(i)) continue;
+      this.count++;
+      if ((bits[i >> 3]! >> (i & 7)) & 1) this.countTrue++;
+    }
+  }
+
+  /** Values with no numeric summary (strings): counted only. */
+  addOther(n: number): void {
+    this.count += n;
+  }
+
+  /** The summary as JSON-safe values: integers exact (a number below 2^53, else a decimal string). */
+  summary(): { count: number; nullCount: number; nanCount: number; min: number | string | null; max: number | string | null; sum: number | string | null; countTrue: number | null } {
+    const exact = (v: bigint) => (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString());
+    const base = { count: this.count, nullCount: this.nullCount, nanCount: this.nanCount, countTrue: this.kind === 'bool' ? this.countTrue : null };
+    if (this.kind === 'int') {
+      if (this.bigMin !== undefined || this.bigMax !== undefined) {
+        return { ...base, min: this.bigMin === undefined ? null : exact(this.bigMin), max: this.bigMax === undefined ? null : exact(this.bigMax), sum: exact(this.intSum) };
+      }
+      return { ...base, min: this.count ? this.min : null, max: this.count ? this.max : null, sum: exact(this.intSum) };
+    }
+    if (this.kind === 'float') {
+      const finite = this.min <= this.max;
+      return { ...base, min: finite ? this.min : null, max: finite ? this.max : null, sum: this.floatSum + this.floatComp };
+    }
+    return { ...base, min: null, max: null, sum: null };
+  }
+}

@@ -1,0 +1,74 @@
+import { Type, type Data } from 'apache-arrow';
+import type { ImageArray } from '../image/fits-image.js';
+import { StatsAccumulator } from './accumulator.js';
+
+function validity(data: Data): ((i: number) => boolean) | undefined {
+  const bitmap = data.nullBitmap;
+  if (!data.nullCount || !bitmap || bitmap.length === 0) return undefined;
+  return (i: number) => ((bitmap[i >> 3]! >> (i & 7)) & 1) === 1;
+}
+
+/**
+ * Adds the values of one Arrow column chunk to `acc`, descending through FixedSizeList and List cells to their elements
+ * (so a 10-element vector cell counts 10). Complex (struct re/im) cells go to `acc` as their real parts and to `imag`.
+ */
+export function addArrowData(acc: StatsAccumulator, data: Data, imag?: StatsAccumulator, start = data.offset, end = data.offset + data.length): void {
+  const t = data.type;
+  switch (t.typeId) {
+    case Type.FixedSizeList: {
+      const n = (t as unknown as { listSize: number }).listSize;
+      const child = data.children[0]!;
+      return addArrowData(acc, child, imag, child.offset + start * n, child.offset + end * n);
+    }
+    case Type.List: {
+      const offs = data.valueOffsets!;
+      const child = data.children[0]!;
+      return addArrowData(acc, child, imag, child.offset + offs[start]!, child.offset + offs[end]!);
+    }
+    case Type.Struct: {
+      const [re, im] = data.children;
+      if (re) addArrowData(acc, re, undefined, re.offset + start - data.offset, re.offset + end - data.offset);
+      if (im && imag) addArrowData(imag, im, undefined, im.offset + start - data.offset, im.offset + end - data.offset);
+      return;
+    }
+    case Type.Utf8: case Type.LargeUtf8: case Type.Null: {
+      const nulls = data.typeId === Type.Null ? end - start : countNulls(data, start, end);
+      acc.nullCount += nulls;
+      acc.addOther(end - start - nulls);
+      return;
+    }
+    case Type.Bool:
+      acc.nullCount += countNulls(data, start, end);
+      return acc.addBools(data.values as Uint8Array, start, end, validity(data));
+    case Type.Int: {
+      acc.nullCount += countNulls(data, start, end);
+      const values = data.values as ImageArray;
+      if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
+        const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+        return acc.addInt64(words, start, end, values instanceof BigUint64Array, validity(data));
+      }
+      return acc.addInts(values as ArrayLike<number>, start, end, validity(data));
+    }
+    case Type.Float:
+      acc.nullCount += countNulls(data, start, end);
+      return acc.addFloats(data.values as ArrayLike<number>, start, end, validity(data));
+    default:
+      acc.addOther(end - start);
+  }
+}
+
+function countNulls(data: Data, start: number, end: number): number {
+  const v = validity(data);
+  if (!v) return 0;
+  let n = 0;
+  for (let i = start; i < end; i++) if (!v(i)) n++;
+  return n;
+}
+
+/** Adds an image's pixels (native typed array) to `acc`. */
+export function addImage(acc: StatsAccumulator, a: ImageArray): void {
+  if (a instanceof BigInt64Array || a instanceof BigUint64Array) {
+    acc.addInt64(new Int32Array(a.buffer, a.byteOffset, a.length * 2), 0, a.length, a instanceof BigUint64Array);
+  } else if (a instanceof Float32Array || a instanceof Float64Array) acc.addFloats(a, 0, a.length);
+  else acc.addInts(a, 0, a.length);
+}

@@ -1,0 +1,129 @@
+import type { Card, CardValue } from '../header/card.js';
+import type { FitsFile } from '../fits-file.js';
+import type { HduInfo, HduType } from '../hdu.js';
+import type { FitsImage } from '../image/fits-image.js';
+import { StatsAccumulator } from './accumulator.js';
+import { addArrowData, addImage } from './arrow-stats.js';
+
+/** A JSON-safe header value: bigints as decimal strings, complex as [re, im]. */
+export type JsonCardValue = boolean | number | string | [number, number] | null;
+
+export interface CardJson { keyword: string; value: JsonCardValue; comment: string }
+
+export interface ValueStats {
+  count: number;
+  nanCount: number;
+  min: number | string | null;
+  max: number | string | null;
+  /** Exact for integers (a decimal string past 2^53); compensated over finite values for floats; [re, im] for complex. */
+  sum: number | string | [number, number] | null;
+}
+
+export interface ImageStats extends ValueStats { naxis: number[]; dtype: string }
+
+export interface ColumnStats extends ValueStats { name: string; tform: string; type: string; nullCount: number; countTrue: number | null }
+
+/** One HDU in `skybook fits stats --json`. */
+export interface HduStats {
+  index: number;
+  name: string;
+  type: HduType;
+  cards: CardJson[];
+  checksum: 'ok' | 'bad' | 'absent';
+  datasum: 'ok' | 'bad' | 'absent';
+  image: ImageStats | null;
+  table: { rows: number; columns: ColumnStats[] } | null;
+}
+
+export function cardValueJson(v: CardValue): JsonCardValue {
+  if (typeof v === 'bigint') return v.toString();
+  if (v !== null && typeof v === 'object') return [v.re, v.im];
+  return v;
+}
+
+export function cardJson(c: Card): CardJson {
+  return { keyword: c.keyword, value: cardValueJson(c.value), comment: c.comment };
+}
+
+function imageStats(img: FitsImage): ImageStats {
+  const acc = new StatsAccumulator();
+  addImage(acc, img.data);
+  const s = acc.summary();
+  return { naxis: img.naxis, dtype: img.dtype, count: s.count, nanCount: s.nanCount, min: s.min, max: s.max, sum: s.sum };
+}
+
+/** Progress of a long statistics pass: rows (or pixels) done of the total, per HDU. */
+export type StatsProgress = (hdu: number, done: number, total: number) => void;
+
+/**
+ * Statistics of one HDU: header cards, checksum verdicts, and per image / per column counts, NaN counts, min, max and sums.
+ * Tables are streamed in record batches, so memory stays bounded whatever their size.
+ *
+ * @example
+ * const s = await hduStats(fits, fits.hdus[1]);
+ */
+export async function hduStats(fits: FitsFile, hdu: HduInfo, onProgress?: StatsProgress): Promise<HduStats> {
+  const verdict = await fits.verify(hdu.index);
+  const out: HduStats = {
+    index: hdu.index, name: hdu.name, type: hdu.type, cards: hdu.header.cards.map(cardJson),
+    checksum: verdict.checksum, datasum: verdict.datasum, image: null, table: null,
+  };
+  if (hdu.type === 'IMAGE' || hdu.type === 'COMPRESSED_IMAGE') {
+    if (hdu.header.int('NAXIS') > 0 || hdu.type === 'COMPRESSED_IMAGE') out.image = imageStats(await fits.readImage(hdu.index));
+  } else if (hdu.type === 'RANDOM_GROUPS') {
+    const g = await fits.readGroups(hdu.index);
+    out.image = imageStats(g.data);
+    out.table = {
+      rows: g.gcount,
+      columns: g.parameters.map((p) => {
+        const acc = new StatsAccumulator();
+        addImage(acc, p.values);
+        const s = acc.summary();
+        return { name: p.name, tform: '', type: p.values.constructor.name.replace('Array', ''), count: s.count, nullCount: 0, nanCount: s.nanCount, min: s.min, max: s.max, sum: s.sum, countTrue: null };
+      }),
+    };
+  } else {
+    out.table = await tableStats(fits, hdu, onProgress);
+  }
+  return out;
+}
+
+async function tableStats(fits: FitsFile, hdu: HduInfo, onProgress?: StatsProgress): Promise<HduStats['table']> {
+  const rows = hdu.header.int('NAXIS2');
+  const table = hdu.type === 'TABLE' ? await fits.readTable(hdu.index) : undefined;
+  const batches = table ? table.batches : fits.readBatches(hdu.index, { onProgress: (d, t) => onProgress?.(hdu.index, d, t) });
+  let accs: StatsAccumulator[] | undefined;
+  let imags: StatsAccumulator[] | undefined;
+  let schemaFields: { name: string; type: string; tform: string; complex: boolean }[] = [];
+  for await (const batch of batches) {
+    if (!accs) {
+      schemaFields = batch.schema.fields.map((f) => ({
+        name: f.name, type: String(f.type), tform: f.metadata.get('fits.TFORM') ?? '', complex: /Struct<re/.test(String(f.type)) || /C|M/.test((f.metadata.get('fits.TFORM') ?? '').replace(/\d/g, '').replace(/^P|^Q/, '')),
+      }));
+      accs = schemaFields.map(() => new StatsAccumulator());
+      imags = schemaFields.map(() => new StatsAccumulator());
+    }
+    batch.data.children.forEach((child, i) => addArrowData(accs![i]!, child, imags![i]!));
+  }
+  return {
+    rows,
+    columns: schemaFields.map((f, i) => {
+      const s = accs![i]!.summary();
+      const sum = f.complex ? [Number(s.sum ?? 0), Number(imags![i]!.summary().sum ?? 0)] as [number, number] : s.sum;
+      return { name: f.name, tform: f.tform, type: f.type, count: s.count, nullCount: s.nullCount, nanCount: s.nanCount, min: f.complex ? null : s.min, max: f.complex ? null : s.max, sum, countTrue: s.countTrue };
+    }),
+  };
+}
+
+/**
+ * The whole `skybook fits stats` document for a file, or one HDU of it.
+ *
+ * @example
+ * const doc = await fitsStats(fits); JSON.stringify(doc);
+ */
+export async function fitsStats(fits: FitsFile, only?: number | string, onProgress?: StatsProgress): Promise<{ file: string; hdus: HduStats[] }> {
+  const hdus = only === undefined ? fits.hdus : [fits.hdu(only)];
+  const out: HduStats[] = [];
+  for (const h of hdus) out.push(await hduStats(fits, h, onProgress));
+  return { file: fits.name, hdus: out };
+}
