@@ -104,12 +104,15 @@ export function describeHdu(header: Header, index: number): { type: HduType; xte
 
 /** astropy's HDU name: EXTNAME as written (case kept) when present, else PRIMARY for HDU 0 and COMPRESSED_IMAGE for tile-compressed images. */
 function hduName(header: Header, index: number, type: HduType): string {
+  if (type === 'COMPRESSED_IMAGE') {
+    // the table's own EXTNAME is often the default COMPRESSED_IMAGE; a later EXTNAME card names the image (astropy's choice)
+    const names = header.cards.filter((c) => c.keyword === 'EXTNAME' && typeof c.value === 'string').map((c) => String(c.value).trim());
+    return names.reverse().find((n) => n !== 'COMPRESSED_IMAGE') ?? 'COMPRESSED_IMAGE';
+  }
   const ext = header.get('EXTNAME');
   if (typeof ext === 'string') return ext.trim();
   if (index === 0 && header.get('SIMPLE') === false) return '';
-  if (index === 0) return 'PRIMARY';
-  if (type === 'COMPRESSED_IMAGE') return 'COMPRESSED_IMAGE';
-  return '';
+  return index === 0 ? 'PRIMARY' : '';
 }
 
 /**
@@ -122,6 +125,10 @@ function hduName(header: Header, index: number, type: HduType): string {
 export async function walkHdus(src: ByteSource): Promise<HduInfo[]> {
   if (src.size === 0) throw new FitsError('empty file (0 bytes)', { file: src.name });
   if (src.size < BLOCK) throw new FitsError(`truncated: ${src.size} bytes is less than one 2880-byte FITS block`, { file: src.name });
+  const first = Buffer.from(await src.read(0, 10)).toString('latin1');
+  if (!/^SIMPLE {2}= ?$/.test(first.slice(0, 10)) && !first.startsWith('SIMPLE  =')) {
+    throw new FitsError('not a FITS file: the first card is not SIMPLE', { file: src.name, hdu: 0, keyword: 'SIMPLE' });
+  }
   const hdus: HduInfo[] = [];
   let offset = 0;
   while (offset < src.size) {

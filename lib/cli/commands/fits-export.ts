@@ -1,0 +1,105 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { RecordBatchFileWriter, Table, tableToIPC, type RecordBatch, type Schema, type Vector } from 'apache-arrow';
+import { FitsFile } from '../../fits/fits-file.js';
+import { parseArgs, UsageError } from '../args.js';
+import { progressBar } from '../progress.js';
+import type { Command } from './command.js';
+
+const FORMATS = ['ndjson', 'csv', 'arrow', 'parquet'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** A cell as JSON-ready JS: int64 as decimal strings (exact), vectors as arrays, complex as {re, im}. */
+function plain(v: unknown): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
+  if (typeof v === 'object' && Symbol.iterator in (v as object) && typeof (v as Vector).toArray === 'function') return [...(v as Iterable<unknown>)].map(plain);
+  if (typeof v === 'object' && v !== null && 'toJSON' in v) return plain((v as { toJSON(): unknown }).toJSON());
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  return v;
+}
+
+function csvCell(v: unknown): string {
+  const p = plain(v);
+  if (p === null) return '';
+  const s = typeof p === 'object' ? JSON.stringify(p) : String(p);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function* textLines(batch: RecordBatch, format: 'ndjson' | 'csv'): Generator<string> {
+  const cols = batch.schema.fields.map((f, i) => ({ name: f.name, v: batch.getChildAt(i)! }));
+  for (let r = 0; r < batch.numRows; r++) {
+    if (format === 'ndjson') {
+      const o: Record<string, unknown> = {};
+      for (const c of cols) o[c.name] = plain(c.v.get(r));
+      yield JSON.stringify(o) + '\n';
+    } else yield cols.map((c) => csvCell(c.v.get(r))).join(',') + '\n';
+  }
+}
+
+export const fitsExport: Command = {
+  name: 'fits export',
+  usage: 'skybook fits export FILE --hdu NAME|N --format ndjson|csv|arrow|parquet [-o OUT] [--columns A,B]',
+  summary: 'a table HDU as NDJSON, CSV, Arrow IPC or Parquet (int64 exact; written atomically)',
+  async run(argv, io) {
+    const args = parseArgs(argv, { positionals: ['file'], values: ['hdu', 'format', 'out', 'columns'], aliases: { o: 'out' } });
+    const format = (args.values.format ?? 'ndjson') as Format;
+    if (!FORMATS.includes(format)) throw new UsageError(`invalid --format: ${format} (one of ${FORMATS.join(', ')})`);
+    if (args.values.hdu === undefined) throw new UsageError('missing --hdu NAME|N');
+    const out = args.values.out;
+    if ((format === 'arrow' || format === 'parquet') && !out) throw new UsageError(`--format ${format} needs -o OUT`);
+    const columns = args.values.columns?.split(',').map((s) => s.trim()).filter(Boolean);
+    const fits = await FitsFile.open(args.positionals.file!);
+    const tmp = out ? `${out}.partial-${process.pid}` : undefined;
+    const bar = progressBar('export', out !== undefined && process.stderr.isTTY === true);
+    try {
+      const hdu = fits.hdu(args.values.hdu);
+      const batches: AsyncIterable<RecordBatch> = hdu.type === 'BINTABLE'
+        ? fits.readBatches(hdu.index, { columns, onProgress: (d, t) => bar.update(d, t, 'rows') })
+        : (async function* () { yield* (await fits.readTable(hdu.index, { columns })).batches; })();
+      if (format === 'parquet') {
+        const all: RecordBatch[] = [];
+        let schema: Schema | undefined;
+        for await (const b of batches) { all.push(b); schema ??= b.schema; }
+        const require = createRequire(import.meta.url);
+        const pq = require('parquet-wasm/node') as { Table: { fromIPCStream(b: Uint8Array): unknown }; writeParquet(t: unknown): Uint8Array };
+        const bytes = pq.writeParquet(pq.Table.fromIPCStream(tableToIPC(new Table(schema!, all), 'stream')));
+        await writeAll(tmp!, [bytes]);
+      } else if (format === 'arrow') {
+        const stream = createWriteStream(tmp!);
+        const writer = new RecordBatchFileWriter();
+        const done = new Promise<void>((resolve, reject) => { stream.on('finish', resolve); stream.on('error', reject); });
+        const pipe = (async () => { for await (const chunk of writer) if (!stream.write(chunk)) await new Promise<void>((r) => stream.once('drain', () => r())); stream.end(); })();
+        for await (const b of batches) writer.write(b);
+        writer.finish();
+        await pipe;
+        await done;
+      } else {
+        const sink = tmp ? createWriteStream(tmp) : undefined;
+        const write = (s: string) => (sink ? sink.write(s) : io.stdout(s));
+        let header = format === 'csv';
+        for await (const b of batches) {
+          if (header) { write(b.schema.fields.map((f) => csvCell(f.name)).join(',') + '\n'); header = false; }
+          for (const line of textLines(b, format)) write(line);
+        }
+        if (sink) await new Promise<void>((resolve, reject) => sink.end((e?: Error | null) => (e ? reject(e) : resolve())));
+      }
+      if (tmp && out) await rename(tmp, out);
+      return 0;
+    } catch (e) {
+      if (tmp) await rm(tmp, { force: true });
+      throw e;
+    } finally {
+      bar.stop();
+      await fits.close();
+    }
+  },
+};
+
+async function writeAll(path: string, parts: Uint8Array[]): Promise<void> {
+  const s = createWriteStream(path);
+  for (const p of parts) s.write(p);
+  await new Promise<void>((resolve, reject) => s.end((e?: Error | null) => (e ? reject(e) : resolve())));
+}

@@ -1,0 +1,77 @@
+import { readFileSync } from 'node:fs';
+import { SkybookError } from '../errors/index.js';
+import type { Command, CommandIO } from './commands/command.js';
+import { fitsExport } from './commands/fits-export.js';
+import { fitsInfo } from './commands/fits-info.js';
+import { fitsStatsCommand } from './commands/fits-stats.js';
+import { fitsVerify } from './commands/fits-verify.js';
+
+/** Every command, by its words. New commands register here. */
+export const COMMANDS: readonly Command[] = [fitsInfo, fitsStatsCommand, fitsExport, fitsVerify];
+
+/** skybook's version, from package.json. */
+export function skybookVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function help(): string {
+  const w = Math.max(...COMMANDS.map((c) => c.usage.length));
+  return [
+    'skybook: notebooks and pipelines for spectroscopic survey astronomy',
+    '',
+    'Usage:',
+    ...COMMANDS.map((c) => `  ${c.usage.padEnd(w)}  ${c.summary}`),
+    '',
+    'Options: --help, --version. Exit codes: 0 ok, 1 the work failed, 2 bad usage or bad input.',
+  ].join('\n') + '\n';
+}
+
+/**
+ * Runs one CLI invocation and returns its exit code. Errors become one line on stderr: a SkybookError's own message
+ * (exit 2 for bad input, 1 for failed work), anything unexpected as "internal error" (exit 1) without a stack trace
+ * unless SKYBOOK_DEBUG is set.
+ *
+ * @example
+ * const code = await runCli(['fits', 'info', 'm13.fits', '--json'], io);
+ */
+export async function runCli(argv: string[], io: CommandIO): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    io.stdout(help());
+    return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === '--version' || argv[0] === '-V') {
+    io.stdout(`skybook ${skybookVersion()}\n`);
+    return 0;
+  }
+  const cmd = [...COMMANDS].sort((a, b) => b.name.length - a.name.length).find((c) => {
+    const words = c.name.split(' ');
+    return words.every((w, i) => argv[i] === w);
+  });
+  if (!cmd) {
+    io.stderr(`skybook: unknown command '${argv.slice(0, 2).join(' ')}'; see skybook --help\n`);
+    return 2;
+  }
+  const rest = argv.slice(cmd.name.split(' ').length);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(`Usage: ${cmd.usage}\n${cmd.summary}\n`);
+    return 0;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    if (e instanceof SkybookError) {
+      io.stderr(`skybook ${cmd.name}: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      return e.exitCode;
+    }
+    if (process.env.SKYBOOK_DEBUG) io.stderr(`${(e as Error).stack}\n`);
+    // Commands that only read an input file fail on that file: report it as bad input (2), naming the file.
+    const file = cmd.name.startsWith('fits ') ? rest.find((a) => !a.startsWith('-')) : undefined;
+    if (file) {
+      io.stderr(`skybook ${cmd.name}: ${file}: unreadable FITS data (${(e as Error).message ?? String(e)})\n`);
+      return 2;
+    }
+    io.stderr(`skybook ${cmd.name}: internal error: ${(e as Error).message ?? String(e)}\n`);
+    return 1;
+  }
+}
