@@ -1,0 +1,14 @@
+export { readCompressedImage } from './read.js';
+export type { ReadCompressedOptions } from './read.js';
+export { compressedImageShape, compressionParams, physicalDtype } from './params.js';
+export type { CompressionParams, CompressionType } from './params.js';
+export { CodecError } from './codec-error.js';
+export { riceDecompress } from './rice.js';
+export { gzipDecompress, gunzipTile, unshuffle } from './gzip.js';
+export { plioDecompress } from './plio.js';
+export { hcompressDecompress } from './hcompress.js';
+export type { HcompressTile } from './hcompress.js';
+export { ditherTable, unquantize, N_RANDOM, ZERO_VALUE } from './quantize.js';
+export type { QuantizeMethod, Unquantize } from './quantize.js';
+export { tileGrid, tileBox, placeTile } from './tiles.js';
+export type { TileGrid, TileBox, PixelArray } from './tiles.js';
