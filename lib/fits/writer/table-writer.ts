@@ -6,6 +6,9 @@ import type { HduOutput } from './hdu-output.js';
 import { HeapStore } from './heap-store.js';
 import { RowEncoder } from './row-encoder.js';
 
+/** Buffers in the ring: with 1 MiB chunks, up to 3 MiB queued for the disk while the 4th is filled. */
+const RING = 4;
+
 /** What a table HDU needs besides its schema. */
 export interface TableWriterSetup {
   out: HduOutput;
@@ -18,8 +21,8 @@ export interface TableWriterSetup {
 }
 
 /**
- * Writes one BINTABLE HDU from Arrow record batches, chunk by chunk: rows are transposed into one of two reusable
- * buffers while the other is being written, so memory stays at two chunks (plus the heap's 32 MB) whatever the row
+ * Writes one BINTABLE HDU from Arrow record batches, chunk by chunk: rows are transposed into one of four reusable
+ * buffers while the others are being written, so memory stays at four chunks (plus the heap's 32 MB) whatever the row
  * count. NAXIS2, PCOUNT and the `1PX(max)` TFORMs are filled in when `end()` rewrites the header.
  *
  * @example
@@ -30,9 +33,10 @@ export interface TableWriterSetup {
 export class TableHduWriter {
   private rows = 0;
   private fill = 0;
-  private current: { bytes: Uint8Array; view: DataView };
-  private spare: { bytes: Uint8Array; view: DataView };
-  private pending: Promise<void> = Promise.resolve();
+  /** A ring of buffers: one being filled while the others are being written. */
+  private readonly ring: { bytes: Uint8Array; view: DataView; written: Promise<void> }[];
+  private slot = 0;
+  private current: { bytes: Uint8Array; view: DataView; written: Promise<void> };
   private readonly rowsPerChunk: number;
   private readonly encoder: RowEncoder;
   private readonly heap: HeapStore | undefined;
@@ -48,12 +52,11 @@ export class TableHduWriter {
   ) {
     this.rowsPerChunk = rowWidth === 0 ? Number.MAX_SAFE_INTEGER : Math.max(1, Math.floor(setup.chunkBytes / rowWidth));
     const size = rowWidth === 0 ? 0 : this.rowsPerChunk * rowWidth;
-    const make = () => {
+    this.ring = Array.from({ length: RING }, () => {
       const bytes = new Uint8Array(size);
-      return { bytes, view: new DataView(bytes.buffer) };
-    };
-    this.current = make();
-    this.spare = make();
+      return { bytes, view: new DataView(bytes.buffer), written: Promise.resolve() };
+    });
+    this.current = this.ring[0]!;
     this.heap = plans.some((p) => p.kind === 'vla') ? new HeapStore(setup.heapPath) : undefined;
     this.encoder = new RowEncoder(plans, rowWidth, this.heap, setup.where);
     this.typeNames = schema.fields.map((f) => String(f.type));
@@ -115,11 +118,15 @@ export class TableHduWriter {
 
   private async flush(): Promise<void> {
     if (this.fill === 0) return;
-    const started = this.setup.out.data(this.current.bytes.subarray(0, this.fill * this.rowWidth));
-    await this.pending; // the spare buffer's last write must finish before it is refilled
-    this.pending = started;
-    [this.current, this.spare] = [this.spare, this.current];
+    this.current.written = this.setup.out.data(this.current.bytes.subarray(0, this.fill * this.rowWidth));
+    this.slot = (this.slot + 1) % RING;
+    this.current = this.ring[this.slot]!;
+    await this.current.written; // its last write must finish before it is refilled
     this.fill = 0;
+  }
+
+  private async settled(): Promise<void> {
+    await Promise.all(this.ring.map((b) => b.written));
   }
 
   /** Writes the last rows and the heap, then the final header. */
@@ -127,7 +134,7 @@ export class TableHduWriter {
     if (this.ended) return;
     this.ended = true;
     await this.flush();
-    await this.pending;
+    await this.settled();
     this.pcount = this.heap?.size ?? 0;
     await this.heap?.drain((chunk) => this.setup.out.data(chunk));
     await this.setup.out.end(this.header());
@@ -136,7 +143,7 @@ export class TableHduWriter {
   /** Releases the heap's spill file after a failure. */
   async abort(): Promise<void> {
     this.ended = true;
-    await this.pending.catch(() => undefined);
+    await this.settled().catch(() => undefined);
     await this.heap?.dispose();
   }
 }
