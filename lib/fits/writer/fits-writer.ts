@@ -7,7 +7,7 @@ import type { PlanInputs } from './column-plan.js';
 import { HduOutput } from './hdu-output.js';
 import { imageCards, writeImageData } from './image-writer.js';
 import { scanTable } from './table-stats.js';
-import { TableHduWriter } from './table-writer.js';
+import { TableHduWriter, type TableWriterSetup } from './table-writer.js';
 import { checkUserCards, resolveOptions, type ImageHdu, type ResolvedWriteOptions, type TableHdu, type WriteOptions } from './types.js';
 
 /** Options of `beginTable`: the TableHdu fields other than the data. */
@@ -64,7 +64,7 @@ export class FitsWriter {
     return new HduOutput(this.file, this.out.position, this.where(), this.options.checksum);
   }
 
-  private async finish(out: HduOutput): Promise<void> {
+  private finish(out: HduOutput): void {
     this.out.position = out.position;
     this.hduCount++;
   }
@@ -76,7 +76,7 @@ export class FitsWriter {
     await out.begin(cards);
     await writeImageData(out, hdu.data, this.options.chunkBytes);
     await out.end(cards);
-    await this.finish(out);
+    this.finish(out);
   }
 
   /**
@@ -94,16 +94,19 @@ export class FitsWriter {
       tnulls: known?.tnulls ?? new Map(),
       streaming: known === undefined,
     };
-    const setup = { out, where, inputs, cards: checkUserCards(options.cards, where), chunkBytes: this.options.chunkBytes, heapPath: `${this.tempPath}.heap` };
-    if (options.name !== undefined) Object.assign(setup, { name: options.name });
+    const setup: TableWriterSetup = {
+      out, where, inputs,
+      cards: checkUserCards(options.cards, where),
+      chunkBytes: this.options.chunkBytes,
+      heapPath: `${this.tempPath}.heap`,
+      onEnd: () => {
+        this.open = undefined;
+        this.finish(out);
+      },
+    };
+    if (options.name !== undefined) setup.name = options.name;
     const table = await TableHduWriter.begin(setup, schema);
     this.open = table;
-    const end = table.end.bind(table);
-    table.end = async () => {
-      await end();
-      this.open = undefined;
-      await this.finish(out);
-    };
     return table;
   }
 

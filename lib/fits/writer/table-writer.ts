@@ -18,6 +18,8 @@ export interface TableWriterSetup {
   cards: CardInput[];
   chunkBytes: number;
   heapPath: string;
+  /** Called once the HDU is complete (the file writer moves on to the next HDU). */
+  onEnd?: () => void;
 }
 
 /**
@@ -138,6 +140,7 @@ export class TableHduWriter {
     this.pcount = this.heap?.size ?? 0;
     await this.heap?.drain((chunk) => this.setup.out.data(chunk));
     await this.setup.out.end(this.header());
+    this.setup.onEnd?.();
   }
 
   /** Releases the heap's spill file after a failure. */
