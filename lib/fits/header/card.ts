@@ -118,7 +118,6 @@ export function parseCardImage(image: string): Card {
   }
   const keyword = key8.trimEnd().toUpperCase();
   if (COMMENTARY_KEYWORDS.has(keyword) || image.slice(8, 10) !== '= ') {
-    if (keyword === 'CONTINUE') return { keyword, image, value: image.slice(8).trimEnd(), comment: '' };
     return { keyword, image, value: image.slice(8).trimEnd(), comment: '' };
   }
   return { keyword, image, ...parseValueField(image.slice(10)) };

@@ -107,6 +107,7 @@ export function parseCards(text: string): Card[] {
       const piece = parseContinue(card.image);
       if (piece) {
         prev.value = prev.value.slice(0, -1) + piece.text;
+        if (!prev.value.endsWith('&')) prev.value = prev.value.replace(/ +$/, '');
         prev.image += card.image;
         if (piece.comment) prev.comment = prev.comment ? `${prev.comment} ${piece.comment}` : piece.comment;
         continue;
