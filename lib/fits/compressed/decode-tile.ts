@@ -6,7 +6,7 @@ import { plioDecompress } from './plio.js';
 import { unquantize } from './quantize.js';
 import { riceDecompress } from './rice.js';
 import type { TileColumn, TileTable } from './table.js';
-import type { PixelArray } from './tiles.js';
+import type { PixelArray, TileBox } from './tiles.js';
 
 /** The columns of the tile table that decoding uses (looked up once). */
 export interface TileColumns {
@@ -22,18 +22,19 @@ export interface TileColumns {
 type TileValues = { kind: 'int'; values: Int32Array } | { kind: 'float'; values: Float32Array | Float64Array } | { kind: 'int64'; values: BigInt64Array };
 
 /**
- * Decodes tile `row` (0-based) of `npix` pixels into `out`, an array of the image's stored type (ZBITPIX),
+ * Decodes tile `row` (0-based), whose place in the image is `box`, into `out`, an array of the image's stored type (ZBITPIX),
  * applying ZSCALE/ZZERO and dithering for quantized floats (ZBLANK pixels NaN when `blankToNaN`). Codec failures surface as CodecError; the caller
  * names the file, HDU, column and row.
  *
  * @example
- * decodeTile(params, table, columns, 0, 300, tileBuffer);
+ * decodeTile(params, table, columns, 0, tileBox(grid, 0), tileBuffer);
  */
-export function decodeTile(p: CompressionParams, table: TileTable, cols: TileColumns, row: number, npix: number, out: PixelArray, blankToNaN = true): void {
+export function decodeTile(p: CompressionParams, table: TileTable, cols: TileColumns, row: number, box: TileBox, out: PixelArray, blankToNaN = true): void {
+  const npix = box.pixels;
   const zscale = cols.zscale ? table.scalar(cols.zscale, row) : p.zscale ?? 1;
   const zzero = cols.zzero ? table.scalar(cols.zzero, row) : p.zzero ?? 0;
   const zblank = cols.zblank ? table.scalar(cols.zblank, row) : p.zblank;
-  const tile = readTile(p, table, cols, row, npix);
+  const tile = readTile(p, table, cols, row, box);
   if (tile.values.length < npix) throw new CodecError(`the tile holds ${tile.values.length} pixels, ${npix} expected`);
 
   if (out instanceof Float32Array || out instanceof Float64Array) {
@@ -99,9 +100,10 @@ function toInt32(values: Float64Array, n: number): Int32Array {
   return out;
 }
 
-function readTile(p: CompressionParams, table: TileTable, cols: TileColumns, row: number, npix: number): TileValues {
+function readTile(p: CompressionParams, table: TileTable, cols: TileColumns, row: number, box: TileBox): TileValues {
+  const npix = box.pixels;
   const bytes = table.heapBytes(cols.compressed, row);
-  if (bytes.length > 0) return decompress(p, cols.compressed, bytes, npix);
+  if (bytes.length > 0) return decompress(p, cols.compressed, bytes, box);
   // tiles that could not be quantized are stored losslessly in these columns instead
   if (cols.gzip) {
     const gz = table.heapBytes(cols.gzip, row);
@@ -121,7 +123,8 @@ function readTile(p: CompressionParams, table: TileTable, cols: TileColumns, row
   throw new CodecError('the tile has no data (empty COMPRESSED_DATA and no other data column)');
 }
 
-function decompress(p: CompressionParams, col: TileColumn, bytes: Uint8Array, npix: number): TileValues {
+function decompress(p: CompressionParams, col: TileColumn, bytes: Uint8Array, box: TileBox): TileValues {
+  const npix = box.pixels;
   switch (p.type) {
     case 'RICE_1':
       if (p.bytepix === 8) throw new CodecError('RICE_1 with BYTEPIX 8 is not defined');
@@ -138,8 +141,12 @@ function decompress(p: CompressionParams, col: TileColumn, bytes: Uint8Array, np
       for (let i = 0; i < words.length; i++) words[i] = view.getInt16(2 * i);
       return { kind: 'int', values: plioDecompress(words, npix) };
     }
-    case 'HCOMPRESS_1':
-      return { kind: 'int', values: toInt32(hcompressDecompress(bytes, p.smooth, npix).data, npix) };
+    case 'HCOMPRESS_1': {
+      const t = hcompressDecompress(bytes, p.smooth, npix);
+      // the stream's fast dimension must be the tile's axis 1, or the pixels would land transposed
+      if (t.ny !== box.shape[0]) throw new CodecError(`HCOMPRESS_1: the stream is ${t.nx} x ${t.ny} (slow x fast), the tile ${box.shape.join(' x ')} (FITS order)`);
+      return { kind: 'int', values: toInt32(t.data, npix) };
+    }
     case 'NOCOMPRESS': {
       const size = npix === 0 ? 1 : bytes.length / npix;
       if (size !== 1 && size !== 2 && size !== 4 && size !== 8) throw new CodecError(`NOCOMPRESS tile of ${bytes.length} bytes for ${npix} pixels`);

@@ -64,7 +64,7 @@ export async function readCompressedImage(src: ByteSource, hdu: HduInfo, options
     for (let t = 0; t < grid.count; t++) {
       const box = tileBox(grid, t);
       try {
-        decodeTile(p, table, cols, t, box.pixels, tileBuf, blankToNaN);
+        decodeTile(p, table, cols, t, box, tileBuf, blankToNaN);
       } catch (e) {
         if (e instanceof CodecError) throw new FitsError(`${p.type} tile ${t + 1} of ${grid.count}: ${e.message}`, { ...where, column: 'COMPRESSED_DATA', row: t + 1 }, { cause: e });
         throw e;
