@@ -53,7 +53,12 @@ const STORED: Record<number, ImageDtype> = { 8: 'uint8', 16: 'int16', 32: 'int32
 /** The image is at most this many pixels (2^31 - 1 is also the typed-array limit V8 allows for most kinds). */
 const MAX_PIXELS = 2 ** 31 - 1;
 
-/** Names of the table's columns, upper-cased and trimmed, in order. */
+/**
+ * Names of the table's columns (TTYPEn), upper-cased and trimmed, in order.
+ *
+ * @example
+ * columnNames(hdu.header) // ['COMPRESSED_DATA', 'ZSCALE', 'ZZERO']
+ */
 export function columnNames(header: Header): string[] {
   const n = header.int('TFIELDS');
   const names: string[] = [];
@@ -143,6 +148,9 @@ export function compressionParams(hdu: HduInfo): CompressionParams {
  * astropy 5.2's dtype for a compressed image: unchanged without BSCALE/BZERO; unsigned for BSCALE 1 and
  * BZERO 2^(bits-1); else float32 for 8/16-bit, float64 for 32/64-bit integers (floats keep theirs); and float64
  * once a ZBLANK/BLANK exists for scaled integers (astropy's `np.where(blanks, nan, data)` promotes).
+ *
+ * @example
+ * physicalDtype(16, 'int16', 1, 32768, false) // 'uint16'
  */
 export function physicalDtype(zbitpix: number, stored: ImageDtype, bscale: number, bzero: number, hasBlank: boolean): ImageDtype {
   if (bscale === 1 && bzero === 0) return stored;

@@ -3,7 +3,7 @@ import { parseTform, CODE_BYTES, type Tform } from '../bintable/tform.js';
 import type { Header } from '../header/header.js';
 import { columnNames } from './params.js';
 
-/** One column of the tile table: where it sits in a row and its format. */
+/** One column of the tile table: where it sits in a row and its format (from `TileTable.column`). */
 export interface TileColumn {
   name: string;
   offset: number;

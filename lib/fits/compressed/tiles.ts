@@ -7,12 +7,7 @@
 /** Typed arrays a tile or image is decoded into. */
 export type PixelArray = Uint8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
 
-/**
- * The tile grid of an image.
- *
- * @example
- * const g = tileGrid([300, 300], [300, 1]); // g.count 300
- */
+/** The tile grid of an image (see `tileGrid`). */
 export interface TileGrid {
   naxis: number[];
   tile: number[];
@@ -22,6 +17,12 @@ export interface TileGrid {
   count: number;
 }
 
+/**
+ * The tile grid of an image of `naxis` pixels cut into tiles of `tile` pixels (both FITS order).
+ *
+ * @example
+ * const g = tileGrid([300, 300], [300, 1]); // g.count 300
+ */
 export function tileGrid(naxis: number[], tile: number[]): TileGrid {
   const across = naxis.map((n, i) => Math.ceil(n / tile[i]!));
   const count = naxis.length === 0 ? 0 : across.reduce((a, b) => a * b, 1);
@@ -35,6 +36,12 @@ export interface TileBox {
   pixels: number;
 }
 
+/**
+ * The box of tile `t` (0-based, the table row).
+ *
+ * @example
+ * tileBox(tileGrid([11, 9], [5, 4]), 2) // { start: [10, 0], shape: [1, 4], pixels: 4 }
+ */
 export function tileBox(g: TileGrid, t: number): TileBox {
   const start: number[] = [];
   const shape: number[] = [];
