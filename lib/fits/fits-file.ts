@@ -79,7 +79,10 @@ export class FitsFile {
   async readImage(ref: HduRef, options: ReadImageOptions = {}): Promise<FitsImage> {
     const h = this.hdu(ref);
     if (h.type === 'IMAGE') return readImage(this.source, h, options);
-    if (h.type === 'COMPRESSED_IMAGE') return readCompressedImage(this.source, h);
+    if (h.type === 'COMPRESSED_IMAGE') {
+      if (options.rows) throw new FitsError('row ranges are not supported on tile-compressed images yet; read the whole image', { file: this.name, hdu: h.index });
+      return readCompressedImage(this.source, h, options.blankToNaN === undefined ? {} : { blankToNaN: options.blankToNaN });
+    }
     throw new FitsError(`is a ${h.type} HDU, not an image`, { file: this.name, hdu: h.index });
   }
 

@@ -289,9 +289,13 @@ describe.skipIf(!HAVE_FIXTURES)('FITS corpus against astropy 5.2.1', () => {
           const img = h.image ?? h.groups?.data;
           if (!img || img.size === 0) continue;
           const what = `HDU ${h.index}`;
-          const ours = h.groups ? (await fits.readGroups(h.index)).data : await fits.readImage(h.index);
+          // compressed_with_nan.fits has one ZBLANK pixel that astropy 5.2.1 dequantizes instead of making NaN (astropy
+          // issue 11212); we follow the standard by default, and reproduce astropy exactly with blankToNaN: false.
+          const astropyBlank = basename(file) === 'compressed_with_nan.fits' && h.class === 'CompImageHDU';
+          const ours = h.groups ? (await fits.readGroups(h.index)).data : await fits.readImage(h.index, astropyBlank ? { blankToNaN: false } : {});
           checkImage(ours, img, what);
-          checkImageStats(stats.hdus[h.index]!.image, img, `${what} stats`);
+          if (astropyBlank) expect(stats.hdus[h.index]!.image!.nanCount, `${what} stats: the ZBLANK pixel is NaN`).toBe(img.nan_count + 1);
+          else checkImageStats(stats.hdus[h.index]!.image, img, `${what} stats`);
         }
       });
 

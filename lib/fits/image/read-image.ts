@@ -8,6 +8,11 @@ import { decodePixels, pixelScaling } from './scaling.js';
 export interface ReadImageOptions {
   /** Read only these rows [start, end) of the slowest axis (the last NAXISn): e.g. some spectra of a FLUX image. */
   rows?: { start?: number; end?: number };
+  /**
+   * Tile-compressed floats: turn ZBLANK pixels into NaN (the standard; default true). `false` reproduces astropy 5.2,
+   * which dequantizes them like any other pixel.
+   */
+  blankToNaN?: boolean;
 }
 
 /** The axis lengths of an IMAGE HDU in FITS order. */
