@@ -26,11 +26,11 @@ export interface ColumnBuilder {
   finish(heap: HeapReader, where: { file: string; hdu: number }): Promise<Data>;
 }
 
-export function makeColumnBuilder(col: ColumnDesc, nrows: number): ColumnBuilder {
+export function makeColumnBuilder(col: ColumnDesc, nrows: number, skipStrings = false): ColumnBuilder {
   if (col.vla) return new VarLengthBuilder(col, nrows);
   if (col.count === 0) return new EmptyBuilder(col, nrows);
   switch (col.physical) {
-    case 'string': return new StringBuilder(col, nrows);
+    case 'string': return skipStrings ? new UndecodedStringBuilder(col, nrows) : new StringBuilder(col, nrows);
     case 'bool': return new LogicalBuilder(col, nrows);
     case 'bit': return new BitBuilder(col, nrows);
     case 'complex64': case 'complex128': return new ComplexBuilder(col, nrows);
@@ -160,6 +160,17 @@ class StringBuilder implements ColumnBuilder {
   async finish(): Promise<Data> {
     const n = this.nrows * this.col.count;
     const data = makeData({ type: elementType('string') as never, length: n, nullCount: 0, valueOffsets: this.offsets, data: this.data.subarray(0, this.end) } as never);
+    return wrapCells(this.col, this.nrows, data);
+  }
+}
+
+/** Strings counted, not decoded: every cell reads as ''. */
+class UndecodedStringBuilder implements ColumnBuilder {
+  constructor(readonly col: ColumnDesc, private readonly nrows: number) {}
+  add(): void {}
+  async finish(): Promise<Data> {
+    const n = this.nrows * this.col.count;
+    const data = makeData({ type: elementType('string') as never, length: n, nullCount: 0, valueOffsets: new Int32Array(n + 1), data: new Uint8Array(0) } as never);
     return wrapCells(this.col, this.nrows, data);
   }
 }

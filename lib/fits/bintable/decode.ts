@@ -114,8 +114,8 @@ export function decodeStrings(src: Uint8Array, base: number, stride: number, row
       let n = 0;
       while (n < width && src[s + n] !== 0) n++;
       while (n > 0 && src[s + n - 1] === 32) n--;
-      if (n === 1) data[end] = src[s]!;
-      else if (n > 0) data.set(src.subarray(s, s + n), end);
+      // a plain loop: strings are short, and a subarray per value would allocate 10^7 views
+      for (let j = 0; j < n; j++) data[end + j] = src[s + j]!;
       end += n;
       offsets[++o] = end;
     }

@@ -6,14 +6,21 @@ import { columnMetadata, columnType } from './arrow-types.js';
 import { makeColumnBuilder, type HeapReader, type RowChunk } from './column-builder.js';
 import { describeColumns, type ColumnDesc } from './columns.js';
 
+const DEFAULT_CHUNK = 1 << 20;
+
 /** Options for reading a BINTABLE. */
 export interface ReadTableOptions {
   /** Column names to read (exact, else case-insensitive as astropy matches them); default all. */
   columns?: readonly string[];
   /** Row range [start, end); default all rows. */
   rows?: { start?: number; end?: number };
-  /** Bytes per read from the source (rounded to whole rows); default 8 MiB. */
+  /** Bytes per read from the source (rounded to whole rows); default 1 MiB, so a chunk stays in cache while each column is decoded from it. */
   chunkBytes?: number;
+  /**
+   * Do not decode string cells: string columns come back as empty strings of the right count. For passes that only
+   * count strings (statistics), where decoding them would be most of the work.
+   */
+  skipStrings?: boolean;
   /** Called after each chunk with rows done and rows in total. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -114,7 +121,7 @@ export async function readTable(src: ByteSource, hdu: HduInfo, opts: ReadTableOp
   const builders = cols.map((c) => makeColumnBuilder(c, n));
   const needsRows = cols.length > 0;
   if (needsRows) {
-    for await (const { chunk, row } of rowChunks(src, hdu, start, end, opts.chunkBytes ?? 8 << 20)) {
+    for await (const { chunk, row } of rowChunks(src, hdu, start, end, opts.chunkBytes ?? DEFAULT_CHUNK)) {
       for (const b of builders) b.add(chunk, row);
       opts.onProgress?.(row + chunk.rows, n);
     }
@@ -137,7 +144,7 @@ export async function* readBatches(src: ByteSource, hdu: HduInfo, opts: ReadTabl
   const cols = selectColumns(describeColumns(hdu.header), opts.columns, where);
   const { start, end } = rowRange(hdu, opts, src.name);
   const rowBytes = hdu.header.int('NAXIS1');
-  const batchRows = Math.max(1, opts.batchRows ?? Math.max(1, Math.floor((opts.chunkBytes ?? 8 << 20) / Math.max(1, rowBytes))));
+  const batchRows = Math.max(1, opts.batchRows ?? Math.max(1, Math.floor((opts.chunkBytes ?? DEFAULT_CHUNK) / Math.max(1, rowBytes))));
   const schema = schemaOf(cols, hdu);
   const heap = makeHeapReader(src, hdu);
   if (end === start) {
@@ -146,7 +153,7 @@ export async function* readBatches(src: ByteSource, hdu: HduInfo, opts: ReadTabl
     return;
   }
   for await (const { chunk, row } of rowChunks(src, hdu, start, end, batchRows * Math.max(1, rowBytes))) {
-    const builders = cols.map((c) => makeColumnBuilder(c, chunk.rows));
+    const builders = cols.map((c) => makeColumnBuilder(c, chunk.rows, opts.skipStrings));
     for (const b of builders) b.add(chunk, 0);
     const data = await Promise.all(builders.map((b) => b.finish(heap, where)));
     opts.onProgress?.(row + chunk.rows, end - start);

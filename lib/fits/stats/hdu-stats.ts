@@ -91,7 +91,7 @@ export async function hduStats(fits: FitsFile, hdu: HduInfo, onProgress?: StatsP
 async function tableStats(fits: FitsFile, hdu: HduInfo, onProgress?: StatsProgress): Promise<HduStats['table']> {
   const rows = hdu.header.int('NAXIS2');
   const table = hdu.type === 'TABLE' ? await fits.readTable(hdu.index) : undefined;
-  const batches = table ? table.batches : fits.readBatches(hdu.index, { onProgress: (d, t) => onProgress?.(hdu.index, d, t) });
+  const batches = table ? table.batches : fits.readBatches(hdu.index, { skipStrings: true, onProgress: (d, t) => onProgress?.(hdu.index, d, t) });
   let accs: StatsAccumulator[] | undefined;
   let imags: StatsAccumulator[] | undefined;
   let schemaFields: { name: string; type: string; tform: string; complex: boolean }[] = [];
