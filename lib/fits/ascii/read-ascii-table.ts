@@ -1,5 +1,6 @@
 import { Field, Float64, Int16, Int32, Int64, makeData, RecordBatch, Schema, Struct, Table, Utf8, type DataType } from 'apache-arrow';
 import { FitsError } from '../../errors/index.js';
+import { selectColumns } from '../bintable/read-table.js';
 import { parseNumber } from '../header/card.js';
 import type { HduInfo } from '../hdu.js';
 import type { ByteSource } from '../source/byte-source.js';
@@ -63,11 +64,7 @@ function arrowTypeOf(c: AsciiColumn): DataType {
  */
 export async function readAsciiTable(src: ByteSource, hdu: HduInfo, opts: { columns?: readonly string[] } = {}): Promise<Table> {
   const cols = describeAsciiColumns(hdu);
-  const picked = opts.columns ? opts.columns.map((name) => {
-    const c = cols.find((x) => x.name === name) ?? cols.find((x) => x.name.toUpperCase() === name.toUpperCase());
-    if (!c) throw new FitsError(`no column '${name}'; the table has: ${cols.map((x) => x.name).join(', ')}`, { file: src.name, hdu: hdu.index, column: name });
-    return c;
-  }) : cols;
+  const picked = selectColumns(cols, opts.columns, { file: src.name, hdu: hdu.index });
   const rowBytes = hdu.header.int('NAXIS1');
   const nrows = hdu.header.int('NAXIS2');
   const bytes = await src.read(hdu.dataOffset, rowBytes * nrows);

@@ -75,6 +75,13 @@ function numericData(col: ColumnDesc, raw: StoredArray, physical = col.physical)
   } as never);
 }
 
+/** Complex elements as Arrow struct{re, im} data over two part arrays. */
+function complexData(physical: ColumnDesc['physical'], re: Float32Array | Float64Array, im: Float32Array | Float64Array): Data {
+  const type = elementType(physical) as never as { children: { type: DataType }[] };
+  const part = (a: Float32Array | Float64Array) => makeData({ type: type.children[0]!.type as never, length: a.length, data: a as never } as never);
+  return makeData({ type: type as never, length: re.length, nullCount: 0, children: [part(re), part(im)] } as never);
+}
+
 class NumericBuilder implements ColumnBuilder {
   private readonly raw: StoredArray;
   constructor(readonly col: ColumnDesc, private readonly nrows: number) {
@@ -102,10 +109,7 @@ class ComplexBuilder implements ColumnBuilder {
     decodeComplex(chunk.view, this.col.offset, chunk.rowBytes, chunk.rows, this.col.count, this.bytes, this.re, this.im, row * this.col.count);
   }
   async finish(): Promise<Data> {
-    const type = elementType(this.col.physical);
-    const part = (a: Float32Array | Float64Array) => makeData({ type: (type as never as { children: { type: DataType }[] }).children[0]!.type as never, length: a.length, data: a as never } as never);
-    const data = makeData({ type: type as never, length: this.re.length, nullCount: 0, children: [part(this.re), part(this.im)] } as never);
-    return wrapCells(this.col, this.nrows, data);
+    return wrapCells(this.col, this.nrows, complexData(this.col.physical, this.re, this.im));
   }
 }
 
@@ -268,9 +272,7 @@ class VarLengthBuilder implements ColumnBuilder {
         if (c > 0) decodeComplex(view, this.offsets[r]!, 0, 1, c, bytes, re, im, at);
         at += c;
       }
-      const type = elementType(vla.physical) as never as { children: { type: DataType }[] };
-      const part = (a: Float32Array | Float64Array) => makeData({ type: type.children[0]!.type as never, length: total, data: a as never } as never);
-      return makeData({ type: type as never, length: total, nullCount: 0, children: [part(re), part(im)] } as never);
+      return complexData(vla.physical, re, im);
     }
     const raw = allocStored(code, total);
     let at = 0;

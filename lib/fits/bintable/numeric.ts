@@ -1,3 +1,4 @@
+import { flipSignBit, int64AsNumber } from '../sign-bit.js';
 import type { ColumnDesc } from './columns.js';
 
 /** The stored (on-disk) numeric element types and their native arrays. */
@@ -40,34 +41,14 @@ export function tnullValidity(raw: StoredArray, tnull: bigint): { bitmap: Uint8A
 export function toPhysical(raw: StoredArray, col: ColumnDesc, physical = col.physical): StoredArray | Uint16Array | Uint32Array | BigUint64Array | Int8Array {
   const n = raw.length;
   switch (physical) {
-    case 'int8': {
-      const u = raw as Uint8Array;
-      for (let i = 0; i < n; i++) u[i] = u[i]! ^ 0x80;
-      return new Int8Array(u.buffer, u.byteOffset, n);
-    }
-    case 'uint16': {
-      const s = raw as Int16Array;
-      const u = new Uint16Array(s.buffer, s.byteOffset, n);
-      for (let i = 0; i < n; i++) u[i] = u[i]! ^ 0x8000;
-      return u;
-    }
-    case 'uint32': {
-      const s = raw as Int32Array;
-      for (let i = 0; i < n; i++) s[i] = s[i]! ^ 0x80000000;
-      return new Uint32Array(s.buffer, s.byteOffset, n);
-    }
-    case 'uint64': {
-      const b = raw as BigInt64Array;
-      const w = new Int32Array(b.buffer, b.byteOffset, n * 2);
-      for (let i = 1; i < 2 * n; i += 2) w[i] = w[i]! ^ 0x80000000;
-      return new BigUint64Array(b.buffer, b.byteOffset, n);
-    }
+    case 'int8': case 'uint16': case 'uint32': case 'uint64':
+      return flipSignBit(raw) as Int8Array | Uint16Array | Uint32Array | BigUint64Array;
     case 'scaled': {
       const out = new Float64Array(n);
       const { scale, zero } = col;
       if (raw instanceof BigInt64Array) {
         const w = new Int32Array(raw.buffer, raw.byteOffset, n * 2);
-        for (let i = 0; i < n; i++) out[i] = (w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0)) * scale + zero;
+        for (let i = 0; i < n; i++) out[i] = int64AsNumber(w, i) * scale + zero;
       } else {
         for (let i = 0; i < n; i++) out[i] = raw[i]! * scale + zero;
       }

@@ -26,7 +26,7 @@ export interface ReadTableOptions {
 }
 
 /** Picks the columns asked for, in the order asked; an unknown name is an error listing the table's columns. */
-export function selectColumns(all: ColumnDesc[], names: readonly string[] | undefined, where: { file: string; hdu: number }): ColumnDesc[] {
+export function selectColumns<C extends { name: string }>(all: C[], names: readonly string[] | undefined, where: { file: string; hdu: number }): C[] {
   if (!names) return all;
   return names.map((name) => {
     const c = all.find((x) => x.name === name) ?? all.find((x) => x.name.toUpperCase() === name.toUpperCase());

@@ -1,4 +1,5 @@
 import type { Header } from '../header/header.js';
+import { flipSignBit, int64AsNumber } from '../sign-bit.js';
 import type { ImageArray, ImageDtype } from './fits-image.js';
 
 /** How stored pixels become physical ones, decided from BITPIX, BSCALE, BZERO and BLANK the way astropy decides. */
@@ -44,13 +45,13 @@ export function decodePixels(bytes: Uint8Array, offset: number, n: number, s: Pi
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const raw = decodeStored(dv, bytes, offset, n, s.bitpix);
   if (s.mode === 'none') return raw;
-  if (s.mode === 'unsigned') return flipSign(raw);
+  if (s.mode === 'unsigned') return flipSignBit(raw);
   const out = s.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
   const { bscale, bzero } = s;
   if (raw instanceof BigInt64Array) {
     const w = new Int32Array(raw.buffer, raw.byteOffset, n * 2);
     const blank = s.blank === undefined ? undefined : BigInt(s.blank);
-    for (let i = 0; i < n; i++) out[i] = blank !== undefined && raw[i] === blank ? NaN : (w[2 * i + 1]! * 4294967296 + (w[2 * i]! >>> 0)) * bscale + bzero;
+    for (let i = 0; i < n; i++) out[i] = blank !== undefined && raw[i] === blank ? NaN : int64AsNumber(w, i) * bscale + bzero;
   } else {
     const blank = s.blank === undefined ? NaN : Number(s.blank);
     const r = raw as Exclude<ImageArray, BigInt64Array | BigUint64Array>;
@@ -86,16 +87,4 @@ function decodeStored(dv: DataView, bytes: Uint8Array, offset: number, n: number
     case -32: { const a = new Float32Array(n); for (let i = 0, p = offset; i < n; i++, p += 4) a[i] = dv.getFloat32(p); return a; }
     default: { const a = new Float64Array(n); for (let i = 0, p = offset; i < n; i++, p += 8) a[i] = dv.getFloat64(p); return a; }
   }
-}
-
-function flipSign(raw: ImageArray): ImageArray {
-  if (raw instanceof Uint8Array) { const s = new Int8Array(raw.buffer, raw.byteOffset, raw.length); for (let i = 0; i < raw.length; i++) raw[i] = raw[i]! ^ 0x80; return s; }
-  if (raw instanceof Int16Array) { const u = new Uint16Array(raw.buffer, raw.byteOffset, raw.length); for (let i = 0; i < u.length; i++) u[i] = u[i]! ^ 0x8000; return u; }
-  if (raw instanceof Int32Array) { for (let i = 0; i < raw.length; i++) raw[i] = raw[i]! ^ 0x80000000; return new Uint32Array(raw.buffer, raw.byteOffset, raw.length); }
-  if (raw instanceof BigInt64Array) {
-    const w = new Int32Array(raw.buffer, raw.byteOffset, raw.length * 2);
-    for (let i = 1; i < w.length; i += 2) w[i] = w[i]! ^ 0x80000000;
-    return new BigUint64Array(raw.buffer, raw.byteOffset, raw.length);
-  }
-  return raw;
 }

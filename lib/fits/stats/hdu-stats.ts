@@ -1,3 +1,4 @@
+import { Type, type DataType } from 'apache-arrow';
 import type { Card, CardValue } from '../header/card.js';
 import type { FitsFile } from '../fits-file.js';
 import type { HduInfo, HduType } from '../hdu.js';
@@ -88,6 +89,12 @@ export async function hduStats(fits: FitsFile, hdu: HduInfo, onProgress?: StatsP
   return out;
 }
 
+/** The element type under any FixedSizeList/List cell wrappers. */
+function leafType(t: DataType): DataType {
+  while (t.typeId === Type.FixedSizeList || t.typeId === Type.List) t = t.children[0]!.type;
+  return t;
+}
+
 async function tableStats(fits: FitsFile, hdu: HduInfo, onProgress?: StatsProgress): Promise<HduStats['table']> {
   const rows = hdu.header.int('NAXIS2');
   const table = hdu.type === 'TABLE' ? await fits.readTable(hdu.index) : undefined;
@@ -98,7 +105,7 @@ async function tableStats(fits: FitsFile, hdu: HduInfo, onProgress?: StatsProgre
   for await (const batch of batches) {
     if (!accs) {
       schemaFields = batch.schema.fields.map((f) => ({
-        name: f.name, type: String(f.type), tform: f.metadata.get('fits.TFORM') ?? '', complex: /Struct<re/.test(String(f.type)) || /C|M/.test((f.metadata.get('fits.TFORM') ?? '').replace(/\d/g, '').replace(/^P|^Q/, '')),
+        name: f.name, type: String(f.type), tform: f.metadata.get('fits.TFORM') ?? '', complex: leafType(f.type).typeId === Type.Struct,
       }));
       accs = schemaFields.map(() => new StatsAccumulator());
       imags = schemaFields.map(() => new StatsAccumulator());
