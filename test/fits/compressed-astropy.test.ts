@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { walkHdus } from '../../lib/fits/hdu.js';
 import { compressedImageShape, readCompressedImage } from '../../lib/fits/compressed/index.js';
-import type { FitsImage } from '../../lib/fits/image/fits-image.js';
 import { FileSource } from '../../lib/fits/source/file-source.js';
+import { bigEndianSha256 } from '../helpers/images.js';
 
 /**
  * Files written by astropy's CompImageHDU (cfitsio inside) in a temporary folder, each decoded by skybook and by
@@ -105,26 +104,6 @@ interface GeneratedCase {
   nan: number;
 }
 
-function bigEndianSha(img: FitsImage): string {
-  const a = img.data;
-  const bytes = new Uint8Array(a.length * a.BYTES_PER_ELEMENT);
-  const v = new DataView(bytes.buffer);
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    switch (img.dtype) {
-      case 'uint8': v.setUint8(i, x as number); break;
-      case 'int16': v.setInt16(2 * i, x as number); break;
-      case 'uint16': v.setUint16(2 * i, x as number); break;
-      case 'int32': v.setInt32(4 * i, x as number); break;
-      case 'uint32': v.setUint32(4 * i, x as number); break;
-      case 'float32': v.setFloat32(4 * i, x as number); break;
-      case 'float64': v.setFloat64(8 * i, x as number); break;
-      default: throw new Error(`unexpected dtype ${img.dtype}`);
-    }
-  }
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 (HAVE_ASTROPY ? describe : describe.skip)(title, () => {
   let dir = '';
   let cases: GeneratedCase[] = [];
@@ -147,7 +126,7 @@ function bigEndianSha(img: FitsImage): string {
         const hdus = await walkHdus(src);
         const img = await readCompressedImage(src, hdus[1]!);
         const nan = img.data instanceof Float32Array || img.data instanceof Float64Array ? img.data.filter(Number.isNaN).length : 0;
-        const got = { dtype: img.dtype, naxis: img.naxis, nan, sha256: bigEndianSha(img) };
+        const got = { dtype: img.dtype, naxis: img.naxis, nan, sha256: bigEndianSha256(img) };
         const want = { dtype: c.dtype, naxis: c.naxis, nan: c.nan, sha256: c.sha256 };
         if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`${c.name}: got ${JSON.stringify(got)}, astropy ${JSON.stringify(want)}`);
         expect(compressedImageShape(hdus[1]!), c.name).toEqual({ naxis: c.naxis, dtype: c.dtype });

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import type { FitsImage } from '../../lib/fits/image/fits-image.js';
 import { FileSource } from '../../lib/fits/source/file-source.js';
 import { MemorySource } from '../../lib/fits/source/memory-source.js';
 import { FIXTURES, HAVE_FIXTURES, NO_FIXTURES_MESSAGE } from '../helpers/fixtures.js';
+import { bigEndianSha256 } from '../helpers/images.js';
 
 /** The image summary fits_oracle.py writes for every HDU (see its numeric_summary / image_summary). */
 interface ImageSummary {
@@ -43,34 +43,6 @@ const NUMPY_DTYPE: Record<string, string> = {
   '|u1': 'uint8', '|i1': 'int8', '<i2': 'int16', '<u2': 'uint16', '<i4': 'int32', '<u4': 'uint32', '<i8': 'int64', '<u8': 'uint64',
   '<f4': 'float32', '<f8': 'float64', '>i2': 'int16', '>u2': 'uint16', '>i4': 'int32', '>u4': 'uint32', '>f4': 'float32', '>f8': 'float64',
 };
-
-/** The image as big-endian bytes of its dtype: what the oracle hashes. */
-function bigEndianBytes(img: FitsImage): Uint8Array {
-  const a = img.data;
-  const n = a.length;
-  const out = new Uint8Array(n * a.BYTES_PER_ELEMENT);
-  const v = new DataView(out.buffer);
-  for (let i = 0; i < n; i++) {
-    const x = a[i]!;
-    switch (img.dtype) {
-      case 'uint8': v.setUint8(i, x as number); break;
-      case 'int8': v.setInt8(i, x as number); break;
-      case 'int16': v.setInt16(2 * i, x as number); break;
-      case 'uint16': v.setUint16(2 * i, x as number); break;
-      case 'int32': v.setInt32(4 * i, x as number); break;
-      case 'uint32': v.setUint32(4 * i, x as number); break;
-      case 'int64': v.setBigInt64(8 * i, x as bigint); break;
-      case 'uint64': v.setBigUint64(8 * i, x as bigint); break;
-      case 'float32': v.setFloat32(4 * i, x as number); break;
-      case 'float64': v.setFloat64(8 * i, x as number); break;
-    }
-  }
-  return out;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /** Python's math.fsum: the correctly rounded sum (Shewchuk's exact partials). */
 function fsum(values: Iterable<number>): number {
@@ -146,7 +118,7 @@ function expectSummary(img: FitsImage, e: ImageSummary, skipSha = false): void {
   expect(values.slice(0, e.first.length)).toEqual(e.first.map(jnum));
   expect(values.slice(n - e.last.length)).toEqual(e.last.map(jnum));
   for (const [k, v] of Object.entries(e.probes_flat_index)) expect(values[Number(k)]).toEqual(jnum(v));
-  if (!skipSha) expect(sha256(bigEndianBytes(img))).toBe(e.sha256_be_bytes);
+  if (!skipSha) expect(bigEndianSha256(img)).toBe(e.sha256_be_bytes);
 }
 
 /** Every (fixture file, compressed HDU, expected summary) the oracle describes. */
@@ -217,7 +189,7 @@ describeFixtures(`tile-compressed images match astropy 5.2.1 exactly (sha256 of 
   it('test_rice_dither2_seed42.fits.fz decodes to exactly the image cfitsio wrote to test_rice_dither2_seed42.fits', async () => {
     const img = await decode(join(FIXTURES, 'fits/fitsio/test_rice_dither2_seed42.fits.fz'), 1);
     const ref = JSON.parse(readFileSync(join(FIXTURES, 'fits/expected/fits__fitsio__test_rice_dither2_seed42.fits.json'), 'utf8')) as ExpectedDoc;
-    expect(sha256(bigEndianBytes(img))).toBe(ref.hdus[0]!.image!.sha256_be_bytes);
+    expect(bigEndianSha256(img)).toBe(ref.hdus[0]!.image!.sha256_be_bytes);
   });
 
   it('decodes m13 (300 x 300) in milliseconds with every codec', async () => {

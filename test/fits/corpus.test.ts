@@ -2,7 +2,6 @@
  * Every real file in ../shared/fixtures/fits and ../shared/fixtures/desi against what astropy 5.2.1 reads from it
  * (expected/*.json, written by fits_oracle.py): HDUs, layout, cards, image pixels, table columns, checksums.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Type, type Data, type Field, type Table, type Vector } from 'apache-arrow';
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FitsFile } from '../../lib/fits/fits-file.js';
 import type { FitsImage } from '../../lib/fits/image/fits-image.js';
 import { cardValueJson, fitsStats, type HduStats } from '../../lib/fits/stats/hdu-stats.js';
+import { bigEndianSha256 } from '../helpers/images.js';
 import { expectedFiles, HAVE_FIXTURES, NO_FIXTURES_MESSAGE, parseJsonExact } from '../helpers/fixtures.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -93,10 +93,7 @@ function checkImage(img: FitsImage, exp: Json, what: string): void {
   if (exp.last) expectSame(Array.from({ length: exp.last.length }, (_, i) => flat[flat.length - exp.last.length + i]), exp.last.map(num), `${what} last`);
   for (const [k, v] of Object.entries(exp.probes_flat_index ?? {})) expectSame(flat[Number(k)], num(v), `${what} pixel ${k}`);
   if (exp.sha256_be_bytes) {
-    const bytes = new Uint8Array(img.data.buffer, img.data.byteOffset, img.data.byteLength).slice();
-    const w = img.data.BYTES_PER_ELEMENT;
-    for (let i = 0; i < bytes.length; i += w) bytes.subarray(i, i + w).reverse();
-    expect(createHash('sha256').update(bytes).digest('hex'), `${what} sha256 of big-endian pixels`).toBe(exp.sha256_be_bytes);
+    expect(bigEndianSha256(img), `${what} sha256 of big-endian pixels`).toBe(exp.sha256_be_bytes);
   }
 }
 
