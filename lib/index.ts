@@ -17,3 +17,13 @@ export type {
 } from './fits/index.js';
 export { SkybookError, FitsError, SourceError } from './errors/index.js';
 export type { FitsLocation } from './errors/index.js';
+export {
+  ang2pixNest, pix2angNest, conePixels, pixelOutline, dr1Location, dr1Relpath, zallPixRelpath, locate, parseDr1FileName,
+  DR1_HTTPS_ROOT, DR1_S3_ROOT, DR1_SURVEYS, DR1_PROGRAMS, ZCATALOG_COLUMNS, ZCATALOG_HDU, REDSHIFTS_COLUMNS, REDSHIFTS_HDU,
+  FIBERMAP_COLUMNS, FIBERMAP_HDU, EXP_FIBERMAP_COLUMNS, EXP_FIBERMAP_HDU, SCORES_COLUMNS, SCORES_HDU, TSNR2_COLUMNS, TSNR2_HDU,
+  ARMS, DR1_WAVELENGTH, dr1Wavelength, SPECTYPES, Bitmask, ZWARN, DESI_TARGET, BGS_TARGET, MWS_TARGET, SCND_TARGET,
+  FIBERSTATUS, COADD_FIBERSTATUS, SPECMASK,
+} from './desi/index.js';
+export type {
+  Dr1Product, Dr1LocationOptions, Dr1Location, Dr1FileName, ColumnSpec, Arm, WavelengthGrid, Spectype, BitDef,
+} from './desi/index.js';

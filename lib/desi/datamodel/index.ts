@@ -1,0 +1,11 @@
+export type { ColumnSpec } from './column-spec.js';
+export { ZCATALOG_COLUMNS, ZCATALOG_HDU } from './zcatalog.js';
+export { REDSHIFTS_COLUMNS, REDSHIFTS_HDU } from './redshifts.js';
+export { FIBERMAP_COLUMNS, FIBERMAP_HDU } from './fibermap.js';
+export { EXP_FIBERMAP_COLUMNS, EXP_FIBERMAP_HDU } from './exp-fibermap.js';
+export { SCORES_COLUMNS, SCORES_HDU } from './scores.js';
+export { TSNR2_COLUMNS, TSNR2_HDU } from './tsnr2.js';
+export { ARMS, DR1_WAVELENGTH, dr1Wavelength } from './wavelength.js';
+export type { Arm, WavelengthGrid } from './wavelength.js';
+export { SPECTYPES } from './spectype.js';
+export type { Spectype } from './spectype.js';
