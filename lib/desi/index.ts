@@ -12,3 +12,10 @@ export {
   Bitmask, ZWARN, DESI_TARGET, BGS_TARGET, MWS_TARGET, SCND_TARGET, FIBERSTATUS, COADD_FIBERSTATUS, SPECMASK,
 } from './bitmasks/index.js';
 export type { BitDef } from './bitmasks/index.js';
+export {
+  withFits, findHdu, requireHdu, requireColumns, rowsForTargetids, toRuns, readDesiTable, readNamedTable, readTableRuns,
+  readZcatalog, readRedrock, REQUIRED_REDSHIFT_COLUMNS, readSpectra, armsOf, primaryMeta,
+} from './read/index.js';
+export type { DesiInput, RowRun, DesiTableOptions, ReadSpectraOptions, PrimaryMeta } from './read/index.js';
+export { spectrumAt } from './spectra/spectra.js';
+export type { ArmSpectra, Spectra, SpectraProduct, OneSpectrum } from './spectra/spectra.js';

@@ -1,0 +1,11 @@
+export { withFits, findHdu, requireHdu, requireColumns } from './open.js';
+export type { DesiInput } from './open.js';
+export { rowsForTargetids, toRuns } from './rows.js';
+export type { RowRun } from './rows.js';
+export { readDesiTable, readNamedTable, readTableRuns } from './table.js';
+export type { DesiTableOptions } from './table.js';
+export { readZcatalog, readRedrock, REQUIRED_REDSHIFT_COLUMNS } from './catalogs.js';
+export { readSpectra, armsOf } from './spectra.js';
+export type { ReadSpectraOptions } from './spectra.js';
+export { primaryMeta } from './primary-meta.js';
+export type { PrimaryMeta } from './primary-meta.js';

@@ -1,0 +1,153 @@
+import type { Table } from 'apache-arrow';
+import { FitsError } from '../../errors/index.js';
+import type { FitsFile } from '../../fits/fits-file.js';
+import type { HduInfo } from '../../fits/hdu.js';
+import type { ImageArray } from '../../fits/image/fits-image.js';
+import { imageAxes } from '../../fits/image/read-image.js';
+import type { ArmSpectra, Spectra } from '../spectra/spectra.js';
+import { findHdu, requireColumns, requireHdu, withFits, type DesiInput } from './open.js';
+import { primaryMeta } from './primary-meta.js';
+import { rowsForTargetids, toRuns, type RowRun } from './rows.js';
+import { readNamedTable, readTableRuns } from './table.js';
+
+/** What to read from a coadd or spectra file. */
+export interface ReadSpectraOptions {
+  /** Only the spectra of these TARGETIDs (file order; per-exposure files keep every exposure of each). */
+  targetids?: Iterable<bigint>;
+  /** Or a range [start, end) of spectra. */
+  rows?: { start?: number; end?: number };
+  /** Arms to read (default every X with an X_WAVELENGTH HDU). */
+  bands?: readonly string[];
+  /** Read X_RESOLUTION (default true; it is 11x the flux size). */
+  resolution?: boolean;
+  /** Also read the matching EXP_FIBERMAP rows (coadds) and SCORES rows. Default false. */
+  expFibermap?: boolean;
+  scores?: boolean;
+  /** FIBERMAP columns to read (default all; TARGETID is always read). */
+  fibermapColumns?: readonly string[];
+}
+
+const WHAT = 'a DESI coadd or spectra file (FIBERMAP, X_WAVELENGTH/FLUX/IVAR/MASK/RESOLUTION per camera X)';
+
+/** Camera names X of every X_WAVELENGTH HDU, in file order. @example armsOf(f); // ['B', 'R', 'Z'] */
+export function armsOf(f: FitsFile): string[] {
+  return f.hdus.map((h) => /^(.+)_WAVELENGTH$/i.exec(h.name)?.[1]?.toUpperCase()).filter((x): x is string => x !== undefined);
+}
+
+/**
+ * Reads spectra from a DESI coadd or spectra file (also gzipped, also over HTTP or S3) by HDU name. With `targetids`
+ * or `rows`, only those spectra's rows of the FLUX/IVAR/MASK/RESOLUTION images are read (one range read per run of
+ * consecutive spectra per HDU), so a few spectra from a remote coadd cost a few small requests.
+ *
+ * @example
+ * const s = await readSpectra('https://data.desi.lbl.gov/public/dr1/.../coadd-main-dark-27247.fits',
+ *   { targetids: [39627745623525818n], resolution: false });
+ */
+export function readSpectra(input: DesiInput, opts: ReadSpectraOptions = {}): Promise<Spectra> {
+  return withFits(input, (f) => readSpectraFrom(f, opts));
+}
+
+async function readSpectraFrom(f: FitsFile, opts: ReadSpectraOptions): Promise<Spectra> {
+  const fmHdu = requireHdu(f, 'FIBERMAP', WHAT);
+  requireColumns(f, fmHdu, ['TARGETID']);
+  const available = armsOf(f);
+  if (available.length === 0) throw new FitsError(`no X_WAVELENGTH HDU: not ${WHAT}; the file has: ${f.hdus.map((h) => h.name).join(', ')}`, { file: f.name });
+  const bands = (opts.bands ?? available).map((b) => b.toUpperCase());
+  for (const b of bands) if (!available.includes(b)) requireHdu(f, `${b}_WAVELENGTH`, WHAT);
+  const ntotal = fmHdu.header.int('NAXIS2');
+  const runs = await selectRuns(f, fmHdu, ntotal, opts);
+  const fmCols = opts.fibermapColumns ? ['TARGETID', ...opts.fibermapColumns.filter((c) => c.toUpperCase() !== 'TARGETID')] : undefined;
+  if (fmCols) requireColumns(f, fmHdu, fmCols);
+  const fibermap = await readTableRuns(f, fmHdu.index, runs, fmCols);
+  const targetids = fibermap.getChild('TARGETID')!.toArray() as BigInt64Array;
+  const arms: Record<string, ArmSpectra> = {};
+  for (const b of bands) arms[b] = await readArm(f, b, runs, ntotal, opts.resolution ?? true);
+  const out: Spectra = {
+    product: findHdu(f, 'EXP_FIBERMAP') ? 'coadd' : 'spectra',
+    nspec: targetids.length,
+    targetids,
+    bands,
+    arms,
+    fibermap,
+    source: f.name,
+    ...primaryMeta(f),
+  };
+  if (opts.expFibermap && findHdu(f, 'EXP_FIBERMAP')) {
+    const sel = opts.targetids !== undefined || opts.rows !== undefined;
+    out.expFibermap = await readNamedTable(f, 'EXP_FIBERMAP', WHAT, sel ? { targetids: new Set(targetids) } : {});
+  }
+  if (opts.scores) {
+    const sc = requireHdu(f, 'SCORES', WHAT);
+    out.scores = await readTableRuns(f, sc.index, runs);
+  }
+  return out;
+}
+
+async function selectRuns(f: FitsFile, fm: HduInfo, ntotal: number, opts: ReadSpectraOptions): Promise<RowRun[]> {
+  if (opts.targetids !== undefined && opts.rows !== undefined) throw new FitsError('give either targetids or rows, not both', { file: f.name });
+  if (opts.targetids !== undefined) return toRuns(await rowsForTargetids(f, fm, opts.targetids));
+  const start = opts.rows?.start ?? 0;
+  const end = opts.rows?.end ?? ntotal;
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > ntotal || start > end) {
+    throw new FitsError(`rows [${start}, ${end}) are outside the file's ${ntotal} spectra`, { file: f.name, hdu: 'FIBERMAP' });
+  }
+  return start === end ? [] : [{ start, end }];
+}
+
+async function readArm(f: FitsFile, band: string, runs: readonly RowRun[], ntotal: number, withRes: boolean): Promise<ArmSpectra> {
+  const wave = requireHdu(f, `${band}_WAVELENGTH`, WHAT);
+  const wavelength = toFloat64((await f.readImage(wave.index)).data);
+  const nwave = wavelength.length;
+  const flux = await readRows(f, band, 'FLUX', runs, nwave, ntotal, Float32Array);
+  const ivar = await readRows(f, band, 'IVAR', runs, nwave, ntotal, Float32Array);
+  const mask = await readRows(f, band, 'MASK', runs, nwave, ntotal, Uint32Array);
+  const arm: ArmSpectra = { wavelength, nwave, flux, ivar, mask, ndiag: 0 };
+  const resHdu = findHdu(f, `${band}_RESOLUTION`);
+  if (resHdu) {
+    const axes = imageAxes(resHdu);
+    arm.ndiag = axes[1] ?? 0;
+    if (withRes) arm.resolution = await readRows(f, band, 'RESOLUTION', runs, nwave * arm.ndiag, ntotal, Float32Array);
+  }
+  return arm;
+}
+
+type Ctor<T> = { new (n: number): T; from(a: ArrayLike<number>): T };
+
+/** Reads the rows in `runs` of image X_WHAT (rows of `perRow` values) into one typed array of the wanted type. */
+async function readRows<T extends Float32Array | Uint32Array>(
+  f: FitsFile, band: string, what: string, runs: readonly RowRun[], perRow: number, ntotal: number, ctor: Ctor<T>,
+): Promise<T> {
+  const hdu = requireHdu(f, `${band}_${what}`, WHAT);
+  const axes = imageAxes(hdu);
+  const rows = axes[axes.length - 1] ?? 0;
+  const per = axes.slice(0, -1).reduce((a, b) => a * b, 1);
+  if (rows !== ntotal || per !== perRow) {
+    throw new FitsError(`image shape [${axes.join(', ')}] does not match ${ntotal} FIBERMAP rows x ${perRow} values per spectrum`, { file: f.name, hdu: hdu.name });
+  }
+  const nsel = runs.reduce((n, r) => n + r.end - r.start, 0);
+  const out = new ctor(nsel * perRow);
+  let at = 0;
+  for (const run of runs) {
+    const img = await f.readImage(hdu.index, { rows: run });
+    out.set(coerce(img.data, ctor), at);
+    at += img.data.length;
+  }
+  return out;
+}
+
+/** Same values in the wanted array type; a signed int32 mask is reinterpreted bit for bit as uint32. */
+function coerce<T extends Float32Array | Uint32Array>(a: ImageArray, ctor: Ctor<T>): T {
+  if (a instanceof (ctor as unknown as typeof Float32Array)) return a as unknown as T;
+  if ((ctor as unknown) === Uint32Array && a instanceof Int32Array) return new Uint32Array(a.buffer, a.byteOffset, a.length) as T;
+  if (a instanceof BigInt64Array || a instanceof BigUint64Array) return ctor.from(Array.from(a, (v) => Number(BigInt.asUintN(32, v))));
+  return ctor.from(a);
+}
+
+function toFloat64(a: ImageArray): Float64Array {
+  if (a instanceof Float64Array) return a;
+  if (a instanceof BigInt64Array || a instanceof BigUint64Array) return Float64Array.from(a, Number);
+  return Float64Array.from(a);
+}
+
+/** Re-exported so callers of the spectra reader can type their tables. */
+export type { Table };

@@ -1,0 +1,52 @@
+import { Table } from 'apache-arrow';
+import type { FitsFile } from '../../fits/fits-file.js';
+import { SkybookError } from '../../errors/index.js';
+import { requireColumns, requireHdu, withFits, type DesiInput } from './open.js';
+import { rowsForTargetids, toRuns, type RowRun } from './rows.js';
+
+/** Column and row selection shared by the DESI table readers. */
+export interface DesiTableOptions {
+  /** Columns to read, in this order (default all). */
+  columns?: readonly string[];
+  /** Keep only rows with these TARGETIDs (file order; duplicates in the file are all kept). */
+  targetids?: Iterable<bigint>;
+  /** Or a row range [start, end). */
+  rows?: { start?: number; end?: number };
+}
+
+/**
+ * Reads one named table HDU of a DESI file with column and TARGETID selection. With `targetids` only the TARGETID
+ * column is read in full; the other columns are read for the matching row runs only.
+ *
+ * @example
+ * const z = await readDesiTable('redrock-main-dark-27247.fits', 'REDSHIFTS', 'a redrock file', { columns: ['TARGETID', 'Z'] });
+ */
+export async function readDesiTable(input: DesiInput, hduName: string, what: string, opts: DesiTableOptions = {}): Promise<Table> {
+  return withFits(input, (f) => readNamedTable(f, hduName, what, opts));
+}
+
+/** {@link readDesiTable} on an open file. @example await readNamedTable(f, 'FIBERMAP', 'a coadd file', {}) */
+export async function readNamedTable(f: FitsFile, hduName: string, what: string, opts: DesiTableOptions): Promise<Table> {
+  const hdu = requireHdu(f, hduName, what);
+  if (opts.columns) requireColumns(f, hdu, opts.columns);
+  if (opts.targetids !== undefined && opts.rows !== undefined) {
+    throw new SkybookError(`${f.name}: give either targetids or rows, not both`);
+  }
+  const base = { ...(opts.columns ? { columns: opts.columns } : {}) };
+  if (opts.targetids === undefined) return f.readTable(hdu.index, { ...base, ...(opts.rows ? { rows: opts.rows } : {}) });
+  return readTableRuns(f, hdu.index, toRuns(await rowsForTargetids(f, hdu, opts.targetids)), opts.columns);
+}
+
+/**
+ * Reads the given row runs of a table HDU (one contiguous read per run) into one Arrow table, in run order.
+ *
+ * @example
+ * await readTableRuns(f, 1, [{ start: 3, end: 5 }, { start: 9, end: 10 }]); // 3 rows
+ */
+export async function readTableRuns(f: FitsFile, hdu: number, runs: readonly RowRun[], columns?: readonly string[]): Promise<Table> {
+  const base = columns ? { columns } : {};
+  if (runs.length === 0) return f.readTable(hdu, { ...base, rows: { start: 0, end: 0 } });
+  const parts: Table[] = [];
+  for (const run of runs) parts.push(await f.readTable(hdu, { ...base, rows: run }));
+  return parts.length === 1 ? parts[0]! : new Table(parts.flatMap((t) => t.batches));
+}
