@@ -2,20 +2,22 @@ import { FitsError } from '../../errors/index.js';
 import { FitsFile } from '../../fits/fits-file.js';
 import type { HduInfo } from '../../fits/hdu.js';
 import type { ByteSource } from '../../fits/source/byte-source.js';
+import type { OpenSourceOptions } from '../../fits/source/open-source.js';
 import { describeColumns } from '../../fits/bintable/columns.js';
 
 /** Anything a DESI reader accepts: a path or URL (local, http(s), s3://, gzipped or not), a byte source, or an open file. */
 export type DesiInput = string | URL | ByteSource | FitsFile;
 
 /**
- * Runs `work` on an open FITS file; files opened here are closed afterwards, files passed in stay open.
+ * Runs `work` on an open FITS file; files opened here (with `open`: HTTP/S3/gzip options) are closed afterwards,
+ * files passed in stay open.
  *
  * @example
  * const n = await withFits('coadd.fits', async (f) => f.hdus.length);
  */
-export async function withFits<T>(input: DesiInput, work: (f: FitsFile) => Promise<T>): Promise<T> {
+export async function withFits<T>(input: DesiInput, work: (f: FitsFile) => Promise<T>, open: OpenSourceOptions = {}): Promise<T> {
   if (input instanceof FitsFile) return work(input);
-  const f = await FitsFile.open(input);
+  const f = await FitsFile.open(input, open);
   try {
     return await work(f);
   } finally {

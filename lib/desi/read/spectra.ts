@@ -3,6 +3,7 @@ import { FitsError } from '../../errors/index.js';
 import type { FitsFile } from '../../fits/fits-file.js';
 import type { HduInfo } from '../../fits/hdu.js';
 import type { ImageArray } from '../../fits/image/fits-image.js';
+import type { OpenSourceOptions } from '../../fits/source/open-source.js';
 import { imageAxes } from '../../fits/image/read-image.js';
 import type { ArmSpectra, Spectra } from '../spectra/spectra.js';
 import { findHdu, requireColumns, requireHdu, withFits, type DesiInput } from './open.js';
@@ -25,7 +26,12 @@ export interface ReadSpectraOptions {
   scores?: boolean;
   /** FIBERMAP columns to read (default all; TARGETID is always read). */
   fibermapColumns?: readonly string[];
+  /** Options for opening a path or URL (HTTP retries, read-ahead, S3 endpoint ...). */
+  open?: OpenSourceOptions;
 }
+
+// One spectrum's FLUX row is ~11 KB; the 64 KiB default read-ahead of HTTP sources would fetch 6x that per row.
+const SPECTRA_READ_AHEAD = 16 * 1024;
 
 const WHAT = 'a DESI coadd or spectra file (FIBERMAP, X_WAVELENGTH/FLUX/IVAR/MASK/RESOLUTION per camera X)';
 
@@ -44,7 +50,7 @@ export function armsOf(f: FitsFile): string[] {
  *   { targetids: [39627745623525818n], resolution: false });
  */
 export function readSpectra(input: DesiInput, opts: ReadSpectraOptions = {}): Promise<Spectra> {
-  return withFits(input, (f) => readSpectraFrom(f, opts));
+  return withFits(input, (f) => readSpectraFrom(f, opts), { readAheadBytes: SPECTRA_READ_AHEAD, ...opts.open });
 }
 
 async function readSpectraFrom(f: FitsFile, opts: ReadSpectraOptions): Promise<Spectra> {
