@@ -19,3 +19,8 @@ export {
 export type { DesiInput, RowRun, DesiTableOptions, ReadSpectraOptions, PrimaryMeta } from './read/index.js';
 export { spectrumAt } from './spectra/spectra.js';
 export type { ArmSpectra, Spectra, SpectraProduct, OneSpectrum } from './spectra/spectra.js';
+export {
+  cmp, isIn, bitsClear, bitsAny, and, or, not, columnsOf, evaluate, filterTable, takeRows, toSql, quoteIdent, goodRedshift,
+  goodRedshiftBgs, primarySpectrum, spectype, targetBit,
+} from './quality/index.js';
+export type { Predicate, CompareOp, PredicateValue, SqlOptions, SqlFragment, GoodRedshiftOptions } from './quality/index.js';
