@@ -17,8 +17,8 @@ export {
   readZcatalog, readRedrock, REQUIRED_REDSHIFT_COLUMNS, readSpectra, armsOf, primaryMeta,
 } from './read/index.js';
 export type { DesiInput, RowRun, DesiTableOptions, ReadSpectraOptions, PrimaryMeta } from './read/index.js';
-export { spectrumAt } from './spectra/spectra.js';
-export type { ArmSpectra, Spectra, SpectraProduct, OneSpectrum } from './spectra/spectra.js';
+export { spectrumAt, stitchArms, unionGrid, applyResolution, convolveWithResolution, diagonalOffset } from './spectra/index.js';
+export type { ArmSpectra, Spectra, SpectraProduct, OneSpectrum, StitchedSpectra, StitchOptions } from './spectra/index.js';
 export {
   cmp, isIn, bitsClear, bitsAny, and, or, not, columnsOf, evaluate, filterTable, takeRows, toSql, quoteIdent, goodRedshift,
   goodRedshiftBgs, primarySpectrum, spectype, targetBit,
