@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Int64, Table, Utf8, vectorFromArray, type RecordBatch } from 'apache-arrow';
+import { FitsFile } from '../fits/index.js';
+import { planColumns } from './column-plan.js';
+import { ensureBookkeeping, findLoad, lockLedger, nextLoadId, quarantineRef, recordLoad, removeLoad } from './ledger.js';
+import { openStore, type OpenStoreOptions } from './open-store.js';
+import { PRODUCT_SCHEMAS, SCHEMA_NAMES, type ProductSchema } from './schemas/desi-schemas.js';
+import { createSkyIndex } from './sky/sky-query.js';
+import { tableName } from './sql.js';
+import { StoreError } from './store-error.js';
+import type { LoadPart, Store, StoreSession, TableRef } from './store.js';
+import { ensureTable } from './table-ddl.js';
+import { rowJson } from './validate/row-json.js';
+import { requireColumns, validateBatch } from './validate/validate-batch.js';
+
+/**
+ * Options for `ingest`. `into` is a store URL (`duckdb:PATH`, `postgres://...`) or an open store.
+ *
+ * @example
+ * const opts: IngestOptions = { into: 'duckdb:survey.duckdb', table: 'zcat', schema: 'zcatalog' };
+ */
+export interface IngestOptions {
+  into: string | Store;
+  table: string;
+  /** HDU name or index; default the product schema's HDU, else the first table HDU. */
+  hdu?: string;
+  schema?: ProductSchema['name'];
+  /** Load a file whose bytes changed since its last load (its old rows are deleted in the same transaction). */
+  replace?: boolean;
+  /** Create the sky index after the load when the schema names position columns (default true). */
+  skyIndex?: boolean;
+  /** Rows done and total for the file being loaded. */
+  onProgress?: (done: number, total: number, source: string) => void;
+  storeOptions?: OpenStoreOptions;
+}
+
+/**
+ * What happened to one source file. `loaded + quarantined === rows` for loads; `unchanged` means the same bytes were
+ * loaded before (`loadId` names that load) and nothing was written.
+ *
+ * @example
+ * for (const r of results) console.log(r.source, r.status, r.loaded, r.quarantined);
+ */
+export interface IngestResult {
+  source: string;
+  hdu: string;
+  table: string;
+  status: 'loaded' | 'replaced' | 'unchanged';
+  loadId: number;
+  sha256: string;
+  size: number;
+  rows: number;
+  loaded: number;
+  quarantined: number;
+  seconds: number;
+}
+
+/** sha256 of a file, streamed. */
+export async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+let version: string | undefined;
+function skybookVersion(): string {
+  version ??= (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return version;
+}
+
+const utcStamp = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
+
+/** Picks the HDU to load: the one asked for, else the product's, else the first BINTABLE. */
+function pickHdu(fits: FitsFile, source: string, hdu: string | undefined, product: ProductSchema | undefined): { index: number; name: string; rows: number } {
+  const ref = hdu ?? product?.hdu;
+  const info = ref !== undefined ? fits.hdu(/^\d+$/.test(ref) ? Number(ref) : ref) : fits.hdus.find((h) => h.type === 'BINTABLE');
+  if (!info) throw new StoreError('no table HDU to load', { file: source });
+  if (info.type !== 'BINTABLE') throw new StoreError(`HDU is a ${info.type}, not a table`, { file: source, hdu: ref });
+  return { index: info.index, name: info.name || String(info.index), rows: info.header.int('NAXIS2') };
+}
+
+/** Loads one file inside one transaction: all its rows and quarantined rows and its ledger row, or nothing. */
+async function ingestFile(store: Store, path: string, target: TableRef, product: ProductSchema | undefined, opts: IngestOptions): Promise<IngestResult> {
+  const t0 = performance.now();
+  const source = resolve(path);
+  const size = (await stat(source).catch((e: Error) => { throw new StoreError(`cannot read: ${e.message}`, { file: path }); })).size;
+  const sha256 = await sha256File(source);
+  const fits = await FitsFile.open(source);
+  try {
+    const hdu = pickHdu(fits, path, opts.hdu, product);
+    const where = { file: path, hdu: hdu.name, table: target.name };
+    const base = { source, hdu: hdu.name, table: target.name, sha256, size, rows: hdu.rows };
+    await ensureBookkeeping(store, target);
+    return await store.transaction(async (tx) => {
+      await lockLedger(tx, target);
+      const prior = await findLoad(tx, target, source, hdu.name);
+      if (prior && prior.sha256 === sha256) {
+        return { ...base, status: 'unchanged', loadId: prior.loadId, loaded: Number(prior.rowsLoaded), quarantined: Number(prior.rowsQuarantined), seconds: (performance.now() - t0) / 1000 };
+      }
+      if (prior && !opts.replace) {
+        throw new StoreError(`changed since load ${prior.loadId} (sha256 ${prior.sha256.slice(0, 12)}... now ${sha256.slice(0, 12)}...); use --replace to reload it`, where);
+      }
+      if (prior) await removeLoad(tx, target, prior.loadId);
+      const loadId = await nextLoadId(tx, target);
+      const started = new Date();
+      const batches = fits.readBatches(hdu.index, { batchRows: 65536, onProgress: (d, n) => opts.onProgress?.(d, n, path) })[Symbol.asyncIterator]();
+      const first = await batches.next();
+      const schema = (first.value as RecordBatch).schema;
+      if (product) requireColumns(product, schema, where);
+      const plans = planColumns(schema, where);
+      await ensureTable(tx, target, plans, product);
+      const rejected: { row: number; reasons: string; json: string }[] = [];
+      let rowBase = 0;
+      async function* parts(): AsyncGenerator<LoadPart> {
+        for (let r = first; !r.done; r = await batches.next()) {
+          const batch = r.value;
+          const verdict = validateBatch(batch, product);
+          for (const bad of verdict.rejected) rejected.push({ row: rowBase + bad.row, reasons: bad.reasons.join('; '), json: rowJson(batch, bad.row) });
+          rowBase += batch.numRows;
+          yield { batch, rows: verdict.good };
+        }
+      }
+      const loaded = await tx.load(target, plans, parts(), loadId);
+      await writeQuarantine(tx, target, source, hdu.name, rejected, loadId);
+      if (loaded + rejected.length !== hdu.rows) {
+        throw new StoreError(`loaded ${loaded} + quarantined ${rejected.length} != ${hdu.rows} rows in the HDU`, where, 1);
+      }
+      if (product?.sky && opts.skyIndex !== false) await createSkyIndex(tx, { table: target, ra: product.sky.ra.toLowerCase(), dec: product.sky.dec.toLowerCase() });
+      await recordLoad(tx, target, {
+        loadId, table: target.name, source, sha256, size: BigInt(size), hdu: hdu.name, rowsLoaded: BigInt(loaded), rowsQuarantined: BigInt(rejected.length),
+        startedAt: utcStamp(started), finishedAt: utcStamp(new Date()), skybookVersion: skybookVersion(),
+      });
+      return { ...base, status: prior ? 'replaced' : 'loaded', loadId, loaded, quarantined: rejected.length, seconds: (performance.now() - t0) / 1000 };
+    });
+  } finally {
+    await fits.close();
+  }
+}
+
+/** Writes quarantined rows through the same bulk path as the data. */
+async function writeQuarantine(tx: StoreSession, target: TableRef, source: string, hdu: string, rows: { row: number; reasons: string; json: string }[], loadId: number): Promise<void> {
+  if (!rows.length) return;
+  const t = new Table({
+    table_name: vectorFromArray(rows.map(() => target.name), new Utf8()),
+    source_path: vectorFromArray(rows.map(() => source), new Utf8()),
+    hdu: vectorFromArray(rows.map(() => hdu), new Utf8()),
+    row_number: vectorFromArray(rows.map((r) => BigInt(r.row)), new Int64()),
+    reasons: vectorFromArray(rows.map((r) => r.reasons), new Utf8()),
+    row_json: vectorFromArray(rows.map((r) => r.json), new Utf8()),
+  });
+  const plans = planColumns(t.schema);
+  async function* parts(): AsyncGenerator<LoadPart> {
+    for (const batch of t.batches) yield { batch, rows: Int32Array.from({ length: batch.numRows }, (_, i) => i) };
+  }
+  await tx.load(quarantineRef(target), plans, parts(), loadId);
+}
+
+/**
+ * Loads FITS tables into a store, one transaction per file: validated rows into `table`, failing rows into
+ * `skybook_quarantine` with their reasons, one ledger row in `skybook_loads`. A file loaded before with the same bytes is
+ * skipped (`status: 'unchanged'`); a changed file is refused unless `replace`.
+ *
+ * @example
+ * const [r] = await ingest(['redrock-special-dark-27247.fits'], { into: 'duckdb:survey.duckdb', table: 'redrock', schema: 'redrock' });
+ * r.loaded + r.quarantined === r.rows // true
+ */
+export async function ingest(sources: string | readonly string[], opts: IngestOptions): Promise<IngestResult[]> {
+  const target = tableName(opts.table);
+  if (opts.schema !== undefined && !SCHEMA_NAMES.includes(opts.schema)) {
+    throw new StoreError(`invalid --schema: ${JSON.stringify(opts.schema)} (one of ${SCHEMA_NAMES.join(', ')})`);
+  }
+  const product = opts.schema ? PRODUCT_SCHEMAS[opts.schema] : undefined;
+  const store = typeof opts.into === 'string' ? await openStore(opts.into, opts.storeOptions) : opts.into;
+  try {
+    const out: IngestResult[] = [];
+    for (const path of typeof sources === 'string' ? [sources] : sources) out.push(await ingestFile(store, path, target, product, opts));
+    return out;
+  } finally {
+    if (typeof opts.into === 'string') await store.close();
+  }
+}

@@ -1,0 +1,30 @@
+import { openDuckDb, type DuckLoadPath } from './duckdb/duck-store.js';
+import { openPostgres } from './postgres/pg-store.js';
+import { StoreError } from './store-error.js';
+import type { Store } from './store.js';
+
+/** Options for `openStore`. */
+export interface OpenStoreOptions {
+  /** PostgreSQL: a schema to create if missing and to work in (first on the search_path). */
+  schema?: string;
+  /** DuckDB: the load path (default 'chunks', the faster one measured in bench/ingest). */
+  duckLoadPath?: DuckLoadPath;
+}
+
+/**
+ * Opens a store from a URL: `duckdb:PATH` (a DuckDB file), `duckdb::memory:` or `duckdb:` (in memory), or
+ * `postgres://USER@HOST:PORT/DB` / `postgresql://...` (a connection pool). Anything else is a usage error (exit code 2).
+ *
+ * @example
+ * const store = await openStore('duckdb:survey.duckdb');
+ * const n = await store.query('select count(*) as n from zcat');
+ * await store.close();
+ */
+export async function openStore(url: string, opts: OpenStoreOptions = {}): Promise<Store> {
+  if (url.startsWith('duckdb:')) {
+    const path = url.slice('duckdb:'.length);
+    return openDuckDb(path === '' ? ':memory:' : path, { loadPath: opts.duckLoadPath });
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, { schema: opts.schema });
+  throw new StoreError(`invalid store URL: ${JSON.stringify(url.replace(/:[^:@/]*@/, ':***@'))} (duckdb:PATH, duckdb::memory: or postgres://...)`);
+}

@@ -1,0 +1,147 @@
+import pg from 'pg';
+import copyStreams from 'pg-copy-streams';
+import type { Table } from 'apache-arrow';
+import type { ColumnPlan } from '../column-plan.js';
+import { arrayDepth, arrowTypeOfPg, columnsToTable, PG_ARRAY_ELEMENT } from '../result-arrow.js';
+import { sql, SqlQuery, tableId, type SqlValue } from '../sql.js';
+import { StoreError } from '../store-error.js';
+import type { LoadPart, Store, StoreSession, TableRef } from '../store.js';
+import { COPY_HEADER, COPY_TRAILER, encodeRows } from './copy-binary.js';
+
+const textArray = pg.types.getTypeParser(1009 as never) as (s: string) => unknown;
+
+/** Type parsers that keep int64 and NUMERIC exact: int8 as bigint, numeric as its decimal text, arrays alike. */
+const TYPES = {
+  getTypeParser(oid: number, format?: string) {
+    if (oid === 20) return (s: string) => BigInt(s);
+    if (oid === 1700) return (s: string) => s;
+    const element = PG_ARRAY_ELEMENT[oid];
+    if (element === 20) return (s: string) => deepMap(textArray(s), (x) => BigInt(x));
+    if (element === 1700) return (s: string) => textArray(s);
+    return pg.types.getTypeParser(oid as never, format as never);
+  },
+};
+
+function deepMap(v: unknown, f: (s: string) => unknown): unknown {
+  if (v === null) return null;
+  return Array.isArray(v) ? v.map((x) => deepMap(x, f)) : f(v as string);
+}
+
+/** Values as pg binds them: bigint as decimal text (exact), typed bytes as Buffer. */
+function bindValue(v: SqlValue): unknown {
+  if (typeof v === 'bigint') return v.toString();
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  if (Array.isArray(v)) return v.map((x) => (typeof x === 'bigint' ? x.toString() : x));
+  return v;
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+async function pgQuery(db: Queryable, q: SqlQuery | string): Promise<Table> {
+  const { text, values } = typeof q === 'string' ? { text: q, values: [] } : q;
+  const res = await db.query({ text, values: values.map(bindValue), rowMode: 'array', types: TYPES } as never) as unknown as pg.QueryResult<unknown[]>;
+  const fields = res.fields ?? [];
+  const columns = fields.map((_, i) => res.rows.map((r) => r[i]));
+  const types = fields.map((f, i) => arrowTypeOfPg(f.dataTypeID, arrayDepth(columns[i]!)));
+  return columnsToTable(fields.map((f) => f.name), types, columns);
+}
+
+/** Streams binary COPY tuples into `table` inside the client's current transaction. */
+async function copyIn(client: pg.PoolClient, table: TableRef, plans: readonly ColumnPlan[], parts: AsyncIterable<LoadPart>, loadId: number): Promise<number> {
+  const cols = sql.join([...plans.map((p) => sql.id(p.name)), sql.id('skybook_load')]);
+  const text = sql`copy ${tableId(table)} (${cols}) from stdin with (format binary)`.text;
+  const stream = client.query(copyStreams.from(text));
+  const finished = new Promise<void>((resolve, reject) => {
+    stream.on('finish', resolve);
+    stream.on('error', reject);
+  });
+  finished.catch(() => {});
+  const write = async (bytes: Uint8Array) => {
+    if (!stream.write(bytes)) await new Promise<void>((resolve, reject) => {
+      const onErr = (e: Error) => reject(e);
+      stream.once('error', onErr);
+      stream.once('drain', () => { stream.off('error', onErr); resolve(); });
+    });
+  };
+  let n = 0;
+  try {
+    await write(COPY_HEADER);
+    for await (const part of parts) {
+      if (part.rows.length === 0) continue;
+      await write(encodeRows(part.batch, plans, part.rows, [loadId]));
+      n += part.rows.length;
+    }
+    await write(COPY_TRAILER);
+    stream.end();
+    await finished;
+  } catch (e) {
+    stream.destroy();
+    await finished.catch(() => {});
+    throw e;
+  }
+  return n;
+}
+
+function session(db: Queryable, load: StoreSession['load']): StoreSession {
+  return {
+    engine: 'postgres',
+    query: (q) => pgQuery(db, q),
+    run: async (q) => { await pgQuery(db, q); },
+    load,
+  };
+}
+
+/** Removes the password from a URL for printing and records. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@');
+  }
+}
+
+/**
+ * Opens a PostgreSQL database through a `pg` pool. `schema` (optional) is created if missing and put first on every
+ * connection's search_path (then `public`, where the q3c extension lives), so unqualified tables land there.
+ *
+ * @example
+ * const store = await openPostgres('postgres://postgres@127.0.0.1:5432/test', { schema: 'survey' });
+ */
+export async function openPostgres(url: string, opts: { schema?: string; max?: number } = {}): Promise<Store> {
+  if (opts.schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(opts.schema)) {
+    throw new StoreError(`invalid schema: ${JSON.stringify(opts.schema)} (letters, digits and _ only)`);
+  }
+  // The search_path goes in the startup packet, so every pooled connection has it before its first query.
+  const options = opts.schema ? `-c search_path=${opts.schema.toLowerCase()},public` : undefined;
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 4, ...(options ? { options } : {}) });
+  pool.on('error', () => {}); // an idle client's broken connection is reported on its next use
+  try {
+    await pool.query(opts.schema ? `create schema if not exists ${sql.id(opts.schema.toLowerCase()).text}` : 'select 1');
+  } catch (e) {
+    await pool.end();
+    throw new StoreError(`cannot open ${redactUrl(url)}: ${(e as Error).message}`, {}, 2, { cause: e });
+  }
+  const noLoad: StoreSession['load'] = async () => { throw new StoreError('load() runs inside transaction()', {}, 1); };
+  return {
+    ...session(pool, noLoad),
+    url: redactUrl(url),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const s = session(client, (table, plans, parts, loadId) => copyIn(client, table, plans, parts, loadId));
+        const out = await fn(s);
+        await client.query('commit');
+        return out;
+      } catch (e) {
+        await client.query('rollback').catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

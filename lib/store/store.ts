@@ -1,0 +1,54 @@
+import type { RecordBatch, Table } from 'apache-arrow';
+import type { ColumnPlan } from './column-plan.js';
+import type { SqlQuery } from './sql.js';
+
+/** The two engines behind one interface. */
+export type EngineName = 'duckdb' | 'postgres';
+
+/** A table name checked by `tableName()`: optional schema and name, both lower case. */
+export interface TableRef {
+  schema?: string;
+  name: string;
+}
+
+/** Rows `rows` (ascending indices) of `batch` to store: the ones that passed validation. */
+export interface LoadPart {
+  batch: RecordBatch;
+  rows: Int32Array;
+}
+
+/**
+ * One connection's view of a store: queries return Arrow tables; `load` bulk-writes Arrow rows into an existing table
+ * (binary COPY in PostgreSQL, data chunks or Parquet staging in DuckDB).
+ *
+ * @example
+ * const t = await session.query(sql`select count(*) as n from ${sql.id('zcat')}`); t.getChild('n')?.get(0) // 5000000n
+ */
+export interface StoreSession {
+  readonly engine: EngineName;
+  /** Runs a query and returns its rows as an Arrow table (int64 as bigint, exact). */
+  query(q: SqlQuery | string): Promise<Table>;
+  /** Runs a statement for its effect. */
+  run(q: SqlQuery | string): Promise<void>;
+  /**
+   * Appends the chosen rows of each part to `table`: the planned columns in order, then the load id as the last column
+   * (`skybook_load`). Returns the rows written.
+   */
+  load(table: TableRef, plans: readonly ColumnPlan[], parts: AsyncIterable<LoadPart>, loadId: number): Promise<number>;
+}
+
+/**
+ * A DuckDB database (file or in-memory) or a PostgreSQL database (connection pool), opened by `openStore(url)`.
+ *
+ * @example
+ * const store = await openStore('duckdb::memory:');
+ * await store.transaction(async (tx) => { await tx.run('create table t (x int)'); });
+ * await store.close();
+ */
+export interface Store extends StoreSession {
+  /** The URL it was opened with, password removed (safe to print or record). */
+  readonly url: string;
+  /** Runs `fn` on one connection inside BEGIN ... COMMIT; rolls back and rethrows when `fn` throws. */
+  transaction<T>(fn: (tx: StoreSession) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

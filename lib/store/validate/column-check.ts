@@ -1,0 +1,141 @@
+import { Type, type Data, type Vector } from 'apache-arrow';
+import type { z } from 'zod';
+
+/** True when element `i` of a column passes; `i` is relative to the Data (its offset is applied inside). */
+export type CellCheck = (i: number) => boolean;
+
+interface ZodDef {
+  type: string;
+  innerType?: z.ZodType;
+  element?: z.ZodType;
+  entries?: Record<string, string>;
+  checks?: { _zod: { def: { check: string; value?: number | bigint; inclusive?: boolean; format?: string } } }[];
+}
+
+const defOf = (s: z.ZodType): ZodDef => (s as unknown as { _zod: { def: ZodDef } })._zod.def;
+
+/** Strips optional/nullable wrappers: a column may be absent (optional) or hold nulls (nullable). */
+export function unwrapField(s: z.ZodType): { inner: z.ZodType; optional: boolean; nullable: boolean } {
+  let inner = s;
+  let optional = false;
+  let nullable = false;
+  for (;;) {
+    const d = defOf(inner);
+    if (d.type === 'optional') optional = true;
+    else if (d.type === 'nullable') nullable = true;
+    else return { inner, optional, nullable };
+    inner = d.innerType!;
+  }
+}
+
+/** A numeric range test from zod's greater_than / less_than checks (number or bigint), or undefined if it has others. */
+function rangeTest<T extends number | bigint>(s: z.ZodType): ((v: T) => boolean) | undefined {
+  const tests: ((v: T) => boolean)[] = [];
+  for (const c of defOf(s).checks ?? []) {
+    const { check, value, inclusive, format } = c._zod.def;
+    if (check === 'greater_than') tests.push(inclusive ? (v) => v >= (value as T) : (v) => v > (value as T));
+    else if (check === 'less_than') tests.push(inclusive ? (v) => v <= (value as T) : (v) => v < (value as T));
+    else if (check === 'number_format' && (format === 'safeint' || format === 'int32')) tests.push((v) => Number.isInteger(v));
+    else return undefined;
+  }
+  return (v) => tests.every((t) => t(v));
+}
+
+const valid = (d: Data, i: number): boolean => {
+  if (d.nullCount <= 0 || !d.nullBitmap) return true;
+  const j = d.offset + i;
+  return ((d.nullBitmap[j >> 3]! >> (j & 7)) & 1) === 1;
+};
+
+/** The typed loops for the schema shapes the DESI products use; undefined when only zod itself can decide. */
+function fastCheck(inner: z.ZodType, d: Data, nullable: boolean): CellCheck | undefined {
+  const def = defOf(inner);
+  const t = d.type.typeId;
+  const isNull = (i: number) => !valid(d, i);
+  if (def.type === 'number' && (t === Type.Float || t === Type.Int) && !(t === Type.Int && (d.type as unknown as { bitWidth: number }).bitWidth === 64)) {
+    const range = rangeTest<number>(inner);
+    if (!range) return undefined;
+    const v = d.values as unknown as ArrayLike<number>;
+    return (i) => (isNull(i) ? nullable : Number.isFinite(v[d.offset + i]!) && range(v[d.offset + i]!));
+  }
+  if (def.type === 'bigint' && t === Type.Int && (d.type as unknown as { bitWidth: number }).bitWidth === 64) {
+    const range = rangeTest<bigint>(inner);
+    if (!range) return undefined;
+    const v = d.values as unknown as ArrayLike<bigint>;
+    return (i) => (isNull(i) ? nullable : range(v[d.offset + i]!));
+  }
+  if (def.type === 'enum' && t === Type.Utf8) {
+    const options = Object.values(def.entries!).map((s) => Buffer.from(s, 'utf8'));
+    const o = d.valueOffsets as Int32Array;
+    const bytes = d.values as Uint8Array;
+    return (i) => {
+      if (isNull(i)) return nullable;
+      const a = o[d.offset + i]!, len = o[d.offset + i + 1]! - a;
+      return options.some((opt) => opt.length === len && opt.every((b, k) => bytes[a + k] === b));
+    };
+  }
+  if ((def.type === 'string' && t === Type.Utf8) || (def.type === 'boolean' && t === Type.Bool)) {
+    return (i) => !isNull(i) || nullable;
+  }
+  if (def.type === 'array' && (t === Type.FixedSizeList || t === Type.List) && defOf(def.element!).type === 'number') {
+    const range = rangeTest<number>(def.element!);
+    const child = d.children[0]!;
+    if (!range || child.type.typeId !== Type.Float || child.nullCount > 0) return undefined;
+    const v = child.values as unknown as ArrayLike<number>;
+    const size = t === Type.FixedSizeList ? (d.type as unknown as { listSize: number }).listSize : 0;
+    const offs = d.valueOffsets as Int32Array | undefined;
+    return (i) => {
+      if (isNull(i)) return nullable;
+      const a = size ? (d.offset + i) * size : offs![d.offset + i]!;
+      const b = size ? a + size : offs![d.offset + i + 1]!;
+      for (let k = a; k < b; k++) if (!Number.isFinite(v[child.offset + k]!) || !range(v[child.offset + k]!)) return false;
+      return true;
+    };
+  }
+  return undefined;
+}
+
+/** A cell as zod sees it: numbers, bigints, strings, booleans, arrays for list cells, null for nulls. */
+export function cellValue(vector: Vector, i: number): unknown {
+  const v = vector.get(i) as unknown;
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'object' && typeof (v as Vector).toArray === 'function') return Array.from(v as Iterable<unknown>);
+  return v;
+}
+
+/**
+ * Compiles one zod field schema into a per-cell check over one Arrow column: typed loops for the common shapes (numbers
+ * with ranges, int64 as bigint, enums compared as bytes, numeric vectors), zod's own `safeParse` per cell otherwise.
+ *
+ * @example
+ * const ok = columnCheck(z.number().gte(0).lt(360), batch.getChild('TARGET_RA')!); ok(0) // true
+ */
+export function columnCheck(field: z.ZodType, vector: Vector): CellCheck {
+  const { inner, nullable } = unwrapField(field);
+  const d = vector.data[0]!;
+  const fast = vector.data.length === 1 ? fastCheck(inner, d, nullable) : undefined;
+  if (fast) return fast;
+  return (i) => {
+    const v = cellValue(vector, i);
+    return v === null ? nullable : inner.safeParse(v).success;
+  };
+}
+
+/** True when any string cell of a column (scalar or in a list) holds a NUL byte, which PostgreSQL text cannot store. */
+export function nulCheck(vector: Vector): CellCheck | undefined {
+  let d = vector.data[0]!;
+  let per = 1;
+  while (d.type.typeId === Type.FixedSizeList) { per *= (d.type as unknown as { listSize: number }).listSize; d = d.children[0]!; }
+  if (d.type.typeId !== Type.Utf8 || vector.data.length !== 1) return undefined;
+  const bytes = d.values as Uint8Array;
+  if (bytes.indexOf(0) < 0) return undefined; // the common case: no NUL anywhere in the column
+  const o = d.valueOffsets as Int32Array;
+  const outer = vector.data[0]!;
+  return (i) => {
+    const start = outer.type.typeId === Type.FixedSizeList ? (outer.offset + i) * per : i;
+    for (let e = start; e < start + per; e++) {
+      for (let k = o[d.offset + e]!; k < o[d.offset + e + 1]!; k++) if (bytes[k] === 0) return false;
+    }
+    return true;
+  };
+}
