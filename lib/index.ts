@@ -27,3 +27,11 @@ export {
 export type {
   Dr1Product, Dr1LocationOptions, Dr1Location, Dr1FileName, ColumnSpec, Arm, WavelengthGrid, Spectype, BitDef,
 } from './desi/index.js';
+export {
+  openStore, ingest, sql, SqlQuery, tableName, coneSearch, crossMatch, createSkyIndex, PRODUCT_SCHEMAS, SCHEMA_NAMES, validateBatch,
+  planColumns, encodeRows, sha256File, StoreError, LEDGER_TABLE, QUARANTINE_TABLE,
+} from './store/index.js';
+export type {
+  Store, StoreSession, EngineName, TableRef, OpenStoreOptions, IngestOptions, IngestResult, ProductSchema, SkyColumns, CrossMatchOptions,
+  ColumnPlan, SqlValue, LoadRecord, StoreLocation,
+} from './store/index.js';

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Int64, Table, Utf8, vectorFromArray, type RecordBatch } from 'apache-arrow';
 import { FitsFile } from '../fits/index.js';
 import { planColumns } from './column-plan.js';
@@ -66,9 +67,14 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 let version: string | undefined;
+/** skybook's version from its package.json, found upwards from this module (it runs from lib/ in tests, dist/lib/ built). */
 function skybookVersion(): string {
-  version ??= (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  return version;
+  if (version) return version;
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg)) return (version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version);
+    if (dirname(dir) === dir) return (version = 'unknown');
+  }
 }
 
 const utcStamp = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');

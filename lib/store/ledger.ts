@@ -39,6 +39,7 @@ function ref(target: TableRef, name: string): TableRef {
  * await ensureBookkeeping(store, { name: 'zcat' });
  */
 export async function ensureBookkeeping(s: StoreSession, target: TableRef): Promise<void> {
+  if (target.schema) await s.run(sql`create schema if not exists ${sql.id(target.schema)}`);
   await s.run(sql`create table if not exists ${tableId(ref(target, LEDGER_TABLE))} (
     load_id integer not null primary key, table_name text not null, source_path text not null, sha256 text not null,
     size bigint not null, hdu text not null, rows_loaded bigint not null, rows_quarantined bigint not null,

@@ -1,0 +1,86 @@
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { tableToIPC, type Table, type Vector } from 'apache-arrow';
+import { openStore } from '../../store/index.js';
+import { parseArgs, UsageError } from '../args.js';
+import { textTable, toJson } from '../output.js';
+import type { Command } from './command.js';
+
+const FORMATS = ['table', 'csv', 'ndjson', 'arrow'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** A result cell as JSON-ready JS: list cells as arrays (int64 stays bigint for toJson to write exactly). */
+function cellOf(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'object' && typeof (v as Vector).toArray === 'function') return Array.from(v as Iterable<unknown>, cellOf);
+  return v;
+}
+
+/** A cell as text for the table and CSV formats. */
+function cellText(v: unknown): string {
+  const c = cellOf(v);
+  if (c === null) return '';
+  return typeof c === 'object' ? toJson(c) : String(c);
+}
+
+function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function render(t: Table, format: Exclude<Format, 'arrow'>): string {
+  const names = t.schema.fields.map((f) => f.name);
+  const cols = names.map((_, i) => t.getChildAt(i)!);
+  const rows: unknown[][] = [];
+  for (let r = 0; r < t.numRows; r++) rows.push(cols.map((c) => c.get(r)));
+  if (format === 'ndjson') return rows.map((row) => toJson(Object.fromEntries(names.map((n, i) => [n, cellOf(row[i])]))) + '\n').join('');
+  if (format === 'csv') return [names, ...rows.map((row) => row.map(cellText))].map((r) => r.map((s) => csvField(String(s))).join(',')).join('\n') + '\n';
+  return textTable(names, rows.map((row) => row.map(cellText))) + `\n(${t.numRows} row${t.numRows === 1 ? '' : 's'})\n`;
+}
+
+/**
+ * `skybook query --db URL "SQL"`: runs one SQL statement against a store and prints the result as an aligned table, CSV,
+ * NDJSON (int64 exact, as strings) or an Arrow IPC stream (to -o OUT, or to stdout).
+ *
+ * @example
+ * skybook query --db duckdb:survey.duckdb "select spectype, count(*) n from zcat group by 1" --format csv
+ */
+export const queryCommand: Command = {
+  name: 'query',
+  usage: 'skybook query --db duckdb:PATH|postgres://URL "SQL" [--format table|csv|ndjson|arrow] [-o OUT]',
+  summary: 'run SQL against a store; print a table, CSV, NDJSON or Arrow',
+  async run(argv, io) {
+    const args = parseArgs(argv, { positionals: ['sql'], values: ['db', 'format', 'out'], aliases: { o: 'out' } });
+    const db = args.values.db;
+    if (!db) throw new UsageError('missing --db duckdb:PATH|postgres://URL');
+    const format = (args.values.format ?? 'table') as Format;
+    if (!FORMATS.includes(format)) throw new UsageError(`invalid --format: ${format} (one of ${FORMATS.join(', ')})`);
+    const store = await openStore(db);
+    let table: Table;
+    try {
+      table = await store.query(args.positionals.sql!);
+    } finally {
+      await store.close();
+    }
+    if (format !== 'arrow') {
+      io.stdout(render(table, format));
+      return 0;
+    }
+    const bytes = tableToIPC(table, 'stream');
+    const out = args.values.out;
+    if (!out) {
+      await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (e) => (e ? reject(e) : resolve())));
+      return 0;
+    }
+    const tmp = `${out}.partial-${process.pid}`;
+    try {
+      const s = createWriteStream(tmp);
+      s.write(bytes);
+      await new Promise<void>((resolve, reject) => s.end((e?: Error | null) => (e ? reject(e) : resolve())));
+      await rename(tmp, out);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+    return 0;
+  },
+};

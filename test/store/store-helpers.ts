@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import pg from 'pg';
+import { RecordBatch, type Table, type Vector } from 'apache-arrow';
+import { writeFits } from '../../lib/fits/writer/index.js';
+import { zcatalogBatches, ZCATALOG_SCHEMA } from '../../bench/fits-read/zcatalog.js';
+
+/** The test database (CI starts it); SKYBOOK_PG_URL overrides. */
+export const PG_URL = process.env.SKYBOOK_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** A schema name unique to one test file and process, so parallel test files never share tables. */
+export function uniqueSchema(testFile: string): string {
+  return `t_${basename(testFile).replace(/\W+/g, '_').toLowerCase()}_${process.pid}`.slice(0, 60);
+}
+
+/** A PostgreSQL URL whose connections work in `schema` (search_path in the startup options). */
+export function pgUrlFor(schema: string): string {
+  const u = new URL(PG_URL);
+  u.searchParams.set('options', `-c search_path=${schema},public`);
+  return u.toString();
+}
+
+/** Creates the schema; returns a function that drops it with everything in it. */
+export async function withSchema(schema: string): Promise<() => Promise<void>> {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  await c.query(`drop schema if exists ${schema} cascade`);
+  await c.query(`create schema ${schema}`);
+  await c.end();
+  return async () => {
+    const d = new pg.Client({ connectionString: PG_URL });
+    await d.connect();
+    await d.query(`drop schema if exists ${schema} cascade`);
+    await d.end();
+  };
+}
+
+/** A temporary directory removed by the returned function. */
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'skybook-store-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Kinds of bad row the quarantine test plants, with the column each one breaks. */
+export const BAD_KINDS = [
+  { kind: 'NaN TARGET_RA', column: 'TARGET_RA' },
+  { kind: 'TARGET_DEC out of range', column: 'TARGET_DEC' },
+  { kind: 'negative FLUX_IVAR_R', column: 'FLUX_IVAR_R' },
+  { kind: 'unknown SPECTYPE', column: 'SPECTYPE' },
+  { kind: 'negative ZERR', column: 'ZERR' },
+] as const;
+
+/** Row i is planted bad when i % 100 === 37 (1%); its kind cycles through BAD_KINDS. */
+export const isBadRow = (i: number): boolean => i % 100 === 37;
+export const badKind = (i: number) => BAD_KINDS[Math.floor(i / 100) % BAD_KINDS.length]!;
+
+/** Breaks row `r` of a batch (global row `i`) in place, as `badKind(i)` says. */
+function plant(batch: RecordBatch, r: number, i: number): void {
+  const col = (name: string) => batch.getChild(name)!.data[0]!;
+  switch (badKind(i).column) {
+    case 'TARGET_RA': (col('TARGET_RA').values as Float64Array)[r] = NaN; break;
+    case 'TARGET_DEC': (col('TARGET_DEC').values as Float64Array)[r] = 95; break;
+    case 'FLUX_IVAR_R': (col('FLUX_IVAR_R').values as Float64Array)[r] = -1; break;
+    case 'ZERR': (col('ZERR').values as Float64Array)[r] = -1e-4; break;
+    case 'SPECTYPE': {
+      // Overwrite the first letter with 'X' in place (same length): GALAXY -> XALAXY, QSO -> XSO, STAR -> XTAR.
+      const d = col('SPECTYPE');
+      (d.values as Uint8Array)[(d.valueOffsets as Int32Array)[r]!] = 88;
+      break;
+    }
+  }
+}
+
+/**
+ * Writes a zcatalog-like FITS file (the FITS benchmark's seeded generator, 25 columns, HDU ZCATALOG), optionally with 1%
+ * planted bad rows.
+ */
+export async function writeZcatalog(path: string, rows: number, seed: number, opts: { bad?: boolean } = {}): Promise<void> {
+  async function* batches(): AsyncGenerator<RecordBatch> {
+    let base = 0;
+    for (const b of zcatalogBatches({ rows, seed, batchRows: 50_000 })) {
+      if (opts.bad) for (let r = 0; r < b.numRows; r++) if (isBadRow(base + r)) plant(b, r, base + r);
+      base += b.numRows;
+      yield b;
+    }
+  }
+  await writeFits(path, [{ kind: 'table', table: batches(), schema: ZCATALOG_SCHEMA, name: 'ZCATALOG' }], { overwrite: true });
+}
+
+/** A cell as a comparable JS value: lists as arrays, everything else as the engine gave it. */
+export function cell(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'object' && typeof (v as Vector).toArray === 'function') return Array.from(v as Iterable<unknown>, cell);
+  return v;
+}
+
+/** Column `name` of a table as comparable JS values. */
+export function column(t: Table, name: string): unknown[] {
+  const v = t.getChild(name);
+  if (!v) throw new Error(`no column ${name} in ${t.schema.fields.map((f) => f.name).join(',')}`);
+  return Array.from({ length: t.numRows }, (_, i) => cell(v.get(i)));
+}
