@@ -1,0 +1,122 @@
+import { copyFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Float64, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { writeFits } from '../../lib/fits/writer/index.js';
+import { ingest, openStore, PRODUCT_SCHEMAS, StoreError, validateBatch } from '../../lib/store/index.js';
+import { skybook } from '../helpers/cli.js';
+import { BAD_KINDS, badKind, isBadRow, pgUrlFor, tempDir, uniqueSchema, withSchema, writeZcatalog } from './store-helpers.js';
+
+const ROWS = 20_000;
+const schema = uniqueSchema(__filename);
+let dropSchema: () => Promise<void>;
+const tmp = tempDir();
+const file = join(tmp.dir, 'zcat-bad.fits');
+const expectedBad = Array.from({ length: ROWS }, (_, i) => i).filter(isBadRow);
+
+beforeAll(async () => {
+  dropSchema = await withSchema(schema);
+  await writeZcatalog(file, ROWS, 11, { bad: true });
+});
+afterAll(async () => {
+  await dropSchema();
+  tmp.cleanup();
+});
+
+describe.each([
+  { name: 'duckdb', url: () => `duckdb:${join(tmp.dir, 'q.duckdb')}` },
+  { name: 'postgres', url: () => pgUrlFor(schema) },
+])('quarantine and ledger in $name', ({ url }) => {
+  it('1% planted bad rows land in quarantine with their reasons; loaded + quarantined = input', async () => {
+    const [r] = await ingest(file, { into: url(), table: 'zq', schema: 'zcatalog' });
+    expect(r).toMatchObject({ status: 'loaded', rows: ROWS, loaded: ROWS - expectedBad.length, quarantined: expectedBad.length });
+    const store = await openStore(url());
+    try {
+      const q = await store.query("select row_number, reasons, row_json, hdu, source_path, table_name from skybook_quarantine where table_name = 'zq' order by row_number");
+      expect(Array.from(q.getChild('row_number')!.toArray() as ArrayLike<bigint>, Number)).toEqual(expectedBad);
+      q.toArray().forEach((row, k) => {
+        const o = row.toJSON() as Record<string, unknown>;
+        const want = badKind(expectedBad[k]!);
+        expect(String(o.reasons).startsWith(`${want.column}:`), `row ${expectedBad[k]}: ${String(o.reasons)}`).toBe(true);
+        expect(o.hdu).toBe('ZCATALOG');
+        expect(o.source_path).toBe(file);
+        const json = JSON.parse(String(o.row_json)) as Record<string, unknown>;
+        expect(Object.keys(json)).toHaveLength(25);
+        if (want.column === 'TARGET_RA') expect(json.TARGET_RA).toBe('NaN');
+        if (want.column === 'TARGET_DEC') expect(json.TARGET_DEC).toBe(95);
+      });
+      // Every kind appears, and no loaded row breaks a rule.
+      expect(new Set(q.toArray().map((row) => String(row.toJSON().reasons).split(':')[0]))).toEqual(new Set(BAD_KINDS.map((b) => b.column)));
+      const bad = await store.query(`select count(*) as n from zq where not (target_ra >= 0 and target_ra < 360 and target_dec between -90 and 90
+        and flux_ivar_r >= 0 and zerr >= 0 and spectype in ('GALAXY', 'QSO', 'STAR'))`);
+      expect(Number(bad.get(0)!.toJSON().n)).toBe(0);
+      const n = await store.query('select count(*) as n from zq');
+      expect(Number(n.get(0)!.toJSON().n)).toBe(ROWS - expectedBad.length);
+      const ledger = await store.query("select rows_loaded, rows_quarantined, sha256, size, hdu, skybook_version from skybook_loads where table_name = 'zq'");
+      expect(ledger.numRows).toBe(1);
+      const l = ledger.get(0)!.toJSON();
+      expect([Number(l.rows_loaded), Number(l.rows_quarantined), l.hdu, l.skybook_version]).toEqual([ROWS - expectedBad.length, expectedBad.length, 'ZCATALOG', '0.1.0']);
+      expect(String(l.sha256)).toMatch(/^[0-9a-f]{64}$/);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('re-running the same file is a no-op that says so; a changed file is refused unless --replace', async () => {
+    const again = skybook(['ingest', file, '--into', url(), '--table', 'zq', '--schema', 'zcatalog']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/unchanged since load \d+ \(same sha256\); nothing written/);
+    // A copy at another path whose bytes then change: first load, then change it and re-run.
+    const copy = join(tmp.dir, 'zcat-copy.fits');
+    copyFileSync(file, copy);
+    expect(skybook(['ingest', copy, '--into', url(), '--table', 'zq2', '--json']).code).toBe(0);
+    await writeZcatalog(copy, 1000, 12);
+    const refused = skybook(['ingest', copy, '--into', url(), '--table', 'zq2']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/changed since load \d+ .*use --replace/);
+    const replaced = skybook(['ingest', copy, '--into', url(), '--table', 'zq2', '--replace', '--json']);
+    expect(replaced.code, replaced.stderr).toBe(0);
+    expect(JSON.parse(replaced.stdout)[0]).toMatchObject({ status: 'replaced', rows: 1000, loaded: 1000 });
+    const store = await openStore(url());
+    try {
+      const n = await store.query('select count(*) as n, count(distinct skybook_load) as loads from zq2');
+      expect([Number(n.get(0)!.toJSON().n), Number(n.get(0)!.toJSON().loads)]).toEqual([1000, 1]);
+      const led = await store.query("select count(*) as n from skybook_loads where table_name = 'zq2'");
+      expect(Number(led.get(0)!.toJSON().n)).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('validation rules', () => {
+  it('NUL bytes in strings are quarantined (PostgreSQL text cannot hold them); zod gives the reasons', () => {
+    const t = new Table({
+      TARGETID: vectorFromArray([1n, 2n, 3n], new Int64()),
+      Z: vectorFromArray([0.1, 0.2, 0.3], new Float64()), ZERR: vectorFromArray([0, 0, 0], new Float64()),
+      ZWARN: vectorFromArray([0n, -1n, 0n], new Int64()), CHI2: vectorFromArray([1, 1, 1], new Float64()),
+      SPECTYPE: vectorFromArray(['QSO', 'STAR', 'GAL\u0000AXY'], new Utf8()), DELTACHI2: vectorFromArray([1, 2, NaN], new Float64()),
+    });
+    const v = validateBatch(t.batches[0]!, PRODUCT_SCHEMAS.redrock);
+    expect(Array.from(v.good)).toEqual([0]);
+    expect(v.rejected.map((r) => r.row)).toEqual([1, 2]);
+    expect(v.rejected[0]!.reasons.join('; ')).toMatch(/^ZWARN: .*value -1/);
+    const r2 = v.rejected[1]!.reasons.join('; ');
+    expect(r2).toMatch(/SPECTYPE: /);
+    expect(r2).toMatch(/DELTACHI2: .*NaN/);
+    expect(r2).toMatch(/SPECTYPE: string contains NUL/);
+  });
+
+  it('a file missing a column the schema requires is refused with exit code 2, naming it; so is a non-FITS file', async () => {
+    const small = join(tmp.dir, 'two-columns.fits');
+    await writeFits(small, [{ kind: 'table', name: 'REDSHIFTS', table: new Table({ TARGETID: vectorFromArray([1n], new Int64()), Z: vectorFromArray([0.5], new Float64()) }) }], { overwrite: true });
+    const err = await ingest(small, { into: 'duckdb::memory:', table: 'x', schema: 'redrock' }).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(StoreError);
+    expect((err as StoreError).message).toMatch(/two-columns\.fits: HDU REDSHIFTS: .*column ZERR: missing column ZERR required by --schema redrock/);
+    const notFits = join(tmp.dir, 'not-fits.txt');
+    writeFileSync(notFits, 'not fits');
+    const bad = skybook(['ingest', notFits, '--into', 'duckdb::memory:', '--table', 'x']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('not-fits.txt');
+  });
+});
