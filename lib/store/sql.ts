@@ -70,6 +70,8 @@ export function sql(strings: TemplateStringsArray | readonly string[], ...values
 
 function checkValue(v: unknown): SqlValue {
   if (v === undefined) throw new StoreError('sql: undefined is not a value (use null)');
+  // NUL explicitly: PostgreSQL text cannot hold it (DuckDB can), so both engines refuse it alike, with a clear message.
+  if (typeof v === 'string' && v.includes('\u0000')) throw new StoreError(`sql: a string value contains NUL (U+0000), which PostgreSQL text cannot store: ${JSON.stringify(v.slice(0, 40))}`);
   if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return v;
   if (v instanceof Date || v instanceof Uint8Array) return v;
   if (Array.isArray(v)) return v as SqlValue;
