@@ -24,3 +24,5 @@ export {
   goodRedshiftBgs, primarySpectrum, spectype, targetBit,
 } from './quality/index.js';
 export type { Predicate, CompareOp, PredicateValue, SqlOptions, SqlFragment, GoodRedshiftOptions } from './quality/index.js';
+export { readSdssSpec } from './sdss/index.js';
+export type { SdssSpec } from './sdss/index.js';
