@@ -5,11 +5,12 @@ import { fitsExport } from './commands/fits-export.js';
 import { fitsInfo } from './commands/fits-info.js';
 import { fitsStatsCommand } from './commands/fits-stats.js';
 import { fitsVerify } from './commands/fits-verify.js';
+import { desiInfoCommand } from './commands/desi-info.js';
 import { ingestCommand } from './commands/ingest.js';
 import { queryCommand } from './commands/query.js';
 
 /** Every command, by its words. New commands register here. */
-export const COMMANDS: readonly Command[] = [fitsInfo, fitsStatsCommand, fitsExport, fitsVerify, ingestCommand, queryCommand];
+export const COMMANDS: readonly Command[] = [fitsInfo, fitsStatsCommand, fitsExport, fitsVerify, desiInfoCommand, ingestCommand, queryCommand];
 
 /** skybook's version, from package.json. */
 export function skybookVersion(): string {

@@ -26,3 +26,5 @@ export {
 export type { Predicate, CompareOp, PredicateValue, SqlOptions, SqlFragment, GoodRedshiftOptions } from './quality/index.js';
 export { readSdssSpec } from './sdss/index.js';
 export type { SdssSpec } from './sdss/index.js';
+export { desiInfo, detectProduct } from './info.js';
+export type { DesiInfo, DesiProduct } from './info.js';

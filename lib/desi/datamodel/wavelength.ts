@@ -26,16 +26,17 @@ export const DR1_WAVELENGTH: Readonly<Record<Arm, WavelengthGrid>> = {
 };
 
 /**
- * The wavelengths of one DR1 arm as a Float64Array. Computed as wmin + i*step (not by repeated addition) so the values
- * match numpy's `np.linspace`/`arange` grid to the last bit or within 1 ulp.
+ * The wavelengths of one DR1 arm as a Float64Array, bit for bit as in the real coadd files. desispec builds the grid
+ * with numpy's `arange(wmin, wmax + step/2, step)`, which fills value i as wmin + i * delta with
+ * delta = (wmin + step) - wmin (0.8000000000001819 for B), so the last B value is 5800.0000000005, not 5800.
  *
  * @example
- * const w = dr1Wavelength('B'); // w[0] === 3600, w[2750] === 5800
+ * const w = dr1Wavelength('B'); // w[0] === 3600, w[2] === 3601.6000000000004, w.length === 2751
  */
 export function dr1Wavelength(arm: Arm): Float64Array {
   const g = DR1_WAVELENGTH[arm];
+  const delta = g.wmin + g.step - g.wmin;
   const out = new Float64Array(g.nwave);
-  for (let i = 0; i < g.nwave; i++) out[i] = g.wmin + i * g.step;
-  out[g.nwave - 1] = g.wmax;
+  for (let i = 0; i < g.nwave; i++) out[i] = g.wmin + i * delta;
   return out;
 }
