@@ -18,14 +18,19 @@ export type {
 export { SkybookError, FitsError, SourceError } from './errors/index.js';
 export type { FitsLocation } from './errors/index.js';
 export {
-  ang2pixNest, pix2angNest, conePixels, pixelOutline, dr1Location, dr1Relpath, zallPixRelpath, locate, parseDr1FileName,
+  ang2pixNest, pix2angNest, conePixels, pixelOutline, dr1Location, dr1Relpath, zallPixRelpath, locateDr1, parseDr1FileName,
   DR1_HTTPS_ROOT, DR1_S3_ROOT, DR1_SURVEYS, DR1_PROGRAMS, ZCATALOG_COLUMNS, ZCATALOG_HDU, REDSHIFTS_COLUMNS, REDSHIFTS_HDU,
   FIBERMAP_COLUMNS, FIBERMAP_HDU, EXP_FIBERMAP_COLUMNS, EXP_FIBERMAP_HDU, SCORES_COLUMNS, SCORES_HDU, TSNR2_COLUMNS, TSNR2_HDU,
   ARMS, DR1_WAVELENGTH, dr1Wavelength, SPECTYPES, Bitmask, ZWARN, DESI_TARGET, BGS_TARGET, MWS_TARGET, SCND_TARGET,
-  FIBERSTATUS, COADD_FIBERSTATUS, SPECMASK,
+  FIBERSTATUS, COADD_FIBERSTATUS, SPECMASK, readDesiTable, readZcatalog, readRedrock, REQUIRED_REDSHIFT_COLUMNS, readSpectra,
+  rowsForTargetids, spectrumAt, stitchArms, applyResolution, convolveWithResolution, diagonalOffset, where, whereIn, bitsClear,
+  bitsAny, allOf, anyOf, negate, columnsOf, evaluatePredicate, filterTable, takeRows, toSql, goodRedshift, goodRedshiftBgs,
+  primarySpectrum, spectype, targetBit, readSdssSpec, desiInfo, detectProduct,
 } from './desi/index.js';
 export type {
-  Dr1Product, Dr1LocationOptions, Dr1Location, Dr1FileName, ColumnSpec, Arm, WavelengthGrid, Spectype, BitDef,
+  Dr1Product, Dr1LocationOptions, Dr1Location, Dr1FileName, ColumnSpec, Arm, WavelengthGrid, Spectype, BitDef, DesiInput,
+  DesiTableOptions, ReadSpectraOptions, ArmSpectra, Spectra, SpectraProduct, OneSpectrum, StitchedSpectra, StitchOptions,
+  Predicate, CompareOp, PredicateValue, SqlOptions, SqlFragment, GoodRedshiftOptions, SdssSpec, DesiInfo, DesiProduct,
 } from './desi/index.js';
 export {
   openStore, ingest, sql, SqlQuery, tableName, coneSearch, crossMatch, createSkyIndex, PRODUCT_SCHEMAS, SCHEMA_NAMES, validateBatch,

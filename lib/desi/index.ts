@@ -1,6 +1,6 @@
 export { ang2pixNest, pix2angNest, conePixels, pixelOutline } from './healpix.js';
 export {
-  dr1Location, dr1Relpath, zallPixRelpath, locate, parseDr1FileName, DR1_HTTPS_ROOT, DR1_S3_ROOT, DR1_SURVEYS, DR1_PROGRAMS,
+  dr1Location, dr1Relpath, zallPixRelpath, locateDr1, parseDr1FileName, DR1_HTTPS_ROOT, DR1_S3_ROOT, DR1_SURVEYS, DR1_PROGRAMS,
 } from './layout.js';
 export type { Dr1Product, Dr1LocationOptions, Dr1Location, Dr1FileName } from './layout.js';
 export {
@@ -20,7 +20,7 @@ export type { DesiInput, RowRun, DesiTableOptions, ReadSpectraOptions, PrimaryMe
 export { spectrumAt, stitchArms, unionGrid, applyResolution, convolveWithResolution, diagonalOffset } from './spectra/index.js';
 export type { ArmSpectra, Spectra, SpectraProduct, OneSpectrum, StitchedSpectra, StitchOptions } from './spectra/index.js';
 export {
-  cmp, isIn, bitsClear, bitsAny, and, or, not, columnsOf, evaluate, filterTable, takeRows, toSql, quoteIdent, goodRedshift,
+  where, whereIn, bitsClear, bitsAny, allOf, anyOf, negate, columnsOf, evaluatePredicate, filterTable, takeRows, toSql, quoteIdent, goodRedshift,
   goodRedshiftBgs, primarySpectrum, spectype, targetBit,
 } from './quality/index.js';
 export type { Predicate, CompareOp, PredicateValue, SqlOptions, SqlFragment, GoodRedshiftOptions } from './quality/index.js';

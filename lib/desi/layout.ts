@@ -91,16 +91,16 @@ export function zallPixRelpath(specprod = 'iron', zcatver = 'v1'): string {
  * loc.s3;    // 's3://desidata/dr1/spectro/redux/iron/healpix/main/dark/272/27247/redrock-main-dark-27247.fits'
  */
 export function dr1Location(opts: Dr1LocationOptions, desiRoot?: string): Dr1Location {
-  return locate(dr1Relpath(opts), desiRoot);
+  return locateDr1(dr1Relpath(opts), desiRoot);
 }
 
 /**
  * Like {@link dr1Location} for a relative path you already have (e.g. {@link zallPixRelpath}).
  *
  * @example
- * locate(zallPixRelpath()).s3; // 's3://desidata/dr1/spectro/redux/iron/zcatalog/v1/zall-pix-iron.fits'
+ * locateDr1(zallPixRelpath()).s3; // 's3://desidata/dr1/spectro/redux/iron/zcatalog/v1/zall-pix-iron.fits'
  */
-export function locate(relpath: string, desiRoot?: string): Dr1Location {
+export function locateDr1(relpath: string, desiRoot?: string): Dr1Location {
   const root = desiRoot ?? process.env['DESI_ROOT'];
   const loc: Dr1Location = { relpath, https: `${DR1_HTTPS_ROOT}/${relpath}`, s3: `${DR1_S3_ROOT}/${relpath}` };
   if (root) loc.local = `${root.replace(/\/+$/, '')}/${relpath}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dr1Location, locate, parseDr1FileName, zallPixRelpath } from '../../lib/desi/layout.js';
+import { dr1Location, locateDr1, parseDr1FileName, zallPixRelpath } from '../../lib/desi/layout.js';
 
 describe('DR1 layout', () => {
   it.each([
@@ -25,9 +25,9 @@ describe('DR1 layout', () => {
     const saved = process.env['DESI_ROOT'];
     try {
       process.env['DESI_ROOT'] = '/global/desi';
-      expect(locate(zallPixRelpath()).local).toBe('/global/desi/spectro/redux/iron/zcatalog/v1/zall-pix-iron.fits');
+      expect(locateDr1(zallPixRelpath()).local).toBe('/global/desi/spectro/redux/iron/zcatalog/v1/zall-pix-iron.fits');
       delete process.env['DESI_ROOT'];
-      expect(locate(zallPixRelpath()).local).toBeUndefined();
+      expect(locateDr1(zallPixRelpath()).local).toBeUndefined();
     } finally {
       if (saved === undefined) delete process.env['DESI_ROOT'];
       else process.env['DESI_ROOT'] = saved;

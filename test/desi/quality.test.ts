@@ -3,7 +3,7 @@ import { Table, makeBuilder, makeVector, vectorFromArray, Bool, Float64, Utf8 } 
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DESI_TARGET, and, cmp, evaluate, filterTable, goodRedshift, goodRedshiftBgs, isIn, not, or, primarySpectrum, spectype,
+  DESI_TARGET, allOf, where, evaluatePredicate, filterTable, goodRedshift, goodRedshiftBgs, whereIn, negate, anyOf, primarySpectrum, spectype,
   targetBit, toSql, bitsClear, type Predicate,
 } from '../../lib/desi/index.js';
 import { mulberry32 } from './prng.js';
@@ -39,46 +39,46 @@ const CASES: Array<[string, Predicate, (r: Row) => boolean]> = [
   ['goodRedshift', goodRedshift(), (r) => r.ZWARN === 0n && r.DELTACHI2 !== null && r.DELTACHI2 > 25 && r.COADD_FIBERSTATUS === 0],
   ['goodRedshiftBgs', goodRedshiftBgs(), (r) => r.ZWARN === 0n && r.DELTACHI2 !== null && r.DELTACHI2 > 40 && r.COADD_FIBERSTATUS === 0],
   ['no fiberstatus', goodRedshift({ deltachi2: 10, fiberstatus: false }), (r) => r.ZWARN === 0n && r.DELTACHI2 !== null && r.DELTACHI2 > 10],
-  ['primary QSO', and(primarySpectrum(), spectype('QSO')), (r) => r.ZCAT_PRIMARY && r.SPECTYPE === 'QSO'],
+  ['primary QSO', allOf(primarySpectrum(), spectype('QSO')), (r) => r.ZCAT_PRIMARY && r.SPECTYPE === 'QSO'],
   ['QSO target bit', targetBit(DESI_TARGET, 'QSO'), (r) => (r.DESI_TARGET & 4n) !== 0n],
   ['SCND_ANY (bit 62)', targetBit(DESI_TARGET, 'SCND_ANY'), (r) => (r.DESI_TARGET & (1n << 62n)) !== 0n],
   ['bitsClear ZWARN', bitsClear('ZWARN', 4n | (1n << 16n)), (r) => (r.ZWARN & (4n | (1n << 16n))) === 0n],
-  ['or/not with nulls', or(not(cmp('DELTACHI2', '<=', 30)), isIn('SPECTYPE', ['STAR'])), (r) => (r.DELTACHI2 !== null && r.DELTACHI2 > 30) || r.SPECTYPE === 'STAR'],
-  ['not of a null comparison stays excluded', not(cmp('DELTACHI2', '>', 20)), (r) => r.DELTACHI2 !== null && !(r.DELTACHI2 > 20)],
+  ['or/not with nulls', anyOf(negate(where('DELTACHI2', '<=', 30)), whereIn('SPECTYPE', ['STAR'])), (r) => (r.DELTACHI2 !== null && r.DELTACHI2 > 30) || r.SPECTYPE === 'STAR'],
+  ['not of a null comparison stays excluded', negate(where('DELTACHI2', '>', 20)), (r) => r.DELTACHI2 !== null && !(r.DELTACHI2 > 20)],
 ];
 
 const ids = (keep: Uint8Array): number[] => [...keep.keys()].filter((i) => keep[i]);
 
 describe('quality predicates on Arrow tables', () => {
   it.each(CASES)('%s selects the rows the direct definition selects', (_name, p, direct) => {
-    const got = ids(evaluate(p, table));
+    const got = ids(evaluatePredicate(p, table));
     expect(got).toEqual(rows.filter(direct).map((r) => r.id));
     expect(got.length).toBeGreaterThan(0);
     expect(got.length).toBeLessThan(N);
   });
 
   it('filterTable keeps the schema and the typed values (int64 as bigint, bools, strings)', () => {
-    const t = filterTable(table, and(goodRedshift(), primarySpectrum()));
+    const t = filterTable(table, allOf(goodRedshift(), primarySpectrum()));
     const want = rows.filter((r) => r.ZWARN === 0n && r.DELTACHI2 !== null && r.DELTACHI2 > 25 && r.COADD_FIBERSTATUS === 0 && r.ZCAT_PRIMARY);
     expect(t.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(table.schema.fields.map((f) => `${f.name}:${f.type}`));
     expect(t.numRows).toBe(want.length);
     expect(Array.from(t.getChild('ID')!.toArray() as Int32Array)).toEqual(want.map((r) => r.id));
     expect(t.getChild('DESI_TARGET')!.get(0)).toBe(want[0]!.DESI_TARGET);
-    expect(filterTable(table, cmp('ID', '<', 0)).numRows).toBe(0);
+    expect(filterTable(table, where('ID', '<', 0)).numRows).toBe(0);
   });
 
   it('names a missing column and what the table has', () => {
-    expect(() => evaluate(cmp('NOPE', '=', 1), table)).toThrow(/no column 'NOPE'; the table has: ID, ZWARN/);
+    expect(() => evaluatePredicate(where('NOPE', '=', 1), table)).toThrow(/no column 'NOPE'; the table has: ID, ZWARN/);
   });
 
   it('renders SQL with quoted columns and bound parameters only', () => {
     expect(toSql(goodRedshift({ deltachi2: 40 }))).toEqual({
       sql: '(("ZWARN" = $1) AND ("DELTACHI2" > $2) AND ("COADD_FIBERSTATUS" = $3))', params: [0, 40, 0],
     });
-    expect(toSql(and(spectype('QSO'), targetBit(DESI_TARGET, 'QSO')), { placeholder: 'question', rename: (c) => c.toLowerCase() })).toEqual({
+    expect(toSql(allOf(spectype('QSO'), targetBit(DESI_TARGET, 'QSO')), { placeholder: 'question', rename: (c) => c.toLowerCase() })).toEqual({
       sql: '(("spectype" = ?) AND (("desi_target" & ?) <> 0))', params: ['QSO', 4n],
     });
-    expect(toSql(cmp('we"ird', '!=', 'x\'; DROP TABLE t; --'), { firstParam: 4 })).toEqual({ sql: '("we""ird" <> $4)', params: ['x\'; DROP TABLE t; --'] });
+    expect(toSql(where('we"ird', '!=', 'x\'; DROP TABLE t; --'), { firstParam: 4 })).toEqual({ sql: '("we""ird" <> $4)', params: ['x\'; DROP TABLE t; --'] });
   });
 });
 
@@ -95,7 +95,7 @@ describe('the same predicates as SQL in DuckDB select the same rows', () => {
   it.each(CASES)('%s', async (_name, p) => {
     const { sql, params } = toSql(p);
     const reader = await con.runAndReadAll(`SELECT "ID" FROM z WHERE ${sql} ORDER BY "ID"`, params as never);
-    expect(reader.getRows().map((r) => Number(r[0]))).toEqual(ids(evaluate(p, table)));
+    expect(reader.getRows().map((r) => Number(r[0]))).toEqual(ids(evaluatePredicate(p, table)));
   });
 });
 
@@ -117,6 +117,6 @@ describe.skipIf(!HAVE_PG)(HAVE_PG ? 'the same predicates as SQL in PostgreSQL se
   it.each(CASES)('%s', async (_name, p) => {
     const { sql, params } = toSql(p);
     const res = await pgClient.query(`SELECT "ID" FROM ${tableName} WHERE ${sql} ORDER BY "ID"`, params);
-    expect(res.rows.map((r: { ID: number }) => r.ID)).toEqual(ids(evaluate(p, table)));
+    expect(res.rows.map((r: { ID: number }) => r.ID)).toEqual(ids(evaluatePredicate(p, table)));
   });
 });

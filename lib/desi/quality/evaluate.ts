@@ -13,9 +13,9 @@ const U = 2;
  * whose deciding cells are null do not match, as in SQL). Column names match exactly, else case-insensitively.
  *
  * @example
- * const keep = evaluate(goodRedshift(), redshifts); // Uint8Array(numRows)
+ * const keep = evaluatePredicate(goodRedshift(), redshifts); // Uint8Array(numRows)
  */
-export function evaluate(p: Predicate, table: Table): Uint8Array {
+export function evaluatePredicate(p: Predicate, table: Table): Uint8Array {
   const tri = evalTri(p, table);
   for (let i = 0; i < tri.length; i++) tri[i] = tri[i] === T ? 1 : 0;
   return tri;
@@ -26,10 +26,10 @@ export function evaluate(p: Predicate, table: Table): Uint8Array {
  * vector columns, strings, logicals).
  *
  * @example
- * const good = filterTable(readRedrockTable, and(goodRedshift(), cmp('SPECTYPE', '=', 'QSO')));
+ * const good = filterTable(readRedrockTable, allOf(goodRedshift(), where('SPECTYPE', '=', 'QSO')));
  */
 export function filterTable(table: Table, p: Predicate): Table {
-  const keep = evaluate(p, table);
+  const keep = evaluatePredicate(p, table);
   const rows: number[] = [];
   for (let i = 0; i < keep.length; i++) if (keep[i]) rows.push(i);
   return takeRows(table, rows);

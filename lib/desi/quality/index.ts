@@ -1,6 +1,6 @@
-export { cmp, isIn, bitsClear, bitsAny, and, or, not, columnsOf } from './predicate.js';
+export { where, whereIn, bitsClear, bitsAny, allOf, anyOf, negate, columnsOf } from './predicate.js';
 export type { Predicate, CompareOp, PredicateValue } from './predicate.js';
-export { evaluate, filterTable, takeRows } from './evaluate.js';
+export { evaluatePredicate, filterTable, takeRows } from './evaluate.js';
 export { toSql, quoteIdent } from './sql.js';
 export type { SqlOptions, SqlFragment } from './sql.js';
 export { goodRedshift, goodRedshiftBgs, primarySpectrum, spectype, targetBit } from './presets.js';

@@ -6,12 +6,12 @@ export type CompareOp = '=' | '!=' | '>' | '>=' | '<' | '<=';
 export type PredicateValue = number | bigint | string | boolean;
 
 /**
- * A row filter as data, so the same cut runs on Arrow tables ({@link evaluate}, {@link filterTable}) and in SQL
- * ({@link toSql}). Build with {@link cmp}, {@link bitsClear}, {@link bitsAny}, {@link isIn}, {@link and}, {@link or},
- * {@link not}, or the presets (goodRedshift, primarySpectrum ...).
+ * A row filter as data, so the same cut runs on Arrow tables ({@link evaluatePredicate}, {@link filterTable}) and in SQL
+ * ({@link toSql}). Build with {@link where}, {@link bitsClear}, {@link bitsAny}, {@link whereIn}, {@link allOf}, {@link anyOf},
+ * {@link negate}, or the presets (goodRedshift, primarySpectrum ...).
  *
  * @example
- * const p: Predicate = and(cmp('ZWARN', '=', 0n), cmp('DELTACHI2', '>', 25));
+ * const p: Predicate = allOf(where('ZWARN', '=', 0n), where('DELTACHI2', '>', 25));
  */
 export type Predicate =
   | { kind: 'cmp'; column: string; op: CompareOp; value: PredicateValue }
@@ -27,16 +27,16 @@ const OPS: readonly CompareOp[] = ['=', '!=', '>', '>=', '<', '<='];
  * `column op value`. Rows where the column is null never match.
  *
  * @example
- * cmp('DELTACHI2', '>', 25)
+ * where('DELTACHI2', '>', 25)
  */
-export function cmp(column: string, op: CompareOp, value: PredicateValue): Predicate {
+export function where(column: string, op: CompareOp, value: PredicateValue): Predicate {
   if (!OPS.includes(op)) throw new SkybookError(`predicate: operator '${String(op)}' is not one of ${OPS.join(' ')}`);
   if (typeof value === 'number' && Number.isNaN(value)) throw new SkybookError(`predicate: ${column} ${op} NaN never matches; give a number`);
   return { kind: 'cmp', column, op, value };
 }
 
-/** `column IN (values)`. @example isIn('SPECTYPE', ['QSO', 'GALAXY']) */
-export function isIn(column: string, values: readonly PredicateValue[]): Predicate {
+/** `column IN (values)`. @example whereIn('SPECTYPE', ['QSO', 'GALAXY']) */
+export function whereIn(column: string, values: readonly PredicateValue[]): Predicate {
   if (values.length === 0) throw new SkybookError(`predicate: ${column} IN () needs at least one value`);
   return { kind: 'in', column, values };
 }
@@ -51,23 +51,23 @@ export function bitsAny(column: string, mask: bigint): Predicate {
   return { kind: 'bitsAny', column, mask: BigInt(mask) };
 }
 
-/** All parts hold (flattened; `and()` of nothing is rejected). @example and(goodRedshift(), primarySpectrum()) */
-export function and(...parts: Predicate[]): Predicate {
+/** All parts hold (nested allOf are flattened; allOf() of nothing is rejected). @example allOf(goodRedshift(), primarySpectrum()) */
+export function allOf(...parts: Predicate[]): Predicate {
   return junction('and', parts);
 }
 
-/** Any part holds. @example or(isIn('SPECTYPE', ['QSO']), bitsAny('DESI_TARGET', 4n)) */
-export function or(...parts: Predicate[]): Predicate {
+/** Any part holds. @example anyOf(whereIn('SPECTYPE', ['QSO']), bitsAny('DESI_TARGET', 4n)) */
+export function anyOf(...parts: Predicate[]): Predicate {
   return junction('or', parts);
 }
 
-/** The part does not hold (rows where it is unknown because of nulls stay excluded). @example not(cmp('Z', '<', 0.01)) */
-export function not(part: Predicate): Predicate {
+/** The part does not hold (rows where it is unknown because of nulls stay excluded). @example negate(where('Z', '<', 0.01)) */
+export function negate(part: Predicate): Predicate {
   return { kind: 'not', part };
 }
 
 function junction(kind: 'and' | 'or', parts: Predicate[]): Predicate {
-  if (parts.length === 0) throw new SkybookError(`predicate: ${kind}() needs at least one part`);
+  if (parts.length === 0) throw new SkybookError(`predicate: ${kind === 'and' ? 'allOf' : 'anyOf'}() needs at least one part`);
   if (parts.length === 1) return parts[0]!;
   return { kind, parts: parts.flatMap((p) => (p.kind === kind ? p.parts : [p])) };
 }

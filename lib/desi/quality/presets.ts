@@ -1,5 +1,5 @@
 import type { Bitmask } from '../bitmasks/bitmask.js';
-import { and, bitsAny, cmp, type Predicate } from './predicate.js';
+import { allOf, bitsAny, where, type Predicate } from './predicate.js';
 
 /** Thresholds of {@link goodRedshift}. */
 export interface GoodRedshiftOptions {
@@ -22,9 +22,9 @@ export interface GoodRedshiftOptions {
  * toSql(goodRedshift({ deltachi2: 40 })); // { sql: '(("ZWARN" = $1) AND ("DELTACHI2" > $2) AND ("COADD_FIBERSTATUS" = $3))', params: [0, 40, 0] }
  */
 export function goodRedshift(opts: GoodRedshiftOptions = {}): Predicate {
-  const parts = [cmp('ZWARN', '=', 0), cmp('DELTACHI2', '>', opts.deltachi2 ?? 25)];
-  if (opts.fiberstatus ?? true) parts.push(cmp('COADD_FIBERSTATUS', '=', 0));
-  return and(...parts);
+  const parts = [where('ZWARN', '=', 0), where('DELTACHI2', '>', opts.deltachi2 ?? 25)];
+  if (opts.fiberstatus ?? true) parts.push(where('COADD_FIBERSTATUS', '=', 0));
+  return allOf(...parts);
 }
 
 /** {@link goodRedshift} with the BGS threshold DELTACHI2 > 40. @example filterTable(bright, goodRedshiftBgs()) */
@@ -37,15 +37,15 @@ export function goodRedshiftBgs(opts: Omit<GoodRedshiftOptions, 'deltachi2'> = {
  * 'SV_PRIMARY' for the per-survey flags).
  *
  * @example
- * and(goodRedshift(), primarySpectrum())
+ * allOf(goodRedshift(), primarySpectrum())
  */
 export function primarySpectrum(column = 'ZCAT_PRIMARY'): Predicate {
-  return cmp(column, '=', true);
+  return where(column, '=', true);
 }
 
 /** Redrock SPECTYPE equals `t` (GALAXY, QSO or STAR). @example spectype('QSO') */
 export function spectype(t: string): Predicate {
-  return cmp('SPECTYPE', '=', t);
+  return where('SPECTYPE', '=', t);
 }
 
 /**
