@@ -1,8 +1,10 @@
 import type { ColumnSpec } from './column-spec.js';
+import { TSNR2_COLUMNS } from './tsnr2.js';
 
 /**
- * Columns of the SCORES HDU of coadd files (per-arm integrated/median flux and S/N, TSNR2), in the real order and TFORMs.
- * Source: the HDU headers of the real files in fixtures/desi and desidatamodel (units, descriptions paraphrased).
+ * Columns of the SCORES HDU of coadd files, in the real order and TFORMs: TARGETID, per-arm integrated/median coadded
+ * flux and median S/N, then the TSNR2_* columns in the order of the redrock TSNR2 HDU.
+ * Source: the HDU headers of the real files in fixtures/desi and desidatamodel (descriptions paraphrased).
  *
  * @example
  * import { SCORES_COLUMNS } from 'skybook';
@@ -19,38 +21,7 @@ export const SCORES_COLUMNS: readonly ColumnSpec[] = [
   { name: 'INTEG_COADD_FLUX_Z', tform: 'E', description: 'Integrated coadded flux in the Z arm' },
   { name: 'MEDIAN_COADD_FLUX_Z', tform: 'E', description: 'Median coadded flux in the Z arm' },
   { name: 'MEDIAN_COADD_SNR_Z', tform: 'E', description: 'Median signal-to-noise per pixel in the Z arm' },
-  { name: 'TSNR2_BGS_B', tform: 'E', description: 'BGS template (S/N)^2 in the B arm' },
-  { name: 'TSNR2_ELG_B', tform: 'E', description: 'ELG template (S/N)^2 in the B arm' },
-  { name: 'TSNR2_GPBBACKUP_B', tform: 'E', description: 'GPBBACKUP template (S/N)^2 in the B arm' },
-  { name: 'TSNR2_GPBBRIGHT_B', tform: 'E', description: 'GPBBRIGHT template (S/N)^2 in the B arm' },
-  { name: 'TSNR2_GPBDARK_B', tform: 'E', description: 'GPBDARK template (S/N)^2 in the B arm' },
-  { name: 'TSNR2_LRG_B', tform: 'E', description: 'LRG template (S/N)^2 in the B arm' },
-  { name: 'TSNR2_LYA_B', tform: 'E', description: 'LYA template (S/N)^2 in the B arm' },
-  { name: 'TSNR2_QSO_B', tform: 'E', description: 'QSO template (S/N)^2 in the B arm' },
-  { name: 'TSNR2_BGS_R', tform: 'E', description: 'BGS template (S/N)^2 in the R arm' },
-  { name: 'TSNR2_ELG_R', tform: 'E', description: 'ELG template (S/N)^2 in the R arm' },
-  { name: 'TSNR2_GPBBACKUP_R', tform: 'E', description: 'GPBBACKUP template (S/N)^2 in the R arm' },
-  { name: 'TSNR2_GPBBRIGHT_R', tform: 'E', description: 'GPBBRIGHT template (S/N)^2 in the R arm' },
-  { name: 'TSNR2_GPBDARK_R', tform: 'E', description: 'GPBDARK template (S/N)^2 in the R arm' },
-  { name: 'TSNR2_LRG_R', tform: 'E', description: 'LRG template (S/N)^2 in the R arm' },
-  { name: 'TSNR2_LYA_R', tform: 'E', description: 'LYA template (S/N)^2 in the R arm' },
-  { name: 'TSNR2_QSO_R', tform: 'E', description: 'QSO template (S/N)^2 in the R arm' },
-  { name: 'TSNR2_BGS_Z', tform: 'E', description: 'BGS template (S/N)^2 in the Z arm' },
-  { name: 'TSNR2_ELG_Z', tform: 'E', description: 'ELG template (S/N)^2 in the Z arm' },
-  { name: 'TSNR2_GPBBACKUP_Z', tform: 'E', description: 'GPBBACKUP template (S/N)^2 in the Z arm' },
-  { name: 'TSNR2_GPBBRIGHT_Z', tform: 'E', description: 'GPBBRIGHT template (S/N)^2 in the Z arm' },
-  { name: 'TSNR2_GPBDARK_Z', tform: 'E', description: 'GPBDARK template (S/N)^2 in the Z arm' },
-  { name: 'TSNR2_LRG_Z', tform: 'E', description: 'LRG template (S/N)^2 in the Z arm' },
-  { name: 'TSNR2_LYA_Z', tform: 'E', description: 'LYA template (S/N)^2 in the Z arm' },
-  { name: 'TSNR2_QSO_Z', tform: 'E', description: 'QSO template (S/N)^2 in the Z arm' },
-  { name: 'TSNR2_BGS', tform: 'E', description: 'BGS template (S/N)^2 summed over B, R, Z' },
-  { name: 'TSNR2_ELG', tform: 'E', description: 'ELG template (S/N)^2 summed over B, R, Z' },
-  { name: 'TSNR2_GPBBACKUP', tform: 'E', description: 'GPBBACKUP template (S/N)^2 summed over B, R, Z' },
-  { name: 'TSNR2_GPBBRIGHT', tform: 'E', description: 'GPBBRIGHT template (S/N)^2 summed over B, R, Z' },
-  { name: 'TSNR2_GPBDARK', tform: 'E', description: 'GPBDARK template (S/N)^2 summed over B, R, Z' },
-  { name: 'TSNR2_LRG', tform: 'E', description: 'LRG template (S/N)^2 summed over B, R, Z' },
-  { name: 'TSNR2_LYA', tform: 'E', description: 'LYA template (S/N)^2 summed over B, R, Z' },
-  { name: 'TSNR2_QSO', tform: 'E', description: 'QSO template (S/N)^2 summed over B, R, Z' },
+  ...TSNR2_COLUMNS.filter((c) => c.name !== 'TARGETID'),
 ];
 
 /** EXTNAME of the HDU these columns belong to. @example SCORES_HDU === 'SCORES' */

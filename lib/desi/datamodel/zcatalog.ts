@@ -1,76 +1,21 @@
 import type { ColumnSpec } from './column-spec.js';
+import { FIBERMAP_COLUMNS } from './fibermap.js';
+import { REDSHIFTS_COLUMNS } from './redshifts.js';
+import { TSNR2_COLUMNS } from './tsnr2.js';
 
-/**
- * Columns of the ZCATALOG HDU of zpix-SURVEY-PROGRAM.fits and zall-pix-SPECPROD.fits (zcatalog v1, DR1/iron), in the order of desidatamodel's zpix page. Columns marked optional appear only in some files (the SVn_/CMX_ target masks for their surveys; SV_/MAIN_ NSPEC/PRIMARY only in zall-pix).
- * Source: the HDU headers of the real files in fixtures/desi and desidatamodel (units, descriptions paraphrased).
- *
- * @example
- * import { ZCATALOG_COLUMNS } from 'skybook';
- * const tforms = Object.fromEntries(ZCATALOG_COLUMNS.map((c) => [c.name, c.tform])); // { TARGETID: 'K', ... }
- */
-export const ZCATALOG_COLUMNS: readonly ColumnSpec[] = [
+// The zcatalog joins REDSHIFTS, FIBERMAP and TSNR2 of the redrock files, so its columns are taken from those specs
+// (same TFORMs and units as the real files) and arranged in desidatamodel's zpix order.
+
+const ZCAT_IDS: ColumnSpec[] = [
   { name: 'TARGETID', tform: 'K', description: 'Unique DESI target ID' },
   { name: 'SURVEY', tform: '7A', description: 'Survey name (main, sv1, sv3, special, cmx ...)' },
   { name: 'PROGRAM', tform: '6A', description: 'DESI program: dark, bright, backup, other' },
   { name: 'HEALPIX', tform: 'J', description: 'HEALPix pixel of the target at nside 64, NESTED' },
   { name: 'SPGRPVAL', tform: 'J', description: 'Value by which spectra are grouped for a coadd (the healpix pixel here)' },
-  { name: 'Z', tform: 'D', description: 'Redshift measured by Redrock' },
-  { name: 'ZERR', tform: 'D', description: 'Redshift uncertainty from Redrock' },
-  { name: 'ZWARN', tform: 'K', description: 'Redrock redshift warning bitmask (0 = no warning)' },
-  { name: 'CHI2', tform: 'D', description: 'chi^2 of the best fit' },
-  { name: 'COEFF', tform: '10D', description: 'Redrock template coefficients' },
-  { name: 'NPIXELS', tform: 'K', description: 'Unmasked pixels used in the Redrock fit' },
-  { name: 'SPECTYPE', tform: '6A', description: 'Spectral type of the best-fit template: GALAXY, QSO or STAR' },
-  { name: 'SUBTYPE', tform: '20A', description: 'Spectral subtype of the best-fit template' },
-  { name: 'NCOEFF', tform: 'K', description: 'Number of template coefficients' },
-  { name: 'DELTACHI2', tform: 'D', description: 'chi^2 difference between the second-best and the best fit' },
-  { name: 'COADD_FIBERSTATUS', tform: 'J', description: 'Bitwise AND of the input FIBERSTATUS values (0 = good)' },
-  { name: 'TARGET_RA', tform: 'D', unit: 'deg', description: 'Barycentric right ascension, ICRS' },
-  { name: 'TARGET_DEC', tform: 'D', unit: 'deg', description: 'Barycentric declination, ICRS' },
-  { name: 'PMRA', tform: 'E', unit: 'mas yr^-1', description: 'Reference-catalogue proper motion along RA' },
-  { name: 'PMDEC', tform: 'E', unit: 'mas yr^-1', description: 'Reference-catalogue proper motion along Dec' },
-  { name: 'REF_EPOCH', tform: 'E', unit: 'yr', description: 'Reference-catalogue epoch' },
-  { name: 'FA_TARGET', tform: 'K', description: 'Target bit used internally by fiberassign' },
-  { name: 'FA_TYPE', tform: 'B', description: 'fiberassign target type (science, standard, sky, safe, suppsky)' },
-  { name: 'OBJTYPE', tform: '3A', description: 'Object type: TGT, SKY, NON or BAD' },
-  { name: 'SUBPRIORITY', tform: 'D', description: 'Random subpriority in [0, 1) that breaks assignment ties' },
-  { name: 'OBSCONDITIONS', tform: 'J', description: 'Observing conditions the target may be observed in (bitmask)' },
-  { name: 'RELEASE', tform: 'I', description: 'Legacy Surveys release number' },
-  { name: 'BRICKNAME', tform: '8A', description: 'Legacy Surveys brick name' },
-  { name: 'BRICKID', tform: 'J', description: 'Legacy Surveys brick id' },
-  { name: 'BRICK_OBJID', tform: 'J', description: 'Object id within its brick' },
-  { name: 'MORPHTYPE', tform: '4A', description: 'Legacy Surveys morphological model type' },
-  { name: 'EBV', tform: 'E', unit: 'mag', description: 'Galactic E(B-V) reddening (SFD98)' },
-  { name: 'FLUX_G', tform: 'E', unit: 'nanomaggy', description: 'Legacy Surveys g flux' },
-  { name: 'FLUX_R', tform: 'E', unit: 'nanomaggy', description: 'Legacy Surveys r flux' },
-  { name: 'FLUX_Z', tform: 'E', unit: 'nanomaggy', description: 'Legacy Surveys z flux' },
-  { name: 'FLUX_W1', tform: 'E', unit: 'nanomaggy', description: 'WISE W1 flux' },
-  { name: 'FLUX_W2', tform: 'E', unit: 'nanomaggy', description: 'WISE W2 flux' },
-  { name: 'FLUX_IVAR_G', tform: 'E', unit: 'nanomaggy^-2', description: 'Inverse variance of FLUX_G' },
-  { name: 'FLUX_IVAR_R', tform: 'E', unit: 'nanomaggy^-2', description: 'Inverse variance of FLUX_R' },
-  { name: 'FLUX_IVAR_Z', tform: 'E', unit: 'nanomaggy^-2', description: 'Inverse variance of FLUX_Z' },
-  { name: 'FLUX_IVAR_W1', tform: 'E', unit: 'nanomaggy^-2', description: 'Inverse variance of FLUX_W1' },
-  { name: 'FLUX_IVAR_W2', tform: 'E', unit: 'nanomaggy^-2', description: 'Inverse variance of FLUX_W2' },
-  { name: 'FIBERFLUX_G', tform: 'E', unit: 'nanomaggy', description: 'Predicted g flux in a 1.5 arcsec fibre from this object' },
-  { name: 'FIBERFLUX_R', tform: 'E', unit: 'nanomaggy', description: 'Predicted r flux in a 1.5 arcsec fibre from this object' },
-  { name: 'FIBERFLUX_Z', tform: 'E', unit: 'nanomaggy', description: 'Predicted z flux in a 1.5 arcsec fibre from this object' },
-  { name: 'FIBERTOTFLUX_G', tform: 'E', unit: 'nanomaggy', description: 'Predicted g flux in a 1.5 arcsec fibre from all sources' },
-  { name: 'FIBERTOTFLUX_R', tform: 'E', unit: 'nanomaggy', description: 'Predicted r flux in a 1.5 arcsec fibre from all sources' },
-  { name: 'FIBERTOTFLUX_Z', tform: 'E', unit: 'nanomaggy', description: 'Predicted z flux in a 1.5 arcsec fibre from all sources' },
-  { name: 'MASKBITS', tform: 'I', description: 'Legacy Surveys maskbits of the pixel under the object' },
-  { name: 'SERSIC', tform: 'E', description: 'Sersic index of the model' },
-  { name: 'SHAPE_R', tform: 'E', unit: 'arcsec', description: 'Half-light radius of the galaxy model' },
-  { name: 'SHAPE_E1', tform: 'E', description: 'Ellipticity component 1 of the galaxy model' },
-  { name: 'SHAPE_E2', tform: 'E', description: 'Ellipticity component 2 of the galaxy model' },
-  { name: 'REF_ID', tform: 'K', description: 'Reference-catalogue id (Gaia source id, Tycho-2 id or SGA id)' },
-  { name: 'REF_CAT', tform: '2A', description: 'Reference catalogue: G2 Gaia, T2 Tycho-2, L3 SGA, empty otherwise' },
-  { name: 'GAIA_PHOT_G_MEAN_MAG', tform: 'E', unit: 'mag', description: 'Gaia G magnitude' },
-  { name: 'GAIA_PHOT_BP_MEAN_MAG', tform: 'E', unit: 'mag', description: 'Gaia BP magnitude' },
-  { name: 'GAIA_PHOT_RP_MEAN_MAG', tform: 'E', unit: 'mag', description: 'Gaia RP magnitude' },
-  { name: 'PARALLAX', tform: 'E', unit: 'mas', description: 'Reference-catalogue parallax' },
-  { name: 'PHOTSYS', tform: '1A', description: 'Photometric system: N (BASS/MzLS) or S (DECaLS)' },
-  { name: 'PRIORITY_INIT', tform: 'K', description: 'Initial target priority' },
-  { name: 'NUMOBS_INIT', tform: 'K', description: 'Initial number of requested observations' },
+];
+
+/** Survey-specific target masks: present only in files that hold targets of those surveys. */
+const ZCAT_SURVEY_MASKS: ColumnSpec[] = [
   { name: 'CMX_TARGET', tform: 'K', description: 'Commissioning target bitmask', optional: true },
   { name: 'SV1_DESI_TARGET', tform: 'K', description: 'SV1 dark-time target bitmask', optional: true },
   { name: 'SV1_BGS_TARGET', tform: 'K', description: 'SV1 BGS target bitmask', optional: true },
@@ -84,60 +29,9 @@ export const ZCATALOG_COLUMNS: readonly ColumnSpec[] = [
   { name: 'SV3_BGS_TARGET', tform: 'K', description: 'SV3 BGS target bitmask', optional: true },
   { name: 'SV3_MWS_TARGET', tform: 'K', description: 'SV3 MWS target bitmask', optional: true },
   { name: 'SV3_SCND_TARGET', tform: 'K', description: 'SV3 secondary target bitmask', optional: true },
-  { name: 'DESI_TARGET', tform: 'K', description: 'Main-survey dark-time target bitmask' },
-  { name: 'BGS_TARGET', tform: 'K', description: 'Main-survey BGS target bitmask' },
-  { name: 'MWS_TARGET', tform: 'K', description: 'Main-survey MWS target bitmask' },
-  { name: 'SCND_TARGET', tform: 'K', description: 'Main-survey secondary target bitmask', optional: true },
-  { name: 'PLATE_RA', tform: 'D', unit: 'deg', description: 'Right ascension used by PlateMaker' },
-  { name: 'PLATE_DEC', tform: 'D', unit: 'deg', description: 'Declination used by PlateMaker' },
-  { name: 'COADD_NUMEXP', tform: 'I', description: 'Number of exposures in the coadd' },
-  { name: 'COADD_EXPTIME', tform: 'E', unit: 's', description: 'Summed exposure time of the coadd' },
-  { name: 'COADD_NUMNIGHT', tform: 'I', description: 'Number of nights in the coadd' },
-  { name: 'COADD_NUMTILE', tform: 'I', description: 'Number of tiles in the coadd' },
-  { name: 'MEAN_DELTA_X', tform: 'E', unit: 'mm', description: 'Mean requested-minus-actual fibre CS5 X offset' },
-  { name: 'RMS_DELTA_X', tform: 'E', unit: 'mm', description: 'RMS of the fibre CS5 X offset' },
-  { name: 'MEAN_DELTA_Y', tform: 'E', unit: 'mm', description: 'Mean requested-minus-actual fibre CS5 Y offset' },
-  { name: 'RMS_DELTA_Y', tform: 'E', unit: 'mm', description: 'RMS of the fibre CS5 Y offset' },
-  { name: 'MEAN_PSF_TO_FIBER_SPECFLUX', tform: 'E', description: 'Mean fraction of a point source captured by the fibre' },
-  { name: 'MEAN_FIBER_RA', tform: 'D', unit: 'deg', description: 'Mean right ascension of the actual fibre position' },
-  { name: 'STD_FIBER_RA', tform: 'E', unit: 'arcsec', description: 'Scatter of the actual fibre right ascension' },
-  { name: 'MEAN_FIBER_DEC', tform: 'D', unit: 'deg', description: 'Mean declination of the actual fibre position' },
-  { name: 'STD_FIBER_DEC', tform: 'E', unit: 'arcsec', description: 'Scatter of the actual fibre declination' },
-  { name: 'MIN_MJD', tform: 'D', unit: 'd', description: 'MJD of the first exposure in the coadd' },
-  { name: 'MAX_MJD', tform: 'D', unit: 'd', description: 'MJD of the last exposure in the coadd' },
-  { name: 'MEAN_MJD', tform: 'D', unit: 'd', description: 'Mean MJD of the exposures in the coadd' },
-  { name: 'TSNR2_GPBDARK_B', tform: 'E', description: 'GPBDARK template (S/N)^2 in the B arm' },
-  { name: 'TSNR2_ELG_B', tform: 'E', description: 'ELG template (S/N)^2 in the B arm' },
-  { name: 'TSNR2_GPBBRIGHT_B', tform: 'E', description: 'GPBBRIGHT template (S/N)^2 in the B arm' },
-  { name: 'TSNR2_LYA_B', tform: 'E', description: 'LYA template (S/N)^2 in the B arm' },
-  { name: 'TSNR2_BGS_B', tform: 'E', description: 'BGS template (S/N)^2 in the B arm' },
-  { name: 'TSNR2_GPBBACKUP_B', tform: 'E', description: 'GPBBACKUP template (S/N)^2 in the B arm' },
-  { name: 'TSNR2_QSO_B', tform: 'E', description: 'QSO template (S/N)^2 in the B arm' },
-  { name: 'TSNR2_LRG_B', tform: 'E', description: 'LRG template (S/N)^2 in the B arm' },
-  { name: 'TSNR2_GPBDARK_R', tform: 'E', description: 'GPBDARK template (S/N)^2 in the R arm' },
-  { name: 'TSNR2_ELG_R', tform: 'E', description: 'ELG template (S/N)^2 in the R arm' },
-  { name: 'TSNR2_GPBBRIGHT_R', tform: 'E', description: 'GPBBRIGHT template (S/N)^2 in the R arm' },
-  { name: 'TSNR2_LYA_R', tform: 'E', description: 'LYA template (S/N)^2 in the R arm' },
-  { name: 'TSNR2_BGS_R', tform: 'E', description: 'BGS template (S/N)^2 in the R arm' },
-  { name: 'TSNR2_GPBBACKUP_R', tform: 'E', description: 'GPBBACKUP template (S/N)^2 in the R arm' },
-  { name: 'TSNR2_QSO_R', tform: 'E', description: 'QSO template (S/N)^2 in the R arm' },
-  { name: 'TSNR2_LRG_R', tform: 'E', description: 'LRG template (S/N)^2 in the R arm' },
-  { name: 'TSNR2_GPBDARK_Z', tform: 'E', description: 'GPBDARK template (S/N)^2 in the Z arm' },
-  { name: 'TSNR2_ELG_Z', tform: 'E', description: 'ELG template (S/N)^2 in the Z arm' },
-  { name: 'TSNR2_GPBBRIGHT_Z', tform: 'E', description: 'GPBBRIGHT template (S/N)^2 in the Z arm' },
-  { name: 'TSNR2_LYA_Z', tform: 'E', description: 'LYA template (S/N)^2 in the Z arm' },
-  { name: 'TSNR2_BGS_Z', tform: 'E', description: 'BGS template (S/N)^2 in the Z arm' },
-  { name: 'TSNR2_GPBBACKUP_Z', tform: 'E', description: 'GPBBACKUP template (S/N)^2 in the Z arm' },
-  { name: 'TSNR2_QSO_Z', tform: 'E', description: 'QSO template (S/N)^2 in the Z arm' },
-  { name: 'TSNR2_LRG_Z', tform: 'E', description: 'LRG template (S/N)^2 in the Z arm' },
-  { name: 'TSNR2_GPBDARK', tform: 'E', description: 'GPBDARK template (S/N)^2 summed over B, R, Z' },
-  { name: 'TSNR2_ELG', tform: 'E', description: 'ELG template (S/N)^2 summed over B, R, Z' },
-  { name: 'TSNR2_GPBBRIGHT', tform: 'E', description: 'GPBBRIGHT template (S/N)^2 summed over B, R, Z' },
-  { name: 'TSNR2_LYA', tform: 'E', description: 'LYA template (S/N)^2 summed over B, R, Z' },
-  { name: 'TSNR2_BGS', tform: 'E', description: 'BGS template (S/N)^2 summed over B, R, Z' },
-  { name: 'TSNR2_GPBBACKUP', tform: 'E', description: 'GPBBACKUP template (S/N)^2 summed over B, R, Z' },
-  { name: 'TSNR2_QSO', tform: 'E', description: 'QSO template (S/N)^2 summed over B, R, Z' },
-  { name: 'TSNR2_LRG', tform: 'E', description: 'LRG template (S/N)^2 summed over B, R, Z' },
+];
+
+const ZCAT_EXTRAS: ColumnSpec[] = [
   { name: 'SV_NSPEC', tform: 'I', description: 'Number of coadded spectra of this TARGETID in SV (sv1+sv2+sv3)', optional: true },
   { name: 'SV_PRIMARY', tform: 'L', description: 'True for the primary SV spectrum of this TARGETID', optional: true },
   { name: 'MAIN_NSPEC', tform: 'I', description: 'Number of coadded spectra of this TARGETID in the main survey', optional: true },
@@ -145,6 +39,39 @@ export const ZCATALOG_COLUMNS: readonly ColumnSpec[] = [
   { name: 'ZCAT_NSPEC', tform: 'I', description: 'Number of times this TARGETID appears in the catalogue' },
   { name: 'ZCAT_PRIMARY', tform: 'L', description: 'True for the primary (best) spectrum of this TARGETID in the catalogue' },
   { name: 'DESINAME', tform: '22A', description: 'Sky-position name DESI JXXX.XXXX[+/-]YY.YYYY' },
+];
+
+function slice(cols: readonly ColumnSpec[], from: string, to: string): ColumnSpec[] {
+  const a = cols.findIndex((c) => c.name === from);
+  const b = cols.findIndex((c) => c.name === to);
+  if (a < 0 || b < a) throw new Error(`datamodel: no column range ${from}..${to}`);
+  return cols.slice(a, b + 1);
+}
+
+const byName = (cols: readonly ColumnSpec[], name: string): ColumnSpec => cols.find((c) => c.name === name)!;
+
+/** TSNR2 columns in the zcatalog's order (per arm B, R, Z, then the sums), which differs from the TSNR2 HDU's. */
+const ZCAT_TSNR2 = ['_B', '_R', '_Z', ''].flatMap((arm) =>
+  ['GPBDARK', 'ELG', 'GPBBRIGHT', 'LYA', 'BGS', 'GPBBACKUP', 'QSO', 'LRG'].map((t) => byName(TSNR2_COLUMNS, `TSNR2_${t}${arm}`)));
+
+/**
+ * Columns of the ZCATALOG HDU of zpix-SURVEY-PROGRAM.fits and zall-pix-SPECPROD.fits (zcatalog v1, DR1/iron) in
+ * desidatamodel's zpix order: TARGETID SURVEY PROGRAM HEALPIX SPGRPVAL, the redrock columns (FITMETHOD is not in
+ * iron), the fibermap columns with the survey target masks before DESI_TARGET, TSNR2_*, SV_/MAIN_/ZCAT_ NSPEC and
+ * PRIMARY, DESINAME. Columns marked optional appear only in some files (SVn_/CMX_ masks; SV_/MAIN_ only in zall-pix).
+ *
+ * @example
+ * import { ZCATALOG_COLUMNS } from 'skybook';
+ * const tforms = Object.fromEntries(ZCATALOG_COLUMNS.map((c) => [c.name, c.tform])); // { TARGETID: 'K', SURVEY: '7A', ... }
+ */
+export const ZCATALOG_COLUMNS: readonly ColumnSpec[] = [
+  ...ZCAT_IDS,
+  ...REDSHIFTS_COLUMNS.filter((c) => c.name !== 'TARGETID' && c.name !== 'FITMETHOD'),
+  ...slice(FIBERMAP_COLUMNS, 'COADD_FIBERSTATUS', 'NUMOBS_INIT').filter((c) => c.name !== 'DESINAME'),
+  ...ZCAT_SURVEY_MASKS,
+  ...slice(FIBERMAP_COLUMNS, 'DESI_TARGET', 'MEAN_MJD'),
+  ...ZCAT_TSNR2,
+  ...ZCAT_EXTRAS,
 ];
 
 /** EXTNAME of the HDU these columns belong to. @example ZCATALOG_HDU === 'ZCATALOG' */
