@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSpectra, spectrumAt } from '../../lib/desi/index.js';
+import { dr1Location, readSpectra, spectrumAt } from '../../lib/desi/index.js';
 import { TestHttpServer } from '../helpers/http-server.js';
 import { mockTargetid, writeMockCoadd } from './mock-coadd.js';
 
@@ -40,6 +40,16 @@ describe('spectra over HTTP', () => {
     expect(server.log.every((r) => r.method !== 'GET' || r.range !== undefined)).toBe(true);
     console.log(`fetched ${server.bytesSent} of ${size} bytes (${((100 * server.bytesSent) / size).toFixed(2)}%) in ${server.requests} requests`);
     expect(server.bytesSent / size).toBeLessThan(0.05);
+  });
+
+  it('reads the same spectra through the DR1 layout resolver\'s s3:// object (endpoint pointed at the test server)', async () => {
+    const loc = dr1Location({ survey: 'main', program: 'dark', healpix: 27247, product: 'coadd' });
+    expect(loc.s3).toBe('s3://desidata/dr1/spectro/redux/iron/healpix/main/dark/272/27247/coadd-main-dark-27247.fits');
+    server.setFile(`/desidata/${loc.s3.slice('s3://desidata/'.length)}`, file);
+    const s = await readSpectra(loc.s3, { targetids: [mockTargetid(5)], bands: ['Z'], open: { endpoint: server.url('/') } });
+    expect(s.nspec).toBe(1);
+    expect(s.arms.Z!.flux[0]).toBe(5);
+    expect(s.healpix).toBe(27247);
   });
 
   it('gives the same values as a local read', async () => {

@@ -34,5 +34,5 @@ async function readChecked(input: DesiInput, hduName: string, what: string, opts
     const hdu = requireHdu(f, hduName, what);
     requireColumns(f, hdu, hduName === 'REDSHIFTS' || hduName === 'ZCATALOG' ? REQUIRED_REDSHIFT_COLUMNS : ['TARGETID']);
     return readNamedTable(f, hduName, what, opts);
-  });
+  }, opts.open);
 }

@@ -1,5 +1,6 @@
 import { Table } from 'apache-arrow';
 import type { FitsFile } from '../../fits/fits-file.js';
+import type { OpenSourceOptions } from '../../fits/source/open-source.js';
 import { SkybookError } from '../../errors/index.js';
 import { requireColumns, requireHdu, withFits, type DesiInput } from './open.js';
 import { rowsForTargetids, toRuns, type RowRun } from './rows.js';
@@ -12,6 +13,8 @@ export interface DesiTableOptions {
   targetids?: Iterable<bigint>;
   /** Or a row range [start, end). */
   rows?: { start?: number; end?: number };
+  /** Options for opening a path or URL (HTTP retries, read-ahead, S3 endpoint ...). */
+  open?: OpenSourceOptions;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface DesiTableOptions {
  * const z = await readDesiTable('redrock-main-dark-27247.fits', 'REDSHIFTS', 'a redrock file', { columns: ['TARGETID', 'Z'] });
  */
 export async function readDesiTable(input: DesiInput, hduName: string, what: string, opts: DesiTableOptions = {}): Promise<Table> {
-  return withFits(input, (f) => readNamedTable(f, hduName, what, opts));
+  return withFits(input, (f) => readNamedTable(f, hduName, what, opts), opts.open);
 }
 
 /** {@link readDesiTable} on an open file. @example await readNamedTable(f, 'FIBERMAP', 'a coadd file', {}) */
