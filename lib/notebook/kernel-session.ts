@@ -1,0 +1,143 @@
+import { KernelError } from '../errors/index.js';
+import { KernelClient } from './kernel-client.js';
+import { KernelProcess } from './kernel-process.js';
+import type { KernelSpec } from './kernelspec.js';
+import type { Output } from './nbformat.js';
+import { OutputCollector } from './output-collector.js';
+
+/** What one execute_request produced. `timeout`: the kernel was interrupted after the cell's time ran out. */
+export interface ExecuteResult {
+  status: 'ok' | 'error' | 'aborted' | 'timeout';
+  outputs: Output[];
+  executionCount: number | null;
+  error?: { ename: string; evalue: string; traceback: string[] };
+}
+
+/** Options of `KernelSession.start`. */
+export interface StartOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Seconds to wait for kernel_info_reply (default 60). */
+  startupTimeout?: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * A running kernel and a client connected to it: launch, execute, interrupt (by signal or interrupt_request, as the
+ * kernelspec's interrupt_mode says), shutdown, and death detection (process exit, or a silent heartbeat).
+ *
+ * @example
+ * const k = await KernelSession.start(findKernelSpec('python3'));
+ * const r = await k.execute('print(1 + 1)');
+ * r.outputs[0].text // '2\n'
+ * await k.shutdown();
+ */
+export class KernelSession {
+  /** kernel_info_reply content: language_info, implementation, banner. */
+  info: Record<string, unknown> = {};
+  /** Resolves (with an error to throw) when the kernel is found dead. */
+  readonly dead: Promise<KernelError>;
+  private stopHeartbeat: () => void = () => {};
+  private markDead!: (e: KernelError) => void;
+  private isDead = false;
+
+  private constructor(
+    readonly spec: KernelSpec,
+    readonly process: KernelProcess,
+    readonly client: KernelClient,
+  ) {
+    this.dead = new Promise((res) => (this.markDead = (e) => {
+      if (!this.isDead) {
+        this.isDead = true;
+        res(e);
+      }
+    }));
+    void process.exited.then(() => this.markDead(process.deathError()));
+  }
+
+  /** Launches the kernel and waits until it answers (start-up timeout), or throws a KernelError. */
+  static async start(spec: KernelSpec, opts: StartOptions = {}): Promise<KernelSession> {
+    const proc = await KernelProcess.launch(spec, { cwd: opts.cwd, env: opts.env });
+    const client = await KernelClient.connect(proc.connection);
+    const s = new KernelSession(spec, proc, client);
+    try {
+      s.info = await client.waitReady((opts.startupTimeout ?? 60) * 1000, proc.exited);
+    } catch (e) {
+      await s.shutdown();
+      if (proc.exit) throw proc.deathError();
+      throw e;
+    }
+    s.stopHeartbeat = client.heartbeat(5000, () => s.markDead(new KernelError('kernel stopped answering its heartbeat', { kernel: spec.name })));
+    return s;
+  }
+
+  get alive(): boolean {
+    return !this.isDead && this.process.alive;
+  }
+
+  /** The kernel's language: from kernel_info_reply, else the kernelspec. */
+  get language(): string {
+    const li = this.info.language_info as { name?: string } | undefined;
+    return (li?.name ?? this.spec.language ?? '').toLowerCase();
+  }
+
+  /** Interrupts the running cell, the way the kernelspec asks. */
+  async interrupt(): Promise<void> {
+    if (this.spec.interrupt_mode === 'message') await this.client.interrupt();
+    else this.process.signalInterrupt();
+  }
+
+  /**
+   * Executes `code` and resolves once both its execute_reply and its final idle status arrived (outputs can trail the
+   * reply). A cell running past `timeoutMs` is interrupted and reported as `timeout`; a kernel death rejects.
+   */
+  async execute(code: string, opts: { timeoutMs?: number; onOutput?: (o: Output) => void; cell?: number } = {}): Promise<ExecuteResult> {
+    const collector = new OutputCollector(opts.onOutput);
+    let idle!: () => void;
+    const gotIdle = new Promise<void>((r) => (idle = r));
+    let off = () => {};
+    const content = { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true };
+    const done = this.client.request('shell', 'execute_request', content, {
+      beforeSend: (m) => {
+        off = this.client.onIopub(m.header.msg_id, (msg) => {
+          if (msg.header.msg_type === 'status' && (msg.content as { execution_state?: string }).execution_state === 'idle') idle();
+          else collector.add(msg);
+        });
+      },
+    }).then(async (reply) => {
+      await gotIdle;
+      return reply;
+    });
+    const dead = this.dead.then((e) => Promise.reject(new KernelError(e.message.replace(/^kernel [^:]+: /, ''), { kernel: this.spec.name, cell: opts.cell })));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((r) => {
+      if (opts.timeoutMs !== undefined) timer = setTimeout(() => r('timeout'), opts.timeoutMs);
+    });
+    try {
+      const first = await Promise.race([done, dead, timedOut]);
+      if (first === 'timeout') {
+        await this.interrupt();
+        // Give the kernel a moment to report the interruption; its outputs so far are kept either way.
+        await Promise.race([done, dead, sleep(5000)]);
+        return { status: 'timeout', outputs: collector.outputs, executionCount: null };
+      }
+      const rc = first.content as { status: ExecuteResult['status']; execution_count?: number; ename?: string; evalue?: string; traceback?: string[] };
+      const result: ExecuteResult = { status: rc.status, outputs: collector.outputs, executionCount: rc.execution_count ?? null };
+      if (rc.status === 'error') result.error = { ename: rc.ename ?? 'Error', evalue: rc.evalue ?? '', traceback: rc.traceback ?? [] };
+      return result;
+    } finally {
+      clearTimeout(timer);
+      off();
+    }
+  }
+
+  /** shutdown_request, then the process is reaped (killed after a grace period); sockets closed. Safe to call twice. */
+  async shutdown(): Promise<void> {
+    this.stopHeartbeat();
+    if (this.process.alive) await this.client.shutdown(2000);
+    await this.process.kill(3000);
+    this.markDead(new KernelError('kernel shut down', { kernel: this.spec.name }));
+    this.client.close();
+  }
+}
