@@ -8,9 +8,12 @@ import { fitsVerify } from './commands/fits-verify.js';
 import { desiInfoCommand } from './commands/desi-info.js';
 import { ingestCommand } from './commands/ingest.js';
 import { queryCommand } from './commands/query.js';
+import { exportCommand } from './commands/export.js';
+import { run } from './commands/run.js';
+import { verify } from './commands/verify.js';
 
 /** Every command, by its words. New commands register here. */
-export const COMMANDS: readonly Command[] = [fitsInfo, fitsStatsCommand, fitsExport, fitsVerify, desiInfoCommand, ingestCommand, queryCommand];
+export const COMMANDS: readonly Command[] = [fitsInfo, fitsStatsCommand, fitsExport, fitsVerify, desiInfoCommand, ingestCommand, queryCommand, run, verify, exportCommand];
 
 /** skybook's version, from package.json. */
 export function skybookVersion(): string {

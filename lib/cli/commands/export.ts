@@ -1,0 +1,32 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, relative, resolve } from 'node:path';
+import { exportHtml, readNotebook, writeFileAtomic, type ExportFooter } from '../../notebook/index.js';
+import { manifestPathFor, readManifest } from '../../provenance/index.js';
+import { parseArgs, UsageError } from '../args.js';
+import type { Command } from './command.js';
+
+export const exportCommand: Command = {
+  name: 'export',
+  usage: 'skybook export NOTEBOOK --html OUT.html [--manifest RUN.provenance.json]',
+  summary: 'a static HTML page (code, outputs, interactive Plotly, SVG, provenance footer) that renders with no network',
+  async run(argv, io) {
+    const args = parseArgs(argv, { positionals: ['notebook'], values: ['html', 'manifest'] });
+    const file = args.positionals.notebook!;
+    const html = args.values.html;
+    if (!html) throw new UsageError('missing --html OUT.html');
+    const nb = await readNotebook(file);
+    const manifest = args.values.manifest ?? manifestPathFor(file);
+    let footer: ExportFooter | undefined;
+    if (existsSync(manifest)) {
+      const r = await readManifest(manifest);
+      footer = {
+        status: r.status + (r.error ? `: ${r.error}` : ''), startTime: r.startTime, endTime: r.endTime, notebookSha256: r.notebook.sha256,
+        kernel: `${r.kernel.name} (${r.kernel.language})`, software: `skybook ${r.software.skybook}, Node.js ${r.software.node}${r.software.lockfile ? `, package-lock.json sha256 ${r.software.lockfile.sha256.slice(0, 16)}` : ''}`,
+        parameters: r.parameters, manifest: relative(dirname(resolve(html)), resolve(manifest)),
+      };
+    } else if (args.values.manifest) throw new UsageError(`--manifest ${manifest}: no such file`);
+    await writeFileAtomic(html, exportHtml(nb, { title: basename(file), footer }));
+    io.stderr(`skybook export: ${file} -> ${html}${footer ? ' (with provenance footer)' : ''}\n`);
+    return 0;
+  },
+};

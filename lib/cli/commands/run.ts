@@ -1,0 +1,105 @@
+import { mkdirSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import type { Output } from '../../notebook/index.js';
+import { loadNotebookForRun, recordRun } from '../../provenance/index.js';
+import { parseArgs, UsageError } from '../args.js';
+import { textTable, toJson } from '../output.js';
+import { progressBar } from '../progress.js';
+import type { Command, CommandIO } from './command.js';
+import { resolveParameters, takeParamPairs } from './run-params.js';
+
+/** A positive number of seconds from an option, or a usage error naming it. */
+export function seconds(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number of seconds, got '${v}'`);
+  return n;
+}
+
+function logOutput(io: CommandIO, cell: number, o: Output): void {
+  if (o.output_type === 'stream') io.stderr(o.text ?? '');
+  else if (o.output_type === 'error') io.stderr(`[cell ${cell}] ${o.ename}: ${o.evalue}\n`);
+  else {
+    const text = o.data?.['text/plain'];
+    io.stderr(typeof text === 'string' ? text + '\n' : `[cell ${cell}] ${Object.keys(o.data ?? {}).join(', ')}\n`);
+  }
+}
+
+/**
+ * Runs SIGINT as "interrupt the kernel and save what ran": the first Ctrl-C aborts the run gracefully, a second
+ * one quits at once (the notebook as of the last finished cell is already on disk).
+ */
+function interruptOnSigint(io: CommandIO): { signal: AbortSignal; dispose(): void } {
+  const ac = new AbortController();
+  const handler = () => {
+    if (ac.signal.aborted) process.exit(1);
+    io.stderr('\nskybook run: interrupting the kernel; saving what ran (Ctrl-C again to quit now)\n');
+    ac.abort();
+  };
+  process.on('SIGINT', handler);
+  return { signal: ac.signal, dispose: () => process.off('SIGINT', handler) };
+}
+
+export const run: Command = {
+  name: 'run',
+  usage: 'skybook run NOTEBOOK [-p NAME VALUE]... [-f params.json|yaml] [-o OUT.ipynb] [--kernel NAME] [--timeout S] [--startup-timeout S] [--cwd DIR] [--input PATH]... [--cache] [--log-output] [--prepare-only] [--help-notebook] [--json]',
+  summary: 'executes a notebook headless with typed parameters; writes OUT.ipynb and OUT.provenance.json; exit 1 on a cell error',
+  async run(argv, io) {
+    const { argv: rest, pairs } = takeParamPairs(argv);
+    const args = parseArgs(rest, {
+      positionals: ['notebook'],
+      values: ['out', 'kernel', 'timeout', 'startup-timeout', 'cwd', 'file'],
+      repeatable: ['input'],
+      switches: ['cache', 'log-output', 'prepare-only', 'help-notebook', 'json'],
+      aliases: { o: 'out', f: 'file', k: 'kernel' },
+    });
+    const file = args.positionals.notebook!;
+    const json = args.switches.has('json');
+    const loaded = await loadNotebookForRun(file, args.values.kernel);
+    if (args.switches.has('help-notebook')) {
+      const rows = loaded.parameters.map((p) => ({ name: p.name, type: p.type, default: p.defaultSource }));
+      if (json) io.stdout(toJson({ notebook: file, kernel: loaded.spec.name, language: loaded.language, parameters: rows }) + '\n');
+      else {
+        io.stdout(`Parameters of ${file} (kernel ${loaded.spec.name}, ${loaded.language}):\n`);
+        io.stdout(rows.length ? textTable(['name', 'type', 'default'], rows.map((r) => [r.name, r.type, r.default])) + '\n' : '  (none: no cell tagged parameters)\n');
+      }
+      return 0;
+    }
+    const parameters = resolveParameters(loaded.parameters, pairs, args.values.file, file);
+    const timeout = seconds('timeout', args.values.timeout);
+    const startupTimeout = seconds('startup-timeout', args.values['startup-timeout']);
+    const out = resolve(args.values.out ?? `runs/${basename(file).replace(/\.ipynb$/i, '')}.ipynb`);
+    if (resolve(file) === out) throw new UsageError(`-o ${args.values.out} would overwrite the notebook itself`);
+    mkdirSync(dirname(out), { recursive: true });
+    const logging = args.switches.has('log-output');
+    const bar = progressBar('run', !logging && !json && process.stderr.isTTY === true);
+    const sig = interruptOnSigint(io);
+    const t0 = Date.now();
+    let r;
+    try {
+      r = await recordRun({
+        notebook: file, out, parameters, inputs: args.lists.input, kernel: args.values.kernel, cwd: args.values.cwd, timeout, startupTimeout,
+        cache: args.switches.has('cache'), prepareOnly: args.switches.has('prepare-only'), signal: sig.signal,
+        onProgress: (d, t, l) => bar.update(d, t, l),
+        onOutput: logging ? (cell, o) => logOutput(io, cell, o) : undefined,
+      });
+    } finally {
+      bar.stop();
+      sig.dispose();
+    }
+    const ok = r.status === 'completed' || r.status === 'cached' || r.status === 'prepared';
+    const error = r.status === 'cached' ? undefined : r.record?.error;
+    if (json) {
+      io.stdout(toJson({ status: r.status, notebook: file, out: r.out, manifest: r.status === 'prepared' ? null : r.manifestPath, cells: r.record?.cells.length ?? null, failedCell: r.record?.failedCell ?? null, error: error ?? null, cached: r.status === 'cached', seconds: (Date.now() - t0) / 1000 }) + '\n');
+    } else if (r.status === 'cached') {
+      io.stderr(`skybook run: cached: notebook, parameters, inputs and lockfile unchanged since ${r.record!.endTime}; skipped the run (${r.out})\n`);
+    } else if (r.status === 'prepared') {
+      io.stderr(`skybook run: prepared ${r.out} (parameters injected, not executed)\n`);
+    } else if (ok) {
+      io.stderr(`skybook run: ${file}: ${r.record!.cells.length} cells ok in ${((Date.now() - t0) / 1000).toFixed(1)} s -> ${r.out}\n`);
+    } else {
+      io.stderr(`skybook run: ${file}: ${r.status}: ${error}; partial notebook saved to ${r.out}\n`);
+    }
+    return ok ? 0 : 1;
+  },
+};

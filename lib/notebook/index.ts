@@ -1,0 +1,26 @@
+export { parseNotebook, stringifyNotebook, readNotebook, writeNotebook, splitLines, sortKeys, isJsonMime, cellTags, newCell } from './nbformat.js';
+export type { Notebook, Cell, Output } from './nbformat.js';
+export { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
+export { Wire } from './wire.js';
+export type { Message, MessageHeader } from './wire.js';
+export { jupyterDataDirs, listKernelSpecs, findKernelSpec } from './kernelspec.js';
+export type { KernelSpec } from './kernelspec.js';
+export { KernelProcess } from './kernel-process.js';
+export type { ConnectionInfo, KernelExit } from './kernel-process.js';
+export { KernelClient } from './kernel-client.js';
+export { KernelSession } from './kernel-session.js';
+export type { ExecuteResult, StartOptions } from './kernel-session.js';
+export { OutputCollector } from './output-collector.js';
+export { Translator, PythonTranslator, TypeScriptTranslator, registerTranslator, translatorFor, translatorLanguages } from './translators.js';
+export type { ParamValue } from './translators.js';
+export { parseLiteral } from './literal.js';
+export {
+  parseParameterCell, parametersCellIndex, notebookLanguage, notebookParameters, coerceCliValue, checkParameters, injectParameters, typeOfValue,
+} from './parameters.js';
+export type { ParamDecl, ParamType } from './parameters.js';
+export { BANNER_TAG, bannerCell, withoutBanner } from './banner.js';
+export { runNotebook } from './runner.js';
+export type { RunOptions, RunResult, RunStatus } from './runner.js';
+export { renderMarkdown } from './markdown.js';
+export { exportHtml } from './html-export.js';
+export type { ExportFooter } from './html-export.js';

@@ -1,0 +1,17 @@
+export { normaliseText, normaliseSvg, normaliseOutputs } from './normalise.js';
+export type { NormaliseContext } from './normalise.js';
+export { sha256, canonicalJson, hashFile, cellHashes } from './hash.js';
+export type { FileDigest, CellHash } from './hash.js';
+export { redactText, redactParameters } from './redact.js';
+export { snapshotDir, writtenFiles, filesNamedBy } from './files.js';
+export type { DirSnapshot } from './files.js';
+export { manifestPathFor, toRoCrate, readManifest } from './manifest.js';
+export type { RunRecord } from './manifest.js';
+export { packageRoot, softwareInfo } from './software.js';
+export { cacheKey, cacheLookup } from './cache.js';
+export type { CacheKeyParts } from './cache.js';
+export { lineDiff } from './diff.js';
+export { loadNotebookForRun, recordRun } from './record-run.js';
+export type { LoadedNotebook, RecordRunOptions, RecordedRun } from './record-run.js';
+export { verifyRun } from './verify.js';
+export type { VerifyReport, Divergence } from './verify.js';

@@ -1,0 +1,147 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { KernelError, NotebookError } from '../errors/index.js';
+import {
+  checkParameters, findKernelSpec, injectParameters, notebookLanguage, notebookParameters, readNotebook, runNotebook, stringifyNotebook, writeFileAtomic, writeNotebook,
+  type KernelSpec, type Notebook, type Output, type ParamDecl, type ParamValue, type RunResult, type RunStatus,
+} from '../notebook/index.js';
+import { cacheKey, cacheLookup } from './cache.js';
+import { filesNamedBy, snapshotDir, writtenFiles } from './files.js';
+import { cellHashes, hashFile, type FileDigest } from './hash.js';
+import { manifestPathFor, toRoCrate, type RunRecord } from './manifest.js';
+import { redactParameters, redactText } from './redact.js';
+import { softwareInfo } from './software.js';
+
+/** A notebook ready to run: its kernel, language and declared parameters. */
+export interface LoadedNotebook {
+  path: string;
+  notebook: Notebook;
+  spec: KernelSpec;
+  language: string;
+  parameters: ParamDecl[];
+}
+
+/**
+ * Reads a notebook and finds its kernel (`kernel` overrides the notebook's kernelspec) and parameters.
+ *
+ * @example
+ * const nb = await loadNotebookForRun('a.ipynb'); nb.parameters.map((p) => p.name)
+ */
+export async function loadNotebookForRun(path: string, kernel?: string, env: NodeJS.ProcessEnv = process.env): Promise<LoadedNotebook> {
+  const notebook = await readNotebook(path);
+  const name = kernel ?? notebook.metadata.kernelspec?.name;
+  if (!name) throw new NotebookError('the notebook names no kernel (metadata.kernelspec); pass --kernel NAME', { file: path });
+  const spec = findKernelSpec(name, env);
+  const language = spec.language || notebookLanguage(notebook);
+  return { path, notebook, spec, language, parameters: notebookParameters(notebook, language) };
+}
+
+/** Options of `recordRun`; times in seconds, paths relative to the process's cwd. */
+export interface RecordRunOptions {
+  notebook: string;
+  out: string;
+  parameters?: Record<string, ParamValue>;
+  inputs?: string[];
+  kernel?: string;
+  cwd?: string;
+  timeout?: number;
+  startupTimeout?: number;
+  cache?: boolean;
+  prepareOnly?: boolean;
+  /** The run's output folder (default: the folder of `out`): scanned for written files and replaced by `{out}`. */
+  outDir?: string;
+  /** Write OUT.provenance.json (default true). */
+  manifest?: boolean;
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  onProgress?(done: number, total: number, label: string): void;
+  onOutput?(cell: number, output: Output): void;
+}
+
+/** What `recordRun` did. */
+export interface RecordedRun {
+  status: RunStatus | 'cached' | 'prepared';
+  out: string;
+  manifestPath: string;
+  record?: RunRecord;
+  run?: RunResult;
+}
+
+async function digestInputs(paths: string[], file: string): Promise<FileDigest[]> {
+  const out: FileDigest[] = [];
+  for (const p of [...new Set(paths)].sort()) {
+    if (!existsSync(p)) throw new NotebookError(`input ${p} does not exist`, { file });
+    out.push(await hashFile(p));
+  }
+  return out;
+}
+
+/**
+ * Runs a notebook with provenance: checks and injects the parameters, hashes the notebook, inputs (declared ones
+ * and parameters naming files) and the lockfile, skips the run on a cache hit (`cache`), executes (saving the
+ * partial notebook after every cell), hashes every cell's normalised outputs and the files written under the output
+ * folder, and writes OUT.ipynb and OUT.provenance.json.
+ *
+ * @example
+ * const r = await recordRun({ notebook: 'a.ipynb', out: 'runs/a.ipynb', parameters: { zmax: 2 } });
+ * r.status // 'completed'
+ */
+export async function recordRun(o: RecordRunOptions): Promise<RecordedRun> {
+  const env = o.env ?? process.env;
+  const loaded = await loadNotebookForRun(o.notebook, o.kernel, env);
+  const params = checkParameters(o.parameters ?? {}, loaded.parameters, o.notebook);
+  const nb = Object.keys(params).length ? injectParameters(loaded.notebook, params, loaded.language, o.notebook) : loaded.notebook;
+  const out = resolve(o.out);
+  const outDir = resolve(o.outDir ?? dirname(out));
+  const manifestPath = manifestPathFor(out);
+  const cwd = resolve(o.cwd ?? process.cwd());
+  if (o.prepareOnly) {
+    await writeNotebook(out, nb);
+    return { status: 'prepared', out, manifestPath };
+  }
+  const software = await softwareInfo();
+  const notebook = await hashFile(resolve(o.notebook));
+  const inputs = await digestInputs([...(o.inputs ?? []).map((p) => resolve(p)), ...filesNamedBy(params, cwd)], o.notebook);
+  const redaction = redactParameters(params, env);
+  const key = cacheKey({ notebook: notebook.sha256, parameters: params, inputs, lockfile: software.lockfile?.sha256, kernel: loaded.spec.name, skybook: software.skybook });
+  if (o.cache) {
+    const hit = await cacheLookup(manifestPath, key);
+    if (hit) return { status: 'cached', out, manifestPath, record: hit };
+  }
+  const before = snapshotDir(outDir);
+  let run: RunResult;
+  try {
+    run = await runNotebook(nb, {
+      kernel: loaded.spec, cwd, env, timeout: o.timeout, startupTimeout: o.startupTimeout, signal: o.signal,
+      onProgress: o.onProgress, onOutput: o.onOutput, onCellDone: (partial) => writeNotebook(out, partial),
+    });
+  } catch (e) {
+    if (e instanceof KernelError) await writeNotebook(out, nb);
+    throw e;
+  }
+  await writeFileAtomic(out, stringifyNotebook(run.notebook));
+  const written = writtenFiles(before, snapshotDir(outDir)).filter((p) => p !== out && p !== manifestPath);
+  const info = run.kernelInfo as { implementation?: string; implementation_version?: string };
+  const record: RunRecord = {
+    notebook,
+    executed: await hashFile(out),
+    kernel: { name: loaded.spec.name, language: run.language || loaded.language, displayName: loaded.spec.display_name, implementation: info.implementation, version: info.implementation_version },
+    parameters: redaction.values,
+    redacted: redaction.redacted,
+    inputs,
+    outputs: await Promise.all(written.map(hashFile)),
+    software,
+    cells: cellHashes(run.notebook, { cwd, outDir, home: homedir() }),
+    startTime: run.startTime.toISOString(),
+    endTime: run.endTime.toISOString(),
+    status: run.status,
+    error: run.error ? redactText(run.error.message, env) : undefined,
+    failedCell: run.failedCell,
+    cwd,
+    timeout: o.timeout,
+    cacheKey: key,
+  };
+  if (o.manifest !== false) await writeFileAtomic(manifestPath, JSON.stringify(toRoCrate(record, dirname(manifestPath)), null, 1) + '\n');
+  return { status: run.status, out, manifestPath, record, run };
+}
