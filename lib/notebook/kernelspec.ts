@@ -53,24 +53,37 @@ function readSpec(name: string, dir: string): KernelSpec {
   };
 }
 
-/**
- * Every kernelspec visible from the Jupyter paths; the first directory holding a name wins, as in jupyter_client.
- *
- * @example
- * listKernelSpecs().map((k) => k.name) // ['python3', 'skybook']
- */
-export function listKernelSpecs(env: NodeJS.ProcessEnv = process.env): KernelSpec[] {
-  const found = new Map<string, KernelSpec>();
+/** name (lower case) -> its directory, the first data dir holding a name winning, as in jupyter_client. */
+function kernelDirs(env: NodeJS.ProcessEnv): Map<string, [string, string]> {
+  const found = new Map<string, [string, string]>();
   for (const data of jupyterDataDirs(env)) {
     const kernels = join(data, 'kernels');
     if (!existsSync(kernels)) continue;
     for (const name of readdirSync(kernels).sort()) {
       const dir = join(kernels, name);
-      if (found.has(name.toLowerCase()) || !existsSync(join(dir, 'kernel.json'))) continue;
-      found.set(name.toLowerCase(), readSpec(name, dir));
+      if (!found.has(name.toLowerCase()) && existsSync(join(dir, 'kernel.json'))) found.set(name.toLowerCase(), [name, dir]);
     }
   }
-  return [...found.values()];
+  return found;
+}
+
+/**
+ * Every readable kernelspec visible from the Jupyter paths (a broken kernel.json is skipped here, as Jupyter
+ * does, and reported when that kernel is asked for by name).
+ *
+ * @example
+ * listKernelSpecs().map((k) => k.name) // ['python3', 'skybook']
+ */
+export function listKernelSpecs(env: NodeJS.ProcessEnv = process.env): KernelSpec[] {
+  const out: KernelSpec[] = [];
+  for (const [name, dir] of kernelDirs(env).values()) {
+    try {
+      out.push(readSpec(name, dir));
+    } catch {
+      /* unreadable: skipped in listings */
+    }
+  }
+  return out;
 }
 
 /**
@@ -80,8 +93,8 @@ export function listKernelSpecs(env: NodeJS.ProcessEnv = process.env): KernelSpe
  * const spec = findKernelSpec('python3'); spec.argv // ['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', '{connection_file}']
  */
 export function findKernelSpec(name: string, env: NodeJS.ProcessEnv = process.env): KernelSpec {
-  const all = listKernelSpecs(env);
-  const spec = all.find((k) => k.name.toLowerCase() === name.toLowerCase());
-  if (!spec) throw new KernelError(`no such kernel; installed: ${all.map((k) => k.name).join(', ') || '(none)'} (searched ${jupyterDataDirs(env).join(', ')})`, { kernel: name }, 2);
-  return spec;
+  const hit = kernelDirs(env).get(name.toLowerCase());
+  if (hit) return readSpec(hit[0], hit[1]);
+  const all = listKernelSpecs(env).map((k) => k.name);
+  throw new KernelError(`no such kernel; installed: ${all.join(', ') || '(none)'} (searched ${jupyterDataDirs(env).join(', ')})`, { kernel: name }, 2);
 }
