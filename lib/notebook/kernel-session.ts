@@ -64,8 +64,9 @@ export class KernelSession {
     try {
       s.info = await client.waitReady((opts.startupTimeout ?? 60) * 1000, proc.exited);
     } catch (e) {
-      await s.shutdown();
-      if (proc.exit) throw proc.deathError();
+      const died = !proc.alive;
+      await s.shutdown(0);
+      if (died) throw proc.deathError();
       throw e;
     }
     s.stopHeartbeat = client.heartbeat(5000, () => s.markDead(new KernelError('kernel stopped answering its heartbeat', { kernel: spec.name })));
@@ -132,11 +133,14 @@ export class KernelSession {
     }
   }
 
-  /** shutdown_request, then the process is reaped (killed after a grace period); sockets closed. Safe to call twice. */
-  async shutdown(): Promise<void> {
+  /**
+   * shutdown_request, then the process is reaped (killed after `graceMs`; 0 kills at once without asking, for a
+   * kernel that never answered); sockets closed. Safe to call twice.
+   */
+  async shutdown(graceMs = 3000): Promise<void> {
     this.stopHeartbeat();
-    if (this.process.alive) await this.client.shutdown(2000);
-    await this.process.kill(3000);
+    if (this.process.alive && graceMs > 0) await this.client.shutdown(2000);
+    await this.process.kill(graceMs);
     this.markDead(new KernelError('kernel shut down', { kernel: this.spec.name }));
     this.client.close();
   }
