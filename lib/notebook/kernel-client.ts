@@ -146,24 +146,29 @@ export class KernelClient {
    */
   heartbeat(intervalMs: number, onDead: () => void): () => void {
     let stopped = false;
-    const loop = async () => {
-      while (!stopped) {
-        const hb = new zmq.Request({ linger: 0, receiveTimeout: intervalMs });
-        hb.connect(this.url(this.conn.hb_port));
-        try {
-          await hb.send('ping');
-          await hb.receive();
-        } catch {
-          if (!stopped) onDead();
-          stopped = true;
-        } finally {
-          hb.close();
-        }
-        if (!stopped) await new Promise((r) => setTimeout(r, intervalMs));
+    let timer: NodeJS.Timeout | undefined;
+    let hb: zmq.Request | undefined;
+    const beat = async () => {
+      hb = new zmq.Request({ linger: 0, receiveTimeout: intervalMs });
+      hb.connect(this.url(this.conn.hb_port));
+      try {
+        await hb.send('ping');
+        await hb.receive();
+      } catch {
+        if (!stopped) onDead();
+        stopped = true;
+      } finally {
+        hb.close();
       }
+      // unref: a pending beat must never keep the process alive after the run.
+      if (!stopped) (timer = setTimeout(() => void beat(), intervalMs)).unref();
     };
-    void loop();
-    return () => (stopped = true);
+    (timer = setTimeout(() => void beat(), intervalMs)).unref();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      if (hb && !hb.closed) hb.close();
+    };
   }
 
   /** Sends interrupt_request on control (for kernels whose interrupt_mode is "message"). */
