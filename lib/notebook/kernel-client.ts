@@ -141,11 +141,13 @@ export class KernelClient {
   }
 
   /**
-   * Pings the heartbeat channel every `intervalMs`; calls `onDead` once when a ping gets no echo within the
-   * interval (a kernel on another host, or hung, has no exit event to watch). Returns a stop function.
+   * Pings the heartbeat channel every `intervalMs`; calls `onDead` once when `misses` pings in a row get no echo
+   * within the interval (a kernel on another host, or hung, has no exit event to watch; one slow echo on a busy
+   * machine is not a death). Returns a stop function.
    */
-  heartbeat(intervalMs: number, onDead: () => void): () => void {
+  heartbeat(intervalMs: number, onDead: () => void, misses = 3): () => void {
     let stopped = false;
+    let missed = 0;
     let timer: NodeJS.Timeout | undefined;
     let hb: zmq.Request | undefined;
     const beat = async () => {
@@ -154,9 +156,12 @@ export class KernelClient {
       try {
         await hb.send('ping');
         await hb.receive();
+        missed = 0;
       } catch {
-        if (!stopped) onDead();
-        stopped = true;
+        if (++missed >= misses && !stopped) {
+          onDead();
+          stopped = true;
+        }
       } finally {
         hb.close();
       }

@@ -29,7 +29,8 @@ describe('skybook run (python3 kernel): failures and tags', () => {
 
   it('skips skip-execution cells and expects errors in raises-exception cells', async () => {
     const out = join(tmp(), 't.ipynb');
-    expect(skybook(['run', join(FIX, 'tags.ipynb'), '-o', out]).code).toBe(0);
+    const r = skybook(['run', join(FIX, 'tags.ipynb'), '-o', out]);
+    expect(r.code, r.stderr).toBe(0);
     const nb = await readNotebook(out);
     expect(texts(nb)).toEqual(['', 'KeyError', 'after the expected error\n']);
     expect(statuses(nb)).toEqual(['skipped', 'completed', 'completed']);

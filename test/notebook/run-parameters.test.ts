@@ -15,7 +15,7 @@ describe('skybook run (python3 kernel): parameters', () => {
     const out = join(tmp(), 'p.ipynb');
     const r = skybook(['run', join(FIX, 'params.ipynb'), '-p', 'zmax', '2', '-p', 'spectype', 'GALAXY', '-p', 'nums', '[3, 4.5]', '-p', 'opts', '{"b": null}', '-p', 'flag', 'true', '-o', out, '--json']);
     expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'completed', out, cells: 5, failedCell: null });
     const nb = await readNotebook(out);
     expect(nb.cells[2]!.metadata.tags).toEqual(['injected-parameters']);
@@ -29,7 +29,7 @@ describe('skybook run (python3 kernel): parameters', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'p.yaml'), 'zmax: 0.5\nspectype: LRG\n');
     const r = skybook(['run', join(FIX, 'params.ipynb'), '-f', join(dir, 'p.yaml'), '-p', 'zmax', '3.25', '-o', join(dir, 'o.ipynb')]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(texts(await readNotebook(join(dir, 'o.ipynb')))[3]).toMatch(/^3\.25 float\n'LRG' str\n/);
   });
 
