@@ -129,7 +129,10 @@ export async function readManifest(path: string): Promise<RunRecord> {
   return {
     notebook: digest(nbRef),
     executed: digest(results[0]!),
-    kernel: { name: String(kernel.name), language: String(kernel['skybook:language'] ?? ''), displayName: kernel.alternateName as string | undefined },
+    kernel: {
+      name: String(kernel.name), language: String(kernel['skybook:language'] ?? ''), displayName: kernel.alternateName as string | undefined,
+      implementation: kernel['skybook:implementation'] as string | undefined, version: kernel.softwareVersion as string | undefined,
+    },
     parameters: params,
     redacted,
     inputs,
