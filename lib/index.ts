@@ -15,8 +15,8 @@ export type {
   HduRef, HduInfo, HduType, Card, CardValue, Complex, ColumnDesc, ReadTableOptions, ReadImageOptions, FitsImage, ImageArray, ImageDtype,
   RandomGroups, ChecksumVerdict, HduStats, ColumnStats, ImageStats, ByteSource, OpenSourceOptions,
 } from './fits/index.js';
-export { SkybookError, FitsError, SourceError } from './errors/index.js';
-export type { FitsLocation } from './errors/index.js';
+export { SkybookError, FitsError, SourceError, NotebookError, KernelError, CellExecutionError } from './errors/index.js';
+export type { FitsLocation, NotebookLocation } from './errors/index.js';
 export {
   ang2pixNest, pix2angNest, conePixels, pixelOutline, dr1Location, dr1Relpath, zallPixRelpath, locateDr1, parseDr1FileName,
   DR1_HTTPS_ROOT, DR1_S3_ROOT, DR1_SURVEYS, DR1_PROGRAMS, ZCATALOG_COLUMNS, ZCATALOG_HDU, REDSHIFTS_COLUMNS, REDSHIFTS_HDU,
@@ -40,3 +40,11 @@ export type {
   Store, StoreSession, EngineName, TableRef, OpenStoreOptions, IngestOptions, IngestResult, ProductSchema, SkyColumns, CrossMatchOptions,
   ColumnPlan, SqlValue, LoadRecord, StoreLocation,
 } from './store/index.js';
+export {
+  parseNotebook, stringifyNotebook, readNotebook, writeNotebook, findKernelSpec, listKernelSpecs, jupyterDataDirs, KernelSession, KernelClient,
+  KernelProcess, Wire, Translator, PythonTranslator, TypeScriptTranslator, registerTranslator, translatorFor, parseParameterCell, notebookParameters,
+  coerceCliValue, checkParameters, injectParameters, runNotebook, exportHtml,
+} from './notebook/index.js';
+export type { Notebook, Cell, Output, KernelSpec, ConnectionInfo, ExecuteResult, ParamValue, ParamDecl, ParamType, RunOptions, RunResult, RunStatus, ExportFooter } from './notebook/index.js';
+export { normaliseOutputs, cellHashes, hashFile, toRoCrate, readManifest, recordRun, verifyRun, loadNotebookForRun, redactParameters } from './provenance/index.js';
+export type { RunRecord, CellHash, FileDigest, RecordRunOptions, RecordedRun, VerifyReport } from './provenance/index.js';
