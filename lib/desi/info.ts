@@ -61,7 +61,7 @@ export function desiInfo(input: DesiInput): Promise<DesiInfo> {
       );
     }
     const main = requireHdu(f, MAIN_HDU[product], `a ${product} file`);
-    const meta = primaryMeta(f);
+    const meta = primaryMeta(f, main.name);
     const info: DesiInfo = {
       file: f.name, product, survey: meta.survey ?? null, program: meta.program ?? null, healpix: meta.healpix ?? null,
       nspec: 0, targetids: [], arms: {}, columns: describeColumns(main.header).map((c) => c.name),

@@ -70,9 +70,10 @@ describe('skybook desi info on files written here', () => {
   beforeAll(async () => {
     const n = 7;
     const tids = BigInt64Array.from({ length: n }, (_, i) => mockTargetid(i));
-    await writeFits(join(dir, 'zpix-main-bright.fits'), [
-      { kind: 'image', cards: [{ keyword: 'SURVEY', value: 'main' }, { keyword: 'PROGRAM', value: 'bright' }] },
-      { kind: 'table', name: 'ZCATALOG', table: new Table({
+    // as in desidatamodel's zpix page, SURVEY and PROGRAM sit in the ZCATALOG header, and the name says sv3/dark
+    await writeFits(join(dir, 'zpix-sv3-dark.fits'), [
+      { kind: 'image' },
+      { kind: 'table', name: 'ZCATALOG', cards: [{ keyword: 'SURVEY', value: 'main' }, { keyword: 'PROGRAM', value: 'bright' }], table: new Table({
         TARGETID: makeVector(tids), Z: makeVector(Float64Array.from({ length: n }, (_, i) => i / 10)), ZERR: makeVector(new Float64Array(n)),
         ZWARN: makeVector(new BigInt64Array(n)), SPECTYPE: vectorFromArray(Array(n).fill('GALAXY'), new Utf8()), DELTACHI2: makeVector(new Float64Array(n).fill(100)),
       }) },
@@ -84,8 +85,8 @@ describe('skybook desi info on files written here', () => {
     writeFileSync(join(dir, 'spectra-main-dark-27247.fits.gz'), gzipSync(readFileSync(join(dir, 'spectra-main-dark-27247.fits'))));
   });
 
-  it('zpix: product zcatalog, survey and program from the header, first five TARGETIDs exact', () => {
-    expect(info(join(dir, 'zpix-main-bright.fits'))).toEqual({
+  it('zpix: product zcatalog, survey and program from the ZCATALOG header (before the name), first five TARGETIDs exact', () => {
+    expect(info(join(dir, 'zpix-sv3-dark.fits'))).toEqual({
       product: 'zcatalog', survey: 'main', program: 'bright', healpix: null, nspec: 7,
       targetids: [0, 1, 2, 3, 4].map((i) => mockTargetid(i).toString()), arms: {},
       columns: ['TARGETID', 'Z', 'ZERR', 'ZWARN', 'SPECTYPE', 'DELTACHI2'],

@@ -9,20 +9,24 @@ export interface PrimaryMeta {
 }
 
 /**
- * SURVEY / PROGRAM / HPXPIXEL from the primary header (SPGRPVAL when SPGRP = 'healpix'), falling back to the DR1
- * file name (`coadd-SURVEY-PROGRAM-PIXNUM.fits`) for whatever the header lacks.
+ * SURVEY / PROGRAM / HPXPIXEL from the primary header (SPGRPVAL when SPGRP = 'healpix'), then from the header of
+ * `mainHdu` (zpix files keep SURVEY and PROGRAM in the ZCATALOG header), then from the DR1 file name
+ * (`coadd-SURVEY-PROGRAM-PIXNUM.fits`, `zpix-SURVEY-PROGRAM.fits`) for whatever the headers lack.
  *
  * @example
  * primaryMeta(f); // { survey: 'special', program: 'dark', healpix: 27247 }
  */
-export function primaryMeta(f: FitsFile): PrimaryMeta {
-  const h = f.hdus[0]!.header;
+export function primaryMeta(f: FitsFile, mainHdu?: string): PrimaryMeta {
+  const headers = [f.hdus[0]!.header];
+  const main = mainHdu === undefined ? undefined : f.hdus.find((x) => x.name.toUpperCase() === mainHdu.toUpperCase());
+  if (main && main.index !== 0) headers.push(main.header);
+  const get = (k: string): unknown => headers.map((h) => h.get(k)).find((v) => v !== undefined);
   const str = (k: string): string | undefined => {
-    const v = h.get(k);
+    const v = get(k);
     return typeof v === 'string' && v.trim() ? v.trim() : undefined;
   };
   const num = (k: string): number | undefined => {
-    const v = h.get(k);
+    const v = get(k);
     return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
   };
   const fromName = parseDr1FileName(f.name);

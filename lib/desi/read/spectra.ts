@@ -76,7 +76,7 @@ async function readSpectraFrom(f: FitsFile, opts: ReadSpectraOptions): Promise<S
     arms,
     fibermap,
     source: f.name,
-    ...primaryMeta(f),
+    ...primaryMeta(f, 'FIBERMAP'),
   };
   if (opts.expFibermap && findHdu(f, 'EXP_FIBERMAP')) {
     const sel = opts.targetids !== undefined || opts.rows !== undefined;
