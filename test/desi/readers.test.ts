@@ -119,3 +119,36 @@ describe.skipIf(!HAVE_FIXTURES)(HAVE_FIXTURES ? 'DESI readers on the real fixtur
     await expect(readRedrock(REDROCK, { columns: ['Z', 'NOPE'] })).rejects.toThrow(/HDU REDSHIFTS: missing column NOPE/);
   });
 });
+
+describe('zcatalog reader on a zall-pix-like file written here', () => {
+  it('selects every row of the requested TARGETIDs (duplicates across surveys) in file order, with exact int64', async () => {
+    const { Table, makeVector, vectorFromArray, Utf8, Bool } = await import('apache-arrow');
+    const { writeFits } = await import('../../lib/fits/writer/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'skybook-zall-'));
+    try {
+      const big = 2n ** 60n + 12345n; // beyond 2^53: a number would round it
+      const tids = BigInt64Array.from([big, 7n, big + 1n, big, 9n, big + 1n]);
+      const n = tids.length;
+      const path = join(dir, 'zall-pix-iron.fits');
+      await writeFits(path, [{ kind: 'image' }, {
+        kind: 'table', name: 'ZCATALOG', table: new Table({
+          TARGETID: makeVector(tids),
+          SURVEY: vectorFromArray(['main', 'main', 'sv3', 'sv1', 'main', 'main'], new Utf8()),
+          Z: makeVector(Float64Array.from({ length: n }, (_, i) => i / 10)),
+          ZERR: makeVector(new Float64Array(n)), ZWARN: makeVector(new BigInt64Array(n)),
+          SPECTYPE: vectorFromArray(Array(n).fill('QSO'), new Utf8()), DELTACHI2: makeVector(new Float64Array(n).fill(50)),
+          ZCAT_PRIMARY: vectorFromArray([true, true, false, false, true, true], new Bool()),
+        }),
+      }]);
+      const t = await readZcatalog(path, { targetids: [big + 1n, big], columns: ['TARGETID', 'SURVEY', 'ZCAT_PRIMARY'] });
+      expect(Array.from(t.getChild('TARGETID')!.toArray() as BigInt64Array)).toEqual([big, big + 1n, big, big + 1n]);
+      expect(Array.from({ length: t.numRows }, (_, i) => t.getChild('SURVEY')!.get(i))).toEqual(['main', 'sv3', 'sv1', 'main']);
+      expect(Array.from({ length: t.numRows }, (_, i) => t.getChild('ZCAT_PRIMARY')!.get(i))).toEqual([true, false, false, true]);
+      const rows = await readZcatalog(path, { rows: { start: 4, end: 6 }, columns: ['Z'] });
+      expect(Array.from(rows.getChild('Z')!.toArray() as Float64Array)).toEqual([0.4, 0.5]);
+      await expect(readZcatalog(path, { targetids: [big], rows: { start: 0, end: 1 } })).rejects.toThrow(/either targetids or rows/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
