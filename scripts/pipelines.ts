@@ -1,7 +1,8 @@
 /**
  * The main job (`npm run pipelines`): runs the curated pipelines on generated data, with no server, into runs/.
  * Until the notebook runner exists (issue 5) the one pipeline is the FITS round trip: a seeded DESI-like catalogue is
- * written with skybook's writer, then verified, summarised and exported with the `skybook` CLI exactly as a user would.
+ * written with skybook's writer, then verified, summarised and exported with the `skybook` CLI exactly as a user would,
+ * and ingested into embedded DuckDB and queried there.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -86,6 +87,11 @@ async function main(): Promise<void> {
   skybook(['fits', 'export', fits, '--hdu', 'ZCATALOG', '--format', 'parquet', '-o', join(OUT, 'demo-zcatalog.parquet')]);
   const rows = stats.hdus[1].table.rows;
   if (rows !== n) throw new Error(`expected ${n} rows, stats says ${rows}`);
+  // Into embedded DuckDB, no server: a re-run of the job finds the same bytes in the ledger and writes nothing.
+  const db = `duckdb:${join(OUT, 'demo.duckdb')}`;
+  process.stdout.write(skybook(['ingest', fits, '--into', db, '--table', 'zcat']));
+  const counts = skybook(['query', '--db', db, 'select spectype, count(*) as n from zcat group by spectype order by spectype', '--format', 'csv'], join(OUT, 'spectype-counts.csv'));
+  process.stdout.write(counts);
   process.stdout.write(`pipelines: ok; ${rows} rows written, verified and summarised into ${OUT}\n`);
 }
 

@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Float64, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { writeFits } from '../../lib/fits/writer/index.js';
 import { ingest, openStore, PRODUCT_SCHEMAS, StoreError, validateBatch } from '../../lib/store/index.js';
-import { skybook } from '../helpers/cli.js';
-import { BAD_KINDS, badKind, isBadRow, pgUrlFor, tempDir, uniqueSchema, withSchema, writeZcatalog } from './store-helpers.js';
+import { BAD_KINDS, badKind, isBadRow, pgUrlFor, tempDir, uniqueSchema, withSchema, writeZcatalog, cli } from './store-helpers.js';
 
 const ROWS = 20_000;
 const schema = uniqueSchema(__filename);
@@ -63,18 +62,18 @@ describe.each([
   });
 
   it('re-running the same file is a no-op that says so; a changed file is refused unless --replace', async () => {
-    const again = skybook(['ingest', file, '--into', url(), '--table', 'zq', '--schema', 'zcatalog']);
+    const again = await cli(['ingest', file, '--into', url(), '--table', 'zq', '--schema', 'zcatalog']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/unchanged since load \d+ \(same sha256\); nothing written/);
     // A copy at another path whose bytes then change: first load, then change it and re-run.
     const copy = join(tmp.dir, 'zcat-copy.fits');
     copyFileSync(file, copy);
-    expect(skybook(['ingest', copy, '--into', url(), '--table', 'zq2', '--json']).code).toBe(0);
+    expect((await cli(['ingest', copy, '--into', url(), '--table', 'zq2', '--json'])).code).toBe(0);
     await writeZcatalog(copy, 1000, 12);
-    const refused = skybook(['ingest', copy, '--into', url(), '--table', 'zq2']);
+    const refused = await cli(['ingest', copy, '--into', url(), '--table', 'zq2']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/changed since load \d+ .*use --replace/);
-    const replaced = skybook(['ingest', copy, '--into', url(), '--table', 'zq2', '--replace', '--json']);
+    const replaced = await cli(['ingest', copy, '--into', url(), '--table', 'zq2', '--replace', '--json']);
     expect(replaced.code, replaced.stderr).toBe(0);
     expect(JSON.parse(replaced.stdout)[0]).toMatchObject({ status: 'replaced', rows: 1000, loaded: 1000 });
     const store = await openStore(url());
@@ -115,7 +114,7 @@ describe('validation rules', () => {
     expect((err as StoreError).message).toMatch(/two-columns\.fits: HDU REDSHIFTS: .*column ZERR: missing column ZERR required by --schema redrock/);
     const notFits = join(tmp.dir, 'not-fits.txt');
     writeFileSync(notFits, 'not fits');
-    const bad = skybook(['ingest', notFits, '--into', 'duckdb::memory:', '--table', 'x']);
+    const bad = await cli(['ingest', notFits, '--into', 'duckdb::memory:', '--table', 'x']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('not-fits.txt');
   });

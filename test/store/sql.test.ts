@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, sql, StoreError, tableName } from '../../lib/store/index.js';
-import { skybook } from '../helpers/cli.js';
-import { pgUrlFor, tempDir, uniqueSchema, withSchema } from './store-helpers.js';
+import { pgUrlFor, tempDir, uniqueSchema, withSchema, cli } from './store-helpers.js';
 
 const HOSTILE = [
   "Robert'); drop table sentinel; --", 'a;b;c', 'back\\slash\\', '"double" and \'single\'', '$1 $$ dollar $tag$', '\\x00 not a nul', 'ünïcødé ✓',
@@ -84,11 +83,11 @@ describe.each([
 
   it('the CLI refuses hostile --table names with exit code 2 and leaves the database alone', async () => {
     for (const t of ['sentinel; drop table sentinel', 'x"y', "x'); drop table sentinel; --"]) {
-      const r = skybook(['ingest', join(tmp.dir, 'whatever.fits'), '--into', url(), '--table', t]);
+      const r = await cli(['ingest', join(tmp.dir, 'whatever.fits'), '--into', url(), '--table', t]);
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('invalid --table');
     }
-    const q = skybook(['query', '--db', url(), 'select count(*) as n from sentinel', '--format', 'csv']);
+    const q = await cli(['query', '--db', url(), 'select count(*) as n from sentinel', '--format', 'csv']);
     expect(q.code, q.stderr).toBe(0);
     expect(q.stdout).toBe('n\n1\n');
   });

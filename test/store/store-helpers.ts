@@ -101,3 +101,12 @@ export function column(t: Table, name: string): unknown[] {
   if (!v) throw new Error(`no column ${name} in ${t.schema.fields.map((f) => f.name).join(',')}`);
   return Array.from({ length: t.numRows }, (_, i) => cell(v.get(i)));
 }
+
+/** Runs the CLI in this process (no Node start-up per call; the tests that spawn the built binary are the few that must). */
+export async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { runCli } = await import('../../lib/cli/run-cli.js');
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
+  return { code, stdout, stderr };
+}

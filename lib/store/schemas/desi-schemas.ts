@@ -1,32 +1,38 @@
 import { z } from 'zod';
+import { FIBERMAP_COLUMNS, FIBERMAP_HDU, REDSHIFTS_COLUMNS, REDSHIFTS_HDU, SPECTYPES, ZCATALOG_COLUMNS, ZCATALOG_HDU, type ColumnSpec } from '../../desi/index.js';
 
 /**
  * zod schemas for the DESI products the store validates, one per product. Each names the columns it checks (FITS names,
  * upper case); other columns of the HDU pass through unchecked. The same schemas drive the DDL: a required column is
  * NOT NULL, a column's `.describe()` text becomes its COMMENT, and `sky` names the position columns that get a sky index.
  * Rules follow the DESI data model: positions in range, redshift errors and inverse variances non-negative, SPECTYPE
- * one of Redrock's classes (desihub/redrock, desidatamodel).
+ * one of Redrock's classes (desihub/redrock, desidatamodel). Descriptions and units come from lib/desi's data model, so
+ * the column comments in the database say what the FITS data model says.
  */
 
-/** Redrock's template classes. */
-const SPECTYPE = z.enum(['GALAXY', 'QSO', 'STAR']).describe('Spectral type of the best-fit template: GALAXY, QSO or STAR');
+/** A column's data-model text, "description [unit]", for `.describe()`. */
+function doc(columns: readonly ColumnSpec[], name: string): string {
+  const c = columns.find((x) => x.name === name);
+  if (!c) throw new Error(`lib/desi data model has no column ${name}`); // a programming error, caught by the tests
+  return c.unit ? `${c.description} [${c.unit}]` : c.description;
+}
 
-const ra = z.number().gte(0).lt(360).describe('Right ascension, ICRS [deg]');
-const dec = z.number().gte(-90).lte(90).describe('Declination, ICRS [deg]');
-const ivar = (band: string) => z.number().gte(0).describe(`Inverse variance of the ${band} flux [nanomaggies^-2]`).optional();
-const targetid = z.bigint().describe('Unique DESI target ID');
+const rr = (name: string) => doc(REDSHIFTS_COLUMNS, name);
+const ra = (cols: readonly ColumnSpec[]) => z.number().gte(0).lt(360).describe(doc(cols, 'TARGET_RA'));
+const dec = (cols: readonly ColumnSpec[]) => z.number().gte(-90).lte(90).describe(doc(cols, 'TARGET_DEC'));
+const ivar = (cols: readonly ColumnSpec[], band: string) => z.number().gte(0).describe(doc(cols, `FLUX_IVAR_${band}`)).optional();
 
 const redrockCore = {
-  TARGETID: targetid,
-  Z: z.number().describe('Redshift measured by Redrock'),
-  ZERR: z.number().gte(0).describe('Redshift uncertainty from Redrock'),
-  ZWARN: z.bigint().gte(0n).describe('Redrock redshift warning bitmask (0 = no warning)'),
-  CHI2: z.number().describe('chi^2 of the best fit'),
-  COEFF: z.array(z.number()).describe('Redrock template coefficients').optional(),
-  SPECTYPE,
-  SUBTYPE: z.string().describe('Spectral subtype of the best-fit template').optional(),
-  NPIXELS: z.bigint().gte(0n).describe('Unmasked pixels used in the Redrock fit').optional(),
-  DELTACHI2: z.number().gte(0).describe('chi^2 difference between the second-best and the best fit'),
+  TARGETID: z.bigint().describe(rr('TARGETID')),
+  Z: z.number().describe(rr('Z')),
+  ZERR: z.number().gte(0).describe(rr('ZERR')),
+  ZWARN: z.bigint().gte(0n).describe(rr('ZWARN')),
+  CHI2: z.number().describe(rr('CHI2')),
+  COEFF: z.array(z.number()).describe(rr('COEFF')).optional(),
+  SPECTYPE: z.enum(SPECTYPES).describe(rr('SPECTYPE')),
+  SUBTYPE: z.string().describe(rr('SUBTYPE')).optional(),
+  NPIXELS: z.bigint().gte(0n).describe(rr('NPIXELS')).optional(),
+  DELTACHI2: z.number().gte(0).describe(rr('DELTACHI2')),
 };
 
 /** A product schema: the zod row schema plus what the DDL needs beyond it. */
@@ -48,31 +54,31 @@ export interface ProductSchema {
 export const PRODUCT_SCHEMAS: Record<ProductSchema['name'], ProductSchema> = {
   zcatalog: {
     name: 'zcatalog',
-    hdu: 'ZCATALOG',
+    hdu: ZCATALOG_HDU,
     sky: { ra: 'TARGET_RA', dec: 'TARGET_DEC' },
     row: z.object({
       ...redrockCore,
-      TARGET_RA: ra,
-      TARGET_DEC: dec,
-      FLUX_IVAR_G: ivar('g'),
-      FLUX_IVAR_R: ivar('r'),
-      FLUX_IVAR_Z: ivar('z'),
-      ZCAT_PRIMARY: z.boolean().describe('True for the best spectrum of a target').optional(),
+      TARGET_RA: ra(ZCATALOG_COLUMNS),
+      TARGET_DEC: dec(ZCATALOG_COLUMNS),
+      FLUX_IVAR_G: ivar(ZCATALOG_COLUMNS, 'G'),
+      FLUX_IVAR_R: ivar(ZCATALOG_COLUMNS, 'R'),
+      FLUX_IVAR_Z: ivar(ZCATALOG_COLUMNS, 'Z'),
+      ZCAT_PRIMARY: z.boolean().describe(doc(ZCATALOG_COLUMNS, 'ZCAT_PRIMARY')).optional(),
     }),
   },
-  redrock: { name: 'redrock', hdu: 'REDSHIFTS', row: z.object(redrockCore) },
+  redrock: { name: 'redrock', hdu: REDSHIFTS_HDU, row: z.object(redrockCore) },
   fibermap: {
     name: 'fibermap',
-    hdu: 'FIBERMAP',
+    hdu: FIBERMAP_HDU,
     sky: { ra: 'TARGET_RA', dec: 'TARGET_DEC' },
     row: z.object({
-      TARGETID: targetid,
-      TARGET_RA: ra,
-      TARGET_DEC: dec,
-      COADD_FIBERSTATUS: z.number().int().gte(0).describe('Bitwise AND of the input FIBERSTATUS values (0 = good)').optional(),
-      FLUX_IVAR_G: ivar('g'),
-      FLUX_IVAR_R: ivar('r'),
-      FLUX_IVAR_Z: ivar('z'),
+      TARGETID: z.bigint().describe(doc(FIBERMAP_COLUMNS, 'TARGETID')),
+      TARGET_RA: ra(FIBERMAP_COLUMNS),
+      TARGET_DEC: dec(FIBERMAP_COLUMNS),
+      COADD_FIBERSTATUS: z.number().int().gte(0).describe(doc(FIBERMAP_COLUMNS, 'COADD_FIBERSTATUS')).optional(),
+      FLUX_IVAR_G: ivar(FIBERMAP_COLUMNS, 'G'),
+      FLUX_IVAR_R: ivar(FIBERMAP_COLUMNS, 'R'),
+      FLUX_IVAR_Z: ivar(FIBERMAP_COLUMNS, 'Z'),
     }),
   },
 };
