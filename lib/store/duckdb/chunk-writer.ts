@@ -26,6 +26,37 @@ function writeValidity(vector: duckdb.Vector, d: Data, n: number, src: (k: numbe
   duckdb.copy_data_to_vector_validity(vector, 0, words.buffer, 0, words.byteLength);
 }
 
+/** DuckDB keeps strings of up to 12 bytes inside the 16-byte string_t itself: uint32 length, then the bytes, zero padded. */
+const INLINE = 12;
+
+/**
+ * String cells. Short ASCII strings (most DESI strings: SURVEY, PROGRAM, SPECTYPE...) are written as inlined string_t
+ * structs in one copy per chunk, which is what DuckDB's own assign does for them; longer or non-ASCII strings (which
+ * need DuckDB's string heap, or its UTF-8 check) go through `vector_assign_string_element_len` one by one, after the copy.
+ */
+function fillStrings(vector: duckdb.Vector, d: Data, n: number, src: (k: number) => number): void {
+  const o = d.valueOffsets as Int32Array;
+  const b = d.values as Uint8Array;
+  const structs = new Uint8Array(16 * n);
+  const words = new Uint32Array(structs.buffer);
+  const slow: number[] = [];
+  for (let k = 0; k < n; k++) {
+    if (!validBit(d, src(k))) continue;
+    const j = d.offset + src(k);
+    const a = o[j]!, len = o[j + 1]! - a;
+    let ascii = len <= INLINE;
+    for (let q = 0; ascii && q < len; q++) if (b[a + q]! >= 0x80) ascii = false;
+    if (!ascii) { slow.push(k); continue; }
+    words[4 * k] = len;
+    for (let q = 0; q < len; q++) structs[16 * k + 4 + q] = b[a + q]!;
+  }
+  duckdb.copy_data_to_vector(vector, 0, structs.buffer, 0, structs.byteLength);
+  for (const k of slow) {
+    const j = d.offset + src(k);
+    duckdb.vector_assign_string_element_len(vector, k, b.subarray(o[j]!, o[j + 1]!));
+  }
+}
+
 /** Fills a vector's `n` slots from leaf elements `src(k)` (k < n) of a scalar Arrow Data. */
 function fillLeaf(vector: duckdb.Vector, kind: ElementKind, d: Data, n: number, src: (k: number) => number, contiguous: boolean): void {
   const bytes = BYTES[kind];
@@ -45,12 +76,7 @@ function fillLeaf(vector: duckdb.Vector, kind: ElementKind, d: Data, n: number, 
     for (let k = 0; k < n; k++) { const j = d.offset + src(k); tmp[k] = (bits[j >> 3]! >> (j & 7)) & 1; }
     duckdb.copy_data_to_vector(vector, 0, tmp.buffer, 0, n);
   } else {
-    const o = d.valueOffsets as Int32Array;
-    const b = d.values as Uint8Array;
-    for (let k = 0; k < n; k++) {
-      const j = d.offset + src(k);
-      if (validBit(d, src(k))) duckdb.vector_assign_string_element_len(vector, k, b.subarray(o[j]!, o[j + 1]!));
-    }
+    fillStrings(vector, d, n, src);
   }
   writeValidity(vector, d, n, src);
 }
