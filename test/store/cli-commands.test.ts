@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIBERMAP_COLUMNS } from '../../lib/desi/index.js';
 import { skybook } from '../helpers/cli.js';
 import { FIXTURES, HAVE_FIXTURES, NO_FIXTURES_MESSAGE } from '../helpers/fixtures.js';
 import { pgUrlFor, tempDir, uniqueSchema, withSchema, cli } from './store-helpers.js';
@@ -79,9 +80,13 @@ describe.each([
     const r = await cli(['query', '--db', url(), q, '--format', 'ndjson']);
     expect(r.code, r.stderr).toBe(0);
     const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    // The comments are lib/desi's data-model text for the column, "description [unit]".
+    const spec = (n: string) => FIBERMAP_COLUMNS.find((c) => c.name === n)!;
+    const text = (n: string) => `${spec(n).description} [${spec(n).unit}]`;
     expect(rows).toEqual([
-      { col: 'flux_ivar_r', notnull: false, comment: 'Inverse variance of FLUX_R [nanomaggy^-2]' },
-      { col: 'target_ra', notnull: true, comment: 'Barycentric right ascension, ICRS [deg]' },
+      { col: 'flux_ivar_r', notnull: false, comment: text('FLUX_IVAR_R') },
+      { col: 'target_ra', notnull: true, comment: text('TARGET_RA') },
     ]);
+    expect(text('TARGET_RA')).toMatch(/right ascension.*\[deg\]/i);
   }, NO_FIXTURES_MESSAGE as never);
 });
