@@ -6,10 +6,20 @@ import { primaryMeta } from './read/primary-meta.js';
 import { armsOf } from './read/spectra.js';
 import { REQUIRED_REDSHIFT_COLUMNS } from './read/catalogs.js';
 
-/** The kinds of file `skybook desi info` recognises. */
+/**
+ * The kinds of file `skybook desi info` recognises.
+ *
+ * @example
+ * const p: DesiProduct = detectProduct(fits) ?? 'coadd';
+ */
 export type DesiProduct = 'zcatalog' | 'redrock' | 'coadd' | 'spectra' | 'sdss-spec';
 
-/** What `skybook desi info --json` prints. TARGETIDs are strings (int64 beyond 2^53). */
+/**
+ * What `skybook desi info --json` prints. TARGETIDs are strings (int64 beyond 2^53).
+ *
+ * @example
+ * const { product, nspec, arms } = await desiInfo('coadd-main-dark-27247.fits');
+ */
 export interface DesiInfo {
   file: string;
   product: DesiProduct;

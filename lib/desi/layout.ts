@@ -1,6 +1,11 @@
 import { SkybookError } from '../errors/index.js';
 
-/** DR1 public roots: HTTPS under data.desi.lbl.gov, S3 in the public `desidata` bucket (us-west-2, no signing). */
+/**
+ * DR1 public roots: HTTPS under data.desi.lbl.gov, S3 in the public `desidata` bucket (us-west-2, no signing).
+ *
+ * @example
+ * `${DR1_HTTPS_ROOT}/spectro/redux/iron/zcatalog/v1/zall-pix-iron.fits`
+ */
 export const DR1_HTTPS_ROOT = 'https://data.desi.lbl.gov/public/dr1';
 /** The S3 prefix mirroring DR1. @example `${DR1_S3_ROOT}/spectro/redux/iron/...` */
 export const DR1_S3_ROOT = 's3://desidata/dr1';
@@ -10,10 +15,20 @@ export const DR1_SURVEYS = ['cmx', 'main', 'sv1', 'sv2', 'sv3', 'special'] as co
 /** DESI programs that appear in DR1 file names. @example DR1_PROGRAMS.includes('dark') */
 export const DR1_PROGRAMS = ['backup', 'bright', 'dark', 'other'] as const;
 
-/** The per-healpix products and the zcatalog. */
+/**
+ * The per-healpix products and the zcatalog.
+ *
+ * @example
+ * const p: Dr1Product = 'redrock';
+ */
 export type Dr1Product = 'coadd' | 'redrock' | 'spectra' | 'zcatalog';
 
-/** What to locate; `healpix` is required for the per-healpix products and ignored for `zcatalog`. */
+/**
+ * What to locate; `healpix` is required for the per-healpix products and ignored for `zcatalog`.
+ *
+ * @example
+ * const o: Dr1LocationOptions = { survey: 'main', program: 'bright', healpix: 10000, product: 'coadd' };
+ */
 export interface Dr1LocationOptions {
   /** Spectroscopic production; DR1 is 'iron'. */
   specprod?: string;
@@ -25,7 +40,12 @@ export interface Dr1LocationOptions {
   zcatver?: string;
 }
 
-/** Where one DR1 file lives: its path relative to $DESI_ROOT, and the same file locally, over HTTPS and on S3. */
+/**
+ * Where one DR1 file lives: its path relative to $DESI_ROOT, and the same file locally, over HTTPS and on S3.
+ *
+ * @example
+ * const { local, https, s3 } = dr1Location({ survey: 'main', program: 'dark', healpix: 27247, product: 'coadd' }, '/data/desi');
+ */
 export interface Dr1Location {
   relpath: string;
   /** Set when a DESI root was given or $DESI_ROOT is set. */
@@ -107,7 +127,12 @@ export function locateDr1(relpath: string, desiRoot?: string): Dr1Location {
   return loc;
 }
 
-/** What a DR1-style file name says about itself. */
+/**
+ * What a DR1-style file name says about itself.
+ *
+ * @example
+ * const n: Dr1FileName | undefined = parseDr1FileName('zpix-main-dark.fits'); // { product: 'zpix', ... }
+ */
 export interface Dr1FileName {
   product: 'coadd' | 'redrock' | 'spectra' | 'zpix' | 'zall-pix';
   survey?: string;

@@ -1,6 +1,11 @@
 import { SkybookError } from '../../errors/index.js';
 
-/** One named bit of a DESI bitmask. */
+/**
+ * One named bit of a DESI bitmask.
+ *
+ * @example
+ * const b: BitDef = { name: 'SKY', bit: 0, description: 'sky fibre' };
+ */
 export interface BitDef {
   name: string;
   bit: number;

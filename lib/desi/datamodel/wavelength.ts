@@ -4,7 +4,12 @@ export const ARMS = ['B', 'R', 'Z'] as const;
 /** A DESI camera letter. @example const arm: Arm = 'R'; */
 export type Arm = (typeof ARMS)[number];
 
-/** Start, end (both inclusive) and step of one arm's linear wavelength grid, in Angstrom. */
+/**
+ * Start, end (both inclusive) and step of one arm's linear wavelength grid, in Angstrom.
+ *
+ * @example
+ * const { wmin, wmax, nwave } = DR1_WAVELENGTH.B; // 3600, 5800, 2751
+ */
 export interface WavelengthGrid {
   wmin: number;
   wmax: number;

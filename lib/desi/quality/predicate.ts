@@ -1,8 +1,18 @@
 import { SkybookError } from '../../errors/index.js';
 
-/** A comparison operator usable on Arrow tables and in SQL. */
+/**
+ * A comparison operator usable on Arrow tables and in SQL.
+ *
+ * @example
+ * const op: CompareOp = '>=';
+ */
 export type CompareOp = '=' | '!=' | '>' | '>=' | '<' | '<=';
-/** A value a predicate compares with. */
+/**
+ * A value a predicate compares with.
+ *
+ * @example
+ * const v: PredicateValue = 25;
+ */
 export type PredicateValue = number | bigint | string | boolean;
 
 /**

@@ -1,7 +1,12 @@
 import type { Bitmask } from '../bitmasks/bitmask.js';
 import { allOf, bitsAny, where, type Predicate } from './predicate.js';
 
-/** Thresholds of {@link goodRedshift}. */
+/**
+ * Thresholds of {@link goodRedshift}.
+ *
+ * @example
+ * goodRedshift({ deltachi2: 40, fiberstatus: false } satisfies GoodRedshiftOptions);
+ */
 export interface GoodRedshiftOptions {
   /**
    * Minimum DELTACHI2 (strictly greater). Default 25: redrock's LOW_DEL_CHI2 threshold (ZWARN bit 16, "DELTACHI2 below

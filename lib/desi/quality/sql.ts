@@ -1,6 +1,11 @@
 import type { Predicate, PredicateValue } from './predicate.js';
 
-/** How placeholders and column names are written. */
+/**
+ * How placeholders and column names are written.
+ *
+ * @example
+ * toSql(goodRedshift(), { placeholder: 'question', rename: (c) => c.toLowerCase() });
+ */
 export interface SqlOptions {
   /** `$1, $2 ...` (PostgreSQL, DuckDB; default) or `?` (DuckDB, SQLite). */
   placeholder?: 'dollar' | 'question';
@@ -10,7 +15,12 @@ export interface SqlOptions {
   rename?: (column: string) => string;
 }
 
-/** A WHERE fragment and its bound parameters, in placeholder order. */
+/**
+ * A WHERE fragment and its bound parameters, in placeholder order.
+ *
+ * @example
+ * const { sql, params }: SqlFragment = toSql(primarySpectrum()); // '("ZCAT_PRIMARY" = $1)', [true]
+ */
 export interface SqlFragment {
   sql: string;
   params: PredicateValue[];

@@ -2,7 +2,12 @@ import type { Table } from 'apache-arrow';
 import { requireColumns, requireHdu, withFits, type DesiInput } from './open.js';
 import { readNamedTable, type DesiTableOptions } from './table.js';
 
-/** Columns every redshift table (REDSHIFTS, ZCATALOG) must have for skybook to treat it as one. */
+/**
+ * Columns every redshift table (REDSHIFTS, ZCATALOG) must have for skybook to treat it as one.
+ *
+ * @example
+ * REQUIRED_REDSHIFT_COLUMNS.includes('DELTACHI2'); // true
+ */
 export const REQUIRED_REDSHIFT_COLUMNS = ['TARGETID', 'Z', 'ZERR', 'ZWARN', 'SPECTYPE', 'DELTACHI2'] as const;
 
 /**

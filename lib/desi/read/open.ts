@@ -5,7 +5,12 @@ import type { ByteSource } from '../../fits/source/byte-source.js';
 import type { OpenSourceOptions } from '../../fits/source/open-source.js';
 import { describeColumns } from '../../fits/bintable/columns.js';
 
-/** Anything a DESI reader accepts: a path or URL (local, http(s), s3://, gzipped or not), a byte source, or an open file. */
+/**
+ * Anything a DESI reader accepts: a path or URL (local, http(s), s3://, gzipped or not), a byte source, or an open file.
+ *
+ * @example
+ * const inputs: DesiInput[] = ['coadd.fits', 's3://desidata/dr1/...', await openFits('x.fits')];
+ */
 export type DesiInput = string | URL | ByteSource | FitsFile;
 
 /**

@@ -1,7 +1,12 @@
 import type { FitsFile } from '../../fits/fits-file.js';
 import { parseDr1FileName } from '../layout.js';
 
-/** SURVEY, PROGRAM and HEALPix pixel of a DESI file. */
+/**
+ * SURVEY, PROGRAM and HEALPix pixel of a DESI file.
+ *
+ * @example
+ * const { survey, program, healpix }: PrimaryMeta = primaryMeta(fits);
+ */
 export interface PrimaryMeta {
   survey?: string;
   program?: string;

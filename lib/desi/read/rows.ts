@@ -2,7 +2,12 @@ import type { FitsFile } from '../../fits/fits-file.js';
 import type { HduInfo } from '../../fits/hdu.js';
 import { requireColumns } from './open.js';
 
-/** A run of consecutive rows [start, end). */
+/**
+ * A run of consecutive rows [start, end).
+ *
+ * @example
+ * const run: RowRun = { start: 10, end: 12 }; // rows 10 and 11
+ */
 export interface RowRun {
   start: number;
   end: number;

@@ -1,4 +1,3 @@
-import type { Table } from 'apache-arrow';
 import { FitsError } from '../../errors/index.js';
 import type { FitsFile } from '../../fits/fits-file.js';
 import type { HduInfo } from '../../fits/hdu.js';
@@ -11,7 +10,12 @@ import { primaryMeta } from './primary-meta.js';
 import { rowsForTargetids, toRuns, type RowRun } from './rows.js';
 import { readNamedTable, readTableRuns } from './table.js';
 
-/** What to read from a coadd or spectra file. */
+/**
+ * What to read from a coadd or spectra file.
+ *
+ * @example
+ * await readSpectra(path, { targetids: [39627745623525818n], bands: ['B'], resolution: false } satisfies ReadSpectraOptions);
+ */
 export interface ReadSpectraOptions {
   /** Only the spectra of these TARGETIDs (file order; per-exposure files keep every exposure of each). */
   targetids?: Iterable<bigint>;
@@ -154,6 +158,3 @@ function toFloat64(a: ImageArray): Float64Array {
   if (a instanceof BigInt64Array || a instanceof BigUint64Array) return Float64Array.from(a, Number);
   return Float64Array.from(a);
 }
-
-/** Re-exported so callers of the spectra reader can type their tables. */
-export type { Table };

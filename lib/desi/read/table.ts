@@ -5,7 +5,12 @@ import { SkybookError } from '../../errors/index.js';
 import { requireColumns, requireHdu, withFits, type DesiInput } from './open.js';
 import { rowsForTargetids, toRuns, type RowRun } from './rows.js';
 
-/** Column and row selection shared by the DESI table readers. */
+/**
+ * Column and row selection shared by the DESI table readers.
+ *
+ * @example
+ * await readRedrock(path, { columns: ['TARGETID', 'Z'], targetids: [39627745623525818n] } satisfies DesiTableOptions);
+ */
 export interface DesiTableOptions {
   /** Columns to read, in this order (default all). */
   columns?: readonly string[];

@@ -4,7 +4,12 @@ import type { FitsFile } from '../../fits/fits-file.js';
 import { findHdu, requireColumns, requireHdu, withFits, type DesiInput } from '../read/open.js';
 import type { Spectra } from '../spectra/spectra.js';
 
-/** An SDSS/BOSS `spec-PLATE-MJD-FIBER.fits` spectrum as skybook's Spectra, with its SPECOBJ row and line fits. */
+/**
+ * An SDSS/BOSS `spec-PLATE-MJD-FIBER.fits` spectrum as skybook's Spectra, with its SPECOBJ row and line fits.
+ *
+ * @example
+ * const { spectra, z, spzline }: SdssSpec = await readSdssSpec('spec-0332-52367-0639.fits');
+ */
 export interface SdssSpec {
   /** One spectrum in one arm named 'SDSS' (wavelength = 10^loglam in vacuum Angstrom, flux in 1e-17 erg/s/cm2/A). */
   spectra: Spectra;

@@ -4,6 +4,9 @@ import type { Table } from 'apache-arrow';
  * The spectra of one camera (arm) for `nspec` objects on one wavelength grid. Row-major: spectrum i occupies
  * flux[i*nwave .. (i+1)*nwave); resolution holds for each spectrum `ndiag` diagonals of nwave values
  * ([nspec x ndiag x nwave], desispec's layout; diagonal d has offset ndiag//2 - d).
+ *
+ * @example
+ * const b: ArmSpectra = spectra.arms.B!; const row0 = b.flux.subarray(0, b.nwave);
  */
 export interface ArmSpectra {
   wavelength: Float64Array;
@@ -18,7 +21,12 @@ export interface ArmSpectra {
   ndiag: number;
 }
 
-/** What kind of file the spectra came from. */
+/**
+ * What kind of file the spectra came from.
+ *
+ * @example
+ * if (spectra.product === 'sdss-spec') console.log('one SDSS arm');
+ */
 export type SpectraProduct = 'coadd' | 'spectra' | 'sdss-spec' | 'mock';
 
 /**
@@ -46,7 +54,12 @@ export interface Spectra {
   source: string;
 }
 
-/** One object's spectrum in one arm, as views (no copies) into a Spectra. */
+/**
+ * One object's spectrum in one arm, as views (no copies) into a Spectra.
+ *
+ * @example
+ * const { wavelength, flux, ivar }: OneSpectrum = spectrumAt(spectra, 'Z', 3);
+ */
 export interface OneSpectrum {
   wavelength: Float64Array;
   flux: Float32Array;

@@ -1,7 +1,12 @@
 import { SkybookError } from '../../errors/index.js';
 import type { Spectra } from './spectra.js';
 
-/** Spectra of several arms combined on one wavelength grid; rows as in the input Spectra. */
+/**
+ * Spectra of several arms combined on one wavelength grid; rows as in the input Spectra.
+ *
+ * @example
+ * const { wavelength, flux }: StitchedSpectra = stitchArms(spectra);
+ */
 export interface StitchedSpectra {
   wavelength: Float64Array;
   nwave: number;
@@ -12,7 +17,12 @@ export interface StitchedSpectra {
   mask: Uint32Array;
 }
 
-/** Options of {@link stitchArms}. */
+/**
+ * Options of {@link stitchArms}.
+ *
+ * @example
+ * stitchArms(spectra, { bands: ['B', 'R'], tolerance: 0.01 } satisfies StitchOptions);
+ */
 export interface StitchOptions {
   /** Arms to combine (default all, in file order). */
   bands?: readonly string[];
