@@ -105,6 +105,16 @@ describe.skipIf(!HAVE_FIXTURES)(HAVE_FIXTURES ? 'DESI readers on the real fixtur
     expect(gz.healpix).toBe(27247);
   });
 
+  it('spectra by row range and with chosen fibermap columns; bad ranges name the file', async () => {
+    const s = await readSpectra(COADD, { rows: { start: 0, end: 1 }, fibermapColumns: ['TARGET_RA', 'TARGET_DEC'], bands: ['Z'], resolution: false });
+    expect(s.fibermap.schema.fields.map((f) => f.name)).toEqual(['TARGETID', 'TARGET_RA', 'TARGET_DEC']);
+    expect(s.bands).toEqual(['Z']);
+    expect(s.arms.Z!.resolution).toBeUndefined();
+    expect(s.arms.Z!.ndiag).toBe(11);
+    await expect(readSpectra(COADD, { rows: { start: 0, end: 2 } })).rejects.toThrow(/coadd-special-dark-27247\.fits: HDU FIBERMAP: rows \[0, 2\) are outside the file's 1 spectra/);
+    await expect(readSpectra(COADD, { bands: ['X'] })).rejects.toThrow(/missing HDU 'X_WAVELENGTH'/);
+  });
+
   it('TARGETID selection of spectra: absent ids give zero spectra with the arms still described', async () => {
     const none = await readSpectra(COADD, { targetids: [1n] });
     expect(none.nspec).toBe(0);
