@@ -1,0 +1,118 @@
+import type { Cosmology } from './cosmology.js';
+import { samplePixel, unitVector, type FootprintPixel } from './footprint.js';
+import type { SurveyPreset } from './presets.js';
+import type { Rng } from './random.js';
+import { density, type PlantedVoid, type PlantedWall } from './structures.js';
+import { mockTargetId } from './targetid.js';
+
+/** BGS Bright's magnitude limit (r < 19.5) and the Schechter luminosity function (h = 1) the galaxies follow. */
+export const BGS_RLIMIT = 19.5;
+const MSTAR = -20.44;
+const ALPHA = -1.05;
+const M_BRIGHT = -23.5;
+const M_FAINT = -16;
+
+/** The galaxies of one pixel, as columns. */
+export interface GalaxyColumns {
+  n: number;
+  targetid: BigInt64Array;
+  ra: Float64Array;
+  dec: Float64Array;
+  z: Float64Array;
+  absMagR: Float32Array;
+  magG: Float32Array;
+  magR: Float32Array;
+  magZ: Float32Array;
+}
+
+/** Cumulative luminosity function on a 0.01 mag grid from the bright end, for drawing M below a limit. */
+class LuminosityFunction {
+  private readonly cdf: Float64Array;
+  constructor() {
+    const n = Math.round((M_FAINT - M_BRIGHT) / 0.01) + 1;
+    this.cdf = new Float64Array(n);
+    for (let i = 1; i < n; i++) {
+      const m = M_BRIGHT + (i - 0.5) * 0.01;
+      const x = 10 ** (0.4 * (MSTAR - m));
+      this.cdf[i] = this.cdf[i - 1]! + x ** (ALPHA + 1) * Math.exp(-x);
+    }
+    const total = this.cdf[n - 1]!;
+    for (let i = 0; i < n; i++) this.cdf[i]! /= total;
+  }
+  /** Fraction of galaxies brighter than absolute magnitude m. */
+  fraction(m: number): number {
+    const x = (m - M_BRIGHT) / 0.01;
+    if (x <= 0) return 0;
+    if (x >= this.cdf.length - 1) return 1;
+    const i = Math.floor(x);
+    return this.cdf[i]! + (x - i) * (this.cdf[i + 1]! - this.cdf[i]!);
+  }
+  /** The magnitude whose cumulative fraction is u (inverse CDF, by bisection). */
+  quantile(u: number): number {
+    let lo = 0;
+    let hi = this.cdf.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (this.cdf[mid]! < u) lo = mid;
+      else hi = mid;
+    }
+    const f = (u - this.cdf[lo]!) / Math.max(this.cdf[hi]! - this.cdf[lo]!, 1e-300);
+    return M_BRIGHT + (lo + f) * 0.01;
+  }
+}
+
+const LF = new LuminosityFunction();
+
+/** A simple K-correction for the r band at low redshift. */
+function kcorr(z: number): number {
+  return 0.9 * z;
+}
+
+/**
+ * Draws one candidate galaxy in a pixel and returns it with its acceptance probability: the density field at its
+ * position times the fraction of the luminosity function visible at its distance (r < 19.5). Candidates are uniform
+ * in comoving volume, so accepted galaxies follow a magnitude-limited n(z) with the planted voids and walls.
+ */
+export function drawCandidate(p: FootprintPixel, preset: SurveyPreset, cosmo: Cosmology, near: readonly PlantedVoid[], walls: readonly PlantedWall[], rng: Rng) {
+  const { ra, dec } = samplePixel(p, rng);
+  const d0 = cosmo.distance(preset.zMin);
+  const d1 = cosmo.distance(preset.zMax);
+  const d = Math.cbrt(d0 ** 3 + (d1 ** 3 - d0 ** 3) * rng.uniform());
+  const [ux, uy, uz] = unitVector(ra, dec);
+  const z = cosmo.redshift(d);
+  const mLim = BGS_RLIMIT - cosmo.distanceModulus(z) - kcorr(z);
+  const visible = LF.fraction(mLim);
+  return { ra, dec, d, z, mLim, visible, accept: density(d * ux, d * uy, d * uz, near, walls) * visible };
+}
+
+/**
+ * The galaxies of one pixel: exactly `count` accepted candidates, with absolute magnitudes drawn from the
+ * luminosity function below the visibility limit and g, r, z apparent magnitudes.
+ *
+ * @example
+ * const g = generateGalaxies(pixel, 350, preset, cosmo, nearbyVoids, walls, Rng.for(seed, 'galaxies', pixel.pix));
+ */
+export function generateGalaxies(p: FootprintPixel, count: number, preset: SurveyPreset, cosmo: Cosmology, near: readonly PlantedVoid[], walls: readonly PlantedWall[], rng: Rng): GalaxyColumns {
+  const g: GalaxyColumns = {
+    n: count, targetid: new BigInt64Array(count), ra: new Float64Array(count), dec: new Float64Array(count), z: new Float64Array(count),
+    absMagR: new Float32Array(count), magG: new Float32Array(count), magR: new Float32Array(count), magZ: new Float32Array(count),
+  };
+  let k = 0;
+  for (let tries = 0; k < count; tries++) {
+    if (tries > 2000 * (count + 10)) throw new Error(`pixel ${p.pix}: galaxy acceptance too low to place ${count} galaxies`);
+    const c = drawCandidate(p, preset, cosmo, near, walls, rng);
+    if (rng.uniform() >= c.accept) continue;
+    const absMag = LF.quantile(rng.uniform() * c.visible);
+    const r = absMag + cosmo.distanceModulus(c.z) + kcorr(c.z);
+    g.targetid[k] = mockTargetId(p.pix, k);
+    g.ra[k] = c.ra;
+    g.dec[k] = c.dec;
+    g.z[k] = c.z;
+    g.absMagR[k] = absMag;
+    g.magR[k] = r;
+    g.magG[k] = r + 0.55 + 0.8 * c.z + 0.12 * rng.normal();
+    g.magZ[k] = r - 0.4 - 0.3 * c.z + 0.08 * rng.normal();
+    k++;
+  }
+  return g;
+}

@@ -1,0 +1,76 @@
+import { balTransmission, type BalTrough } from './bal-troughs.js';
+import { Cosmology } from './cosmology.js';
+import type { LyaForest } from './lya-forest.js';
+import type { LineTruth } from './quasar-lines.js';
+
+/** Rest wavelengths (Angstrom) of the MgII doublet an intervening absorber imprints. */
+export const MGII_DOUBLET = [2796.35, 2803.53] as const;
+
+/**
+ * Everything that fixes one mock quasar's noiseless spectrum: redshift, power-law continuum
+ * f_lambda = norm * (lambda_rest / 3000)^slope (observed-frame 1e-17 erg/s/cm2/A), Gaussian lines, forest, BAL troughs
+ * and an optional intervening MgII absorber (an injected anomaly).
+ *
+ * @example
+ * const m: QuasarModel = { z: 2.1, slope: -1.5, norm: 1.2, lines, troughs: [], forest, absorber: undefined };
+ */
+export interface QuasarModel {
+  z: number;
+  slope: number;
+  norm: number;
+  lines: readonly LineTruth[];
+  troughs: readonly BalTrough[];
+  forest: LyaForest | undefined;
+  absorber: { z: number; ew: number } | undefined;
+}
+
+/** Which parts of the model to include (the truth checks evaluate it with and without absorption). */
+export interface ModelParts {
+  bal?: boolean;
+  forest?: boolean;
+  absorber?: boolean;
+}
+
+const FWHM_TO_SIGMA = 1 / (2 * Math.sqrt(2 * Math.log(2)));
+
+function gaussian(x: number, mu: number, sigma: number): number {
+  const d = (x - mu) / sigma;
+  return d * d > 60 ? 0 : Math.exp(-0.5 * d * d) / (sigma * Math.sqrt(2 * Math.PI));
+}
+
+/** Continuum at a rest wavelength (observed-frame flux density units). */
+export function continuumAt(m: QuasarModel, rest: number): number {
+  return m.norm * (rest / 3000) ** m.slope;
+}
+
+/**
+ * The noiseless observed-frame flux density of `m` at each of `obsWave` (Angstrom), in 1e-17 erg/s/cm2/A.
+ * A line of rest equivalent width EW and velocity FWHM adds a Gaussian of area EW * continuum(line) in rest
+ * wavelength with sigma = lambda_line * FWHM / (2.3548 c), so it is centred at (1 + z) * lambda_line observed and
+ * its observed EW is (1 + z) * EW.
+ *
+ * @example
+ * const flux = evaluateQuasar(model, wave); // Float64Array like wave
+ */
+export function evaluateQuasar(m: QuasarModel, obsWave: ArrayLike<number>, parts: ModelParts = {}): Float64Array {
+  const { bal = true, forest = true, absorber = true } = parts;
+  const out = new Float64Array(obsWave.length);
+  const comps = m.lines.flatMap((l) => [
+    { mu: l.rest, sigma: (l.rest * l.fwhmBroad * FWHM_TO_SIGMA) / Cosmology.C_KMS, area: l.ewBroad * continuumAt(m, l.rest) },
+    { mu: l.rest, sigma: (l.rest * l.fwhmNarrow * FWHM_TO_SIGMA) / Cosmology.C_KMS, area: l.ewNarrow * continuumAt(m, l.rest) },
+  ]).filter((c) => c.area > 0 && c.sigma > 0);
+  const absLines = absorber && m.absorber
+    ? MGII_DOUBLET.map((w, k) => ({ mu: w * (1 + m.absorber!.z), sigma: 1.2, ew: (m.absorber!.ew * (1 + m.absorber!.z)) / (k === 0 ? 1 : 1.25) }))
+    : [];
+  for (let i = 0; i < obsWave.length; i++) {
+    const obs = obsWave[i]!;
+    const rest = obs / (1 + m.z);
+    let f = continuumAt(m, rest);
+    for (const c of comps) if (Math.abs(rest - c.mu) < 8 * c.sigma) f += c.area * gaussian(rest, c.mu, c.sigma);
+    if (bal) f *= balTransmission(rest, m.troughs);
+    if (forest && m.forest) f *= m.forest.transmission(obs);
+    for (const a of absLines) if (Math.abs(obs - a.mu) < 8 * a.sigma) f *= Math.max(0, 1 - a.ew * gaussian(obs, a.mu, a.sigma));
+    out[i] = f;
+  }
+  return out;
+}
