@@ -48,3 +48,12 @@ export {
 export type { Notebook, Cell, Output, KernelSpec, ConnectionInfo, ExecuteResult, ParamValue, ParamDecl, ParamType, RunOptions, RunResult, RunStatus, ExportFooter } from './notebook/index.js';
 export { normaliseOutputs, cellHashes, hashFile, toRoCrate, readManifest, recordRun, verifyRun, loadNotebookForRun, redactParameters } from './provenance/index.js';
 export type { RunRecord, CellHash, FileDigest, RecordRunOptions, RecordedRun, VerifyReport } from './provenance/index.js';
+export {
+  makeSurvey, surveyZcatalog, surveySpectra, surveyPixels, planSurvey, generatePixel, PRESETS, resolveSurveyOptions, surveyManifest,
+  estimateDisk, balnicityIndex, troughsBi, evaluateQuasar, convolveResolution, resolutionData, QUASAR_LINES, ANOMALIES, TRUTH_FILES,
+  VOID_TRUTH_COLUMNS, QUASAR_TRUTH_COLUMNS, WALL_TRUTH_COLUMNS, DatasetError,
+} from './datasets/index.js';
+export type {
+  MakeSurveyOptions, SurveySummary, StreamOptions, SurveyPreset, SurveyOptions, SurveyPlan, PixelContent, SpectraBatch, ArmBatch,
+  SurveyManifest, MockQuasar, QuasarModel, LineTruth, BalTrough, PlantedVoid, PlantedWall, AnomalyKind,
+} from './datasets/index.js';

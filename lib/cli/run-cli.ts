@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SkybookError } from '../errors/index.js';
 import type { Command, CommandIO } from './commands/command.js';
+import { datasetsMake } from './commands/datasets-make.js';
 import { fitsExport } from './commands/fits-export.js';
 import { fitsInfo } from './commands/fits-info.js';
 import { fitsStatsCommand } from './commands/fits-stats.js';
@@ -13,7 +14,7 @@ import { run } from './commands/run.js';
 import { verify } from './commands/verify.js';
 
 /** Every command, by its words. New commands register here. */
-export const COMMANDS: readonly Command[] = [fitsInfo, fitsStatsCommand, fitsExport, fitsVerify, desiInfoCommand, ingestCommand, queryCommand, run, verify, exportCommand];
+export const COMMANDS: readonly Command[] = [fitsInfo, fitsStatsCommand, fitsExport, fitsVerify, desiInfoCommand, ingestCommand, queryCommand, run, verify, exportCommand, datasetsMake];
 
 /** skybook's version, from package.json. */
 export function skybookVersion(): string {

@@ -1,0 +1,56 @@
+import { writeFile } from 'node:fs/promises';
+import { formatBytes } from '../../datasets/disk-budget.js';
+import { makeSurvey } from '../../datasets/make-survey.js';
+import { surveyManifest } from '../../datasets/manifest.js';
+import { parseArgs, UsageError } from '../args.js';
+import { toJson } from '../output.js';
+import { progressBar } from '../progress.js';
+import type { Command } from './command.js';
+
+const PRESETS = ['small', 'medium', 'large'];
+
+function parseSeed(text: string | undefined): number {
+  if (text === undefined) return 1;
+  if (!/^\d+$/.test(text) || Number(text) > 2 ** 32 - 1) throw new UsageError(`invalid --seed: ${text} (an integer 0..4294967295)`);
+  return Number(text);
+}
+
+function parseSpectra(text: string | undefined): 'all' | 'none' | number | undefined {
+  if (text === undefined || text === 'all' || text === 'none') return text;
+  if (!/^\d+$/.test(text)) throw new UsageError(`invalid --spectra: ${text} (all, none, or a number of healpix pixels)`);
+  return Number(text);
+}
+
+export const datasetsMake: Command = {
+  name: 'datasets make',
+  usage: 'skybook datasets make [--preset small|medium|large] [--seed N] --out DIR [--spectra all|none|N] [--manifest FILE] [--json]',
+  summary: 'deterministic mock DESI DR1 survey (zcatalog, redrock, coadd) with truth tables',
+  async run(argv, io) {
+    const args = parseArgs(argv, { positionals: [], values: ['preset', 'seed', 'out', 'spectra', 'manifest'], switches: ['json'], aliases: { o: 'out' } });
+    const preset = args.values.preset ?? 'small';
+    if (!PRESETS.includes(preset)) throw new UsageError(`invalid --preset: ${preset} (one of ${PRESETS.join(', ')})`);
+    const out = args.values.out;
+    if (!out) throw new UsageError('missing --out DIR');
+    const seed = parseSeed(args.values.seed);
+    const spectra = parseSpectra(args.values.spectra);
+    const json = args.switches.has('json');
+    const bar = progressBar(`datasets make ${preset}`, !json && process.stderr.isTTY === true);
+    const t0 = process.hrtime.bigint();
+    let summary;
+    try {
+      summary = await makeSurvey({ preset: preset as 'small', seed, out, ...(spectra !== undefined ? { spectra } : {}), onProgress: (d, t, l) => bar.update(d, t, l) });
+    } finally {
+      bar.stop();
+    }
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (args.values.manifest) await writeFile(args.values.manifest, JSON.stringify(await surveyManifest(summary), null, 2) + '\n');
+    const bytes = summary.files.reduce((a, f) => a + f.bytes, 0);
+    if (json) io.stdout(toJson({ ...summary, bytes, seconds: Math.round(seconds * 1000) / 1000 }, 2) + '\n');
+    else {
+      const c = summary.counts;
+      io.stdout(`${out}: ${preset} survey, seed ${seed}: ${c.zcatalogRows} zcatalog rows, ${c.pixels} healpix pixels, ${c.spectra} quasar spectra, ` +
+        `${c.voids} voids; ${summary.files.length} files, ${formatBytes(bytes)} in ${seconds.toFixed(1)} s\n`);
+    }
+    return 0;
+  },
+};

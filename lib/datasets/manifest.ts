@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import type { SurveySummary } from './make-survey.js';
+
+/** sha256 and size of every file of a survey, keyed by path relative to its root: what datasets/MANIFEST.json holds. */
+export interface SurveyManifest {
+  preset: string;
+  seed: number;
+  command: string;
+  files: Record<string, { sha256: string; bytes: number }>;
+}
+
+/** The sha256 (hex) of a file, streamed. @example await sha256File('x.fits'); */
+export async function sha256File(path: string): Promise<string> {
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+/**
+ * The manifest of a survey `makeSurvey` wrote: every file's sha256 and size, paths sorted.
+ *
+ * @example
+ * const m = await surveyManifest(await makeSurvey({ preset: 'small', seed: 1, out }));
+ */
+export async function surveyManifest(summary: SurveySummary): Promise<SurveyManifest> {
+  const files: SurveyManifest['files'] = {};
+  for (const f of summary.files) files[f.path] = { sha256: await sha256File(join(summary.out, f.path)), bytes: f.bytes };
+  return { preset: summary.preset, seed: summary.seed, command: `skybook datasets make --preset ${summary.preset} --seed ${summary.seed} --out DIR`, files };
+}
