@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { balnicityIndex, BAL_IONS } from '../../lib/datasets/balnicity.js';
+import { balTransmission, drawTroughs, troughsBi } from '../../lib/datasets/bal-troughs.js';
+import { Cosmology } from '../../lib/datasets/cosmology.js';
+import { convolveResolution, NDIAG, resolutionData } from '../../lib/datasets/instrument.js';
+import { Rng } from '../../lib/datasets/random.js';
+import { allocate } from '../../lib/datasets/survey-plan.js';
+
+const C = 299792.458;
+
+/** A normalised spectrum on a 5 km/s grid around CIV with a flat-bottomed box trough [v1, v2] of the given depth. */
+function boxTrough(v1: number, v2: number, depth: number) {
+  const rest: number[] = [];
+  const flux: number[] = [];
+  for (let v = -30000; v <= 0; v += 5) {
+    rest.push(BAL_IONS.CIV * (1 + v / C));
+    flux.push(v >= v1 && v <= v2 ? 1 - depth : 1);
+  }
+  return { rest, flux };
+}
+
+describe('Rng', () => {
+  it('repeats for equal keys and differs for different keys', () => {
+    const a = Rng.for(7, 'galaxies', 27247);
+    const b = Rng.for(7, 'galaxies', 27247);
+    const c = Rng.for(7, 'galaxies', 27248);
+    const xa = Array.from({ length: 5 }, () => a.nextU32());
+    expect(Array.from({ length: 5 }, () => b.nextU32())).toEqual(xa);
+    expect(Array.from({ length: 5 }, () => c.nextU32())).not.toEqual(xa);
+  });
+  it('draws uniform and normal deviates with the right moments', () => {
+    const r = Rng.for(1, 'moments');
+    let su = 0, sn = 0, sn2 = 0, outside = 0;
+    const n = 200_000;
+    for (let i = 0; i < n; i++) {
+      const u = r.uniform();
+      if (!(u >= 0 && u < 1)) outside++;
+      su += u;
+      const g = r.normal();
+      sn += g;
+      sn2 += g * g;
+    }
+    expect(outside).toBe(0);
+    expect(su / n).toBeCloseTo(0.5, 2);
+    expect(sn / n).toBeCloseTo(0, 1);
+    expect(sn2 / n).toBeCloseTo(1, 1);
+  });
+});
+
+describe('balnicityIndex (baltools definition)', () => {
+  // Table of box troughs: BI = (width - 2000) * (1 - (1 - depth) / 0.9) when the trough lies inside -25000..-3000.
+  const cases: [string, number, number, number, number][] = [
+    ['5000 km/s wide, depth 0.5', -15000, -10000, 0.5, 3000 * (1 - 0.5 / 0.9)],
+    ['3000 km/s wide, depth 0.8', -8000, -5000, 0.8, 1000 * (1 - 0.2 / 0.9)],
+    ['narrower than 2000 km/s', -8000, -6500, 0.9, 0],
+    ['too shallow (f > 0.9)', -15000, -8000, 0.05, 0],
+    ['outside the window (v > -3000)', -2900, -100, 0.9, 0],
+  ];
+  it.each(cases)('%s', (_name, v1, v2, depth, expected) => {
+    const { rest, flux } = boxTrough(v1, v2, depth);
+    const { bi } = balnicityIndex(rest, flux, BAL_IONS.CIV);
+    expect(bi).toBeGreaterThanOrEqual(expected - 15);
+    expect(bi).toBeLessThanOrEqual(expected + 15);
+  });
+  it('reports trough velocities as positive outflow speeds', () => {
+    const { rest, flux } = boxTrough(-15000, -10000, 0.5);
+    const { troughs } = balnicityIndex(rest, flux, BAL_IONS.CIV);
+    expect(troughs).toHaveLength(1);
+    expect(troughs[0]!.vmax).toBeCloseTo(15000, -1);
+    expect(troughs[0]!.vmin).toBeCloseTo(10000, -1);
+  });
+  it('every drawn trough set has BI_CIV > 0, and no troughs give 0', () => {
+    for (let k = 0; k < 200; k++) {
+      const t = drawTroughs(Rng.for(3, 'bal', k));
+      expect(t.length).toBeGreaterThan(0);
+      expect(troughsBi(t, 'CIV')).toBeGreaterThan(0);
+    }
+    expect(troughsBi([], 'CIV')).toBe(0);
+    expect(balTransmission(1480, [])).toBe(1);
+  });
+});
+
+describe('resolution matrix', () => {
+  it('stores 11 diagonals in DESI layout with rows summing to 1 (flux conserving)', () => {
+    const n = 300;
+    const R = resolutionData(n, () => 1.0);
+    expect(R.length).toBe(NDIAG * n);
+    // Row i of the matrix: R[i, i + k] = data[(5 - k) * n + i + k].
+    for (const i of [5, 100, 294]) {
+      let sum = 0;
+      for (let k = -5; k <= 5; k++) sum += R[(5 - k) * n + i + k]!;
+      expect(sum).toBeCloseTo(1, 6);
+    }
+    const flat = convolveResolution(R, new Float64Array(n).fill(3));
+    expect(flat[150]).toBeCloseTo(3, 5);
+    // A delta function spreads into a symmetric Gaussian of sigma 1 pixel.
+    const delta = new Float64Array(n);
+    delta[150] = 1;
+    const y = convolveResolution(R, delta);
+    expect(y[149]).toBeCloseTo(y[151]!, 7);
+    expect(y[151]! / y[150]!).toBeCloseTo(Math.exp(-0.5), 5);
+  });
+});
+
+describe('cosmology and allocation', () => {
+  it('comoving distance matches the flat LCDM integral (Om 0.3)', () => {
+    const c = new Cosmology(0.3);
+    // Independent reference: trapezoid with 1e5 steps.
+    const ref = (z: number) => {
+      let s = 0;
+      const n = 100_000;
+      for (let i = 0; i < n; i++) {
+        const a = (i * z) / n, b = ((i + 1) * z) / n;
+        const f = (x: number) => 1 / Math.sqrt(0.3 * (1 + x) ** 3 + 0.7);
+        s += ((f(a) + f(b)) / 2) * (b - a);
+      }
+      return 2997.92458 * s;
+    };
+    for (const z of [0.05, 0.2, 1, 3]) expect(c.distance(z)).toBeCloseTo(ref(z), 2);
+    expect(c.redshift(c.distance(0.1234))).toBeCloseTo(0.1234, 6);
+  });
+  it('allocate splits a total exactly and in proportion', () => {
+    const a = allocate(1000, [1, 2, 3, 4]);
+    expect([...a]).toEqual([100, 200, 300, 400]);
+    const b = allocate(10, [1, 1, 1]);
+    expect(b.reduce((x, y) => x + y, 0)).toBe(10);
+  });
+});
