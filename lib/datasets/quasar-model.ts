@@ -45,9 +45,9 @@ export function continuumAt(m: QuasarModel, rest: number): number {
 
 /**
  * The noiseless observed-frame flux density of `m` at each of `obsWave` (Angstrom), in 1e-17 erg/s/cm2/A.
- * A line of rest equivalent width EW and velocity FWHM adds a Gaussian of area EW * continuum(line) in rest
- * wavelength with sigma = lambda_line * FWHM / (2.3548 c), so it is centred at (1 + z) * lambda_line observed and
- * its observed EW is (1 + z) * EW.
+ * A line of rest equivalent width EW and velocity FWHM adds continuum(lambda) * EW * g(lambda), g a unit-area Gaussian
+ * in rest wavelength with sigma = lambda_line * FWHM / (2.3548 c): so (f - C) / C is exactly a Gaussian centred at
+ * (1 + z) * lambda_line observed, whose integral over observed wavelength is (1 + z) * EW.
  *
  * @example
  * const flux = evaluateQuasar(model, wave); // Float64Array like wave
@@ -56,17 +56,18 @@ export function evaluateQuasar(m: QuasarModel, obsWave: ArrayLike<number>, parts
   const { bal = true, forest = true, absorber = true } = parts;
   const out = new Float64Array(obsWave.length);
   const comps = m.lines.flatMap((l) => [
-    { mu: l.rest, sigma: (l.rest * l.fwhmBroad * FWHM_TO_SIGMA) / Cosmology.C_KMS, area: l.ewBroad * continuumAt(m, l.rest) },
-    { mu: l.rest, sigma: (l.rest * l.fwhmNarrow * FWHM_TO_SIGMA) / Cosmology.C_KMS, area: l.ewNarrow * continuumAt(m, l.rest) },
-  ]).filter((c) => c.area > 0 && c.sigma > 0);
+    { mu: l.rest, sigma: (l.rest * l.fwhmBroad * FWHM_TO_SIGMA) / Cosmology.C_KMS, ew: l.ewBroad },
+    { mu: l.rest, sigma: (l.rest * l.fwhmNarrow * FWHM_TO_SIGMA) / Cosmology.C_KMS, ew: l.ewNarrow },
+  ]).filter((c) => c.ew > 0 && c.sigma > 0);
   const absLines = absorber && m.absorber
     ? MGII_DOUBLET.map((w, k) => ({ mu: w * (1 + m.absorber!.z), sigma: 1.2, ew: (m.absorber!.ew * (1 + m.absorber!.z)) / (k === 0 ? 1 : 1.25) }))
     : [];
   for (let i = 0; i < obsWave.length; i++) {
     const obs = obsWave[i]!;
     const rest = obs / (1 + m.z);
-    let f = continuumAt(m, rest);
-    for (const c of comps) if (Math.abs(rest - c.mu) < 8 * c.sigma) f += c.area * gaussian(rest, c.mu, c.sigma);
+    const cont = continuumAt(m, rest);
+    let f = cont;
+    for (const c of comps) if (Math.abs(rest - c.mu) < 8 * c.sigma) f += cont * c.ew * gaussian(rest, c.mu, c.sigma);
     if (bal) f *= balTransmission(rest, m.troughs);
     if (forest && m.forest) f *= m.forest.transmission(obs);
     for (const a of absLines) if (Math.abs(obs - a.mu) < 8 * a.sigma) f *= Math.max(0, 1 - a.ew * gaussian(obs, a.mu, a.sigma));
