@@ -50,7 +50,7 @@ export { normaliseOutputs, cellHashes, hashFile, toRoCrate, readManifest, record
 export type { RunRecord, CellHash, FileDigest, RecordRunOptions, RecordedRun, VerifyReport } from './provenance/index.js';
 export {
   makeSurvey, surveyZcatalog, surveySpectra, surveyPixels, planSurvey, generatePixel, PRESETS, resolveSurveyOptions, surveyManifest,
-  estimateDisk, balnicityIndex, troughsBi, evaluateQuasar, convolveResolution, resolutionData, QUASAR_LINES, ANOMALIES, TRUTH_FILES,
+  estimateDisk, balnicityIndex, troughsBi, evaluateQuasar, resolutionData, QUASAR_LINES, ANOMALIES, TRUTH_FILES,
   VOID_TRUTH_COLUMNS, QUASAR_TRUTH_COLUMNS, WALL_TRUTH_COLUMNS, DatasetError,
 } from './datasets/index.js';
 export type {

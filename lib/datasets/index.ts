@@ -25,7 +25,7 @@ export { QUASAR_LINES } from './quasar-lines.js';
 export type { LineTruth, QuasarLineName } from './quasar-lines.js';
 export { ANOMALIES } from './quasars.js';
 export type { MockQuasar, AnomalyKind } from './quasars.js';
-export { resolutionData, convolveResolution, NDIAG } from './instrument.js';
+export { resolutionData, NDIAG } from './instrument.js';
 export { VOID_TRUTH_COLUMNS, WALL_TRUTH_COLUMNS, QUASAR_TRUTH_COLUMNS } from './truth.js';
 export type { PlantedVoid, PlantedWall } from './structures.js';
 export { DatasetError } from './dataset-error.js';

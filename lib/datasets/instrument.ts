@@ -6,7 +6,7 @@ const HALF = (NDIAG - 1) / 2;
 
 /**
  * A DESI-layout resolution matrix for one spectrum of one arm: `data[d * nwave + j]` is R[i, j] with
- * j = i + (5 - d), i.e. scipy's `dia_matrix((data, offsets))` with offsets 5..-5. Each row is a Gaussian line-spread
+ * j = i + (5 - d), i.e. scipy's `dia_matrix((data, offsets))` with offsets 5..-5 (lib/desi's `applyResolution` applies it). Each row is a Gaussian line-spread
  * function of width `sigmaPix(i)` pixels, truncated to 11 pixels and normalised to sum to 1 (flux conserving).
  *
  * @example
@@ -30,25 +30,6 @@ export function resolutionData(nwave: number, sigmaPix: (row: number) => number)
     }
   }
   return data;
-}
-
-/**
- * R @ model for a resolution matrix in DESI layout (see `resolutionData`): y_i = sum_d data[d, i + off_d] * m[i + off_d].
- *
- * @example
- * const observed = convolveResolution(R, model); // Float64Array like model
- */
-export function convolveResolution(data: ArrayLike<number>, model: ArrayLike<number>): Float64Array {
-  const n = model.length;
-  const out = new Float64Array(n);
-  for (let d = 0; d < NDIAG; d++) {
-    const off = HALF - d;
-    const row = d * n;
-    const lo = Math.max(0, -off);
-    const hi = Math.min(n, n - off);
-    for (let i = lo; i < hi; i++) out[i] += data[row + i + off]! * model[i + off]!;
-  }
-  return out;
 }
 
 /** The line-spread width (sigma, pixels) along an arm: DESI's resolution rises from blue to red within each arm. */

@@ -1,5 +1,5 @@
-import { ARMS, SPECMASK, dr1Wavelength, type Arm } from '../desi/index.js';
-import { convolveResolution, lsfSigma, observe, resolutionData, skyVariance } from './instrument.js';
+import { applyResolution, ARMS, SPECMASK, dr1Wavelength, type Arm } from '../desi/index.js';
+import { lsfSigma, NDIAG, observe, resolutionData, skyVariance } from './instrument.js';
 import type { MockQuasar } from './quasars.js';
 import { evaluateQuasar } from './quasar-model.js';
 import { Rng } from './random.js';
@@ -40,7 +40,7 @@ export function observeQuasar(q: MockQuasar, seed: number): Record<Arm, ArmSpect
     const n = wave.length;
     const resolution = resolutionData(n, (i) => lsfSigma(arm, i / (n - 1), jitter));
     const model = evaluateQuasar(q.model, wave);
-    const convolved = convolveResolution(resolution, model);
+    const convolved = applyResolution(resolution, NDIAG, model);
     if (q.anomaly === 'DROPOUT' && arm === dropArm) for (let i = 0; i < n; i++) convolved[i]! *= 0.4;
     const sky = new Float64Array(n);
     for (let i = 0; i < n; i++) sky[i] = skyVariance(arm, wave[i]!, i / (n - 1), q.depth);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { balnicityIndex, BAL_IONS } from '../../lib/datasets/balnicity.js';
 import { balTransmission, drawTroughs, troughsBi } from '../../lib/datasets/bal-troughs.js';
 import { Cosmology } from '../../lib/datasets/cosmology.js';
-import { convolveResolution, NDIAG, resolutionData } from '../../lib/datasets/instrument.js';
+import { NDIAG, resolutionData } from '../../lib/datasets/instrument.js';
+import { applyResolution } from '../../lib/desi/index.js';
 import { Rng } from '../../lib/datasets/random.js';
 import { allocate } from '../../lib/datasets/survey-plan.js';
 
@@ -91,12 +92,12 @@ describe('resolution matrix', () => {
       for (let k = -5; k <= 5; k++) sum += R[(5 - k) * n + i + k]!;
       expect(sum).toBeCloseTo(1, 6);
     }
-    const flat = convolveResolution(R, new Float64Array(n).fill(3));
+    const flat = applyResolution(R, NDIAG, new Float64Array(n).fill(3));
     expect(flat[150]).toBeCloseTo(3, 5);
     // A delta function spreads into a symmetric Gaussian of sigma 1 pixel.
     const delta = new Float64Array(n);
     delta[150] = 1;
-    const y = convolveResolution(R, delta);
+    const y = applyResolution(R, NDIAG, delta);
     expect(y[149]).toBeCloseTo(y[151]!, 7);
     expect(y[151]! / y[150]!).toBeCloseTo(Math.exp(-0.5), 5);
   });

@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balnicityIndex, BAL_IONS } from '../../lib/datasets/balnicity.js';
 import type { BalTrough } from '../../lib/datasets/bal-troughs.js';
 import { Cosmology } from '../../lib/datasets/cosmology.js';
-import { convolveResolution, NDIAG } from '../../lib/datasets/instrument.js';
+import { NDIAG } from '../../lib/datasets/instrument.js';
 import { makeSurvey, TRUTH_FILES, type SurveySummary } from '../../lib/datasets/make-survey.js';
 import { QUASAR_LINES, type LineTruth } from '../../lib/datasets/quasar-lines.js';
 import { continuumAt, evaluateQuasar, type QuasarModel } from '../../lib/datasets/quasar-model.js';
 import { unitVector } from '../../lib/datasets/footprint.js';
-import { ARMS, zallPixRelpath } from '../../lib/desi/index.js';
+import { applyResolution, ARMS, zallPixRelpath } from '../../lib/desi/index.js';
 import { FitsFile } from '../../lib/fits/fits-file.js';
 import { readParquetFile } from './parquet.js';
 
@@ -161,7 +161,7 @@ describe('truth tables of the small survey', () => {
           }
           if ((r.ANOMALY as number) !== 0) return;
           const m = modelOf(r);
-          const conv = convolveResolution(res.subarray(k * NDIAG * nw, (k + 1) * NDIAG * nw), evaluateQuasar(m, wave));
+          const conv = applyResolution(res.subarray(k * NDIAG * nw, (k + 1) * NDIAG * nw), NDIAG, evaluateQuasar(m, wave));
           for (let i = 6; i < nw - 6; i++) {
             const iv = ivar[k * nw + i]!;
             if (iv === 0 || wave[i]! / (1 + m.z) < 1225) continue;
