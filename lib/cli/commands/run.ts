@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { Output } from '../../notebook/index.js';
 import { loadNotebookForRun, recordRun } from '../../provenance/index.js';
@@ -68,6 +68,8 @@ export const run: Command = {
     const parameters = resolveParameters(loaded.parameters, pairs, args.values.file, file);
     const timeout = seconds('timeout', args.values.timeout);
     const startupTimeout = seconds('startup-timeout', args.values['startup-timeout']);
+    const cwd = args.values.cwd;
+    if (cwd !== undefined && !(existsSync(cwd) && statSync(cwd).isDirectory())) throw new UsageError(`--cwd ${cwd}: no such folder`);
     const out = resolve(args.values.out ?? `runs/${basename(file).replace(/\.ipynb$/i, '')}.ipynb`);
     if (resolve(file) === out) throw new UsageError(`-o ${args.values.out} would overwrite the notebook itself`);
     mkdirSync(dirname(out), { recursive: true });
