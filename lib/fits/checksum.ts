@@ -1,5 +1,6 @@
 import type { HduInfo } from './hdu.js';
 import type { ByteSource } from './source/byte-source.js';
+import { readRange, scanPieceBytes } from './source/read-range.js';
 
 /**
  * The FITS checksum (FITS standard 4.0, appendix J): the 32-bit ones'-complement sum of the big-endian 32-bit
@@ -185,34 +186,54 @@ export interface ChecksumVerdict {
   datasum: 'ok' | 'bad' | 'absent';
 }
 
-const VERIFY_CHUNK = 8 * 1024 * 1024;
+/**
+ * Adds the bytes of an HDU's data unit (padding included) from `from` to its end to `sum`, reading in cache-sized
+ * pieces; `from` defaults to the start of the data. A scan that has already summed the first part of the data (the
+ * rows of a table, see `tableStats`) passes where it stopped, so no byte is read twice.
+ *
+ * @example
+ * const sum = await sumData(src, hdu); sum.value // the HDU's DATASUM
+ */
+export async function sumData(src: ByteSource, hdu: HduInfo, sum = new FitsChecksum(), from = hdu.dataOffset): Promise<FitsChecksum> {
+  const end = Math.min(src.size, hdu.dataOffset + hdu.dataSpan);
+  for await (const piece of readRange(src, from, end, scanPieceBytes(src))) sum.update(piece);
+  return sum;
+}
+
+/** True when the HDU has a CHECKSUM or DATASUM card, i.e. when its data sum is worth computing. */
+export function hasChecksumCards(hdu: HduInfo): boolean {
+  return hdu.header.has('CHECKSUM') || hdu.header.has('DATASUM');
+}
 
 /**
- * Checks the CHECKSUM and DATASUM cards of one HDU, reading its data (padding included) in 8 MB chunks.
- * CHECKSUM is ok when header plus data sum to -0; DATASUM when it equals the data's sum as an unsigned decimal.
+ * The verdicts of an HDU given the ones'-complement sum of its data: CHECKSUM is ok when header plus data sum to -0,
+ * DATASUM when it equals the data's sum as an unsigned decimal.
+ *
+ * @example
+ * const verdict = await checksumVerdict(src, hdu, (await sumData(src, hdu)).value);
+ */
+export async function checksumVerdict(src: ByteSource, hdu: HduInfo, dataSum: number): Promise<ChecksumVerdict> {
+  let datasum: ChecksumVerdict['datasum'] = 'absent';
+  if (hdu.header.has('DATASUM')) {
+    const text = String(hdu.header.get('DATASUM') ?? '').trim();
+    datasum = /^\d+$/.test(text) && Number(text) === dataSum ? 'ok' : 'bad';
+  }
+  let checksum: ChecksumVerdict['checksum'] = 'absent';
+  if (hdu.header.has('CHECKSUM')) {
+    const headerSum = checksum32(await src.read(hdu.headerOffset, hdu.dataOffset - hdu.headerOffset));
+    checksum = addSums(headerSum, dataSum) === 0xffffffff ? 'ok' : 'bad';
+  }
+  return { checksum, datasum };
+}
+
+/**
+ * Checks the CHECKSUM and DATASUM cards of one HDU: one pass over its data (padding included), then the header.
  *
  * @example
  * const src = await FileSource.open('coadd.fits');
  * for (const hdu of await walkHdus(src)) console.log(hdu.index, await verifyHdu(src, hdu));
  */
 export async function verifyHdu(src: ByteSource, hdu: HduInfo): Promise<ChecksumVerdict> {
-  const hasChecksum = hdu.header.has('CHECKSUM');
-  const hasDatasum = hdu.header.has('DATASUM');
-  if (!hasChecksum && !hasDatasum) return { checksum: 'absent', datasum: 'absent' };
-  const dataSum = new FitsChecksum();
-  const end = Math.min(src.size, hdu.dataOffset + hdu.dataSpan);
-  for (let pos = hdu.dataOffset; pos < end; pos += VERIFY_CHUNK) {
-    dataSum.update(await src.read(pos, Math.min(VERIFY_CHUNK, end - pos)));
-  }
-  let datasum: ChecksumVerdict['datasum'] = 'absent';
-  if (hasDatasum) {
-    const text = String(hdu.header.get('DATASUM') ?? '').trim();
-    datasum = /^\d+$/.test(text) && Number(text) === dataSum.value ? 'ok' : 'bad';
-  }
-  let checksum: ChecksumVerdict['checksum'] = 'absent';
-  if (hasChecksum) {
-    const headerSum = checksum32(await src.read(hdu.headerOffset, hdu.dataOffset - hdu.headerOffset));
-    checksum = addSums(headerSum, dataSum.value) === 0xffffffff ? 'ok' : 'bad';
-  }
-  return { checksum, datasum };
+  if (!hasChecksumCards(hdu)) return { checksum: 'absent', datasum: 'absent' };
+  return checksumVerdict(src, hdu, (await sumData(src, hdu)).value);
 }

@@ -51,7 +51,8 @@ function wrapCells(col: ColumnDesc, nrows: number, element: Data): Data {
   return data;
 }
 
-function storeDecode(code: string, chunk: RowChunk, base: number, count: number, out: StoredArray, at: number): void {
+/** Decodes `count` stored numeric elements per row of `chunk` (B, I, J, K, E or D) at byte `base` of each row into `out` from element `at`. */
+export function storeDecode(code: string, chunk: RowChunk, base: number, count: number, out: StoredArray, at: number): void {
   const { bytes, view, rows, rowBytes } = chunk;
   switch (code) {
     case 'B': return decodeBytes(bytes, base, rowBytes, rows, count, out as Uint8Array, at);

@@ -2,11 +2,13 @@ import { Field, makeData, RecordBatch, Schema, Struct, Table, type Data } from '
 import { FitsError } from '../../errors/index.js';
 import type { HduInfo } from '../hdu.js';
 import type { ByteSource } from '../source/byte-source.js';
+import { readRange, scanPieceBytes } from '../source/read-range.js';
 import { columnMetadata, columnType } from './arrow-types.js';
 import { makeColumnBuilder, type HeapReader, type RowChunk } from './column-builder.js';
 import { describeColumns, type ColumnDesc } from './columns.js';
 
-const DEFAULT_CHUNK = 1 << 20;
+/** Rows per record batch of `readBatches` by default: about 1 MiB of stored rows. */
+const BATCH_BYTES = 1 << 20;
 
 /** Options for reading a BINTABLE. */
 export interface ReadTableOptions {
@@ -14,7 +16,10 @@ export interface ReadTableOptions {
   columns?: readonly string[];
   /** Row range [start, end); default all rows. */
   rows?: { start?: number; end?: number };
-  /** Bytes per read from the source (rounded to whole rows); default 1 MiB, so a chunk stays in cache while each column is decoded from it. */
+  /**
+   * Bytes per read from the source (rounded to whole rows); default 128 KiB from local files (a chunk stays in cache while
+   * each column is decoded from it), 1 MiB from remote ones.
+   */
   chunkBytes?: number;
   /**
    * Do not decode string cells: string columns come back as empty strings of the right count. For passes that only
@@ -57,28 +62,38 @@ function rowRange(hdu: HduInfo, opts: ReadTableOptions, file = ''): { start: num
 }
 
 /**
- * Streams row chunks of a table: each chunk is read with one positional read (or range request) while the previous one is
- * decoded, so I/O overlaps with the byte swapping.
+ * Whole rows per chunk for about `chunkBytes` a chunk: a multiple of 4 where possible, so every chunk is a whole number of
+ * 32-bit words and a checksum over the chunks runs on aligned words.
  */
-async function* rowChunks(src: ByteSource, hdu: HduInfo, start: number, end: number, chunkBytes: number): AsyncGenerator<{ chunk: RowChunk; row: number }> {
+export function rowsPerChunk(rowBytes: number, chunkBytes: number): number {
+  const rows = Math.max(1, Math.floor(chunkBytes / rowBytes));
+  return rows >= 4 ? rows & ~3 : rows;
+}
+
+/**
+ * Streams the rows [start, end) of a table as chunks of whole rows, big-endian as stored. Local files are read into one
+ * reused cache-sized buffer, so each chunk is decoded while it is still in cache (see `readRange`). A chunk is valid
+ * only until the next one is asked for.
+ *
+ * @example
+ * for await (const { chunk, row } of rowChunks(src, hdu, 0, nrows)) builder.add(chunk, row);
+ */
+export async function* rowChunks(src: ByteSource, hdu: HduInfo, start: number, end: number, chunkBytes = scanPieceBytes(src)): AsyncGenerator<{ chunk: RowChunk; row: number }> {
   const rowBytes = hdu.header.int('NAXIS1');
   if (rowBytes === 0 || end === start) return;
-  const perChunk = Math.max(1, Math.floor(chunkBytes / rowBytes));
-  const fetch = (r: number) => {
+  const perChunk = rowsPerChunk(rowBytes, chunkBytes);
+  let r = start;
+  for await (const bytes of readRange(src, hdu.dataOffset + start * rowBytes, hdu.dataOffset + end * rowBytes, perChunk * rowBytes)) {
     const n = Math.min(perChunk, end - r);
-    return src.read(hdu.dataOffset + r * rowBytes, n * rowBytes).then((bytes) => ({ bytes, n }));
-  };
-  let next = fetch(start);
-  for (let r = start; r < end; r += perChunk) {
-    const { bytes, n } = await next;
     if (bytes.length < n * rowBytes) throw new FitsError('truncated table data', { file: src.name, hdu: hdu.index, row: r });
-    if (r + perChunk < end) next = fetch(r + perChunk);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     yield { chunk: { bytes, view, rows: n, rowBytes }, row: r - start };
+    r += n;
   }
 }
 
-function makeHeapReader(src: ByteSource, hdu: HduInfo): HeapReader {
+/** The heap of a table, read once on first use (by the variable-length columns). */
+export function makeHeapReader(src: ByteSource, hdu: HduInfo): HeapReader {
   let heap: Promise<Uint8Array> | undefined;
   return () => {
     heap ??= (async () => {
@@ -121,7 +136,7 @@ export async function readTable(src: ByteSource, hdu: HduInfo, opts: ReadTableOp
   const builders = cols.map((c) => makeColumnBuilder(c, n));
   const needsRows = cols.length > 0;
   if (needsRows) {
-    for await (const { chunk, row } of rowChunks(src, hdu, start, end, opts.chunkBytes ?? DEFAULT_CHUNK)) {
+    for await (const { chunk, row } of rowChunks(src, hdu, start, end, opts.chunkBytes)) {
       for (const b of builders) b.add(chunk, row);
       opts.onProgress?.(row + chunk.rows, n);
     }
@@ -133,8 +148,8 @@ export async function readTable(src: ByteSource, hdu: HduInfo, opts: ReadTableOp
 }
 
 /**
- * Streams a BINTABLE as Arrow record batches of `batchRows` rows: memory stays bounded by one batch whatever the table
- * size (the statistics command uses this).
+ * Streams a BINTABLE as Arrow record batches of `batchRows` rows (default about 1 MiB of stored rows): memory stays
+ * bounded by one batch whatever the table size (`skybook fits export` uses this).
  *
  * @example
  * for await (const batch of readBatches(src, hdu, { batchRows: 65536 })) total += batch.numRows;
@@ -144,7 +159,7 @@ export async function* readBatches(src: ByteSource, hdu: HduInfo, opts: ReadTabl
   const cols = selectColumns(describeColumns(hdu.header), opts.columns, where);
   const { start, end } = rowRange(hdu, opts, src.name);
   const rowBytes = hdu.header.int('NAXIS1');
-  const batchRows = Math.max(1, opts.batchRows ?? Math.max(1, Math.floor((opts.chunkBytes ?? DEFAULT_CHUNK) / Math.max(1, rowBytes))));
+  const batchRows = Math.max(1, opts.batchRows ?? Math.floor(BATCH_BYTES / Math.max(1, rowBytes)));
   const schema = schemaOf(cols, hdu);
   const heap = makeHeapReader(src, hdu);
   if (end === start) {
@@ -152,11 +167,15 @@ export async function* readBatches(src: ByteSource, hdu: HduInfo, opts: ReadTabl
     yield batchOf(schema, data, 0);
     return;
   }
-  for await (const { chunk, row } of rowChunks(src, hdu, start, end, batchRows * Math.max(1, rowBytes))) {
-    const builders = cols.map((c) => makeColumnBuilder(c, chunk.rows, opts.skipStrings));
-    for (const b of builders) b.add(chunk, 0);
-    const data = await Promise.all(builders.map((b) => b.finish(heap, where)));
-    opts.onProgress?.(row + chunk.rows, end - start);
-    yield batchOf(schema, data, chunk.rows);
+  if (rowBytes === 0) return;
+  for (let b = start; b < end; b += batchRows) {
+    const rows = Math.min(batchRows, end - b);
+    const builders = cols.map((c) => makeColumnBuilder(c, rows, opts.skipStrings));
+    for await (const { chunk, row } of rowChunks(src, hdu, b, b + rows, opts.chunkBytes)) {
+      for (const x of builders) x.add(chunk, row);
+    }
+    const data = await Promise.all(builders.map((x) => x.finish(heap, where)));
+    opts.onProgress?.(b + rows - start, end - start);
+    yield batchOf(schema, data, rows);
   }
 }

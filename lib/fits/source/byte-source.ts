@@ -16,6 +16,12 @@ export interface ByteSource {
    * The returned array may be a view into a shared buffer: copy it before keeping it across reads.
    */
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * Sources already on this machine (a local file, bytes in memory) may also copy bytes synchronously into a buffer the
+   * caller owns and reuses: `target.length` bytes from `offset`, fewer only at the end; returns how many. Sequential scans
+   * use it to read in cache-sized pieces without a promise and a fresh buffer per piece (see `readRange`).
+   */
+  readIntoSync?(offset: number, target: Uint8Array): number;
   /** Releases file handles or connections; further reads fail. */
   close(): Promise<void>;
 }

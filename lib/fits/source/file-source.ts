@@ -1,3 +1,4 @@
+import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { SourceError } from '../../errors/index.js';
 import type { ByteSource } from './byte-source.js';
@@ -44,6 +45,20 @@ export class FileSource implements ByteSource {
       done += bytesRead;
     }
     return new Uint8Array(buf.buffer, buf.byteOffset, done);
+  }
+
+  /** A positional read into `target` (a blocking `pread`: meant for small pieces of a file in the page cache). */
+  readIntoSync(offset: number, target: Uint8Array): number {
+    if (!this.handle) throw new SourceError(this.name, 'read after close');
+    const start = Math.min(Math.max(0, offset), this.size);
+    const n = Math.max(0, Math.min(target.length, this.size - start));
+    let done = 0;
+    while (done < n) {
+      const got = readSync(this.handle.fd, target, done, n - done, start + done);
+      if (got === 0) break;
+      done += got;
+    }
+    return done;
   }
 
   async close(): Promise<void> {

@@ -9,3 +9,4 @@ export { gunzipSource, isGzip } from './gzip.js';
 export type { GzipOptions } from './gzip.js';
 export { openSource, registerScheme, registeredSchemes, schemeOf } from './open-source.js';
 export type { OpenSourceOptions, SchemeOpener } from './open-source.js';
+export { readRange, scanPieceBytes } from './read-range.js';

@@ -2,10 +2,15 @@ import { Type, type Data } from 'apache-arrow';
 import type { ImageArray } from '../image/fits-image.js';
 import { StatsAccumulator } from './accumulator.js';
 
+/** An Arrow-style validity bitmap (LSB first) as a predicate. */
+export function bitmapValidity(bitmap: Uint8Array): (i: number) => boolean {
+  return (i: number) => ((bitmap[i >> 3]! >> (i & 7)) & 1) === 1;
+}
+
 function validity(data: Data): ((i: number) => boolean) | undefined {
   const bitmap = data.nullBitmap;
   if (!data.nullCount || !bitmap || bitmap.length === 0) return undefined;
-  return (i: number) => ((bitmap[i >> 3]! >> (i & 7)) & 1) === 1;
+  return bitmapValidity(bitmap);
 }
 
 /**
@@ -40,18 +45,9 @@ export function addArrowData(acc: StatsAccumulator, data: Data, imag?: StatsAccu
     case Type.Bool:
       acc.nullCount += countNulls(data, start, end);
       return acc.addBools(data.values as Uint8Array, start, end, validity(data));
-    case Type.Int: {
+    case Type.Int: case Type.Float:
       acc.nullCount += countNulls(data, start, end);
-      const values = data.values as ImageArray;
-      if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
-        const words = new Int32Array(values.buffer, values.byteOffset, values.length * 2);
-        return acc.addInt64(words, start, end, values instanceof BigUint64Array, validity(data));
-      }
-      return acc.addInts(values as ArrayLike<number>, start, end, validity(data));
-    }
-    case Type.Float:
-      acc.nullCount += countNulls(data, start, end);
-      return acc.addFloats(data.values as ArrayLike<number>, start, end, validity(data));
+      return addTyped(acc, data.values as ImageArray, start, end, validity(data));
     default:
       acc.addOther(end - start);
   }
@@ -65,10 +61,16 @@ function countNulls(data: Data, start: number, end: number): number {
   return n;
 }
 
-/** Adds an image's pixels (native typed array) to `acc`. */
-export function addImage(acc: StatsAccumulator, a: ImageArray): void {
+/**
+ * Adds elements [start, end) of a native numeric array (image pixels, decoded column values) to `acc`, picking the
+ * accumulator loop by element type; `valid` skips null elements.
+ *
+ * @example
+ * addTyped(acc, img.data);
+ */
+export function addTyped(acc: StatsAccumulator, a: ImageArray, start = 0, end = a.length, valid?: (i: number) => boolean): void {
   if (a instanceof BigInt64Array || a instanceof BigUint64Array) {
-    acc.addInt64(new Int32Array(a.buffer, a.byteOffset, a.length * 2), 0, a.length, a instanceof BigUint64Array);
-  } else if (a instanceof Float32Array || a instanceof Float64Array) acc.addFloats(a, 0, a.length);
-  else acc.addInts(a, 0, a.length);
+    acc.addInt64(new Int32Array(a.buffer, a.byteOffset, a.length * 2), start, end, a instanceof BigUint64Array, valid);
+  } else if (a instanceof Float32Array || a instanceof Float64Array) acc.addFloats(a, start, end, valid);
+  else acc.addInts(a, start, end, valid);
 }

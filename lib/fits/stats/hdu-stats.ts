@@ -1,10 +1,10 @@
-import { Type, type DataType } from 'apache-arrow';
 import type { Card, CardValue } from '../header/card.js';
 import type { FitsFile } from '../fits-file.js';
 import type { HduInfo, HduType } from '../hdu.js';
 import type { FitsImage } from '../image/fits-image.js';
 import { StatsAccumulator } from './accumulator.js';
-import { addArrowData, addImage } from './arrow-stats.js';
+import { addTyped } from './arrow-stats.js';
+import { arrowTableStats, bintableStats, type TableStats } from './table-stats.js';
 
 /** A JSON-safe header value: bigints as decimal strings, complex as [re, im]. */
 export type JsonCardValue = boolean | number | string | [number, number] | null;
@@ -33,7 +33,7 @@ export interface HduStats {
   checksum: 'ok' | 'bad' | 'absent';
   datasum: 'ok' | 'bad' | 'absent';
   image: ImageStats | null;
-  table: { rows: number; columns: ColumnStats[] } | null;
+  table: TableStats | null;
 }
 
 export function cardValueJson(v: CardValue): JsonCardValue {
@@ -48,7 +48,7 @@ export function cardJson(c: Card): CardJson {
 
 function imageStats(img: FitsImage): ImageStats {
   const acc = new StatsAccumulator();
-  addImage(acc, img.data);
+  addTyped(acc, img.data);
   const s = acc.summary();
   return { naxis: img.naxis, dtype: img.dtype, count: s.count, nanCount: s.nanCount, min: s.min, max: s.max, sum: s.sum };
 }
@@ -64,11 +64,16 @@ export type StatsProgress = (hdu: number, done: number, total: number) => void;
  * const s = await hduStats(fits, fits.hdus[1]);
  */
 export async function hduStats(fits: FitsFile, hdu: HduInfo, onProgress?: StatsProgress): Promise<HduStats> {
-  const verdict = await fits.verify(hdu.index);
   const out: HduStats = {
     index: hdu.index, name: hdu.name, type: hdu.type, cards: hdu.header.cards.map(cardJson),
-    checksum: verdict.checksum, datasum: verdict.datasum, image: null, table: null,
+    checksum: 'absent', datasum: 'absent', image: null, table: null,
   };
+  if (hdu.type === 'BINTABLE') {
+    // one pass over the rows gives the column statistics and the data sum together
+    const { table, verdict } = await bintableStats(fits.source, hdu, (done, total) => onProgress?.(hdu.index, done, total));
+    return { ...out, ...verdict, table };
+  }
+  Object.assign(out, await fits.verify(hdu.index));
   if (hdu.type === 'IMAGE' || hdu.type === 'COMPRESSED_IMAGE') {
     if (hdu.header.int('NAXIS') > 0 || hdu.type === 'COMPRESSED_IMAGE') out.image = imageStats(await fits.readImage(hdu.index));
   } else if (hdu.type === 'RANDOM_GROUPS') {
@@ -78,48 +83,15 @@ export async function hduStats(fits: FitsFile, hdu: HduInfo, onProgress?: StatsP
       rows: g.gcount,
       columns: g.parameters.map((p) => {
         const acc = new StatsAccumulator();
-        addImage(acc, p.values);
+        addTyped(acc, p.values);
         const s = acc.summary();
         return { name: p.name, tform: '', type: p.values.constructor.name.replace('Array', ''), count: s.count, nullCount: 0, nanCount: s.nanCount, min: s.min, max: s.max, sum: s.sum, countTrue: null };
       }),
     };
-  } else {
-    out.table = await tableStats(fits, hdu, onProgress);
+  } else if (hdu.type === 'TABLE') {
+    out.table = arrowTableStats(await fits.readTable(hdu.index), hdu.header.int('NAXIS2'));
   }
   return out;
-}
-
-/** The element type under any FixedSizeList/List cell wrappers. */
-function leafType(t: DataType): DataType {
-  while (t.typeId === Type.FixedSizeList || t.typeId === Type.List) t = t.children[0]!.type;
-  return t;
-}
-
-async function tableStats(fits: FitsFile, hdu: HduInfo, onProgress?: StatsProgress): Promise<HduStats['table']> {
-  const rows = hdu.header.int('NAXIS2');
-  const table = hdu.type === 'TABLE' ? await fits.readTable(hdu.index) : undefined;
-  const batches = table ? table.batches : fits.readBatches(hdu.index, { skipStrings: true, onProgress: (d, t) => onProgress?.(hdu.index, d, t) });
-  let accs: StatsAccumulator[] | undefined;
-  let imags: StatsAccumulator[] | undefined;
-  let schemaFields: { name: string; type: string; tform: string; complex: boolean }[] = [];
-  for await (const batch of batches) {
-    if (!accs) {
-      schemaFields = batch.schema.fields.map((f) => ({
-        name: f.name, type: String(f.type), tform: f.metadata.get('fits.TFORM') ?? '', complex: leafType(f.type).typeId === Type.Struct,
-      }));
-      accs = schemaFields.map(() => new StatsAccumulator());
-      imags = schemaFields.map(() => new StatsAccumulator());
-    }
-    batch.data.children.forEach((child, i) => addArrowData(accs![i]!, child, imags![i]!));
-  }
-  return {
-    rows,
-    columns: schemaFields.map((f, i) => {
-      const s = accs![i]!.summary();
-      const sum = f.complex ? [Number(s.sum ?? 0), Number(imags![i]!.summary().sum ?? 0)] as [number, number] : s.sum;
-      return { name: f.name, tform: f.tform, type: f.type, count: s.count, nullCount: s.nullCount, nanCount: s.nanCount, min: f.complex ? null : s.min, max: f.complex ? null : s.max, sum, countTrue: s.countTrue };
-    }),
-  };
 }
 
 /**

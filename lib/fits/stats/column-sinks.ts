@@ -1,0 +1,129 @@
+import type { Data } from 'apache-arrow';
+import { makeColumnBuilder, storeDecode, type ColumnBuilder, type HeapReader, type RowChunk } from '../bintable/column-builder.js';
+import type { ColumnDesc } from '../bintable/columns.js';
+import { decodeBits, decodeComplex, decodeLogical } from '../bintable/decode.js';
+import { allocStored, tnullValidity, toPhysical, type StoredArray } from '../bintable/numeric.js';
+import type { StatsAccumulator } from './accumulator.js';
+import { addArrowData, addTyped, bitmapValidity } from './arrow-stats.js';
+
+/**
+ * One column's statistics taken straight from row chunks of stored bytes: each chunk's cells are decoded into small
+ * arrays reused from chunk to chunk and added to the column's accumulators, so no Arrow column is ever built. The
+ * decoding (`decode.ts`, `numeric.ts`) and the accumulator loops are the ones `readTable` and `addArrowData` use, and
+ * values reach the accumulators in row order, so the figures are those of the Arrow path to the last bit.
+ */
+export interface ColumnStatsSink {
+  /** Adds the column's cells of `chunk` (at most the capacity the sink was made for). */
+  add(chunk: RowChunk): void;
+  /** Adds whatever could not be added chunk by chunk (variable-length arrays, read from the heap at the end). */
+  finish(heap: HeapReader, where: { file: string; hdu: number }): Promise<void>;
+}
+
+/**
+ * A sink for `col` taking chunks of up to `capacity` rows of a scan over `nrows` rows; `acc` gets the values (the real
+ * parts of complex ones), `imag` the imaginary parts.
+ *
+ * @example
+ * const sink = makeStatsSink(col, 512, nrows, acc, imag);
+ * for await (const { chunk } of rowChunks(src, hdu, 0, nrows)) sink.add(chunk);
+ * await sink.finish(heap, where);
+ */
+export function makeStatsSink(col: ColumnDesc, capacity: number, nrows: number, acc: StatsAccumulator, imag: StatsAccumulator): ColumnStatsSink {
+  if (col.vla || col.count === 0) return new ArrowSink(makeColumnBuilder(col, nrows), acc, imag);
+  const n = capacity * col.count;
+  switch (col.physical) {
+    case 'string': return { add: (chunk) => acc.addOther(chunk.rows * col.count), finish: async () => {} };
+    case 'bool': return new LogicalSink(col, n, acc);
+    case 'bit': return new BitSink(col, n, acc);
+    case 'complex64': case 'complex128': return new ComplexSink(col, n, acc, imag);
+    default: return new NumericSink(col, n, acc);
+  }
+}
+
+class NumericSink implements ColumnStatsSink {
+  private readonly raw: StoredArray;
+  constructor(private readonly col: ColumnDesc, capacity: number, private readonly acc: StatsAccumulator) {
+    this.raw = allocStored(col.tform.code, capacity);
+    // a chunk of no rows still tells the accumulator what kind of values the column holds (a sum of 0, not null)
+    addTyped(acc, toPhysical(this.raw.subarray(0, 0), col), 0, 0);
+  }
+  add(chunk: RowChunk): void {
+    const { col } = this;
+    const n = chunk.rows * col.count;
+    const raw = this.raw.subarray(0, n);
+    storeDecode(col.tform.code, chunk, col.offset, col.count, raw, 0);
+    const nulls = col.tnull === undefined ? undefined : tnullValidity(raw, col.tnull);
+    if (nulls) this.acc.nullCount += nulls.nulls;
+    addTyped(this.acc, toPhysical(raw, col), 0, n, nulls && bitmapValidity(nulls.bitmap));
+  }
+  async finish(): Promise<void> {}
+}
+
+class LogicalSink implements ColumnStatsSink {
+  private readonly values: Uint8Array;
+  private readonly validity: Uint8Array;
+  constructor(private readonly col: ColumnDesc, capacity: number, private readonly acc: StatsAccumulator) {
+    this.values = new Uint8Array((capacity + 7) >> 3);
+    this.validity = new Uint8Array((capacity + 7) >> 3);
+    acc.addBools(this.values, 0, 0);
+  }
+  add(chunk: RowChunk): void {
+    const n = chunk.rows * this.col.count;
+    const bytes = (n + 7) >> 3;
+    this.values.fill(0, 0, bytes);
+    this.validity.fill(0, 0, bytes);
+    const nulls = decodeLogical(chunk.bytes, this.col.offset, chunk.rowBytes, chunk.rows, this.col.count, this.values, this.validity, 0);
+    this.acc.nullCount += nulls;
+    this.acc.addBools(this.values, 0, n, nulls ? bitmapValidity(this.validity) : undefined);
+  }
+  async finish(): Promise<void> {}
+}
+
+class BitSink implements ColumnStatsSink {
+  private readonly values: Uint8Array;
+  constructor(private readonly col: ColumnDesc, capacity: number, private readonly acc: StatsAccumulator) {
+    this.values = new Uint8Array((capacity + 7) >> 3);
+    acc.addBools(this.values, 0, 0);
+  }
+  add(chunk: RowChunk): void {
+    const n = chunk.rows * this.col.count;
+    this.values.fill(0, 0, (n + 7) >> 3);
+    decodeBits(chunk.bytes, this.col.offset, chunk.rowBytes, chunk.rows, this.col.count, this.values, 0);
+    this.acc.addBools(this.values, 0, n);
+  }
+  async finish(): Promise<void> {}
+}
+
+class ComplexSink implements ColumnStatsSink {
+  private readonly re: Float32Array | Float64Array;
+  private readonly im: Float32Array | Float64Array;
+  private readonly bytes: 4 | 8;
+  constructor(private readonly col: ColumnDesc, capacity: number, private readonly acc: StatsAccumulator, private readonly imag: StatsAccumulator) {
+    this.bytes = col.physical === 'complex64' ? 4 : 8;
+    this.re = this.bytes === 4 ? new Float32Array(capacity) : new Float64Array(capacity);
+    this.im = this.bytes === 4 ? new Float32Array(capacity) : new Float64Array(capacity);
+    acc.addFloats(this.re, 0, 0);
+    imag.addFloats(this.im, 0, 0);
+  }
+  add(chunk: RowChunk): void {
+    const n = chunk.rows * this.col.count;
+    decodeComplex(chunk.view, this.col.offset, chunk.rowBytes, chunk.rows, this.col.count, this.bytes, this.re, this.im, 0);
+    this.acc.addFloats(this.re, 0, n);
+    this.imag.addFloats(this.im, 0, n);
+  }
+  async finish(): Promise<void> {}
+}
+
+/** Columns whose cells live in the heap, and zero-width ones: built as one Arrow column, then summarised. */
+class ArrowSink implements ColumnStatsSink {
+  private row = 0;
+  constructor(private readonly builder: ColumnBuilder, private readonly acc: StatsAccumulator, private readonly imag: StatsAccumulator) {}
+  add(chunk: RowChunk): void {
+    this.builder.add(chunk, this.row);
+    this.row += chunk.rows;
+  }
+  async finish(heap: HeapReader, where: { file: string; hdu: number }): Promise<void> {
+    const data: Data = await this.builder.finish(heap, where);
+    addArrowData(this.acc, data, this.imag);
+  }
+}
