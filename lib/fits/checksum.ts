@@ -60,22 +60,36 @@ export class FitsChecksum {
   }
 
   private addWords(bytes: Uint8Array, start: number, end: number): void {
-    const words = new Uint32Array(bytes.buffer, bytes.byteOffset + start, (end - start) >>> 2);
+    // Int32 loads stay small integers in V8 (Uint32 ones above 2^31 would become doubles); two words per step keep two
+    // independent chains of additions in flight
+    const words = new Int32Array(bytes.buffer, bytes.byteOffset + start, (end - start) >>> 2);
     const n = words.length;
+    const pairs = n & ~1;
     let i = 0;
     while (i < n) {
-      const stop = Math.min(n, i + 256);
+      const stop = Math.min(pairs, i + 256);
       let even = 0; // little-endian lanes: bits 0-15 sum byte 0, bits 16-31 sum byte 2
       let odd = 0; // bits 0-15 sum byte 1, bits 16-31 sum byte 3
-      for (; i < stop; i++) {
+      let even2 = 0;
+      let odd2 = 0;
+      for (; i < stop; i += 2) {
         const w = words[i]!;
+        const x = words[i + 1]!;
+        even = (even + (w & 0x00ff00ff)) | 0;
+        odd = (odd + ((w >>> 8) & 0x00ff00ff)) | 0;
+        even2 = (even2 + (x & 0x00ff00ff)) | 0;
+        odd2 = (odd2 + ((x >>> 8) & 0x00ff00ff)) | 0;
+      }
+      if (i === pairs && i < n) {
+        const w = words[i++]!;
         even = (even + (w & 0x00ff00ff)) | 0;
         odd = (odd + ((w >>> 8) & 0x00ff00ff)) | 0;
       }
-      this.b0 += even & 0xffff;
-      this.b2 += even >>> 16;
-      this.b1 += odd & 0xffff;
-      this.b3 += odd >>> 16;
+      // each lane holds at most 128 bytes of 255 (or 129 with the odd last word): no carry into the next lane
+      this.b0 += (even & 0xffff) + (even2 & 0xffff);
+      this.b2 += (even >>> 16) + (even2 >>> 16);
+      this.b1 += (odd & 0xffff) + (odd2 & 0xffff);
+      this.b3 += (odd >>> 16) + (odd2 >>> 16);
     }
   }
 

@@ -1,14 +1,12 @@
 import { Type, type DataType, type Table } from 'apache-arrow';
 import { columnType } from '../bintable/arrow-types.js';
 import { describeColumns } from '../bintable/columns.js';
-import { makeHeapReader, rowChunks, rowsPerChunk } from '../bintable/read-table.js';
-import { checksumVerdict, FitsChecksum, hasChecksumCards, sumData, type ChecksumVerdict } from '../checksum.js';
+import { checksumVerdict, hasChecksumCards, sumData, type ChecksumVerdict } from '../checksum.js';
 import type { HduInfo } from '../hdu.js';
 import type { ByteSource } from '../source/byte-source.js';
-import { scanPieceBytes } from '../source/read-range.js';
 import { StatsAccumulator } from './accumulator.js';
 import { addArrowData } from './arrow-stats.js';
-import { makeStatsSink } from './column-sinks.js';
+import { scanAllColumns } from './parallel-scan.js';
 import type { ColumnStats } from './hdu-stats.js';
 
 /** The `table` part of one HDU's statistics. */
@@ -34,39 +32,25 @@ function columnLines(heads: ColumnHead[], accs: StatsAccumulator[], imags: Stats
 }
 
 /**
- * Statistics of every column of a BINTABLE and its CHECKSUM/DATASUM verdicts, in one pass over the stored rows: each
- * cache-sized chunk of rows is added to the data sum and to every column's accumulators (see `column-sinks.ts`) while
- * it is in cache; strings are counted, never decoded, and no Arrow column is built. Only the bytes after the rows (heap,
- * padding) are read again for the sum, and the heap once more for variable-length columns.
+ * Statistics of every column of a BINTABLE and its CHECKSUM/DATASUM verdicts, from one pass over the stored rows per
+ * thread (see `column-scan.ts`; big local tables split their columns over two threads, `parallel-scan.ts`): each
+ * cache-sized chunk of rows is added to the data sum and to the column accumulators while it is in cache; strings are
+ * counted, never decoded, and no Arrow column is built. Only the bytes after the rows (heap, padding) are read again
+ * for the sum.
  *
  * @example
  * const { table, verdict } = await bintableStats(fits.source, fits.hdus[1]);
  */
 export async function bintableStats(src: ByteSource, hdu: HduInfo, onProgress?: (done: number, total: number) => void): Promise<{ table: TableStats; verdict: ChecksumVerdict }> {
-  const where = { file: src.name, hdu: hdu.index };
   const cols = describeColumns(hdu.header);
   const rows = hdu.header.int('NAXIS2');
-  const rowBytes = hdu.header.int('NAXIS1');
-  const chunkBytes = scanPieceBytes(src);
-  const capacity = Math.min(rows, rowsPerChunk(Math.max(1, rowBytes), chunkBytes));
-  const accs = cols.map(() => new StatsAccumulator());
-  const imags = cols.map(() => new StatsAccumulator());
-  const sinks = cols.map((c, i) => makeStatsSink(c, capacity, rows, accs[i]!, imags[i]!));
-  const sum = hasChecksumCards(hdu) ? new FitsChecksum() : undefined;
-  let done = 0;
-  for await (const { chunk } of rowChunks(src, hdu, 0, rows, chunkBytes)) {
-    sum?.update(chunk.bytes);
-    for (const s of sinks) s.add(chunk);
-    done += chunk.rows;
-    onProgress?.(done, rows);
-  }
-  const heap = makeHeapReader(src, hdu);
-  for (const s of sinks) await s.finish(heap, where);
-  const verdict: ChecksumVerdict = sum
-    ? await checksumVerdict(src, hdu, (await sumData(src, hdu, sum, hdu.dataOffset + rows * rowBytes)).value)
+  const sum = hasChecksumCards(hdu);
+  const { accs, imags, rowSum } = await scanAllColumns(src, hdu, cols, sum, onProgress);
+  const verdict: ChecksumVerdict = rowSum
+    ? await checksumVerdict(src, hdu, (await sumData(src, hdu, rowSum, hdu.dataOffset + rows * hdu.header.int('NAXIS1'))).value)
     : { checksum: 'absent', datasum: 'absent' };
   const heads = cols.map((c) => ({ name: c.name, tform: c.tformText.trim(), type: columnType(c) }));
-  return { table: { rows, columns: columnLines(heads, accs, imags) }, verdict };
+  return { table: { rows, columns: columnLines(heads, accs as StatsAccumulator[], imags as StatsAccumulator[]) }, verdict };
 }
 
 /**

@@ -1,0 +1,28 @@
+/**
+ * Worker-thread entry of the two-thread statistics scan (`parallel-scan.ts`): opens the file again, scans the rows for
+ * its share of the columns (`scanColumns`) and posts the accumulators back. Not imported by anything: `new Worker` runs
+ * it from `dist/`.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { Card } from '../header/card.js';
+import { Header } from '../header/header.js';
+import type { HduInfo } from '../hdu.js';
+import { FileSource } from '../source/file-source.js';
+import { scanColumns, type ScanPart } from './column-scan.js';
+
+/** What the main thread sends: the file, the HDU without its Header object (cards instead), and this thread's part. */
+export interface StatsWorkerInput {
+  path: string;
+  hdu: Omit<HduInfo, 'header'>;
+  cards: Card[];
+  part: ScanPart;
+}
+
+const input = workerData as StatsWorkerInput;
+const src = await FileSource.open(input.path);
+try {
+  const hdu: HduInfo = { ...input.hdu, header: new Header(input.cards, { file: input.path, hdu: input.hdu.index }) };
+  parentPort!.postMessage(await scanColumns(src, hdu, input.part));
+} finally {
+  await src.close();
+}
