@@ -2,21 +2,9 @@ import { makeData, type Data, type DataType } from 'apache-arrow';
 import { FitsError } from '../../errors/index.js';
 import { cellType, columnType, elementType } from './arrow-types.js';
 import type { ColumnDesc } from './columns.js';
-import {
-  decodeBits, decodeBytes, decodeComplex, decodeFloat32, decodeFloat64, decodeInt16, decodeInt32, decodeInt64, decodeLogical, decodeStrings,
-} from './decode.js';
-import { allocStored, tnullValidity, toPhysical, type StoredArray } from './numeric.js';
-
-/** A chunk of whole rows, big-endian as in the file. */
-export interface RowChunk {
-  bytes: Uint8Array;
-  view: DataView;
-  rows: number;
-  rowBytes: number;
-}
-
-/** Reads the heap bytes a variable-length column needs (lazily, once per table read). */
-export type HeapReader = () => Promise<Uint8Array>;
+import { decodeBits, decodeComplex, decodeLogical, decodeStrings } from './decode.js';
+import { allocStored, storeDecode, tnullValidity, toPhysical, type StoredArray } from './numeric.js';
+import type { HeapReader, RowChunk } from './row-chunks.js';
 
 /** Collects one column's cells from successive row chunks and turns them into one Arrow Data. */
 export interface ColumnBuilder {
@@ -49,22 +37,6 @@ function wrapCells(col: ColumnDesc, nrows: number, element: Data): Data {
     data = makeData({ type: type as never, length, nullCount: 0, child: data } as never);
   }
   return data;
-}
-
-/** Decodes `count` stored numeric elements per row of `chunk` (B, I, J, K, E or D) at byte `base` of each row into `out` from element `at`. */
-export function storeDecode(code: string, chunk: RowChunk, base: number, count: number, out: StoredArray, at: number): void {
-  const { bytes, view, rows, rowBytes } = chunk;
-  switch (code) {
-    case 'B': return decodeBytes(bytes, base, rowBytes, rows, count, out as Uint8Array, at);
-    case 'I': return decodeInt16(view, base, rowBytes, rows, count, out as Int16Array, at);
-    case 'J': return decodeInt32(view, base, rowBytes, rows, count, out as Int32Array, at);
-    case 'K': {
-      const b = out as BigInt64Array;
-      return decodeInt64(view, base, rowBytes, rows, count, new Int32Array(b.buffer, b.byteOffset, b.length * 2), at);
-    }
-    case 'E': return decodeFloat32(view, base, rowBytes, rows, count, out as Float32Array, at);
-    case 'D': return decodeFloat64(view, base, rowBytes, rows, count, out as Float64Array, at);
-  }
 }
 
 function numericData(col: ColumnDesc, raw: StoredArray, physical = col.physical): Data {

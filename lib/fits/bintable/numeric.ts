@@ -1,5 +1,7 @@
 import { flipSignBit, int64AsNumber } from '../sign-bit.js';
 import type { ColumnDesc } from './columns.js';
+import { decodeBytes, decodeFloat32, decodeFloat64, decodeInt16, decodeInt32, decodeInt64 } from './decode.js';
+import type { RowChunk } from './row-chunks.js';
 
 /** The stored (on-disk) numeric element types and their native arrays. */
 export type StoredArray = Uint8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
@@ -56,5 +58,21 @@ export function toPhysical(raw: StoredArray, col: ColumnDesc, physical = col.phy
     }
     default:
       return raw;
+  }
+}
+
+/** Decodes `count` stored numeric elements per row of `chunk` (B, I, J, K, E or D) at byte `base` of each row into `out` from element `at`. */
+export function storeDecode(code: string, chunk: RowChunk, base: number, count: number, out: StoredArray, at: number): void {
+  const { bytes, view, rows, rowBytes } = chunk;
+  switch (code) {
+    case 'B': return decodeBytes(bytes, base, rowBytes, rows, count, out as Uint8Array, at);
+    case 'I': return decodeInt16(view, base, rowBytes, rows, count, out as Int16Array, at);
+    case 'J': return decodeInt32(view, base, rowBytes, rows, count, out as Int32Array, at);
+    case 'K': {
+      const b = out as BigInt64Array;
+      return decodeInt64(view, base, rowBytes, rows, count, new Int32Array(b.buffer, b.byteOffset, b.length * 2), at);
+    }
+    case 'E': return decodeFloat32(view, base, rowBytes, rows, count, out as Float32Array, at);
+    case 'D': return decodeFloat64(view, base, rowBytes, rows, count, out as Float64Array, at);
   }
 }

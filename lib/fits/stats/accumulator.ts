@@ -1,3 +1,5 @@
+import type { ImageArray } from '../image/fits-image.js';
+
 /**
  * Running statistics over many typed-array chunks: count of values, NaN count, min/max over finite values, an exact sum
  * for integers (bigint once past 2^53) and a compensated (Neumaier) sum of finite floats, count of true logicals.
@@ -135,4 +137,23 @@ export class StatsAccumulator {
     }
     return { ...base, min: null, max: null, sum: null };
   }
+}
+
+/** An Arrow-style validity bitmap (LSB first) as a predicate. */
+export function bitmapValidity(bitmap: Uint8Array): (i: number) => boolean {
+  return (i: number) => ((bitmap[i >> 3]! >> (i & 7)) & 1) === 1;
+}
+
+/**
+ * Adds elements [start, end) of a native numeric array (image pixels, decoded column values) to `acc`, picking the
+ * accumulator loop by element type; `valid` skips null elements.
+ *
+ * @example
+ * addTyped(acc, img.data);
+ */
+export function addTyped(acc: StatsAccumulator, a: ImageArray, start = 0, end = a.length, valid?: (i: number) => boolean): void {
+  if (a instanceof BigInt64Array || a instanceof BigUint64Array) {
+    acc.addInt64(new Int32Array(a.buffer, a.byteOffset, a.length * 2), start, end, a instanceof BigUint64Array, valid);
+  } else if (a instanceof Float32Array || a instanceof Float64Array) acc.addFloats(a, start, end, valid);
+  else acc.addInts(a, start, end, valid);
 }

@@ -1,11 +1,7 @@
 import { Type, type Data } from 'apache-arrow';
 import type { ImageArray } from '../image/fits-image.js';
-import { StatsAccumulator } from './accumulator.js';
+import { addTyped, bitmapValidity, type StatsAccumulator } from './accumulator.js';
 
-/** An Arrow-style validity bitmap (LSB first) as a predicate. */
-export function bitmapValidity(bitmap: Uint8Array): (i: number) => boolean {
-  return (i: number) => ((bitmap[i >> 3]! >> (i & 7)) & 1) === 1;
-}
 
 function validity(data: Data): ((i: number) => boolean) | undefined {
   const bitmap = data.nullBitmap;
@@ -59,18 +55,4 @@ function countNulls(data: Data, start: number, end: number): number {
   let n = 0;
   for (let i = start; i < end; i++) if (!v(i)) n++;
   return n;
-}
-
-/**
- * Adds elements [start, end) of a native numeric array (image pixels, decoded column values) to `acc`, picking the
- * accumulator loop by element type; `valid` skips null elements.
- *
- * @example
- * addTyped(acc, img.data);
- */
-export function addTyped(acc: StatsAccumulator, a: ImageArray, start = 0, end = a.length, valid?: (i: number) => boolean): void {
-  if (a instanceof BigInt64Array || a instanceof BigUint64Array) {
-    acc.addInt64(new Int32Array(a.buffer, a.byteOffset, a.length * 2), start, end, a instanceof BigUint64Array, valid);
-  } else if (a instanceof Float32Array || a instanceof Float64Array) acc.addFloats(a, start, end, valid);
-  else acc.addInts(a, start, end, valid);
 }

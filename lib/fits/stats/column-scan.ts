@@ -1,11 +1,11 @@
 import { describeColumns } from '../bintable/columns.js';
-import { makeHeapReader, rowChunks, rowsPerChunk } from '../bintable/read-table.js';
+import { makeHeapReader, rowChunks, rowsPerChunk } from '../bintable/row-chunks.js';
 import { FitsChecksum } from '../checksum.js';
 import type { HduInfo } from '../hdu.js';
 import type { ByteSource } from '../source/byte-source.js';
 import { scanPieceBytes } from '../source/read-range.js';
 import { StatsAccumulator } from './accumulator.js';
-import { makeStatsSink } from './column-sinks.js';
+import { fixedWidthSink } from './column-sinks.js';
 
 /** What a scan of some columns found: accumulators for those columns (others undefined), and the sum of the rows' bytes. */
 export interface ColumnScan {
@@ -13,6 +13,8 @@ export interface ColumnScan {
   imags: (StatsAccumulator | undefined)[];
   /** The checksum of the table's row bytes (not the heap or padding after them), when asked for. */
   rowSum?: FitsChecksum;
+  /** Threads that scanned the rows (2 when the columns were split with a worker). */
+  threads: number;
 }
 
 /** Which part of a table's statistics one thread computes. */
@@ -39,11 +41,12 @@ export async function scanColumns(src: ByteSource, hdu: HduInfo, part: ScanPart,
   const capacity = Math.min(rows, rowsPerChunk(Math.max(1, hdu.header.int('NAXIS1')), chunkBytes));
   const accs: (StatsAccumulator | undefined)[] = cols.map(() => undefined);
   const imags: (StatsAccumulator | undefined)[] = cols.map(() => undefined);
-  const sinks = part.columns.map((i) => {
-    accs[i] = new StatsAccumulator();
-    imags[i] = new StatsAccumulator();
-    return makeStatsSink(cols[i]!, capacity, rows, accs[i]!, imags[i]!);
-  });
+  const sinks = await Promise.all(part.columns.map(async (i) => {
+    const acc = (accs[i] = new StatsAccumulator());
+    const imag = (imags[i] = new StatsAccumulator());
+    // heap columns build an Arrow column: load Arrow only for them
+    return fixedWidthSink(cols[i]!, capacity, acc, imag) ?? (await import('./arrow-sink.js')).arrowSink(cols[i]!, rows, acc, imag);
+  }));
   const rowSum = part.sum ? new FitsChecksum() : undefined;
   let done = 0;
   for await (const { chunk } of rowChunks(src, hdu, 0, rows, chunkBytes)) {
@@ -54,5 +57,5 @@ export async function scanColumns(src: ByteSource, hdu: HduInfo, part: ScanPart,
   }
   const heap = makeHeapReader(src, hdu);
   for (const s of sinks) await s.finish(heap, where);
-  return rowSum ? { accs, imags, rowSum } : { accs, imags };
+  return rowSum ? { accs, imags, rowSum, threads: 1 } : { accs, imags, threads: 1 };
 }

@@ -1,10 +1,8 @@
-import type { Data } from 'apache-arrow';
-import { makeColumnBuilder, storeDecode, type ColumnBuilder, type HeapReader, type RowChunk } from '../bintable/column-builder.js';
 import type { ColumnDesc } from '../bintable/columns.js';
 import { decodeBits, decodeComplex, decodeLogical } from '../bintable/decode.js';
-import { allocStored, tnullValidity, toPhysical, type StoredArray } from '../bintable/numeric.js';
-import type { StatsAccumulator } from './accumulator.js';
-import { addArrowData, addTyped, bitmapValidity } from './arrow-stats.js';
+import { allocStored, storeDecode, tnullValidity, toPhysical, type StoredArray } from '../bintable/numeric.js';
+import type { HeapReader, RowChunk } from '../bintable/row-chunks.js';
+import { addTyped, bitmapValidity, type StatsAccumulator } from './accumulator.js';
 
 /**
  * One column's statistics taken straight from row chunks of stored bytes: each chunk's cells are decoded into small
@@ -20,16 +18,15 @@ export interface ColumnStatsSink {
 }
 
 /**
- * A sink for `col` taking chunks of up to `capacity` rows of a scan over `nrows` rows; `acc` gets the values (the real
- * parts of complex ones), `imag` the imaginary parts.
+ * A sink for a fixed-width column `col` taking chunks of up to `capacity` rows; `acc` gets the values (the real parts of
+ * complex ones), `imag` the imaginary parts. Undefined for heap (P/Q) and zero-width columns: see `arrow-sink.ts`.
  *
  * @example
- * const sink = makeStatsSink(col, 512, nrows, acc, imag);
+ * const sink = fixedWidthSink(col, 512, acc, imag)!;
  * for await (const { chunk } of rowChunks(src, hdu, 0, nrows)) sink.add(chunk);
- * await sink.finish(heap, where);
  */
-export function makeStatsSink(col: ColumnDesc, capacity: number, nrows: number, acc: StatsAccumulator, imag: StatsAccumulator): ColumnStatsSink {
-  if (col.vla || col.count === 0) return new ArrowSink(makeColumnBuilder(col, nrows), acc, imag);
+export function fixedWidthSink(col: ColumnDesc, capacity: number, acc: StatsAccumulator, imag: StatsAccumulator): ColumnStatsSink | undefined {
+  if (col.vla || col.count === 0) return undefined;
   const n = capacity * col.count;
   switch (col.physical) {
     case 'string': return { add: (chunk) => acc.addOther(chunk.rows * col.count), finish: async () => {} };
@@ -112,18 +109,4 @@ class ComplexSink implements ColumnStatsSink {
     this.imag.addFloats(this.im, 0, n);
   }
   async finish(): Promise<void> {}
-}
-
-/** Columns whose cells live in the heap, and zero-width ones: built as one Arrow column, then summarised. */
-class ArrowSink implements ColumnStatsSink {
-  private row = 0;
-  constructor(private readonly builder: ColumnBuilder, private readonly acc: StatsAccumulator, private readonly imag: StatsAccumulator) {}
-  add(chunk: RowChunk): void {
-    this.builder.add(chunk, this.row);
-    this.row += chunk.rows;
-  }
-  async finish(heap: HeapReader, where: { file: string; hdu: number }): Promise<void> {
-    const data: Data = await this.builder.finish(heap, where);
-    addArrowData(this.acc, data, this.imag);
-  }
 }

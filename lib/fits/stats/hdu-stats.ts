@@ -2,8 +2,7 @@ import type { Card, CardValue } from '../header/card.js';
 import type { FitsFile } from '../fits-file.js';
 import type { HduInfo, HduType } from '../hdu.js';
 import type { FitsImage } from '../image/fits-image.js';
-import { StatsAccumulator } from './accumulator.js';
-import { addTyped } from './arrow-stats.js';
+import { addTyped, StatsAccumulator } from './accumulator.js';
 import { arrowTableStats, bintableStats, type TableStats } from './table-stats.js';
 
 /** A JSON-safe header value: bigints as decimal strings, complex as [re, im]. */

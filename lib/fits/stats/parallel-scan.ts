@@ -8,7 +8,7 @@ import type { ByteSource } from '../source/byte-source.js';
 import { FileSource } from '../source/file-source.js';
 import { StatsAccumulator } from './accumulator.js';
 import { scanColumns, type ColumnScan, type ScanPart } from './column-scan.js';
-import type { StatsWorkerInput } from './stats-worker.js';
+import type { StatsWorkerInput, StatsWorkerOutput } from './stats-worker.js';
 
 /**
  * Smallest table (bytes of rows) worth a second thread: below it, starting a worker (about 40 ms) costs more than it
@@ -55,23 +55,41 @@ function parallelBytes(): number {
   return Number.isFinite(n) && n >= 0 ? n : DEFAULT_PARALLEL_BYTES;
 }
 
-/** Runs one part in a worker thread; undefined when the worker could not do it (the caller then does it itself). */
+/**
+ * Runs one part in a worker thread. Resolves undefined when the worker could not do it, and the caller then does it
+ * itself: bad input (a `SkybookError` there) is then reported with its full context from this thread; anything else
+ * (the worker script missing or crashing) is also reported as a warning, since it costs the second thread.
+ */
 function scanInWorker(src: FileSource, hdu: HduInfo, part: ScanPart): { result: Promise<ColumnScan | undefined>; stop: () => void } {
   const { header, ...rest } = hdu;
   const input: StatsWorkerInput = { path: src.name, hdu: rest, cards: [...header.cards], part };
   const worker = new Worker(WORKER, { workerData: input });
+  let settled = false;
   const result = new Promise<ColumnScan | undefined>((resolve) => {
-    worker.once('message', (m: ColumnScan) => resolve(revive(m)));
-    worker.once('error', () => resolve(undefined));
-    worker.once('exit', () => resolve(undefined));
+    const settle = (scan: ColumnScan | undefined, warning?: string) => {
+      if (settled) return;
+      settled = true;
+      if (warning) process.emitWarning(`fits stats: the second thread failed (${warning}); finishing on one`);
+      resolve(scan);
+    };
+    worker.once('message', (m: StatsWorkerOutput) => {
+      if ('scan' in m) settle(revive(m.scan));
+      else settle(undefined, m.error.badInput ? undefined : m.error.message);
+    });
+    worker.once('error', (e) => settle(undefined, e.message));
+    worker.once('exit', (code) => settle(undefined, `exit code ${code}`));
   });
-  return { result, stop: () => void worker.terminate() };
+  const stop = () => {
+    settled = true;
+    void worker.terminate();
+  };
+  return { result, stop };
 }
 
 /** Accumulators arrive as plain objects: give them their classes back. */
 function revive(m: ColumnScan): ColumnScan {
   const acc = (a: StatsAccumulator | undefined) => (a ? Object.assign(new StatsAccumulator(), a) : undefined);
-  const out: ColumnScan = { accs: m.accs.map(acc), imags: m.imags.map(acc) };
+  const out: ColumnScan = { accs: m.accs.map(acc), imags: m.imags.map(acc), threads: m.threads };
   if (m.rowSum) out.rowSum = Object.assign(new FitsChecksum(), m.rowSum);
   return out;
 }
@@ -100,7 +118,9 @@ export async function scanAllColumns(src: ByteSource, hdu: HduInfo, cols: Column
     worker.stop();
     throw e;
   }
-  const there = (await worker.result) ?? (await scanColumns(src, hdu, theirs));
+  const helped = await worker.result;
+  const there = helped ?? (await scanColumns(src, hdu, theirs));
+  if (helped) here.threads = 2;
   for (const i of theirs.columns) {
     here.accs[i] = there.accs[i];
     here.imags[i] = there.imags[i];

@@ -1,0 +1,77 @@
+import { FitsError } from '../../errors/index.js';
+import type { HduInfo } from '../hdu.js';
+import type { ByteSource } from '../source/byte-source.js';
+import { readRange, scanPieceBytes } from '../source/read-range.js';
+
+/*
+ * The stored rows of a BINTABLE as a stream of chunks, and its heap: what every reader of table data starts from
+ * (readTable/readBatches building Arrow columns, the statistics scan taking figures straight from the bytes).
+ */
+
+/** A chunk of whole rows, big-endian as in the file. */
+export interface RowChunk {
+  bytes: Uint8Array;
+  view: DataView;
+  rows: number;
+  rowBytes: number;
+}
+
+/** Reads the heap bytes a variable-length column needs (lazily, once per table read). */
+export type HeapReader = () => Promise<Uint8Array>;
+
+/** The heap of a BINTABLE: where it starts and how long it is, checked against the data size. */
+export function heapExtent(hdu: HduInfo): { offset: number; size: number } {
+  const h = hdu.header;
+  const main = h.int('NAXIS1') * h.int('NAXIS2');
+  const pcount = h.int('PCOUNT', 0);
+  const theap = h.int('THEAP', main);
+  if (theap < main) throw h.error('THEAP', `heap offset ${theap} lies inside the table (NAXIS1*NAXIS2 = ${main})`);
+  const size = Math.max(0, main + pcount - theap);
+  return { offset: hdu.dataOffset + theap, size };
+}
+
+/**
+ * Whole rows per chunk for about `chunkBytes` a chunk: a multiple of 4 where possible, so every chunk is a whole number of
+ * 32-bit words and a checksum over the chunks runs on aligned words.
+ */
+export function rowsPerChunk(rowBytes: number, chunkBytes: number): number {
+  const rows = Math.max(1, Math.floor(chunkBytes / rowBytes));
+  return rows >= 4 ? rows & ~3 : rows;
+}
+
+/**
+ * Streams the rows [start, end) of a table as chunks of whole rows, big-endian as stored. Local files are read into one
+ * reused cache-sized buffer, so each chunk is decoded while it is still in cache (see `readRange`). A chunk is valid
+ * only until the next one is asked for.
+ *
+ * @example
+ * for await (const { chunk, row } of rowChunks(src, hdu, 0, nrows)) builder.add(chunk, row);
+ */
+export async function* rowChunks(src: ByteSource, hdu: HduInfo, start: number, end: number, chunkBytes = scanPieceBytes(src)): AsyncGenerator<{ chunk: RowChunk; row: number }> {
+  const rowBytes = hdu.header.int('NAXIS1');
+  if (rowBytes === 0 || end === start) return;
+  const perChunk = rowsPerChunk(rowBytes, chunkBytes);
+  let r = start;
+  for await (const bytes of readRange(src, hdu.dataOffset + start * rowBytes, hdu.dataOffset + end * rowBytes, perChunk * rowBytes)) {
+    const n = Math.min(perChunk, end - r);
+    if (bytes.length < n * rowBytes) throw new FitsError('truncated table data', { file: src.name, hdu: hdu.index, row: r });
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    yield { chunk: { bytes, view, rows: n, rowBytes }, row: r - start };
+    r += n;
+  }
+}
+
+/** The heap of a table, read once on first use (by the variable-length columns). */
+export function makeHeapReader(src: ByteSource, hdu: HduInfo): HeapReader {
+  let heap: Promise<Uint8Array> | undefined;
+  return () => {
+    heap ??= (async () => {
+      const { offset, size } = heapExtent(hdu);
+      const bytes = await src.read(offset, size);
+      if (bytes.length < size) throw new FitsError('truncated heap', { file: src.name, hdu: hdu.index });
+      return bytes.slice();
+    })();
+    return heap;
+  };
+}
+
