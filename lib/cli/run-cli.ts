@@ -8,13 +8,14 @@ import { fitsStatsCommand } from './commands/fits-stats.js';
 import { fitsVerify } from './commands/fits-verify.js';
 import { desiInfoCommand } from './commands/desi-info.js';
 import { ingestCommand } from './commands/ingest.js';
+import { kernelInstall } from './commands/kernel-install.js';
 import { queryCommand } from './commands/query.js';
 import { exportCommand } from './commands/export.js';
 import { run } from './commands/run.js';
 import { verify } from './commands/verify.js';
 
 /** Every command, by its words. New commands register here. */
-export const COMMANDS: readonly Command[] = [fitsInfo, fitsStatsCommand, fitsExport, fitsVerify, desiInfoCommand, ingestCommand, queryCommand, run, verify, exportCommand, datasetsMake];
+export const COMMANDS: readonly Command[] = [fitsInfo, fitsStatsCommand, fitsExport, fitsVerify, desiInfoCommand, ingestCommand, queryCommand, run, verify, exportCommand, datasetsMake, kernelInstall];
 
 /** skybook's version, from package.json. */
 export function skybookVersion(): string {

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+/**
+ * The kernel's entry point, what kernel.json's argv runs: `node dist/kernel/main.js CONNECTION_FILE`.
+ * SIGINT (Jupyter's default interrupt) stops the running cell; the kernel itself keeps running.
+ *
+ * @example
+ * // kernel.json: { "argv": ["/usr/bin/node", "/…/skybook/dist/kernel/main.js", "{connection_file}"], … }
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kernel, type ConnectionInfo } from './kernel.js';
+
+const file = process.argv[2];
+if (!file) {
+  process.stderr.write('usage: node dist/kernel/main.js CONNECTION_FILE\n');
+  process.exit(2);
+}
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const kernel = new Kernel(JSON.parse(readFileSync(file, 'utf8')) as ConnectionInfo, { root, cwd: process.cwd() });
+process.on('SIGINT', () => {
+  void kernel.engine?.then((e) => e.executor.interrupt());
+});
+// A stray rejection or exception from cell code (a timer, an unawaited promise) is reported, not fatal.
+process.on('unhandledRejection', (reason) => {
+  process.stderr.write(`Unhandled promise rejection: ${(reason as Error)?.stack ?? String(reason)}\n`);
+});
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`Uncaught exception: ${err.stack ?? String(err)}\n`);
+});
+await kernel.start();

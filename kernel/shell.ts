@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as Zmq from 'zeromq';
+import { mimeBundle } from '../lib/viz/index.js';
+import type { Kernel } from './kernel.js';
+import { PROTOCOL_VERSION, type Message } from './wire.js';
+
+function versions(): { skybook: string; typescript: string } {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const read = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  const ts = createRequire(import.meta.url).resolve('@tslab/typescript-for-tslab/package.json');
+  return { skybook: read(join(root, 'package.json')), typescript: read(ts) };
+}
+
+/**
+ * The kernel_info_reply content: protocol 5.3, language TypeScript (the version tslab's checker implements).
+ *
+ * @example
+ * kernelInfo().language_info.name; // 'typescript'
+ */
+export function kernelInfo() {
+  const v = versions();
+  return {
+    status: 'ok',
+    protocol_version: PROTOCOL_VERSION,
+    implementation: 'skybook',
+    implementation_version: v.skybook,
+    language_info: {
+      name: 'typescript',
+      version: v.typescript,
+      mimetype: 'text/typescript',
+      file_extension: '.ts',
+      codemirror_mode: { name: 'javascript', typescript: true },
+      pygments_lexer: 'typescript',
+    },
+    banner: `skybook ${v.skybook}: TypeScript (tslab's checker, TypeScript ${v.typescript}) with skybook preloaded as \`sky\``,
+    help_links: [],
+  };
+}
+
+/**
+ * Publishes a value as `display_data` under the current request, with a counter-based display id.
+ *
+ * @example
+ * publishDisplay(kernel, table); // 'skybook-3-1'
+ */
+export function publishDisplay(k: Kernel, value: unknown): string {
+  const id = k.nextOutputId();
+  k.publish('display_data', { data: mimeBundle(value, id), metadata: {}, transient: { display_id: id } }, k.current);
+  return id;
+}
+
+function sentAt(msg: Message): number {
+  const t = Date.parse(String(msg.header.date ?? ''));
+  return Number.isFinite(t) ? t : Number.NEGATIVE_INFINITY;
+}
+
+async function execute(k: Kernel, msg: Message, sock: Zmq.Router): Promise<void> {
+  const c = msg.content as { code?: string; silent?: boolean; store_history?: boolean; stop_on_error?: boolean };
+  const code = String(c.code ?? '');
+  const silent = Boolean(c.silent);
+  // Requests sent before the previous cell's failure reached the client were queued behind it: abort them, visibly.
+  if (k.failedAt && sentAt(msg) <= k.failedAt.time) {
+    const why = `skybook: this cell was not run: cell [${k.failedAt.count ?? '?'}] failed before it (${k.failedAt.summary}), and the cells queued after a failure are aborted.\n`;
+    k.publish('stream', { name: 'stderr', text: why }, msg);
+    await k.reply(sock, msg, 'execute_reply', { status: 'aborted', execution_count: null, user_expressions: {}, payload: [] });
+    return;
+  }
+  k.failedAt = undefined;
+  if (!silent && c.store_history !== false) k.executionCount++;
+  const count = silent ? null : k.executionCount;
+  k.beginCell();
+  if (!silent) k.publish('execute_input', { code, execution_count: count }, msg);
+  const engine = await k.engine;
+  const out = await engine.executor.execute(code, count);
+  k.io.flush();
+  if (out.status === 'ok') {
+    if (out.hasValue && !silent) {
+      const data = mimeBundle(out.value, k.nextOutputId());
+      k.publish('execute_result', { execution_count: count, data, metadata: {} }, msg);
+    }
+    await k.reply(sock, msg, 'execute_reply', { status: 'ok', execution_count: count, user_expressions: {}, payload: [] });
+    return;
+  }
+  const err = { ename: out.ename, evalue: out.evalue, traceback: out.traceback };
+  if (!silent) k.publish('error', err, msg);
+  if (c.stop_on_error !== false) k.failedAt = { time: Date.now(), count, summary: `${out.ename}: ${out.evalue.split('\n')[0]}` };
+  await k.reply(sock, msg, 'execute_reply', { status: 'error', execution_count: count, ...err, user_expressions: {}, payload: [] });
+}
+
+/**
+ * Handles one shell request (the queue runs them one at a time): execute, is_complete, complete, inspect,
+ * kernel_info, history and comm_info, each wrapped in busy/idle status as the protocol asks.
+ *
+ * @example
+ * await handleShell(kernel, msg, shellSocket);
+ */
+export async function handleShell(k: Kernel, msg: Message, sock: Zmq.Router): Promise<void> {
+  const type = msg.header.msg_type;
+  k.current = msg;
+  k.publish('status', { execution_state: 'busy' }, msg);
+  try {
+    const c = msg.content as { code?: string; cursor_pos?: number };
+    if (type === 'execute_request') await execute(k, msg, sock);
+    else if (type === 'kernel_info_request') await k.reply(sock, msg, 'kernel_info_reply', kernelInfo());
+    else if (type === 'is_complete_request') {
+      const r = (await k.engine).isComplete(String(c.code ?? ''));
+      await k.reply(sock, msg, 'is_complete_reply', r.completed ? { status: 'complete' } : { status: 'incomplete', indent: r.indent ?? '' });
+    } else if (type === 'complete_request') {
+      const code = String(c.code ?? '');
+      const r = (await k.engine).executor.complete(code, c.cursor_pos ?? code.length);
+      await k.reply(sock, msg, 'complete_reply', { status: 'ok', matches: r.candidates, cursor_start: r.start, cursor_end: r.end, metadata: {} });
+    } else if (type === 'inspect_request') {
+      const code = String(c.code ?? '');
+      const text = (await k.engine).executor.inspect(code, c.cursor_pos ?? code.length);
+      await k.reply(sock, msg, 'inspect_reply', { status: 'ok', found: text !== undefined, data: text === undefined ? {} : { 'text/plain': text }, metadata: {} });
+    } else if (type === 'history_request') await k.reply(sock, msg, 'history_reply', { status: 'ok', history: [] });
+    else if (type === 'comm_info_request') await k.reply(sock, msg, 'comm_info_reply', { status: 'ok', comms: {} });
+    else if (type === 'shutdown_request') {
+      await k.reply(sock, msg, 'shutdown_reply', { status: 'ok', restart: Boolean((msg.content as { restart?: boolean }).restart) });
+      k.publish('status', { execution_state: 'idle' }, msg);
+      await k.shutdown();
+    }
+  } finally {
+    k.publish('status', { execution_state: 'idle' }, msg);
+  }
+}

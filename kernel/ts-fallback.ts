@@ -1,0 +1,40 @@
+import { createRequire } from 'node:module';
+import { join, resolve, sep } from 'node:path';
+
+type PathFn = (path: string, ...rest: unknown[]) => unknown;
+interface TsSys { readFile: PathFn; fileExists: PathFn; directoryExists: PathFn; realpath?: PathFn; getDirectories: PathFn; readDirectory: PathFn }
+
+/**
+ * Lets the cell type checker see the packages skybook ships with from a notebook in any folder: a lookup under
+ * `CWD/node_modules/X` that finds nothing is answered from `SKYBOOK/node_modules/X` (`skybook` itself maps to the
+ * package root). tslab's converter reads files through `ts.sys`, so the fallback is a thin wrapper around its methods;
+ * `@types` is left alone so the notebook folder's own ambient types stay as they are.
+ *
+ * @example
+ * installTypeFallback(process.cwd(), skybookRoot); // before createConverter()
+ */
+export function installTypeFallback(cwd: string, skybookRoot: string): void {
+  const ts = createRequire(import.meta.url)('@tslab/typescript-for-tslab') as { sys: TsSys };
+  const sys = ts.sys;
+  const base = resolve(cwd, 'node_modules') + sep;
+  const forward = (p: string): string | undefined => {
+    if (!p.startsWith(base)) return undefined;
+    const rest = p.slice(base.length);
+    if (rest.startsWith('@types')) return undefined;
+    if (rest === 'skybook' || rest.startsWith(`skybook${sep}`)) return join(skybookRoot, rest.slice('skybook'.length));
+    return join(skybookRoot, 'node_modules', rest);
+  };
+  const orig = { readFile: sys.readFile, fileExists: sys.fileExists, directoryExists: sys.directoryExists, realpath: sys.realpath, getDirectories: sys.getDirectories, readDirectory: sys.readDirectory };
+  const exists = (p: string) => Boolean(orig.fileExists.call(sys, p)) || Boolean(orig.directoryExists.call(sys, p));
+  // Real files under the notebook's node_modules win; only missing ones are forwarded.
+  const pick = (p: string) => {
+    const f = forward(p);
+    return f && !exists(p) ? f : p;
+  };
+  for (const k of ['readFile', 'fileExists', 'directoryExists', 'getDirectories', 'readDirectory'] as const) {
+    const fn = orig[k];
+    sys[k] = (p: string, ...rest: unknown[]) => fn.call(sys, pick(p), ...rest);
+  }
+  const realpath = orig.realpath;
+  if (realpath) sys.realpath = (p: string, ...rest: unknown[]) => realpath.call(sys, pick(p), ...rest);
+}

@@ -1,0 +1,11 @@
+export { isArrowTable, tableHtml, tableText, tableCaption } from './arrow-table.js';
+export type { ArrowTableLike, TableViewOptions } from './arrow-table.js';
+export { formatCell } from './format-cell.js';
+export { escapeHtml, scriptJson } from './html.js';
+export { toJsonValue, isArrowVector } from './json-value.js';
+export { plotlyFigure, isPlotlyFigure, plotlyBundle, plotlySummary, PLOTLY_MIME } from './plotly.js';
+export type { PlotlyFigure } from './plotly.js';
+export { plotDocument, isElement, elementBundle, renumberIds } from './plot-svg.js';
+export type { ElementLike } from './plot-svg.js';
+export { mimeBundle, registerRenderer, plainText, DISPLAY } from './display.js';
+export type { MimeBundle, Renderer } from './display.js';
