@@ -1,29 +1,28 @@
+import { Compiler } from './compiler.js';
 import { Executor } from './executor.js';
 import { ModuleLoader } from './module-loader.js';
 import { preload, type Preloaded } from './preload.js';
-import { installTypeFallback } from './ts-fallback.js';
-import { tslab } from './tslab-engine.js';
 
-/** The cell machinery once it is built: the executor, what the preload defined, and tslab's is-complete check. */
+/** The cell machinery once it is built: the executor and what the preload defined. */
 export interface Engine {
   executor: Executor;
   preloaded: Preloaded;
-  isComplete(code: string): { completed: boolean; indent?: string };
 }
 
 /**
- * Builds the engine: tslab's converter (the slow part, ~1 s: it compiles the first TypeScript program), the module
- * loader and the preload. The kernel starts this after its sockets are up, so Jupyter sees it alive at once.
+ * Builds the engine: starts the compiler thread (tslab's converter; its first TypeScript program takes seconds to
+ * build, off the main thread), and meanwhile imports skybook's library and defines the preloaded names. Resolves when
+ * both are done.
  *
  * @example
  * const engine = await buildEngine(process.cwd(), skybookRoot, (v) => kernel.display(v));
  */
 export async function buildEngine(cwd: string, root: string, display: (value: unknown) => string): Promise<Engine> {
-  installTypeFallback(cwd, root);
-  const t = tslab();
+  const compiler = new Compiler(cwd, root);
   const loader = new ModuleLoader(cwd, root);
-  const executor = new Executor(t.createConverter(), loader, t.getCodeMetadata, '');
+  const executor = new Executor(compiler, loader, '');
   const preloaded = await preload(executor, loader, root, display);
   executor.seedDeclarations(preloaded.decl);
-  return { executor, preloaded, isComplete: t.isCompleteCode };
+  await compiler.ready;
+  return { executor, preloaded };
 }

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { diagnosticsError, runtimeError, type CellError } from './cell-error.js';
 import type { ModuleLoader } from './module-loader.js';
-import type { Converter, CodeMetadata } from './tslab-engine.js';
+import type { Compiler } from './compiler.js';
 
 /** How one cell ended: with a value (or none), or with an error. */
 export type Outcome = { status: 'ok'; hasValue: boolean; value?: unknown } | ({ status: 'error' } & CellError);
@@ -44,9 +44,8 @@ export class Executor {
   #interrupted!: Promise<never>;
 
   constructor(
-    private readonly conv: Converter,
+    private readonly compiler: Compiler,
     private readonly loader: ModuleLoader,
-    private readonly metadata: (src: string) => CodeMetadata,
     initialDecl: string,
   ) {
     this.#prevDecl = initialDecl;
@@ -59,12 +58,20 @@ export class Executor {
     this.#interrupted.catch(() => { /* only raced against a running cell */ });
   }
 
-  /** Stops a cell that is awaiting (a cell busy in synchronous code is stopped by SIGINT through vm's breakOnSigint). */
+  /**
+   * Stops the running cell, whatever phase it is in (compiling, loading modules, awaiting); a cell busy in synchronous
+   * code is stopped by SIGINT through vm's breakOnSigint instead. With no cell running it does nothing.
+   */
   interrupt(): void {
     const e = new Error('the cell was interrupted');
     e.name = 'Interrupted';
     this.#interrupt(e);
-    this.#resetInterrupt();
+  }
+
+  /** `p`, unless the cell is interrupted first. */
+  #interruptible<T>(p: Promise<T>): Promise<T> {
+    p.catch(() => { /* reported through the race unless the cell was interrupted first */ });
+    return Promise.race([p, this.#interrupted]);
   }
 
   /** Replaces the declarations the next cell is checked against (the preload seeds them once). */
@@ -89,13 +96,16 @@ export class Executor {
 
   /** Runs one cell; `count` names it in stack traces (`cell-3.js`). */
   async execute(src: string, count: number | null): Promise<Outcome> {
-    const meta = this.metadata(src);
-    if (meta.module) {
-      const diags = this.conv.addModule(meta.module, src, meta);
-      return diags.length ? { status: 'error', ...diagnosticsError(diags, src) } : { status: 'ok', hasValue: false };
+    this.#resetInterrupt();
+    let c;
+    try {
+      const r = await this.#interruptible(this.compiler.compile(this.#prevDecl, src, Object.keys(this.#locals.target)));
+      if (r.kind === 'module') return r.diagnostics.length ? { status: 'error', ...diagnosticsError(r.diagnostics, src) } : { status: 'ok', hasValue: false };
+      if (r.kind === 'browser') return { status: 'error', ename: 'UnsupportedError', evalue: '@browser cells are not supported by the skybook kernel', traceback: [] };
+      c = r;
+    } catch (e) {
+      return { status: 'error', ...runtimeError(e, KERNEL_DIR) };
     }
-    if (meta.mode === 'browser') return { status: 'error', ename: 'UnsupportedError', evalue: '@browser cells are not supported by the skybook kernel', traceback: [] };
-    const c = this.conv.convert(this.#prevDecl, src);
     if (c.sideOutputs) this.loader.setSideOutputs(c.sideOutputs);
     if (c.diagnostics.length > 0) return { status: 'error', ...diagnosticsError(c.diagnostics, src) };
     if (!c.output) {
@@ -103,14 +113,10 @@ export class Executor {
       return { status: 'ok', hasValue: false };
     }
     try {
-      await this.loader.prepare(c.output);
+      await this.#interruptible(this.loader.prepare(c.output));
       const wrapped = `(${c.hasToplevelAwait ? 'async ' : ''}function (exports, require) { ${c.output}\n})(${GLOBAL}.exports, ${GLOBAL}.require)`;
-      const ret: unknown = vm.runInThisContext(wrapped, { filename: `cell-${count ?? 'silent'}.js`, breakOnSigint: true });
-      if (c.hasToplevelAwait) {
-        const done = ret as Promise<unknown>;
-        done.catch(() => { /* reported through the race unless the cell was interrupted first */ });
-        await Promise.race([done, this.#interrupted]);
-      }
+      const ret: unknown = vm.runInThisContext(wrapped, { filename: `cell-${count ?? 'silent'}.js`, breakOnSigint: true, displayErrors: false });
+      if (c.hasToplevelAwait) await this.#interruptible(ret as Promise<unknown>);
     } catch (e) {
       return { status: 'error', ...runtimeError(e, KERNEL_DIR) };
     }
@@ -122,15 +128,20 @@ export class Executor {
   }
 
   /** Completion candidates at a cursor offset in `src`. */
-  complete(src: string, pos: number): { start: number; end: number; candidates: string[] } {
-    return this.conv.complete(this.#prevDecl, src, pos);
+  complete(src: string, pos: number): Promise<{ start: number; end: number; candidates: string[] }> {
+    return this.compiler.complete(this.#prevDecl, src, pos);
   }
 
   /** Hover text (the type and its documentation) at a cursor offset, or undefined. */
-  inspect(src: string, pos: number): string | undefined {
-    const info = this.conv.inspect(this.#prevDecl, src, pos);
+  async inspect(src: string, pos: number): Promise<string | undefined> {
+    const info = await this.compiler.inspect(this.#prevDecl, src, pos);
     if (!info?.displayParts) return undefined;
     const doc = (info.documentation ?? []).map((p) => p.text).join('');
     return info.displayParts.map((p) => p.text).join('') + (doc ? `\n\n${doc}` : '');
+  }
+
+  /** Whether `src` is a complete cell (tslab's check), with the indent for the next line when it is not. */
+  isComplete(src: string): Promise<{ completed: boolean; indent?: string }> {
+    return this.compiler.isComplete(src);
   }
 }

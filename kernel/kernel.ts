@@ -64,8 +64,7 @@ export class Kernel {
       void this.#work();
     });
     this.publish('status', { execution_state: 'starting' }, undefined);
-    // Build the engine on the next macrotask: the sockets already answer, the converter build blocks for ~1 s.
-    this.engine = new Promise((resolve) => setTimeout(resolve, 0)).then(() => buildEngine(this.opts.cwd, this.opts.root, (v) => this.display(v)));
+    this.engine = buildEngine(this.opts.cwd, this.opts.root, (v) => this.display(v));
     this.engine.catch((e: unknown) => this.io.log(`skybook kernel: the engine failed to start: ${(e as Error).stack ?? String(e)}\n`));
   }
 

@@ -7,8 +7,10 @@ interface TsSys { readFile: PathFn; fileExists: PathFn; directoryExists: PathFn;
 /**
  * Lets the cell type checker see the packages skybook ships with from a notebook in any folder: a lookup under
  * `CWD/node_modules/X` that finds nothing is answered from `SKYBOOK/node_modules/X` (`skybook` itself maps to the
- * package root). tslab's converter reads files through `ts.sys`, so the fallback is a thin wrapper around its methods;
- * `@types` is left alone so the notebook folder's own ambient types stay as they are.
+ * package root). tslab's converter reads files through `ts.sys`, so the fallback is a thin wrapper around its methods.
+ * `@types` folders are not forwarded, and of their packages only `node` is listed: TypeScript would otherwise parse
+ * every @types package in sight for its globals (jsdom's pulls in the whole DOM library), doubling start-up; an
+ * explicit `import` of a package still finds its @types by module resolution.
  *
  * @example
  * installTypeFallback(process.cwd(), skybookRoot); // before createConverter()
@@ -35,6 +37,11 @@ export function installTypeFallback(cwd: string, skybookRoot: string): void {
     const fn = orig[k];
     sys[k] = (p: string, ...rest: unknown[]) => fn.call(sys, pick(p), ...rest);
   }
+  const listDirs = sys.getDirectories;
+  sys.getDirectories = (p: string, ...rest: unknown[]) => {
+    const dirs = listDirs(p, ...rest) as string[];
+    return /[\\/]node_modules[\\/]@types[\\/]?$/.test(p) ? dirs.filter((d) => d === 'node') : dirs;
+  };
   const realpath = orig.realpath;
   if (realpath) sys.realpath = (p: string, ...rest: unknown[]) => realpath.call(sys, pick(p), ...rest);
 }

@@ -57,3 +57,8 @@ export type {
   MakeSurveyOptions, SurveySummary, StreamOptions, SurveyPreset, SurveyOptions, SurveyPlan, PixelContent, SpectraBatch, ArmBatch,
   SurveyManifest, MockQuasar, QuasarModel, LineTruth, BalTrough, PlantedVoid, PlantedWall, AnomalyKind,
 } from './datasets/index.js';
+export {
+  mimeBundle, registerRenderer, plainText, DISPLAY, isArrowTable, tableHtml, tableText, tableCaption, formatCell, escapeHtml,
+  toJsonValue, plotlyFigure, isPlotlyFigure, plotlyBundle, PLOTLY_MIME, plotDocument, isElement, elementBundle, renumberIds,
+} from './viz/index.js';
+export type { MimeBundle, Renderer, ArrowTableLike, TableViewOptions, PlotlyFigure, ElementLike } from './viz/index.js';

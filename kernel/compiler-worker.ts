@@ -1,0 +1,76 @@
+/**
+ * The compiler thread: tslab's converter lives here, so building its first TypeScript program (1-5 s) and checking
+ * each cell never block the kernel's sockets (heartbeat, kernel_info and interrupts stay answered). Requests arrive as
+ * `{ id, op, args }` and are answered in order with `{ id, result }` or `{ id, error }`.
+ */
+import { createRequire } from 'node:module';
+import { parentPort, workerData } from 'node:worker_threads';
+import { installTypeFallback } from './ts-fallback.js';
+import { tslab, type Converter } from './tslab-engine.js';
+import type { CompileResult } from './compiler.js';
+
+interface TsLite {
+  createSourceFile(name: string, text: string, target: number, setParents: boolean, kind: number): unknown;
+  forEachChild(node: unknown, cb: (n: unknown) => void): void;
+  isShorthandPropertyAssignment(n: unknown): boolean;
+  ScriptTarget: { Latest: number };
+  ScriptKind: { TS: number };
+}
+
+const { cwd, root } = workerData as { cwd: string; root: string };
+installTypeFallback(cwd, root);
+const engine = tslab();
+const conv: Converter = engine.createConverter();
+const ts = createRequire(import.meta.url)('@tslab/typescript-for-tslab') as TsLite;
+
+/**
+ * `{ a }` -> `{ a: a }` for names earlier cells defined: tslab rewrites references to earlier cells' variables into
+ * `exports.a`, but misses shorthand properties, which then fail at run time ("a is not defined"). The expansion means
+ * the same thing, so it is applied only to the code that runs; diagnostics come from the cell as written.
+ */
+function expandShorthand(src: string, names: ReadonlySet<string>): string | undefined {
+  const sf = ts.createSourceFile('cell.ts', src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const at: { end: number; name: string }[] = [];
+  const visit = (n: unknown): void => {
+    const node = n as { name?: { text: string; end: number }; objectAssignmentInitializer?: unknown };
+    if (ts.isShorthandPropertyAssignment(n) && node.name && names.has(node.name.text) && !node.objectAssignmentInitializer) at.push({ end: node.name.end, name: node.name.text });
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  if (at.length === 0) return undefined;
+  let out = src;
+  for (const e of at.sort((a, b) => b.end - a.end)) out = `${out.slice(0, e.end)}: ${e.name}${out.slice(e.end)}`;
+  return out;
+}
+
+function compile(prevDecl: string, src: string, names: string[]): CompileResult {
+  const meta = engine.getCodeMetadata(src);
+  if (meta.module) return { kind: 'module', diagnostics: conv.addModule(meta.module, src, meta) };
+  if (meta.mode === 'browser') return { kind: 'browser' };
+  const first = conv.convert(prevDecl, src);
+  if (first.diagnostics.length > 0) return { kind: 'cell', ...first };
+  const expanded = expandShorthand(src, new Set(names));
+  return { kind: 'cell', ...(expanded === undefined ? first : conv.convert(prevDecl, expanded)) };
+}
+
+const ops: Record<string, (...args: never[]) => unknown> = {
+  compile,
+  complete: (prevDecl: string, src: string, pos: number) => {
+    const r = conv.complete(prevDecl, src, pos);
+    return { start: r.start, end: r.end, candidates: r.candidates };
+  },
+  inspect: (prevDecl: string, src: string, pos: number) => {
+    const info = conv.inspect(prevDecl, src, pos);
+    return info ? { displayParts: info.displayParts, documentation: info.documentation } : undefined;
+  },
+  isComplete: (src: string) => engine.isCompleteCode(src),
+};
+
+parentPort!.on('message', (m: { id: number; op: string; args: never[] }) => {
+  try {
+    parentPort!.postMessage({ id: m.id, result: ops[m.op]!(...m.args) });
+  } catch (e) {
+    parentPort!.postMessage({ id: m.id, error: (e as Error).stack ?? String(e) });
+  }
+});
+parentPort!.postMessage({ ready: true });
