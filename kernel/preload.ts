@@ -8,10 +8,7 @@ import { esmFile } from './resolve-esm.js';
  * Names a notebook always uses, taken from skybook's public API when it has them (the list may name things the
  * library grows later; absent names are skipped). Everything else is under `sky`.
  */
-export const PRELOAD_NAMES = [
-  'openFits', 'fitsStats', 'plotlyFigure', 'plotDocument', 'tableHtml', 'tableText',
-  'openStore', 'openDuckDb', 'sql', 'query', 'ingest', 'tableFromRows',
-] as const;
+export const PRELOAD_NAMES = ['openFits', 'readZcatalog', 'readSpectra', 'openStore', 'sql', 'ingest', 'plotlyFigure'] as const;
 
 /** What the preload put into the cells' scope. */
 export interface Preloaded {
