@@ -3,7 +3,7 @@ import type * as Zmq from 'zeromq';
 import { buildEngine, type Engine } from './engine.js';
 import { IoCapture } from './io-capture.js';
 import { handleShell, kernelInfo, publishDisplay } from './shell.js';
-import { Wire, type Message } from './wire.js';
+import { Wire, type Message } from '../lib/notebook/wire.js';
 
 /** The connection file Jupyter writes for a kernel it starts. */
 export interface ConnectionInfo {
@@ -43,7 +43,7 @@ export class Kernel {
 
   constructor(private readonly conn: ConnectionInfo, readonly opts: { root: string; cwd: string }) {
     if (conn.signature_scheme && conn.signature_scheme !== 'hmac-sha256') throw new Error(`unsupported signature_scheme ${conn.signature_scheme}`);
-    this.wire = new Wire(conn.key);
+    this.wire = new Wire(conn.key, undefined, 'skybook-kernel');
     this.io = new IoCapture((name, text) => this.#publishNow('stream', { name, text }));
   }
 
@@ -58,9 +58,9 @@ export class Kernel {
     ]);
     this.io.install();
     void this.#loop(s.hb, async (frames) => { await s.hb.send(frames); });
-    void this.#loop(s.control, async (frames) => this.#control(this.wire.decode(frames)));
+    void this.#loop(s.control, async (frames) => this.#control(this.wire.deserialize(frames)));
     void this.#loop(s.shell, async (frames) => {
-      this.queue.push(this.wire.decode(frames));
+      this.queue.push(this.wire.deserialize(frames));
       void this.#work();
     });
     this.publish('status', { execution_state: 'starting' }, undefined);
@@ -110,19 +110,23 @@ export class Kernel {
   }
 
   /** Sends a reply on `sock` (shell or control) to `msg`. */
-  async reply(sock: Zmq.Router, msg: Message, type: string, content: unknown): Promise<void> {
+  async reply(sock: Zmq.Router, msg: Message, type: string, content: object): Promise<void> {
     this.io.flush();
-    await sock.send(this.wire.encode(type, content, msg, msg.identities));
+    await sock.send(this.#frames(type, content, msg, msg.identities));
   }
 
   /** Publishes on iopub; stream output written so far goes out first, so the order of outputs is kept. */
-  publish(type: string, content: unknown, parent: Message | undefined): void {
+  publish(type: string, content: object, parent: Message | undefined): void {
     this.io.flush();
     this.#publishNow(type, content, parent);
   }
 
-  #publishNow(type: string, content: unknown, parent: Message | undefined = this.current): void {
-    void this.#sockets.iopub.send(this.wire.encode(type, content, parent, [Buffer.from(`kernel.${type}`)])).catch(() => { /* closing */ });
+  #publishNow(type: string, content: object, parent: Message | undefined = this.current): void {
+    void this.#sockets.iopub.send(this.#frames(type, content, parent, [Buffer.from(`kernel.${type}`)])).catch(() => { /* closing */ });
+  }
+
+  #frames(type: string, content: object, parent: Message | undefined, identities: Buffer[]): (string | Buffer)[] {
+    return this.wire.serialize({ ...this.wire.message(type, content, parent?.header ?? {}), identities });
   }
 
   /** A counter-based id for the next rich output of the current cell (same notebook, same ids, every run). */

@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url';
 import type * as Zmq from 'zeromq';
 import { mimeBundle } from '../lib/viz/index.js';
 import type { Kernel } from './kernel.js';
-import { PROTOCOL_VERSION, type Message } from './wire.js';
+import type { Message } from '../lib/notebook/wire.js';
+
+/** The Jupyter messaging protocol version the kernel speaks. */
+const PROTOCOL_VERSION = '5.3';
 
 function versions(): { skybook: string; typescript: string } {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

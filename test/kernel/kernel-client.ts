@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as zmq from 'zeromq';
-import { Wire, type Message } from '../../kernel/wire.js';
+import { Wire, type Message } from '../../lib/notebook/wire.js';
 import { ROOT } from '../helpers/cli.js';
 
 export const KERNEL_MAIN = resolve(ROOT, 'dist/kernel/main.js');
@@ -51,7 +51,7 @@ export class TestKernel {
   async #read(sock: zmq.Dealer | zmq.Subscriber, keep: (m: Message) => void): Promise<void> {
     try {
       for await (const frames of sock) {
-        keep(this.wire.decode(frames as Buffer[]));
+        keep(this.wire.deserialize(frames as Buffer[]));
         for (const w of this.#waiters.splice(0)) w();
       }
     } catch { /* closed */ }
@@ -94,10 +94,9 @@ export class TestKernel {
 
   /** Sends a request and returns its message id. */
   async send(type: string, content: Record<string, unknown>, channel: 'shell' | 'control' = 'shell'): Promise<string> {
-    const frames = this.wire.encode(type, content, undefined);
-    const header = JSON.parse(String(frames[2])) as { msg_id: string };
-    await (channel === 'shell' ? this.shell : this.control).send(frames);
-    return header.msg_id;
+    const msg = this.wire.message(type, content);
+    await (channel === 'shell' ? this.shell : this.control).send(this.wire.serialize(msg));
+    return msg.header.msg_id;
   }
 
   /** The reply to `id` and its iopub messages up to the idle status. */

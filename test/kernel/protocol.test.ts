@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Message } from '../../kernel/wire.js';
+import type { Message } from '../../lib/notebook/wire.js';
 import { TestKernel } from './kernel-client.js';
 
 // One kernel for the file: its start (TypeScript's first program) is the slow part on a busy machine.
