@@ -74,3 +74,8 @@ parentPort!.on('message', (m: { id: number; op: string; args: never[] }) => {
   }
 });
 parentPort!.postMessage({ ready: true });
+// Warm the checker with skybook's and apache-arrow's declarations (the preload imports both, so the first cell needs
+// them parsed): queued requests wait behind this, but a person opening a notebook gets a fast first cell.
+try {
+  conv.convert('import * as sky from "skybook";\nimport * as arrow from "apache-arrow";\n', '');
+} catch { /* a failure here shows up, with its diagnostics, on the first real cell */ }
