@@ -1,6 +1,6 @@
 import { cellTags, newCell, type Cell, type Notebook } from './nbformat.js';
 
-/** The tag of the banner cell a failed run puts at the top (removed again before the next run). */
+/** The tag of the banner cell a failed run puts at the top (removed again before the next run). @example cellTags(nb.cells[0]).includes(BANNER_TAG) */
 export const BANNER_TAG = 'skybook-error-banner';
 
 /** Removes banner cells left by an earlier failed run. @example withoutBanner(nb).cells.length */

@@ -40,7 +40,7 @@ export interface Notebook {
 
 const joinLines = (v: unknown): string => (Array.isArray(v) ? v.join('') : typeof v === 'string' ? v : '');
 
-/** Splits like nbformat's `split_lines`: every line keeps its newline, so joining gives the string back. */
+/** Splits like nbformat's `split_lines`: every line keeps its newline, so joining gives the string back. @example splitLines('a\nb') // ['a\n', 'b'] */
 export function splitLines(text: string): string[] {
   return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
 }
@@ -79,12 +79,12 @@ function readOutput(o: Output): Output {
   return out;
 }
 
-/** Mime types whose payload is JSON, kept as objects (nbformat leaves them unsplit). */
+/** Mime types whose payload is JSON, kept as objects (nbformat leaves them unsplit). @example isJsonMime('application/vnd.plotly.v1+json') // true */
 export function isJsonMime(mime: string): boolean {
   return mime === 'application/json' || /^application\/(.+\+)?json$/.test(mime);
 }
 
-/** Sorts object keys recursively, as nbformat's `json.dumps(sort_keys=True)` does. */
+/** Sorts object keys recursively, as nbformat's `json.dumps(sort_keys=True)` does. @example sortKeys({ b: 1, a: { d: 2, c: 3 } }) // { a: { c: 3, d: 2 }, b: 1 } */
 export function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v && typeof v === 'object') {

@@ -95,7 +95,7 @@ export function parametersCellIndex(nb: Notebook): number {
   return nb.cells.findIndex((c) => cellTags(c).includes('parameters'));
 }
 
-/** The kernel language a notebook declares (kernelspec, then language_info), lower case. */
+/** The kernel language a notebook declares (kernelspec, then language_info), lower case. @example notebookLanguage(nb) // 'python' */
 export function notebookLanguage(nb: Notebook): string {
   return (nb.metadata.kernelspec?.language ?? nb.metadata.language_info?.name ?? '').toLowerCase();
 }

@@ -52,7 +52,7 @@ export abstract class Translator {
   }
 }
 
-/** Python: repr-style strings, True/False/None, float('nan'), dicts with repr keys (papermill's PythonTranslator). */
+/** Python: repr-style strings, True/False/None, float('nan'), dicts with repr keys (papermill's PythonTranslator). @example new PythonTranslator().translate({ a: [true, null] }) // "{'a': [True, None]}" */
 export class PythonTranslator extends Translator {
   override translateNone(): string {
     return 'None';
@@ -91,7 +91,7 @@ export class PythonTranslator extends Translator {
   }
 }
 
-/** TypeScript and JavaScript: JSON literals, NaN/Infinity, declarations that re-use the parameters cell's keyword. */
+/** TypeScript and JavaScript: JSON literals, NaN/Infinity, declarations that re-use the parameters cell's keyword. @example new TypeScriptTranslator().assign('zmax', '2', 'const') // 'const zmax = 2;' */
 export class TypeScriptTranslator extends Translator {
   override translateFloat(v: number): string {
     return Number.isNaN(v) ? 'NaN' : !Number.isFinite(v) ? (v > 0 ? 'Infinity' : '-Infinity') : String(v);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { hashFile, type FileDigest } from './hash.js';
 
-/** The skybook package root (where package.json and package-lock.json sit), from this compiled file's place. */
+/** The skybook package root (where package.json and package-lock.json sit), from this compiled file's place. @example packageRoot() // '/work/skybook/' */
 export function packageRoot(): string {
   return fileURLToPath(new URL('../../../', import.meta.url));
 }

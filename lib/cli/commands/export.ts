@@ -5,6 +5,7 @@ import { manifestPathFor, readManifest } from '../../provenance/index.js';
 import { parseArgs, UsageError } from '../args.js';
 import type { Command } from './command.js';
 
+/** `skybook export`: a static, offline HTML page of a notebook. @example await exportCommand.run(['runs/a.ipynb', '--html', 'a.html'], io) */
 export const exportCommand: Command = {
   name: 'export',
   usage: 'skybook export NOTEBOOK --html OUT.html [--manifest RUN.provenance.json]',

@@ -26,7 +26,7 @@ export function takeParamPairs(argv: readonly string[]): { argv: string[]; pairs
   return { argv: rest, pairs };
 }
 
-/** Reads a params file (.json, .yaml or .yml) as an object of typed values. */
+/** Reads a params file (.json, .yaml or .yml) as an object of typed values. @example readParamsFile('p.yaml') // { zmax: 0.5 } */
 export function readParamsFile(path: string): Record<string, ParamValue> {
   let text: string;
   try {

@@ -8,7 +8,7 @@ import { progressBar } from '../progress.js';
 import type { Command, CommandIO } from './command.js';
 import { resolveParameters, takeParamPairs } from './run-params.js';
 
-/** A positive number of seconds from an option, or a usage error naming it. */
+/** A positive number of seconds from an option, or a usage error naming it. @example seconds('timeout', '2.5') // 2.5 */
 export function seconds(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -40,6 +40,7 @@ function interruptOnSigint(io: CommandIO): { signal: AbortSignal; dispose(): voi
   return { signal: ac.signal, dispose: () => process.off('SIGINT', handler) };
 }
 
+/** `skybook run`: a notebook headless with typed parameters, provenance and cache. @example await run.run(['a.ipynb', '-p', 'zmax', '2'], io) */
 export const run: Command = {
   name: 'run',
   usage: 'skybook run NOTEBOOK [-p NAME VALUE]... [-f params.json|yaml] [-o OUT.ipynb] [--kernel NAME] [--timeout S] [--startup-timeout S] [--cwd DIR] [--input PATH]... [--cache] [--log-output] [--prepare-only] [--help-notebook] [--json]',

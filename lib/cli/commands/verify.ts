@@ -5,6 +5,7 @@ import { progressBar } from '../progress.js';
 import type { Command } from './command.js';
 import { resolveParameters, takeParamPairs } from './run-params.js';
 
+/** `skybook verify`: re-runs a recorded run and compares per-cell hashes. @example await verify.run(['runs/a.provenance.json'], io) */
 export const verify: Command = {
   name: 'verify',
   usage: 'skybook verify RUN.provenance.json [-p NAME VALUE]... [--json]',
