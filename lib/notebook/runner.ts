@@ -56,6 +56,7 @@ export async function runNotebook(input: Notebook, opts: RunOptions): Promise<Ru
     setStatus(c, 'pending');
   }
   const startTime = new Date();
+  opts.onProgress?.(0, code.length, `starting kernel ${opts.kernel.name}`);
   const session = await KernelSession.start(opts.kernel, { cwd: opts.cwd, env: opts.env, startupTimeout: opts.startupTimeout });
   const result: RunResult = { notebook: nb, status: 'completed', startTime, endTime: startTime, language: session.language, kernelInfo: session.info };
   if (session.info.language_info) nb.metadata.language_info = session.info.language_info as Notebook['metadata']['language_info'];
