@@ -17,11 +17,18 @@ export function resolutionData(nwave: number, sigmaPix: (row: number) => number)
   const w = new Float64Array(NDIAG);
   for (let i = 0; i < nwave; i++) {
     const s = sigmaPix(i);
-    let sum = 0;
-    for (let k = -HALF; k <= HALF; k++) {
-      const v = Math.exp(-0.5 * (k / s) ** 2);
-      w[k + HALF] = v;
-      sum += v;
+    // exp(-k^2 / 2s^2) = e1^(k^2): one exp per row, the other weights by multiplication (e1^(k^2) = e1^((k-1)^2) * e1^(2k-1)).
+    const e1 = Math.exp(-0.5 / (s * s));
+    w[HALF] = 1;
+    let sum = 1;
+    let v = 1;
+    let step = e1;
+    for (let k = 1; k <= HALF; k++) {
+      v *= step;
+      step *= e1 * e1;
+      w[HALF + k] = v;
+      w[HALF - k] = v;
+      sum += 2 * v;
     }
     for (let k = -HALF; k <= HALF; k++) {
       const j = i + k;
