@@ -2,7 +2,12 @@ import { BAL_IONS, BI_WINDOW, balnicityIndex } from './balnicity.js';
 import { Cosmology } from './cosmology.js';
 import type { Rng } from './random.js';
 
-/** One injected BAL trough: centre and full width in km/s (centre < 0: outflow), and depth below the continuum (0-1). */
+/**
+ * One injected BAL trough: centre and full width in km/s (centre < 0: outflow), and depth below the continuum (0-1).
+ *
+ * @example
+ * const t: BalTrough = { vCenter: -12000, width: 5000, depth: 0.6 };
+ */
 export interface BalTrough {
   vCenter: number;
   width: number;

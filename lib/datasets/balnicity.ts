@@ -1,12 +1,27 @@
 import { Cosmology } from './cosmology.js';
 
-/** Rest wavelengths (vacuum, Angstrom) baltools measures BAL troughs against. */
+/**
+ * Rest wavelengths (vacuum, Angstrom) baltools measures BAL troughs against.
+ *
+ * @example
+ * BAL_IONS.CIV; // 1549.48
+ */
 export const BAL_IONS = { CIV: 1549.48, SIIV: 1398.0 } as const;
 
-/** The BI velocity window and thresholds of baltools (balconfig): -25000..-3000 km/s, 0.9 of the continuum, 2000 km/s. */
+/**
+ * The BI velocity window and thresholds of baltools (balconfig): -25000..-3000 km/s, 0.9 of the continuum, 2000 km/s.
+ *
+ * @example
+ * BI_WINDOW.minWidth; // 2000 km/s
+ */
 export const BI_WINDOW = { vmin: -25000, vmax: -3000, threshold: 0.9, minWidth: 2000 } as const;
 
-/** One trough that counted towards BI: its velocity span (positive outflow speeds, km/s) as baltools reports them. */
+/**
+ * One trough that counted towards BI: its velocity span (positive outflow speeds, km/s) as baltools reports them.
+ *
+ * @example
+ * const t: BiTrough = { vmin: 10000, vmax: 15000 };
+ */
 export interface BiTrough {
   vmin: number;
   vmax: number;

@@ -3,10 +3,20 @@ import {
 } from 'apache-arrow';
 import type { ColumnSpec } from '../desi/index.js';
 
-/** Values of one column: a typed array (vectors flattened row-major), strings, or booleans. */
+/**
+ * Values of one column: a typed array (vectors flattened row-major), strings, or booleans.
+ *
+ * @example
+ * const v: ColumnValues = new Float64Array([0.1, 2.3]);
+ */
 export type ColumnValues = BigInt64Array | Int32Array | Int16Array | Uint8Array | Float32Array | Float64Array | readonly string[] | readonly boolean[];
 
-/** Values by column name; names the table lacks are ignored, columns without values are zero / empty / false. */
+/**
+ * Values by column name; names the table lacks are ignored, columns without values are zero / empty / false.
+ *
+ * @example
+ * const src: ColumnSource = { TARGETID: ids, SPECTYPE: ['QSO', 'GALAXY'] };
+ */
 export type ColumnSource = Record<string, ColumnValues | undefined>;
 
 interface Layout {

@@ -1,11 +1,21 @@
 import { ang2pixNest, conePixels, pix2angNest, pixelOutline } from '../desi/index.js';
 import type { Rng } from './random.js';
 
-/** DESI's healpix files use nside 64, NESTED ordering. */
+/**
+ * DESI's healpix files use nside 64, NESTED ordering.
+ *
+ * @example
+ * ang2pixNest(NSIDE, 150.1, 2.2);
+ */
 export const NSIDE = 64;
 const DEG = Math.PI / 180;
 
-/** One healpix pixel of the footprint with an ra/dec box that encloses it (for rejection sampling inside it). */
+/**
+ * One healpix pixel of the footprint with an ra/dec box that encloses it (for rejection sampling inside it).
+ *
+ * @example
+ * const p = footprintPixels(150, 156, 0, 6)[0]!; p.pix;
+ */
 export interface FootprintPixel {
   pix: number;
   ra: number;
@@ -51,7 +61,12 @@ export function footprintPixels(raMin: number, raMax: number, decMin: number, de
   return out.sort((a, b) => a.pix - b.pix);
 }
 
-/** A point drawn uniformly on the sphere inside one pixel (rejection from its enclosing box). */
+/**
+ * A point drawn uniformly on the sphere inside one pixel (rejection from its enclosing box).
+ *
+ * @example
+ * const { ra, dec } = samplePixel(pixel, Rng.for(1, 'galaxies', pixel.pix));
+ */
 export function samplePixel(p: FootprintPixel, rng: Rng): { ra: number; dec: number } {
   for (;;) {
     let ra = p.raMin + (p.raMax - p.raMin) * rng.uniform();
@@ -61,7 +76,12 @@ export function samplePixel(p: FootprintPixel, rng: Rng): { ra: number; dec: num
   }
 }
 
-/** Angle in degrees between two sky positions. */
+/**
+ * Angle in degrees between two sky positions.
+ *
+ * @example
+ * angularDistance(150, 0, 151, 0); // 1
+ */
 export function angularDistance(ra1: number, dec1: number, ra2: number, dec2: number): number {
   const a = unitVector(ra1, dec1);
   const b = unitVector(ra2, dec2);
@@ -71,7 +91,12 @@ export function angularDistance(ra1: number, dec1: number, ra2: number, dec2: nu
   return Math.atan2(Math.hypot(cx, cy, cz), a[0] * b[0] + a[1] * b[1] + a[2] * b[2]) / DEG;
 }
 
-/** The unit vector of (ra, dec) in degrees: x towards ra 0, z towards the north pole (VAST's convention). */
+/**
+ * The unit vector of (ra, dec) in degrees: x towards ra 0, z towards the north pole (VAST's convention).
+ *
+ * @example
+ * unitVector(90, 0); // [~0, 1, 0]
+ */
 export function unitVector(raDeg: number, decDeg: number): [number, number, number] {
   const r = raDeg * DEG;
   const d = decDeg * DEG;

@@ -5,14 +5,24 @@ import type { Rng } from './random.js';
 import { density, type PlantedVoid, type PlantedWall } from './structures.js';
 import { mockTargetId } from './targetid.js';
 
-/** BGS Bright's magnitude limit (r < 19.5) and the Schechter luminosity function (h = 1) the galaxies follow. */
+/**
+ * BGS Bright's magnitude limit (r < 19.5) and the Schechter luminosity function (h = 1) the galaxies follow.
+ *
+ * @example
+ * const visible = magR < BGS_RLIMIT;
+ */
 export const BGS_RLIMIT = 19.5;
 const MSTAR = -20.44;
 const ALPHA = -1.05;
 const M_BRIGHT = -23.5;
 const M_FAINT = -16;
 
-/** The galaxies of one pixel, as columns. */
+/**
+ * The galaxies of one pixel, as columns.
+ *
+ * @example
+ * const g: GalaxyColumns = generateGalaxies(pixel, 300, preset, cosmo, near, walls, rng); g.z[0];
+ */
 export interface GalaxyColumns {
   n: number;
   targetid: BigInt64Array;
@@ -72,6 +82,9 @@ function kcorr(z: number): number {
  * Draws one candidate galaxy in a pixel and returns it with its acceptance probability: the density field at its
  * position times the fraction of the luminosity function visible at its distance (r < 19.5). Candidates are uniform
  * in comoving volume, so accepted galaxies follow a magnitude-limited n(z) with the planted voids and walls.
+ *
+ * @example
+ * const c = drawCandidate(pixel, preset, cosmo, near, walls, rng); if (rng.uniform() < c.accept) keep(c);
  */
 export function drawCandidate(p: FootprintPixel, preset: SurveyPreset, cosmo: Cosmology, near: readonly PlantedVoid[], walls: readonly PlantedWall[], rng: Rng) {
   const { ra, dec } = samplePixel(p, rng);

@@ -16,7 +16,12 @@ const IVAR_UNIT = '10**+34 (s2 cm4 Angstrom2) / erg2';
 const IRON_REDSHIFTS = REDSHIFTS_COLUMNS.filter((c) => c.name !== 'FITMETHOD');
 const TEMPLATES = [['GALAXY', '2.6'], ['QSO:::LOZ', '1.0'], ['QSO:::HIZ', '1.1'], ['STAR:::A', '0.1'], ['STAR:::K', '0.1']] as const;
 
-/** The keywords DESI puts in the primary header of every healpix product. */
+/**
+ * The keywords DESI puts in the primary header of every healpix product.
+ *
+ * @example
+ * healpixCards({ survey: 'main', program: 'dark', healpix: 27247 }); // SPGRP ... PROGRAM cards
+ */
 export function healpixCards(set: Pick<TargetSet, 'survey' | 'program' | 'healpix'>): CardInput[] {
   return [
     { keyword: 'SPGRP', value: 'healpix' },
@@ -77,7 +82,12 @@ export async function writeRedrock(path: string, set: TargetSet, values: ColumnS
   });
 }
 
-/** SCORES values measured on the simulated spectra (integrated and median flux, median S/N per arm) plus TSNR2. */
+/**
+ * SCORES values measured on the simulated spectra (integrated and median flux, median S/N per arm) plus TSNR2.
+ *
+ * @example
+ * const scores = batchFromSpecs(SCORES_COLUMNS, n, scoresValues(batch, values));
+ */
 export function scoresValues(batch: SpectraBatch, values: ColumnSource): ColumnSource {
   const out: ColumnSource = { ...values };
   const n = batch.targetid.length;

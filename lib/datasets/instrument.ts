@@ -1,6 +1,11 @@
 import type { Rng } from './random.js';
 
-/** Number of resolution-matrix diagonals DESI stores, and their offsets ndiag//2 - arange(ndiag) (scipy dia_matrix). */
+/**
+ * Number of resolution-matrix diagonals DESI stores, and their offsets ndiag//2 - arange(ndiag) (scipy dia_matrix).
+ *
+ * @example
+ * new Float32Array(nspec * NDIAG * nwave); // a coadd's X_RESOLUTION
+ */
 export const NDIAG = 11;
 const HALF = (NDIAG - 1) / 2;
 
@@ -39,13 +44,23 @@ export function resolutionData(nwave: number, sigmaPix: (row: number) => number)
   return data;
 }
 
-/** The line-spread width (sigma, pixels) along an arm: DESI's resolution rises from blue to red within each arm. */
+/**
+ * The line-spread width (sigma, pixels) along an arm: DESI's resolution rises from blue to red within each arm.
+ *
+ * @example
+ * lsfSigma('B', 0.5, 0); // ~1.0 pixel
+ */
 export function lsfSigma(arm: 'B' | 'R' | 'Z', frac: number, fibreJitter: number): number {
   const base = arm === 'B' ? 0.95 : arm === 'R' ? 0.9 : 0.85;
   return (base + 0.15 * (1 - frac)) * (1 + fibreJitter);
 }
 
-/** Noise model of one arm: sky-dominated variance per pixel (in flux units squared), higher at the arm edges and on sky lines. */
+/**
+ * Noise model of one arm: sky-dominated variance per pixel (in flux units squared), higher at the arm edges and on sky lines.
+ *
+ * @example
+ * skyVariance('Z', 8500, 0.4, 1); // flux units squared
+ */
 export function skyVariance(arm: 'B' | 'R' | 'Z', wave: number, frac: number, depth: number): number {
   const base = arm === 'B' ? 0.35 : arm === 'R' ? 0.25 : 0.4;
   const edge = 1 + 3 * Math.exp(-Math.min(frac, 1 - frac) * 40);

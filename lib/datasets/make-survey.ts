@@ -14,7 +14,12 @@ import { planSurvey, type SurveyPlan } from './survey-plan.js';
 import { setValues, surveyPixels } from './survey-stream.js';
 import { quasarTruth, voidTruth, wallTruth } from './truth.js';
 
-/** Options of `makeSurvey`: the survey, where to write it, and progress. */
+/**
+ * Options of `makeSurvey`: the survey, where to write it, and progress.
+ *
+ * @example
+ * const o: MakeSurveyOptions = { preset: 'small', seed: 1, out: '/tmp/mock' };
+ */
 export type MakeSurveyOptions = SurveyOptions & {
   out: string;
   onProgress?: (done: number, total: number, label?: string) => void;
@@ -22,7 +27,12 @@ export type MakeSurveyOptions = SurveyOptions & {
   freeBytes?: number;
 };
 
-/** What `makeSurvey` wrote. Paths are relative to `out`, sorted. */
+/**
+ * What `makeSurvey` wrote. Paths are relative to `out`, sorted.
+ *
+ * @example
+ * const { counts, files } = await makeSurvey({ out: '/tmp/mock' });
+ */
 export interface SurveySummary {
   out: string;
   preset: string;
@@ -32,7 +42,12 @@ export interface SurveySummary {
   files: { path: string; bytes: number }[];
 }
 
-/** Paths of the truth tables and survey description, relative to the output directory. */
+/**
+ * Paths of the truth tables and survey description, relative to the output directory.
+ *
+ * @example
+ * join(out, TRUTH_FILES.quasars); // truth/quasars.parquet
+ */
 export const TRUTH_FILES = { voids: 'truth/voids.parquet', walls: 'truth/walls.parquet', quasars: 'truth/quasars.parquet', survey: 'truth/survey.json' } as const;
 
 /**

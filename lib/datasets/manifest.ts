@@ -3,7 +3,12 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import type { SurveySummary } from './make-survey.js';
 
-/** sha256 and size of every file of a survey, keyed by path relative to its root: what datasets/MANIFEST.json holds. */
+/**
+ * sha256 and size of every file of a survey, keyed by path relative to its root: what datasets/MANIFEST.json holds.
+ *
+ * @example
+ * const m: SurveyManifest = JSON.parse(readFileSync('datasets/MANIFEST.json', 'utf8'));
+ */
 export interface SurveyManifest {
   preset: string;
   seed: number;

@@ -4,7 +4,12 @@ import type { MockQuasar } from './quasars.js';
 import { evaluateQuasar } from './quasar-model.js';
 import { Rng } from './random.js';
 
-/** One arm of one observed spectrum, in the coadd data model's types. */
+/**
+ * One arm of one observed spectrum, in the coadd data model's types.
+ *
+ * @example
+ * const { flux, ivar, mask, resolution } = observeQuasar(q, seed).B;
+ */
 export interface ArmSpectrum {
   flux: Float32Array;
   ivar: Float32Array;
@@ -17,7 +22,12 @@ const WAVE: Record<Arm, Float64Array> = { B: dr1Wavelength('B'), R: dr1Wavelengt
 const COSMIC = Number(SPECMASK.mask('COSMIC'));
 const BAD2DFIT = Number(SPECMASK.mask('BAD2DFIT'));
 
-/** The DR1 wavelength grid of an arm (shared, do not modify). */
+/**
+ * The DR1 wavelength grid of an arm (shared, do not modify).
+ *
+ * @example
+ * armWave('R').length; // 2326
+ */
 export function armWave(arm: Arm): Float64Array {
   return WAVE[arm];
 }

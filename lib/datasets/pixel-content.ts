@@ -7,7 +7,12 @@ import { voidsNear } from './structures.js';
 import type { SurveyPlan } from './survey-plan.js';
 import type { TargetSet } from './target-set.js';
 
-/** Everything in one healpix pixel: its BGS galaxies (bright program) and quasars (dark program). */
+/**
+ * Everything in one healpix pixel: its BGS galaxies (bright program) and quasars (dark program).
+ *
+ * @example
+ * const { galaxies, quasars } = generatePixel(plan, 0);
+ */
 export interface PixelContent {
   index: number;
   pixel: FootprintPixel;
@@ -34,7 +39,12 @@ const BGS_BITS = DESI_TARGET.mask('BGS_ANY');
 const BGS_BRIGHT = BGS_TARGET.mask('BGS_BRIGHT');
 const QSO_BITS = DESI_TARGET.mask('QSO');
 
-/** The bright-program targets (galaxies) of a pixel. */
+/**
+ * The bright-program targets (galaxies) of a pixel.
+ *
+ * @example
+ * const set = galaxySet(generatePixel(plan, 0)); set.program; // 'bright'
+ */
 export function galaxySet(c: PixelContent): TargetSet {
   const g = c.galaxies;
   return {
@@ -43,7 +53,12 @@ export function galaxySet(c: PixelContent): TargetSet {
   };
 }
 
-/** The dark-program targets (quasars) of a pixel; `npixels` from the simulated spectra when given. */
+/**
+ * The dark-program targets (quasars) of a pixel; `npixels` from the simulated spectra when given.
+ *
+ * @example
+ * const set = quasarSet(generatePixel(plan, 0)); set.spectype; // 'QSO'
+ */
 export function quasarSet(c: PixelContent, npixels?: BigInt64Array): TargetSet {
   const q = c.quasars;
   const n = q.length;

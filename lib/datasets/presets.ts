@@ -40,7 +40,12 @@ export const PRESETS: Readonly<Record<'small' | 'medium' | 'large', SurveyPreset
   large: { ...common, name: 'large', raMin: 110, raMax: 250, decMin: -8, decMax: 32, zMax: 0.4, galaxies: 8_400_000, quasars: 1_600_000, voids: 1500, voidRadius: [10, 25] },
 };
 
-/** Names of the presets. */
+/**
+ * Names of the presets.
+ *
+ * @example
+ * const p: PresetName = 'medium';
+ */
 export type PresetName = keyof typeof PRESETS;
 
 const OptionsSchema = z.object({
@@ -50,10 +55,20 @@ const OptionsSchema = z.object({
   spectra: z.union([z.literal('all'), z.literal('none'), z.number().int().min(0)]).optional(),
 }).strict();
 
-/** Options of the generator, as given by callers (defaults: small, seed 1, spectra all except for large). */
+/**
+ * Options of the generator, as given by callers (defaults: small, seed 1, spectra all except for large).
+ *
+ * @example
+ * const o: SurveyOptions = { preset: 'large', seed: 7, spectra: 'none' };
+ */
 export type SurveyOptions = z.input<typeof OptionsSchema>;
 
-/** Options after validation and defaults. */
+/**
+ * Options after validation and defaults.
+ *
+ * @example
+ * resolveSurveyOptions({ preset: 'large' }).spectra; // 'none'
+ */
 export interface ResolvedSurveyOptions {
   preset: SurveyPreset;
   seed: number;

@@ -21,10 +21,20 @@ export const QUASAR_LINES = [
   { name: 'HA', rest: 6564.61, broadEw: 250, narrowEw: 20 },
 ] as const;
 
-/** Name of one of QUASAR_LINES. */
+/**
+ * Name of one of QUASAR_LINES.
+ *
+ * @example
+ * const l: QuasarLineName = 'CIV';
+ */
 export type QuasarLineName = (typeof QUASAR_LINES)[number]['name'];
 
-/** One line's injected truth: rest wavelength, and FWHM (km/s) and rest EW (Angstrom) per component. */
+/**
+ * One line's injected truth: rest wavelength, and FWHM (km/s) and rest EW (Angstrom) per component.
+ *
+ * @example
+ * const civ: LineTruth = drawLines(rng).find((l) => l.name === 'CIV')!;
+ */
 export interface LineTruth {
   name: QuasarLineName;
   rest: number;

@@ -3,7 +3,12 @@ import { Cosmology } from './cosmology.js';
 import type { LyaForest } from './lya-forest.js';
 import type { LineTruth } from './quasar-lines.js';
 
-/** Rest wavelengths (Angstrom) of the MgII doublet an intervening absorber imprints. */
+/**
+ * Rest wavelengths (Angstrom) of the MgII doublet an intervening absorber imprints.
+ *
+ * @example
+ * MGII_DOUBLET.map((w) => w * (1 + zAbs)); // observed absorber lines
+ */
 export const MGII_DOUBLET = [2796.35, 2803.53] as const;
 
 /**
@@ -24,7 +29,12 @@ export interface QuasarModel {
   absorber: { z: number; ew: number } | undefined;
 }
 
-/** Which parts of the model to include (the truth checks evaluate it with and without absorption). */
+/**
+ * Which parts of the model to include (the truth checks evaluate it with and without absorption).
+ *
+ * @example
+ * evaluateQuasar(model, wave, { bal: false, forest: false }); // the unabsorbed model
+ */
 export interface ModelParts {
   bal?: boolean;
   forest?: boolean;
@@ -38,7 +48,12 @@ function gaussian(x: number, mu: number, sigma: number): number {
   return d * d > 60 ? 0 : Math.exp(-0.5 * d * d) / (sigma * Math.sqrt(2 * Math.PI));
 }
 
-/** Continuum at a rest wavelength (observed-frame flux density units). */
+/**
+ * Continuum at a rest wavelength (observed-frame flux density units).
+ *
+ * @example
+ * continuumAt(model, 1549.48); // continuum under CIV
+ */
 export function continuumAt(m: QuasarModel, rest: number): number {
   return m.norm * (rest / 3000) ** m.slope;
 }

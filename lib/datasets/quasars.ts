@@ -7,17 +7,38 @@ import type { QuasarModel } from './quasar-model.js';
 import { Rng } from './random.js';
 import { mockTargetId, QUASAR_OBJID0 } from './targetid.js';
 
-/** Injected anomalies: codes written to the truth table's ANOMALY column (0 = none). */
+/**
+ * Injected anomalies: codes written to the truth table's ANOMALY column (0 = none).
+ *
+ * @example
+ * ANOMALIES.WRONG_Z; // 2
+ */
 export const ANOMALIES = { NONE: 0, SPIKES: 1, WRONG_Z: 2, ABSORBER: 3, DROPOUT: 4 } as const;
-/** Name of an anomaly kind. */
+/**
+ * Name of an anomaly kind.
+ *
+ * @example
+ * const k: AnomalyKind = 'SPIKES';
+ */
 export type AnomalyKind = keyof typeof ANOMALIES;
 const KINDS: AnomalyKind[] = ['SPIKES', 'WRONG_Z', 'ABSORBER', 'DROPOUT'];
 
-/** Lowest redshift whose BI window (CIV -25000 km/s) falls on the B arm, as baltools requires (1.57 <= z <= 5). */
+/**
+ * Lowest redshift whose BI window (CIV -25000 km/s) falls on the B arm, as baltools requires (1.57 <= z <= 5).
+ *
+ * @example
+ * const balOk = z >= BAL_ZMIN && z <= BAL_ZMAX;
+ */
 export const BAL_ZMIN = 1.57;
+/** Highest redshift given BAL troughs (baltools' limit). @example const balOk = z >= BAL_ZMIN && z <= BAL_ZMAX; */
 export const BAL_ZMAX = 5.0;
 
-/** One mock quasar: identity, sky position, true and reported redshift, magnitude, model and truth values. */
+/**
+ * One mock quasar: identity, sky position, true and reported redshift, magnitude, model and truth values.
+ *
+ * @example
+ * const q: MockQuasar = generateQuasars(pixel, 1, preset, seed)[0]!; q.biCiv;
+ */
 export interface MockQuasar {
   targetid: bigint;
   healpix: number;
@@ -37,7 +58,12 @@ export interface MockQuasar {
   seedKey: number;
 }
 
-/** f_lambda (1e-17 erg/s/cm2/A) of an AB magnitude at wavelength `lam` (Angstrom). */
+/**
+ * f_lambda (1e-17 erg/s/cm2/A) of an AB magnitude at wavelength `lam` (Angstrom).
+ *
+ * @example
+ * abToFlambda(21, 6200); // ~1.1 (1e-17 erg/s/cm2/A)
+ */
 export function abToFlambda(mag: number, lam: number): number {
   return 10 ** (-0.4 * (mag + 48.6)) * (2.99792458e18 / (lam * lam)) * 1e17;
 }

@@ -3,7 +3,12 @@ import { NDIAG } from './instrument.js';
 import { armWave, observeQuasar } from './observe-quasar.js';
 import type { MockQuasar } from './quasars.js';
 
-/** One arm of a batch: the DR1 grid and nspec x nwave images (resolution nspec x 11 x nwave), row-major. */
+/**
+ * One arm of a batch: the DR1 grid and nspec x nwave images (resolution nspec x 11 x nwave), row-major.
+ *
+ * @example
+ * const { wave, flux } = batch.arms.B; flux.subarray(k * wave.length, (k + 1) * wave.length);
+ */
 export interface ArmBatch {
   wave: Float64Array;
   flux: Float32Array;

@@ -3,7 +3,12 @@ import { unitVector, type FootprintPixel } from './footprint.js';
 import type { SurveyPreset } from './presets.js';
 import type { Rng } from './random.js';
 
-/** One planted void: an empty sphere (comoving Mpc/h, VAST's x y z) with its sky position and redshift. */
+/**
+ * One planted void: an empty sphere (comoving Mpc/h, VAST's x y z) with its sky position and redshift.
+ *
+ * @example
+ * const v: PlantedVoid = plan.voids[0]!; v.radius;
+ */
 export interface PlantedVoid {
   id: number;
   x: number;
@@ -16,7 +21,12 @@ export interface PlantedVoid {
   distance: number;
 }
 
-/** One planted wall: a slab |n . x - offset| < thickness / 2 where galaxies are denser. */
+/**
+ * One planted wall: a slab |n . x - offset| < thickness / 2 where galaxies are denser.
+ *
+ * @example
+ * const w: PlantedWall = plan.walls[0]!; w.thickness;
+ */
 export interface PlantedWall {
   id: number;
   nx: number;
@@ -26,7 +36,12 @@ export interface PlantedWall {
   thickness: number;
 }
 
-/** Thickness (Mpc/h) of the overdense shell around each void, as in real voids' compensating walls. */
+/**
+ * Thickness (Mpc/h) of the overdense shell around each void, as in real voids' compensating walls.
+ *
+ * @example
+ * const inShell = r > v.radius && r < v.radius + SHELL;
+ */
 export const SHELL = 4;
 const BASE = 0.35;
 
@@ -88,7 +103,12 @@ export function density(x: number, y: number, z: number, voids: readonly Planted
   return Math.min(rho, 1);
 }
 
-/** The voids whose sphere plus shell may reach into pixel `p` (angular test with a margin). */
+/**
+ * The voids whose sphere plus shell may reach into pixel `p` (angular test with a margin).
+ *
+ * @example
+ * const near = voidsNear(pixel, plan.voids);
+ */
 export function voidsNear(p: FootprintPixel, voids: readonly PlantedVoid[]): PlantedVoid[] {
   const DEG = Math.PI / 180;
   const [px, py, pz] = unitVector(p.ra, p.dec);

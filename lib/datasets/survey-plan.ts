@@ -5,7 +5,12 @@ import type { ResolvedSurveyOptions } from './presets.js';
 import { Rng } from './random.js';
 import { plantStructures, voidsNear, type PlantedVoid, type PlantedWall } from './structures.js';
 
-/** Everything decided before any object is drawn: pixels, per-pixel counts, structures. Small, even for `large`. */
+/**
+ * Everything decided before any object is drawn: pixels, per-pixel counts, structures. Small, even for `large`.
+ *
+ * @example
+ * const plan: SurveyPlan = planSurvey(resolveSurveyOptions({ preset: 'small' }));
+ */
 export interface SurveyPlan {
   options: ResolvedSurveyOptions;
   cosmology: Cosmology;
@@ -20,7 +25,12 @@ export interface SurveyPlan {
 
 const PROBES = 48;
 
-/** Splits `total` over `weights` exactly (largest remainder; ties go to the lower index, so it is deterministic). */
+/**
+ * Splits `total` over `weights` exactly (largest remainder; ties go to the lower index, so it is deterministic).
+ *
+ * @example
+ * allocate(10, [1, 1, 1]); // Int32Array [4, 3, 3]
+ */
 export function allocate(total: number, weights: ArrayLike<number>): Int32Array {
   const n = weights.length;
   let sum = 0;

@@ -9,7 +9,12 @@ import { planSurvey, type SurveyPlan } from './survey-plan.js';
 import { drawExposures, type TargetSet } from './target-set.js';
 import { targetValues } from './target-values.js';
 
-/** Options of the streaming generators: the survey, and optionally only the first `maxPixels` pixels. */
+/**
+ * Options of the streaming generators: the survey, and optionally only the first `maxPixels` pixels.
+ *
+ * @example
+ * const o: StreamOptions = { preset: 'large', maxPixels: 10 };
+ */
 export type StreamOptions = SurveyOptions & { maxPixels?: number; onProgress?: (done: number, total: number) => void };
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
@@ -30,7 +35,12 @@ export async function* surveyPixels(plan: SurveyPlan, maxPixels = Infinity, onPr
   }
 }
 
-/** The catalogue values of one target set with its exposures, drawn from the set's own stream. */
+/**
+ * The catalogue values of one target set with its exposures, drawn from the set's own stream.
+ *
+ * @example
+ * const { numexp, values } = setValues(seed, quasarSet(content));
+ */
 export function setValues(seed: number, set: TargetSet) {
   const rng = Rng.for(seed, 'values', set.healpix, set.program);
   const numexp = drawExposures(set, rng);

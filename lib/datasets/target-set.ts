@@ -27,19 +27,34 @@ export interface TargetSet {
   npixels?: BigInt64Array;
 }
 
-/** Nanomaggies of an AB magnitude. */
+/**
+ * Nanomaggies of an AB magnitude.
+ *
+ * @example
+ * nanomaggies(22.5); // 1
+ */
 export function nanomaggies(mag: number): number {
   return 10 ** (-0.4 * (mag - 22.5));
 }
 
-/** The DESINAME of a sky position: 'DESI J' + ra and dec in degrees with 4 decimals (22 characters). */
+/**
+ * The DESINAME of a sky position: 'DESI J' + ra and dec in degrees with 4 decimals (22 characters).
+ *
+ * @example
+ * desiName(150.1234, -2.5); // 'DESI J150.1234-02.5000'
+ */
 export function desiName(ra: number, dec: number): string {
   const r = ra.toFixed(4).padStart(8, '0');
   const d = Math.abs(dec).toFixed(4).padStart(7, '0');
   return `DESI J${r}${dec < 0 ? '-' : '+'}${d}`;
 }
 
-/** Number of exposures each target of a set got (1-4), drawn once so all tables agree. */
+/**
+ * Number of exposures each target of a set got (1-4), drawn once so all tables agree.
+ *
+ * @example
+ * const numexp = drawExposures(set, rng); // 1-4 per target
+ */
 export function drawExposures(set: TargetSet, rng: Rng): Int16Array {
   const out = new Int16Array(set.n);
   for (let i = 0; i < set.n; i++) out[i] = 1 + rng.int(set.program === 'dark' ? 4 : 2);

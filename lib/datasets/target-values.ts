@@ -125,7 +125,12 @@ export function targetValues(set: TargetSet, numexp: Int16Array, rng: Rng): Colu
   return values;
 }
 
-/** A Legacy Surveys-style brick name (ra*10 and signed dec*10, e.g. 1502p022). */
+/**
+ * A Legacy Surveys-style brick name (ra*10 and signed dec*10, e.g. 1502p022).
+ *
+ * @example
+ * brickName(150.25, 2.2); // '1502p022'
+ */
 export function brickName(ra: number, dec: number): string {
   const r = String(Math.floor(ra * 10) % 3600).padStart(4, '0');
   const d = String(Math.round(Math.abs(dec) * 10)).padStart(3, '0');

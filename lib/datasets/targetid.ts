@@ -2,7 +2,12 @@
 const RELEASE = 9010n;
 const MOCK = 1n << 58n;
 
-/** Object ids of quasars start here, so they never collide with galaxies of the same pixel. */
+/**
+ * Object ids of quasars start here, so they never collide with galaxies of the same pixel.
+ *
+ * @example
+ * mockTargetId(27247, QUASAR_OBJID0 + 3); // the fourth quasar of pixel 27247
+ */
 export const QUASAR_OBJID0 = 1 << 21;
 
 /**

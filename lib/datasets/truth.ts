@@ -7,7 +7,12 @@ import type { PlantedVoid, PlantedWall } from './structures.js';
 
 const col = (name: string, tform: string, description: string, unit?: string): ColumnSpec => (unit ? { name, tform, description, unit } : { name, tform, description });
 
-/** Columns of truth/voids.parquet. */
+/**
+ * Columns of truth/voids.parquet.
+ *
+ * @example
+ * VOID_TRUTH_COLUMNS.map((c) => c.name); // ['VOID_ID', 'X', ...]
+ */
 export const VOID_TRUTH_COLUMNS: readonly ColumnSpec[] = [
   col('VOID_ID', 'J', 'Void number'),
   col('X', 'D', 'Comoving x of the centre (towards ra 0, dec 0)', 'Mpc/h'),
@@ -20,7 +25,12 @@ export const VOID_TRUTH_COLUMNS: readonly ColumnSpec[] = [
   col('DISTANCE', 'D', 'Comoving distance of the centre', 'Mpc/h'),
 ];
 
-/** Columns of truth/walls.parquet. */
+/**
+ * Columns of truth/walls.parquet.
+ *
+ * @example
+ * WALL_TRUTH_COLUMNS.map((c) => c.name); // ['WALL_ID', 'NX', ...]
+ */
 export const WALL_TRUTH_COLUMNS: readonly ColumnSpec[] = [
   col('WALL_ID', 'J', 'Wall number'),
   col('NX', 'D', 'Unit normal x'), col('NY', 'D', 'Unit normal y'), col('NZ', 'D', 'Unit normal z'),
@@ -28,7 +38,12 @@ export const WALL_TRUTH_COLUMNS: readonly ColumnSpec[] = [
   col('THICKNESS', 'D', 'Full thickness of the slab', 'Mpc/h'),
 ];
 
-/** Columns of truth/quasars.parquet: identity, redshift, continuum, per-line truth, BAL, anomaly. */
+/**
+ * Columns of truth/quasars.parquet: identity, redshift, continuum, per-line truth, BAL, anomaly.
+ *
+ * @example
+ * QUASAR_TRUTH_COLUMNS.find((c) => c.name === 'BI_CIV')!.unit; // 'km/s'
+ */
 export const QUASAR_TRUTH_COLUMNS: readonly ColumnSpec[] = [
   col('TARGETID', 'K', 'DESI TARGETID (MOCK bit set)'),
   col('HEALPIX', 'J', 'nside-64 NESTED pixel'),
