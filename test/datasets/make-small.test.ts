@@ -8,7 +8,7 @@ import { surveyManifest, type SurveyManifest } from '../../lib/datasets/manifest
 import { generatePixel } from '../../lib/datasets/pixel-content.js';
 import { resolveSurveyOptions } from '../../lib/datasets/presets.js';
 import { planSurvey } from '../../lib/datasets/survey-plan.js';
-import { dr1Location, zallPixRelpath } from '../../lib/desi/index.js';
+import { desiInfo, dr1Location, zallPixRelpath } from '../../lib/desi/index.js';
 import { FitsFile } from '../../lib/fits/fits-file.js';
 import { ROOT, skybook } from '../helpers/cli.js';
 
@@ -74,6 +74,19 @@ describe('skybook datasets make --preset small', () => {
       }
     }
     expect(healpixFiles).toBe(viaApi.files.length - 5);
+  });
+
+  it('lib/desi recognises every product (desi info)', async () => {
+    const root = join(dir, 'b');
+    const zall = await desiInfo(join(root, zallPixRelpath()));
+    expect([zall.product, zall.nspec]).toEqual(['zcatalog', 15_060]);
+    const coadd = viaApi.files.find((f) => f.path.includes('/coadd-'))!;
+    const c = await desiInfo(join(root, coadd.path));
+    expect([c.product, c.survey, c.program]).toEqual(['coadd', 'main', 'dark']);
+    expect(Object.fromEntries(Object.entries(c.arms).map(([a, v]) => [a, v.nwave]))).toEqual({ B: 2751, R: 2326, Z: 2881 });
+    const bright = viaApi.files.find((f) => f.path.includes('/redrock-main-bright-'))!;
+    const r = await desiInfo(join(root, bright.path));
+    expect([r.product, r.program, String(r.healpix)]).toEqual(['redrock', 'bright', /-(\d+)\.fits$/.exec(bright.path)![1]]);
   });
 
   it('every FITS file passes skybook fits verify (CHECKSUM/DATASUM in every HDU)', async () => {
