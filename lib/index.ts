@@ -58,7 +58,7 @@ export type {
   SurveyManifest, MockQuasar, QuasarModel, LineTruth, BalTrough, PlantedVoid, PlantedWall, AnomalyKind,
 } from './datasets/index.js';
 export {
-  mimeBundle, registerRenderer, plainText, DISPLAY, isArrowTable, tableHtml, tableText, tableCaption, formatCell, escapeHtml,
+  mimeBundle, registerRenderer, plainText, DISPLAY, isArrowTable, tableHtml, tableText, tableCaption, formatCell, escapeHtml, vectorText,
   toJsonValue, plotlyFigure, isPlotlyFigure, plotlyBundle, PLOTLY_MIME, plotDocument, isElement, elementBundle, renumberIds,
 } from './viz/index.js';
 export type { MimeBundle, Renderer, ArrowTableLike, TableViewOptions, PlotlyFigure, ElementLike } from './viz/index.js';

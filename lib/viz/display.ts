@@ -1,5 +1,7 @@
 import { inspect } from 'node:util';
 import { isArrowTable, tableHtml, tableText } from './arrow-table.js';
+import { vectorText } from './arrow-vector.js';
+import { isArrowVector } from './json-value.js';
 import { elementBundle, isElement } from './plot-svg.js';
 import { isPlotlyFigure, plotlyBundle } from './plotly.js';
 
@@ -28,6 +30,12 @@ const arrowTable: Renderer = {
   render: (v) => (isArrowTable(v) ? { 'text/html': tableHtml(v), 'text/plain': tableText(v) } : {}),
 };
 
+const arrowVector: Renderer = {
+  name: 'arrow-vector',
+  test: isArrowVector,
+  render: (v) => ({ 'text/plain': vectorText(v as Parameters<typeof vectorText>[0]) }),
+};
+
 const plotly: Renderer = {
   name: 'plotly',
   test: isPlotlyFigure,
@@ -40,10 +48,11 @@ const element: Renderer = {
   render: (v, id) => (isElement(v) ? elementBundle(v, id) : {}),
 };
 
-const renderers: Renderer[] = [selfRendering, arrowTable, plotly, element];
+const renderers: Renderer[] = [selfRendering, arrowTable, arrowVector, plotly, element];
 
 /**
- * Adds a renderer, tried before the built-in ones (self-rendering values, Arrow tables, Plotly figures, DOM elements).
+ * Adds a renderer, tried before the built-in ones (self-rendering values, Arrow tables and vectors, Plotly figures,
+ * DOM elements).
  *
  * @example
  * registerRenderer({ name: 'voids', test: (v) => v instanceof VoidCatalog, render: (v) => ({ 'text/plain': String(v) }) });

@@ -1,6 +1,7 @@
 export { isArrowTable, tableHtml, tableText, tableCaption } from './arrow-table.js';
 export type { ArrowTableLike, TableViewOptions } from './arrow-table.js';
 export { formatCell } from './format-cell.js';
+export { vectorText } from './arrow-vector.js';
 export { escapeHtml, scriptJson } from './html.js';
 export { toJsonValue, isArrowVector } from './json-value.js';
 export { plotlyFigure, isPlotlyFigure, plotlyBundle, plotlySummary, PLOTLY_MIME } from './plotly.js';

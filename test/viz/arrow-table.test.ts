@@ -1,6 +1,6 @@
 import { tableFromArrays, Table, vectorFromArray, Utf8 } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { formatCell, isArrowTable, tableCaption, tableHtml, tableText } from '../../lib/viz/index.js';
+import { formatCell, isArrowTable, mimeBundle, tableCaption, tableHtml, tableText, vectorText } from '../../lib/viz/index.js';
 
 function zcat(n: number): Table {
   const ids = new BigInt64Array(n);
@@ -76,5 +76,14 @@ describe('Arrow table rendering', () => {
   it('is deterministic: the same table gives the same bytes', () => {
     expect(tableHtml(zcat(50))).toBe(tableHtml(zcat(50)));
     expect(tableText(zcat(50))).toBe(tableText(zcat(50)));
+  });
+});
+
+describe('Arrow vector rendering', () => {
+  it('a column shows its type, length and first values, int64 exactly', () => {
+    const t = zcat(1234);
+    expect(vectorText(t.getChild('TARGETID')!, 2)).toBe('Int64 vector, 1,234 values: [39627586454521344, 39627586454521345, …]');
+    expect(mimeBundle(t.getChild('Z'), 'x')).toEqual({ 'text/plain': 'Float64 vector, 1,234 values: [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, …]' });
+    expect(vectorText(zcat(1).getChild('Z')!)).toBe('Float64 vector, 1 value: [0]');
   });
 });
