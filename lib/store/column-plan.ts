@@ -1,7 +1,12 @@
 import { DataType, Type, type Field, type Schema } from 'apache-arrow';
 import { StoreError, type StoreLocation } from './store-error.js';
 
-/** A scalar element kind both engines store; arrays are cells of these. */
+/**
+ * A scalar element kind both engines store; arrays are cells of these.
+ *
+ * @example
+ * const k: ElementKind = 'uint64';
+ */
 export type ElementKind = 'bool' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'float32' | 'float64' | 'string';
 
 /**
@@ -37,7 +42,12 @@ const DUCK_ELEMENT: Record<ElementKind, string> = {
   int64: 'BIGINT', uint64: 'UBIGINT', float32: 'FLOAT', float64: 'DOUBLE', string: 'VARCHAR',
 };
 
-/** The element kind of a scalar Arrow type, or undefined for one we do not store. */
+/**
+ * The element kind of a scalar Arrow type, or undefined for one we do not store.
+ *
+ * @example
+ * elementKind(new Uint64()) // 'uint64'
+ */
 export function elementKind(t: DataType): ElementKind | undefined {
   switch (t.typeId) {
     case Type.Bool: return 'bool';

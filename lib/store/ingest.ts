@@ -59,7 +59,12 @@ export interface IngestResult {
   seconds: number;
 }
 
-/** sha256 of a file, streamed. */
+/**
+ * sha256 of a file, streamed.
+ *
+ * @example
+ * await sha256File('zall-pix-iron.fits') // '3f5a...' (64 hex digits)
+ */
 export async function sha256File(path: string): Promise<string> {
   const h = createHash('sha256');
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 })) h.update(chunk as Buffer);

@@ -1,9 +1,19 @@
 import { sql, tableId } from './sql.js';
 import type { StoreSession, TableRef } from './store.js';
 
-/** The load ledger: one row per file and HDU loaded into a table. */
+/**
+ * The load ledger: one row per file and HDU loaded into a table.
+ *
+ * @example
+ * await store.query(`select * from ${LEDGER_TABLE}`)
+ */
 export const LEDGER_TABLE = 'skybook_loads';
-/** Rows that failed validation, with why and where they came from. */
+/**
+ * Rows that failed validation, with why and where they came from.
+ *
+ * @example
+ * await store.query(`select row_number, reasons from ${QUARANTINE_TABLE}`)
+ */
 export const QUARANTINE_TABLE = 'skybook_quarantine';
 
 /**
@@ -49,12 +59,22 @@ export async function ensureBookkeeping(s: StoreSession, target: TableRef): Prom
     reasons text not null, row_json text not null, skybook_load integer not null)`);
 }
 
-/** PostgreSQL: serialises loads (ledger ids, the same-file check) until the transaction ends; DuckDB has one writer. */
+/**
+ * PostgreSQL: serialises loads (ledger ids, the same-file check) until the transaction ends; DuckDB has one writer.
+ *
+ * @example
+ * await store.transaction(async (tx) => { await lockLedger(tx, { name: 'zcat' }); });
+ */
 export async function lockLedger(s: StoreSession, target: TableRef): Promise<void> {
   if (s.engine === 'postgres') await s.run(sql`lock table ${tableId(ref(target, LEDGER_TABLE))} in share row exclusive mode`);
 }
 
-/** The ledger row of an earlier load of this file and HDU into this table, if any. */
+/**
+ * The ledger row of an earlier load of this file and HDU into this table, if any.
+ *
+ * @example
+ * const prior = await findLoad(tx, { name: 'zcat' }, '/data/zall.fits', 'ZCATALOG');
+ */
 export async function findLoad(s: StoreSession, target: TableRef, source: string, hdu: string): Promise<LoadRecord | undefined> {
   const t = await s.query(sql`select load_id, sha256, size, rows_loaded, rows_quarantined, cast(started_at as text) as started_at,
     cast(finished_at as text) as finished_at, skybook_version from ${tableId(ref(target, LEDGER_TABLE))}
@@ -68,27 +88,47 @@ export async function findLoad(s: StoreSession, target: TableRef, source: string
   };
 }
 
-/** The next load id (ledger-wide, so quarantine and table rows name their load unambiguously). */
+/**
+ * The next load id (ledger-wide, so quarantine and table rows name their load unambiguously).
+ *
+ * @example
+ * const id = await nextLoadId(tx, { name: 'zcat' }); // 1 on an empty ledger
+ */
 export async function nextLoadId(s: StoreSession, target: TableRef): Promise<number> {
   const t = await s.query(sql`select coalesce(max(load_id), 0) + 1 as id from ${tableId(ref(target, LEDGER_TABLE))}`);
   return Number(t.get(0)!.toJSON().id);
 }
 
-/** Deletes an earlier load: its rows, its quarantined rows and its ledger row (for `--replace`). */
+/**
+ * Deletes an earlier load: its rows, its quarantined rows and its ledger row (for `--replace`).
+ *
+ * @example
+ * await removeLoad(tx, { name: 'zcat' }, prior.loadId);
+ */
 export async function removeLoad(s: StoreSession, target: TableRef, loadId: number): Promise<void> {
   await s.run(sql`delete from ${tableId(target)} where skybook_load = ${loadId}`);
   await s.run(sql`delete from ${tableId(ref(target, QUARANTINE_TABLE))} where skybook_load = ${loadId}`);
   await s.run(sql`delete from ${tableId(ref(target, LEDGER_TABLE))} where load_id = ${loadId}`);
 }
 
-/** Writes the ledger row of a finished load. Times are UTC. */
+/**
+ * Writes the ledger row of a finished load. Times are UTC.
+ *
+ * @example
+ * await recordLoad(tx, { name: 'zcat' }, record);
+ */
 export async function recordLoad(s: StoreSession, target: TableRef, r: LoadRecord): Promise<void> {
   await s.run(sql`insert into ${tableId(ref(target, LEDGER_TABLE))} values (${r.loadId}, ${r.table}, ${r.source}, ${r.sha256},
     ${r.size}, ${r.hdu}, ${r.rowsLoaded}, ${r.rowsQuarantined}, cast(${r.startedAt} as timestamp), cast(${r.finishedAt} as timestamp),
     ${r.skybookVersion})`);
 }
 
-/** The quarantine table's reference for a target table. */
+/**
+ * The quarantine table's reference for a target table.
+ *
+ * @example
+ * quarantineRef({ schema: 'dr1', name: 'zcat' }) // { schema: 'dr1', name: 'skybook_quarantine' }
+ */
 export function quarantineRef(target: TableRef): TableRef {
   return ref(target, QUARANTINE_TABLE);
 }

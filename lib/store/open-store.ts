@@ -3,7 +3,12 @@ import { openPostgres } from './postgres/pg-store.js';
 import { StoreError } from './store-error.js';
 import type { Store } from './store.js';
 
-/** Options for `openStore`. */
+/**
+ * Options for `openStore`.
+ *
+ * @example
+ * await openStore(url, { schema: 'survey' });
+ */
 export interface OpenStoreOptions {
   /** PostgreSQL: a schema to create if missing and to work in (first on the search_path). */
   schema?: string;

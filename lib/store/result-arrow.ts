@@ -9,7 +9,12 @@ import { DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
  * exact decimal strings, arrays as Arrow lists (DuckDB fixed-size ARRAYs as FixedSizeList), timestamps as milliseconds.
  */
 
-/** Arrow type of a DuckDB column type. */
+/**
+ * Arrow type of a DuckDB column type.
+ *
+ * @example
+ * arrowTypeOfDuck(reader.columnTypes()[0]) // Int64 for BIGINT
+ */
 export function arrowTypeOfDuck(t: DuckDBType): DataType {
   switch (t.typeId) {
     case DuckDBTypeId.BOOLEAN: return new Bool();
@@ -43,12 +48,22 @@ const PG_SCALAR: Record<number, () => DataType> = {
   1082: () => new TimestampMillisecond(),
 };
 
-/** Element type OID of PostgreSQL's array type OIDs. */
+/**
+ * Element type OID of PostgreSQL's array type OIDs.
+ *
+ * @example
+ * PG_ARRAY_ELEMENT[1022] // 701 (float8[] holds float8)
+ */
 export const PG_ARRAY_ELEMENT: Record<number, number> = {
   1000: 16, 1016: 20, 1005: 21, 1007: 23, 1021: 700, 1022: 701, 1009: 25, 1015: 1043, 1231: 1700, 1115: 1114, 1185: 1184,
 };
 
-/** Arrow type of a PostgreSQL column, given its type OID and (for arrays) the nesting depth seen in the values. */
+/**
+ * Arrow type of a PostgreSQL column, given its type OID and (for arrays) the nesting depth seen in the values.
+ *
+ * @example
+ * arrowTypeOfPg(1022, 2) // List<List<Float64>>
+ */
 export function arrowTypeOfPg(oid: number, depth = 1): DataType {
   const element = PG_ARRAY_ELEMENT[oid];
   if (element !== undefined) {
@@ -59,7 +74,12 @@ export function arrowTypeOfPg(oid: number, depth = 1): DataType {
   return (PG_SCALAR[oid] ?? (() => new Utf8()))();
 }
 
-/** Depth of nested arrays in the first non-null value of a column (multi-dimensional PostgreSQL arrays). */
+/**
+ * Depth of nested arrays in the first non-null value of a column (multi-dimensional PostgreSQL arrays).
+ *
+ * @example
+ * arrayDepth([null, [[1, 2], [3, 4]]]) // 2
+ */
 export function arrayDepth(values: readonly unknown[]): number {
   const v = values.find((x) => x !== null && x !== undefined);
   let d = 0;

@@ -1,6 +1,11 @@
 import { StoreError } from './store-error.js';
 
-/** A value bound as a query parameter (never spliced into the SQL text). */
+/**
+ * A value bound as a query parameter (never spliced into the SQL text).
+ *
+ * @example
+ * const v: SqlValue = 39627000000000000n;
+ */
 export type SqlValue = string | number | bigint | boolean | null | Date | Uint8Array | readonly (string | number | bigint | boolean | null)[];
 
 /**
@@ -127,7 +132,12 @@ export function tableName(text: string): { schema?: string; name: string } {
   return b === undefined ? { name: a! } : { schema: a!, name: b };
 }
 
-/** The quoted form of a checked table name. */
+/**
+ * The quoted form of a checked table name.
+ *
+ * @example
+ * sql`select * from ${tableId(tableName('dr1.zcat'))}`.text // 'select * from "dr1"."zcat"'
+ */
 export function tableId(t: { schema?: string; name: string }): Raw {
   return t.schema ? sql.id(t.schema, t.name) : sql.id(t.name);
 }

@@ -1,6 +1,11 @@
 import { SkybookError } from '../errors/index.js';
 
-/** Where a store problem sits: the target table and, for ingest, the source file, HDU, column and row. */
+/**
+ * Where a store problem sits: the target table and, for ingest, the source file, HDU, column and row.
+ *
+ * @example
+ * new StoreError('bad row', { file: 'z.fits', hdu: 'ZCATALOG', row: 17 })
+ */
 export interface StoreLocation {
   table?: string;
   file?: string;

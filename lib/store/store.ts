@@ -2,16 +2,31 @@ import type { RecordBatch, Table } from 'apache-arrow';
 import type { ColumnPlan } from './column-plan.js';
 import type { SqlQuery } from './sql.js';
 
-/** The two engines behind one interface. */
+/**
+ * The two engines behind one interface.
+ *
+ * @example
+ * if (store.engine === ('postgres' satisfies EngineName)) await createSkyIndex(store, cols);
+ */
 export type EngineName = 'duckdb' | 'postgres';
 
-/** A table name checked by `tableName()`: optional schema and name, both lower case. */
+/**
+ * A table name checked by `tableName()`: optional schema and name, both lower case.
+ *
+ * @example
+ * const t: TableRef = { schema: 'dr1', name: 'zcat' };
+ */
 export interface TableRef {
   schema?: string;
   name: string;
 }
 
-/** Rows `rows` (ascending indices) of `batch` to store: the ones that passed validation. */
+/**
+ * Rows `rows` (ascending indices) of `batch` to store: the ones that passed validation.
+ *
+ * @example
+ * const part: LoadPart = { batch, rows: allRows(batch.numRows) };
+ */
 export interface LoadPart {
   batch: RecordBatch;
   rows: Int32Array;

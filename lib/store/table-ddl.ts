@@ -12,7 +12,12 @@ function literal(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-/** The columns a table already has (lower case), or undefined when it does not exist. */
+/**
+ * The columns a table already has (lower case), or undefined when it does not exist.
+ *
+ * @example
+ * const cols = await existingColumns(tx, { name: 'zcat' }); cols?.has('targetid')
+ */
 export async function existingColumns(s: StoreSession, t: TableRef): Promise<Set<string> | undefined> {
   const schemaTest = t.schema ? sql`table_schema = ${t.schema}` : sql`table_schema = current_schema()`;
   const r = await s.query(sql`select column_name from information_schema.columns where table_name = ${t.name} and ${schemaTest}`);

@@ -7,7 +7,12 @@ import type { Store, StoreSession } from '../store.js';
 import { appendParts } from './chunk-writer.js';
 import { stageParquet } from './parquet-stage.js';
 
-/** How DuckDB loads: data chunks through the appender (measured faster, see bench/ingest) or Parquet staging. */
+/**
+ * How DuckDB loads: data chunks through the appender (measured faster, see bench/ingest) or Parquet staging.
+ *
+ * @example
+ * await openStore('duckdb:x.duckdb', { duckLoadPath: 'parquet' });
+ */
 export type DuckLoadPath = 'chunks' | 'parquet';
 
 function bindValue(v: SqlValue): DuckDBValue {

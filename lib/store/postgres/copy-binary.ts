@@ -8,9 +8,19 @@ import type { ColumnPlan, ElementKind } from '../column-plan.js';
  * Rows are laid out first (a size pass), then each column writes all its cells in one monomorphic loop.
  */
 
-/** `PGCOPY\n\377\r\n\0`, flags 0, header extension length 0. */
+/**
+ * `PGCOPY\n\377\r\n\0`, flags 0, header extension length 0.
+ *
+ * @example
+ * stream.write(COPY_HEADER);
+ */
 export const COPY_HEADER = Uint8Array.from([0x50, 0x47, 0x43, 0x4f, 0x50, 0x59, 0x0a, 0xff, 0x0d, 0x0a, 0x00, 0, 0, 0, 0, 0, 0, 0, 0]);
-/** The file trailer: a field count of -1. */
+/**
+ * The file trailer: a field count of -1.
+ *
+ * @example
+ * stream.write(COPY_TRAILER); stream.end();
+ */
 export const COPY_TRAILER = Uint8Array.from([0xff, 0xff]);
 
 /** Bytes of a stored element, or -1 when it varies (strings, NUMERIC). */
@@ -229,7 +239,12 @@ export function encodeRows(batch: RecordBatch, plans: readonly ColumnPlan[], row
   return u8;
 }
 
-/** Row indices 0..n-1. */
+/**
+ * Row indices 0..n-1.
+ *
+ * @example
+ * allRows(3) // Int32Array [0, 1, 2]
+ */
 export function allRows(n: number): Int32Array {
   const rows = new Int32Array(n);
   for (let i = 0; i < n; i++) rows[i] = i;

@@ -91,7 +91,12 @@ function session(db: Queryable, load: StoreSession['load']): StoreSession {
   };
 }
 
-/** Removes the password from a URL for printing and records. */
+/**
+ * Removes the password from a URL for printing and records.
+ *
+ * @example
+ * redactUrl('postgres://me:secret@db/x') // 'postgres://me:***@db/x'
+ */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);

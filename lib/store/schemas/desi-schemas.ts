@@ -35,7 +35,12 @@ const redrockCore = {
   DELTACHI2: z.number().gte(0).describe(rr('DELTACHI2')),
 };
 
-/** A product schema: the zod row schema plus what the DDL needs beyond it. */
+/**
+ * A product schema: the zod row schema plus what the DDL needs beyond it.
+ *
+ * @example
+ * PRODUCT_SCHEMAS.zcatalog.sky // { ra: 'TARGET_RA', dec: 'TARGET_DEC' }
+ */
 export interface ProductSchema {
   name: 'zcatalog' | 'redrock' | 'fibermap';
   /** The HDU read by default. */
@@ -83,5 +88,10 @@ export const PRODUCT_SCHEMAS: Record<ProductSchema['name'], ProductSchema> = {
   },
 };
 
-/** The schema names the CLI accepts. */
+/**
+ * The schema names the CLI accepts.
+ *
+ * @example
+ * SCHEMA_NAMES // ['zcatalog', 'redrock', 'fibermap']
+ */
 export const SCHEMA_NAMES = Object.keys(PRODUCT_SCHEMAS) as ProductSchema['name'][];

@@ -18,7 +18,12 @@ function haversine(ra1: SqlQuery, dec1: SqlQuery, ra2: SqlQuery, dec2: SqlQuery)
     + cos(radians(${dec1})) * cos(radians(${dec2})) * power(sin(radians(${ra2} - ${ra1}) / 2), 2)))))`;
 }
 
-/** Where a table keeps its positions (degrees). */
+/**
+ * Where a table keeps its positions (degrees).
+ *
+ * @example
+ * const c: SkyColumns = { table: 'zcat', ra: 'target_ra', dec: 'target_dec' };
+ */
 export interface SkyColumns {
   table: string | TableRef;
   ra: string;
@@ -78,7 +83,12 @@ export async function coneSearch(s: StoreSession, c: SkyColumns, ra: number, dec
     where dist_arcsec <= ${f8(radiusArcsec)} order by dist_arcsec`);
 }
 
-/** Options for `crossMatch`: the two tables' positions and the id column each contributes to the pairs. */
+/**
+ * Options for `crossMatch`: the two tables' positions and the id column each contributes to the pairs.
+ *
+ * @example
+ * await crossMatch(store, { left, right, radiusArcsec: 1.5 });
+ */
 export interface CrossMatchOptions {
   left: SkyColumns & { id: string };
   /** The larger table: in PostgreSQL its q3c index is the one used. */

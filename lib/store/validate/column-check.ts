@@ -1,7 +1,12 @@
 import { Type, type Data, type Vector } from 'apache-arrow';
 import type { z } from 'zod';
 
-/** True when element `i` of a column passes; `i` is relative to the Data (its offset is applied inside). */
+/**
+ * True when element `i` of a column passes; `i` is relative to the Data (its offset is applied inside).
+ *
+ * @example
+ * const ok: CellCheck = (i) => i % 2 === 0;
+ */
 export type CellCheck = (i: number) => boolean;
 
 interface ZodDef {
@@ -14,7 +19,12 @@ interface ZodDef {
 
 const defOf = (s: z.ZodType): ZodDef => (s as unknown as { _zod: { def: ZodDef } })._zod.def;
 
-/** Strips optional/nullable wrappers: a column may be absent (optional) or hold nulls (nullable). */
+/**
+ * Strips optional/nullable wrappers: a column may be absent (optional) or hold nulls (nullable).
+ *
+ * @example
+ * unwrapField(z.number().optional()).optional // true
+ */
 export function unwrapField(s: z.ZodType): { inner: z.ZodType; optional: boolean; nullable: boolean } {
   let inner = s;
   let optional = false;
@@ -95,7 +105,12 @@ function fastCheck(inner: z.ZodType, d: Data, nullable: boolean): CellCheck | un
   return undefined;
 }
 
-/** A cell as zod sees it: numbers, bigints, strings, booleans, arrays for list cells, null for nulls. */
+/**
+ * A cell as zod sees it: numbers, bigints, strings, booleans, arrays for list cells, null for nulls.
+ *
+ * @example
+ * cellValue(batch.getChild('COEFF')!, 0) // [ -59.1, 102.6, ... ]
+ */
 export function cellValue(vector: Vector, i: number): unknown {
   const v = vector.get(i) as unknown;
   if (v === null || v === undefined) return null;
@@ -121,7 +136,12 @@ export function columnCheck(field: z.ZodType, vector: Vector): CellCheck {
   };
 }
 
-/** True when any string cell of a column (scalar or in a list) holds a NUL byte, which PostgreSQL text cannot store. */
+/**
+ * True when any string cell of a column (scalar or in a list) holds a NUL byte, which PostgreSQL text cannot store.
+ *
+ * @example
+ * const check = nulCheck(batch.getChild('SPECTYPE')!); check?.(3) // false if row 3 holds a NUL
+ */
 export function nulCheck(vector: Vector): CellCheck | undefined {
   let d = vector.data[0]!;
   let per = 1;

@@ -4,13 +4,23 @@ import type { ProductSchema } from '../schemas/desi-schemas.js';
 import { StoreError, type StoreLocation } from '../store-error.js';
 import { cellValue, columnCheck, nulCheck, unwrapField, type CellCheck } from './column-check.js';
 
-/** A row that failed validation: its index in the batch and why, one reason per failing column. */
+/**
+ * A row that failed validation: its index in the batch and why, one reason per failing column.
+ *
+ * @example
+ * const r: RejectedRow = { row: 37, reasons: ['TARGET_RA: Invalid input: expected number, received NaN'] };
+ */
 export interface RejectedRow {
   row: number;
   reasons: string[];
 }
 
-/** The outcome for one batch: rows to load (ascending) and rows for the quarantine. */
+/**
+ * The outcome for one batch: rows to load (ascending) and rows for the quarantine.
+ *
+ * @example
+ * const { good, rejected }: BatchVerdict = validateBatch(batch);
+ */
 export interface BatchVerdict {
   good: Int32Array;
   rejected: RejectedRow[];
