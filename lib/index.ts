@@ -33,7 +33,7 @@ export type {
   Predicate, CompareOp, PredicateValue, SqlOptions, SqlFragment, GoodRedshiftOptions, SdssSpec, DesiInfo, DesiProduct,
 } from './desi/index.js';
 export {
-  openStore, ingest, sql, SqlQuery, tableName, coneSearch, crossMatch, createSkyIndex, PRODUCT_SCHEMAS, SCHEMA_NAMES, validateBatch,
+  openStore, ingest, ingestTable, sql, SqlQuery, tableName, coneSearch, crossMatch, createSkyIndex, PRODUCT_SCHEMAS, SCHEMA_NAMES, validateBatch,
   planColumns, encodeRows, sha256File, StoreError, LEDGER_TABLE, QUARANTINE_TABLE,
 } from './store/index.js';
 export type {

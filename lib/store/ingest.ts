@@ -3,7 +3,7 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Int64, Table, Utf8, vectorFromArray, type RecordBatch } from 'apache-arrow';
+import { Int64, makeData, RecordBatch, Struct, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
 import { FitsFile } from '../fits/index.js';
 import { planColumns } from './column-plan.js';
 import { ensureBookkeeping, findLoad, lockLedger, nextLoadId, quarantineRef, recordLoad, removeLoad } from './ledger.js';
@@ -93,7 +93,70 @@ function pickHdu(fits: FitsFile, source: string, hdu: string | undefined, produc
   return { index: info.index, name: info.name || String(info.index), rows: info.header.int('NAXIS2') };
 }
 
-/** Loads one file inside one transaction: all its rows and quarantined rows and its ledger row, or nothing. */
+/** What one load reads: its identity for the ledger and its record batches (opened only when the load goes ahead). */
+interface LoadSource {
+  /** Absolute path of the file, or the caller's name for an in-memory table. */
+  source: string;
+  /** How errors name it (the path as given). */
+  label: string;
+  hdu: string;
+  rows: number;
+  sha256: string;
+  size: number;
+  batches(onProgress: (done: number, total: number) => void): AsyncIterable<RecordBatch>;
+}
+
+/** Loads one source inside one transaction: all its rows, its quarantined rows and its ledger row, or nothing. */
+async function loadSource(store: Store, src: LoadSource, target: TableRef, product: ProductSchema | undefined, opts: IngestOptions, t0: number): Promise<IngestResult> {
+  const where = { file: src.label, hdu: src.hdu, table: target.name };
+  const base = { source: src.source, hdu: src.hdu, table: target.name, sha256: src.sha256, size: src.size, rows: src.rows };
+  const seconds = () => (performance.now() - t0) / 1000;
+  await ensureBookkeeping(store, target);
+  return store.transaction(async (tx) => {
+    await lockLedger(tx, target);
+    const prior = await findLoad(tx, target, src.source, src.hdu);
+    if (prior && prior.sha256 === src.sha256) {
+      return { ...base, status: 'unchanged', loadId: prior.loadId, loaded: Number(prior.rowsLoaded), quarantined: Number(prior.rowsQuarantined), seconds: seconds() };
+    }
+    if (prior && !opts.replace) {
+      throw new StoreError(`changed since load ${prior.loadId} (sha256 ${prior.sha256.slice(0, 12)}... now ${src.sha256.slice(0, 12)}...); use --replace to reload it`, where);
+    }
+    if (prior) await removeLoad(tx, target, prior.loadId);
+    const loadId = await nextLoadId(tx, target);
+    const started = new Date();
+    const batches = src.batches((d, n) => opts.onProgress?.(d, n, src.label))[Symbol.asyncIterator]();
+    const first = await batches.next();
+    if (first.done) throw new StoreError('no record batches', where);
+    const schema = first.value.schema;
+    if (product) requireColumns(product, schema, where);
+    const plans = planColumns(schema, where);
+    await ensureTable(tx, target, plans, product);
+    const rejected: { row: number; reasons: string; json: string }[] = [];
+    let rowBase = 0;
+    async function* parts(): AsyncGenerator<LoadPart> {
+      for (let r = first; !r.done; r = await batches.next()) {
+        const batch = r.value;
+        const verdict = validateBatch(batch, product);
+        for (const bad of verdict.rejected) rejected.push({ row: rowBase + bad.row, reasons: bad.reasons.join('; '), json: rowJson(batch, bad.row) });
+        rowBase += batch.numRows;
+        yield { batch, rows: verdict.good };
+      }
+    }
+    const loaded = await tx.load(target, plans, parts(), loadId);
+    await writeQuarantine(tx, target, src.source, src.hdu, rejected, loadId);
+    if (loaded + rejected.length !== src.rows) {
+      throw new StoreError(`loaded ${loaded} + quarantined ${rejected.length} != ${src.rows} input rows`, where, 1);
+    }
+    if (product?.sky && opts.skyIndex !== false) await createSkyIndex(tx, { table: target, ra: product.sky.ra.toLowerCase(), dec: product.sky.dec.toLowerCase() });
+    await recordLoad(tx, target, {
+      loadId, table: target.name, source: src.source, sha256: src.sha256, size: BigInt(src.size), hdu: src.hdu, rowsLoaded: BigInt(loaded),
+      rowsQuarantined: BigInt(rejected.length), startedAt: utcStamp(started), finishedAt: utcStamp(new Date()), skybookVersion: skybookVersion(),
+    });
+    return { ...base, status: prior ? 'replaced' : 'loaded', loadId, loaded, quarantined: rejected.length, seconds: seconds() };
+  });
+}
+
+/** Loads one FITS file's table HDU. */
 async function ingestFile(store: Store, path: string, target: TableRef, product: ProductSchema | undefined, opts: IngestOptions): Promise<IngestResult> {
   const t0 = performance.now();
   const source = resolve(path);
@@ -102,50 +165,11 @@ async function ingestFile(store: Store, path: string, target: TableRef, product:
   const fits = await FitsFile.open(source);
   try {
     const hdu = pickHdu(fits, path, opts.hdu, product);
-    const where = { file: path, hdu: hdu.name, table: target.name };
-    const base = { source, hdu: hdu.name, table: target.name, sha256, size, rows: hdu.rows };
-    await ensureBookkeeping(store, target);
-    return await store.transaction(async (tx) => {
-      await lockLedger(tx, target);
-      const prior = await findLoad(tx, target, source, hdu.name);
-      if (prior && prior.sha256 === sha256) {
-        return { ...base, status: 'unchanged', loadId: prior.loadId, loaded: Number(prior.rowsLoaded), quarantined: Number(prior.rowsQuarantined), seconds: (performance.now() - t0) / 1000 };
-      }
-      if (prior && !opts.replace) {
-        throw new StoreError(`changed since load ${prior.loadId} (sha256 ${prior.sha256.slice(0, 12)}... now ${sha256.slice(0, 12)}...); use --replace to reload it`, where);
-      }
-      if (prior) await removeLoad(tx, target, prior.loadId);
-      const loadId = await nextLoadId(tx, target);
-      const started = new Date();
-      const batches = fits.readBatches(hdu.index, { batchRows: 65536, onProgress: (d, n) => opts.onProgress?.(d, n, path) })[Symbol.asyncIterator]();
-      const first = await batches.next();
-      const schema = (first.value as RecordBatch).schema;
-      if (product) requireColumns(product, schema, where);
-      const plans = planColumns(schema, where);
-      await ensureTable(tx, target, plans, product);
-      const rejected: { row: number; reasons: string; json: string }[] = [];
-      let rowBase = 0;
-      async function* parts(): AsyncGenerator<LoadPart> {
-        for (let r = first; !r.done; r = await batches.next()) {
-          const batch = r.value;
-          const verdict = validateBatch(batch, product);
-          for (const bad of verdict.rejected) rejected.push({ row: rowBase + bad.row, reasons: bad.reasons.join('; '), json: rowJson(batch, bad.row) });
-          rowBase += batch.numRows;
-          yield { batch, rows: verdict.good };
-        }
-      }
-      const loaded = await tx.load(target, plans, parts(), loadId);
-      await writeQuarantine(tx, target, source, hdu.name, rejected, loadId);
-      if (loaded + rejected.length !== hdu.rows) {
-        throw new StoreError(`loaded ${loaded} + quarantined ${rejected.length} != ${hdu.rows} rows in the HDU`, where, 1);
-      }
-      if (product?.sky && opts.skyIndex !== false) await createSkyIndex(tx, { table: target, ra: product.sky.ra.toLowerCase(), dec: product.sky.dec.toLowerCase() });
-      await recordLoad(tx, target, {
-        loadId, table: target.name, source, sha256, size: BigInt(size), hdu: hdu.name, rowsLoaded: BigInt(loaded), rowsQuarantined: BigInt(rejected.length),
-        startedAt: utcStamp(started), finishedAt: utcStamp(new Date()), skybookVersion: skybookVersion(),
-      });
-      return { ...base, status: prior ? 'replaced' : 'loaded', loadId, loaded, quarantined: rejected.length, seconds: (performance.now() - t0) / 1000 };
-    });
+    const src: LoadSource = {
+      source, label: path, hdu: hdu.name, rows: hdu.rows, sha256, size,
+      batches: (onProgress) => fits.readBatches(hdu.index, { batchRows: 65536, onProgress }),
+    };
+    return await loadSource(store, src, target, product, opts, t0);
   } finally {
     await fits.close();
   }
@@ -169,6 +193,14 @@ async function writeQuarantine(tx: StoreSession, target: TableRef, source: strin
   await tx.load(quarantineRef(target), plans, parts(), loadId);
 }
 
+/** The product schema named by `--schema`, checked. */
+function productOf(name: string | undefined): ProductSchema | undefined {
+  if (name !== undefined && !SCHEMA_NAMES.includes(name as ProductSchema['name'])) {
+    throw new StoreError(`invalid --schema: ${JSON.stringify(name)} (one of ${SCHEMA_NAMES.join(', ')})`);
+  }
+  return name ? PRODUCT_SCHEMAS[name as ProductSchema['name']] : undefined;
+}
+
 /**
  * Loads FITS tables into a store, one transaction per file: validated rows into `table`, failing rows into
  * `skybook_quarantine` with their reasons, one ledger row in `skybook_loads`. A file loaded before with the same bytes is
@@ -180,15 +212,44 @@ async function writeQuarantine(tx: StoreSession, target: TableRef, source: strin
  */
 export async function ingest(sources: string | readonly string[], opts: IngestOptions): Promise<IngestResult[]> {
   const target = tableName(opts.table);
-  if (opts.schema !== undefined && !SCHEMA_NAMES.includes(opts.schema)) {
-    throw new StoreError(`invalid --schema: ${JSON.stringify(opts.schema)} (one of ${SCHEMA_NAMES.join(', ')})`);
-  }
-  const product = opts.schema ? PRODUCT_SCHEMAS[opts.schema] : undefined;
+  const product = productOf(opts.schema);
   const store = typeof opts.into === 'string' ? await openStore(opts.into, opts.storeOptions) : opts.into;
   try {
     const out: IngestResult[] = [];
     for (const path of typeof sources === 'string' ? [sources] : sources) out.push(await ingestFile(store, path, target, product, opts));
     return out;
+  } finally {
+    if (typeof opts.into === 'string') await store.close();
+  }
+}
+
+/**
+ * Loads an Arrow table already in memory (a selection from lib/desi's readers, a notebook's result) the way `ingest`
+ * loads a file: validated, quarantined, one transaction, one ledger row. `source` names it in the ledger (HDU 'arrow');
+ * its sha256 is that of the table's Arrow IPC stream, so loading the same values again under the same name is a no-op
+ * and loading different values under it is refused unless `replace`.
+ *
+ * @example
+ * const zc = await readZcatalog('zpix-main-dark.fits', { columns: ['TARGETID', 'TARGET_RA', 'TARGET_DEC', 'Z', 'SPECTYPE'] });
+ * await ingestTable(zc, { into: 'duckdb:survey.duckdb', table: 'zc', source: 'notebook:zpix-main-dark' });
+ */
+export async function ingestTable(table: Table, opts: Omit<IngestOptions, 'hdu'> & { source: string }): Promise<IngestResult> {
+  const t0 = performance.now();
+  const target = tableName(opts.table);
+  const product = productOf(opts.schema);
+  const bytes = tableToIPC(table, 'stream');
+  const src: LoadSource = {
+    source: opts.source, label: opts.source, hdu: 'arrow', rows: table.numRows, size: bytes.byteLength,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    async *batches(onProgress) {
+      let done = 0;
+      for (const b of table.batches) { done += b.numRows; onProgress(done, table.numRows); yield b; }
+      if (table.batches.length === 0) yield new RecordBatch(table.schema, makeData({ type: new Struct(table.schema.fields), length: 0, nullCount: 0, children: table.schema.fields.map((f) => makeData({ type: f.type, length: 0 } as never)) } as never) as never);
+    },
+  };
+  const store = typeof opts.into === 'string' ? await openStore(opts.into, opts.storeOptions) : opts.into;
+  try {
+    return await loadSource(store, src, target, product, opts, t0);
   } finally {
     if (typeof opts.into === 'string') await store.close();
   }
