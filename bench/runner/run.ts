@@ -1,7 +1,8 @@
 /**
  * bench/runner: `skybook run` against Debian's `jupyter nbconvert --execute` on the same python3 kernel, in one run.
  * Two notebooks (1 and N trivial cells) give start-up cost and per-cell overhead for each tool; outputs cross-checked.
- * Usage: node dist/bench/runner/run.js [--cells 20] [--repeat 3]
+ * `--kernel skybook` runs TypeScript cells on the skybook kernel (installed into bench/out/runner/prefix) under both tools.
+ * Usage: node dist/bench/runner/run.js [--cells 20] [--repeat 3] [--kernel python3|skybook]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,15 +19,21 @@ const arg = (name: string, dflt: number) => {
 };
 const CELLS = arg('cells', 20);
 const REPEAT = arg('repeat', 3);
+const KERNEL = process.argv.includes('--kernel') ? process.argv[process.argv.indexOf('--kernel') + 1]! : 'python3';
+if (KERNEL !== 'python3' && KERNEL !== 'skybook') throw new Error(`--kernel must be python3 or skybook, got ${KERNEL}`);
+const TS = KERNEL === 'skybook';
+const ENV: NodeJS.ProcessEnv = { ...process.env };
 
 function notebook(n: number): string {
-  const cells = Array.from({ length: n }, (_, i) => ({ cell_type: 'code', id: `c${i}`, metadata: {}, source: `x${i} = ${i} * 2\nx${i}`, outputs: [], execution_count: null }));
-  return JSON.stringify({ cells, metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } }, nbformat: 4, nbformat_minor: 5 }, null, 1);
+  const source = (i: number) => (TS ? `const x${i} = ${i} * 2;\nx${i}` : `x${i} = ${i} * 2\nx${i}`);
+  const cells = Array.from({ length: n }, (_, i) => ({ cell_type: 'code', id: `c${i}`, metadata: {}, source: source(i), outputs: [], execution_count: null }));
+  const kernelspec = TS ? { name: 'skybook', display_name: 'TypeScript (skybook)', language: 'typescript' } : { name: 'python3', display_name: 'Python 3', language: 'python' };
+  return JSON.stringify({ cells, metadata: { kernelspec }, nbformat: 4, nbformat_minor: 5 }, null, 1);
 }
 
 function time(cmd: string, args: string[]): number {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env: ENV });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
@@ -42,9 +49,15 @@ function outputsOf(path: string): string[] {
 }
 
 mkdirSync(OUT, { recursive: true });
+if (TS) {
+  const prefix = join(OUT, 'prefix');
+  const r = spawnSync(process.execPath, [CLI, 'kernel', 'install', '--prefix', prefix], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`skybook kernel install failed: ${r.stderr}`);
+  ENV.JUPYTER_PATH = join(prefix, 'share', 'jupyter');
+}
 const results: { tool: string; cells: number; s: number }[] = [];
 for (const n of [1, CELLS]) {
-  const nb = join(OUT, `trivial-${n}.ipynb`);
+  const nb = join(OUT, `trivial-${KERNEL}-${n}.ipynb`);
   writeFileSync(nb, notebook(n));
   results.push({ tool: 'skybook run', cells: n, s: best(() => time(process.execPath, [CLI, 'run', nb, '-o', join(OUT, `sky-${n}.ipynb`)])) });
   results.push({
@@ -59,7 +72,7 @@ for (const n of [1, CELLS]) {
   }
 }
 const get = (tool: string, n: number) => results.find((r) => r.tool === tool && r.cells === n)!.s;
-console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; best of ${REPEAT} after a warm-up; wall clock of the whole command`);
+console.log(`kernel ${KERNEL}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; best of ${REPEAT} after a warm-up; wall clock of the whole command`);
 console.log('| tool | 1 cell (s) | ' + CELLS + ' cells (s) | per extra cell (ms) |');
 console.log('|---|---:|---:|---:|');
 for (const tool of ['skybook run', 'nbconvert --execute']) {
