@@ -76,8 +76,10 @@ async function execute(k: Kernel, msg: Message, sock: Zmq.Router): Promise<void>
   const count = silent ? null : k.executionCount;
   k.beginCell();
   if (!silent) k.publish('execute_input', { code, execution_count: count }, msg);
-  const engine = await k.engine;
-  const out = await engine.executor.execute(code, count);
+  const out = await k.engine.then(
+    (engine) => engine.executor.execute(code, count),
+    (e: unknown) => ({ status: 'error' as const, ename: 'KernelStartError', evalue: `the skybook kernel could not start its engine: ${(e as Error).message}`, traceback: [] }),
+  );
   k.io.flush();
   if (out.status === 'ok') {
     if (out.hasValue && !silent) {
@@ -126,6 +128,10 @@ export async function handleShell(k: Kernel, msg: Message, sock: Zmq.Router): Pr
       k.publish('status', { execution_state: 'idle' }, msg);
       await k.shutdown();
     }
+  } catch (e) {
+    // A request that cannot be served (the engine failed to start, the compiler thread died) still gets its reply.
+    const err = { ename: (e as Error).name ?? 'Error', evalue: (e as Error).message ?? String(e), traceback: [] };
+    if (type.endsWith('_request')) await k.reply(sock, msg, type.replace(/_request$/, '_reply'), { status: 'error', ...err });
   } finally {
     k.publish('status', { execution_state: 'idle' }, msg);
   }

@@ -33,6 +33,8 @@ export class TestKernel {
   readonly stderr: string[] = [];
   #waiters: (() => void)[] = [];
   readonly #replies = new Map<string, Message>();
+  /** The heartbeat socket's address. */
+  hbUrl = '';
 
   private constructor(
     readonly proc: ChildProcess,
@@ -89,7 +91,9 @@ export class TestKernel {
     control.connect(url(ports.control_port));
     iopub.connect(url(ports.iopub_port));
     iopub.subscribe();
-    return new TestKernel(proc, new Wire(key), shell, control, iopub, startedAt);
+    const k = new TestKernel(proc, new Wire(key), shell, control, iopub, startedAt);
+    k.hbUrl = url(ports.hb_port);
+    return k;
   }
 
   /** Sends a request and returns its message id. */

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as zmq from 'zeromq';
 import type { Message } from '../../lib/notebook/wire.js';
 import { TestKernel } from './kernel-client.js';
 
@@ -25,6 +26,36 @@ describe('skybook kernel over the Jupyter protocol', () => {
   it('answers kernel_info on the control channel too', async () => {
     const { reply } = await k.request('kernel_info_request', {}, 'control');
     expect(reply.content.status).toBe('ok');
+  });
+
+  it('echoes on the heartbeat socket', async () => {
+    const hb = new zmq.Request();
+    hb.connect(k.hbUrl);
+    await hb.send('ping-1');
+    const [echo] = await hb.receive();
+    hb.close();
+    expect(echo!.toString()).toBe('ping-1');
+  });
+
+  it('ignores a message with a bad signature, and says so on stderr', async () => {
+    const msg = k.wire.message('execute_request', { code: '"forged"', silent: false });
+    const frames = k.wire.serialize(msg);
+    frames[1] = 'f'.repeat(64); // the signature
+    await k.shell.send(frames);
+    await k.until(() => (k.stderr.join('').includes('bad HMAC signature') ? true : undefined), 'the kernel to log the bad signature');
+    const ok = await k.request('kernel_info_request', {});
+    expect(ok.reply.content.status).toBe('ok');
+    expect(k.iopubLog.some((m) => m.parent_header.msg_id === msg.header.msg_id)).toBe(false);
+  });
+
+  it('a silent execution publishes nothing and does not count', async () => {
+    const before = (await k.execute('1')).reply.content.execution_count as number;
+    const quiet = await k.execute('globalThis.quietRan = 7; 99', { silent: true, store_history: false });
+    expect(quiet.reply.content).toMatchObject({ status: 'ok', execution_count: null });
+    expect(quiet.iopub.map((m) => m.header.msg_type)).toEqual([]);
+    const after = await k.execute('(globalThis as any).quietRan');
+    expect(after.reply.content.execution_count).toBe(before + 1);
+    expect(ofType(after.iopub, 'execute_result')[0]!.content.data).toEqual({ 'text/plain': '7' });
   });
 
   it('runs a cell: execute_input, stream, execute_result with execution_count', async () => {
