@@ -24,12 +24,12 @@ export function skybookVersion(): string {
 }
 
 function help(): string {
-  const w = Math.max(...COMMANDS.map((c) => c.usage.length));
+  // Usages are long (every option spelled out), so each summary goes on its own indented line.
   return [
     'skybook: notebooks and pipelines for spectroscopic survey astronomy',
     '',
     'Usage:',
-    ...COMMANDS.map((c) => `  ${c.usage.padEnd(w)}  ${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`),
     '',
     'Options: --help, --version. Exit codes: 0 ok, 1 the work failed, 2 bad usage or bad input.',
   ].join('\n') + '\n';
