@@ -79,23 +79,68 @@ function kcorr(z: number): number {
 }
 
 /**
- * Draws one candidate galaxy in a pixel and returns it with its acceptance probability: the density field at its
- * position times the fraction of the luminosity function visible at its distance (r < 19.5). Candidates are uniform
- * in comoving volume, so accepted galaxies follow a magnitude-limited n(z) with the planted voids and walls.
+ * Distances of a magnitude-limited sample: d drawn with density d^2 * F(M_lim(d)) (volume times the visible fraction
+ * of the luminosity function) by inverting a tabulated CDF, so candidates only need the density-field test.
+ */
+class RadialSampler {
+  private readonly d: Float64Array;
+  private readonly cdf: Float64Array;
+  constructor(d0: number, d1: number, cosmo: Cosmology) {
+    const n = 4096;
+    this.d = new Float64Array(n);
+    this.cdf = new Float64Array(n);
+    let prev = 0;
+    for (let i = 0; i < n; i++) {
+      const d = d0 + ((d1 - d0) * i) / (n - 1);
+      const z = cosmo.redshift(d);
+      const w = d * d * LF.fraction(BGS_RLIMIT - cosmo.distanceModulus(z) - kcorr(z));
+      this.d[i] = d;
+      if (i > 0) this.cdf[i] = this.cdf[i - 1]! + ((prev + w) / 2) * (d - this.d[i - 1]!);
+      prev = w;
+    }
+    const total = this.cdf[n - 1]!;
+    for (let i = 0; i < n; i++) this.cdf[i]! /= total;
+  }
+  /** The distance whose cumulative fraction is u. */
+  sample(u: number): number {
+    let lo = 0;
+    let hi = this.cdf.length - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (this.cdf[mid]! < u) lo = mid;
+      else hi = mid;
+    }
+    const f = (u - this.cdf[lo]!) / Math.max(this.cdf[hi]! - this.cdf[lo]!, 1e-300);
+    return this.d[lo]! + f * (this.d[hi]! - this.d[lo]!);
+  }
+}
+
+const SAMPLERS = new Map<string, RadialSampler>();
+function radialSampler(preset: SurveyPreset, cosmo: Cosmology): RadialSampler {
+  const key = `${preset.zMin}:${preset.zMax}:${cosmo.omegaM}`;
+  let s = SAMPLERS.get(key);
+  if (!s) {
+    s = new RadialSampler(cosmo.distance(preset.zMin), cosmo.distance(preset.zMax), cosmo);
+    SAMPLERS.set(key, s);
+  }
+  return s;
+}
+
+/**
+ * Draws one candidate galaxy in a pixel with its acceptance probability, the density field at its position (0 in
+ * voids, up to 1 in shells and walls). Distances follow the magnitude-limited n(z) (r < 19.5), so accepted galaxies
+ * trace that n(z) modulated by the planted voids and walls.
  *
  * @example
  * const c = drawCandidate(pixel, preset, cosmo, near, walls, rng); if (rng.uniform() < c.accept) keep(c);
  */
 export function drawCandidate(p: FootprintPixel, preset: SurveyPreset, cosmo: Cosmology, near: readonly PlantedVoid[], walls: readonly PlantedWall[], rng: Rng) {
   const { ra, dec } = samplePixel(p, rng);
-  const d0 = cosmo.distance(preset.zMin);
-  const d1 = cosmo.distance(preset.zMax);
-  const d = Math.cbrt(d0 ** 3 + (d1 ** 3 - d0 ** 3) * rng.uniform());
+  const d = radialSampler(preset, cosmo).sample(rng.uniform());
   const [ux, uy, uz] = unitVector(ra, dec);
   const z = cosmo.redshift(d);
-  const mLim = BGS_RLIMIT - cosmo.distanceModulus(z) - kcorr(z);
-  const visible = LF.fraction(mLim);
-  return { ra, dec, d, z, mLim, visible, accept: density(d * ux, d * uy, d * uz, near, walls) * visible };
+  const visible = LF.fraction(BGS_RLIMIT - cosmo.distanceModulus(z) - kcorr(z));
+  return { ra, dec, d, z, visible, accept: density(d * ux, d * uy, d * uz, near, walls) };
 }
 
 /**

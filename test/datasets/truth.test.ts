@@ -61,7 +61,7 @@ describe('truth tables of the small survey', () => {
   it('no galaxy lies inside a planted void', async () => {
     expect(voids.numRows).toBeGreaterThanOrEqual(4);
     const fits = await FitsFile.open(join(dir, zallPixRelpath()));
-    const z = await fits.readTable('ZCATALOG', { columns: ['TARGET_RA', 'TARGET_DEC', 'Z', 'SPECTYPE'] });
+    const z = await fits.readTable('ZCATALOG', { columns: ['TARGET_RA', 'TARGET_DEC', 'Z', 'SPECTYPE', 'FLUX_R'] });
     await fits.close();
     const cosmo = new Cosmology(0.3);
     const vs = rows(voids);
@@ -69,10 +69,14 @@ describe('truth tables of the small survey', () => {
     const dec = z.getChild('TARGET_DEC')!.toArray() as Float64Array;
     const red = z.getChild('Z')!.toArray() as Float64Array;
     const type = z.getChild('SPECTYPE')!;
-    let inside = 0, nearShell = 0, galaxies = 0;
+    const fluxR = z.getChild('FLUX_R')!.toArray() as Float32Array;
+    let inside = 0, nearShell = 0, galaxies = 0, tooFaint = 0, outOfRange = 0;
     for (let i = 0; i < z.numRows; i++) {
       if (type.get(i) !== 'GALAXY') continue;
       galaxies++;
+      // BGS Bright: r < 19.5 (float32 flux), inside the preset's redshift range.
+      if (22.5 - 2.5 * Math.log10(fluxR[i]!) > 19.5 + 1e-4) tooFaint++;
+      if (red[i]! < 0.02 || red[i]! > 0.22) outOfRange++;
       const d = cosmo.distance(red[i]!);
       const [x, y, w] = unitVector(ra[i]!, dec[i]!).map((c) => c * d) as [number, number, number];
       for (const v of vs) {
@@ -82,6 +86,7 @@ describe('truth tables of the small survey', () => {
       }
     }
     expect(galaxies).toBe(15_000);
+    expect([tooFaint, outOfRange]).toEqual([0, 0]);
     expect(inside).toBe(0);
     // The voids are bounded: their walls hold galaxies.
     expect(nearShell).toBeGreaterThan(vs.length * 3);
