@@ -81,7 +81,7 @@ export async function readTable(src: ByteSource, hdu: HduInfo, opts: ReadTableOp
   const builders = cols.map((c) => makeColumnBuilder(c, n));
   const needsRows = cols.length > 0;
   if (needsRows) {
-    for await (const { chunk, row } of rowChunks(src, hdu, start, end, opts.chunkBytes)) {
+    for await (const { chunk, row } of rowChunks(src, hdu, start, end, opts.chunkBytes, { helper: true })) {
       for (const b of builders) b.add(chunk, row);
       opts.onProgress?.(row + chunk.rows, n);
     }

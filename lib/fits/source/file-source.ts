@@ -47,6 +47,12 @@ export class FileSource implements ByteSource {
     return new Uint8Array(buf.buffer, buf.byteOffset, done);
   }
 
+  /** The open file descriptor, for a helper thread's positional reads (`read-helper.ts`). */
+  get fd(): number {
+    if (!this.handle) throw new SourceError(this.name, 'read after close');
+    return this.handle.fd;
+  }
+
   /** A positional read into `target` (a blocking `pread`: meant for small pieces of a file in the page cache). */
   readIntoSync(offset: number, target: Uint8Array): number {
     if (!this.handle) throw new SourceError(this.name, 'read after close');

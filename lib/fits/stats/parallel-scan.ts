@@ -6,15 +6,10 @@ import { FitsChecksum } from '../checksum.js';
 import type { HduInfo } from '../hdu.js';
 import type { ByteSource } from '../source/byte-source.js';
 import { FileSource } from '../source/file-source.js';
+import { worthASecondThread } from '../source/second-thread.js';
 import { StatsAccumulator } from './accumulator.js';
 import { scanColumns, type ColumnScan, type ScanPart } from './column-scan.js';
 import type { StatsWorkerInput, StatsWorkerOutput } from './stats-worker.js';
-
-/**
- * Smallest table (bytes of rows) worth a second thread: below it, starting a worker (about 40 ms) costs more than it
- * saves. `SKYBOOK_FITS_PARALLEL_BYTES` overrides it (0: always, when possible; a huge value: never).
- */
-const DEFAULT_PARALLEL_BYTES = 64 * 2 ** 20;
 
 const WORKER = new URL('./stats-worker.js', import.meta.url);
 
@@ -49,11 +44,6 @@ export function splitColumns(cols: ColumnDesc[], sum: boolean, rowBytes: number)
   return parts;
 }
 
-function parallelBytes(): number {
-  const env = process.env.SKYBOOK_FITS_PARALLEL_BYTES;
-  const n = env === undefined || env.trim() === '' ? NaN : Number(env);
-  return Number.isFinite(n) && n >= 0 ? n : DEFAULT_PARALLEL_BYTES;
-}
 
 /**
  * Runs one part in a worker thread. Resolves undefined when the worker could not do it, and the caller then does it
@@ -106,7 +96,7 @@ export async function scanAllColumns(src: ByteSource, hdu: HduInfo, cols: Column
   const rowBytes = hdu.header.int('NAXIS1');
   const all: ScanPart = { columns: cols.map((_, i) => i), sum };
   const bytes = rowBytes * hdu.header.int('NAXIS2');
-  if (!(src instanceof FileSource) || bytes === 0 || bytes < parallelBytes() || cols.length + (sum ? 1 : 0) < 2 || !existsSync(fileURLToPath(WORKER))) {
+  if (!(src instanceof FileSource) || !worthASecondThread(bytes) || cols.length + (sum ? 1 : 0) < 2 || !existsSync(fileURLToPath(WORKER))) {
     return scanColumns(src, hdu, all, onProgress);
   }
   const [mine, theirs] = splitColumns(cols, sum, rowBytes);

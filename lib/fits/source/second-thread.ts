@@ -1,0 +1,13 @@
+/**
+ * Smallest scan (bytes) worth a second thread: below it, starting a worker (tens of milliseconds) costs more than it
+ * saves. `SKYBOOK_FITS_PARALLEL_BYTES` overrides the default 64 MiB (0: always, where possible; a huge value: never).
+ *
+ * @example
+ * if (worthASecondThread(rows * rowBytes)) startHelper();
+ */
+export function worthASecondThread(bytes: number): boolean {
+  const env = process.env.SKYBOOK_FITS_PARALLEL_BYTES;
+  const n = env === undefined || env.trim() === '' ? NaN : Number(env);
+  const min = Number.isFinite(n) && n >= 0 ? n : 64 * 2 ** 20;
+  return bytes > 0 && bytes >= min;
+}
