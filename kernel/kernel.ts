@@ -35,8 +35,8 @@ export class Kernel {
   /** Set by the shell handler; the current request, whose id stream output and displays are sent under. */
   current: Message | undefined;
   executionCount = 0;
-  /** When the last cell failed (ms since epoch): execute requests sent before it are aborted. */
-  failedAt: { time: number; count: number | null; summary: string } | undefined;
+  /** When the last cell failed (ms since epoch) and what was queued then: execute requests sent before it are aborted. */
+  failedAt: { time: number; count: number | null; summary: string; queued: Set<string> } | undefined;
   #displayCount = 0;
   #sockets!: { shell: Zmq.Router; control: Zmq.Router; iopub: Zmq.Publisher; stdin: Zmq.Router; hb: Zmq.Reply };
   #working = false;

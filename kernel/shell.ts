@@ -55,9 +55,18 @@ export function publishDisplay(k: Kernel, value: unknown): string {
   return id;
 }
 
-function sentAt(msg: Message): number {
+/** How long after a failure requests dated before it are still aborted (bounds the harm of a skewed client clock). */
+const ABORT_WINDOW_MS = 10_000;
+
+/**
+ * Whether a request was queued behind the failed cell: sent (by its header's date, same-host clock) before the
+ * failure, or, for a request without a usable date, already waiting in the queue when the cell failed.
+ */
+function queuedBehindFailure(k: Kernel, msg: Message): Kernel['failedAt'] {
+  const f = k.failedAt;
+  if (!f || Date.now() - f.time > ABORT_WINDOW_MS) return undefined;
   const t = Date.parse(String(msg.header.date ?? ''));
-  return Number.isFinite(t) ? t : Number.NEGATIVE_INFINITY;
+  return (Number.isFinite(t) ? t <= f.time : f.queued.has(msg.header.msg_id)) ? f : undefined;
 }
 
 async function execute(k: Kernel, msg: Message, sock: Zmq.Router): Promise<void> {
@@ -65,8 +74,9 @@ async function execute(k: Kernel, msg: Message, sock: Zmq.Router): Promise<void>
   const code = String(c.code ?? '');
   const silent = Boolean(c.silent);
   // Requests sent before the previous cell's failure reached the client were queued behind it: abort them, visibly.
-  if (k.failedAt && sentAt(msg) <= k.failedAt.time) {
-    const why = `skybook: this cell was not run: cell [${k.failedAt.count ?? '?'}] failed before it (${k.failedAt.summary}), and the cells queued after a failure are aborted.\n`;
+  const failed = queuedBehindFailure(k, msg);
+  if (failed) {
+    const why = `skybook: this cell was not run: cell [${failed.count ?? '?'}] failed before it (${failed.summary}), and the cells queued after a failure are aborted.\n`;
     k.publish('stream', { name: 'stderr', text: why }, msg);
     await k.reply(sock, msg, 'execute_reply', { status: 'aborted', execution_count: null, user_expressions: {}, payload: [] });
     return;
@@ -91,7 +101,10 @@ async function execute(k: Kernel, msg: Message, sock: Zmq.Router): Promise<void>
   }
   const err = { ename: out.ename, evalue: out.evalue, traceback: out.traceback };
   if (!silent) k.publish('error', err, msg);
-  if (c.stop_on_error !== false) k.failedAt = { time: Date.now(), count, summary: `${out.ename}: ${out.evalue.split('\n')[0]}` };
+  if (c.stop_on_error !== false) {
+    const queued = new Set(k.queue.map((m) => m.header.msg_id));
+    k.failedAt = { time: Date.now(), count, summary: `${out.ename}: ${out.evalue.split('\n')[0]}`, queued };
+  }
   await k.reply(sock, msg, 'execute_reply', { status: 'error', execution_count: count, ...err, user_expressions: {}, payload: [] });
 }
 

@@ -126,6 +126,21 @@ describe('skybook kernel over the Jupyter protocol', () => {
     expect(ofType(later.iopub, 'execute_result')[0]!.content.data).toEqual({ 'text/plain': "'runs again'" });
   });
 
+  it('requests without a usable date are aborted only when they were queued at the failure', async () => {
+    const undated = async (code: string) => {
+      const m = k.wire.message('execute_request', { code, silent: false, store_history: true, stop_on_error: true });
+      m.header.date = '';
+      await k.shell.send(k.wire.serialize(m));
+      return m.header.msg_id;
+    };
+    const ids = [await undated('throw new Error("undated failure")'), await undated('"queued, undated"')];
+    const [failed, queued] = await Promise.all(ids.map((id) => k.exchange(id)));
+    expect(failed!.reply.content.status).toBe('error');
+    expect(queued!.reply.content.status).toBe('aborted');
+    const next = await k.exchange(await undated('"sent after the failure"'));
+    expect(next.reply.content.status).toBe('ok');
+  });
+
   it('imports ESM-only packages (@observablehq/plot, d3) in cells and renders Plot as SVG', async () => {
     const { reply, iopub } = await k.execute([
       'import * as Plot from "@observablehq/plot";',
