@@ -19,13 +19,19 @@ export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   /** Seconds to wait for kernel_info_reply (default 60). */
   startupTimeout?: number;
+  /**
+   * Ping the heartbeat every this many ms and count the kernel dead after three silent beats. Off by default: we
+   * launch kernels ourselves, so their process exit is the authoritative death signal, and a kernel that runs cells on
+   * the thread that echoes heartbeats (the skybook kernel) would look dead during any long synchronous cell.
+   */
+  heartbeatMs?: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * A running kernel and a client connected to it: launch, execute, interrupt (by signal or interrupt_request, as the
- * kernelspec's interrupt_mode says), shutdown, and death detection (process exit, or a silent heartbeat).
+ * kernelspec's interrupt_mode says), shutdown, and death detection (process exit; optionally a silent heartbeat).
  *
  * @example
  * const k = await KernelSession.start(findKernelSpec('python3'));
@@ -69,7 +75,7 @@ export class KernelSession {
       if (died) throw proc.deathError();
       throw e;
     }
-    s.stopHeartbeat = client.heartbeat(5000, () => s.markDead(new KernelError('kernel stopped answering its heartbeat', { kernel: spec.name })));
+    if (opts.heartbeatMs) s.stopHeartbeat = client.heartbeat(opts.heartbeatMs, () => s.markDead(new KernelError('kernel stopped answering its heartbeat', { kernel: spec.name })));
     return s;
   }
 

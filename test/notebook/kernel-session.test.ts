@@ -87,6 +87,18 @@ describe('kernel lifecycle', () => {
     }
   });
 
+  it('with a heartbeat, detects a kernel that hangs without exiting (SIGSTOP)', async () => {
+    const k = await KernelSession.start(python3, { startupTimeout: 30, heartbeatMs: 300 });
+    try {
+      process.kill(k.process.child.pid!, 'SIGSTOP');
+      await expect(k.execute('1', { cell: 0 })).rejects.toThrow(/kernel stopped answering its heartbeat/);
+      expect(k.process.alive).toBe(true);
+    } finally {
+      process.kill(k.process.child.pid!, 'SIGCONT');
+      await k.shutdown(0);
+    }
+  });
+
   it('fails clearly when a kernel exits at start or never answers', async () => {
     const quits = tempSpec('quits', { argv: ['/bin/sh', '-c', 'echo no such module >&2; exit 3', '{connection_file}'], language: 'python' });
     await expect(KernelSession.start(quits, { startupTimeout: 20 })).rejects.toThrow(/kernel died \(exit code 3\): no such module/);
