@@ -1,54 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  Bool, Field, FixedSizeList, Float32, Float64, Int16, Int32, Int64, Int8, List, Table, Type, Uint16, Uint64, Uint8, Utf8, vectorFromArray,
+  Bool, Field, FixedSizeList, Float32, Float64, Int16, Int32, Int64, Int8, List, Table, Uint16, Uint64, Uint8, Utf8, vectorFromArray,
 } from 'apache-arrow';
-import { openFits } from '../../lib/fits/index.js';
 import { writeFits } from '../../lib/fits/writer/index.js';
-import { ingest, openStore, type Store } from '../../lib/store/index.js';
+import { ingest, openStore } from '../../lib/store/index.js';
 import { FIXTURES, HAVE_FIXTURES, NO_FIXTURES_MESSAGE } from '../helpers/fixtures.js';
-import { column, pgUrlFor, tempDir, uniqueSchema, withSchema, writeZcatalog } from './store-helpers.js';
-
-/** Equal as stored: exact for integers (bigint or number), float32 compared after rounding the stored value to float32. */
-function same(f: unknown, d: unknown, float32: boolean): boolean {
-  if (f === null || d === null) return f === d;
-  if (Array.isArray(f)) return Array.isArray(d) && f.length === d.length && f.every((x, i) => same(x, d[i], float32));
-  if (typeof f === 'bigint') return (typeof d === 'bigint' || typeof d === 'number' || typeof d === 'string') && BigInt(d) === f;
-  if (typeof f === 'number') {
-    if (typeof d !== 'number' && typeof d !== 'bigint') return false;
-    const n = Number(d);
-    if (Number.isNaN(f)) return Number.isNaN(n);
-    return float32 ? Math.fround(n) === f : n === f;
-  }
-  return f === d;
-}
-
-function leafType(t: { typeId: Type; children?: { type: unknown }[] }): Type {
-  let cur = t;
-  while (cur.typeId === Type.FixedSizeList || cur.typeId === Type.List) cur = cur.children![0]!.type as typeof t;
-  return cur.typeId === Type.Float && (cur as unknown as { precision: number }).precision === 1 ? Type.Float32 as never : cur.typeId;
-}
-
-/** Every value of every column of the FITS HDU equals the stored one (row order by the given key). */
-async function expectRoundTrip(store: Store, table: string, file: string, hdu: string, orderBy: string): Promise<number> {
-  const fits = await openFits(file);
-  const src = await fits.readTable(hdu);
-  await fits.close();
-  const db = await store.query(`select * from ${table} order by ${orderBy}`);
-  expect(db.numRows).toBe(src.numRows);
-  let cells = 0;
-  const order = column(src, orderBy.toUpperCase()).map((v, i) => [v, i] as const).sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0)).map((x) => x[1]);
-  for (const f of src.schema.fields) {
-    const fv = column(src, f.name);
-    const dv = column(db, f.name.toLowerCase());
-    const float32 = leafType(f.type as never) === (Type.Float32 as never);
-    order.forEach((srcRow, k) => {
-      if (!same(fv[srcRow], dv[k], float32)) expect.fail(`${table}.${f.name} row ${srcRow}: file ${String(fv[srcRow])} != stored ${String(dv[k])}`);
-      cells++;
-    });
-  }
-  return cells;
-}
+import { expectRoundTrip, pgUrlFor, tempDir, uniqueSchema, withSchema, writeZcatalog } from './store-helpers.js';
 
 const schema = uniqueSchema(__filename);
 let dropSchema: () => Promise<void>;
