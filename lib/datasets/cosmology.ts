@@ -1,3 +1,5 @@
+import { inverseLookup } from './interpolate.js';
+
 /**
  * Flat LambdaCDM comoving distances in Mpc/h (H0 = 100 h km/s/Mpc, the VAST/DESIVAST convention), tabulated once
  * so the light cone can map redshift to distance and back quickly and identically on every run.
@@ -40,15 +42,7 @@ export class Cosmology {
 
   /** The redshift at comoving distance d (Mpc/h), by bisection in the table. */
   redshift(d: number): number {
-    let lo = 0;
-    let hi = this.ds.length - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (this.ds[mid]! < d) lo = mid;
-      else hi = mid;
-    }
-    const f = (d - this.ds[lo]!) / (this.ds[hi]! - this.ds[lo]!);
-    return this.zs[lo]! + f * (this.zs[hi]! - this.zs[lo]!);
+    return inverseLookup(this.zs, this.ds, d);
   }
 
   /** Distance modulus for h = 1 distances: 5 log10(d_L / 10 pc) with d_L = (1 + z) d in Mpc/h. */

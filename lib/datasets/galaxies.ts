@@ -2,6 +2,7 @@ import type { Cosmology } from './cosmology.js';
 import { samplePixel, unitVector, type FootprintPixel } from './footprint.js';
 import type { SurveyPreset } from './presets.js';
 import type { Rng } from './random.js';
+import { inverseLookup } from './interpolate.js';
 import { density, type PlantedVoid, type PlantedWall } from './structures.js';
 import { mockTargetId } from './targetid.js';
 
@@ -38,9 +39,11 @@ export interface GalaxyColumns {
 /** Cumulative luminosity function on a 0.01 mag grid from the bright end, for drawing M below a limit. */
 class LuminosityFunction {
   private readonly cdf: Float64Array;
+  private readonly mags: Float64Array;
   constructor() {
     const n = Math.round((M_FAINT - M_BRIGHT) / 0.01) + 1;
     this.cdf = new Float64Array(n);
+    this.mags = Float64Array.from({ length: n }, (_, i) => M_BRIGHT + i * 0.01);
     for (let i = 1; i < n; i++) {
       const m = M_BRIGHT + (i - 0.5) * 0.01;
       const x = 10 ** (0.4 * (MSTAR - m));
@@ -59,15 +62,7 @@ class LuminosityFunction {
   }
   /** The magnitude whose cumulative fraction is u (inverse CDF, by bisection). */
   quantile(u: number): number {
-    let lo = 0;
-    let hi = this.cdf.length - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (this.cdf[mid]! < u) lo = mid;
-      else hi = mid;
-    }
-    const f = (u - this.cdf[lo]!) / Math.max(this.cdf[hi]! - this.cdf[lo]!, 1e-300);
-    return M_BRIGHT + (lo + f) * 0.01;
+    return inverseLookup(this.mags, this.cdf, u);
   }
 }
 
@@ -103,15 +98,7 @@ class RadialSampler {
   }
   /** The distance whose cumulative fraction is u. */
   sample(u: number): number {
-    let lo = 0;
-    let hi = this.cdf.length - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (this.cdf[mid]! < u) lo = mid;
-      else hi = mid;
-    }
-    const f = (u - this.cdf[lo]!) / Math.max(this.cdf[hi]! - this.cdf[lo]!, 1e-300);
-    return this.d[lo]! + f * (this.d[hi]! - this.d[lo]!);
+    return inverseLookup(this.d, this.cdf, u);
   }
 }
 
