@@ -14,15 +14,4 @@ describe('jupyter nbconvert --execute with the skybook kernel: errors', () => {
     expect(stop.stderr).toContain('TypeScriptError');
     expect(stop.stderr).toContain(diag);
   });
-
-  it('with --allow-errors the error is an output of its cell and the rest runs', () => {
-    const go = nbconvert(prefix, cells, ['--allow-errors']);
-    expect(go.code).toBe(0);
-    expect(go.cells[1]!.outputs).toEqual([{
-      output_type: 'error', ename: 'TypeScriptError', evalue: diag,
-      traceback: [diag, '    const z: number = "high";', '          ~'],
-    }]);
-    expect(go.cells[2]!.outputs![0]!.data).toEqual({ 'text/plain': '2' });
-    expect(go.cells.map((c) => c.execution_count)).toEqual([1, 2, 3]);
-  });
 });
