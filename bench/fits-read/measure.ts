@@ -1,4 +1,5 @@
 import { FitsFile } from '../../lib/fits/fits-file.js';
+import { readRange, scanPieceBytes } from '../../lib/fits/source/read-range.js';
 import { fitsStats } from '../../lib/fits/stats/hdu-stats.js';
 
 /**
@@ -7,12 +8,13 @@ import { fitsStats } from '../../lib/fits/stats/hdu-stats.js';
  *
  * Modes: `full` (readTable of every column), `column NAME` (readTable of one column), `stats` (fitsStats of the whole
  * file, what `skybook fits stats` runs), `verify` (the CHECKSUM/DATASUM pass of HDU 1 alone), `io` (the table's bytes
- * read through the byte source in 8 MiB chunks and nothing else: the floor any reader pays).
+ * read as our readers read them, 128 KiB positional reads into one reused buffer, and nothing else: the floor a
+ * one-thread reader pays without mmap), `io2` (the same with the helper thread of `readTable`).
  *
  * @example
  * node dist/bench/fits-read/measure.js column bench/out/zcatalog-5000000-s42.fits Z
  */
-export type MeasureMode = 'full' | 'column' | 'stats' | 'verify' | 'io';
+export type MeasureMode = 'full' | 'column' | 'stats' | 'verify' | 'io' | 'io2';
 
 export interface Measurement {
   mode: MeasureMode;
@@ -30,12 +32,11 @@ async function work(mode: MeasureMode, file: string, column: string | undefined)
       case 'column': return (await fits.readTable(1, { columns: [column ?? 'Z'] })).numRows;
       case 'stats': return (await fitsStats(fits)).hdus[1]?.table?.rows ?? 0;
       case 'verify': await fits.verify(1); return hdu.header.int('NAXIS2');
-      case 'io': {
-        const size = hdu.header.int('NAXIS1') * hdu.header.int('NAXIS2');
-        const chunk = 8 << 20;
+      case 'io': case 'io2': {
+        const end = hdu.dataOffset + hdu.header.int('NAXIS1') * hdu.header.int('NAXIS2');
         let touched = 0;
-        for (let p = 0; p < size; p += chunk) touched += (await fits.source.read(hdu.dataOffset + p, Math.min(chunk, size - p))).length;
-        return touched === size ? hdu.header.int('NAXIS2') : -1;
+        for await (const piece of readRange(fits.source, hdu.dataOffset, end, scanPieceBytes(fits.source), { helper: mode === 'io2' })) touched += piece.length;
+        return touched === end - hdu.dataOffset ? hdu.header.int('NAXIS2') : -1;
       }
     }
   } finally {
@@ -45,8 +46,8 @@ async function work(mode: MeasureMode, file: string, column: string | undefined)
 
 async function main(): Promise<void> {
   const [mode, file, column] = process.argv.slice(2) as [MeasureMode, string, string | undefined];
-  if (!['full', 'column', 'stats', 'verify', 'io'].includes(mode) || !file) {
-    process.stderr.write('usage: measure.js full|column|stats|verify|io FILE [COLUMN]\n');
+  if (!['full', 'column', 'stats', 'verify', 'io', 'io2'].includes(mode) || !file) {
+    process.stderr.write('usage: measure.js full|column|stats|verify|io|io2 FILE [COLUMN]\n');
     process.exit(2);
   }
   const t0 = performance.now();

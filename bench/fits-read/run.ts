@@ -79,6 +79,7 @@ async function main(): Promise<void> {
   await run('column', node, [measure, 'column', table.path, 'Z']);
   await run('verify', node, [measure, 'verify', table.path]);
   await run('io', node, [measure, 'io', table.path]);
+  await run('io2', node, [measure, 'io2', table.path]);
   await run('astropyColumn', PYTHON, [anchor, table.path, '--column', 'Z']);
 
   const ours = JSON.parse(s.cli!.best.stdout) as { hdus: { table: { rows: number; columns: OurColumn[] } | null }[] };
@@ -100,11 +101,12 @@ async function main(): Promise<void> {
     row('astropy', 'Table.read + per-column sums', s.astropy!),
     { tool: 'astropy', what: '  of which Table.read (same run)', seconds: astropyReadBest, times: [] },
     row('skybook', 'fitsStats in-process (= the CLI\'s work)', s.stats!),
-    row('skybook', '  of which CHECKSUM/DATASUM verify', s.verify!),
+    row('skybook', 'CHECKSUM/DATASUM alone (fits verify)', s.verify!),
     row('skybook', 'readTable, all 25 columns', s.full!),
     row('skybook', 'readTable, one column (Z)', s.column!),
     row('astropy', 'one column (Z), memmap + copy', s.astropyColumn!),
-    row('skybook', 'raw I/O: table bytes in 8 MiB reads', s.io!),
+    row('skybook', 'raw I/O: table bytes, 128 KiB preads, 1 thread', s.io!),
+    row('skybook', 'raw I/O: the same, 2 threads (readTable\'s)', s.io2!),
   ];
   const cliSeconds = s.cli!.best.wallSeconds;
   const astropySeconds = s.astropy!.best.seconds!;
