@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { readSpectra } from '../../lib/desi/index.js';
+import { spectraHashes, type Hashes } from './hashes.js';
+
+/**
+ * The skybook side, run by the driver in a fresh process: `readSpectra(FILE, { targetids })` for the TARGETIDs listed
+ * in IDS (one per line), all arms, with resolution and every FIBERMAP column. Prints one JSON line: seconds (the
+ * read alone: open, TARGETID index, row reads, close; not Node's start, the imports or the hashing), peak RSS,
+ * nspec, and the sha256 of every returned array (see hashes.ts).
+ *
+ * @example
+ * node dist/bench/desi-spectra/measure.js bench/out/desi-spectra/n5000-s42/coadd-main-dark-26841.fits targets.txt
+ */
+export interface Measurement {
+  tool: 'skybook';
+  seconds: number;
+  maxRssBytes: number;
+  nspec: number;
+  hashes: Hashes;
+}
+
+async function main(): Promise<void> {
+  const [file, idsFile] = process.argv.slice(2);
+  if (!file || !idsFile) {
+    process.stderr.write('usage: measure.js COADD IDS_FILE\n');
+    process.exit(2);
+  }
+  const targetids = readFileSync(idsFile, 'utf8').trim().split('\n').map((l) => BigInt(l));
+  const t0 = performance.now();
+  const s = await readSpectra(file, { targetids });
+  const seconds = (performance.now() - t0) / 1000;
+  const out: Measurement = { tool: 'skybook', seconds, maxRssBytes: process.resourceUsage().maxRSS * 1024, nspec: s.nspec, hashes: spectraHashes(s) };
+  process.stdout.write(JSON.stringify(out) + '\n');
+}
+
+await main();
