@@ -7,7 +7,7 @@ What a scientist writes with astropy: open the file, find the FIBERMAP rows whos
 (np.isin on the TARGETID column), slice those rows out of FIBERMAP (every column converted to an array) and out of
 every arm's FLUX, IVAR, MASK and RESOLUTION images, and take the WAVELENGTH arrays. Timed: open, index, slices,
 close; not the interpreter start, the imports, reading IDS_FILE or the hashing.
-Prints one JSON line: seconds, peak RSS in bytes, nspec, and the sha256 of every array in the byte order
+Prints one JSON line: seconds, CPU seconds (user + system), peak RSS in bytes, nspec, and the sha256 of every array in the byte order
 hashes.ts uses (numbers little-endian in their own type, strings UTF-8 joined by NUL, logicals one byte 0/1).
 """
 import argparse
@@ -97,15 +97,18 @@ def main():
     warnings.simplefilter("ignore")
     with open(args.ids) as f:
         ids = np.array([int(line) for line in f if line.strip()], dtype=np.int64)
+    c0 = time.process_time()
     t0 = time.perf_counter()
     rows, fibermap, arms = read(args.file, ids, args.memmap)
     seconds = time.perf_counter() - t0
+    cpu_seconds = time.process_time() - c0
     out = {
         "tool": "astropy",
         "memmap": args.memmap,
         "astropy": __import__("astropy").__version__,
         "numpy": np.__version__,
         "seconds": seconds,
+        "cpuSeconds": cpu_seconds,
         "maxRssBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "nspec": int(rows.size),
         "dtypes": {f"{b}_{k}": str(v.dtype) for b, arm in arms.items() for k, v in arm.items()},

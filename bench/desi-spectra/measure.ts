@@ -5,7 +5,7 @@ import { spectraHashes, type Hashes } from './hashes.js';
 /**
  * The skybook side, run by the driver in a fresh process: `readSpectra(FILE, { targetids })` for the TARGETIDs listed
  * in IDS (one per line), all arms, with resolution and every FIBERMAP column. Prints one JSON line: seconds (the
- * read alone: open, TARGETID index, row reads, close; not Node's start, the imports or the hashing), peak RSS,
+ * read alone: open, TARGETID index, row reads, close; not Node's start, the imports or the hashing), its CPU seconds, peak RSS,
  * nspec, and the sha256 of every returned array (see hashes.ts).
  *
  * @example
@@ -14,6 +14,8 @@ import { spectraHashes, type Hashes } from './hashes.js';
 export interface Measurement {
   tool: 'skybook';
   seconds: number;
+  /** CPU time (user + system, all threads) of the read: what the machine's load does not inflate. */
+  cpuSeconds: number;
   maxRssBytes: number;
   nspec: number;
   hashes: Hashes;
@@ -26,10 +28,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const targetids = readFileSync(idsFile, 'utf8').trim().split('\n').map((l) => BigInt(l));
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const s = await readSpectra(file, { targetids });
   const seconds = (performance.now() - t0) / 1000;
-  const out: Measurement = { tool: 'skybook', seconds, maxRssBytes: process.resourceUsage().maxRSS * 1024, nspec: s.nspec, hashes: spectraHashes(s) };
+  const c = process.cpuUsage(c0);
+  const out: Measurement = { tool: 'skybook', seconds, cpuSeconds: (c.user + c.system) / 1e6, maxRssBytes: process.resourceUsage().maxRSS * 1024, nspec: s.nspec, hashes: spectraHashes(s) };
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 

@@ -6,6 +6,7 @@ import type { OpenSourceOptions } from '../../fits/source/open-source.js';
 import { imageAxes } from '../../fits/image/read-image.js';
 import type { ArmSpectra, Spectra } from '../spectra/spectra.js';
 import { findHdu, requireColumns, requireHdu, withFits, type DesiInput } from './open.js';
+import { RowReader } from './image-rows.js';
 import { primaryMeta } from './primary-meta.js';
 import { rowsForTargetids, toRuns, type RowRun } from './rows.js';
 import { readNamedTable, readTableRuns } from './table.js';
@@ -71,7 +72,12 @@ async function readSpectraFrom(f: FitsFile, opts: ReadSpectraOptions): Promise<S
   const fibermap = await readTableRuns(f, fmHdu.index, runs, fmCols);
   const targetids = fibermap.getChild('TARGETID')!.toArray() as BigInt64Array;
   const arms: Record<string, ArmSpectra> = {};
-  for (const b of bands) arms[b] = await readArm(f, b, runs, ntotal, opts.resolution ?? true);
+  const rr = await RowReader.open(f);
+  try {
+    for (const b of bands) arms[b] = await readArm(f, rr, b, runs, ntotal, opts.resolution ?? true);
+  } finally {
+    await rr.close();
+  }
   const out: Spectra = {
     product: findHdu(f, 'EXP_FIBERMAP') ? 'coadd' : 'spectra',
     nspec: targetids.length,
@@ -104,19 +110,19 @@ async function selectRuns(f: FitsFile, fm: HduInfo, ntotal: number, opts: ReadSp
   return start === end ? [] : [{ start, end }];
 }
 
-async function readArm(f: FitsFile, band: string, runs: readonly RowRun[], ntotal: number, withRes: boolean): Promise<ArmSpectra> {
+async function readArm(f: FitsFile, rr: RowReader, band: string, runs: readonly RowRun[], ntotal: number, withRes: boolean): Promise<ArmSpectra> {
   const wave = requireHdu(f, `${band}_WAVELENGTH`, WHAT);
   const wavelength = toFloat64((await f.readImage(wave.index)).data);
   const nwave = wavelength.length;
-  const flux = await readRows(f, band, 'FLUX', runs, nwave, ntotal, Float32Array);
-  const ivar = await readRows(f, band, 'IVAR', runs, nwave, ntotal, Float32Array);
-  const mask = await readRows(f, band, 'MASK', runs, nwave, ntotal, Uint32Array);
+  const flux = await readRows(f, rr, band, 'FLUX', runs, nwave, ntotal, Float32Array);
+  const ivar = await readRows(f, rr, band, 'IVAR', runs, nwave, ntotal, Float32Array);
+  const mask = await readRows(f, rr, band, 'MASK', runs, nwave, ntotal, Uint32Array);
   const arm: ArmSpectra = { wavelength, nwave, flux, ivar, mask, ndiag: 0 };
   const resHdu = findHdu(f, `${band}_RESOLUTION`);
   if (resHdu) {
     const axes = imageAxes(resHdu);
     arm.ndiag = axes[1] ?? 0;
-    if (withRes) arm.resolution = await readRows(f, band, 'RESOLUTION', runs, nwave * arm.ndiag, ntotal, Float32Array);
+    if (withRes) arm.resolution = await readRows(f, rr, band, 'RESOLUTION', runs, nwave * arm.ndiag, ntotal, Float32Array);
   }
   return arm;
 }
@@ -125,7 +131,7 @@ type Ctor<T> = { new (n: number): T; from(a: ArrayLike<number>): T };
 
 /** Reads the rows in `runs` of image X_WHAT (rows of `perRow` values) into one typed array of the wanted type. */
 async function readRows<T extends Float32Array | Uint32Array>(
-  f: FitsFile, band: string, what: string, runs: readonly RowRun[], perRow: number, ntotal: number, ctor: Ctor<T>,
+  f: FitsFile, rr: RowReader, band: string, what: string, runs: readonly RowRun[], perRow: number, ntotal: number, ctor: Ctor<T>,
 ): Promise<T> {
   const hdu = requireHdu(f, `${band}_${what}`, WHAT);
   const axes = imageAxes(hdu);
@@ -134,6 +140,9 @@ async function readRows<T extends Float32Array | Uint32Array>(
   if (rows !== ntotal || per !== perRow) {
     throw new FitsError(`image shape [${axes.join(', ')}] does not match ${ntotal} FIBERMAP rows x ${perRow} values per spectrum`, { file: f.name, hdu: hdu.name });
   }
+  const fast = await rr.rows(hdu, runs, perRow, ctor);
+  if (fast) return fast;
+  // any other storage (another BITPIX, BSCALE): decoded per run by lib/fits
   const nsel = runs.reduce((n, r) => n + r.end - r.start, 0);
   const out = new ctor(nsel * perRow);
   let at = 0;

@@ -4,6 +4,7 @@ import type { OpenSourceOptions } from '../../fits/source/open-source.js';
 import { SkybookError } from '../../errors/index.js';
 import { requireColumns, requireHdu, withFits, type DesiInput } from './open.js';
 import { rowsForTargetids, toRuns, type RowRun } from './rows.js';
+import { takeRows } from './take.js';
 
 /**
  * Column and row selection shared by the DESI table readers.
@@ -45,8 +46,14 @@ export async function readNamedTable(f: FitsFile, hduName: string, what: string,
   return readTableRuns(f, hdu.index, toRuns(await rowsForTargetids(f, hdu, opts.targetids)), opts.columns);
 }
 
+// Runs closer than this many rows are read as one range and the rows picked out of it: one read and one Arrow
+// table instead of hundreds (1,000 random rows of 5,000: 800 runs, 1.9 s -> one read). Far-apart runs (a few
+// TARGETIDs in a big zall-pix) stay separate reads, so memory and remote bytes stay close to what was asked for.
+const MERGE_GAP_ROWS = 64;
+
 /**
- * Reads the given row runs of a table HDU (one contiguous read per run) into one Arrow table, in run order.
+ * Reads the given row runs of a table HDU into one Arrow table, in run order. Runs less than 64 rows apart are read
+ * as one contiguous range and the asked-for rows taken from it; others with one read each.
  *
  * @example
  * await readTableRuns(f, 1, [{ start: 3, end: 5 }, { start: 9, end: 10 }]); // 3 rows
@@ -55,6 +62,27 @@ export async function readTableRuns(f: FitsFile, hdu: number, runs: readonly Row
   const base = columns ? { columns } : {};
   if (runs.length === 0) return f.readTable(hdu, { ...base, rows: { start: 0, end: 0 } });
   const parts: Table[] = [];
-  for (const run of runs) parts.push(await f.readTable(hdu, { ...base, rows: run }));
+  for (const group of groupRuns(runs, MERGE_GAP_ROWS)) {
+    const span = { start: group[0]!.start, end: group[group.length - 1]!.end };
+    const t = await f.readTable(hdu, { ...base, rows: span });
+    if (group.length === 1) {
+      parts.push(t);
+      continue;
+    }
+    const rows: number[] = [];
+    for (const r of group) for (let i = r.start; i < r.end; i++) rows.push(i - span.start);
+    parts.push(takeRows(t, rows));
+  }
   return parts.length === 1 ? parts[0]! : new Table(parts.flatMap((t) => t.batches));
+}
+
+/** Ascending runs split into groups whose consecutive runs are at most `gap` rows apart. */
+function groupRuns(runs: readonly RowRun[], gap: number): RowRun[][] {
+  const groups: RowRun[][] = [];
+  for (const r of runs) {
+    const g = groups[groups.length - 1];
+    if (g && r.start - g[g.length - 1]!.end <= gap) g.push(r);
+    else groups.push([r]);
+  }
+  return groups;
 }
