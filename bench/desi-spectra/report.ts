@@ -44,7 +44,7 @@ export function formatReport(f: Figures): string {
     `from ${f.file.path}, ${(f.file.bytes / 1e9).toFixed(3)} GB` + (f.file.writeSeconds === null ? ' (reused)' : ` (written in ${f.file.writeSeconds.toFixed(1)} s)`));
   lines.push(`${f.date}, ${f.machine.cpus} cores ${f.machine.cpu}, ${f.machine.memGiB} GiB, Node ${f.machine.node}, astropy ${f.machine.astropy}, numpy ${f.machine.numpy}`);
   lines.push(`load average (1/5/15 min) before ${f.load.before}, after ${f.load.after}`);
-  lines.push(`best of ${f.repeat} after one warm-up, file in the page cache; each run a fresh process; seconds exclude start-up and imports`);
+  lines.push(`best of ${f.repeat} rounds (tools take turns) after one warm-up each, file in the page cache; each run a fresh process; seconds exclude start-up and imports`);
   lines.push('');
   const head = [pad('tool', 22), pad('best s', 8, true), pad('its CPU s', 9, true), pad('all runs (s)', 40), pad('peak RSS MB', 12, true)];
   lines.push(head.join('  '));

@@ -2,7 +2,7 @@ import { createReadStream, existsSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { series, type Series } from '../fits-read/series.js';
+import { interleaved } from './interleave.js';
 import { compareHashes, formatReport, type Figures } from './report.js';
 import { ensureCoadd, pickTargetids } from './make-coadd.js';
 
@@ -74,10 +74,10 @@ async function main(): Promise<void> {
   log(`load average before: ${loadBefore}`);
 
   const anchor = join(ROOT, 'bench/desi-spectra/astropy_read.py');
-  const s: Record<string, Series> = {};
-  const run = async (key: string, cmd: string, args: string[]) => (s[key] = await series(key, cmd, args, o.repeat, log));
-  await run('skybook', process.execPath, [measure, coadd.path, idsFile]);
-  for (const mode of ASTROPY_MODES) await run(`astropy ${mode}`, PYTHON, [anchor, coadd.path, idsFile, '--memmap', mode]);
+  const s = await interleaved([
+    { name: 'skybook', cmd: process.execPath, args: [measure, coadd.path, idsFile] },
+    ...ASTROPY_MODES.map((mode) => ({ name: `astropy ${mode}`, cmd: PYTHON, args: [anchor, coadd.path, idsFile, '--memmap', mode] })),
+  ], o.repeat, log);
   const loadAfter = load();
 
   type Out = { seconds: number; cpuSeconds: number; nspec: number; hashes: Record<string, string>; astropy?: string; numpy?: string };
