@@ -107,9 +107,13 @@ describe('ones-complement sum', () => {
     const bytes = new Uint8Array(128 * 1024 * 1024);
     for (let i = 0; i < bytes.length; i += 97) bytes[i] = i & 0xff;
     checksum32(bytes.subarray(0, 1 << 20)); // warm up
-    const t = performance.now();
-    checksum32(bytes);
-    const gbps = bytes.length / ((performance.now() - t) / 1000) / 1e9;
+    let best = Infinity; // best of three: one run can lose the core to the rest of a shared machine
+    for (let k = 0; k < 3; k++) {
+      const t = performance.now();
+      checksum32(bytes);
+      best = Math.min(best, (performance.now() - t) / 1000);
+    }
+    const gbps = bytes.length / best / 1e9;
     console.log(`checksum32: ${gbps.toFixed(2)} GB/s`);
     expect(gbps).toBeGreaterThan(0.5); // > 1 GB/s when the machine is idle; slack for shared CI
   });
