@@ -98,13 +98,15 @@ export class KernelSession {
   /**
    * Executes `code` and resolves once both its execute_reply and its final idle status arrived (outputs can trail the
    * reply). A cell running past `timeoutMs` is interrupted and reported as `timeout`; a kernel death rejects.
+   * `stopOnError` (default true) lets the kernel abort requests queued behind a failing cell; pass false where an
+   * error is expected (nbclient does the same for `raises-exception` cells), or the next cell may come back aborted.
    */
-  async execute(code: string, opts: { timeoutMs?: number; onOutput?: (o: Output) => void; cell?: number } = {}): Promise<ExecuteResult> {
+  async execute(code: string, opts: { timeoutMs?: number; onOutput?: (o: Output) => void; cell?: number; stopOnError?: boolean } = {}): Promise<ExecuteResult> {
     const collector = new OutputCollector(opts.onOutput);
     let idle!: () => void;
     const gotIdle = new Promise<void>((r) => (idle = r));
     let off = () => {};
-    const content = { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true };
+    const content = { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: opts.stopOnError ?? true };
     const done = this.client.request('shell', 'execute_request', content, {
       beforeSend: (m) => {
         off = this.client.onIopub(m.header.msg_id, (msg) => {

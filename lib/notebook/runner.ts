@@ -79,9 +79,13 @@ export async function runNotebook(input: Notebook, opts: RunOptions): Promise<Ru
         continue;
       }
       setStatus(cell, 'running');
+      const expected = cellTags(cell).includes('raises-exception');
       let r;
       try {
-        r = await session.execute(cell.source, { timeoutMs: opts.timeout !== undefined ? opts.timeout * 1000 : undefined, cell: index, onOutput: (o) => opts.onOutput?.(index, o) });
+        r = await session.execute(cell.source, {
+          timeoutMs: opts.timeout !== undefined ? opts.timeout * 1000 : undefined, cell: index, onOutput: (o) => opts.onOutput?.(index, o),
+          stopOnError: !expected,
+        });
       } catch (e) {
         if (!(e instanceof KernelError)) throw e;
         result.status = 'died';
@@ -92,7 +96,6 @@ export async function runNotebook(input: Notebook, opts: RunOptions): Promise<Ru
       }
       cell.outputs = r.outputs;
       cell.execution_count = r.executionCount;
-      const expected = cellTags(cell).includes('raises-exception');
       if (r.status === 'ok' || (r.status === 'error' && expected)) {
         setStatus(cell, 'completed');
         await opts.onCellDone?.(nb);

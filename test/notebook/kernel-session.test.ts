@@ -47,7 +47,8 @@ describe('KernelSession against ipykernel', () => {
   });
 
   it('reports an error reply with ename, evalue and traceback', async () => {
-    const r = await k.execute('raise ValueError("bad z")');
+    // stop_on_error off: otherwise ipykernel may abort the next test's request, sent while it is still unwinding this error.
+    const r = await k.execute('raise ValueError("bad z")', { stopOnError: false });
     expect(r.status).toBe('error');
     expect(r.error).toMatchObject({ ename: 'ValueError', evalue: 'bad z' });
     expect(r.outputs[0]!.output_type).toBe('error');
