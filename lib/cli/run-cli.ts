@@ -1,21 +1,26 @@
 import { readFileSync } from 'node:fs';
 import { SkybookError } from '../errors/index.js';
 import type { Command, CommandIO } from './commands/command.js';
-import { datasetsMake } from './commands/datasets-make.js';
-import { fitsExport } from './commands/fits-export.js';
-import { fitsInfo } from './commands/fits-info.js';
-import { fitsStatsCommand } from './commands/fits-stats.js';
-import { fitsVerify } from './commands/fits-verify.js';
-import { desiInfoCommand } from './commands/desi-info.js';
-import { ingestCommand } from './commands/ingest.js';
-import { kernelInstall } from './commands/kernel-install.js';
-import { queryCommand } from './commands/query.js';
-import { exportCommand } from './commands/export.js';
-import { run } from './commands/run.js';
-import { verify } from './commands/verify.js';
 
-/** Every command, by its words. New commands register here. */
-export const COMMANDS: readonly Command[] = [fitsInfo, fitsStatsCommand, fitsExport, fitsVerify, desiInfoCommand, ingestCommand, queryCommand, run, verify, exportCommand, datasetsMake, kernelInstall];
+/**
+ * Every command, by its words, loaded on demand: a command's module pulls in its whole stack (DuckDB, zeromq, the
+ * FITS readers), and importing all of them cost every `skybook` call about a second. New commands register here;
+ * test/cli checks that each entry's name matches the command it loads.
+ */
+export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
+  { name: 'fits info', load: async () => (await import('./commands/fits-info.js')).fitsInfo },
+  { name: 'fits stats', load: async () => (await import('./commands/fits-stats.js')).fitsStatsCommand },
+  { name: 'fits export', load: async () => (await import('./commands/fits-export.js')).fitsExport },
+  { name: 'fits verify', load: async () => (await import('./commands/fits-verify.js')).fitsVerify },
+  { name: 'desi info', load: async () => (await import('./commands/desi-info.js')).desiInfoCommand },
+  { name: 'datasets make', load: async () => (await import('./commands/datasets-make.js')).datasetsMake },
+  { name: 'ingest', load: async () => (await import('./commands/ingest.js')).ingestCommand },
+  { name: 'query', load: async () => (await import('./commands/query.js')).queryCommand },
+  { name: 'kernel install', load: async () => (await import('./commands/kernel-install.js')).kernelInstall },
+  { name: 'run', load: async () => (await import('./commands/run.js')).run },
+  { name: 'verify', load: async () => (await import('./commands/verify.js')).verify },
+  { name: 'export', load: async () => (await import('./commands/export.js')).exportCommand },
+];
 
 /** skybook's version, from package.json. */
 export function skybookVersion(): string {
@@ -23,13 +28,14 @@ export function skybookVersion(): string {
   return pkg.version;
 }
 
-function help(): string {
+async function help(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((c) => c.load()));
   // Usages are long (every option spelled out), so each summary goes on its own indented line.
   return [
     'skybook: notebooks and pipelines for spectroscopic survey astronomy',
     '',
     'Usage:',
-    ...COMMANDS.map((c) => `  ${c.usage}\n      ${c.summary}`),
+    ...commands.map((c) => `  ${c.usage}\n      ${c.summary}`),
     '',
     'Options: --help, --version. Exit codes: 0 ok, 1 the work failed, 2 bad usage or bad input.',
   ].join('\n') + '\n';
@@ -45,21 +51,22 @@ function help(): string {
  */
 export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    io.stdout(help());
+    io.stdout(await help());
     return argv.length === 0 ? 2 : 0;
   }
   if (argv[0] === '--version' || argv[0] === '-V') {
     io.stdout(`skybook ${skybookVersion()}\n`);
     return 0;
   }
-  const cmd = [...COMMANDS].sort((a, b) => b.name.length - a.name.length).find((c) => {
+  const entry = [...COMMANDS].sort((a, b) => b.name.length - a.name.length).find((c) => {
     const words = c.name.split(' ');
     return words.every((w, i) => argv[i] === w);
   });
-  if (!cmd) {
+  if (!entry) {
     io.stderr(`skybook: unknown command '${argv.slice(0, 2).join(' ')}'; see skybook --help\n`);
     return 2;
   }
+  const cmd = await entry.load();
   const rest = argv.slice(cmd.name.split(' ').length);
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout(`Usage: ${cmd.usage}\n${cmd.summary}\n`);
