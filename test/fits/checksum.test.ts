@@ -102,21 +102,6 @@ describe('ones-complement sum', () => {
     expect(addSums(0x80000000, 0x80000000)).toBe(1);
     expect(addSums(0x12345678, ~0x12345678 >>> 0)).toBe(0xffffffff);
   });
-
-  it('runs faster than 1 GB/s over a big buffer', () => {
-    const bytes = new Uint8Array(128 * 1024 * 1024);
-    for (let i = 0; i < bytes.length; i += 97) bytes[i] = i & 0xff;
-    checksum32(bytes.subarray(0, 1 << 20)); // warm up
-    let best = Infinity; // best of three: one run can lose the core to the rest of a shared machine
-    for (let k = 0; k < 3; k++) {
-      const t = performance.now();
-      checksum32(bytes);
-      best = Math.min(best, (performance.now() - t) / 1000);
-    }
-    const gbps = bytes.length / best / 1e9;
-    console.log(`checksum32: ${gbps.toFixed(2)} GB/s`);
-    expect(gbps).toBeGreaterThan(0.5); // > 1 GB/s when the machine is idle; slack for shared CI
-  });
 });
 
 describe('CHECKSUM encoding', () => {

@@ -191,19 +191,6 @@ describeFixtures(`tile-compressed images match astropy 5.2.1 exactly (sha256 of 
     const ref = JSON.parse(readFileSync(join(FIXTURES, 'fits/expected/fits__fitsio__test_rice_dither2_seed42.fits.json'), 'utf8')) as ExpectedDoc;
     expect(bigEndianSha256(img)).toBe(ref.hdus[0]!.image!.sha256_be_bytes);
   });
-
-  it('decodes m13 (300 x 300) in milliseconds with every codec', async () => {
-    for (const name of ['m13_rice', 'm13_gzip', 'm13_plio', 'm13_hcomp']) {
-      const src = await FileSource.open(join(FIXTURES, `fits/astropy/${name}.fits`));
-      const hdus = await walkHdus(src);
-      await readCompressedImage(src, hdus[1]!); // warm-up
-      const t0 = performance.now();
-      await readCompressedImage(src, hdus[1]!);
-      const ms = performance.now() - t0;
-      await src.close();
-      expect(ms, name).toBeLessThan(250); // typically 3-20 ms; generous for loaded CI machines
-    }
-  });
 });
 
 /** A whole fixture file in memory, to corrupt. */

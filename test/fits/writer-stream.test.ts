@@ -73,7 +73,6 @@ describe('streaming a wide table', () => {
     console.log(`writer: ${(size / 1e6).toFixed(0)} MB in ${seconds.toFixed(2)} s = ${mbps.toFixed(0)} MB/s; RSS growth ${((peak - rss0) / 1e6).toFixed(0)} MB`);
     expect(size).toBeGreaterThanOrEqual(ROWS * 260);
     expect(peak - rss0).toBeLessThan(200e6);
-    expect(mbps).toBeGreaterThan(100); // > 300 MB/s on an idle machine; slack for shared CI runners
 
     const src = await FileSource.open(path);
     const hdus = await walkHdus(src);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Float64, Int64, Table, vectorFromArray } from 'apache-arrow';
+import { makeVector, Table } from 'apache-arrow';
 import { Rng } from '../../bench/fits-read/rng.js';
 import { allRows, coneSearch, createSkyIndex, crossMatch, openStore, planColumns, sql, type Store } from '../../lib/store/index.js';
 import { pgUrlFor, tempDir, uniqueSchema, withSchema } from './store-helpers.js';
@@ -93,8 +93,8 @@ describe.each([
   it('cone searches and a cross-match equal brute force', async () => {
     const store = await openStore(url());
     try {
-      await loadTable(store, 'big', new Table({ id: vectorFromArray(id, new Int64()), ra: vectorFromArray(ra, new Float64()), dec: vectorFromArray(dec, new Float64()) }));
-      await loadTable(store, 'small', new Table({ id: vectorFromArray(lid, new Int64()), ra: vectorFromArray(lra, new Float64()), dec: vectorFromArray(ldec, new Float64()) }));
+      await loadTable(store, 'big', new Table({ id: makeVector(id), ra: makeVector(ra), dec: makeVector(dec) }));
+      await loadTable(store, 'small', new Table({ id: makeVector(lid), ra: makeVector(lra), dec: makeVector(ldec) }));
       await createSkyIndex(store, { table: 'big', ra: 'ra', dec: 'dec' });
       const cones: string[][] = [];
       for (const [r0, d0, rad] of CONES) {
