@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { installSkybookKernel } from '../notebook/skybook-kernel-env.js';
+import { CURATED, NOTEBOOKS, codeCells, mimes, tmp, type Cell } from './curated.js';
+
+// Issue 5, "Real client": Debian's nbconvert/nbclient runs the curated notebooks with our kernel. nbconvert cannot
+// inject parameters, so the notebooks run on their defaults in a temp cwd where `runs/survey` resolves; 01 first.
+let env: NodeJS.ProcessEnv;
+let dir: string;
+const executed: Record<string, { code: number | null; stderr: string; cells: Cell[] }> = {};
+
+beforeAll(() => {
+  env = { ...process.env, ...installSkybookKernel() };
+  dir = tmp('nbconvert');
+  for (const name of CURATED) {
+    copyFileSync(join(NOTEBOOKS, `${name}.ipynb`), join(dir, `${name}.ipynb`));
+    const r = spawnSync('/usr/bin/jupyter', ['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=skybook',
+      '--ExecutePreprocessor.timeout=300', '--output', `${name}.out.ipynb`, `${name}.ipynb`], { cwd: dir, env, encoding: 'utf8', timeout: 400_000 });
+    let cells: Cell[] = [];
+    try { cells = codeCells(join(dir, `${name}.out.ipynb`)); } catch { /* no notebook written: the tests report the exit code and stderr */ }
+    executed[name] = { code: r.status, stderr: r.stderr, cells };
+  }
+}, 900_000);
+
+describe('jupyter nbconvert --execute --ExecutePreprocessor.kernel_name=skybook on the curated notebooks', () => {
+  it.each(CURATED)('%s runs with no errors and every code cell has its execution count', (name) => {
+    const r = executed[name]!;
+    expect(r.stderr).not.toMatch(/Traceback|CellExecutionError/);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.cells.length).toBeGreaterThan(3);
+    expect(r.cells.map((c) => c.execution_count)).toEqual(r.cells.map((_, i) => i + 1));
+    expect(r.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === 'error')).toEqual([]);
+  });
+
+  it('the rich outputs: Observable Plot SVG in 01, an Arrow HTML table in 02, a Plotly figure in 03', () => {
+    const svg = executed['01-quickstart']!.cells.flatMap((c) => (c.outputs ?? []).map((o) => o.data?.['image/svg+xml'])).filter(Boolean);
+    expect(svg.length).toBeGreaterThanOrEqual(2); // the sky map and the redshift histogram
+    expect([svg[0]].flat().join('')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<circle/);
+    const html = executed['02-sky-store']!.cells.flatMap((c) => (c.outputs ?? []).map((o) => [o.data?.['text/html'] ?? ''].flat().join('')));
+    expect(html.find((h) => h.includes('<table') && h.includes('GALAXY') && h.includes('QSO'))).toBeDefined();
+    const plotly = executed['03-quasar-spectra']!.cells.find((c) => mimes(c).includes('application/vnd.plotly.v1+json'));
+    const fig = plotly!.outputs!.find((o) => o.data?.['application/vnd.plotly.v1+json'])!.data!['application/vnd.plotly.v1+json'] as { data: unknown[] };
+    expect(fig.data.length).toBeGreaterThan(0);
+  });
+});
