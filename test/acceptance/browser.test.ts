@@ -84,7 +84,8 @@ describe('classic Notebook in headless Chromium with the skybook kernel', () => 
       expect(first.circles).toBeGreaterThan(100);
       expect(first.text).toContain('RA (deg)');
       const screenshot = join(root, '01-quickstart.png');
-      await page.screenshot({ path: screenshot, fullPage: true });
+      await svgs.first().scrollIntoViewIfNeeded(); // the Notebook scrolls inside #site, so show the sky map
+      await page.screenshot({ path: screenshot });
       expect(existsSync(screenshot)).toBe(true);
       console.log(`browser acceptance screenshot: ${screenshot}`);
     } finally {
