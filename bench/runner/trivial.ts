@@ -1,8 +1,8 @@
 /**
- * bench/runner: `skybook run` against Debian's `jupyter nbconvert --execute` on the same python3 kernel, in one run.
+ * bench/runner/trivial.ts: `skybook run` against Debian's `jupyter nbconvert --execute` on the same python3 kernel, in one run.
  * Two notebooks (1 and N trivial cells) give start-up cost and per-cell overhead for each tool; outputs cross-checked.
  * `--kernel skybook` runs TypeScript cells on the skybook kernel (installed into bench/out/runner/prefix) under both tools.
- * Usage: node dist/bench/runner/run.js [--cells 20] [--repeat 3] [--kernel python3|skybook]
+ * Usage: node dist/bench/runner/trivial.js [--cells 20] [--repeat 3] [--kernel python3|skybook]
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
