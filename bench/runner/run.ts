@@ -41,8 +41,8 @@ function time(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string):
 }
 
 function textsOf(path: string): string[] {
-  const nb = JSON.parse(readFileSync(path, 'utf8')) as { cells: { outputs: { data?: Record<string, string | string[]> }[] }[] };
-  return nb.cells.map((c) => c.outputs.map((o) => [o.data?.['text/plain'] ?? ''].flat().join('')).join('|'));
+  const nb = JSON.parse(readFileSync(path, 'utf8')) as { cells: { outputs?: { data?: Record<string, string | string[]> }[] }[] };
+  return nb.cells.map((c) => (c.outputs ?? []).map((o) => [o.data?.['text/plain'] ?? ''].flat().join('')).join('|'));
 }
 
 rmSync(OUT, { recursive: true, force: true });
@@ -86,9 +86,12 @@ const wall: Record<string, Record<string, number[]>> = {};
 for (const nb of nbs) {
   for (let i = 0; i < nb.repeat; i++) {
     for (const [tool, run] of Object.entries(tools)) {
+      // A fresh cwd holding the notebook: nbconvert runs the kernel in the notebook's folder, skybook run in --cwd.
       const cwd = mkdtempSync(join(tmpdir(), 'sb-bench-'));
+      const copy = join(cwd, `${nb.name}.ipynb`);
+      copyFileSync(nb.path, copy);
       const out = join(cwd, `${tool.split(' ')[0]}-${nb.name}.ipynb`);
-      ((wall[tool] ??= {})[nb.name] ??= []).push(run(nb.path, cwd, out));
+      ((wall[tool] ??= {})[nb.name] ??= []).push(run(copy, cwd, out));
       if (i === 0) copyFileSync(out, join(OUT, `${tool.split(' ')[0]}-${nb.name}.ipynb`));
       rmSync(cwd, { recursive: true, force: true });
     }
