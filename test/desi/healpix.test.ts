@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ang2pixNest, conePixels, pix2angNest } from '../../lib/desi/healpix.js';
 import { ASTROPY_PYTHON, runPython } from '../helpers/astropy.js';
-import { mulberry32, randomSky } from './prng.js';
+import { mulberry32, randomSky } from '../helpers/prng.js';
 import { spawnSync } from 'node:child_process';
 
 const HAVE_AHP = spawnSync(ASTROPY_PYTHON, ['-c', 'import astropy_healpix'], { encoding: 'utf8' }).status === 0;

@@ -2,7 +2,7 @@ import { Table, makeVector, vectorFromArray } from 'apache-arrow';
 import { writeFits } from '../../lib/fits/writer/index.js';
 import type { WriteHdu } from '../../lib/fits/writer/index.js';
 import { dr1Wavelength, ARMS } from '../../lib/desi/index.js';
-import { mulberry32 } from './prng.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 /** TARGETID of spectrum i in the mock coadd: large enough to need int64. */
 export const mockTargetid = (i: number): bigint => 39627745623525818n + BigInt(i) * 7919n;

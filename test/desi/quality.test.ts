@@ -6,7 +6,7 @@ import {
   DESI_TARGET, allOf, where, evaluatePredicate, filterTable, goodRedshift, goodRedshiftBgs, whereIn, negate, anyOf, primarySpectrum, spectype,
   targetBit, toSql, bitsClear, type Predicate,
 } from '../../lib/desi/index.js';
-import { mulberry32 } from './prng.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 interface Row { id: number; ZWARN: bigint; DELTACHI2: number | null; COADD_FIBERSTATUS: number; ZCAT_PRIMARY: boolean; SPECTYPE: string; DESI_TARGET: bigint }
 

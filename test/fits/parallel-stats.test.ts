@@ -20,6 +20,7 @@ import { fitsStats } from '../../lib/fits/stats/hdu-stats.js';
 import { writeFits } from '../../lib/fits/writer/index.js';
 import { ROOT } from '../helpers/cli.js';
 import { expectedFiles, HAVE_FIXTURES } from '../helpers/fixtures.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 const DIST = resolve(ROOT, 'dist/lib/fits');
 const built = {
@@ -44,21 +45,10 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A small seeded PRNG (mulberry32), so the table is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every column kind the statistics handle, with nulls, NaNs and infinities, over several 128 KiB chunks of rows. */
 function everyKindTable(rows: number): Table {
-  const r = prng(7);
+  const r = mulberry32(7);
   const item = (t: DataType) => new Field('item', t, true);
   const maybe = <T>(v: T, p = 0.05): T | null => (r() < p ? null : v);
   const float = () => (r() < 0.01 ? NaN : r() < 0.005 ? -Infinity : (r() - 0.5) * 10 ** Math.floor(r() * 12));
