@@ -10,6 +10,7 @@
 export {
   FitsFile, openFits, walkHdus, Header, parseCards, parseCardImage, describeColumns, readTable, readBatches, readAsciiTable,
   readImage, readGroups, readCompressedImage, verifyHdu, fitsStats, hduStats, FileSource, MemorySource, HttpSource, openSource, registerScheme,
+  sha256File,
 } from './fits/index.js';
 export type {
   HduRef, HduInfo, HduType, Card, CardValue, Complex, ColumnDesc, ReadTableOptions, ReadImageOptions, FitsImage, ImageArray, ImageDtype,
@@ -34,7 +35,7 @@ export type {
 } from './desi/index.js';
 export {
   openStore, ingest, ingestTable, sql, SqlQuery, tableName, coneSearch, crossMatch, createSkyIndex, PRODUCT_SCHEMAS, SCHEMA_NAMES, validateBatch,
-  planColumns, encodeRows, sha256File, StoreError, LEDGER_TABLE, QUARANTINE_TABLE,
+  planColumns, encodeRows, StoreError, LEDGER_TABLE, QUARANTINE_TABLE,
 } from './store/index.js';
 export type {
   Store, StoreSession, EngineName, TableRef, OpenStoreOptions, IngestOptions, IngestResult, ProductSchema, SkyColumns, CrossMatchOptions,

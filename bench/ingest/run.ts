@@ -4,7 +4,8 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureTable } from '../fits-read/make-table.js';
-import { ingest, openStore, planColumns, sha256File, type Store } from '../../lib/store/index.js';
+import { sha256File } from '../../lib/fits/index.js';
+import { ingest, openStore, planColumns, type Store } from '../../lib/store/index.js';
 import { openFits } from '../../lib/fits/index.js';
 
 /**

@@ -9,7 +9,7 @@ export type { SurveyPlan } from './survey-plan.js';
 export { generatePixel } from './pixel-content.js';
 export type { PixelContent } from './pixel-content.js';
 export type { SpectraBatch, ArmBatch } from './spectra-batch.js';
-export { surveyManifest, sha256File } from './manifest.js';
+export { surveyManifest } from './manifest.js';
 export type { SurveyManifest } from './manifest.js';
 export { estimateDisk, checkDiskSpace, SPECTRUM_BYTES } from './disk-budget.js';
 export type { DiskEstimate } from './disk-budget.js';

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
+import { sha256File } from '../fits/index.js';
 import type { SurveySummary } from './make-survey.js';
 
 /**
@@ -14,13 +13,6 @@ export interface SurveyManifest {
   seed: number;
   command: string;
   files: Record<string, { sha256: string; bytes: number }>;
-}
-
-/** The sha256 (hex) of a file, streamed. @example await sha256File('x.fits'); */
-export async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 /**

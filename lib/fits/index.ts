@@ -20,5 +20,5 @@ export { verifyHdu } from './checksum.js';
 export type { ChecksumVerdict } from './checksum.js';
 export { fitsStats, hduStats } from './stats/hdu-stats.js';
 export type { HduStats, ColumnStats, ImageStats } from './stats/hdu-stats.js';
-export { FileSource, MemorySource, HttpSource, openSource, registerScheme } from './source/index.js';
+export { FileSource, MemorySource, HttpSource, openSource, registerScheme, sha256File } from './source/index.js';
 export type { ByteSource, OpenSourceOptions } from './source/index.js';

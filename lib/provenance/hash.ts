@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { sha256File } from '../fits/index.js';
 import { sortKeys, withoutBanner, type Notebook } from '../notebook/index.js';
 import { normaliseOutputs, type NormaliseContext } from './normalise.js';
 
@@ -28,9 +28,7 @@ export interface FileDigest {
  * const d = await hashFile('zcat.fits'); d.sha256
  */
 export async function hashFile(path: string): Promise<FileDigest> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
-  return { path, sha256: h.digest('hex'), size: (await stat(path)).size };
+  return { path, sha256: await sha256File(path), size: (await stat(path)).size };
 }
 
 /** The hashes of one cell: its source, and its outputs after normalisation (code cells only). */

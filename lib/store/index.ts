@@ -9,7 +9,7 @@ export { sql, SqlQuery, tableName, tableId } from './sql.js';
 export type { SqlValue, SqlIdentifier } from './sql.js';
 export { planColumns } from './column-plan.js';
 export type { ColumnPlan, ElementKind } from './column-plan.js';
-export { ingest, ingestTable, sha256File } from './ingest.js';
+export { ingest, ingestTable } from './ingest.js';
 export type { IngestOptions, IngestResult } from './ingest.js';
 export { PRODUCT_SCHEMAS, SCHEMA_NAMES } from './schemas/desi-schemas.js';
 export type { ProductSchema } from './schemas/desi-schemas.js';

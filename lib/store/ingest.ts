@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Int64, makeData, RecordBatch, Struct, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
-import { FitsFile } from '../fits/index.js';
+import { FitsFile, sha256File } from '../fits/index.js';
 import { planColumns } from './column-plan.js';
 import { ensureBookkeeping, findLoad, lockLedger, nextLoadId, quarantineRef, recordLoad, removeLoad } from './ledger.js';
 import { openStore, type OpenStoreOptions } from './open-store.js';
@@ -57,18 +57,6 @@ export interface IngestResult {
   loaded: number;
   quarantined: number;
   seconds: number;
-}
-
-/**
- * sha256 of a file, streamed.
- *
- * @example
- * await sha256File('zall-pix-iron.fits') // '3f5a...' (64 hex digits)
- */
-export async function sha256File(path: string): Promise<string> {
-  const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 })) h.update(chunk as Buffer);
-  return h.digest('hex');
 }
 
 let version: string | undefined;

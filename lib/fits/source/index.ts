@@ -10,3 +10,4 @@ export type { GzipOptions } from './gzip.js';
 export { openSource, registerScheme, registeredSchemes, schemeOf } from './open-source.js';
 export type { OpenSourceOptions, SchemeOpener } from './open-source.js';
 export { readRange, scanPieceBytes } from './read-range.js';
+export { sha256File } from './sha256-file.js';
