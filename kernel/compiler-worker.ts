@@ -3,8 +3,8 @@
  * each cell never block the kernel's sockets (heartbeat, kernel_info and interrupts stay answered). Requests arrive as
  * `{ id, op, args }` and are answered in order with `{ id, result }` or `{ id, error }`.
  */
-import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
+import { requireWithCodeCache } from './code-cache.js';
 import { installTypeFallback } from './ts-fallback.js';
 import { tslab, type Converter } from './tslab-engine.js';
 import type { CompileResult } from './compiler.js';
@@ -18,10 +18,11 @@ interface TsLite {
 }
 
 const { cwd, root } = workerData as { cwd: string; root: string };
-installTypeFallback(cwd, root);
+const tsModule = requireWithCodeCache<TsLite>('@tslab/typescript-for-tslab', import.meta.url);
+const ts = tsModule.exports;
+const types = installTypeFallback(cwd, root);
 const engine = tslab();
 const conv: Converter = engine.createConverter();
-const ts = createRequire(import.meta.url)('@tslab/typescript-for-tslab') as TsLite;
 
 /**
  * `{ a }` -> `{ a: a }` for names earlier cells defined: tslab rewrites references to earlier cells' variables into
@@ -60,22 +61,26 @@ const ops: Record<string, (...args: never[]) => unknown> = {
     return { start: r.start, end: r.end, candidates: r.candidates };
   },
   inspect: (prevDecl: string, src: string, pos: number) => {
+    // Hover is where doc comments show: the first one re-reads Node's declarations with theirs (~1 s, once).
+    types.restoreDocs();
     const info = conv.inspect(prevDecl, src, pos);
     return info ? { displayParts: info.displayParts, documentation: info.documentation } : undefined;
   },
   isComplete: (src: string) => engine.isCompleteCode(src),
+  /** Parses the declarations `decl` imports (the preload's: skybook, apache-arrow) while the kernel is idle. */
+  warm: (decl: string) => {
+    conv.convert(decl, '');
+  },
 };
 
+let cacheSaved = false;
 parentPort!.on('message', (m: { id: number; op: string; args: never[] }) => {
   try {
     parentPort!.postMessage({ id: m.id, result: ops[m.op]!(...m.args) });
   } catch (e) {
     parentPort!.postMessage({ id: m.id, error: (e as Error).stack ?? String(e) });
   }
+  // After the first answer, TypeScript's hot functions are compiled: cache them for the next kernel's start.
+  if (!cacheSaved) { cacheSaved = true; tsModule.save(); }
 });
 parentPort!.postMessage({ ready: true });
-// Warm the checker with skybook's and apache-arrow's declarations (the preload imports both, so the first cell needs
-// them parsed): queued requests wait behind this, but a person opening a notebook gets a fast first cell.
-try {
-  conv.convert('import * as sky from "skybook";\nimport * as arrow from "apache-arrow";\n', '');
-} catch { /* a failure here shows up, with its diagnostics, on the first real cell */ }

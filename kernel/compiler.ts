@@ -68,6 +68,11 @@ export class Compiler {
     return this.#call('isComplete', src);
   }
 
+  /** Has the compiler parse what `decl` imports now, so a later cell that needs it does not wait for it. */
+  warm(decl: string): Promise<void> {
+    return this.#call('warm', decl);
+  }
+
   /** Stops the compiler thread. */
   async close(): Promise<void> {
     await this.#worker.terminate();

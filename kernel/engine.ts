@@ -10,19 +10,18 @@ export interface Engine {
 }
 
 /**
- * Builds the engine: starts the compiler thread (tslab's converter; its first TypeScript program takes seconds to
- * build, off the main thread), and meanwhile imports skybook's library and defines the preloaded names. Resolves when
+ * Builds the engine: starts the compiler thread unless the caller already did (tslab's converter; its first
+ * TypeScript program takes seconds to build, off the main thread), and meanwhile imports skybook's library and defines the preloaded names. Resolves when
  * both are done.
  *
  * @example
  * const engine = await buildEngine(process.cwd(), skybookRoot, (v) => kernel.display(v));
  */
-export async function buildEngine(cwd: string, root: string, display: (value: unknown) => string): Promise<Engine> {
-  const compiler = new Compiler(cwd, root);
+export async function buildEngine(cwd: string, root: string, display: (value: unknown) => string, compiler = new Compiler(cwd, root)): Promise<Engine> {
   const loader = new ModuleLoader(cwd, root);
   const executor = new Executor(compiler, loader, '');
   const preloaded = await preload(executor, loader, root, display);
-  executor.seedDeclarations(preloaded.decl);
+  executor.seedDeclarations(preloaded.decl, preloaded.names);
   await compiler.ready;
   return { executor, preloaded };
 }

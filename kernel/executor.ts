@@ -40,6 +40,9 @@ export class Executor {
   /** The cells' shared variables (what `exports.x` means in transpiled cells). */
   readonly locals = this.#locals.proxy;
   #prevDecl: string;
+  /** The preload's declarations while no cell has needed them yet, and the names they declare. */
+  #preload: { decl: string; mentions: RegExp } | undefined;
+  #warming: Promise<void> | undefined;
   #interrupt!: (e: Error) => void;
   #interrupted!: Promise<never>;
 
@@ -74,9 +77,38 @@ export class Executor {
     return Promise.race([p, this.#interrupted]);
   }
 
-  /** Replaces the declarations the next cell is checked against (the preload seeds them once). */
-  seedDeclarations(decl: string): void {
-    this.#prevDecl = decl;
+  /**
+   * Gives the preload's declarations (import lines for `names`). Checking them means parsing skybook's and
+   * apache-arrow's type declarations (0.4-0.7 s), so they join the declarations cells are checked against only at the
+   * first cell that mentions one of `names`: a cell that mentions none of them type-checks the same without them.
+   */
+  seedDeclarations(decl: string, names: readonly string[]): void {
+    const words = names.map((n) => n.replace(/[$]/g, '\\$')).join('|');
+    this.#preload = names.length ? { decl, mentions: new RegExp(`(?<![\\w$])(?:${words})(?![\\w$])`) } : undefined;
+    if (!this.#preload) this.#prevDecl = decl;
+  }
+
+  /** The declarations `src` is checked against; the preload's join them for good once a cell mentions its names. */
+  #declFor(src: string): string {
+    if (this.#preload?.mentions.test(src)) {
+      this.#prevDecl = this.#allDecl();
+      this.#preload = undefined;
+    }
+    return this.#prevDecl;
+  }
+
+  /** Every declaration in scope, the preload's included (completions and hover must offer `sky` before it is used). */
+  #allDecl(): string {
+    return this.#preload ? `${this.#preload.decl}${this.#prevDecl}` : this.#prevDecl;
+  }
+
+  /**
+   * Called when no request is waiting: has the compiler parse the preload's declarations now, so the first cell that
+   * uses `sky` does not wait for them. Does nothing once they are in (or being parsed).
+   */
+  warmWhenIdle(): void {
+    if (!this.#preload || this.#warming) return;
+    this.#warming = this.compiler.warm(this.#allDecl()).catch(() => { /* shows up on the cell that needs it */ });
   }
 
   /** Defines a preloaded name whose value is made on first use (a cell that assigns the name replaces it). */
@@ -99,7 +131,7 @@ export class Executor {
     this.#resetInterrupt();
     let c;
     try {
-      const r = await this.#interruptible(this.compiler.compile(this.#prevDecl, src, Object.keys(this.#locals.target)));
+      const r = await this.#interruptible(this.compiler.compile(this.#declFor(src), src, Object.keys(this.#locals.target)));
       if (r.kind === 'module') return r.diagnostics.length ? { status: 'error', ...diagnosticsError(r.diagnostics, src) } : { status: 'ok', hasValue: false };
       if (r.kind === 'browser') return { status: 'error', ename: 'UnsupportedError', evalue: '@browser cells are not supported by the skybook kernel', traceback: [] };
       c = r;
@@ -129,12 +161,12 @@ export class Executor {
 
   /** Completion candidates at a cursor offset in `src`. */
   complete(src: string, pos: number): Promise<{ start: number; end: number; candidates: string[] }> {
-    return this.compiler.complete(this.#prevDecl, src, pos);
+    return this.compiler.complete(this.#allDecl(), src, pos);
   }
 
   /** Hover text (the type and its documentation) at a cursor offset, or undefined. */
   async inspect(src: string, pos: number): Promise<string | undefined> {
-    const info = await this.compiler.inspect(this.#prevDecl, src, pos);
+    const info = await this.compiler.inspect(this.#allDecl(), src, pos);
     if (!info?.displayParts) return undefined;
     const doc = (info.documentation ?? []).map((p) => p.text).join('');
     return info.displayParts.map((p) => p.text).join('') + (doc ? `\n\n${doc}` : '');

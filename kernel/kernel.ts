@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as Zmq from 'zeromq';
+import type { Compiler } from './compiler.js';
 import { buildEngine, type Engine } from './engine.js';
 import { IoCapture } from './io-capture.js';
 import { handleShell, kernelInfo, publishDisplay } from './shell.js';
@@ -41,7 +42,7 @@ export class Kernel {
   #sockets!: { shell: Zmq.Router; control: Zmq.Router; iopub: Zmq.Publisher; stdin: Zmq.Router; hb: Zmq.Reply };
   #working = false;
 
-  constructor(private readonly conn: ConnectionInfo, readonly opts: { root: string; cwd: string }) {
+  constructor(private readonly conn: ConnectionInfo, readonly opts: { root: string; cwd: string; compiler?: Compiler }) {
     if (conn.signature_scheme && conn.signature_scheme !== 'hmac-sha256') throw new Error(`unsupported signature_scheme ${conn.signature_scheme}`);
     this.wire = new Wire(conn.key, undefined, 'skybook-kernel');
     this.io = new IoCapture((name, text) => this.#publishNow('stream', { name, text }));
@@ -64,7 +65,8 @@ export class Kernel {
       void this.#work();
     });
     this.publish('status', { execution_state: 'starting' }, undefined);
-    this.engine = buildEngine(this.opts.cwd, this.opts.root, (v) => this.display(v));
+    this.engine = buildEngine(this.opts.cwd, this.opts.root, (v) => this.display(v), this.opts.compiler);
+    void this.engine.then(() => this.#whenIdle(), () => { /* logged below */ });
     this.engine.catch((e: unknown) => this.io.log(`skybook kernel: the engine failed to start: ${(e as Error).stack ?? String(e)}\n`));
   }
 
@@ -90,6 +92,14 @@ export class Kernel {
     } finally {
       this.#working = false;
     }
+    this.#whenIdle();
+  }
+
+  /** Nothing queued: the compiler may do its background work now (see Executor.warmWhenIdle). */
+  #whenIdle(): void {
+    const idle = () => !this.#working && this.queue.length === 0;
+    if (!idle()) return;
+    void this.engine.then((e) => { if (idle()) e.executor.warmWhenIdle(); }, () => { /* the engine's failure is reported on requests */ });
   }
 
   async #control(msg: Message): Promise<void> {

@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kernel, type ConnectionInfo } from './kernel.js';
+import { Compiler } from './compiler.js';
+import type { ConnectionInfo } from './kernel.js';
 
 const file = process.argv[2];
 if (!file) {
@@ -17,7 +18,10 @@ if (!file) {
   process.exit(2);
 }
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const kernel = new Kernel(JSON.parse(readFileSync(file, 'utf8')) as ConnectionInfo, { root, cwd: process.cwd() });
+// The compiler thread's first TypeScript program is the longest part of a start: it begins before anything else loads.
+const compiler = new Compiler(process.cwd(), root);
+const { Kernel } = await import('./kernel.js');
+const kernel = new Kernel(JSON.parse(readFileSync(file, 'utf8')) as ConnectionInfo, { root, cwd: process.cwd(), compiler });
 process.on('SIGINT', () => {
   void kernel.engine?.then((e) => e.executor.interrupt());
 });

@@ -1,8 +1,19 @@
 import { createRequire } from 'node:module';
 import { join, resolve, sep } from 'node:path';
 
+import { leanTypeMap } from './lean-types.js';
+
 type PathFn = (path: string, ...rest: unknown[]) => unknown;
-interface TsSys { readFile: PathFn; fileExists: PathFn; directoryExists: PathFn; realpath?: PathFn; getDirectories: PathFn; readDirectory: PathFn }
+type WatchFn = (path: string, cb: (file: string, kind: number) => void, ...rest: unknown[]) => unknown;
+interface TsSys { readFile: PathFn; fileExists: PathFn; directoryExists: PathFn; realpath?: PathFn; getDirectories: PathFn; readDirectory: PathFn; watchFile?: WatchFn }
+
+/** What the fallback set up: `restoreDocs()` swaps the lean declarations for the originals (see lean-types.ts). */
+export interface TypeFallback {
+  /** Whether lean declarations are being served now. */
+  readonly lean: boolean;
+  /** Serves the originals from now on and tells TypeScript's watchers the files changed; the next check re-reads them. */
+  restoreDocs(): void;
+}
 
 /**
  * Lets the cell type checker see the packages skybook ships with from a notebook in any folder: a lookup under
@@ -12,10 +23,13 @@ interface TsSys { readFile: PathFn; fileExists: PathFn; directoryExists: PathFn;
  * every @types package in sight for its globals (jsdom's pulls in the whole DOM library), doubling start-up; an
  * explicit `import` of a package still finds its @types by module resolution.
  *
+ * Node's declarations are served without doc comments (lean-types.ts) until `restoreDocs()`: the hover that wants them
+ * calls it.
+ *
  * @example
- * installTypeFallback(process.cwd(), skybookRoot); // before createConverter()
+ * const types = installTypeFallback(process.cwd(), skybookRoot); // before createConverter()
  */
-export function installTypeFallback(cwd: string, skybookRoot: string): void {
+export function installTypeFallback(cwd: string, skybookRoot: string): TypeFallback {
   const ts = createRequire(import.meta.url)('@tslab/typescript-for-tslab') as { sys: TsSys };
   const sys = ts.sys;
   const base = resolve(cwd, 'node_modules') + sep;
@@ -44,4 +58,32 @@ export function installTypeFallback(cwd: string, skybookRoot: string): void {
   };
   const realpath = orig.realpath;
   if (realpath) sys.realpath = (p: string, ...rest: unknown[]) => realpath.call(sys, pick(p), ...rest);
+
+  const leanOf = leanTypeMap(skybookRoot);
+  let lean = true;
+  const servedLean = new Set<string>();
+  const readFile = sys.readFile;
+  sys.readFile = (p: string, ...rest: unknown[]) => {
+    const l = lean ? leanOf(p) : undefined;
+    if (l === undefined) return readFile(p, ...rest);
+    servedLean.add(p);
+    return readFile(l, ...rest);
+  };
+  // tslab watches each real source file through ts.sys.watchFile; its callbacks are how a changed file gets re-read.
+  const watchers = new Map<string, (file: string, kind: number) => void>();
+  const watchFile = sys.watchFile;
+  if (watchFile) {
+    sys.watchFile = (p: string, cb: (file: string, kind: number) => void, ...rest: unknown[]) => {
+      watchers.set(p, cb);
+      return watchFile.call(sys, p, cb, ...rest);
+    };
+  }
+  return {
+    get lean() { return lean && servedLean.size > 0; },
+    restoreDocs() {
+      if (!lean) return;
+      lean = false;
+      for (const p of servedLean) watchers.get(p)?.(p, 1 /* FileWatcherEventKind.Changed */);
+    },
+  };
 }

@@ -74,7 +74,7 @@ export class TestKernel {
     }
   }
 
-  static async start(opts: { cwd?: string; key?: string } = {}): Promise<TestKernel> {
+  static async start(opts: { cwd?: string; key?: string; env?: NodeJS.ProcessEnv } = {}): Promise<TestKernel> {
     const dir = mkdtempSync(join(tmpdir(), 'skybook-kernel-'));
     const key = opts.key ?? randomBytes(16).toString('hex');
     const ports = { shell_port: await freePort(), iopub_port: await freePort(), control_port: await freePort(), stdin_port: await freePort(), hb_port: await freePort() };
@@ -82,7 +82,7 @@ export class TestKernel {
     const file = join(dir, 'connection.json');
     writeFileSync(file, JSON.stringify(conn));
     const startedAt = Date.now();
-    const proc = spawn(process.execPath, [KERNEL_MAIN, file], { cwd: opts.cwd ?? dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [KERNEL_MAIN, file], { cwd: opts.cwd ?? dir, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const url = (p: number) => `tcp://127.0.0.1:${p}`;
     const shell = new zmq.Dealer();
     const control = new zmq.Dealer();
