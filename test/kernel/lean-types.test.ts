@@ -8,7 +8,7 @@ import { ROOT } from '../helpers/cli.js';
 describe('lean Node declarations for the kernel start', () => {
   it('the build wrote a lean copy of every .d.ts of Node\'s types: same declarations, no doc comments', () => {
     const map = leanTypeMap(ROOT);
-    const src = join(ROOT, LEAN_PACKAGES[0]);
+    const src = join(ROOT, LEAN_PACKAGES[0]!.dir);
     for (const name of ['index.d.ts', 'fs.d.ts', 'globals.d.ts', 'stream.d.ts']) {
       const original = readFileSync(join(src, name), 'utf8');
       const lean = map(join(src, name));
@@ -22,11 +22,14 @@ describe('lean Node declarations for the kernel start', () => {
     expect(readFileSync(map(join(src, 'index.d.ts'))!, 'utf8')).toContain('/// <reference path="fs.d.ts" />');
     expect(map(join(src, 'package.json'))).toBeUndefined();
     expect(map(join(ROOT, 'node_modules', 'apache-arrow', 'Arrow.d.ts'))).toBeUndefined();
+    const tsLib = join(ROOT, 'node_modules', '@tslab', 'typescript-for-tslab', 'lib');
+    expect(map(join(tsLib, 'lib.es5.d.ts'))).toBe(join(leanTypesDir(ROOT), relative(ROOT, tsLib), 'lib.es5.d.ts'));
+    expect(map(join(tsLib, 'typescript.d.ts'))).toBeUndefined();
   });
 
   it('serves the originals when the installed version is not the one the copies were made from', () => {
     const root = mkdtempSync(join(tmpdir(), 'skybook-lean-'));
-    const pkg = join(root, LEAN_PACKAGES[0]);
+    const pkg = join(root, LEAN_PACKAGES[0]!.dir);
     mkdirSync(pkg, { recursive: true });
     writeFileSync(join(pkg, 'package.json'), JSON.stringify({ version: '1.0.0' }));
     writeFileSync(join(pkg, 'a.d.ts'), '/** doc */\ndeclare const a: number;\n');
