@@ -6,6 +6,9 @@ import { IoCapture } from './io-capture.js';
 import { handleShell, kernelInfo, publishDisplay } from './shell.js';
 import { Wire, type Message } from '../lib/notebook/wire.js';
 
+/** How long the kernel must have nothing to do before the compiler works in the background. */
+const IDLE_MS = 300;
+
 /** The connection file Jupyter writes for a kernel it starts. */
 export interface ConnectionInfo {
   transport: string;
@@ -41,6 +44,8 @@ export class Kernel {
   #displayCount = 0;
   #sockets!: { shell: Zmq.Router; control: Zmq.Router; iopub: Zmq.Publisher; stdin: Zmq.Router; hb: Zmq.Reply };
   #working = false;
+  /** Shell requests received so far (an idle moment is one in which this does not change). */
+  #received = 0;
 
   constructor(private readonly conn: ConnectionInfo, readonly opts: { root: string; cwd: string; compiler?: Compiler }) {
     if (conn.signature_scheme && conn.signature_scheme !== 'hmac-sha256') throw new Error(`unsupported signature_scheme ${conn.signature_scheme}`);
@@ -61,6 +66,7 @@ export class Kernel {
     void this.#loop(s.hb, async (frames) => { await s.hb.send(frames); });
     void this.#loop(s.control, async (frames) => this.#control(this.wire.deserialize(frames)));
     void this.#loop(s.shell, async (frames) => {
+      this.#received++;
       this.queue.push(this.wire.deserialize(frames));
       void this.#work();
     });
@@ -95,11 +101,17 @@ export class Kernel {
     this.#whenIdle();
   }
 
-  /** Nothing queued: the compiler may do its background work now (see Executor.warmWhenIdle). */
+  /**
+   * Nothing queued: if nothing arrives for a moment (a person reading, not a runner sending the next cell a few ms
+   * later), the compiler does its background work (see Executor.warmWhenIdle).
+   */
   #whenIdle(): void {
-    const idle = () => !this.#working && this.queue.length === 0;
+    const seen = this.#received;
+    const idle = () => !this.#working && this.queue.length === 0 && this.#received === seen;
     if (!idle()) return;
-    void this.engine.then((e) => { if (idle()) e.executor.warmWhenIdle(); }, () => { /* the engine's failure is reported on requests */ });
+    setTimeout(() => {
+      if (idle()) void this.engine.then((e) => { if (idle()) e.executor.warmWhenIdle(); }, () => { /* reported on requests */ });
+    }, IDLE_MS).unref();
   }
 
   async #control(msg: Message): Promise<void> {
