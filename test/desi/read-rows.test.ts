@@ -60,6 +60,29 @@ describe('readSpectra with many TARGETIDs (one read per run straight into the ou
     }
   });
 
+  it('gives the same arrays when a worker thread gathers part of them (SKYBOOK_FITS_PARALLEL_BYTES=0)', async () => {
+    const ids = PICK.map(mockTargetid);
+    const saved = process.env.SKYBOOK_FITS_PARALLEL_BYTES;
+    try {
+      process.env.SKYBOOK_FITS_PARALLEL_BYTES = String(2 ** 50);
+      const one = await readSpectra(file, { targetids: ids });
+      process.env.SKYBOOK_FITS_PARALLEL_BYTES = '0';
+      const two = await readSpectra(file, { targetids: ids });
+      for (const b of ['B', 'R', 'Z']) {
+        for (const k of ['flux', 'ivar', 'mask', 'resolution'] as const) expect(sameBytes(one.arms[b]![k], two.arms[b]![k]), `${b} ${k}`).toBe(true);
+      }
+      // a truncated copy is refused when it is opened, before any thread reads (gather's own check: test/fits/gather.test.ts)
+      const cut = join(dir, 'cut.fits');
+      const whole = readFileSync(file);
+      writeFileSync(cut, whole.subarray(0, whole.length - 5 * 2880));
+      const err = await readSpectra(cut, { targetids: ids }).catch((e: unknown) => e as Error);
+      expect(err.message).toMatch(/cut\.fits: HDU \d+: truncated data/);
+    } finally {
+      if (saved === undefined) delete process.env.SKYBOOK_FITS_PARALLEL_BYTES;
+      else process.env.SKYBOOK_FITS_PARALLEL_BYTES = saved;
+    }
+  });
+
   it('reads the same arrays through a non-file source (gzip in memory: one source read per run)', async () => {
     const gz = join(dir, 'coadd-main-dark-27247.fits.gz');
     writeFileSync(gz, gzipSync(readFileSync(file)));

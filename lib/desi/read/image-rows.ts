@@ -1,11 +1,18 @@
-import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { FitsError } from '../../errors/index.js';
 import type { FitsFile } from '../../fits/fits-file.js';
 import type { HduInfo } from '../../fits/hdu.js';
+import { gather, GatherTruncated, type GatherJob } from '../../fits/image/gather.js';
 import { pixelScaling } from '../../fits/image/scaling.js';
 import { FileSource } from '../../fits/source/file-source.js';
 import type { RowRun } from './rows.js';
+
+/** One image's rows to read: rows of `perRow` 4-byte values, as float32 or uint32 (see {@link RowReader.rows}). */
+export interface RowsRequest {
+  hdu: HduInfo;
+  perRow: number;
+  ctor: typeof Float32Array | typeof Uint32Array;
+}
 
 /**
  * Reads image rows straight into one output array: each run of consecutive rows is one positional read into its
@@ -39,61 +46,75 @@ export class RowReader {
   }
 
   /**
-   * The rows in `runs` of a 4-byte image HDU (rows of `perRow` values) as float32 (BITPIX -32, unscaled) or uint32
-   * (BITPIX 32 with BZERO 2^31, or plain int32 whose bits are kept); undefined for any other storage, which the
-   * caller decodes the general way.
+   * The rows in `runs` of several 4-byte image HDUs at once (float32 for BITPIX -32 unscaled; uint32 for BITPIX 32
+   * with BZERO 2^31, or plain int32 whose bits are kept); an entry is undefined for any other storage, which the
+   * caller decodes the general way. Each run is one positional read into its place in the output, then each array
+   * is byte-swapped once; from a local file, big selections are shared with a worker thread (fits/image/gather.ts).
+   *
+   * @example
+   * const [flux, ivar] = await rr.rowsMany([{ hdu: f.hdu('B_FLUX'), perRow: 2751, ctor: Float32Array }, …], runs);
+   */
+  async rowsMany(reqs: readonly RowsRequest[], runs: readonly RowRun[]): Promise<(Float32Array | Uint32Array | undefined)[]> {
+    const nsel = runs.reduce((n, r) => n + r.end - r.start, 0);
+    const jobs: { req: number; job: GatherJob }[] = [];
+    reqs.forEach((r, i) => {
+      const s = pixelScaling(r.hdu.header);
+      const float = r.ctor === Float32Array;
+      const ok = float ? s.bitpix === -32 && s.mode === 'none' : s.bitpix === 32 && (s.mode === 'none' || s.mode === 'unsigned');
+      if (!ok) return;
+      const rowBytes = r.perRow * 4;
+      const ranges = runs.map((run) => ({ pos: r.hdu.dataOffset + run.start * rowBytes, len: (run.end - run.start) * rowBytes }));
+      jobs.push({ req: i, job: { ranges, bytes: nsel * rowBytes, word: 4, flipSign: s.mode === 'unsigned' } });
+    });
+    const out: (Float32Array | Uint32Array | undefined)[] = reqs.map(() => undefined);
+    const buffers = this.handle ? await this.gatherLocal(jobs, reqs) : await this.gatherRemote(jobs, reqs);
+    jobs.forEach((j, k) => { out[j.req] = new reqs[j.req]!.ctor(buffers[k]!); });
+    return out;
+  }
+
+  private async gatherLocal(jobs: readonly { req: number; job: GatherJob }[], reqs: readonly RowsRequest[]): Promise<ArrayBuffer[]> {
+    try {
+      return await gather(this.handle!.fd, jobs.map((j) => j.job));
+    } catch (e) {
+      if (e instanceof GatherTruncated) throw new FitsError('truncated image data', { file: this.f.name, hdu: hduName(reqs[jobs[e.job]!.req]!.hdu) });
+      throw e;
+    }
+  }
+
+  private async gatherRemote(jobs: readonly { req: number; job: GatherJob }[], reqs: readonly RowsRequest[]): Promise<ArrayBuffer[]> {
+    const out: ArrayBuffer[] = [];
+    for (const { req, job } of jobs) {
+      const bytes = new Uint8Array(job.bytes);
+      let at = 0;
+      for (const r of job.ranges) {
+        const got = await this.f.source.read(r.pos, r.len);
+        if (got.length < r.len) throw new FitsError('truncated image data', { file: this.f.name, hdu: hduName(reqs[req]!.hdu) });
+        bytes.set(got, at);
+        at += r.len;
+      }
+      const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+      b.swap32();
+      if (job.flipSign) {
+        const u = new Uint32Array(bytes.buffer);
+        for (let i = 0; i < u.length; i++) u[i] = (u[i]! ^ 0x80000000) >>> 0;
+      }
+      out.push(bytes.buffer);
+    }
+    return out;
+  }
+
+  /**
+   * The rows in `runs` of one 4-byte image HDU (see {@link rowsMany}); undefined for other storage.
    *
    * @example
    * const flux = await rr.rows(f.hdu('B_FLUX'), runs, 2751, Float32Array);
    */
   async rows<T extends Float32Array | Uint32Array>(hdu: HduInfo, runs: readonly RowRun[], perRow: number, ctor: { new (n: number): T }): Promise<T | undefined> {
-    const s = pixelScaling(hdu.header);
-    const float = (ctor as unknown) === Float32Array;
-    const ok = float ? s.bitpix === -32 && s.mode === 'none' : s.bitpix === 32 && (s.mode === 'none' || s.mode === 'unsigned');
-    if (!ok) return undefined;
-    const nsel = runs.reduce((n, r) => n + r.end - r.start, 0);
-    const out = new ctor(nsel * perRow);
-    const bytes = new Uint8Array(out.buffer);
-    const rowBytes = perRow * 4;
-    const jobs: { at: number; pos: number; len: number }[] = [];
-    let at = 0;
-    for (const r of runs) {
-      const len = (r.end - r.start) * rowBytes;
-      jobs.push({ at, pos: hdu.dataOffset + r.start * rowBytes, len });
-      at += len;
-    }
-    await this.fill(bytes, jobs, hdu);
-    if (bytes.length) Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).swap32();
-    if (s.mode === 'unsigned') {
-      const u = out as Uint32Array;
-      for (let i = 0; i < u.length; i++) u[i] = (u[i]! ^ 0x80000000) >>> 0;
-    }
-    return out;
+    const [a] = await this.rowsMany([{ hdu, perRow, ctor: ctor as unknown as typeof Float32Array }], runs);
+    return a as T | undefined;
   }
+}
 
-  private async fill(bytes: Uint8Array, jobs: readonly { at: number; pos: number; len: number }[], hdu: HduInfo): Promise<void> {
-    const truncated = () => new FitsError('truncated image data', { file: this.f.name, hdu: hdu.name || hdu.index });
-    const h = this.handle;
-    if (!h) {
-      for (const j of jobs) {
-        const got = await this.f.source.read(j.pos, j.len);
-        if (got.length < j.len) throw truncated();
-        bytes.set(got, j.at);
-      }
-      return;
-    }
-    // Synchronous positional reads: a run is one spectrum's row or a few (11-130 KB), nearly always in the page
-    // cache, and an async read per run adds a thread-pool round trip to each copy (1,000 of 5,000 spectra, 800 runs
-    // x 12 HDUs: 1.0 s of CPU async, 0.6-0.9 s sync; bench/desi-spectra). The event loop is held for one HDU at most
-    // (0.1-0.5 s for a RESOLUTION image of 1,000 rows); we yield between HDUs.
-    for (const j of jobs) {
-      let done = 0;
-      while (done < j.len) {
-        const n = readSync(h.fd, bytes, j.at + done, j.len - done, j.pos + done);
-        if (n === 0) throw truncated();
-        done += n;
-      }
-    }
-    await new Promise<void>((r) => setImmediate(r));
-  }
+function hduName(h: HduInfo): string | number {
+  return h.name || h.index;
 }

@@ -6,7 +6,7 @@ import type { OpenSourceOptions } from '../../fits/source/open-source.js';
 import { imageAxes } from '../../fits/image/read-image.js';
 import type { ArmSpectra, Spectra } from '../spectra/spectra.js';
 import { findHdu, requireColumns, requireHdu, withFits, type DesiInput } from './open.js';
-import { RowReader } from './image-rows.js';
+import { RowReader, type RowsRequest } from './image-rows.js';
 import { primaryMeta } from './primary-meta.js';
 import { rowsForTargetids, toRuns, type RowRun } from './rows.js';
 import { readNamedTable, readTableRuns } from './table.js';
@@ -71,10 +71,10 @@ async function readSpectraFrom(f: FitsFile, opts: ReadSpectraOptions): Promise<S
   if (fmCols) requireColumns(f, fmHdu, fmCols);
   const fibermap = await readTableRuns(f, fmHdu.index, runs, fmCols);
   const targetids = fibermap.getChild('TARGETID')!.toArray() as BigInt64Array;
-  const arms: Record<string, ArmSpectra> = {};
   const rr = await RowReader.open(f);
+  let arms: Record<string, ArmSpectra>;
   try {
-    for (const b of bands) arms[b] = await readArm(f, rr, b, runs, ntotal, opts.resolution ?? true);
+    arms = await readArms(f, rr, bands, runs, ntotal, opts.resolution ?? true);
   } finally {
     await rr.close();
   }
@@ -110,29 +110,48 @@ async function selectRuns(f: FitsFile, fm: HduInfo, ntotal: number, opts: ReadSp
   return start === end ? [] : [{ start, end }];
 }
 
-async function readArm(f: FitsFile, rr: RowReader, band: string, runs: readonly RowRun[], ntotal: number, withRes: boolean): Promise<ArmSpectra> {
-  const wave = requireHdu(f, `${band}_WAVELENGTH`, WHAT);
-  const wavelength = toFloat64((await f.readImage(wave.index)).data);
-  const nwave = wavelength.length;
-  const flux = await readRows(f, rr, band, 'FLUX', runs, nwave, ntotal, Float32Array);
-  const ivar = await readRows(f, rr, band, 'IVAR', runs, nwave, ntotal, Float32Array);
-  const mask = await readRows(f, rr, band, 'MASK', runs, nwave, ntotal, Uint32Array);
-  const arm: ArmSpectra = { wavelength, nwave, flux, ivar, mask, ndiag: 0 };
-  const resHdu = findHdu(f, `${band}_RESOLUTION`);
-  if (resHdu) {
-    const axes = imageAxes(resHdu);
-    arm.ndiag = axes[1] ?? 0;
-    if (withRes) arm.resolution = await readRows(f, rr, band, 'RESOLUTION', runs, nwave * arm.ndiag, ntotal, Float32Array);
+type Ctor<T> = { new (n: number): T; from(a: ArrayLike<number>): T };
+type Wanted = RowsRequest & { what: string; ctor: Ctor<Float32Array> | Ctor<Uint32Array> };
+
+/**
+ * Reads every arm's FLUX, IVAR, MASK (and RESOLUTION) rows in `runs` in one go, so the reader can share the arrays
+ * between two threads; wavelengths are read whole.
+ */
+async function readArms(f: FitsFile, rr: RowReader, bands: readonly string[], runs: readonly RowRun[], ntotal: number, withRes: boolean): Promise<Record<string, ArmSpectra>> {
+  const plans: { band: string; wavelength: Float64Array; ndiag: number; wanted: Wanted[] }[] = [];
+  for (const band of bands) {
+    const wave = requireHdu(f, `${band}_WAVELENGTH`, WHAT);
+    const wavelength = toFloat64((await f.readImage(wave.index)).data);
+    const nwave = wavelength.length;
+    const wanted = [
+      image(f, band, 'FLUX', nwave, ntotal, Float32Array),
+      image(f, band, 'IVAR', nwave, ntotal, Float32Array),
+      image(f, band, 'MASK', nwave, ntotal, Uint32Array),
+    ];
+    let ndiag = 0;
+    const resHdu = findHdu(f, `${band}_RESOLUTION`);
+    if (resHdu) {
+      ndiag = imageAxes(resHdu)[1] ?? 0;
+      if (withRes) wanted.push(image(f, band, 'RESOLUTION', nwave * ndiag, ntotal, Float32Array));
+    }
+    plans.push({ band, wavelength, ndiag, wanted });
   }
-  return arm;
+  const all = plans.flatMap((p) => p.wanted);
+  const fast = await rr.rowsMany(all, runs);
+  const arrays = new Map<Wanted, Float32Array | Uint32Array>();
+  for (let i = 0; i < all.length; i++) arrays.set(all[i]!, fast[i] ?? await decodeRows(f, all[i]!, runs));
+  const arms: Record<string, ArmSpectra> = {};
+  for (const p of plans) {
+    const get = (what: string) => arrays.get(p.wanted.find((w) => w.what === what)!);
+    const arm: ArmSpectra = { wavelength: p.wavelength, nwave: p.wavelength.length, flux: get('FLUX') as Float32Array, ivar: get('IVAR') as Float32Array, mask: get('MASK') as Uint32Array, ndiag: p.ndiag };
+    if (p.wanted.some((w) => w.what === 'RESOLUTION')) arm.resolution = get('RESOLUTION') as Float32Array;
+    arms[p.band] = arm;
+  }
+  return arms;
 }
 
-type Ctor<T> = { new (n: number): T; from(a: ArrayLike<number>): T };
-
-/** Reads the rows in `runs` of image X_WHAT (rows of `perRow` values) into one typed array of the wanted type. */
-async function readRows<T extends Float32Array | Uint32Array>(
-  f: FitsFile, rr: RowReader, band: string, what: string, runs: readonly RowRun[], perRow: number, ntotal: number, ctor: Ctor<T>,
-): Promise<T> {
+/** Image X_WHAT, checked to hold `ntotal` rows of `perRow` values. */
+function image(f: FitsFile, band: string, what: string, perRow: number, ntotal: number, ctor: Ctor<Float32Array> | Ctor<Uint32Array>): Wanted {
   const hdu = requireHdu(f, `${band}_${what}`, WHAT);
   const axes = imageAxes(hdu);
   const rows = axes[axes.length - 1] ?? 0;
@@ -140,14 +159,17 @@ async function readRows<T extends Float32Array | Uint32Array>(
   if (rows !== ntotal || per !== perRow) {
     throw new FitsError(`image shape [${axes.join(', ')}] does not match ${ntotal} FIBERMAP rows x ${perRow} values per spectrum`, { file: f.name, hdu: hdu.name });
   }
-  const fast = await rr.rows(hdu, runs, perRow, ctor);
-  if (fast) return fast;
-  // any other storage (another BITPIX, BSCALE): decoded per run by lib/fits
+  return { hdu, perRow, ctor: ctor as unknown as Wanted['ctor'] & RowsRequest['ctor'], what };
+}
+
+/** Any other storage (another BITPIX, BSCALE): decoded per run by lib/fits into the wanted array type. */
+async function decodeRows(f: FitsFile, w: Wanted, runs: readonly RowRun[]): Promise<Float32Array | Uint32Array> {
   const nsel = runs.reduce((n, r) => n + r.end - r.start, 0);
-  const out = new ctor(nsel * perRow);
+  const ctor = w.ctor as Ctor<Float32Array | Uint32Array>;
+  const out = new ctor(nsel * w.perRow);
   let at = 0;
   for (const run of runs) {
-    const img = await f.readImage(hdu.index, { rows: run });
+    const img = await f.readImage(w.hdu.index, { rows: run });
     out.set(coerce(img.data, ctor), at);
     at += img.data.length;
   }
