@@ -76,7 +76,7 @@ describe('readSpectra with many TARGETIDs (one read per run straight into the ou
       const whole = readFileSync(file);
       writeFileSync(cut, whole.subarray(0, whole.length - 5 * 2880));
       const err = await readSpectra(cut, { targetids: ids }).catch((e: unknown) => e as Error);
-      expect(err.message).toMatch(/cut\.fits: HDU \d+: truncated data/);
+      expect((err as Error).message).toMatch(/cut\.fits: HDU \d+: truncated data/);
     } finally {
       if (saved === undefined) delete process.env.SKYBOOK_FITS_PARALLEL_BYTES;
       else process.env.SKYBOOK_FITS_PARALLEL_BYTES = saved;
