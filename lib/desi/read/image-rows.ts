@@ -2,7 +2,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { FitsError } from '../../errors/index.js';
 import type { FitsFile } from '../../fits/fits-file.js';
 import type { HduInfo } from '../../fits/hdu.js';
-import { gather, GatherTruncated, type GatherJob } from '../../fits/image/gather.js';
+import { GatherTruncated, startGather, type GatherJob } from '../../fits/image/gather.js';
 import { pixelScaling } from '../../fits/image/scaling.js';
 import { FileSource } from '../../fits/source/file-source.js';
 import type { RowRun } from './rows.js';
@@ -55,6 +55,18 @@ export class RowReader {
    * const [flux, ivar] = await rr.rowsMany([{ hdu: f.hdu('B_FLUX'), perRow: 2751, ctor: Float32Array }, …], runs);
    */
   async rowsMany(reqs: readonly RowsRequest[], runs: readonly RowRun[]): Promise<(Float32Array | Uint32Array | undefined)[]> {
+    return this.startRows(reqs, runs).finish();
+  }
+
+  /**
+   * {@link rowsMany}, started now: from a local file a worker thread begins on its share at once, so the caller can
+   * read something else (`mainBusyBytes`: about how much, in bytes of gathering) before `finish()`; `cancel()` if it
+   * will not be called.
+   *
+   * @example
+   * const pending = rr.startRows(reqs, runs, 48 << 20); const fm = await readFibermap(); const arrays = await pending.finish();
+   */
+  startRows(reqs: readonly RowsRequest[], runs: readonly RowRun[], mainBusyBytes = 0): { finish(): Promise<(Float32Array | Uint32Array | undefined)[]>; cancel(): void } {
     const nsel = runs.reduce((n, r) => n + r.end - r.start, 0);
     const jobs: { req: number; job: GatherJob }[] = [];
     reqs.forEach((r, i) => {
@@ -66,19 +78,24 @@ export class RowReader {
       const ranges = runs.map((run) => ({ pos: r.hdu.dataOffset + run.start * rowBytes, len: (run.end - run.start) * rowBytes }));
       jobs.push({ req: i, job: { ranges, bytes: nsel * rowBytes, word: 4, flipSign: s.mode === 'unsigned' } });
     });
-    const out: (Float32Array | Uint32Array | undefined)[] = reqs.map(() => undefined);
-    const buffers = this.handle ? await this.gatherLocal(jobs, reqs) : await this.gatherRemote(jobs, reqs);
-    jobs.forEach((j, k) => { out[j.req] = new reqs[j.req]!.ctor(buffers[k]!); });
-    return out;
-  }
-
-  private async gatherLocal(jobs: readonly { req: number; job: GatherJob }[], reqs: readonly RowsRequest[]): Promise<ArrayBuffer[]> {
-    try {
-      return await gather(this.handle!.fd, jobs.map((j) => j.job));
-    } catch (e) {
-      if (e instanceof GatherTruncated) throw new FitsError('truncated image data', { file: this.f.name, hdu: hduName(reqs[jobs[e.job]!.req]!.hdu) });
-      throw e;
-    }
+    const arrays = (buffers: ArrayBuffer[]) => {
+      const out: (Float32Array | Uint32Array | undefined)[] = reqs.map(() => undefined);
+      jobs.forEach((j, k) => { out[j.req] = new reqs[j.req]!.ctor(buffers[k]!); });
+      return out;
+    };
+    if (!this.handle) return { finish: async () => arrays(await this.gatherRemote(jobs, reqs)), cancel: () => {} };
+    const pending = startGather(this.handle.fd, jobs.map((j) => j.job), mainBusyBytes);
+    return {
+      finish: async () => {
+        try {
+          return arrays(await pending.finish());
+        } catch (e) {
+          if (e instanceof GatherTruncated) throw new FitsError('truncated image data', { file: this.f.name, hdu: hduName(reqs[jobs[e.job]!.req]!.hdu) });
+          throw e;
+        }
+      },
+      cancel: () => pending.cancel(),
+    };
   }
 
   private async gatherRemote(jobs: readonly { req: number; job: GatherJob }[], reqs: readonly RowsRequest[]): Promise<ArrayBuffer[]> {

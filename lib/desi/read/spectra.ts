@@ -69,15 +69,36 @@ async function readSpectraFrom(f: FitsFile, opts: ReadSpectraOptions): Promise<S
   const runs = await selectRuns(f, fmHdu, ntotal, opts);
   const fmCols = opts.fibermapColumns ? ['TARGETID', ...opts.fibermapColumns.filter((c) => c.toUpperCase() !== 'TARGETID')] : undefined;
   if (fmCols) requireColumns(f, fmHdu, fmCols);
-  const fibermap = await readTableRuns(f, fmHdu.index, runs, fmCols);
-  const targetids = fibermap.getChild('TARGETID')!.toArray() as BigInt64Array;
+  const plans = planArms(f, bands, ntotal, opts.resolution ?? true);
+  const wanted = plans.flatMap((p) => p.wanted);
   const rr = await RowReader.open(f);
+  let fibermap: Awaited<ReturnType<typeof readTableRuns>>;
   let arms: Record<string, ArmSpectra>;
   try {
-    arms = await readArms(f, rr, bands, runs, ntotal, opts.resolution ?? true);
+    // From a local file a worker thread starts on its share of the image rows now, while this thread reads FIBERMAP.
+    const pending = rr.startRows(wanted, runs, FIBERMAP_BUSY_BYTES);
+    const wavelengths: Float64Array[] = [];
+    try {
+      fibermap = await readTableRuns(f, fmHdu.index, runs, fmCols);
+      for (const p of plans) wavelengths.push(toFloat64((await f.readImage(p.wave.index)).data));
+    } catch (e) {
+      pending.cancel();
+      throw e;
+    }
+    const fast = await pending.finish();
+    const arrays = new Map<Wanted, Float32Array | Uint32Array>();
+    for (let i = 0; i < wanted.length; i++) arrays.set(wanted[i]!, fast[i] ?? await decodeRows(f, wanted[i]!, runs));
+    arms = {};
+    plans.forEach((p, k) => {
+      const get = (what: string) => arrays.get(p.wanted.find((w) => w.what === what)!);
+      const arm: ArmSpectra = { wavelength: wavelengths[k]!, nwave: p.nwave, flux: get('FLUX') as Float32Array, ivar: get('IVAR') as Float32Array, mask: get('MASK') as Uint32Array, ndiag: p.ndiag };
+      if (p.wanted.some((w) => w.what === 'RESOLUTION')) arm.resolution = get('RESOLUTION') as Float32Array;
+      arms[p.band] = arm;
+    });
   } finally {
     await rr.close();
   }
+  const targetids = fibermap.getChild('TARGETID')!.toArray() as BigInt64Array;
   const out: Spectra = {
     product: findHdu(f, 'EXP_FIBERMAP') ? 'coadd' : 'spectra',
     nspec: targetids.length,
@@ -112,17 +133,16 @@ async function selectRuns(f: FitsFile, fm: HduInfo, ntotal: number, opts: ReadSp
 
 type Ctor<T> = { new (n: number): T; from(a: ArrayLike<number>): T };
 type Wanted = RowsRequest & { what: string; ctor: Ctor<Float32Array> | Ctor<Uint32Array> };
+interface ArmPlan { band: string; wave: HduInfo; nwave: number; ndiag: number; wanted: Wanted[] }
 
-/**
- * Reads every arm's FLUX, IVAR, MASK (and RESOLUTION) rows in `runs` in one go, so the reader can share the arrays
- * between two threads; wavelengths are read whole.
- */
-async function readArms(f: FitsFile, rr: RowReader, bands: readonly string[], runs: readonly RowRun[], ntotal: number, withRes: boolean): Promise<Record<string, ArmSpectra>> {
-  const plans: { band: string; wavelength: Float64Array; ndiag: number; wanted: Wanted[] }[] = [];
-  for (const band of bands) {
+/** About what reading 1,000 FIBERMAP rows costs this thread, in bytes of image rows it could gather meanwhile. */
+const FIBERMAP_BUSY_BYTES = 48 * 2 ** 20;
+
+/** Each arm's images to read (FLUX, IVAR, MASK, and RESOLUTION unless not wanted), checked against the headers. */
+function planArms(f: FitsFile, bands: readonly string[], ntotal: number, withRes: boolean): ArmPlan[] {
+  return bands.map((band) => {
     const wave = requireHdu(f, `${band}_WAVELENGTH`, WHAT);
-    const wavelength = toFloat64((await f.readImage(wave.index)).data);
-    const nwave = wavelength.length;
+    const nwave = imageAxes(wave).reduce((a, b) => a * b, 1);
     const wanted = [
       image(f, band, 'FLUX', nwave, ntotal, Float32Array),
       image(f, band, 'IVAR', nwave, ntotal, Float32Array),
@@ -134,20 +154,8 @@ async function readArms(f: FitsFile, rr: RowReader, bands: readonly string[], ru
       ndiag = imageAxes(resHdu)[1] ?? 0;
       if (withRes) wanted.push(image(f, band, 'RESOLUTION', nwave * ndiag, ntotal, Float32Array));
     }
-    plans.push({ band, wavelength, ndiag, wanted });
-  }
-  const all = plans.flatMap((p) => p.wanted);
-  const fast = await rr.rowsMany(all, runs);
-  const arrays = new Map<Wanted, Float32Array | Uint32Array>();
-  for (let i = 0; i < all.length; i++) arrays.set(all[i]!, fast[i] ?? await decodeRows(f, all[i]!, runs));
-  const arms: Record<string, ArmSpectra> = {};
-  for (const p of plans) {
-    const get = (what: string) => arrays.get(p.wanted.find((w) => w.what === what)!);
-    const arm: ArmSpectra = { wavelength: p.wavelength, nwave: p.wavelength.length, flux: get('FLUX') as Float32Array, ivar: get('IVAR') as Float32Array, mask: get('MASK') as Uint32Array, ndiag: p.ndiag };
-    if (p.wanted.some((w) => w.what === 'RESOLUTION')) arm.resolution = get('RESOLUTION') as Float32Array;
-    arms[p.band] = arm;
-  }
-  return arms;
+    return { band, wave, nwave, ndiag, wanted };
+  });
 }
 
 /** Image X_WHAT, checked to hold `ntotal` rows of `perRow` values. */

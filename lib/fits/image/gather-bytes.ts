@@ -37,15 +37,16 @@ export function gatherOne(fd: number, job: GatherJob, index: number): ArrayBuffe
       if (n === 0) throw new GatherTruncated(index, r.pos + done);
       done += n;
     }
+    // Swapped right after its read, while the range (one spectrum's row or a few: 11-130 KB) is still in cache.
+    const b = Buffer.from(buf, at, r.len);
+    if (job.word === 2) b.swap16();
+    else if (job.word === 4) b.swap32();
+    else if (job.word === 8) b.swap64();
+    if (job.flipSign) {
+      const u = new Uint32Array(buf, at, r.len >>> 2);
+      for (let i = 0; i < u.length; i++) u[i] = (u[i]! ^ 0x80000000) >>> 0;
+    }
     at += r.len;
-  }
-  const b = Buffer.from(buf);
-  if (job.word === 2) b.swap16();
-  else if (job.word === 4) b.swap32();
-  else if (job.word === 8) b.swap64();
-  if (job.flipSign) {
-    const u = new Uint32Array(buf);
-    for (let i = 0; i < u.length; i++) u[i] = (u[i]! ^ 0x80000000) >>> 0;
   }
   return buf;
 }

@@ -9,66 +9,95 @@ export { GatherTruncated, type GatherJob } from './gather-bytes.js';
 
 const WORKER = new URL('./gather-worker.js', import.meta.url);
 
-/**
- * Splits jobs between two threads by bytes, the biggest first onto the lighter side; the worker's side is weighed
- * with a head start for the main thread (the worker boots for a few tens of milliseconds first).
- */
-function split(jobs: readonly GatherJob[], headStart: number): { main: number[]; helper: number[] } {
+/** Splits jobs between two threads by bytes, the biggest first onto the lighter side; `mainBusy` weighs this thread's other work. */
+function split(jobs: readonly GatherJob[], mainBusy: number): { main: number[]; helper: number[] } {
   const order = jobs.map((_, i) => i).sort((a, b) => jobs[b]!.bytes - jobs[a]!.bytes || a - b);
   const main: number[] = [];
   const helper: number[] = [];
-  let m = 0;
-  let h = headStart;
+  let m = mainBusy;
+  let h = 0;
   for (const i of order) {
     if (m <= h) { main.push(i); m += jobs[i]!.bytes; } else { helper.push(i); h += jobs[i]!.bytes; }
   }
   return { main, helper };
 }
 
+type Answer = { buffers?: { index: number; buffer: ArrayBuffer }[]; truncated?: { job: number; pos: number }; error?: string };
+
+/** A gather under way: the worker thread has its share; `finish()` does this thread's share and collects everything. */
+export interface PendingGather {
+  finish(): Promise<ArrayBuffer[]>;
+  /** Stops the worker when `finish()` will not be called (the caller failed meanwhile). */
+  cancel(): void;
+}
+
 /**
- * Gathers several arrays (rows of image HDUs, say 1,000 spectra's flux, ivar, mask and resolution of three arms) from
- * a local file: big enough work is shared with a worker thread, which reads, byte-swaps and first-touches its arrays'
- * memory (the page faults of fresh output are a third of the cost) while this thread does the rest; buffers come back
- * transferred. Returns one ArrayBuffer per job, in order. A truncated file throws {@link GatherTruncated}.
+ * Starts gathering several arrays (rows of image HDUs, say 1,000 spectra's flux, ivar, mask and resolution of three
+ * arms) from a local file. Big enough work is shared with a worker thread, which starts on its share at once: it
+ * reads, byte-swaps and first-touches its arrays' memory (page faults of fresh memory are a third of the cost) while
+ * this thread does other work (`mainBusyBytes`: how much, in bytes of gathering, the caller will do before
+ * `finish()`), then its own share. Buffers come back transferred, one per job, in order. A truncated file throws
+ * {@link GatherTruncated} from `finish()`.
  *
  * @example
- * const [flux, ivar] = await gather(fd, [fluxJob, ivarJob]);
+ * const pending = startGather(fd, [fluxJob, ivarJob], 64 << 20);
+ * const fibermap = await readFibermap();          // meanwhile the worker reads
+ * const [flux, ivar] = await pending.finish();
  */
-export async function gather(fd: number, jobs: readonly GatherJob[]): Promise<ArrayBuffer[]> {
+export function startGather(fd: number, jobs: readonly GatherJob[], mainBusyBytes = 0): PendingGather {
   const total = jobs.reduce((n, j) => n + j.bytes, 0);
-  const out: ArrayBuffer[] = new Array(jobs.length);
+  const all = jobs.map((_, i) => i);
   if (jobs.length < 2 || !worthASecondThread(total) || !existsSync(fileURLToPath(WORKER))) {
-    for (let i = 0; i < jobs.length; i++) {
-      out[i] = gatherOne(fd, jobs[i]!, i);
-      await new Promise<void>((r) => setImmediate(r)); // the event loop breathes between arrays
-    }
-    return out;
+    return { finish: () => gatherHere(fd, jobs, all), cancel: () => {} };
   }
-  const { main, helper } = split(jobs, HEAD_START_BYTES);
+  const { main, helper } = split(jobs, mainBusyBytes);
+  if (helper.length === 0) return { finish: () => gatherHere(fd, jobs, all), cancel: () => {} };
   const input: GatherWorkerInput = { fd, jobs: helper.map((index) => ({ index, job: jobs[index]! })) };
   const worker = new Worker(WORKER, { workerData: input });
-  const answer = new Promise<{ buffers?: { index: number; buffer: ArrayBuffer }[]; truncated?: { job: number; pos: number }; error?: string }>((resolve, reject) => {
+  const answer = new Promise<Answer>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
     worker.once('exit', (code) => reject(new Error(`the gather thread exited (code ${code}) before answering`)));
   });
-  answer.catch(() => { /* awaited below */ });
-  try {
-    for (const i of main) out[i] = gatherOne(fd, jobs[i]!, i);
-    let got;
-    try {
-      got = await answer;
-    } catch {
-      got = { buffers: helper.map((index) => ({ index, buffer: gatherOne(fd, jobs[index]!, index) })) }; // the thread failed: read its share here
-    }
-    if (got.truncated) throw new GatherTruncated(got.truncated.job, got.truncated.pos);
-    if (got.error !== undefined) throw new Error(got.error);
-    for (const b of got.buffers!) out[b.index] = b.buffer;
-    return out;
-  } finally {
-    void worker.terminate();
-  }
+  answer.catch(() => { /* awaited in finish() */ });
+  return {
+    async finish() {
+      try {
+        const out = await gatherHere(fd, jobs, main);
+        let got: Answer;
+        try {
+          got = await answer;
+        } catch {
+          got = { buffers: helper.map((index) => ({ index, buffer: gatherOne(fd, jobs[index]!, index) })) }; // the thread failed: its share is read here
+        }
+        if (got.truncated) throw new GatherTruncated(got.truncated.job, got.truncated.pos);
+        if (got.error !== undefined) throw new Error(got.error);
+        for (const b of got.buffers!) out[b.index] = b.buffer;
+        return out;
+      } finally {
+        void worker.terminate();
+      }
+    },
+    cancel: () => { void worker.terminate(); },
+  };
 }
 
-/** The main thread's head start, in bytes it gathers while the worker boots (~30 ms at ~1.5 GB/s). */
-const HEAD_START_BYTES = 48 * 2 ** 20;
+/** Jobs `which` on this thread; the event loop breathes between arrays. */
+async function gatherHere(fd: number, jobs: readonly GatherJob[], which: readonly number[]): Promise<ArrayBuffer[]> {
+  const out: ArrayBuffer[] = new Array(jobs.length);
+  for (const i of which) {
+    out[i] = gatherOne(fd, jobs[i]!, i);
+    if (which.length > 1) await new Promise<void>((r) => setImmediate(r));
+  }
+  return out;
+}
+
+/**
+ * {@link startGather} with nothing else to do meanwhile.
+ *
+ * @example
+ * const [flux, ivar] = await gather(fd, [fluxJob, ivarJob]);
+ */
+export function gather(fd: number, jobs: readonly GatherJob[]): Promise<ArrayBuffer[]> {
+  return startGather(fd, jobs).finish();
+}
