@@ -78,22 +78,32 @@ export class StatsAccumulator {
     }
   }
 
-  addFloats(a: ArrayLike<number>, start: number, end: number, valid?: (i: number) => boolean): void {
+  /**
+   * Floats: NaNs counted, infinities skipped, the finite ones summed with their exact rounding errors (Knuth's
+   * branch-free TwoSum: the same error term as Neumaier's |s| >= |v| test, so the same sum to the last bit, without a
+   * branch the CPU cannot predict), min and max.
+   */
+  addFloats(a: Float32Array | Float64Array, start: number, end: number, valid?: (i: number) => boolean): void {
     this.kind = 'float';
+    if (!valid) this.addFloatRun(a, start, end);
+    else for (let i = start; i < end; i++) if (valid(i)) this.addFloatRun(a, i, i + 1);
+  }
+
+  private addFloatRun(a: Float32Array | Float64Array, start: number, end: number): void {
     let sum = this.floatSum;
     let comp = this.floatComp;
     let mn = this.min;
     let mx = this.max;
-    let n = 0;
     let nan = 0;
     for (let i = start; i < end; i++) {
-      if (valid && !valid(i)) continue;
       const v = a[i]!;
-      n++;
-      if (v !== v) { nan++; continue; }
-      if (v === Infinity || v === -Infinity) continue;
+      if (v - v !== 0) { // NaN or an infinity: the one rare branch
+        if (v !== v) nan++;
+        continue;
+      }
       const t = sum + v;
-      comp += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+      const bp = t - sum;
+      comp += (sum - (t - bp)) + (v - bp);
       sum = t;
       if (v < mn) mn = v;
       if (v > mx) mx = v;
@@ -102,7 +112,7 @@ export class StatsAccumulator {
     this.floatComp = comp;
     this.min = mn;
     this.max = mx;
-    this.count += n;
+    this.count += end - start;
     this.nanCount += nan;
   }
 

@@ -1,5 +1,5 @@
 import { describeColumns } from '../bintable/columns.js';
-import { makeHeapReader, rowChunks, rowsPerChunk } from '../bintable/row-chunks.js';
+import { forEachRowChunk, makeHeapReader, rowsPerChunk } from '../bintable/row-chunks.js';
 import { FitsChecksum } from '../checksum.js';
 import type { HduInfo } from '../hdu.js';
 import type { ByteSource } from '../source/byte-source.js';
@@ -49,12 +49,12 @@ export async function scanColumns(src: ByteSource, hdu: HduInfo, part: ScanPart,
   }));
   const rowSum = part.sum ? new FitsChecksum() : undefined;
   let done = 0;
-  for await (const { chunk } of rowChunks(src, hdu, 0, rows, chunkBytes)) {
+  await forEachRowChunk(src, hdu, 0, rows, (chunk) => {
     rowSum?.update(chunk.bytes);
     for (const s of sinks) s.add(chunk);
     done += chunk.rows;
     onProgress?.(done, rows);
-  }
+  }, chunkBytes);
   const heap = makeHeapReader(src, hdu);
   for (const s of sinks) await s.finish(heap, where);
   return rowSum ? { accs, imags, rowSum, threads: 1 } : { accs, imags, threads: 1 };
