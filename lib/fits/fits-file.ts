@@ -1,10 +1,8 @@
-import type { Table } from 'apache-arrow';
+import type { RecordBatch, Table } from 'apache-arrow';
 import { FitsError } from '../errors/index.js';
-import { readAsciiTable } from './ascii/read-ascii-table.js';
-import { readBatches, readTable, type ReadTableOptions } from './bintable/read-table.js';
+import type { ReadTableOptions } from './bintable/read-table.js';
 import { verifyHdu, type ChecksumVerdict } from './checksum.js';
-import { readCompressedImage } from './compressed/index.js';
-import { readGroups, type RandomGroups } from './groups/read-groups.js';
+import type { RandomGroups } from './groups/read-groups.js';
 import { walkHdus, type HduInfo } from './hdu.js';
 import type { FitsImage } from './image/fits-image.js';
 import { readImage, type ReadImageOptions } from './image/read-image.js';
@@ -63,16 +61,20 @@ export class FitsFile {
   /** Reads a BINTABLE or ASCII TABLE HDU into Arrow. */
   async readTable(ref: HduRef, options: ReadTableOptions = {}): Promise<Table> {
     const h = this.hdu(ref);
-    if (h.type === 'BINTABLE' || (h.type === 'COMPRESSED_IMAGE' && options.columns)) return readTable(this.source, h, options);
-    if (h.type === 'TABLE') return readAsciiTable(this.source, h, options);
+    // The table readers (and apache-arrow with them) load on first use: `fits info`/`stats` and image reads never pay for them.
+    if (h.type === 'BINTABLE' || (h.type === 'COMPRESSED_IMAGE' && options.columns)) return (await import('./bintable/read-table.js')).readTable(this.source, h, options);
+    if (h.type === 'TABLE') return (await import('./ascii/read-ascii-table.js')).readAsciiTable(this.source, h, options);
     throw new FitsError(`is a ${h.type} HDU, not a table`, { file: this.name, hdu: h.index });
   }
 
   /** Streams a BINTABLE in record batches (bounded memory). */
-  readBatches(ref: HduRef, options: ReadTableOptions & { batchRows?: number } = {}) {
+  readBatches(ref: HduRef, options: ReadTableOptions & { batchRows?: number } = {}): AsyncGenerator<RecordBatch> {
     const h = this.hdu(ref);
     if (h.type !== 'BINTABLE') throw new FitsError(`is a ${h.type} HDU; batches are read from BINTABLE HDUs`, { file: this.name, hdu: h.index });
-    return readBatches(this.source, h, options);
+    const src = this.source;
+    return (async function* () {
+      yield* (await import('./bintable/read-table.js')).readBatches(src, h, options);
+    })();
   }
 
   /** Reads an IMAGE HDU, or decompresses a tile-compressed one. */
@@ -81,6 +83,7 @@ export class FitsFile {
     if (h.type === 'IMAGE') return readImage(this.source, h, options);
     if (h.type === 'COMPRESSED_IMAGE') {
       if (options.rows) throw new FitsError('row ranges are not supported on tile-compressed images yet; read the whole image', { file: this.name, hdu: h.index });
+      const { readCompressedImage } = await import('./compressed/index.js');
       return readCompressedImage(this.source, h, options.blankToNaN === undefined ? {} : { blankToNaN: options.blankToNaN });
     }
     throw new FitsError(`is a ${h.type} HDU, not an image`, { file: this.name, hdu: h.index });
@@ -90,7 +93,7 @@ export class FitsFile {
   async readGroups(ref: HduRef = 0): Promise<RandomGroups> {
     const h = this.hdu(ref);
     if (h.type !== 'RANDOM_GROUPS') throw new FitsError(`is a ${h.type} HDU, not random groups`, { file: this.name, hdu: h.index });
-    return readGroups(this.source, h);
+    return (await import('./groups/read-groups.js')).readGroups(this.source, h);
   }
 
   /** CHECKSUM/DATASUM verdicts of one HDU. */

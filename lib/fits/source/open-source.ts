@@ -2,9 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { SourceError } from '../../errors/index.js';
 import type { ByteSource } from './byte-source.js';
 import { FileSource } from './file-source.js';
-import { gunzipSource, isGzip, type GzipOptions } from './gzip.js';
-import { HttpSource, type HttpSourceOptions } from './http-source.js';
-import { openS3, type S3Options } from './s3.js';
+import type { GzipOptions } from './gzip.js';
+import type { HttpSourceOptions } from './http-source.js';
+import type { S3Options } from './s3.js';
 
 /**
  * Options for {@link openSource}: those of every scheme's opener, plus gzip handling.
@@ -25,11 +25,12 @@ export interface OpenSourceOptions extends Omit<HttpSourceOptions, 'name'>, S3Op
  */
 export type SchemeOpener = (location: string, options: OpenSourceOptions) => Promise<ByteSource>;
 
+// The remote openers load their modules (http, https, zod) on first use: a local file never pays for them.
 const openers = new Map<string, SchemeOpener>([
   ['file', async (location) => FileSource.open(location.startsWith('file:') ? fileURLToPath(location) : location)],
-  ['http', async (location, options) => HttpSource.open(location, options)],
-  ['https', async (location, options) => HttpSource.open(location, options)],
-  ['s3', async (location, options) => openS3(location, options)],
+  ['http', async (location, options) => (await import('./http-source.js')).HttpSource.open(location, options)],
+  ['https', async (location, options) => (await import('./http-source.js')).HttpSource.open(location, options)],
+  ['s3', async (location, options) => (await import('./s3.js')).openS3(location, options)],
 ]);
 
 /**
@@ -84,8 +85,9 @@ export async function openSource(location: string | URL, options: OpenSourceOpti
   if (options.gunzip === false || src.size < 2) return src;
   let inflated: ByteSource;
   try {
-    if (!isGzip(await src.read(0, 2))) return src;
-    inflated = await gunzipSource(src, options);
+    const magic = await src.read(0, 2);
+    if (magic[0] !== 0x1f || magic[1] !== 0x8b) return src; // gzip's magic bytes (gzip.ts isGzip)
+    inflated = await (await import('./gzip.js')).gunzipSource(src, options);
   } catch (e) {
     await src.close();
     throw e;

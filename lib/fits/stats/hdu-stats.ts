@@ -88,7 +88,7 @@ export async function hduStats(fits: FitsFile, hdu: HduInfo, onProgress?: StatsP
       }),
     };
   } else if (hdu.type === 'TABLE') {
-    out.table = arrowTableStats(await fits.readTable(hdu.index), hdu.header.int('NAXIS2'));
+    out.table = await arrowTableStats(await fits.readTable(hdu.index), hdu.header.int('NAXIS2'));
   }
   return out;
 }
