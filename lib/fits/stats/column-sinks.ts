@@ -39,12 +39,24 @@ export function fixedWidthSink(col: ColumnDesc, capacity: number, acc: StatsAccu
 
 class NumericSink implements ColumnStatsSink {
   private readonly raw: StoredArray;
+  /** For plain floats and 64-bit integers without TNULL: the accumulator reads the stored bytes itself. */
+  private readonly direct?: (chunk: RowChunk) => void;
   constructor(private readonly col: ColumnDesc, capacity: number, private readonly acc: StatsAccumulator) {
     this.raw = allocStored(col.tform.code, capacity);
     // a chunk of no rows still tells the accumulator what kind of values the column holds (a sum of 0, not null)
     addTyped(acc, toPhysical(this.raw.subarray(0, 0), col), 0, 0);
+    const { code } = col.tform;
+    if (col.tnull !== undefined) return;
+    if ((code === 'E' && col.physical === 'float32') || (code === 'D' && col.physical === 'float64')) {
+      const bytes = code === 'E' ? 4 : 8;
+      this.direct = (c) => acc.addFloatCells(c.view, col.offset, c.rowBytes, c.rows, col.count, bytes);
+    } else if (code === 'K' && (col.physical === 'int64' || col.physical === 'uint64')) {
+      const unsigned = col.physical === 'uint64';
+      this.direct = (c) => acc.addInt64Cells(c.view, col.offset, c.rowBytes, c.rows, col.count, unsigned);
+    }
   }
   add(chunk: RowChunk): void {
+    if (this.direct) return this.direct(chunk);
     const { col } = this;
     const n = chunk.rows * col.count;
     const raw = this.raw.subarray(0, n);

@@ -14,15 +14,22 @@ import type { StatsWorkerInput, StatsWorkerOutput } from './stats-worker.js';
 const WORKER = new URL('./stats-worker.js', import.meta.url);
 
 /**
- * Rough cost of one column per row, in units of about 1 ns on one core (measured on the 25-column zcatalog bench table):
- * a fixed part for walking the rows (a cache line per row) and a part per element; floats pay for the compensated sum,
- * strings are only counted. The checksum costs about 0.4 per 32-bit word.
+ * Rough cost of one column per row, in ns on one core, measured column by column on the 25-column zcatalog bench table
+ * (bench/fits-read, 2026-11-26): plain floats and 64-bit integers are summed straight from the stored bytes; other
+ * integers are decoded first, unsigned and scaled ones converted too; strings are only counted. The checksum
+ * (WebAssembly) costs about 0.32 per 32-bit word.
  */
 function columnCost(c: ColumnDesc): number {
   if (c.vla) return 20;
-  const perElement: Record<string, number> = { string: 0, bool: 1, bit: 1, float32: 2, float64: 2, scaled: 3, complex64: 4, complex128: 4, int64: 3, uint64: 3 };
-  return 3 + c.count * (perElement[c.physical] ?? 1.5);
+  const perElement: Record<string, number> = {
+    string: 0, bool: 12, bit: 12, float32: 7, float64: 5, scaled: 15, complex64: 10, complex128: 10,
+    int64: 11, uint64: 12, int32: 11, int16: 11, uint8: 11, int8: 15, uint16: 18, uint32: 18,
+  };
+  return 0.5 + c.count * (perElement[c.physical] ?? 11);
 }
+
+/** The main thread's head start, in the same units per row: the worker first boots (~50 ms) and opens the file. */
+const WORKER_START_COST = 8;
 
 /**
  * Splits the columns (and the checksum, a job of its own) into two parts of about equal cost: the largest job first,
@@ -30,10 +37,10 @@ function columnCost(c: ColumnDesc): number {
  */
 export function splitColumns(cols: ColumnDesc[], sum: boolean, rowBytes: number): [ScanPart, ScanPart] {
   const jobs = cols.map((c, i) => ({ column: i, cost: columnCost(c) }));
-  if (sum) jobs.push({ column: -1, cost: (rowBytes / 4) * 0.4 });
+  if (sum) jobs.push({ column: -1, cost: (rowBytes / 4) * 0.32 });
   jobs.sort((a, b) => b.cost - a.cost || a.column - b.column);
   const parts: [ScanPart, ScanPart] = [{ columns: [], sum: false }, { columns: [], sum: false }];
-  const load = [0, 0];
+  const load = [0, WORKER_START_COST]; // parts[1] goes to the worker
   for (const j of jobs) {
     const k = load[0]! <= load[1]! ? 0 : 1;
     load[k]! += j.cost;
