@@ -31,12 +31,6 @@ export interface ReadTableOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** A few narrow columns of wide rows (a quarter of each row's bytes or less): reading is most of the work. */
-function sparseColumns(cols: readonly ColumnDesc[], hdu: HduInfo): boolean {
-  const width = cols.reduce((n, c) => n + c.tform.width, 0);
-  return cols.length > 0 && !cols.some((c) => c.vla) && width * 4 <= hdu.header.int('NAXIS1');
-}
-
 /** Picks the columns asked for, in the order asked; an unknown name is an error listing the table's columns. */
 export function selectColumns<C extends { name: string }>(all: C[], names: readonly string[] | undefined, where: { file: string; hdu: number }): C[] {
   if (!names) return all;
@@ -91,7 +85,7 @@ export async function readTable(src: ByteSource, hdu: HduInfo, opts: ReadTableOp
     await forEachRowChunk(src, hdu, start, end, (chunk, row) => {
       for (const b of builders) b.add(chunk, row);
       opts.onProgress?.(row + chunk.rows, n);
-    }, opts.chunkBytes, sparseColumns(cols, hdu));
+    }, opts.chunkBytes);
   }
   const heap = makeHeapReader(src, hdu);
   const data = await Promise.all(builders.map((b) => b.finish(heap, where)));

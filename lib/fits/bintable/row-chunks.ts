@@ -1,7 +1,4 @@
-import { read } from 'node:fs';
 import { FitsError } from '../../errors/index.js';
-import { FileSource } from '../source/file-source.js';
-import { worthASecondThread } from '../source/second-thread.js';
 import type { HduInfo } from '../hdu.js';
 import type { ByteSource } from '../source/byte-source.js';
 import { readRange, scanPieceBytes } from '../source/read-range.js';
@@ -79,7 +76,6 @@ const CHUNKS_PER_TURN = 128;
 export async function forEachRowChunk(
   src: ByteSource, hdu: HduInfo, start: number, end: number, each: (chunk: RowChunk, row: number) => void,
   chunkBytes = scanPieceBytes(src),
-  sparse = false,
 ): Promise<void> {
   const rowBytes = hdu.header.int('NAXIS1');
   if (rowBytes === 0 || end === start) return;
@@ -88,65 +84,16 @@ export async function forEachRowChunk(
     for await (const { chunk, row } of rowChunks(src, hdu, start, end, chunkBytes)) each(chunk, row);
     return;
   }
-  if (src instanceof FileSource && sparse && worthASecondThread((end - start) * rowBytes)) {
-    await readAheadChunks(src, hdu, start, end, each);
-    return;
-  }
   const perChunk = rowsPerChunk(rowBytes, chunkBytes);
   const buffer = new Uint8Array(perChunk * rowBytes);
   const view = new DataView(buffer.buffer);
   for (let r = start, k = 1; r < end; r += perChunk, k++) {
     const n = Math.min(perChunk, end - r);
     const bytes = n === perChunk ? buffer : buffer.subarray(0, n * rowBytes);
-    if (readIntoSync(hdu.dataOffset + r * rowBytes, bytes) < bytes.length) throw new FitsError('truncated table data', { file: src.name, hdu: hdu.index, row: r });
+    const got = readIntoSync(hdu.dataOffset + r * rowBytes, bytes);
+    if (got < bytes.length) throw new FitsError('truncated table data', { file: src.name, hdu: hdu.index, row: r + Math.floor(got / rowBytes) });
     each({ bytes, view, rows: n, rowBytes }, r - start);
     if (k % CHUNKS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
-
-/** Bytes per read, and reads in flight, of {@link readAheadChunks}. */
-const AHEAD_BYTES = 1 << 20;
-const AHEAD_READS = 3;
-
-/**
- * Rows in 1 MiB chunks read by libuv's thread pool, a few ahead of the chunk being decoded, into a small ring of reused
- * buffers (no fresh memory per read): the copying from the page cache, most of the work when little is decoded from
- * each row (a column or a few), runs on other cores while this thread decodes. Chunks come in order.
- */
-async function readAheadChunks(src: FileSource, hdu: HduInfo, start: number, end: number, each: (chunk: RowChunk, row: number) => void): Promise<void> {
-  const rowBytes = hdu.header.int('NAXIS1');
-  const perChunk = rowsPerChunk(rowBytes, AHEAD_BYTES);
-  const nchunks = Math.ceil((end - start) / perChunk);
-  const ring = Array.from({ length: AHEAD_READS }, () => new Uint8Array(perChunk * rowBytes));
-  const fd = src.fd;
-  const readChunk = (i: number): Promise<number> => {
-    const buf = ring[i % AHEAD_READS]!;
-    const r = start + i * perChunk;
-    const len = Math.min(perChunk, end - r) * rowBytes;
-    return new Promise((resolve, reject) => {
-      let done = 0;
-      const step = (): void => {
-        read(fd, buf, done, len - done, hdu.dataOffset + r * rowBytes + done, (err, n) => {
-          if (err) return reject(err);
-          done += n;
-          if (n === 0 || done >= len) resolve(done);
-          else step();
-        });
-      };
-      step();
-    });
-  };
-  const inFlight: Promise<number>[] = [];
-  for (let i = 0; i < Math.min(AHEAD_READS, nchunks); i++) inFlight.push(readChunk(i));
-  for (let i = 0; i < nchunks; i++) {
-    const got = await inFlight.shift()!;
-    const r = start + i * perChunk;
-    const n = Math.min(perChunk, end - r);
-    if (got < n * rowBytes) throw new FitsError('truncated table data', { file: src.name, hdu: hdu.index, row: r + Math.floor(got / rowBytes) });
-    const buf = ring[i % AHEAD_READS]!;
-    const bytes = n === perChunk ? buf : buf.subarray(0, n * rowBytes);
-    each({ bytes, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), rows: n, rowBytes }, r - start);
-    if (i + AHEAD_READS < nchunks) inFlight.push(readChunk(i + AHEAD_READS)); // into the buffer just decoded
   }
 }
 
