@@ -9,12 +9,12 @@ import { fitsStats } from '../../lib/fits/stats/hdu-stats.js';
  * Modes: `full` (readTable of every column), `column NAME` (readTable of one column), `stats` (fitsStats of the whole
  * file, what `skybook fits stats` runs), `verify` (the CHECKSUM/DATASUM pass of HDU 1 alone), `io` (the table's bytes
  * read as our readers read them, 128 KiB positional reads into one reused buffer, and nothing else: the floor a
- * one-thread reader pays without mmap), `io2` (the same with the helper thread of `readTable`).
+ * one-thread reader pays without mmap).
  *
  * @example
  * node dist/bench/fits-read/measure.js column bench/out/zcatalog-5000000-s42.fits Z
  */
-export type MeasureMode = 'full' | 'column' | 'stats' | 'verify' | 'io' | 'io2';
+export type MeasureMode = 'full' | 'column' | 'stats' | 'verify' | 'io';
 
 export interface Measurement {
   mode: MeasureMode;
@@ -32,10 +32,10 @@ async function work(mode: MeasureMode, file: string, column: string | undefined)
       case 'column': return (await fits.readTable(1, { columns: [column ?? 'Z'] })).numRows;
       case 'stats': return (await fitsStats(fits)).hdus[1]?.table?.rows ?? 0;
       case 'verify': await fits.verify(1); return hdu.header.int('NAXIS2');
-      case 'io': case 'io2': {
+      case 'io': {
         const end = hdu.dataOffset + hdu.header.int('NAXIS1') * hdu.header.int('NAXIS2');
         let touched = 0;
-        for await (const piece of readRange(fits.source, hdu.dataOffset, end, scanPieceBytes(fits.source), { helper: mode === 'io2' })) touched += piece.length;
+        for await (const piece of readRange(fits.source, hdu.dataOffset, end, scanPieceBytes(fits.source))) touched += piece.length;
         return touched === end - hdu.dataOffset ? hdu.header.int('NAXIS2') : -1;
       }
     }
@@ -46,8 +46,8 @@ async function work(mode: MeasureMode, file: string, column: string | undefined)
 
 async function main(): Promise<void> {
   const [mode, file, column] = process.argv.slice(2) as [MeasureMode, string, string | undefined];
-  if (!['full', 'column', 'stats', 'verify', 'io', 'io2'].includes(mode) || !file) {
-    process.stderr.write('usage: measure.js full|column|stats|verify|io|io2 FILE [COLUMN]\n');
+  if (!['full', 'column', 'stats', 'verify', 'io'].includes(mode) || !file) {
+    process.stderr.write('usage: measure.js full|column|stats|verify|io FILE [COLUMN]\n');
     process.exit(2);
   }
   // FitsFile loads its table readers (and apache-arrow) on first use: load them now, so the seconds stay the read's

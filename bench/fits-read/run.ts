@@ -79,7 +79,6 @@ async function main(): Promise<void> {
   await run('column', node, [measure, 'column', table.path, 'Z']);
   await run('verify', node, [measure, 'verify', table.path]);
   await run('io', node, [measure, 'io', table.path]);
-  await run('io2', node, [measure, 'io2', table.path]);
   await run('astropyColumn', PYTHON, [anchor, table.path, '--column', 'Z']);
 
   const ours = JSON.parse(s.cli!.best.stdout) as { hdus: { table: { rows: number; columns: OurColumn[] } | null }[] };
@@ -106,7 +105,6 @@ async function main(): Promise<void> {
     row('skybook', 'readTable, one column (Z)', s.column!),
     row('astropy', 'one column (Z), memmap + copy', s.astropyColumn!),
     row('skybook', 'raw I/O: table bytes, 128 KiB preads, 1 thread', s.io!),
-    row('skybook', 'raw I/O: the same, 2 threads (readTable\'s)', s.io2!),
   ];
   const cliSeconds = s.cli!.best.wallSeconds;
   const astropySeconds = s.astropy!.best.seconds!;

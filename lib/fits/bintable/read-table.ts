@@ -67,8 +67,8 @@ function batchOf(schema: Schema, columns: Data[], length: number): RecordBatch {
 /**
  * Reads a BINTABLE HDU into an Arrow table: all or some columns, all or some rows. Reads only the table's bytes (and the
  * heap when a variable-length column is asked for), in large sequential chunks; decodes with typed loops, never value by
- * value through JS objects. One thread: a helper thread reading ahead (`source/read-helper.ts`) made one column of a
- * 1.3 GB table slower on an idle 2-core machine (0.34 s against 0.22 s) and a full read no faster (bench/fits-read).
+ * value through JS objects. One thread: a helper thread reading ahead (retired) made one column of a 1.3 GB table
+ * slower on an idle 2-core machine (0.34 s against 0.22 s) and a full read no faster (bench/fits-read).
  *
  * @example
  * const t = await readTable(src, hdu, { columns: ['TARGETID', 'Z'] });

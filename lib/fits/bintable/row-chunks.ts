@@ -41,18 +41,18 @@ export function rowsPerChunk(rowBytes: number, chunkBytes: number): number {
 
 /**
  * Streams the rows [start, end) of a table as chunks of whole rows, big-endian as stored. Local files are read into one
- * reused cache-sized buffer, so each chunk is decoded while it is still in cache (see `readRange`; `helper` lets a
- * second thread read ahead on long scans). A chunk is valid only until the next one is asked for.
+ * reused cache-sized buffer, so each chunk is decoded while it is still in cache (see `readRange`). A chunk is valid
+ * only until the next one is asked for.
  *
  * @example
  * for await (const { chunk, row } of rowChunks(src, hdu, 0, nrows)) builder.add(chunk, row);
  */
-export async function* rowChunks(src: ByteSource, hdu: HduInfo, start: number, end: number, chunkBytes = scanPieceBytes(src), opts: { helper?: boolean } = {}): AsyncGenerator<{ chunk: RowChunk; row: number }> {
+export async function* rowChunks(src: ByteSource, hdu: HduInfo, start: number, end: number, chunkBytes = scanPieceBytes(src)): AsyncGenerator<{ chunk: RowChunk; row: number }> {
   const rowBytes = hdu.header.int('NAXIS1');
   if (rowBytes === 0 || end === start) return;
   const perChunk = rowsPerChunk(rowBytes, chunkBytes);
   let r = start;
-  for await (const bytes of readRange(src, hdu.dataOffset + start * rowBytes, hdu.dataOffset + end * rowBytes, perChunk * rowBytes, opts)) {
+  for await (const bytes of readRange(src, hdu.dataOffset + start * rowBytes, hdu.dataOffset + end * rowBytes, perChunk * rowBytes)) {
     const n = Math.min(perChunk, end - r);
     if (bytes.length < n * rowBytes) throw new FitsError('truncated table data', { file: src.name, hdu: hdu.index, row: r });
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -47,7 +47,7 @@ export class FileSource implements ByteSource {
     return new Uint8Array(buf.buffer, buf.byteOffset, done);
   }
 
-  /** The open file descriptor, for a helper thread's positional reads (`read-helper.ts`). */
+  /** The open file descriptor, for positional reads on other threads (fits/image/gather.ts). */
   get fd(): number {
     if (!this.handle) throw new SourceError(this.name, 'read after close');
     return this.handle.fd;

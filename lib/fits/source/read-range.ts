@@ -1,7 +1,5 @@
 import type { ByteSource } from './byte-source.js';
 import { FileSource } from './file-source.js';
-import { canHelpRead, readWithHelper } from './read-helper.js';
-import { worthASecondThread } from './second-thread.js';
 
 /**
  * The piece size for scanning `src`: 128 KiB where pieces are copied synchronously (the piece and what is decoded from
@@ -25,22 +23,15 @@ const PIECES_PER_TURN = 128;
  * the event loop still gets a turn every few MiB. Other sources (HTTP, memory) are read with `read`, the next piece
  * requested while the caller works on the current one.
  *
- * With `helper`, a long scan of a local file (64 MiB or more) is read by this thread and a helper thread together
- * (`read-helper.ts`): for callers that decode little from many bytes, where reading is most of the work.
- *
  * A piece is only valid until the next one is asked for: copy what must be kept. A piece shorter than asked for
  * (other than at `to`) means the source ended early; the scan stops after yielding it.
  *
  * @example
  * for await (const piece of readRange(src, hdu.dataOffset, hdu.dataOffset + hdu.dataSpan, 1 << 17)) sum.update(piece);
  */
-export async function* readRange(src: ByteSource, from: number, to: number, pieceBytes: number, opts: { helper?: boolean } = {}): AsyncGenerator<Uint8Array> {
+export async function* readRange(src: ByteSource, from: number, to: number, pieceBytes: number): AsyncGenerator<Uint8Array> {
   if (to <= from) return;
   const piece = Math.max(1, Math.min(pieceBytes, to - from));
-  if (opts.helper && src instanceof FileSource && worthASecondThread(to - from) && canHelpRead()) {
-    yield* readWithHelper(src, from, to, piece);
-    return;
-  }
   if (src.readIntoSync) {
     const buffer = new Uint8Array(piece);
     for (let pos = from, k = 1; pos < to; pos += piece, k++) {
