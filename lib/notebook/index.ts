@@ -3,7 +3,7 @@ export type { Notebook, Cell, Output } from './nbformat.js';
 export { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
 export { Wire } from './wire.js';
 export type { Message, MessageHeader } from './wire.js';
-export { jupyterDataDirs, listKernelSpecs, findKernelSpec } from './kernelspec.js';
+export { jupyterDataDirs, listKernelSpecs, findKernelSpec, registerBuiltinKernel } from './kernelspec.js';
 export type { KernelSpec } from './kernelspec.js';
 export { KernelProcess } from './kernel-process.js';
 export type { ConnectionInfo, KernelExit } from './kernel-process.js';

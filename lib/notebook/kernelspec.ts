@@ -86,8 +86,23 @@ export function listKernelSpecs(env: NodeJS.ProcessEnv = process.env): KernelSpe
   return out;
 }
 
+const builtins = new Map<string, KernelSpec>();
+
 /**
- * Finds one kernelspec by name (case-insensitive, like Jupyter); an unknown name is a usage error listing those found.
+ * Registers a kernel that needs no installed kernel.json: a tool's own kernel (the `skybook` CLI registers skybook's,
+ * so `skybook run` and `skybook verify` work before `skybook kernel install`). An installed kernelspec of the same
+ * name still wins.
+ *
+ * @example
+ * registerBuiltinKernel({ name: 'mine', dir: '/opt/mine', argv: ['/opt/mine/kernel', '{connection_file}'], display_name: 'Mine', language: 'python', interrupt_mode: 'signal', env: {}, metadata: {} });
+ */
+export function registerBuiltinKernel(spec: KernelSpec): void {
+  builtins.set(spec.name.toLowerCase(), spec);
+}
+
+/**
+ * Finds one kernelspec by name (case-insensitive, like Jupyter), else a registered built-in kernel
+ * ({@link registerBuiltinKernel}); an unknown name is a usage error listing those found.
  *
  * @example
  * const spec = findKernelSpec('python3'); spec.argv // ['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', '{connection_file}']
@@ -95,6 +110,8 @@ export function listKernelSpecs(env: NodeJS.ProcessEnv = process.env): KernelSpe
 export function findKernelSpec(name: string, env: NodeJS.ProcessEnv = process.env): KernelSpec {
   const hit = kernelDirs(env).get(name.toLowerCase());
   if (hit) return readSpec(hit[0], hit[1]);
+  const builtin = builtins.get(name.toLowerCase());
+  if (builtin) return builtin;
   const all = listKernelSpecs(env).map((k) => k.name);
   throw new KernelError(`no such kernel; installed: ${all.join(', ') || '(none)'} (searched ${jupyterDataDirs(env).join(', ')})`, { kernel: name }, 2);
 }

@@ -2,6 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { registerBuiltinKernel } from '../../notebook/kernelspec.js';
 
 /** The kernelspec's name, what `--ExecutePreprocessor.kernel_name=` and notebooks' metadata use. */
 export const KERNEL_NAME = 'skybook';
@@ -31,6 +32,18 @@ export function kernelSpec(version: string): KernelSpec {
     interrupt_mode: 'signal',
     metadata: { skybook: { version } },
   };
+}
+
+/**
+ * Makes this installation's kernel findable by name without `skybook kernel install` (for `skybook run`/`verify`;
+ * an installed `skybook` kernelspec still wins).
+ *
+ * @example
+ * useBuiltinKernel(skybookVersion()); // then findKernelSpec('skybook') works on a fresh machine
+ */
+export function useBuiltinKernel(version: string): void {
+  const spec = kernelSpec(version);
+  registerBuiltinKernel({ ...spec, name: KERNEL_NAME, dir: dirname(spec.argv[1]!), env: {} });
 }
 
 /**

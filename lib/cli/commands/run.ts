@@ -5,6 +5,8 @@ import { loadNotebookForRun, recordRun } from '../../provenance/index.js';
 import { parseArgs, UsageError } from '../args.js';
 import { textTable, toJson } from '../output.js';
 import { progressBar } from '../progress.js';
+import { skybookVersion } from '../run-cli.js';
+import { useBuiltinKernel } from './kernel-spec.js';
 import type { Command, CommandIO } from './command.js';
 import { resolveParameters, takeParamPairs } from './run-params.js';
 
@@ -46,6 +48,7 @@ export const run: Command = {
   usage: 'skybook run NOTEBOOK [-p NAME VALUE]... [-f params.json|yaml] [-o OUT.ipynb] [--kernel NAME] [--timeout S] [--startup-timeout S] [--cwd DIR] [--input PATH]... [--cache] [--log-output] [--prepare-only] [--help-notebook] [--json]',
   summary: 'executes a notebook headless with typed parameters; writes OUT.ipynb and OUT.provenance.json; exit 1 on a cell error',
   async run(argv, io) {
+    useBuiltinKernel(skybookVersion());
     const { argv: rest, pairs } = takeParamPairs(argv);
     const args = parseArgs(rest, {
       positionals: ['notebook'],

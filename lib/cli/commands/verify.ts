@@ -2,6 +2,8 @@ import { loadNotebookForRun, readManifest, verifyRun } from '../../provenance/in
 import { parseArgs } from '../args.js';
 import { toJson } from '../output.js';
 import { progressBar } from '../progress.js';
+import { skybookVersion } from '../run-cli.js';
+import { useBuiltinKernel } from './kernel-spec.js';
 import type { Command } from './command.js';
 import { resolveParameters, takeParamPairs } from './run-params.js';
 
@@ -11,6 +13,7 @@ export const verify: Command = {
   usage: 'skybook verify RUN.provenance.json [-p NAME VALUE]... [--json]',
   summary: 're-runs a recorded run and compares per-cell hashes; names the first diverging cell; exit 1 when not identical',
   async run(argv, io) {
+    useBuiltinKernel(skybookVersion());
     const { argv: rest, pairs } = takeParamPairs(argv);
     const args = parseArgs(rest, { positionals: ['manifest'], switches: ['json'] });
     const path = args.positionals.manifest!;
