@@ -2,12 +2,12 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { FitsError } from '../../errors/index.js';
 import type { FitsFile } from '../../fits/fits-file.js';
 import type { HduInfo } from '../../fits/hdu.js';
-import { GatherTruncated, startGather, type GatherJob } from '../../fits/image/gather.js';
+import { GatherTruncated, startGather, toNativeOrder, type GatherJob } from '../../fits/image/gather.js';
 import { pixelScaling } from '../../fits/image/scaling.js';
 import { FileSource } from '../../fits/source/file-source.js';
 import type { RowRun } from './rows.js';
 
-/** One image's rows to read: rows of `perRow` 4-byte values, as float32 or uint32 (see {@link RowReader.rows}). */
+/** One image's rows to read: rows of `perRow` 4-byte values, as float32 or uint32 (see {@link RowReader.startRows}). */
 export interface RowsRequest {
   hdu: HduInfo;
   perRow: number;
@@ -15,14 +15,14 @@ export interface RowsRequest {
 }
 
 /**
- * Reads image rows straight into one output array: each run of consecutive rows is one positional read into its
- * place in the output (no buffer per read, no second copy), then the whole output is byte-swapped once in place
- * (`Buffer#swap32`, native) and, for BZERO-unsigned integers, the sign bit flipped. Local files are read through a
- * handle of our own; other sources (HTTP, S3, gzip) through their `read`, one range per run.
+ * Reads image rows straight into output arrays: each run of consecutive rows is one positional read into its place in
+ * the output (no buffer per read, no second copy), byte-swapped (`Buffer#swap32`, native) and, for BZERO-unsigned
+ * integers, sign-flipped. Local files are read through a handle of our own (shared with a worker thread for big
+ * selections); other sources (HTTP, S3, gzip) through their `read`, one range per run.
  *
  * @example
  * const rr = await RowReader.open(f);
- * try { const flux = await rr.rows(f.hdu('B_FLUX'), [{ start: 3, end: 5 }], 2751, Float32Array); } finally { await rr.close(); }
+ * try { const [flux] = await rr.startRows([{ hdu: f.hdu('B_FLUX'), perRow: 2751, ctor: Float32Array }], [{ start: 3, end: 5 }]).finish(); } finally { await rr.close(); }
  */
 export class RowReader {
   private constructor(
@@ -34,7 +34,7 @@ export class RowReader {
    * A reader for `f`; `close()` it when done.
    *
    * @example
-   * const rr = await RowReader.open(f); try { await rr.rows(hdu, runs, nwave, Float32Array); } finally { await rr.close(); }
+   * const rr = await RowReader.open(f); try { await rr.startRows(reqs, runs).finish(); } finally { await rr.close(); }
    */
   static async open(f: FitsFile): Promise<RowReader> {
     return new RowReader(f, f.source instanceof FileSource ? await open(f.source.name, 'r') : undefined);
@@ -46,22 +46,12 @@ export class RowReader {
   }
 
   /**
-   * The rows in `runs` of several 4-byte image HDUs at once (float32 for BITPIX -32 unscaled; uint32 for BITPIX 32
-   * with BZERO 2^31, or plain int32 whose bits are kept); an entry is undefined for any other storage, which the
-   * caller decodes the general way. Each run is one positional read into its place in the output, then each array
-   * is byte-swapped once; from a local file, big selections are shared with a worker thread (fits/image/gather.ts).
-   *
-   * @example
-   * const [flux, ivar] = await rr.rowsMany([{ hdu: f.hdu('B_FLUX'), perRow: 2751, ctor: Float32Array }, …], runs);
-   */
-  async rowsMany(reqs: readonly RowsRequest[], runs: readonly RowRun[]): Promise<(Float32Array | Uint32Array | undefined)[]> {
-    return this.startRows(reqs, runs).finish();
-  }
-
-  /**
-   * {@link rowsMany}, started now: from a local file a worker thread begins on its share at once, so the caller can
-   * read something else (`mainBusyBytes`: about how much, in bytes of gathering) before `finish()`; `cancel()` if it
-   * will not be called.
+   * Starts reading the rows in `runs` of several 4-byte image HDUs (float32 for BITPIX -32 unscaled; uint32 for
+   * BITPIX 32 with BZERO 2^31, or plain int32 whose bits are kept); `finish()` gives one array per request, undefined
+   * for any other storage, which the caller decodes the general way. Each run is one positional read into its place
+   * in the output, byte-swapped while in cache. From a local file a worker thread begins on its share at once
+   * (fits/image/gather.ts), so the caller can read something else (`mainBusyBytes`: about how much, in bytes of
+   * gathering) before `finish()`; `cancel()` if it will not be called.
    *
    * @example
    * const pending = rr.startRows(reqs, runs, 48 << 20); const fm = await readFibermap(); const arrays = await pending.finish();
@@ -109,26 +99,10 @@ export class RowReader {
         bytes.set(got, at);
         at += r.len;
       }
-      const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
-      b.swap32();
-      if (job.flipSign) {
-        const u = new Uint32Array(bytes.buffer);
-        for (let i = 0; i < u.length; i++) u[i] = (u[i]! ^ 0x80000000) >>> 0;
-      }
+      toNativeOrder(bytes, job.word, job.flipSign);
       out.push(bytes.buffer);
     }
     return out;
-  }
-
-  /**
-   * The rows in `runs` of one 4-byte image HDU (see {@link rowsMany}); undefined for other storage.
-   *
-   * @example
-   * const flux = await rr.rows(f.hdu('B_FLUX'), runs, 2751, Float32Array);
-   */
-  async rows<T extends Float32Array | Uint32Array>(hdu: HduInfo, runs: readonly RowRun[], perRow: number, ctor: { new (n: number): T }): Promise<T | undefined> {
-    const [a] = await this.rowsMany([{ hdu, perRow, ctor: ctor as unknown as typeof Float32Array }], runs);
-    return a as T | undefined;
   }
 }
 

@@ -6,7 +6,7 @@ import { scanPieceBytes } from '../source/read-range.js';
 import { columnMetadata, columnType } from './arrow-types.js';
 import { makeColumnBuilder } from './column-builder.js';
 import { describeColumns, type ColumnDesc } from './columns.js';
-import { forEachRowChunk, makeHeapReader, rowChunks } from './row-chunks.js';
+import { forEachRowChunk, makeHeapReader } from './row-chunks.js';
 
 /** Rows per record batch of `readBatches` by default: about 1 MiB of stored rows. */
 const BATCH_BYTES = 1 << 20;
@@ -117,9 +117,9 @@ export async function* readBatches(src: ByteSource, hdu: HduInfo, opts: ReadTabl
   for (let b = start; b < end; b += batchRows) {
     const rows = Math.min(batchRows, end - b);
     const builders = cols.map((c) => makeColumnBuilder(c, rows, opts.skipStrings));
-    for await (const { chunk, row } of rowChunks(src, hdu, b, b + rows, opts.chunkBytes)) {
+    await forEachRowChunk(src, hdu, b, b + rows, (chunk, row) => {
       for (const x of builders) x.add(chunk, row);
-    }
+    }, opts.chunkBytes);
     const data = await Promise.all(builders.map((x) => x.finish(heap, where)));
     opts.onProgress?.(b + rows - start, end - start);
     yield batchOf(schema, data, rows);

@@ -40,14 +40,11 @@ export function rowsPerChunk(rowBytes: number, chunkBytes: number): number {
 }
 
 /**
- * Streams the rows [start, end) of a table as chunks of whole rows, big-endian as stored. Local files are read into one
- * reused cache-sized buffer, so each chunk is decoded while it is still in cache (see `readRange`). A chunk is valid
- * only until the next one is asked for.
- *
- * @example
- * for await (const { chunk, row } of rowChunks(src, hdu, 0, nrows)) builder.add(chunk, row);
+ * Streams the rows [start, end) of a table as chunks of whole rows, big-endian as stored, from a source that reads
+ * asynchronously (HTTP, memory): {@link forEachRowChunk}'s path for them. A chunk is valid only until the next one is
+ * asked for.
  */
-export async function* rowChunks(src: ByteSource, hdu: HduInfo, start: number, end: number, chunkBytes = scanPieceBytes(src)): AsyncGenerator<{ chunk: RowChunk; row: number }> {
+async function* rowChunks(src: ByteSource, hdu: HduInfo, start: number, end: number, chunkBytes = scanPieceBytes(src)): AsyncGenerator<{ chunk: RowChunk; row: number }> {
   const rowBytes = hdu.header.int('NAXIS1');
   if (rowBytes === 0 || end === start) return;
   const perChunk = rowsPerChunk(rowBytes, chunkBytes);
@@ -65,10 +62,11 @@ export async function* rowChunks(src: ByteSource, hdu: HduInfo, start: number, e
 const CHUNKS_PER_TURN = 128;
 
 /**
- * {@link rowChunks} as a callback loop where the source copies synchronously (local files): the
- * same chunks in the same reused buffer, without a promise per chunk (an async generator step costs a few µs, 30-50
- * ms over the 10,000 chunks of a 1.3 GB table); the event loop still gets a turn every 128 chunks. Other sources go
- * through `rowChunks`.
+ * Calls `each` with the rows [start, end) of a table as chunks of whole rows, big-endian as stored, every chunk valid
+ * only during its call. Where the source copies synchronously (local files) the chunks land in one reused cache-sized
+ * buffer, so each is decoded while it is still in cache, without a promise per chunk (an async generator step costs a
+ * few µs, 30-50 ms over the 10,000 chunks of a 1.3 GB table); the event loop still gets a turn every 128 chunks.
+ * Other sources are read through `readRange`, the next piece requested while the caller works on the current one.
  *
  * @example
  * await forEachRowChunk(src, hdu, 0, nrows, (chunk, row) => builder.add(chunk, row));

@@ -20,6 +20,24 @@ export class GatherTruncated extends Error {
 }
 
 /**
+ * Turns big-endian `word`-byte values into this machine's order in place, and for BZERO-unsigned 32-bit integers
+ * (`flipSign`) flips the top bit. `bytes` is a whole number of words, 4-byte aligned when `flipSign`.
+ *
+ * @example
+ * toNativeOrder(rowBytes, 4, false); // then new Float32Array(rowBytes.buffer, rowBytes.byteOffset, n)
+ */
+export function toNativeOrder(bytes: Uint8Array, word: GatherJob['word'], flipSign: boolean): void {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (word === 2) b.swap16();
+  else if (word === 4) b.swap32();
+  else if (word === 8) b.swap64();
+  if (flipSign) {
+    const u = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+    for (let i = 0; i < u.length; i++) u[i] = (u[i]! ^ 0x80000000) >>> 0;
+  }
+}
+
+/**
  * Runs job `index` on this thread with synchronous positional reads of `fd` (the ranges are rows of a cached file:
  * a read each is cheaper than a thread-pool round trip per row) and returns its buffer.
  *
@@ -37,15 +55,7 @@ export function gatherOne(fd: number, job: GatherJob, index: number): ArrayBuffe
       if (n === 0) throw new GatherTruncated(index, r.pos + done);
       done += n;
     }
-    // Swapped right after its read, while the range (one spectrum's row or a few: 11-130 KB) is still in cache.
-    const b = Buffer.from(buf, at, r.len);
-    if (job.word === 2) b.swap16();
-    else if (job.word === 4) b.swap32();
-    else if (job.word === 8) b.swap64();
-    if (job.flipSign) {
-      const u = new Uint32Array(buf, at, r.len >>> 2);
-      for (let i = 0; i < u.length; i++) u[i] = (u[i]! ^ 0x80000000) >>> 0;
-    }
+    toNativeOrder(new Uint8Array(buf, at, r.len), job.word, job.flipSign); // while the range (11-130 KB) is in cache
     at += r.len;
   }
   return buf;

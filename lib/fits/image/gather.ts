@@ -5,7 +5,7 @@ import { worthASecondThread } from '../source/second-thread.js';
 import { GatherTruncated, gatherOne, type GatherJob } from './gather-bytes.js';
 import type { GatherWorkerInput } from './gather-worker.js';
 
-export { GatherTruncated, type GatherJob } from './gather-bytes.js';
+export { GatherTruncated, toNativeOrder, type GatherJob } from './gather-bytes.js';
 
 const WORKER = new URL('./gather-worker.js', import.meta.url);
 

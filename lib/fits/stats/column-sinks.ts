@@ -23,7 +23,7 @@ export interface ColumnStatsSink {
  *
  * @example
  * const sink = fixedWidthSink(col, 512, acc, imag)!;
- * for await (const { chunk } of rowChunks(src, hdu, 0, nrows)) sink.add(chunk);
+ * await forEachRowChunk(src, hdu, 0, nrows, (chunk) => sink.add(chunk));
  */
 export function fixedWidthSink(col: ColumnDesc, capacity: number, acc: StatsAccumulator, imag: StatsAccumulator): ColumnStatsSink | undefined {
   if (col.vla || col.count === 0) return undefined;
