@@ -4,53 +4,27 @@
  * plain tslab, in one run; medians of --repeat runs. The python3-kernel comparison is python3.ts.
  * Usage: node dist/bench/runner/run.js [--cells 20] [--repeat 3] [--quickstart-repeat 2]
  */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { cellTexts, CLI, installSkybookKernel, numArg, ROOT, timeCommand, trivialNotebook } from './common.js';
 import { timeKernelStart, writeTslabSpec } from './kernel-start.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const OUT = join(ROOT, 'bench', 'out', 'runner-skybook');
-const CLI = join(ROOT, 'dist', 'lib', 'cli', 'main.js');
-const arg = (name: string, dflt: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : dflt;
-};
-const CELLS = arg('cells', 20);
-const REPEAT = arg('repeat', 3);
-const QS_REPEAT = arg('quickstart-repeat', 2);
+const CELLS = numArg('cells', 20);
+const REPEAT = numArg('repeat', 3);
+const QS_REPEAT = numArg('quickstart-repeat', 2);
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const load = () => loadavg()[0]!.toFixed(1);
 
-function trivial(n: number): string {
-  const cells = Array.from({ length: n }, (_, i) => ({ cell_type: 'code', id: `c${i}`, metadata: {}, source: `const x${i} = ${i} * 2;\nx${i}`, outputs: [], execution_count: null }));
-  return JSON.stringify({ cells, metadata: { kernelspec: { name: 'skybook', display_name: 'TypeScript (skybook)', language: 'typescript' } }, nbformat: 4, nbformat_minor: 5 }, null, 1);
-}
-
-/** Wall clock of one command in a fresh cwd (01-quickstart writes its survey under `runs/` there). */
-function time(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): number {
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { encoding: 'utf8', env, cwd, maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return Number(process.hrtime.bigint() - t0) / 1e9;
-}
-
-function textsOf(path: string): string[] {
-  const nb = JSON.parse(readFileSync(path, 'utf8')) as { cells: { outputs?: { data?: Record<string, string | string[]> }[] }[] };
-  return nb.cells.map((c) => (c.outputs ?? []).map((o) => [o.data?.['text/plain'] ?? ''].flat().join('')).join('|'));
-}
-
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 const prefix = join(OUT, 'jupyter');
-if (spawnSync(process.execPath, [CLI, 'kernel', 'install', '--prefix', prefix], { encoding: 'utf8' }).status !== 0) throw new Error('skybook kernel install failed');
+const env = { ...process.env, JUPYTER_PATH: installSkybookKernel(prefix) };
 writeTslabSpec(prefix, ROOT);
-const env = { ...process.env, JUPYTER_PATH: join(prefix, 'share', 'jupyter') };
 const loads: string[] = [load()];
 
 // 1. Kernel start: ours against plain tslab, alternating so both see the same load.
@@ -67,14 +41,14 @@ loads.push(load());
 
 // 2. Notebooks: skybook run vs nbconvert on the same skybook kernel.
 const tools = {
-  'skybook run': (nb: string, cwd: string, out: string) => time(process.execPath, [CLI, 'run', nb, '--kernel', 'skybook', '--cwd', cwd, '-o', out], env, cwd),
-  'nbconvert --execute': (nb: string, cwd: string, out: string) => time('/usr/bin/jupyter', ['nbconvert', '--to', 'notebook', '--execute',
+  'skybook run': (nb: string, cwd: string, out: string) => timeCommand(process.execPath, [CLI, 'run', nb, '--kernel', 'skybook', '--cwd', cwd, '-o', out], env, cwd),
+  'nbconvert --execute': (nb: string, cwd: string, out: string) => timeCommand('/usr/bin/jupyter', ['nbconvert', '--to', 'notebook', '--execute',
     '--ExecutePreprocessor.kernel_name=skybook', '--ExecutePreprocessor.timeout=600', nb, '--output', out], env, cwd),
 };
 const nbs: { name: string; path: string; cells: number; repeat: number }[] = [];
 for (const n of [1, CELLS]) {
   const path = join(OUT, `trivial-${n}.ipynb`);
-  writeFileSync(path, trivial(n));
+  writeFileSync(path, trivialNotebook(n, 'skybook'));
   nbs.push({ name: `trivial-${n}`, path, cells: n, repeat: REPEAT });
 }
 const qs = join(OUT, '01-quickstart.ipynb');
@@ -96,7 +70,7 @@ for (const nb of nbs) {
       rmSync(cwd, { recursive: true, force: true });
     }
   }
-  const [a, b] = Object.keys(tools).map((t) => textsOf(join(OUT, `${t.split(' ')[0]}-${nb.name}.ipynb`)));
+  const [a, b] = Object.keys(tools).map((t) => cellTexts(join(OUT, `${t.split(' ')[0]}-${nb.name}.ipynb`)));
   const same = nb.name.startsWith('trivial') ? JSON.stringify(a) === JSON.stringify(b) : a!.length === b!.length;
   if (!same) {
     console.error(`!!! CROSS-CHECK MISMATCH on ${nb.name}: the two tools produced different outputs`);
