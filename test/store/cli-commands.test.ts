@@ -1,24 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIBERMAP_COLUMNS } from '../../lib/desi/index.js';
 import { skybook } from '../helpers/cli.js';
 import { FIXTURES, HAVE_FIXTURES, NO_FIXTURES_MESSAGE } from '../helpers/fixtures.js';
-import { pgUrlFor, tempDir, uniqueSchema, withSchema, cli } from './store-helpers.js';
+import { cli, storeTestFile } from './store-helpers.js';
 
-const schema = uniqueSchema(__filename);
-let dropSchema: () => Promise<void>;
-const tmp = tempDir();
+const { tmp, engines } = storeTestFile(__filename, 'cli.duckdb');
 const RR = join(FIXTURES, 'desi', 'redrock-special-dark-27247.fits');
 
-beforeAll(async () => {
-  dropSchema = await withSchema(schema);
-});
-afterAll(async () => {
-  await dropSchema();
-  tmp.cleanup();
-});
 
 it('the built binary runs a query on in-memory DuckDB (the rest of this file runs the CLI in-process)', () => {
   const r = skybook(['query', '--db', 'duckdb::memory:', 'select 42 as answer, 9007199254740993::bigint as big', '--format', 'csv']);
@@ -41,10 +32,7 @@ describe('usage errors exit 2 and name the option', () => {
   });
 });
 
-describe.each([
-  { name: 'duckdb', url: () => `duckdb:${join(tmp.dir, 'cli.duckdb')}` },
-  { name: 'postgres', url: () => pgUrlFor(schema) },
-])('skybook ingest and query on $name', ({ name, url }) => {
+describe.each(engines)('skybook ingest and query on $name', ({ name, url }) => {
   it.skipIf(!HAVE_FIXTURES)('ingest prints a summary; query prints table, CSV, NDJSON (int64 exact) and Arrow', async () => {
     const ing = await cli(['ingest', RR, '--into', url(), '--table', 'rr', '--schema', 'redrock']);
     expect(ing.code, ing.stderr).toBe(0);

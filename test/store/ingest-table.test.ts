@@ -1,28 +1,18 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { readZcatalog } from '../../lib/desi/index.js';
 import { ingestTable, openStore } from '../../lib/store/index.js';
-import { column, isBadRow, pgUrlFor, tempDir, uniqueSchema, withSchema, writeZcatalog } from './store-helpers.js';
+import { column, isBadRow, writeZcatalog, storeTestFile } from './store-helpers.js';
 
 const ROWS = 3000;
-const schema = uniqueSchema(__filename);
-let dropSchema: () => Promise<void>;
-const tmp = tempDir();
+const { tmp, engines } = storeTestFile(__filename, 't.duckdb');
 const file = join(tmp.dir, 'zcat.fits');
 
 beforeAll(async () => {
-  dropSchema = await withSchema(schema);
   await writeZcatalog(file, ROWS, 21, { bad: true });
 });
-afterAll(async () => {
-  await dropSchema();
-  tmp.cleanup();
-});
 
-describe.each([
-  { name: 'duckdb', url: () => `duckdb:${join(tmp.dir, 't.duckdb')}` },
-  { name: 'postgres', url: () => pgUrlFor(schema) },
-])('ingestTable (an Arrow table from lib/desi) into $name', ({ url }) => {
+describe.each(engines)('ingestTable (an Arrow table from lib/desi) into $name', ({ url }) => {
   it('validates, quarantines, records and is idempotent by content', async () => {
     const zc = await readZcatalog(file);
     const bad = Array.from({ length: ROWS }, (_, i) => i).filter(isBadRow).length;

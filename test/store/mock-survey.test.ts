@@ -1,32 +1,22 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeSurvey } from '../../lib/datasets/index.js';
 import { zallPixRelpath } from '../../lib/desi/index.js';
 import { ingest, openStore } from '../../lib/store/index.js';
-import { expectRoundTrip, pgUrlFor, tempDir, uniqueSchema, withSchema } from './store-helpers.js';
+import { expectRoundTrip, storeTestFile } from './store-helpers.js';
 
-const schema = uniqueSchema(__filename);
-let dropSchema: () => Promise<void>;
-const tmp = tempDir();
+const { tmp, engines } = storeTestFile(__filename, 'mock.duckdb');
 let mock: { zall: string; redrock: string; rows: number };
 
 beforeAll(async () => {
-  dropSchema = await withSchema(schema);
   // The mock survey generator's small preset, no spectra: its zall-pix zcatalog and one of its redrock files.
   const out = join(tmp.dir, 'mock');
   const summary = await makeSurvey({ preset: 'small', seed: 1, out, spectra: 'none' });
   const redrock = summary.files.map((f) => f.path).find((p) => /redrock-.*\.fits$/.test(p))!;
   mock = { zall: join(out, zallPixRelpath()), redrock: join(out, redrock), rows: summary.counts.zcatalogRows };
 });
-afterAll(async () => {
-  await dropSchema();
-  tmp.cleanup();
-});
 
-describe.each([
-  { name: 'duckdb', url: () => `duckdb:${join(tmp.dir, 'mock.duckdb')}` },
-  { name: 'postgres', url: () => pgUrlFor(schema) },
-])('the mock survey into $name', ({ url }) => {
+describe.each(engines)('the mock survey into $name', ({ url }) => {
   it('the mock survey: its zcatalog and a redrock file, every value equal, nothing quarantined', async () => {
     const [z] = await ingest(mock.zall, { into: url(), table: 'mock_zcat', schema: 'zcatalog' });
     expect(z).toMatchObject({ status: 'loaded', rows: mock.rows, loaded: mock.rows, quarantined: 0 });

@@ -1,31 +1,21 @@
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Float64, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { writeFits } from '../../lib/fits/writer/index.js';
 import { ingest, openStore, PRODUCT_SCHEMAS, StoreError, validateBatch } from '../../lib/store/index.js';
-import { BAD_KINDS, badKind, isBadRow, pgUrlFor, tempDir, uniqueSchema, withSchema, writeZcatalog, cli } from './store-helpers.js';
+import { BAD_KINDS, badKind, isBadRow, writeZcatalog, cli, storeTestFile } from './store-helpers.js';
 
 const ROWS = 20_000;
-const schema = uniqueSchema(__filename);
-let dropSchema: () => Promise<void>;
-const tmp = tempDir();
+const { tmp, engines } = storeTestFile(__filename, 'q.duckdb');
 const file = join(tmp.dir, 'zcat-bad.fits');
 const expectedBad = Array.from({ length: ROWS }, (_, i) => i).filter(isBadRow);
 
 beforeAll(async () => {
-  dropSchema = await withSchema(schema);
   await writeZcatalog(file, ROWS, 11, { bad: true });
 });
-afterAll(async () => {
-  await dropSchema();
-  tmp.cleanup();
-});
 
-describe.each([
-  { name: 'duckdb', url: () => `duckdb:${join(tmp.dir, 'q.duckdb')}` },
-  { name: 'postgres', url: () => pgUrlFor(schema) },
-])('quarantine and ledger in $name', ({ url }) => {
+describe.each(engines)('quarantine and ledger in $name', ({ url }) => {
   it('1% planted bad rows land in quarantine with their reasons; loaded + quarantined = input', async () => {
     const [r] = await ingest(file, { into: url(), table: 'zq', schema: 'zcatalog' });
     expect(r).toMatchObject({ status: 'loaded', rows: ROWS, loaded: ROWS - expectedBad.length, quarantined: expectedBad.length });

@@ -1,9 +1,8 @@
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { makeVector, Table } from 'apache-arrow';
 import { Rng } from '../../bench/fits-read/rng.js';
 import { allRows, coneSearch, createSkyIndex, crossMatch, openStore, planColumns, sql, type Store } from '../../lib/store/index.js';
-import { pgUrlFor, tempDir, uniqueSchema, withSchema } from './store-helpers.js';
+import { storeTestFile } from './store-helpers.js';
 
 const N = 1_000_000;
 const D2R = Math.PI / 180;
@@ -63,9 +62,7 @@ function bruteMatch(rad: number): string[] {
   return out.sort();
 }
 
-const schema = uniqueSchema(__filename);
-let dropSchema: () => Promise<void>;
-const tmp = tempDir();
+const { engines } = storeTestFile(__filename, 'sky.duckdb');
 
 async function loadTable(store: Store, name: string, t: Table): Promise<void> {
   const plans = planColumns(t.schema);
@@ -78,18 +75,8 @@ async function loadTable(store: Store, name: string, t: Table): Promise<void> {
 
 const results: Record<string, { cones: string[][]; pairs: string[] }> = {};
 
-beforeAll(async () => {
-  dropSchema = await withSchema(schema);
-});
-afterAll(async () => {
-  await dropSchema();
-  tmp.cleanup();
-});
 
-describe.each([
-  { name: 'duckdb', url: () => `duckdb:${join(tmp.dir, 'sky.duckdb')}` },
-  { name: 'postgres', url: () => pgUrlFor(schema) },
-])('sky queries on 10^6 random rows in $name', ({ name, url }) => {
+describe.each(engines)('sky queries on 10^6 random rows in $name', ({ name, url }) => {
   it('cone searches and a cross-match equal brute force', async () => {
     const store = await openStore(url());
     try {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore, sql, StoreError, tableName } from '../../lib/store/index.js';
-import { pgUrlFor, tempDir, uniqueSchema, withSchema, cli } from './store-helpers.js';
+import { cli, storeTestFile } from './store-helpers.js';
 
 const HOSTILE = [
   "Robert'); drop table sentinel; --", 'a;b;c', 'back\\slash\\', '"double" and \'single\'', '$1 $$ dollar $tag$', '\\x00 not a nul', 'ünïcødé ✓',
@@ -43,22 +43,10 @@ describe('the sql tag', () => {
   });
 });
 
-const schema = uniqueSchema(__filename);
-let dropSchema: () => Promise<void>;
-const tmp = tempDir();
+const { tmp, engines } = storeTestFile(__filename, 'h.duckdb');
 
-beforeAll(async () => {
-  dropSchema = await withSchema(schema);
-});
-afterAll(async () => {
-  await dropSchema();
-  tmp.cleanup();
-});
 
-describe.each([
-  { name: 'duckdb', url: () => `duckdb:${join(tmp.dir, 'h.duckdb')}` },
-  { name: 'postgres', url: () => pgUrlFor(schema) },
-])('hostile input in $name cannot run SQL', ({ url }) => {
+describe.each(engines)('hostile input in $name cannot run SQL', ({ url }) => {
   it('hostile strings are stored and read back as data; hostile identifiers name tables literally', async () => {
     const store = await openStore(url());
     try {

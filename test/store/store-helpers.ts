@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import pg from 'pg';
 import { RecordBatch, Type, type Table, type Vector } from 'apache-arrow';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { openFits } from '../../lib/fits/index.js';
 import type { Store } from '../../lib/store/index.js';
 import { writeFits } from '../../lib/fits/writer/index.js';
@@ -43,6 +43,36 @@ export async function withSchema(schema: string): Promise<() => Promise<void>> {
 export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'skybook-store-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** One engine a store test runs against, for `describe.each(engines)('... $name', ({ url }) => ...)`. */
+export interface EngineCase { name: 'duckdb' | 'postgres'; url: () => string }
+
+/**
+ * The set-up of a test file that runs against both engines: its own PostgreSQL schema (made before the file's tests,
+ * dropped after them) and temp folder (removed after), and the two engines' URLs: an embedded DuckDB file `duckFile`
+ * in that folder, and PostgreSQL in that schema. Call it at the top of the file; hooks it registers run first.
+ *
+ * @example
+ * const { tmp, engines } = storeTestFile(__filename, 'q.duckdb');
+ * describe.each(engines)('quarantine in $name', ({ url }) => { ... });
+ */
+export function storeTestFile(testFile: string, duckFile: string): { schema: string; tmp: { dir: string; cleanup: () => void }; engines: EngineCase[] } {
+  const schema = uniqueSchema(testFile);
+  const tmp = tempDir();
+  let dropSchema: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    dropSchema = await withSchema(schema);
+  });
+  afterAll(async () => {
+    await dropSchema?.();
+    tmp.cleanup();
+  });
+  const engines: EngineCase[] = [
+    { name: 'duckdb', url: () => `duckdb:${join(tmp.dir, duckFile)}` },
+    { name: 'postgres', url: () => pgUrlFor(schema) },
+  ];
+  return { schema, tmp, engines };
 }
 
 /** Kinds of bad row the quarantine test plants, with the column each one breaks. */
