@@ -9,8 +9,6 @@ interface TsSys { readFile: PathFn; fileExists: PathFn; directoryExists: PathFn;
 
 /** What the fallback set up: `restoreDocs()` swaps the lean declarations for the originals (see lean-types.ts). */
 export interface TypeFallback {
-  /** Whether lean declarations are being served now. */
-  readonly lean: boolean;
   /** Serves the originals from now on and tells TypeScript's watchers the files changed; the next check re-reads them. */
   restoreDocs(): void;
 }
@@ -79,7 +77,6 @@ export function installTypeFallback(cwd: string, skybookRoot: string): TypeFallb
     };
   }
   return {
-    get lean() { return lean && servedLean.size > 0; },
     restoreDocs() {
       if (!lean) return;
       lean = false;
