@@ -2,6 +2,7 @@ import { FitsError } from '../../errors/index.js';
 import type { HduInfo } from '../hdu.js';
 import type { ByteSource } from '../source/byte-source.js';
 import { readRange, scanPieceBytes } from '../source/read-range.js';
+import type { ColumnDesc } from './columns.js';
 
 /*
  * The stored rows of a BINTABLE as a stream of chunks, and its heap: what every reader of table data starts from
@@ -109,3 +110,62 @@ export function makeHeapReader(src: ByteSource, hdu: HduInfo): HeapReader {
   };
 }
 
+
+/** Read packed columns only when they are at most this fraction of a row; wider selections read whole rows as fast. */
+const PACK_FRACTION = 0.5;
+/** Packed bytes per chunk: the chunk stays in L2 cache while the columns are decoded from it. */
+const PACKED_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * How a reader gets the stored bytes of some columns: `columns` are the columns asked for, each with `offset` where its
+ * bytes lie in the chunks `forEach` passes (as `forEachRowChunk`'s `each` gets them, `rowBytes` the chunk's row width).
+ */
+export interface RowReadPlan {
+  columns: ColumnDesc[];
+  forEach(start: number, end: number, each: (chunk: RowChunk, row: number) => void, chunkBytes?: number): Promise<void>;
+}
+
+/**
+ * Plans the reads for `cols` of a table. From a local file with the memory-map addon, when the columns are a small part
+ * of each row, only their bytes are copied out of the page cache, packed side by side (one 8-byte column of a 259-byte row:
+ * 40 MB copied instead of 1.3 GB); otherwise whole rows are read with {@link forEachRowChunk}. The column builders work
+ * on either unchanged, as the plan's columns carry the offsets within the chunks they get.
+ */
+export function planRowReads(src: ByteSource, hdu: HduInfo, cols: ColumnDesc[]): RowReadPlan {
+  const whole: RowReadPlan = { columns: cols, forEach: (s, e, each, chunkBytes) => forEachRowChunk(src, hdu, s, e, each, chunkBytes) };
+  const rowBytes = hdu.header.int('NAXIS1');
+  const gather = src.gatherRowsSync?.bind(src);
+  // each stored column once, in row order; zero-width columns read nothing
+  const stored = [...new Map(cols.filter((c) => c.tform.width > 0).map((c) => [c.offset, c])).values()].sort((a, b) => a.offset - b.offset);
+  const packedBytes = stored.reduce((n, c) => n + c.tform.width, 0);
+  if (!gather || packedBytes === 0 || packedBytes > rowBytes * PACK_FRACTION) return whole;
+  const fields: number[] = [];
+  const at = new Map<number, number>();
+  let p = 0;
+  for (const c of stored) {
+    at.set(c.offset, p);
+    const last = fields.length - 2;
+    // neighbouring columns are one copy
+    if (last >= 0 && fields[last]! + fields[last + 1]! === c.offset) fields[last + 1]! += c.tform.width;
+    else fields.push(c.offset, c.tform.width);
+    p += c.tform.width;
+  }
+  const spec = Int32Array.from(fields);
+  return {
+    columns: cols.map((c) => ({ ...c, offset: at.get(c.offset) ?? 0 })),
+    async forEach(start, end, each, chunkBytes = PACKED_CHUNK_BYTES) {
+      if (end === start) return;
+      const perChunk = rowsPerChunk(packedBytes, chunkBytes);
+      const buffer = new Uint8Array(perChunk * packedBytes);
+      const view = new DataView(buffer.buffer);
+      for (let r = start, k = 1; r < end; r += perChunk, k++) {
+        const n = Math.min(perChunk, end - r);
+        const bytes = n === perChunk ? buffer : buffer.subarray(0, n * packedBytes);
+        const got = gather(hdu.dataOffset + r * rowBytes, rowBytes, n, spec, bytes);
+        if (got < n) throw new FitsError('truncated table data', { file: src.name, hdu: hdu.index, row: r + got });
+        each({ bytes, view, rows: n, rowBytes: packedBytes }, r - start);
+        if (k % CHUNKS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    },
+  };
+}

@@ -1,0 +1,313 @@
+// skybook's one native piece: read-only memory maps of local FITS files, and copies out of them.
+//
+// Why: astropy reads one column of a big table through a memory map, touching only the cache lines that column lives
+// in; positional reads must copy every byte of every row. Node has no mmap, so this small Node-API addon maps the file
+// and copies what is asked for (fields of rows, or byte ranges) into arrays JavaScript owns. JavaScript never sees the
+// mapping itself: a file truncated while mapped makes the next access raise SIGBUS, which would kill the process if it
+// happened in JavaScript. Every access to the mapping happens here, inside a guard that turns a SIGBUS on the mapped
+// range into a short count (how many rows or ranges were copied before it), so the reader reports the truncated row
+// like any other short read. Built by scripts/build-native.ts with the system's g++ and Node headers; when it is not
+// built, lib/fits reads with positional reads as before (mapped-file.ts).
+#include <node_api.h>
+
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace {
+
+struct Mapping {
+  uint8_t* base = nullptr;   // page-aligned start of the mapping
+  size_t mapped = 0;         // bytes mapped from base
+  const uint8_t* data = nullptr;  // the byte at the requested file offset
+  size_t length = 0;         // bytes requested from `data`
+  int fd = -1;               // the file, open for as long as the mapping is used
+  size_t offset = 0;         // file offset of `data`
+};
+
+// --- the SIGBUS guard -------------------------------------------------------------------------------------------------
+
+thread_local sigjmp_buf* guard_jump = nullptr;
+thread_local const uint8_t* guard_lo = nullptr;
+thread_local const uint8_t* guard_hi = nullptr;
+struct sigaction previous_bus;
+std::once_flag handler_installed;
+
+void on_sigbus(int sig, siginfo_t* info, void* context) {
+  const uint8_t* at = static_cast<const uint8_t*>(info->si_addr);
+  if (guard_jump != nullptr && at >= guard_lo && at < guard_hi) siglongjmp(*guard_jump, 1);
+  // Not a fault in a guarded copy: behave as if this handler were not here.
+  if (previous_bus.sa_flags & SA_SIGINFO) {
+    previous_bus.sa_sigaction(sig, info, context);
+  } else if (previous_bus.sa_handler != SIG_DFL && previous_bus.sa_handler != SIG_IGN) {
+    previous_bus.sa_handler(sig);
+  } else {
+    // Returning re-runs the faulting access, which now meets the default action.
+    signal(SIGBUS, SIG_DFL);
+  }
+}
+
+void install_handler() {
+  std::call_once(handler_installed, [] {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = on_sigbus;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGBUS, &action, &previous_bus);
+  });
+}
+
+// Runs `work` with SIGBUS on [lo, hi) turned into a `false` return. `work` must only read the mapping and write memory
+// it owns (no locks, no allocation), so jumping out of it leaves nothing half-held.
+template <class Work>
+bool guarded(const uint8_t* lo, const uint8_t* hi, Work&& work) {
+  sigjmp_buf jump;
+  if (sigsetjmp(jump, 1) != 0) {
+    guard_jump = nullptr;
+    return false;
+  }
+  guard_lo = lo;
+  guard_hi = hi;
+  guard_jump = &jump;
+  work();
+  guard_jump = nullptr;
+  return true;
+}
+
+// --- Node-API plumbing ------------------------------------------------------------------------------------------------
+
+#define CHECK(call)                                                         \
+  do {                                                                      \
+    if ((call) != napi_ok) {                                                \
+      napi_throw_error(env, nullptr, "skybook-mapped: " #call " failed");   \
+      return nullptr;                                                       \
+    }                                                                       \
+  } while (0)
+
+napi_value throw_error(napi_env env, const char* message) {
+  napi_throw_error(env, nullptr, message);
+  return nullptr;
+}
+
+bool get_size(napi_env env, napi_value v, size_t* out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok || !(d >= 0) || d > 9007199254740991.0 || d != static_cast<double>(static_cast<uint64_t>(d))) return false;
+  *out = static_cast<size_t>(d);
+  return true;
+}
+
+void finalize_mapping(napi_env, void* data, void*) {
+  Mapping* m = static_cast<Mapping*>(data);
+  if (m->base != nullptr) munmap(m->base, m->mapped);
+  delete m;
+}
+
+Mapping* get_mapping(napi_env env, napi_value v) {
+  void* data = nullptr;
+  if (napi_get_value_external(env, v, &data) != napi_ok || data == nullptr) return nullptr;
+  Mapping* m = static_cast<Mapping*>(data);
+  return m->base == nullptr ? nullptr : m;
+}
+
+bool get_bytes(napi_env env, napi_value v, uint8_t** data, size_t* length) {
+  napi_typedarray_type type;
+  napi_value buffer;
+  size_t offset, count;
+  void* raw;
+  if (napi_get_typedarray_info(env, v, &type, &count, &raw, &buffer, &offset) != napi_ok || type != napi_uint8_array) return false;
+  *data = static_cast<uint8_t*>(raw);
+  *length = count;
+  return true;
+}
+
+// map(fd, offset, length) -> mapping | null. null when the file is now shorter than offset + length (the caller's
+// positional reads then report the short read) or when the kernel refuses the map.
+napi_value Map(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  int32_t fd;
+  size_t offset, length;
+  if (argc < 3 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || !get_size(env, argv[1], &offset) || !get_size(env, argv[2], &length) || length == 0) {
+    return throw_error(env, "skybook-mapped: map(fd, offset, length) wants a descriptor and a non-empty range");
+  }
+  napi_value result;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || static_cast<uint64_t>(st.st_size) < offset + length) {
+    CHECK(napi_get_null(env, &result));
+    return result;
+  }
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  const size_t start = offset - offset % page;
+  const size_t mapped = length + (offset - start);
+  void* base = mmap(nullptr, mapped, PROT_READ, MAP_SHARED, fd, static_cast<off_t>(start));
+  if (base == MAP_FAILED) {
+    CHECK(napi_get_null(env, &result));
+    return result;
+  }
+  Mapping* m = new Mapping;
+  m->base = static_cast<uint8_t*>(base);
+  m->mapped = mapped;
+  m->data = m->base + (offset - start);
+  m->length = length;
+  m->fd = fd;
+  m->offset = offset;
+  install_handler();
+  CHECK(napi_create_external(env, m, finalize_mapping, nullptr, &result));
+  return result;
+}
+
+// unmap(mapping): releases it now instead of at garbage collection; later use throws.
+napi_value Unmap(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  void* data = nullptr;
+  if (argc < 1 || napi_get_value_external(env, argv[0], &data) != napi_ok) return throw_error(env, "skybook-mapped: unmap wants a mapping");
+  Mapping* m = static_cast<Mapping*>(data);
+  if (m->base != nullptr) munmap(m->base, m->mapped);
+  m->base = nullptr;
+  return nullptr;
+}
+
+// Copies fields of `rows` rows, row r at `at + r * rowBytes` of the mapping, field k at `fields[2k]` within the row and
+// `fields[2k+1]` bytes wide, into `dest` as packed rows (the fields side by side, in the order given). Rows are split
+// over `threads` threads. Returns how many leading rows were copied whole: fewer than `rows` only if the file shrank.
+struct FieldCopy {
+  const uint8_t* src;
+  size_t row_bytes;
+  uint8_t* dest;
+  size_t dest_row_bytes;
+  const int32_t* fields;
+  size_t nfields;
+};
+
+// Copies rows [from, to); returns the first row not copied whole (== to on success).
+size_t copy_fields(const FieldCopy& c, const Mapping& m, size_t from, size_t to) {
+  volatile size_t done = from;
+  guarded(m.base, m.base + m.mapped, [&] {
+    const uint8_t* s = c.src + from * c.row_bytes;
+    uint8_t* d = c.dest + from * c.dest_row_bytes;
+    if (c.nfields == 1 && c.fields[1] == 8) {
+      // the common case, one 8-byte column (float64, int64): a fixed-size copy the compiler turns into one load/store
+      const size_t off = static_cast<size_t>(c.fields[0]);
+      for (size_t r = from; r < to; r++, s += c.row_bytes, d += 8) {
+        memcpy(d, s + off, 8);
+        done = r + 1;
+      }
+      return;
+    }
+    for (size_t r = from; r < to; r++, s += c.row_bytes) {
+      for (size_t k = 0; k < c.nfields; k++) {
+        const size_t width = static_cast<size_t>(c.fields[2 * k + 1]);
+        memcpy(d, s + c.fields[2 * k], width);
+        d += width;
+      }
+      done = r + 1;
+    }
+  });
+  return done;
+}
+
+void release_pages(const Mapping& m, const uint8_t* from, const uint8_t* to) {
+  const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+  uintptr_t lo = reinterpret_cast<uintptr_t>(from) & ~(page - 1);
+  uintptr_t hi = reinterpret_cast<uintptr_t>(to) & ~(page - 1);  // the last, partly read page may hold the next row
+  if (lo < reinterpret_cast<uintptr_t>(m.base)) lo = reinterpret_cast<uintptr_t>(m.base);
+  if (hi > lo) madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
+}
+
+napi_value GatherRows(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  Mapping* m = argc >= 7 ? get_mapping(env, argv[0]) : nullptr;
+  if (m == nullptr) return throw_error(env, "skybook-mapped: gatherRows wants an open mapping");
+  size_t at, row_bytes, rows;
+  uint32_t threads;
+  napi_typedarray_type ftype;
+  size_t nfield_values, foffset;
+  void* fraw;
+  napi_value fbuffer;
+  uint8_t* dest;
+  size_t dest_length;
+  if (!get_size(env, argv[1], &at) || !get_size(env, argv[2], &row_bytes) || !get_size(env, argv[3], &rows) ||
+      napi_get_typedarray_info(env, argv[4], &ftype, &nfield_values, &fraw, &fbuffer, &foffset) != napi_ok || ftype != napi_int32_array ||
+      nfield_values == 0 || nfield_values % 2 != 0 || !get_bytes(env, argv[5], &dest, &dest_length) ||
+      napi_get_value_uint32(env, argv[6], &threads) != napi_ok) {
+    return throw_error(env, "skybook-mapped: gatherRows(mapping, at, rowBytes, rows, fields, dest, threads) got bad arguments");
+  }
+  const int32_t* fields = static_cast<const int32_t*>(fraw);
+  size_t dest_row_bytes = 0;
+  for (size_t k = 0; k < nfield_values; k += 2) {
+    if (fields[k] < 0 || fields[k + 1] <= 0 || static_cast<size_t>(fields[k]) + static_cast<size_t>(fields[k + 1]) > row_bytes) {
+      return throw_error(env, "skybook-mapped: a field lies outside the row");
+    }
+    dest_row_bytes += static_cast<size_t>(fields[k + 1]);
+  }
+  if (rows > 0 && (row_bytes == 0 || at + rows * row_bytes > m->length)) return throw_error(env, "skybook-mapped: rows past the mapped range");
+  if (dest_length < rows * dest_row_bytes) return throw_error(env, "skybook-mapped: destination too small");
+  FieldCopy c{m->data + at, row_bytes, dest, dest_row_bytes, fields, nfield_values / 2};
+  size_t copied;
+  const size_t nthreads = threads < 1 ? 1 : threads > 16 ? 16 : threads;
+  if (nthreads == 1 || rows < 8192) {
+    copied = copy_fields(c, *m, 0, rows);
+  } else {
+    std::vector<size_t> ends(nthreads);
+    std::vector<std::thread> pool;
+    const size_t per = (rows + nthreads - 1) / nthreads;
+    for (size_t t = 1; t < nthreads; t++) {
+      const size_t from = std::min(rows, t * per), to = std::min(rows, (t + 1) * per);
+      pool.emplace_back([&, t, from, to] { ends[t] = copy_fields(c, *m, from, to); });
+    }
+    ends[0] = copy_fields(c, *m, 0, std::min(rows, per));
+    for (auto& th : pool) th.join();
+    // the first row not copied, over all parts in row order
+    copied = rows;
+    for (size_t t = 0; t < nthreads; t++) {
+      const size_t to = std::min(rows, (t + 1) * per);
+      if (ends[t] < to) {
+        copied = ends[t];
+        break;
+      }
+    }
+  }
+  if (copied < rows) {
+    // SIGBUS comes only at the first page wholly past the new end of the file; the rows between the end and that page
+    // were read as zeros, so the rows copied whole are those that end within the file as it is now.
+    struct stat st;
+    const size_t first = m->offset + at;
+    const size_t within = fstat(m->fd, &st) != 0 || static_cast<size_t>(st.st_size) < first ? 0 : (static_cast<size_t>(st.st_size) - first) / row_bytes;
+    if (within < copied) copied = within;
+  }
+  // Drop the page-table entries of the rows read (the pages stay in the page cache): otherwise every page of a table
+  // read once stays mapped, and counts in the process's resident size (what batch systems limit), until the unmap.
+  if (rows > 0) release_pages(*m, m->data + at, m->data + at + rows * row_bytes);
+  napi_value result;
+  CHECK(napi_create_double(env, static_cast<double>(copied), &result));
+  return result;
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+      {"map", nullptr, Map, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"unmap", nullptr, Unmap, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
+  };
+  if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return nullptr;
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -1,0 +1,184 @@
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tableToIPC, type Table } from 'apache-arrow';
+import { afterAll, describe, expect, it } from 'vitest';
+import { FitsFile } from '../../lib/fits/fits-file.js';
+import { readTable } from '../../lib/fits/bintable/read-table.js';
+import type { ByteSource } from '../../lib/fits/source/byte-source.js';
+import { mappedAddon } from '../../lib/fits/source/mapped/native.js';
+import { writeFits } from '../../lib/fits/writer/index.js';
+import { findNodeHeaders } from '../../scripts/build-native.js';
+import { expectedFiles, HAVE_FIXTURES, NO_FIXTURES_MESSAGE } from '../helpers/fixtures.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'skybook-mapped-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function haveCompiler(): boolean {
+  try {
+    execFileSync(process.env.CXX ?? 'g++', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The same source without the memory-map path: what readTable does where the addon is not built. */
+function positionalOnly(src: ByteSource): ByteSource {
+  return { name: src.name, size: src.size, read: (o, n) => src.read(o, n), readIntoSync: src.readIntoSync?.bind(src), close: async () => {} };
+}
+
+/** The source, counting the packed gathers readTable makes through it. */
+function counting(src: ByteSource): { src: ByteSource; gathers: () => number } {
+  let n = 0;
+  const gather = src.gatherRowsSync!.bind(src);
+  return {
+    src: { ...positionalOnly(src), gatherRowsSync: (...a) => (n++, gather(...a)) },
+    gathers: () => n,
+  };
+}
+
+function ipc(t: Table): Buffer {
+  return Buffer.from(tableToIPC(t, 'file'));
+}
+
+const addon = mappedAddon();
+
+describe('the memory-map addon (lib/fits/source/mapped)', () => {
+  it('is built by npm run build wherever a C++ compiler and Node headers are (as here and in CI)', () => {
+    if (findNodeHeaders() && haveCompiler() && process.env.SKYBOOK_MMAP !== '0') expect(addon).not.toBeNull();
+    else expect(addon).toBeNull();
+  });
+
+  it.runIf(addon)('copies fields of rows as packed rows, on one thread and on four', () => {
+    const rowBytes = 100;
+    const rows = 20_000;
+    const bytes = new Uint8Array(rowBytes * rows);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + (i >> 9)) & 0xff;
+    const path = join(dir, 'rows.bin');
+    writeFileSync(path, bytes);
+    const fd = openSync(path, 'r');
+    try {
+      const m = addon!.map(fd, 0, bytes.length)!;
+      const fields = Int32Array.from([3, 8, 50, 1, 90, 10]);
+      const expected = new Uint8Array(rows * 19);
+      for (let r = 0; r < rows; r++) {
+        expected.set(bytes.subarray(r * rowBytes + 3, r * rowBytes + 11), r * 19);
+        expected[r * 19 + 8] = bytes[r * rowBytes + 50]!;
+        expected.set(bytes.subarray(r * rowBytes + 90, r * rowBytes + 100), r * 19 + 9);
+      }
+      for (const threads of [1, 4]) {
+        const dest = new Uint8Array(rows * 19);
+        expect(addon!.gatherRows(m, 0, rowBytes, rows, fields, dest, threads)).toBe(rows);
+        expect(Buffer.from(dest).equals(Buffer.from(expected))).toBe(true);
+      }
+      // from a row in the middle, one 8-byte field (the fixed-size fast path)
+      const one = new Uint8Array(100 * 8);
+      expect(addon!.gatherRows(m, 500 * rowBytes, rowBytes, 100, Int32Array.from([3, 8]), one, 1)).toBe(100);
+      expect(Buffer.from(one.subarray(0, 8)).equals(Buffer.from(bytes.subarray(500 * rowBytes + 3, 500 * rowBytes + 11)))).toBe(true);
+      expect(() => addon!.gatherRows(m, 0, rowBytes, rows + 1, fields, new Uint8Array((rows + 1) * 19), 1)).toThrow(/past the mapped range/);
+      expect(() => addon!.gatherRows(m, 0, rowBytes, 10, Int32Array.from([95, 8]), new Uint8Array(80), 1)).toThrow(/outside the row/);
+      expect(() => addon!.gatherRows(m, 0, rowBytes, 10, fields, new Uint8Array(10), 1)).toThrow(/destination too small/);
+      addon!.unmap(m);
+      expect(() => addon!.gatherRows(m, 0, rowBytes, 1, fields, new Uint8Array(19), 1)).toThrow(/open mapping/);
+      expect(addon!.map(fd, 0, bytes.length + 1)).toBeNull(); // longer than the file
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it.runIf(addon)('survives a file truncated under its mapping: counts the rows that still end within the file (SIGBUS guarded)', () => {
+    const rowBytes = 100;
+    const rows = 40_000;
+    const path = join(dir, 'shrinking.bin');
+    writeFileSync(path, new Uint8Array(rowBytes * rows).fill(0x5a));
+    const fd = openSync(path, 'r');
+    try {
+      const m = addon!.map(fd, 0, rowBytes * rows)!;
+      const dest = new Uint8Array(rows * 8);
+      expect(addon!.gatherRows(m, 0, rowBytes, rows, Int32Array.from([0, 8]), dest, 1)).toBe(rows);
+      // cut inside a page and inside a row: row 12,345 is the first that no longer ends within the file
+      truncateSync(path, 12_345 * rowBytes + 37);
+      for (const threads of [1, 2, 4]) {
+        dest.fill(0);
+        expect(addon!.gatherRows(m, 0, rowBytes, rows, Int32Array.from([0, 8]), dest, threads)).toBe(12_345);
+        expect(dest.subarray(0, 12_345 * 8).every((b) => b === 0x5a)).toBe(true);
+      }
+      // rows that start past the end count none
+      expect(addon!.gatherRows(m, 20_000 * rowBytes, rowBytes, 100, Int32Array.from([0, 8]), dest, 1)).toBe(0);
+      addon!.unmap(m);
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
+
+describe.runIf(addon)('readTable through the memory map equals readTable through positional reads', () => {
+  it('zcatalog-like table: each column, pairs, a name twice; row ranges, an empty range, small chunks', async () => {
+    const { zcatalogBatches, ZCATALOG_SCHEMA } = await import('../../bench/fits-read/zcatalog.js');
+    const path = join(dir, 'zcat.fits');
+    await writeFits(path, [{ kind: 'table', name: 'Z', schema: ZCATALOG_SCHEMA, table: zcatalogBatches({ rows: 30_001, seed: 9 }) }], { overwrite: true });
+    const fits = await FitsFile.open(path);
+    try {
+      const hdu = fits.hdus[1]!;
+      const names = ZCATALOG_SCHEMA.fields.map((f) => f.name);
+      const { src, gathers } = counting(fits.source);
+      const plain = positionalOnly(fits.source);
+      const selections = [...names.map((n) => [n]), ['Z', 'TARGETID'], ['ZERR', 'Z', 'SPECTYPE'], ['Z', 'Z']];
+      for (const columns of selections) {
+        for (const opts of [{}, { rows: { start: 7, end: 29_993 }, chunkBytes: 1000 }, { rows: { start: 100, end: 100 } }]) {
+          const a = await readTable(src, hdu, { columns, ...opts });
+          const b = await readTable(plain, hdu, { columns, ...opts });
+          expect(ipc(a).equals(ipc(b)), `${columns.join(',')} ${JSON.stringify(opts)}`).toBe(true);
+        }
+      }
+      expect(gathers()).toBeGreaterThan(selections.length);
+      // every column at once is wider than half a row: whole rows, no gather
+      const before = gathers();
+      await readTable(src, hdu, {});
+      expect(gathers()).toBe(before);
+    } finally {
+      await fits.close();
+    }
+  });
+
+  if (!HAVE_FIXTURES) it.skip(NO_FIXTURES_MESSAGE, () => {});
+  it.runIf(HAVE_FIXTURES)('every column of every table in ../shared/fixtures, one at a time', async () => {
+    let tables = 0;
+    let gathered = 0;
+    for (const { file } of expectedFiles()) {
+      if (!/\.fits$/.test(file)) continue;
+      let fits: FitsFile;
+      try {
+        fits = await FitsFile.open(file);
+      } catch {
+        continue; // the corpus's deliberately broken files are the corpus test's business
+      }
+      try {
+        for (const hdu of fits.hdus) {
+          if (hdu.type !== 'BINTABLE') continue;
+          tables++;
+          const { src, gathers } = counting(fits.source);
+          const plain = positionalOnly(fits.source);
+          let names: string[];
+          try {
+            names = (await readTable(plain, hdu, { rows: { end: 0 } })).schema.fields.map((f) => f.name);
+          } catch {
+            continue;
+          }
+          for (const name of names) {
+            // the same bytes of Arrow IPC, or the same error
+            const outcome = (t: Promise<Table>) => t.then((x) => ipc(x).toString('base64'), (e: Error) => `error: ${e.message}`);
+            expect(await outcome(readTable(src, hdu, { columns: [name] })), `${file} HDU ${hdu.index} ${name}`).toBe(await outcome(readTable(plain, hdu, { columns: [name] })));
+          }
+          gathered += gathers();
+        }
+      } finally {
+        await fits.close();
+      }
+    }
+    expect(tables).toBeGreaterThan(5);
+    expect(gathered).toBeGreaterThan(0);
+  });
+});
