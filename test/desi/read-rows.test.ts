@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Field, Float64, Int16, Int64, Schema, Table, Utf8, Bool, makeVector, vectorFromArray, RecordBatch, makeData, Struct } from 'apache-arrow';
+import { Field, FixedSizeList, Float32, Float64, Int16, Int64, Schema, Table, Utf8, Bool, makeVector, vectorFromArray, RecordBatch, makeData, Struct } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSpectra, readTableRuns, toRuns } from '../../lib/desi/index.js';
 import { takeRows } from '../../lib/desi/read/take.js';
@@ -131,6 +131,8 @@ describe('takeRows', () => {
       new Field('N', new Int16(), true),
       new Field('NAME', new Utf8(), true),
       new Field('OK', new Bool(), true),
+      new Field('V', new FixedSizeList(2, new Field('item', new Float32(), false)), false),
+      new Field('BITS', new Float64(), false),
     ];
     const cols = [
       makeVector(BigInt64Array.of(2n ** 60n + 1n, 5n, -7n, 9n)).data[0]!,
@@ -138,6 +140,9 @@ describe('takeRows', () => {
       vectorFromArray([1, null, 3, 4], new Int16()).data[0]!,
       vectorFromArray(['a', 'bb', null, 'dddd'], new Utf8()).data[0]!,
       vectorFromArray([true, false, null, true], new Bool()).data[0]!,
+      vectorFromArray([[1, 2], [3, 4], [5, 6], [7, 8]], new FixedSizeList(2, new Field('item', new Float32(), false))).data[0]!,
+      // a NaN with a payload: copied bit for bit, not through a JS number
+      makeVector(new Float64Array(BigInt64Array.of(0x7ff8000000000123n, 1n, 2n, 3n).buffer)).data[0]!,
     ];
     const schema = new Schema(fields);
     const t = new Table([new RecordBatch(schema, makeData({ type: new Struct(fields), length: 4, nullCount: 0, children: cols }))]);
@@ -148,6 +153,13 @@ describe('takeRows', () => {
     expect([...got.getChild('N')!]).toEqual([4, 1, 3]);
     expect([...got.getChild('NAME')!]).toEqual(['dddd', 'a', null]);
     expect([...got.getChild('OK')!]).toEqual([true, true, null]);
+    expect([...got.getChild('V')!].map((x) => Array.from(x as Iterable<number>))).toEqual([[7, 8], [1, 2], [5, 6]]);
+    const bits = got.getChild('BITS')!.toArray() as Float64Array;
+    expect(Array.from(new BigInt64Array(bits.buffer, bits.byteOffset, 3))).toEqual([3n, 0x7ff8000000000123n, 2n]);
+    expect(got.getChild('NAME')!.nullCount).toBe(1);
+    // two record batches: every column takes the value-by-value path, with the same result
+    const twice = takeRows(new Table([t.batches[0]!, t.batches[0]!]), [7, 0, 6]);
+    for (const f of fields) expect(JSON.stringify([...twice.getChild(f.name)!], (_k, x) => (typeof x === 'bigint' ? String(x) : x)), f.name).toBe(JSON.stringify([...got.getChild(f.name)!], (_k, x) => (typeof x === 'bigint' ? String(x) : x)));
     expect(got.schema.fields[0]!.metadata.get('unit')).toBe('none');
     expect(got.schema.fields.map((f) => String(f.type))).toEqual(fields.map((f) => String(f.type)));
   });

@@ -1,4 +1,5 @@
-import { makeBuilder, Table, type Vector } from 'apache-arrow';
+import { Table, type Vector } from 'apache-arrow';
+import { takeRows as takeTableRows } from '../read/take.js';
 import { SkybookError } from '../../errors/index.js';
 import type { CompareOp, Predicate, PredicateValue } from './predicate.js';
 
@@ -35,20 +36,9 @@ export function filterTable(table: Table, p: Predicate): Table {
   return takeRows(table, rows);
 }
 
-/** A new table holding the given rows in the given order. @example takeRows(t, [0, 5, 7]) */
+/** A new table holding the given rows in the given order, same schema and metadata. @example takeRows(t, [0, 5, 7]) */
 export function takeRows(table: Table, rows: readonly number[]): Table {
-  const columns: Record<string, Vector> = {};
-  for (const field of table.schema.fields) {
-    const col = table.getChild(field.name)!;
-    const b = makeBuilder({ type: field.type, nullValues: [null, undefined] });
-    for (const i of rows) {
-      const v = col.get(i) as unknown;
-      b.append((v && typeof v === 'object' && 'toArray' in v ? Array.from((v as Vector).toArray() as ArrayLike<unknown>) : v) as never);
-    }
-    columns[field.name] = b.finish().toVector();
-  }
-  const out = new Table(columns);
-  return rows.length === 0 && table.schema.fields.length ? new Table(table.schema) : out;
+  return takeTableRows(table, rows);
 }
 
 function column(table: Table, name: string): Vector {

@@ -18,6 +18,19 @@ export interface MappedAddon {
    * only when the file shrank under the mapping.
    */
   gatherRows(mapping: MappingHandle, at: number, rowBytes: number, rows: number, fields: Int32Array, dest: Uint8Array, threads: number): number;
+  /**
+   * Copies byte ranges of the mapping into `dests` (one ArrayBuffer per job, its ranges one after another), turning
+   * big-endian `word`-byte values into this machine's order (and flipping the top bit of BZERO-unsigned 32-bit
+   * integers), on libuv's thread pool with `threads` native threads. `ranges` = [position, length, ...];
+   * `jobs` = [first range, range count, word, flipSign 0/1, ...]. Resolves to -1, or to the first job not gathered whole
+   * (the file shrank). The buffers and the mapping must not be used until it settles.
+   */
+  gatherRanges(mapping: MappingHandle, ranges: Float64Array, jobs: Int32Array, dests: ArrayBuffer[], threads: number): Promise<number>;
+  /**
+   * Asks for 2 MiB pages behind the 2 MiB-aligned inside of a fresh, untouched ArrayBuffer (transparent huge pages),
+   * so filling it takes a few hundred page faults instead of a hundred thousand; returns the bytes advised.
+   */
+  adviseHugePages(buffer: ArrayBuffer): number;
 }
 
 /** Where `npm run build` puts the compiled addon (scripts/build-native.ts). */
