@@ -114,6 +114,49 @@ describe('the memory-map addon (lib/fits/source/mapped)', () => {
   });
 });
 
+describe.runIf(addon)('gatherRanges: byte ranges into native-order arrays on native threads', () => {
+  it('copies and swaps ranges of words of 1, 2, 4 and 8 bytes (4 with the sign flip); survives a file truncated under it', async () => {
+    const size = 6 << 20;
+    const bytes = new Uint8Array(size);
+    for (let i = 0; i < size; i++) bytes[i] = (i * 31 + (i >> 11)) & 0xff;
+    const path = join(dir, 'ranges.bin');
+    writeFileSync(path, bytes);
+    const fd = openSync(path, 'r');
+    try {
+      const m = addon!.map(fd, 0, size)!;
+      // job 0: two ranges of int32 with the sign flip; job 1: one 3 MiB range of float64 (split into pieces); job 2: bytes; job 3: int16
+      const ranges = Float64Array.from([8, 4000, 100_000, 12, 1 << 20, 3 << 20, 77, 5, 4096, 2048]);
+      const jobs = Int32Array.from([0, 2, 4, 1, 2, 1, 8, 0, 3, 1, 1, 0, 4, 1, 2, 0]);
+      const dests = [new ArrayBuffer(4012), new ArrayBuffer(3 << 20), new ArrayBuffer(5), new ArrayBuffer(2048)];
+      expect(addon!.adviseHugePages(dests[1]!)).toBeGreaterThanOrEqual(0);
+      expect(await addon!.gatherRanges(m, ranges, jobs, dests, 2)).toBe(-1);
+      const b = Buffer.from(bytes.buffer);
+      const i32 = new Uint32Array(dests[0]!);
+      expect(i32[0]).toBe((b.readUInt32BE(8) ^ 0x80000000) >>> 0);
+      expect(i32[1000]).toBe((b.readUInt32BE(100_000) ^ 0x80000000) >>> 0);
+      const f64 = new BigUint64Array(dests[1]!);
+      for (const k of [0, 1, 131_071, 131_072, 393_215]) expect(f64[k]).toBe(b.readBigUInt64BE((1 << 20) + 8 * k));
+      expect(Array.from(new Uint8Array(dests[2]!))).toEqual(Array.from(bytes.subarray(77, 82)));
+      expect(new Uint16Array(dests[3]!)[1023]).toBe(b.readUInt16BE(4096 + 2046));
+      expect(() => addon!.gatherRanges(m, Float64Array.from([size - 4, 8]), Int32Array.from([0, 1, 4, 0]), [new ArrayBuffer(8)], 1)).toThrow(/outside the mapping/);
+      expect(() => addon!.gatherRanges(m, Float64Array.from([0, 8]), Int32Array.from([0, 1, 4, 0]), [new ArrayBuffer(4)], 1)).toThrow(/destination too small/);
+      // the mapping stays until every gather on it has ended
+      const pending = addon!.gatherRanges(m, ranges, jobs, dests, 2);
+      expect(() => addon!.unmap(m)).toThrow(/under way/);
+      expect(await pending).toBe(-1);
+      expect(() => addon!.unmap(m)).not.toThrow();
+      const m2 = addon!.map(fd, 0, size)!;
+      truncateSync(path, 2 << 20);
+      // job 1's range now lies past the end: it, not job 0 (which still fits), is named; a fault on one thread stops no other
+      expect(await addon!.gatherRanges(m2, Float64Array.from([0, 4096, 4 << 20, 1 << 20, 8192, 4096]), Int32Array.from([0, 1, 4, 0, 1, 1, 4, 0, 2, 1, 4, 0]),
+        [new ArrayBuffer(4096), new ArrayBuffer(1 << 20), new ArrayBuffer(4096)], 2)).toBe(1);
+      addon!.unmap(m2);
+    } finally {
+      closeSync(fd);
+    }
+  });
+});
+
 describe.runIf(addon)('readTable through the memory map equals readTable through positional reads', () => {
   it('zcatalog-like table: each column, pairs, a name twice; row ranges, an empty range, small chunks', async () => {
     const { zcatalogBatches, ZCATALOG_SCHEMA } = await import('../../bench/fits-read/zcatalog.js');

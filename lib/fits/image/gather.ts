@@ -47,8 +47,8 @@ export interface PendingGather {
  * const fibermap = await readFibermap();          // meanwhile the worker reads
  * const [flux, ivar] = await pending.finish();
  */
-export function startGather(fd: number, jobs: readonly GatherJob[], mainBusyBytes = 0): PendingGather {
-  const native = startMappedGather(fd, jobs);
+export function startGather(fd: number, jobs: readonly GatherJob[], mainBusyBytes = 0, opts: { mapped?: boolean } = {}): PendingGather {
+  const native = opts.mapped === false ? undefined : startMappedGather(fd, jobs);
   if (native) return native;
   const total = jobs.reduce((n, j) => n + j.bytes, 0);
   const all = jobs.map((_, i) => i);
@@ -147,11 +147,11 @@ async function gatherHere(fd: number, jobs: readonly GatherJob[], which: readonl
 }
 
 /**
- * {@link startGather} with nothing else to do meanwhile.
+ * {@link startGather} with nothing else to do meanwhile. `mapped: false` keeps to positional reads (and the worker).
  *
  * @example
  * const [flux, ivar] = await gather(fd, [fluxJob, ivarJob]);
  */
-export function gather(fd: number, jobs: readonly GatherJob[]): Promise<ArrayBuffer[]> {
-  return startGather(fd, jobs).finish();
+export function gather(fd: number, jobs: readonly GatherJob[], opts: { mapped?: boolean } = {}): Promise<ArrayBuffer[]> {
+  return startGather(fd, jobs, 0, opts).finish();
 }
