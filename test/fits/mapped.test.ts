@@ -127,8 +127,9 @@ describe.runIf(addon)('gatherRanges: byte ranges into native-order arrays on nat
       // job 0: two ranges of int32 with the sign flip; job 1: one 3 MiB range of float64 (split into pieces); job 2: bytes; job 3: int16
       const ranges = Float64Array.from([8, 4000, 100_000, 12, 1 << 20, 3 << 20, 77, 5, 4096, 2048]);
       const jobs = Int32Array.from([0, 2, 4, 1, 2, 1, 8, 0, 3, 1, 1, 0, 4, 1, 2, 0]);
-      const dests = [new ArrayBuffer(4012), new ArrayBuffer(3 << 20), new ArrayBuffer(5), new ArrayBuffer(2048)];
-      expect(addon!.adviseHugePages(dests[1]!)).toBeGreaterThanOrEqual(0);
+      const dests = [new ArrayBuffer(4012), ...addon!.freshArrayBuffers([3 << 20, 5]), new ArrayBuffer(2048)];
+      expect(dests.map((d) => d.byteLength)).toEqual([4012, 3 << 20, 5, 2048]);
+      expect(new Uint8Array(dests[1]!).every((b) => b === 0)).toBe(true);
       expect(await addon!.gatherRanges(m, ranges, jobs, dests, 2)).toBe(-1);
       const b = Buffer.from(bytes.buffer);
       const i32 = new Uint32Array(dests[0]!);
@@ -154,6 +155,27 @@ describe.runIf(addon)('gatherRanges: byte ranges into native-order arrays on nat
     } finally {
       closeSync(fd);
     }
+  });
+});
+
+describe.runIf(addon)('freshArrayBuffers', () => {
+  it('gives zeroed, writable buffers of the lengths asked that survive cloning and posting to a worker (copied there)', async () => {
+    const [a, b, empty] = addon!.freshArrayBuffers([8 << 20, 1000, 0]);
+    expect([a!.byteLength, b!.byteLength, empty!.byteLength]).toEqual([8 << 20, 1000, 0]);
+    const f = new Float32Array(a!);
+    expect(f[123_456]).toBe(0);
+    f[3] = 7.5;
+    expect(new Float32Array(structuredClone(a!))[3]).toBe(7.5);
+    const { Worker } = await import('node:worker_threads');
+    const w = new Worker("require('node:worker_threads').parentPort.on('message', (m) => { const x = new Float32Array(m); x[4] = x[3] * 2; require('node:worker_threads').parentPort.postMessage(m); })", { eval: true });
+    try {
+      const back = new Promise<ArrayBuffer>((resolve) => w.once('message', resolve));
+      w.postMessage(a, [a!]);
+      expect(new Float32Array(await back)[4]).toBe(15);
+    } finally {
+      await w.terminate();
+    }
+    expect(() => addon!.freshArrayBuffers([-1])).toThrow(/lengths/);
   });
 });
 

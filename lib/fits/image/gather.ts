@@ -87,13 +87,11 @@ export function startGather(fd: number, jobs: readonly GatherJob[], mainBusyByte
   };
 }
 
-/** Output arrays from this size on are asked to live on 2 MiB pages (see `adviseHugePages`). */
-const HUGE_PAGES_FROM = 4 << 20;
-
 /**
  * The same gather through the memory-map addon (fits/source/mapped), where it is built: native threads on libuv's pool
  * copy and byte-swap every range straight from the page cache into the output arrays (no worker start-up, no second
- * pass for the byte order), while this thread does other work. Undefined where the addon is not built, or where a
+ * pass for the byte order), while this thread does other work. The output arrays are fresh memory from the kernel on
+ * 2 MiB pages (`freshArrayBuffers`). Undefined where the addon is not built, or where a
  * range lies past the end of the file as it is now (the positional path then names the byte).
  */
 function startMappedGather(fd: number, jobs: readonly GatherJob[]): PendingGather | undefined {
@@ -119,11 +117,12 @@ function startMappedGather(fd: number, jobs: readonly GatherJob[]): PendingGathe
       k++;
     }
   });
-  const buffers = jobs.map((j) => {
-    const b = new ArrayBuffer(j.bytes);
-    if (j.bytes >= HUGE_PAGES_FROM) addon.adviseHugePages(b);
-    return b;
-  });
+  let buffers: ArrayBuffer[];
+  try {
+    buffers = addon.freshArrayBuffers(jobs.map((j) => j.bytes));
+  } catch {
+    buffers = jobs.map((j) => new ArrayBuffer(j.bytes)); // a Node that allows no outside memory in ArrayBuffers
+  }
   const done = addon.gatherRanges(mapping, ranges, spec, buffers, availableParallelism()).finally(() => addon.unmap(mapping));
   done.catch(() => { /* awaited in finish() */ });
   return {

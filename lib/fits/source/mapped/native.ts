@@ -27,10 +27,10 @@ export interface MappedAddon {
    */
   gatherRanges(mapping: MappingHandle, ranges: Float64Array, jobs: Int32Array, dests: ArrayBuffer[], threads: number): Promise<number>;
   /**
-   * Asks for 2 MiB pages behind the 2 MiB-aligned inside of a fresh, untouched ArrayBuffer (transparent huge pages),
-   * so filling it takes a few hundred page faults instead of a hundred thousand; returns the bytes advised.
+   * Fresh zeroed ArrayBuffers of these lengths, each mapped straight from the kernel (2 MiB pages from 4 MiB on), their
+   * sum told to V8 once; freed one by one when collected. Throws where Node refuses outside memory for ArrayBuffers.
    */
-  adviseHugePages(buffer: ArrayBuffer): number;
+  freshArrayBuffers(lengths: readonly number[]): ArrayBuffer[];
 }
 
 /** Where `npm run build` puts the compiled addon (scripts/build-native.ts). */
