@@ -347,52 +347,49 @@ void copy_swap(const RangeCopy& c) {
 // Pieces of at most this many bytes, handed out one at a time, keep threads busy to the end.
 const size_t PIECE_BYTES = 1 << 20;
 
-// Copies `pieces` over `threads` threads (taken one at a time in order); returns -1, or the first job (in order)
-// with a piece that met the end of a file truncated under the mapping.
-double copy_pieces(const Mapping& m, const std::vector<RangeCopy>& pieces, size_t threads) {
-  std::atomic<size_t> next{0};
-  std::atomic<int64_t> failed{INT64_MAX};
-  auto run = [&] {
-    for (;;) {
-      const size_t i = next.fetch_add(1);
-      if (i >= pieces.size()) return;
-      const RangeCopy& c = pieces[i];
-      if (!guarded(m.base, m.base + m.mapped, [&] { copy_swap(c); })) {
-        int64_t seen = failed.load();
-        while (static_cast<int64_t>(c.job) < seen && !failed.compare_exchange_weak(seen, c.job)) {}
-      }
-    }
-  };
-  const size_t n = std::max<size_t>(1, std::min<size_t>({threads, 16, pieces.size()}));
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < n; t++) pool.emplace_back(run);
-  run();
-  for (auto& th : pool) th.join();
-  return failed.load() == INT64_MAX ? -1.0 : static_cast<double>(failed.load());
-}
-
-// A gatherRanges call under way on libuv's thread pool: the pieces, and references that keep the mapping and the
-// destination buffers alive until it ends.
+// A gatherRanges call: the pieces, handed out one at a time to the threads working on it (libuv's pool thread, the
+// threads it starts, and a JavaScript thread that calls helpGather); references keep the mapping, the destination
+// buffers and the handle alive until the background part ends.
 struct RangeGather {
   Mapping* mapping = nullptr;
   std::vector<RangeCopy> pieces;
+  std::atomic<size_t> next{0};
+  std::atomic<int64_t> failed{INT64_MAX};
   size_t threads = 1;
   std::vector<napi_ref> refs;
   napi_deferred deferred = nullptr;
   napi_async_work work = nullptr;
-  double result = -1;
 };
+
+// Copies pieces until none is left to take; a piece that meets the end of a file truncated under the mapping marks
+// its job (the first such job in order is reported).
+void take_pieces(RangeGather& g) {
+  const Mapping& m = *g.mapping;
+  for (;;) {
+    const size_t i = g.next.fetch_add(1);
+    if (i >= g.pieces.size()) return;
+    const RangeCopy& c = g.pieces[i];
+    if (!guarded(m.base, m.base + m.mapped, [&] { copy_swap(c); })) {
+      int64_t seen = g.failed.load();
+      while (static_cast<int64_t>(c.job) < seen && !g.failed.compare_exchange_weak(seen, c.job)) {}
+    }
+  }
+}
 
 void gather_execute(napi_env, void* data) {
   RangeGather* g = static_cast<RangeGather*>(data);
-  g->result = copy_pieces(*g->mapping, g->pieces, g->threads);
+  const size_t n = std::max<size_t>(1, std::min<size_t>({g->threads, 16, g->pieces.size()}));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < n; t++) pool.emplace_back([g] { take_pieces(*g); });
+  take_pieces(*g);
+  for (auto& th : pool) th.join();
 }
 
 void gather_complete(napi_env env, napi_status status, void* data) {
   RangeGather* g = static_cast<RangeGather*>(data);
   g->mapping->busy--;
   napi_value value;
-  if (status == napi_ok && napi_create_double(env, g->result, &value) == napi_ok) {
+  if (status == napi_ok && napi_create_double(env, g->failed.load() == INT64_MAX ? -1.0 : static_cast<double>(g->failed.load()), &value) == napi_ok) {
     napi_resolve_deferred(env, g->deferred, value);
   } else {
     napi_value message;
@@ -400,16 +397,28 @@ void gather_complete(napi_env env, napi_status status, void* data) {
     napi_create_error(env, nullptr, message, &value);
     napi_reject_deferred(env, g->deferred, value);
   }
-  for (napi_ref r : g->refs) napi_delete_reference(env, r);
   napi_delete_async_work(env, g->work);
-  delete g;
+  g->work = nullptr;
+  // last: the handle's reference, whose release lets the garbage collector delete `g`
+  for (napi_ref r : g->refs) napi_delete_reference(env, r);
 }
 
-// gatherRanges(mapping, ranges, jobs, dests, threads) -> Promise<number>: -1, or the first job (in order) not gathered
-// whole. ranges: Float64Array [position in the mapping, length, ...]; jobs: Int32Array [first range, range count,
-// word, flipSign, ...]; dests: one ArrayBuffer per job, filled from its start with its ranges one after another, in
-// this machine's byte order. Runs on libuv's thread pool with `threads` threads, so JavaScript reads something else
-// meanwhile; the buffers must not be used until the promise settles.
+void finalize_gather(napi_env, void* data, void*) {
+  delete static_cast<RangeGather*>(data);
+}
+
+// helpGather(handle): this thread copies pieces too, until none is left to take (others may still be finishing theirs:
+// await `done` for the end). For a JavaScript thread that has done its other work while the pool thread gathered.
+napi_value HelpGather(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
+  void* data = nullptr;
+  if (argc < 1 || napi_get_value_external(env, argv[0], &data) != napi_ok || data == nullptr) return throw_error(env, "skybook-mapped: helpGather wants a gather handle");
+  take_pieces(*static_cast<RangeGather*>(data));
+  return nullptr;
+}
+
 napi_value GatherRanges(napi_env env, napi_callback_info info) {
   size_t argc = 5;
   napi_value argv[5];
@@ -461,13 +470,15 @@ napi_value GatherRanges(napi_env env, napi_callback_info info) {
   g->mapping = m;
   g->pieces = std::move(pieces);
   g->threads = threads < 1 ? 1 : threads;
-  napi_value promise, name;
-  if (napi_create_promise(env, &g->deferred, &promise) != napi_ok ||
-      napi_create_string_utf8(env, "skybook-mapped.gatherRanges", NAPI_AUTO_LENGTH, &name) != napi_ok ||
-      napi_create_async_work(env, nullptr, name, gather_execute, gather_complete, g, &g->work) != napi_ok) {
+  napi_value handle, promise, name, result;
+  if (napi_create_external(env, g, finalize_gather, nullptr, &handle) != napi_ok) {
     delete g;
     return throw_error(env, "skybook-mapped: could not start gatherRanges");
   }
+  keep.push_back(handle);
+  CHECK(napi_create_promise(env, &g->deferred, &promise));
+  CHECK(napi_create_string_utf8(env, "skybook-mapped.gatherRanges", NAPI_AUTO_LENGTH, &name));
+  CHECK(napi_create_async_work(env, nullptr, name, gather_execute, gather_complete, g, &g->work));
   for (napi_value v : keep) {
     napi_ref r;
     CHECK(napi_create_reference(env, v, 1, &r));
@@ -475,7 +486,10 @@ napi_value GatherRanges(napi_env env, napi_callback_info info) {
   }
   m->busy++;
   CHECK(napi_queue_async_work(env, g->work));
-  return promise;
+  CHECK(napi_create_object(env, &result));
+  CHECK(napi_set_named_property(env, result, "handle", handle));
+  CHECK(napi_set_named_property(env, result, "done", promise));
+  return result;
 }
 
 void finalize_pages(napi_env env, void* data, void* hint) {
@@ -531,6 +545,7 @@ napi_value Init(napi_env env, napi_value exports) {
       {"unmap", nullptr, Unmap, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gatherRows", nullptr, GatherRows, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"gatherRanges", nullptr, GatherRanges, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"helpGather", nullptr, HelpGather, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"freshArrayBuffers", nullptr, FreshArrayBuffers, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return nullptr;

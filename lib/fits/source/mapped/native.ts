@@ -6,6 +6,9 @@ import { dirname, join } from 'node:path';
 /** An open read-only map of part of a file (an opaque handle held by the addon). */
 export type MappingHandle = { readonly __mapping: unique symbol };
 
+/** A gatherRanges call under way. */
+export type GatherHandle = { readonly __gather: unique symbol };
+
 /** The functions `mapped-file.cc` exports. */
 export interface MappedAddon {
   /** Maps `length` bytes of the open file `fd` from `offset`; null when the file is now shorter or the map is refused. */
@@ -19,13 +22,15 @@ export interface MappedAddon {
    */
   gatherRows(mapping: MappingHandle, at: number, rowBytes: number, rows: number, fields: Int32Array, dest: Uint8Array, threads: number): number;
   /**
-   * Copies byte ranges of the mapping into `dests` (one ArrayBuffer per job, its ranges one after another), turning
-   * big-endian `word`-byte values into this machine's order (and flipping the top bit of BZERO-unsigned 32-bit
+   * Starts copying byte ranges of the mapping into `dests` (one ArrayBuffer per job, its ranges one after another),
+   * turning big-endian `word`-byte values into this machine's order (and flipping the top bit of BZERO-unsigned 32-bit
    * integers), on libuv's thread pool with `threads` native threads. `ranges` = [position, length, ...];
-   * `jobs` = [first range, range count, word, flipSign 0/1, ...]. Resolves to -1, or to the first job not gathered whole
-   * (the file shrank). The buffers and the mapping must not be used until it settles.
+   * `jobs` = [first range, range count, word, flipSign 0/1, ...]. `done` resolves to -1, or to the first job not
+   * gathered whole (the file shrank). The buffers and the mapping must not be used until it settles.
    */
-  gatherRanges(mapping: MappingHandle, ranges: Float64Array, jobs: Int32Array, dests: ArrayBuffer[], threads: number): Promise<number>;
+  gatherRanges(mapping: MappingHandle, ranges: Float64Array, jobs: Int32Array, dests: ArrayBuffer[], threads: number): { handle: GatherHandle; done: Promise<number> };
+  /** This thread joins a gather under way, copying until no piece is left to take; then await its `done`. */
+  helpGather(handle: GatherHandle): void;
   /**
    * Fresh zeroed ArrayBuffers of these lengths, each mapped straight from the kernel (2 MiB pages from 4 MiB on), their
    * sum told to V8 once; freed one by one when collected. Throws where Node refuses outside memory for ArrayBuffers.
