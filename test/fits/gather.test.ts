@@ -61,16 +61,16 @@ describe('gather: scattered big-endian ranges into native arrays', () => {
   const modes = [
     ['on this thread', String(2 ** 50), false],
     ['shared with a worker thread', '0', false],
-    ...(mappedAddon() ? [['by native threads from a memory map', '0', true] as const] : []),
+    ...(mappedAddon() ? [['by native threads, this one joining in', '0', true] as const] : []),
   ] as const;
-  it('uses the memory map wherever the addon is built (test/fits/mapped.test.ts says where that is)', () => {
+  it('uses native threads wherever the addon is built (test/fits/mapped.test.ts says where that is)', () => {
     expect(modes.length).toBe(mappedAddon() ? 3 : 2);
   });
-  for (const [mode, threshold, mapped] of modes) {
+  for (const [mode, threshold, native] of modes) {
     it(`gives every job's bytes swapped to native order, sign-flipped where asked (${mode})`, async () => {
       process.env.SKYBOOK_FITS_PARALLEL_BYTES = threshold;
       const list = jobs();
-      const got = await gather(fd, list, { mapped });
+      const got = await gather(fd, list, { native });
       expect(got).toHaveLength(list.length);
       list.forEach((job, i) => expect(Buffer.from(got[i]!).equals(expected(job)), `job ${i}`).toBe(true));
     });
@@ -79,7 +79,7 @@ describe('gather: scattered big-endian ranges into native arrays', () => {
       process.env.SKYBOOK_FITS_PARALLEL_BYTES = threshold;
       const list = jobs();
       list[3] = { ranges: [{ pos: 10, len: 16 }, { pos: SIZE - 8, len: 16 }], bytes: 32, word: 8, flipSign: false };
-      const err = await gather(fd, list, { mapped }).catch((e: unknown) => e);
+      const err = await gather(fd, list, { native }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(GatherTruncated);
       expect(err).toMatchObject({ job: 3, pos: SIZE });
     });

@@ -35,8 +35,8 @@ export interface PendingGather {
 
 /**
  * Starts gathering several arrays (rows of image HDUs, say 1,000 spectra's flux, ivar, mask and resolution of three
- * arms) from a local file. With the memory-map addon built, native threads do all of it in the background
- * (`startMappedGather`). Otherwise big enough work is shared with a worker thread, which starts on its share at once: it
+ * arms) from a local file. With the native addon built, native threads do all of it
+ * (`startNativeGather`). Otherwise big enough work is shared with a worker thread, which starts on its share at once: it
  * reads, byte-swaps and first-touches its arrays' memory (page faults of fresh memory are a third of the cost) while
  * this thread does other work (`mainBusyBytes`: how much, in bytes of gathering, the caller will do before
  * `finish()`), then its own share. Buffers come back transferred, one per job, in order. A truncated file throws
@@ -47,8 +47,8 @@ export interface PendingGather {
  * const fibermap = await readFibermap();          // meanwhile the worker reads
  * const [flux, ivar] = await pending.finish();
  */
-export function startGather(fd: number, jobs: readonly GatherJob[], mainBusyBytes = 0, opts: { mapped?: boolean } = {}): PendingGather {
-  const native = opts.mapped === false ? undefined : startMappedGather(fd, jobs);
+export function startGather(fd: number, jobs: readonly GatherJob[], mainBusyBytes = 0, opts: { native?: boolean } = {}): PendingGather {
+  const native = opts.native === false ? undefined : startNativeGather(fd, jobs);
   if (native) return native;
   const total = jobs.reduce((n, j) => n + j.bytes, 0);
   const all = jobs.map((_, i) => i);
@@ -88,13 +88,13 @@ export function startGather(fd: number, jobs: readonly GatherJob[], mainBusyByte
 }
 
 /**
- * The same gather through the memory-map addon (fits/source/mapped), where it is built: native threads on libuv's pool
- * copy and byte-swap every range straight from the page cache into the output arrays (no worker start-up, no second
- * pass for the byte order), while this thread does other work. The output arrays are fresh memory from the kernel on
- * 2 MiB pages (`freshArrayBuffers`). Undefined where the addon is not built, or where a
- * range lies past the end of the file as it is now (the positional path then names the byte).
+ * The same gather through the native addon (fits/source/mapped), where it is built: native threads read every range
+ * with pread straight into the output arrays and byte-swap it while in cache (no worker start-up, no second pass), on
+ * libuv's thread pool while this thread does other work; `finish()` then joins in. The outputs are fresh kernel memory
+ * on 2 MiB pages (`freshArrayBuffers`). Undefined where the addon is not built, or where a range lies past the end of
+ * the file as it is now (the positional path then names the byte).
  */
-function startMappedGather(fd: number, jobs: readonly GatherJob[]): PendingGather | undefined {
+function startNativeGather(fd: number, jobs: readonly GatherJob[]): PendingGather | undefined {
   const addon = mappedAddon();
   if (!addon || jobs.length === 0) return undefined;
   const size = fstatSync(fd).size;
@@ -103,9 +103,6 @@ function startMappedGather(fd: number, jobs: readonly GatherJob[]): PendingGathe
     if (r.pos + r.len > size) return undefined;
     nranges++;
   }
-  if (size === 0 || nranges === 0) return undefined;
-  const mapping = addon.map(fd, 0, size);
-  if (!mapping) return undefined;
   const ranges = new Float64Array(nranges * 2);
   const spec = new Int32Array(jobs.length * 4);
   let k = 0;
@@ -124,14 +121,13 @@ function startMappedGather(fd: number, jobs: readonly GatherJob[]): PendingGathe
     buffers = jobs.map((j) => new ArrayBuffer(j.bytes)); // a Node that allows no outside memory in ArrayBuffers
   }
   // The pool takes all cores but this thread's while this thread reads other things; finish() then joins in. Taking
-  // every core at once would oversubscribe them, and the page faults of three threads slow this thread's reading 4x.
-  const { handle, done } = addon.gatherRanges(mapping, ranges, spec, buffers, Math.max(1, availableParallelism() - 1));
-  const ended = done.finally(() => addon.unmap(mapping));
-  ended.catch(() => { /* awaited in finish() */ });
+  // every core at once would oversubscribe them and slow this thread's own reading several times over.
+  const { handle, done } = addon.gatherRanges(fd, ranges, spec, buffers, Math.max(1, availableParallelism() - 1));
+  done.catch(() => { /* awaited in finish() */ });
   return {
     async finish() {
       addon.helpGather(handle);
-      const failed = await ended;
+      const failed = await done;
       if (failed >= 0) throw new GatherTruncated(failed, fstatSync(fd).size);
       return buffers;
     },
@@ -150,11 +146,11 @@ async function gatherHere(fd: number, jobs: readonly GatherJob[], which: readonl
 }
 
 /**
- * {@link startGather} with nothing else to do meanwhile. `mapped: false` keeps to positional reads (and the worker).
+ * {@link startGather} with nothing else to do meanwhile. `native: false` keeps to JavaScript's positional reads (and the worker).
  *
  * @example
  * const [flux, ivar] = await gather(fd, [fluxJob, ivarJob]);
  */
-export function gather(fd: number, jobs: readonly GatherJob[], opts: { mapped?: boolean } = {}): Promise<ArrayBuffer[]> {
+export function gather(fd: number, jobs: readonly GatherJob[], opts: { native?: boolean } = {}): Promise<ArrayBuffer[]> {
   return startGather(fd, jobs, 0, opts).finish();
 }

@@ -9,7 +9,7 @@ export type MappingHandle = { readonly __mapping: unique symbol };
 /** A gatherRanges call under way. */
 export type GatherHandle = { readonly __gather: unique symbol };
 
-/** The functions `mapped-file.cc` exports. */
+/** The functions `mapped-file.cc` exports: memory-mapped row fields, native-thread range reads, fresh buffers. */
 export interface MappedAddon {
   /** Maps `length` bytes of the open file `fd` from `offset`; null when the file is now shorter or the map is refused. */
   map(fd: number, offset: number, length: number): MappingHandle | null;
@@ -22,14 +22,14 @@ export interface MappedAddon {
    */
   gatherRows(mapping: MappingHandle, at: number, rowBytes: number, rows: number, fields: Int32Array, dest: Uint8Array, threads: number): number;
   /**
-   * Starts copying byte ranges of the mapping into `dests` (one ArrayBuffer per job, its ranges one after another),
-   * turning big-endian `word`-byte values into this machine's order (and flipping the top bit of BZERO-unsigned 32-bit
-   * integers), on libuv's thread pool with `threads` native threads. `ranges` = [position, length, ...];
-   * `jobs` = [first range, range count, word, flipSign 0/1, ...]. `done` resolves to -1, or to the first job not
-   * gathered whole (the file shrank). The buffers and the mapping must not be used until it settles.
+   * Starts reading byte ranges of the open file `fd` into `dests` (one ArrayBuffer per job, its ranges one after
+   * another) with pread, turning big-endian `word`-byte values into this machine's order (and flipping the top bit of
+   * BZERO-unsigned 32-bit integers), on libuv's thread pool with `threads` native threads. `ranges` = [position,
+   * length, ...]; `jobs` = [first range, range count, word, flipSign 0/1, ...]. `done` resolves to -1, or to the first
+   * job not read whole (the file ends first). `fd` must stay open and the buffers unused until it settles.
    */
-  gatherRanges(mapping: MappingHandle, ranges: Float64Array, jobs: Int32Array, dests: ArrayBuffer[], threads: number): { handle: GatherHandle; done: Promise<number> };
-  /** This thread joins a gather under way, copying until no piece is left to take; then await its `done`. */
+  gatherRanges(fd: number, ranges: Float64Array, jobs: Int32Array, dests: ArrayBuffer[], threads: number): { handle: GatherHandle; done: Promise<number> };
+  /** This thread joins a gather under way, reading until no piece is left to take; then await its `done`. */
   helpGather(handle: GatherHandle): void;
   /**
    * Fresh zeroed ArrayBuffers of these lengths, each mapped straight from the kernel (2 MiB pages from 4 MiB on), their
@@ -51,7 +51,7 @@ export function addonPath(): string | undefined {
 }
 
 /**
- * The memory-map addon, or null where it was not built (no C++ compiler or Node headers at build time) or is switched
+ * The native addon (memory-mapped row fields, native-thread range reads), or null where it was not built (no C++ compiler or Node headers at build time) or is switched
  * off with `SKYBOOK_MMAP=0`; callers then read with positional reads.
  */
 export function mappedAddon(): MappedAddon | null {
