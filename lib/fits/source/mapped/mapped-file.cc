@@ -518,17 +518,15 @@ napi_value GatherRanges(napi_env env, napi_callback_info info) {
   return result;
 }
 
-void finalize_pages(napi_env env, void* data, void* hint) {
-  const size_t length = reinterpret_cast<size_t>(hint);
-  munmap(data, length);
-  int64_t now;
-  napi_adjust_external_memory(env, -static_cast<int64_t>(length), &now);
+void finalize_pages(napi_env, void* data, void* hint) {
+  munmap(data, reinterpret_cast<size_t>(hint));
 }
 
 // freshArrayBuffers(lengths: number[]) -> ArrayBuffer[]: untouched memory straight from the kernel (zero), on 2 MiB
 // pages where the kernel has them (transparent huge pages: a few hundred page faults to fill 446 MB instead of a hundred
-// thousand), each buffer its own mapping, freed on its own when collected. V8 is told of their size as one sum: a dozen
-// `new ArrayBuffer` calls of 10-200 MB each make V8 collect garbage a dozen times (13 ms before readSpectra can start).
+// thousand), each buffer its own mapping, freed on its own when collected. V8 counts them as it counts any ArrayBuffer,
+// but a dozen `new ArrayBuffer` calls of 10-200 MB each (zeroed by calloc, which may touch memory) made it collect
+// garbage a dozen times (13 ms before readSpectra could start); these made two.
 napi_value FreshArrayBuffers(napi_env env, napi_callback_info info) {
   size_t argc = 1;
   napi_value argv[1];
@@ -540,7 +538,6 @@ napi_value FreshArrayBuffers(napi_env env, napi_callback_info info) {
   }
   napi_value out;
   CHECK(napi_create_array_with_length(env, n, &out));
-  int64_t total = 0;
   for (uint32_t i = 0; i < n; i++) {
     napi_value v;
     size_t len;
@@ -557,11 +554,8 @@ napi_value FreshArrayBuffers(napi_env env, napi_callback_info info) {
       munmap(p, mapped);
       return throw_error(env, "skybook-mapped: could not make an ArrayBuffer");
     }
-    total += static_cast<int64_t>(mapped);
     CHECK(napi_set_element(env, out, i, ab));
   }
-  int64_t now;
-  napi_adjust_external_memory(env, total, &now);
   return out;
 }
 

@@ -32,8 +32,8 @@ export interface MappedAddon {
   /** This thread joins a gather under way, reading until no piece is left to take; then await its `done`. */
   helpGather(handle: GatherHandle): void;
   /**
-   * Fresh zeroed ArrayBuffers of these lengths, each mapped straight from the kernel (2 MiB pages from 4 MiB on), their
-   * sum told to V8 once; freed one by one when collected. Throws where Node refuses outside memory for ArrayBuffers.
+   * Fresh zeroed ArrayBuffers of these lengths, each mapped straight from the kernel (2 MiB pages from 4 MiB on), freed
+   * one by one when collected. Throws where Node refuses outside memory for ArrayBuffers.
    */
   freshArrayBuffers(lengths: readonly number[]): ArrayBuffer[];
 }
