@@ -2,7 +2,7 @@ import { mkdtempSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { gather, GatherTruncated, type GatherJob } from '../../lib/fits/image/gather.js';
+import { gather, GatherTruncated, startGather, type GatherJob } from '../../lib/fits/image/gather.js';
 import { mappedAddon } from '../../lib/fits/source/mapped/native.js';
 import { mulberry32 } from '../helpers/prng.js';
 
@@ -30,7 +30,9 @@ afterEach(() => {
 
 /** What a job should give, computed the slow way: DataView reads of the original bytes. */
 function expected(job: GatherJob): Buffer {
-  const raw = Buffer.concat(job.ranges.map((r) => bytes.subarray(r.pos, r.pos + r.len)));
+  const parts: Buffer[] = [];
+  for (let k = 0; k < job.ranges.length; k += 2) parts.push(bytes.subarray(job.ranges[k]!, job.ranges[k]! + job.ranges[k + 1]!));
+  const raw = Buffer.concat(parts);
   const out = Buffer.alloc(raw.length);
   const dv = new DataView(raw.buffer, raw.byteOffset, raw.length);
   const ov = new DataView(out.buffer, out.byteOffset, out.length);
@@ -52,7 +54,7 @@ function jobs(): GatherJob[] {
       const len = word * (1 + Math.floor(rnd() * 5000));
       ranges.push({ pos: Math.floor(rnd() * (SIZE - len)), len });
     }
-    list.push({ ranges, bytes: ranges.reduce((n, r) => n + r.len, 0), word, flipSign });
+    list.push({ ranges: Float64Array.from(ranges.flatMap((r) => [r.pos, r.len])), bytes: ranges.reduce((n, r) => n + r.len, 0), word, flipSign });
   }
   return list;
 }
@@ -67,6 +69,16 @@ describe('gather: scattered big-endian ranges into native arrays', () => {
     expect(modes.length).toBe(mappedAddon() ? 3 : 2);
   });
   for (const [mode, threshold, native] of modes) {
+    it(`cancel() resolves once nothing reads the file any more, so it may be closed (${mode})`, async () => {
+      process.env.SKYBOOK_FITS_PARALLEL_BYTES = threshold;
+      const own = openSync(file, 'r');
+      const pending = startGather(own, jobs(), 0, { native });
+      await pending.cancel();
+      closeSync(own);
+      // the shared descriptor still reads (no read went to a closed or reused descriptor)
+      expect((await gather(fd, jobs().slice(0, 1), { native }))[0]!.byteLength).toBe(jobs()[0]!.bytes);
+    });
+
     it(`gives every job's bytes swapped to native order, sign-flipped where asked (${mode})`, async () => {
       process.env.SKYBOOK_FITS_PARALLEL_BYTES = threshold;
       const list = jobs();
@@ -78,7 +90,7 @@ describe('gather: scattered big-endian ranges into native arrays', () => {
     it(`throws GatherTruncated naming the job and the byte where the file ends (${mode})`, async () => {
       process.env.SKYBOOK_FITS_PARALLEL_BYTES = threshold;
       const list = jobs();
-      list[3] = { ranges: [{ pos: 10, len: 16 }, { pos: SIZE - 8, len: 16 }], bytes: 32, word: 8, flipSign: false };
+      list[3] = { ranges: Float64Array.of(10, 16, SIZE - 8, 16), bytes: 32, word: 8, flipSign: false };
       const err = await gather(fd, list, { native }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(GatherTruncated);
       expect(err).toMatchObject({ job: 3, pos: SIZE });

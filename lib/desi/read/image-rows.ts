@@ -51,12 +51,12 @@ export class RowReader {
    * for any other storage, which the caller decodes the general way. Each run is one positional read into its place
    * in the output, byte-swapped while in cache. From a local file a worker thread begins on its share at once
    * (fits/image/gather.ts), so the caller can read something else (`mainBusyBytes`: about how much, in bytes of
-   * gathering) before `finish()`; `cancel()` if it will not be called.
+   * gathering) before `finish()`; `await cancel()` if it will not be called, before closing the reader.
    *
    * @example
    * const pending = rr.startRows(reqs, runs, 48 << 20); const fm = await readFibermap(); const arrays = await pending.finish();
    */
-  startRows(reqs: readonly RowsRequest[], runs: readonly RowRun[], mainBusyBytes = 0): { finish(): Promise<(Float32Array | Uint32Array | undefined)[]>; cancel(): void } {
+  startRows(reqs: readonly RowsRequest[], runs: readonly RowRun[], mainBusyBytes = 0): { finish(): Promise<(Float32Array | Uint32Array | undefined)[]>; cancel(): Promise<void> } {
     const nsel = runs.reduce((n, r) => n + r.end - r.start, 0);
     const jobs: { req: number; job: GatherJob }[] = [];
     reqs.forEach((r, i) => {
@@ -65,7 +65,11 @@ export class RowReader {
       const ok = float ? s.bitpix === -32 && s.mode === 'none' : s.bitpix === 32 && (s.mode === 'none' || s.mode === 'unsigned');
       if (!ok) return;
       const rowBytes = r.perRow * 4;
-      const ranges = runs.map((run) => ({ pos: r.hdu.dataOffset + run.start * rowBytes, len: (run.end - run.start) * rowBytes }));
+      const ranges = new Float64Array(runs.length * 2);
+      runs.forEach((run, k) => {
+        ranges[2 * k] = r.hdu.dataOffset + run.start * rowBytes;
+        ranges[2 * k + 1] = (run.end - run.start) * rowBytes;
+      });
       jobs.push({ req: i, job: { ranges, bytes: nsel * rowBytes, word: 4, flipSign: s.mode === 'unsigned' } });
     });
     const arrays = (buffers: ArrayBuffer[]) => {
@@ -73,7 +77,7 @@ export class RowReader {
       jobs.forEach((j, k) => { out[j.req] = new reqs[j.req]!.ctor(buffers[k]!); });
       return out;
     };
-    if (!this.handle) return { finish: async () => arrays(await this.gatherRemote(jobs, reqs)), cancel: () => {} };
+    if (!this.handle) return { finish: async () => arrays(await this.gatherRemote(jobs, reqs)), cancel: async () => {} };
     const pending = startGather(this.handle.fd, jobs.map((j) => j.job), mainBusyBytes);
     return {
       finish: async () => {
@@ -93,11 +97,12 @@ export class RowReader {
     for (const { req, job } of jobs) {
       const bytes = new Uint8Array(job.bytes);
       let at = 0;
-      for (const r of job.ranges) {
-        const got = await this.f.source.read(r.pos, r.len);
-        if (got.length < r.len) throw new FitsError('truncated image data', { file: this.f.name, hdu: hduName(reqs[req]!.hdu) });
+      for (let k = 0; k < job.ranges.length; k += 2) {
+        const len = job.ranges[k + 1]!;
+        const got = await this.f.source.read(job.ranges[k]!, len);
+        if (got.length < len) throw new FitsError('truncated image data', { file: this.f.name, hdu: hduName(reqs[req]!.hdu) });
         bytes.set(got, at);
-        at += r.len;
+        at += len;
       }
       toNativeOrder(bytes, job.word, job.flipSign);
       out.push(bytes.buffer);

@@ -82,7 +82,7 @@ async function readSpectraFrom(f: FitsFile, opts: ReadSpectraOptions): Promise<S
       fibermap = await readTableRuns(f, fmHdu.index, runs, fmCols);
       for (const p of plans) wavelengths.push(toFloat64((await f.readImage(p.wave.index)).data));
     } catch (e) {
-      pending.cancel();
+      await pending.cancel();
       throw e;
     }
     const fast = await pending.finish();

@@ -6,7 +6,8 @@ import { readSync } from 'node:fs';
  * integers (`flipSign`) shifted by 2^31, which is flipping the top bit.
  */
 export interface GatherJob {
-  ranges: readonly { pos: number; len: number }[];
+  /** File position and length of each range, flat: [pos, len, pos, len, ...] (no object per range: a selection of 1,000 spectra has ~10,000). */
+  ranges: Float64Array;
   bytes: number;
   word: 1 | 2 | 4 | 8;
   flipSign: boolean;
@@ -42,21 +43,23 @@ export function toNativeOrder(bytes: Uint8Array, word: GatherJob['word'], flipSi
  * a read each is cheaper than a thread-pool round trip per row) and returns its buffer.
  *
  * @example
- * const buf = gatherOne(fd, { ranges: [{ pos: 2880, len: 44004 }], bytes: 44004, word: 4, flipSign: false }, 0);
+ * const buf = gatherOne(fd, { ranges: Float64Array.of(2880, 44004), bytes: 44004, word: 4, flipSign: false }, 0);
  */
 export function gatherOne(fd: number, job: GatherJob, index: number): ArrayBuffer {
   const buf = new ArrayBuffer(job.bytes);
   const bytes = new Uint8Array(buf);
   let at = 0;
-  for (const r of job.ranges) {
+  for (let k = 0; k < job.ranges.length; k += 2) {
+    const pos = job.ranges[k]!;
+    const len = job.ranges[k + 1]!;
     let done = 0;
-    while (done < r.len) {
-      const n = readSync(fd, bytes, at + done, r.len - done, r.pos + done);
-      if (n === 0) throw new GatherTruncated(index, r.pos + done);
+    while (done < len) {
+      const n = readSync(fd, bytes, at + done, len - done, pos + done);
+      if (n === 0) throw new GatherTruncated(index, pos + done);
       done += n;
     }
-    toNativeOrder(new Uint8Array(buf, at, r.len), job.word, job.flipSign); // while the range (11-130 KB) is in cache
-    at += r.len;
+    toNativeOrder(new Uint8Array(buf, at, len), job.word, job.flipSign); // while the range (11-130 KB) is in cache
+    at += len;
   }
   return buf;
 }

@@ -29,8 +29,11 @@ type Answer = { buffers?: { index: number; buffer: ArrayBuffer }[]; truncated?: 
 /** A gather under way: the worker thread has its share; `finish()` does this thread's share and collects everything. */
 export interface PendingGather {
   finish(): Promise<ArrayBuffer[]>;
-  /** Stops the worker when `finish()` will not be called (the caller failed meanwhile). */
-  cancel(): void;
+  /**
+   * When `finish()` will not be called (the caller failed meanwhile): stops the work and resolves once no thread reads
+   * the file descriptor any more, so it may then be closed.
+   */
+  cancel(): Promise<void>;
 }
 
 /**
@@ -53,10 +56,10 @@ export function startGather(fd: number, jobs: readonly GatherJob[], mainBusyByte
   const total = jobs.reduce((n, j) => n + j.bytes, 0);
   const all = jobs.map((_, i) => i);
   if (jobs.length < 2 || !worthASecondThread(total) || !existsSync(fileURLToPath(WORKER))) {
-    return { finish: () => gatherHere(fd, jobs, all), cancel: () => {} };
+    return { finish: () => gatherHere(fd, jobs, all), cancel: async () => {} };
   }
   const { main, helper } = split(jobs, mainBusyBytes);
-  if (helper.length === 0) return { finish: () => gatherHere(fd, jobs, all), cancel: () => {} };
+  if (helper.length === 0) return { finish: () => gatherHere(fd, jobs, all), cancel: async () => {} };
   const input: GatherWorkerInput = { fd, jobs: helper.map((index) => ({ index, job: jobs[index]! })) };
   const worker = new Worker(WORKER, { workerData: input });
   const answer = new Promise<Answer>((resolve, reject) => {
@@ -83,7 +86,7 @@ export function startGather(fd: number, jobs: readonly GatherJob[], mainBusyByte
         void worker.terminate();
       }
     },
-    cancel: () => { void worker.terminate(); },
+    cancel: async () => { await worker.terminate(); },
   };
 }
 
@@ -98,21 +101,18 @@ function startNativeGather(fd: number, jobs: readonly GatherJob[]): PendingGathe
   const addon = mappedAddon();
   if (!addon || jobs.length === 0) return undefined;
   const size = fstatSync(fd).size;
-  let nranges = 0;
-  for (const j of jobs) for (const r of j.ranges) {
-    if (r.pos + r.len > size) return undefined;
-    nranges++;
+  let values = 0;
+  for (const j of jobs) {
+    for (let k = 0; k < j.ranges.length; k += 2) if (j.ranges[k]! + j.ranges[k + 1]! > size) return undefined;
+    values += j.ranges.length;
   }
-  const ranges = new Float64Array(nranges * 2);
+  const ranges = new Float64Array(values);
   const spec = new Int32Array(jobs.length * 4);
-  let k = 0;
+  let at = 0;
   jobs.forEach((j, i) => {
-    spec.set([k, j.ranges.length, j.word, j.flipSign ? 1 : 0], i * 4);
-    for (const r of j.ranges) {
-      ranges[2 * k] = r.pos;
-      ranges[2 * k + 1] = r.len;
-      k++;
-    }
+    spec.set([at / 2, j.ranges.length / 2, j.word, j.flipSign ? 1 : 0], i * 4);
+    ranges.set(j.ranges, at);
+    at += j.ranges.length;
   });
   let buffers: ArrayBuffer[];
   try {
@@ -131,7 +131,11 @@ function startNativeGather(fd: number, jobs: readonly GatherJob[]): PendingGathe
       if (failed >= 0) throw new GatherTruncated(failed, fstatSync(fd).size);
       return buffers;
     },
-    cancel: () => {},
+    async cancel() {
+      // pieces cannot be recalled once taken: finish the rest here and wait for the pool's last reads
+      addon.helpGather(handle);
+      await done.catch(() => {});
+    },
   };
 }
 
