@@ -83,15 +83,26 @@ export async function forEachRowChunk(
     for await (const { chunk, row } of rowChunks(src, hdu, start, end, chunkBytes)) each(chunk, row);
     return;
   }
-  const perChunk = rowsPerChunk(rowBytes, chunkBytes);
-  const buffer = new Uint8Array(perChunk * rowBytes);
+  await forEachFilledChunk(start, end, rowBytes, chunkBytes, (r, bytes) => {
+    const got = readIntoSync(hdu.dataOffset + r * rowBytes, bytes);
+    if (got < bytes.length) throw new FitsError('truncated table data', { file: src.name, hdu: hdu.index, row: r + Math.floor(got / rowBytes) });
+  }, each);
+}
+
+/**
+ * Rows [start, end) as chunks of whole `width`-byte rows, each filled synchronously by `fill` into one reused buffer
+ * (`fill` throws if it cannot) and handed to `each`; the event loop gets a turn every 128 chunks.
+ */
+async function forEachFilledChunk(start: number, end: number, width: number, chunkBytes: number,
+  fill: (row: number, into: Uint8Array) => void, each: (chunk: RowChunk, row: number) => void): Promise<void> {
+  const perChunk = rowsPerChunk(width, chunkBytes);
+  const buffer = new Uint8Array(perChunk * width);
   const view = new DataView(buffer.buffer);
   for (let r = start, k = 1; r < end; r += perChunk, k++) {
     const n = Math.min(perChunk, end - r);
-    const bytes = n === perChunk ? buffer : buffer.subarray(0, n * rowBytes);
-    const got = readIntoSync(hdu.dataOffset + r * rowBytes, bytes);
-    if (got < bytes.length) throw new FitsError('truncated table data', { file: src.name, hdu: hdu.index, row: r + Math.floor(got / rowBytes) });
-    each({ bytes, view, rows: n, rowBytes }, r - start);
+    const bytes = n === perChunk ? buffer : buffer.subarray(0, n * width);
+    fill(r, bytes);
+    each({ bytes, view, rows: n, rowBytes: width }, r - start);
     if (k % CHUNKS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
@@ -153,19 +164,10 @@ export function planRowReads(src: ByteSource, hdu: HduInfo, cols: ColumnDesc[]):
   const spec = Int32Array.from(fields);
   return {
     columns: cols.map((c) => ({ ...c, offset: at.get(c.offset) ?? 0 })),
-    async forEach(start, end, each, chunkBytes = PACKED_CHUNK_BYTES) {
-      if (end === start) return;
-      const perChunk = rowsPerChunk(packedBytes, chunkBytes);
-      const buffer = new Uint8Array(perChunk * packedBytes);
-      const view = new DataView(buffer.buffer);
-      for (let r = start, k = 1; r < end; r += perChunk, k++) {
-        const n = Math.min(perChunk, end - r);
-        const bytes = n === perChunk ? buffer : buffer.subarray(0, n * packedBytes);
-        const got = gather(hdu.dataOffset + r * rowBytes, rowBytes, n, spec, bytes);
-        if (got < n) throw new FitsError('truncated table data', { file: src.name, hdu: hdu.index, row: r + got });
-        each({ bytes, view, rows: n, rowBytes: packedBytes }, r - start);
-        if (k % CHUNKS_PER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    },
+    forEach: (start, end, each, chunkBytes = PACKED_CHUNK_BYTES) => forEachFilledChunk(start, end, packedBytes, chunkBytes, (r, bytes) => {
+      const n = bytes.length / packedBytes;
+      const got = gather(hdu.dataOffset + r * rowBytes, rowBytes, n, spec, bytes);
+      if (got < n) throw new FitsError('truncated table data', { file: src.name, hdu: hdu.index, row: r + got });
+    }, each),
   };
 }
