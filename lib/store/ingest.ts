@@ -89,7 +89,8 @@ interface LoadSource {
   label: string;
   hdu: string;
   rows: number;
-  sha256: string;
+  /** Computed while the rows load where no earlier load has to be compared with it (a big file: on a worker thread). */
+  sha256: Promise<string>;
   size: number;
   batches(onProgress: (done: number, total: number) => void): AsyncIterable<RecordBatch>;
 }
@@ -97,17 +98,21 @@ interface LoadSource {
 /** Loads one source inside one transaction: all its rows, its quarantined rows and its ledger row, or nothing. */
 async function loadSource(store: Store, src: LoadSource, target: TableRef, product: ProductSchema | undefined, opts: IngestOptions, t0: number): Promise<IngestResult> {
   const where = { file: src.label, hdu: src.hdu, table: target.name };
-  const base = { source: src.source, hdu: src.hdu, table: target.name, sha256: src.sha256, size: src.size, rows: src.rows };
+  const base = { source: src.source, hdu: src.hdu, table: target.name, size: src.size, rows: src.rows };
   const seconds = () => (performance.now() - t0) / 1000;
+  src.sha256.catch(() => { /* awaited below, whichever way the load goes */ });
   await ensureBookkeeping(store, target);
   return store.transaction(async (tx) => {
     await lockLedger(tx, target);
     const prior = await findLoad(tx, target, src.source, src.hdu);
-    if (prior && prior.sha256 === src.sha256) {
-      return { ...base, status: 'unchanged', loadId: prior.loadId, loaded: Number(prior.rowsLoaded), quarantined: Number(prior.rowsQuarantined), seconds: seconds() };
-    }
-    if (prior && !opts.replace) {
-      throw new StoreError(`changed since load ${prior.loadId} (sha256 ${prior.sha256.slice(0, 12)}... now ${src.sha256.slice(0, 12)}...); use --replace to reload it`, where);
+    if (prior) {
+      const sha256 = await src.sha256;
+      if (prior.sha256 === sha256) {
+        return { ...base, sha256, status: 'unchanged', loadId: prior.loadId, loaded: Number(prior.rowsLoaded), quarantined: Number(prior.rowsQuarantined), seconds: seconds() };
+      }
+      if (!opts.replace) {
+        throw new StoreError(`changed since load ${prior.loadId} (sha256 ${prior.sha256.slice(0, 12)}... now ${sha256.slice(0, 12)}...); use --replace to reload it`, where);
+      }
     }
     if (prior) await removeLoad(tx, target, prior.loadId);
     const loadId = await nextLoadId(tx, target);
@@ -136,11 +141,12 @@ async function loadSource(store: Store, src: LoadSource, target: TableRef, produ
       throw new StoreError(`loaded ${loaded} + quarantined ${rejected.length} != ${src.rows} input rows`, where, 1);
     }
     if (product?.sky && opts.skyIndex !== false) await createSkyIndex(tx, { table: target, ra: product.sky.ra.toLowerCase(), dec: product.sky.dec.toLowerCase() });
+    const sha256 = await src.sha256;
     await recordLoad(tx, target, {
-      loadId, table: target.name, source: src.source, sha256: src.sha256, size: BigInt(src.size), hdu: src.hdu, rowsLoaded: BigInt(loaded),
+      loadId, table: target.name, source: src.source, sha256, size: BigInt(src.size), hdu: src.hdu, rowsLoaded: BigInt(loaded),
       rowsQuarantined: BigInt(rejected.length), startedAt: utcStamp(started), finishedAt: utcStamp(new Date()), skybookVersion: skybookVersion(),
     });
-    return { ...base, status: prior ? 'replaced' : 'loaded', loadId, loaded, quarantined: rejected.length, seconds: seconds() };
+    return { ...base, sha256, status: prior ? 'replaced' : 'loaded', loadId, loaded, quarantined: rejected.length, seconds: seconds() };
   });
 }
 
@@ -149,7 +155,9 @@ async function ingestFile(store: Store, path: string, target: TableRef, product:
   const t0 = performance.now();
   const source = resolve(path);
   const size = (await stat(source).catch((e: Error) => { throw new StoreError(`cannot read: ${e.message}`, { file: path }); })).size;
-  const sha256 = await sha256File(source);
+  // the hash runs beside the load (a worker thread for a big file) and is awaited where the ledger needs it
+  const sha256 = sha256File(source);
+  sha256.catch(() => { /* awaited in loadSource; an earlier failure wins */ });
   const fits = await FitsFile.open(source);
   try {
     const hdu = pickHdu(fits, path, opts.hdu, product);
@@ -228,7 +236,7 @@ export async function ingestTable(table: Table, opts: Omit<IngestOptions, 'hdu'>
   const bytes = tableToIPC(table, 'stream');
   const src: LoadSource = {
     source: opts.source, label: opts.source, hdu: 'arrow', rows: table.numRows, size: bytes.byteLength,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha256: Promise.resolve(createHash('sha256').update(bytes).digest('hex')),
     async *batches(onProgress) {
       let done = 0;
       for (const b of table.batches) { done += b.numRows; onProgress(done, table.numRows); yield b; }
