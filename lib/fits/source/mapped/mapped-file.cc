@@ -40,9 +40,12 @@ struct Mapping {
 
 // --- the SIGBUS guard -------------------------------------------------------------------------------------------------
 
-thread_local sigjmp_buf* guard_jump = nullptr;
-thread_local const uint8_t* guard_lo = nullptr;
-thread_local const uint8_t* guard_hi = nullptr;
+// initial-exec: the signal handler reads these on any thread, and the default model for a dlopen'd library may
+// allocate a thread's copy on first use, which is not safe inside a signal handler.
+#define GUARD_TLS thread_local __attribute__((tls_model("initial-exec")))
+GUARD_TLS sigjmp_buf* guard_jump = nullptr;
+GUARD_TLS const uint8_t* guard_lo = nullptr;
+GUARD_TLS const uint8_t* guard_hi = nullptr;
 struct sigaction previous_bus;
 std::once_flag handler_installed;
 
