@@ -60,7 +60,7 @@ describe('the memory-map addon (lib/fits/source/mapped)', () => {
     writeFileSync(path, bytes);
     const fd = openSync(path, 'r');
     try {
-      const m = addon!.map(fd, 0, bytes.length)!;
+      const m = addon!.map(fd, bytes.length)!;
       const fields = Int32Array.from([3, 8, 50, 1, 90, 10]);
       const expected = new Uint8Array(rows * 19);
       for (let r = 0; r < rows; r++) {
@@ -82,7 +82,7 @@ describe('the memory-map addon (lib/fits/source/mapped)', () => {
       expect(() => addon!.gatherRows(m, 0, rowBytes, 10, fields, new Uint8Array(10), 1)).toThrow(/destination too small/);
       addon!.unmap(m);
       expect(() => addon!.gatherRows(m, 0, rowBytes, 1, fields, new Uint8Array(19), 1)).toThrow(/open mapping/);
-      expect(addon!.map(fd, 0, bytes.length + 1)).toBeNull(); // longer than the file
+      expect(addon!.map(fd, bytes.length + 1)).toBeNull(); // longer than the file
     } finally {
       closeSync(fd);
     }
@@ -95,7 +95,7 @@ describe('the memory-map addon (lib/fits/source/mapped)', () => {
     writeFileSync(path, new Uint8Array(rowBytes * rows).fill(0x5a));
     const fd = openSync(path, 'r');
     try {
-      const m = addon!.map(fd, 0, rowBytes * rows)!;
+      const m = addon!.map(fd, rowBytes * rows)!;
       const dest = new Uint8Array(rows * 8);
       expect(addon!.gatherRows(m, 0, rowBytes, rows, Int32Array.from([0, 8]), dest, 1)).toBe(rows);
       // cut inside a page and inside a row: row 12,345 is the first that no longer ends within the file

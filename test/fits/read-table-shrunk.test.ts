@@ -25,4 +25,18 @@ describe('readTable from a file that shrinks after it was opened', () => {
       await fits.close();
     }
   });
+
+  it('names the first missing row when the file shrank before the first read too (nothing mapped yet)', async () => {
+    const { zcatalogBatches, ZCATALOG_SCHEMA } = await import('../../bench/fits-read/zcatalog.js');
+    const path = join(dir, 'zcat-early.fits');
+    await writeFits(path, [{ kind: 'table', name: 'Z', schema: ZCATALOG_SCHEMA, table: zcatalogBatches({ rows: 20_000, seed: 4 }) }], { overwrite: true });
+    const fits = await FitsFile.open(path);
+    try {
+      truncateSync(path, fits.hdus[1]!.dataOffset + 7_001 * 259 + 3);
+      await expect(fits.readTable(1, { columns: ['Z'] })).rejects.toThrow(/zcat-early\.fits: HDU 1: row 7001: truncated table data/);
+      await expect(fits.readTable(1, { columns: ['Z', 'TARGETID'], rows: { start: 7_000, end: 7_001 } })).resolves.toBeDefined();
+    } finally {
+      await fits.close();
+    }
+  });
 });

@@ -7,6 +7,7 @@ import { rowsForTargetids, toRuns, type RowRun } from './rows.js';
 import { takeRows } from './take.js';
 import type { HduInfo } from '../../fits/hdu.js';
 import type { ByteSource } from '../../fits/source/byte-source.js';
+import { readAt } from '../../fits/source/read-range.js';
 
 /**
  * Column and row selection shared by the DESI table readers.
@@ -92,7 +93,7 @@ async function selectedRowsSource(src: ByteSource, h: HduInfo, runs: readonly Ro
   for (const group of groupRuns(runs, MERGE_GAP_ROWS)) {
     const start = group[0]!.start;
     const span = (group[group.length - 1]!.end - start) * rowBytes;
-    const bytes = await readSpan(src, h.dataOffset + start * rowBytes, span);
+    const bytes = await readAt(src, h.dataOffset + start * rowBytes, span);
     if (bytes.length < span) throw new FitsError('truncated table data', { file: src.name, hdu: h.index, row: start + Math.floor(bytes.length / rowBytes) });
     for (const r of group) {
       rows.set(bytes.subarray((r.start - start) * rowBytes, (r.end - start) * rowBytes), at);
@@ -120,13 +121,6 @@ async function selectedRowsSource(src: ByteSource, h: HduInfo, runs: readonly Ro
     close: async () => {},
   };
   return { source, count };
-}
-
-/** `length` bytes from `offset`: one synchronous positional read from local files (no thread-pool round trip). */
-async function readSpan(src: ByteSource, offset: number, length: number): Promise<Uint8Array> {
-  if (!src.readIntoSync) return src.read(offset, length);
-  const target = new Uint8Array(Math.max(0, Math.min(length, src.size - offset)));
-  return target.subarray(0, src.readIntoSync(offset, target));
 }
 
 /** Ascending runs split into groups whose consecutive runs are at most `gap` rows apart. */

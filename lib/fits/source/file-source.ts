@@ -9,25 +9,22 @@ import { mappedAddon, type MappedAddon, type MappingHandle } from './mapped/nati
 const GATHER_THREADS = Math.min(4, availableParallelism());
 
 /**
- * A local file read with positional reads: only the ranges asked for ever enter memory.
+ * A local file read with positional reads: only the ranges asked for ever enter memory. With the native addon built, a
+ * few fields of many rows are also copied out of a memory map of the file (`gatherRowsSync`).
  *
  * @example
  * const src = await FileSource.open('zall-pix-iron.fits');
  */
 export class FileSource implements ByteSource {
-  /** The whole file mapped read-only, made on the first `gatherRowsSync` (null: the map was refused). */
+  /** The file mapped read-only, made on the first use of `gatherRowsSync`; null: it could not be mapped. */
   private mapping: MappingHandle | null | undefined;
-  /** Present when the memory-map addon is built (lib/fits/source/mapped); see {@link ByteSource.gatherRowsSync}. */
-  readonly gatherRowsSync?: (offset: number, rowBytes: number, rows: number, fields: Int32Array, target: Uint8Array) => number;
 
   private constructor(
     private handle: FileHandle | undefined,
     readonly name: string,
     readonly size: number,
     private readonly addon: MappedAddon | null = mappedAddon(),
-  ) {
-    if (addon && size > 0) this.gatherRowsSync = (offset, rowBytes, rows, fields, target) => this.gather(addon, offset, rowBytes, rows, fields, target);
-  }
+  ) {}
 
   static async open(path: string): Promise<FileSource> {
     let handle: FileHandle;
@@ -80,15 +77,23 @@ export class FileSource implements ByteSource {
     return done;
   }
 
-  private gather(addon: MappedAddon, offset: number, rowBytes: number, rows: number, fields: Int32Array, target: Uint8Array): number {
-    if (!this.handle) throw new SourceError(this.name, 'read after close');
-    if (rows === 0) return 0;
-    this.mapping ??= addon.map(this.handle.fd, 0, this.size);
-    // a file that shrank since it was opened cannot be mapped to its old size: copy nothing, so the caller reports the
-    // first missing row as it does for a short positional read; rows past the end of the file are not copied either
-    if (!this.mapping) return 0;
-    const whole = Math.max(0, Math.min(rows, Math.floor((this.size - offset) / rowBytes)));
-    return whole === 0 ? 0 : addon.gatherRows(this.mapping, offset, rowBytes, whole, fields, target, GATHER_THREADS);
+  /**
+   * See {@link ByteSource.gatherRowsSync}: present where the native addon is built and the file can be mapped as large
+   * as it was opened. Maps it on first use; a file that could not be mapped (it shrank since it was opened, or its file
+   * system has no mmap) has none, and its readers fall back to positional reads, which name the first missing row.
+   */
+  get gatherRowsSync(): ((offset: number, rowBytes: number, rows: number, fields: Int32Array, target: Uint8Array) => number) | undefined {
+    const addon = this.addon;
+    if (!addon || !this.handle || this.size === 0) return undefined;
+    if (this.mapping === undefined) this.mapping = addon.map(this.handle.fd, this.size);
+    const mapping = this.mapping;
+    if (!mapping) return undefined;
+    return (offset, rowBytes, rows, fields, target) => {
+      if (!this.handle) throw new SourceError(this.name, 'read after close');
+      // rows past the end of the file as opened are not copied: the caller reports the first of them
+      const whole = Math.max(0, Math.min(rows, Math.floor((this.size - offset) / rowBytes)));
+      return whole === 0 ? 0 : addon.gatherRows(mapping, offset, rowBytes, whole, fields, target, GATHER_THREADS);
+    };
   }
 
   async close(): Promise<void> {

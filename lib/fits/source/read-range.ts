@@ -1,5 +1,4 @@
 import type { ByteSource } from './byte-source.js';
-import { FileSource } from './file-source.js';
 
 /**
  * The piece size for scanning `src`: 128 KiB where pieces are copied synchronously (the piece and what is decoded from
@@ -11,6 +10,21 @@ import { FileSource } from './file-source.js';
  */
 export function scanPieceBytes(src: ByteSource): number {
   return src.readIntoSync ? 128 * 1024 : 1024 * 1024;
+}
+
+/**
+ * `length` bytes from `offset` (fewer at the end of the source) in a buffer of their own: one synchronous positional
+ * read where the source has them (local files: no round trip through libuv's thread pool, which matters for the many
+ * small reads of a header walk or a row selection), else `src.read`.
+ *
+ * @example
+ * const block = await readAt(src, hdu.headerOffset, 2880);
+ */
+export function readAt(src: ByteSource, offset: number, length: number): Uint8Array | Promise<Uint8Array> {
+  if (!src.readIntoSync) return src.read(offset, length);
+  const start = Math.min(Math.max(0, offset), src.size);
+  const target = new Uint8Array(Math.max(0, Math.min(length, src.size - start)));
+  return target.subarray(0, src.readIntoSync(start, target));
 }
 
 /** Pieces read synchronously between two turns of the event loop (about 16 MiB at the default piece size). */

@@ -147,10 +147,8 @@ export async function appendParts(appender: unknown, plans: readonly ColumnPlan[
  * Fills a data chunk with target rows `rows[k0 .. k0+n)` (n <= one vector) of a record batch's columns, then the load
  * id column (`ids`: a vector's worth of it), and sets its size.
  */
-export function fillChunk(chunk: duckdb.DataChunk, plans: readonly ColumnPlan[], columns: readonly Data[], rows: Int32Array, k0: number, n: number, ids: Int32Array): void {
+function fillChunk(chunk: duckdb.DataChunk, plans: readonly ColumnPlan[], columns: readonly Data[], rows: Int32Array, k0: number, n: number, ids: Int32Array): void {
   plans.forEach((p, c) => fillColumn(duckdb.data_chunk_get_vector(chunk, c), p, columns[p.index]!, rows, k0, n));
   duckdb.copy_data_to_vector(duckdb.data_chunk_get_vector(chunk, plans.length), 0, ids.buffer as ArrayBuffer, 0, 4 * n);
   duckdb.data_chunk_set_size(chunk, n);
 }
-
-export { VECTOR_SIZE };

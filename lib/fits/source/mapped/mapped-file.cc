@@ -7,9 +7,9 @@
 // and copies what is asked for (fields of rows, or byte ranges) into arrays JavaScript owns. JavaScript never sees the
 // mapping itself: a file truncated while mapped makes the next access raise SIGBUS, which would kill the process if it
 // happened in JavaScript. Every access to the mapping happens here, inside a guard that turns a SIGBUS on the mapped
-// range into a short count (how many rows or ranges were copied before it), so the reader reports the truncated row
-// like any other short read. Built by scripts/build-native.ts with the system's g++ and Node headers; when it is not
-// built, lib/fits reads with positional reads as before (mapped-file.ts).
+// range into a short count (how many rows were copied before it), so the reader reports the truncated row like any
+// other short read. Built by scripts/build-native.ts with the system's g++ and Node headers; when it is not built,
+// lib/fits reads with positional reads as before (native.ts).
 #include <node_api.h>
 
 #include <errno.h>
@@ -29,13 +29,11 @@
 
 namespace {
 
+// The first `length` bytes of a file, mapped read-only.
 struct Mapping {
-  uint8_t* base = nullptr;   // page-aligned start of the mapping
-  size_t mapped = 0;         // bytes mapped from base
-  const uint8_t* data = nullptr;  // the byte at the requested file offset
-  size_t length = 0;         // bytes requested from `data`
-  int fd = -1;               // the file, open for as long as the mapping is used
-  size_t offset = 0;         // file offset of `data`
+  uint8_t* base = nullptr;  // null once unmapped
+  size_t length = 0;
+  int fd = -1;  // the file, open for as long as the mapping is used
 };
 
 // --- the SIGBUS guard -------------------------------------------------------------------------------------------------
@@ -115,8 +113,17 @@ bool get_size(napi_env env, napi_value v, size_t* out) {
 
 void finalize_mapping(napi_env, void* data, void*) {
   Mapping* m = static_cast<Mapping*>(data);
-  if (m->base != nullptr) munmap(m->base, m->mapped);
+  if (m->base != nullptr) munmap(m->base, m->length);
   delete m;
+}
+
+// The data of a call's one argument, an external made by this addon (a mapping, a gather); null if it is not one.
+void* external_arg(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  void* data = nullptr;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok || argc < 1 || napi_get_value_external(env, argv[0], &data) != napi_ok) return nullptr;
+  return data;
 }
 
 Mapping* get_mapping(napi_env env, napi_value v) {
@@ -137,38 +144,29 @@ bool get_bytes(napi_env env, napi_value v, uint8_t** data, size_t* length) {
   return true;
 }
 
-// map(fd, offset, length) -> mapping | null. null when the file is now shorter than offset + length (the caller's
-// positional reads then report the short read) or when the kernel refuses the map.
+// map(fd, length) -> mapping | null: the file's first `length` bytes. null when the file is now shorter (the caller's
+// positional reads then report the short read) or when the kernel refuses the map (a file system without mmap).
 napi_value Map(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
+  size_t argc = 2;
+  napi_value argv[2];
   CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
   int32_t fd;
-  size_t offset, length;
-  if (argc < 3 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || !get_size(env, argv[1], &offset) || !get_size(env, argv[2], &length) || length == 0) {
-    return throw_error(env, "skybook-mapped: map(fd, offset, length) wants a descriptor and a non-empty range");
+  size_t length;
+  if (argc < 2 || napi_get_value_int32(env, argv[0], &fd) != napi_ok || !get_size(env, argv[1], &length) || length == 0) {
+    return throw_error(env, "skybook-mapped: map(fd, length) wants a descriptor and a non-empty length");
   }
   napi_value result;
   struct stat st;
-  if (fstat(fd, &st) != 0 || static_cast<uint64_t>(st.st_size) < offset + length) {
-    CHECK(napi_get_null(env, &result));
-    return result;
-  }
-  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-  const size_t start = offset - offset % page;
-  const size_t mapped = length + (offset - start);
-  void* base = mmap(nullptr, mapped, PROT_READ, MAP_SHARED, fd, static_cast<off_t>(start));
+  void* base = MAP_FAILED;
+  if (fstat(fd, &st) == 0 && static_cast<uint64_t>(st.st_size) >= length) base = mmap(nullptr, length, PROT_READ, MAP_SHARED, fd, 0);
   if (base == MAP_FAILED) {
     CHECK(napi_get_null(env, &result));
     return result;
   }
   Mapping* m = new Mapping;
   m->base = static_cast<uint8_t*>(base);
-  m->mapped = mapped;
-  m->data = m->base + (offset - start);
   m->length = length;
   m->fd = fd;
-  m->offset = offset;
   install_handler();
   CHECK(napi_create_external(env, m, finalize_mapping, nullptr, &result));
   return result;
@@ -176,13 +174,9 @@ napi_value Map(napi_env env, napi_callback_info info) {
 
 // unmap(mapping): releases it now instead of at garbage collection; later use throws.
 napi_value Unmap(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  void* data = nullptr;
-  if (argc < 1 || napi_get_value_external(env, argv[0], &data) != napi_ok) return throw_error(env, "skybook-mapped: unmap wants a mapping");
-  Mapping* m = static_cast<Mapping*>(data);
-  if (m->base != nullptr) munmap(m->base, m->mapped);
+  Mapping* m = static_cast<Mapping*>(external_arg(env, info));
+  if (m == nullptr) return throw_error(env, "skybook-mapped: unmap wants a mapping");
+  if (m->base != nullptr) munmap(m->base, m->length);
   m->base = nullptr;
   return nullptr;
 }
@@ -202,7 +196,7 @@ struct FieldCopy {
 // Copies rows [from, to); returns the first row not copied whole (== to on success).
 size_t copy_fields(const FieldCopy& c, const Mapping& m, size_t from, size_t to) {
   volatile size_t done = from;
-  guarded(m.base, m.base + m.mapped, [&] {
+  guarded(m.base, m.base + m.length, [&] {
     const uint8_t* s = c.src + from * c.row_bytes;
     uint8_t* d = c.dest + from * c.dest_row_bytes;
     if (c.nfields == 1 && c.fields[1] == 8) {
@@ -230,7 +224,7 @@ void release_pages(const Mapping& m, const uint8_t* from, const uint8_t* to) {
   const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
   uintptr_t lo = reinterpret_cast<uintptr_t>(from) & ~(page - 1);
   uintptr_t hi = reinterpret_cast<uintptr_t>(to) & ~(page - 1);  // the last, partly read page may hold the next row
-  if (lo < reinterpret_cast<uintptr_t>(m.base)) lo = reinterpret_cast<uintptr_t>(m.base);
+  if (lo < reinterpret_cast<uintptr_t>(m.base)) lo = reinterpret_cast<uintptr_t>(m.base);  // (base is page-aligned)
   if (hi > lo) madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_DONTNEED);
 }
 
@@ -264,7 +258,7 @@ napi_value GatherRows(napi_env env, napi_callback_info info) {
   }
   if (rows > 0 && (row_bytes == 0 || at + rows * row_bytes > m->length)) return throw_error(env, "skybook-mapped: rows past the mapped range");
   if (dest_length < rows * dest_row_bytes) return throw_error(env, "skybook-mapped: destination too small");
-  FieldCopy c{m->data + at, row_bytes, dest, dest_row_bytes, fields, nfield_values / 2};
+  FieldCopy c{m->base + at, row_bytes, dest, dest_row_bytes, fields, nfield_values / 2};
   size_t copied;
   const size_t nthreads = threads < 1 ? 1 : threads > 16 ? 16 : threads;
   if (nthreads == 1 || rows < 8192) {
@@ -293,13 +287,12 @@ napi_value GatherRows(napi_env env, napi_callback_info info) {
     // SIGBUS comes only at the first page wholly past the new end of the file; the rows between the end and that page
     // were read as zeros, so the rows copied whole are those that end within the file as it is now.
     struct stat st;
-    const size_t first = m->offset + at;
-    const size_t within = fstat(m->fd, &st) != 0 || static_cast<size_t>(st.st_size) < first ? 0 : (static_cast<size_t>(st.st_size) - first) / row_bytes;
+    const size_t within = fstat(m->fd, &st) != 0 || static_cast<size_t>(st.st_size) < at ? 0 : (static_cast<size_t>(st.st_size) - at) / row_bytes;
     if (within < copied) copied = within;
   }
   // Drop the page-table entries of the rows read (the pages stay in the page cache): otherwise every page of a table
   // read once stays mapped, and counts in the process's resident size (what batch systems limit), until the unmap.
-  if (rows > 0) release_pages(*m, m->data + at, m->data + at + rows * row_bytes);
+  if (rows > 0) release_pages(*m, m->base + at, m->base + at + rows * row_bytes);
   napi_value result;
   CHECK(napi_create_double(env, static_cast<double>(copied), &result));
   return result;
@@ -434,12 +427,9 @@ void finalize_gather(napi_env, void* data, void*) {
 // helpGather(handle): this thread reads pieces too, until none is left to take (others may still be finishing theirs:
 // await `done` for the end). For a JavaScript thread that has done its other work while the pool thread gathered.
 napi_value HelpGather(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr));
-  void* data = nullptr;
-  if (argc < 1 || napi_get_value_external(env, argv[0], &data) != napi_ok || data == nullptr) return throw_error(env, "skybook-mapped: helpGather wants a gather handle");
-  take_pieces(*static_cast<RangeGather*>(data));
+  RangeGather* g = static_cast<RangeGather*>(external_arg(env, info));
+  if (g == nullptr) return throw_error(env, "skybook-mapped: helpGather wants a gather handle");
+  take_pieces(*g);
   return nullptr;
 }
 

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
-/** An open read-only map of part of a file (an opaque handle held by the addon). */
+/** An open read-only map of a file (an opaque handle held by the addon). */
 export type MappingHandle = { readonly __mapping: unique symbol };
 
 /** A gatherRanges call under way. */
@@ -11,8 +11,8 @@ export type GatherHandle = { readonly __gather: unique symbol };
 
 /** The functions `mapped-file.cc` exports: memory-mapped row fields, native-thread range reads, fresh buffers. */
 export interface MappedAddon {
-  /** Maps `length` bytes of the open file `fd` from `offset`; null when the file is now shorter or the map is refused. */
-  map(fd: number, offset: number, length: number): MappingHandle | null;
+  /** Maps the first `length` bytes of the open file `fd`; null when the file is now shorter or the map is refused. */
+  map(fd: number, length: number): MappingHandle | null;
   /** Releases a mapping now (otherwise at garbage collection); later use throws. */
   unmap(mapping: MappingHandle): void;
   /**
@@ -51,8 +51,9 @@ export function addonPath(): string | undefined {
 }
 
 /**
- * The native addon (memory-mapped row fields, native-thread range reads), or null where it was not built (no C++ compiler or Node headers at build time) or is switched
- * off with `SKYBOOK_MMAP=0`; callers then read with positional reads.
+ * The native addon (memory-mapped row fields, native-thread range reads), or null where it was not built (no C++
+ * compiler or Node headers at build time) or is switched off with `SKYBOOK_MMAP=0`; callers then read with positional
+ * reads.
  */
 export function mappedAddon(): MappedAddon | null {
   if (loaded !== undefined) return loaded;
