@@ -8,7 +8,7 @@ import { FitsFile } from '../../lib/fits/fits-file.js';
 import { readTable } from '../../lib/fits/bintable/read-table.js';
 import type { ByteSource } from '../../lib/fits/source/byte-source.js';
 import { mappedAddon } from '../../lib/fits/source/mapped/native.js';
-import { writeFits } from '../../lib/fits/writer/index.js';
+import { writeZcatFile } from '../helpers/zcat-file.js';
 import { findNodeHeaders } from '../../scripts/build-native.js';
 import { expectedFiles, HAVE_FIXTURES, NO_FIXTURES_MESSAGE } from '../helpers/fixtures.js';
 
@@ -180,9 +180,8 @@ describe.runIf(addon)('freshArrayBuffers', () => {
 
 describe.runIf(addon)('readTable through the memory map equals readTable through positional reads', () => {
   it('zcatalog-like table: each column, pairs, a name twice; row ranges, an empty range, small chunks', async () => {
-    const { zcatalogBatches, ZCATALOG_SCHEMA } = await import('../../bench/fits-read/zcatalog.js');
-    const path = join(dir, 'zcat.fits');
-    await writeFits(path, [{ kind: 'table', name: 'Z', schema: ZCATALOG_SCHEMA, table: zcatalogBatches({ rows: 30_001, seed: 9 }) }], { overwrite: true });
+    const { ZCATALOG_SCHEMA } = await import('../../bench/fits-read/zcatalog.js');
+    const path = await writeZcatFile(dir, 'zcat.fits', 30_001, 9);
     const fits = await FitsFile.open(path);
     try {
       const hdu = fits.hdus[1]!;
