@@ -17,8 +17,9 @@ export interface RowsRequest {
 /**
  * Reads image rows straight into output arrays: each run of consecutive rows is one positional read into its place in
  * the output (no buffer per read, no second copy), byte-swapped (`Buffer#swap32`, native) and, for BZERO-unsigned
- * integers, sign-flipped. Local files are read through a handle of our own (shared with a worker thread for big
- * selections); other sources (HTTP, S3, gzip) through their `read`, one range per run.
+ * integers, sign-flipped. Local files are read through a handle of our own (by the native addon's threads, or shared
+ * with a worker thread for big selections: fits/image/gather.ts); other sources (HTTP, S3, gzip) through their `read`,
+ * one range per run.
  *
  * @example
  * const rr = await RowReader.open(f);
@@ -49,9 +50,10 @@ export class RowReader {
    * Starts reading the rows in `runs` of several 4-byte image HDUs (float32 for BITPIX -32 unscaled; uint32 for
    * BITPIX 32 with BZERO 2^31, or plain int32 whose bits are kept); `finish()` gives one array per request, undefined
    * for any other storage, which the caller decodes the general way. Each run is one positional read into its place
-   * in the output, byte-swapped while in cache. From a local file a worker thread begins on its share at once
-   * (fits/image/gather.ts), so the caller can read something else (`mainBusyBytes`: about how much, in bytes of
-   * gathering) before `finish()`; `await cancel()` if it will not be called, before closing the reader.
+   * in the output, byte-swapped while in cache. From a local file other threads begin at once (fits/image/gather.ts:
+   * the native addon's, or a worker sized by `mainBusyBytes`, about how much the caller will read meanwhile in bytes of
+   * gathering), so the caller can read something else before `finish()`; `await cancel()` if it will not be called,
+   * before closing the reader.
    *
    * @example
    * const pending = rr.startRows(reqs, runs, 48 << 20); const fm = await readFibermap(); const arrays = await pending.finish();

@@ -75,7 +75,7 @@ async function readSpectraFrom(f: FitsFile, opts: ReadSpectraOptions): Promise<S
   let fibermap: Awaited<ReturnType<typeof readTableRuns>>;
   let arms: Record<string, ArmSpectra>;
   try {
-    // From a local file a worker thread starts on its share of the image rows now, while this thread reads FIBERMAP.
+    // From a local file other threads start on the image rows now (native ones, or a worker), while this thread reads FIBERMAP.
     const pending = rr.startRows(wanted, runs, FIBERMAP_BUSY_BYTES);
     const wavelengths: Float64Array[] = [];
     try {

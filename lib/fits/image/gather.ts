@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { mappedAddon } from '../source/mapped/native.js';
-import { worthASecondThread } from '../source/second-thread.js';
+import { firstAnswer, worthASecondThread } from '../source/second-thread.js';
 import { GatherTruncated, gatherOne, type GatherJob } from './gather-bytes.js';
 import type { GatherWorkerInput } from './gather-worker.js';
 
@@ -62,11 +62,7 @@ export function startGather(fd: number, jobs: readonly GatherJob[], mainBusyByte
   if (helper.length === 0) return { finish: () => gatherHere(fd, jobs, all), cancel: async () => {} };
   const input: GatherWorkerInput = { fd, jobs: helper.map((index) => ({ index, job: jobs[index]! })) };
   const worker = new Worker(WORKER, { workerData: input });
-  const answer = new Promise<Answer>((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the gather thread exited (code ${code}) before answering`)));
-  });
+  const answer = firstAnswer<Answer>(worker, 'the gather thread');
   answer.catch(() => { /* awaited in finish() */ });
   return {
     async finish() {

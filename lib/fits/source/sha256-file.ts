@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { worthASecondThread } from './second-thread.js';
+import { firstAnswer, worthASecondThread } from './second-thread.js';
 
 const WORKER = new URL('./sha256-worker.js', import.meta.url);
 const PIECE = 4 << 20;
@@ -18,12 +18,7 @@ const PIECE = 4 << 20;
 export async function sha256File(path: string): Promise<string> {
   const size = statSync(path).size;
   if (!worthASecondThread(size) || !existsSync(fileURLToPath(WORKER))) return sha256FileSync(path);
-  const answer = await new Promise<{ hex?: string; error?: string }>((resolve, reject) => {
-    const worker = new Worker(WORKER, { workerData: path });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the sha256 thread exited (code ${code}) before answering`)));
-  });
+  const answer = await firstAnswer<{ hex?: string; error?: string }>(new Worker(WORKER, { workerData: path }), 'the sha256 thread');
   if (answer.error !== undefined) throw new Error(answer.error);
   return answer.hex!;
 }
