@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,9 @@ describe('kernel start: lazy preload declarations, lean Node types, code cache',
     const { reply, iopub } = await k.execute('const twice = (x: number) => 2 * x; twice(21)');
     expect(reply.content.status).toBe('ok');
     expect(result(iopub)?.['text/plain']).toBe('42');
-    await k.until(() => (readdirSync(join(cacheHome, 'skybook')).some((f) => f.endsWith('.v8cache')) ? true : undefined), 'the code cache file');
+    // The kernel writes the cache after its first answer, so the folder may not exist yet when the reply arrives.
+    const dir = join(cacheHome, 'skybook');
+    await k.until(() => (existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.v8cache')) ? true : undefined), 'the code cache file');
   });
 
   it('type-checks the first cell against earlier cells even before the preload joins', async () => {
