@@ -4,7 +4,7 @@ import type { Compiler } from './compiler.js';
 import { buildEngine, type Engine } from './engine.js';
 import { IoCapture } from './io-capture.js';
 import { handleShell, kernelInfo, publishDisplay } from './shell.js';
-import { Wire, type Message } from '../lib/notebook/wire.js';
+import { type Message, Wire } from '../lib/notebook/index.js';
 
 /** How long the kernel must have nothing to do before the compiler works in the background. */
 const IDLE_MS = 300;

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type * as Zmq from 'zeromq';
 import { mimeBundle } from '../lib/viz/index.js';
 import type { Kernel } from './kernel.js';
-import type { Message } from '../lib/notebook/wire.js';
+import type { Message } from '../lib/notebook/index.js';
 
 /** The Jupyter messaging protocol version the kernel speaks. */
 const PROTOCOL_VERSION = '5.3';

@@ -1,10 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import {
-  ARMS, EXP_FIBERMAP_COLUMNS, FIBERMAP_COLUMNS, REDSHIFTS_COLUMNS, SCORES_COLUMNS, TSNR2_COLUMNS,
-} from '../desi/index.js';
-import type { CardInput } from '../fits/header/format.js';
-import { FitsWriter } from '../fits/writer/index.js';
+import { ARMS, EXP_FIBERMAP_COLUMNS, FIBERMAP_COLUMNS, REDSHIFTS_COLUMNS, SCORES_COLUMNS, TSNR2_COLUMNS } from '../desi/index.js';
+import { type CardInput, FitsWriter } from '../fits/index.js';
 import { batchFromSpecs, type ColumnSource } from './columns.js';
 import { NDIAG } from './instrument.js';
 import type { SpectraBatch } from './spectra-batch.js';

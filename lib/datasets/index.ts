@@ -11,7 +11,7 @@ export type { PixelContent } from './pixel-content.js';
 export type { SpectraBatch, ArmBatch } from './spectra-batch.js';
 export { surveyManifest } from './manifest.js';
 export type { SurveyManifest } from './manifest.js';
-export { estimateDisk, checkDiskSpace, SPECTRUM_BYTES } from './disk-budget.js';
+export { estimateDisk, checkDiskSpace, formatBytes, SPECTRUM_BYTES } from './disk-budget.js';
 export type { DiskEstimate } from './disk-budget.js';
 export { Rng } from './random.js';
 export { Cosmology } from './cosmology.js';

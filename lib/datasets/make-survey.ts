@@ -1,7 +1,7 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { dr1Relpath, zallPixRelpath, ZCATALOG_COLUMNS } from '../desi/index.js';
-import { FitsWriter, type TableHduWriter } from '../fits/writer/index.js';
+import { FitsWriter, type TableHduWriter } from '../fits/index.js';
 import { batchFromSpecs } from './columns.js';
 import { checkDiskSpace, type DiskEstimate } from './disk-budget.js';
 import { expFibermapValues } from './target-values.js';

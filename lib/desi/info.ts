@@ -1,6 +1,5 @@
 import { FitsError } from '../errors/index.js';
-import type { FitsFile } from '../fits/fits-file.js';
-import { describeColumns } from '../fits/bintable/columns.js';
+import { describeColumns, type FitsFile } from '../fits/index.js';
 import { findHdu, requireColumns, requireHdu, withFits, type DesiInput } from './read/open.js';
 import { primaryMeta } from './read/primary-meta.js';
 import { armsOf } from './read/spectra.js';

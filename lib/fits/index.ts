@@ -22,3 +22,16 @@ export { fitsStats, hduStats } from './stats/hdu-stats.js';
 export type { HduStats, ColumnStats, ImageStats } from './stats/hdu-stats.js';
 export { FileSource, MemorySource, HttpSource, openSource, registerScheme, sha256File } from './source/index.js';
 export type { ByteSource, OpenSourceOptions } from './source/index.js';
+export { writeFits, FitsWriter, TableHduWriter } from './writer/index.js';
+export type { BeginTableOptions, ImageHdu, TableHdu, TableSource, WriteHdu, WriteOptions } from './writer/index.js';
+export type { CardInput } from './header/format.js';
+export { describeAsciiColumns } from './ascii/read-ascii-table.js';
+export type { AsciiColumn } from './ascii/read-ascii-table.js';
+export { compressedImageShape } from './compressed/index.js';
+export { imageAxes } from './image/read-image.js';
+export { pixelScaling } from './image/scaling.js';
+export type { PixelScaling } from './image/scaling.js';
+// The layers above read image rows and byte ranges directly (desi's spectra reader gathers rows with native threads).
+export { startGather, GatherTruncated, toNativeOrder } from './image/gather.js';
+export type { GatherJob, PendingGather } from './image/gather.js';
+export { readAt } from './source/read-range.js';

@@ -1,7 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { formatBytes } from '../../datasets/disk-budget.js';
-import { makeSurvey } from '../../datasets/make-survey.js';
-import { surveyManifest } from '../../datasets/manifest.js';
+import { formatBytes, makeSurvey, surveyManifest } from '../../datasets/index.js';
 import { parseArgs, UsageError } from '../args.js';
 import { toJson } from '../output.js';
 import { progressBar } from '../progress.js';

@@ -1,4 +1,4 @@
-import { desiInfo } from '../../desi/info.js';
+import { desiInfo } from '../../desi/index.js';
 import { parseArgs } from '../args.js';
 import { toJson } from '../output.js';
 import type { Command } from './command.js';

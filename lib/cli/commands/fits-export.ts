@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { RecordBatchFileWriter, Table, tableToIPC, type RecordBatch, type Schema, type Vector } from 'apache-arrow';
-import { FitsFile } from '../../fits/fits-file.js';
+import { FitsFile } from '../../fits/index.js';
 import { parseArgs, UsageError } from '../args.js';
 import { progressBar } from '../progress.js';
 import type { Command } from './command.js';

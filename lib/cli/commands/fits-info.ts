@@ -1,10 +1,4 @@
-import { describeAsciiColumns } from '../../fits/ascii/read-ascii-table.js';
-import { describeColumns } from '../../fits/bintable/columns.js';
-import { compressedImageShape } from '../../fits/compressed/index.js';
-import { FitsFile } from '../../fits/fits-file.js';
-import type { HduInfo } from '../../fits/hdu.js';
-import { imageAxes } from '../../fits/image/read-image.js';
-import { pixelScaling } from '../../fits/image/scaling.js';
+import { compressedImageShape, describeAsciiColumns, describeColumns, FitsFile, type HduInfo, imageAxes, pixelScaling } from '../../fits/index.js';
 import { parseArgs } from '../args.js';
 import { textTable, toJson } from '../output.js';
 import type { Command } from './command.js';

@@ -1,5 +1,4 @@
-import { FitsFile } from '../../fits/fits-file.js';
-import { fitsStats } from '../../fits/stats/hdu-stats.js';
+import { FitsFile, fitsStats } from '../../fits/index.js';
 import { parseArgs } from '../args.js';
 import { textTable, toJson } from '../output.js';
 import { progressBar } from '../progress.js';

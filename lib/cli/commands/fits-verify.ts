@@ -1,4 +1,4 @@
-import { FitsFile } from '../../fits/fits-file.js';
+import { FitsFile } from '../../fits/index.js';
 import { parseArgs } from '../args.js';
 import { textTable, toJson } from '../output.js';
 import type { Command } from './command.js';

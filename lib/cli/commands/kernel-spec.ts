@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { registerBuiltinKernel } from '../../notebook/kernelspec.js';
+import { registerBuiltinKernel } from '../../notebook/index.js';
 
 /** The kernelspec's name, what `--ExecutePreprocessor.kernel_name=` and notebooks' metadata use. */
 export const KERNEL_NAME = 'skybook';

@@ -1,10 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { FitsError } from '../../errors/index.js';
-import type { FitsFile } from '../../fits/fits-file.js';
-import type { HduInfo } from '../../fits/hdu.js';
-import { GatherTruncated, startGather, toNativeOrder, type GatherJob } from '../../fits/image/gather.js';
-import { pixelScaling } from '../../fits/image/scaling.js';
-import { FileSource } from '../../fits/source/file-source.js';
+import { FileSource, type FitsFile, type GatherJob, GatherTruncated, type HduInfo, pixelScaling, startGather, toNativeOrder } from '../../fits/index.js';
 import type { RowRun } from './rows.js';
 
 /** One image's rows to read: rows of `perRow` 4-byte values, as float32 or uint32 (see {@link RowReader.startRows}). */

@@ -1,9 +1,5 @@
 import { FitsError } from '../../errors/index.js';
-import { FitsFile } from '../../fits/fits-file.js';
-import type { HduInfo } from '../../fits/hdu.js';
-import type { ByteSource } from '../../fits/source/byte-source.js';
-import type { OpenSourceOptions } from '../../fits/source/open-source.js';
-import { describeColumns } from '../../fits/bintable/columns.js';
+import { type ByteSource, describeColumns, FitsFile, type HduInfo, type OpenSourceOptions } from '../../fits/index.js';
 
 /**
  * Anything a DESI reader accepts: a path or URL (local, http(s), s3://, gzipped or not), a byte source, or an open file.

@@ -1,4 +1,4 @@
-import type { FitsFile } from '../../fits/fits-file.js';
+import type { FitsFile } from '../../fits/index.js';
 import { parseDr1FileName } from '../layout.js';
 
 /**

@@ -1,5 +1,4 @@
-import type { FitsFile } from '../../fits/fits-file.js';
-import type { HduInfo } from '../../fits/hdu.js';
+import type { FitsFile, HduInfo } from '../../fits/index.js';
 import { requireColumns } from './open.js';
 
 /**

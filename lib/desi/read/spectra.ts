@@ -1,9 +1,5 @@
 import { FitsError } from '../../errors/index.js';
-import type { FitsFile } from '../../fits/fits-file.js';
-import type { HduInfo } from '../../fits/hdu.js';
-import type { ImageArray } from '../../fits/image/fits-image.js';
-import type { OpenSourceOptions } from '../../fits/source/open-source.js';
-import { imageAxes } from '../../fits/image/read-image.js';
+import { type FitsFile, type HduInfo, type ImageArray, imageAxes, type OpenSourceOptions } from '../../fits/index.js';
 import type { ArmSpectra, Spectra } from '../spectra/spectra.js';
 import { findHdu, requireColumns, requireHdu, withFits, type DesiInput } from './open.js';
 import { RowReader, type RowsRequest } from './image-rows.js';

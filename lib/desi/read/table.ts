@@ -1,13 +1,9 @@
 import { Table } from 'apache-arrow';
-import type { FitsFile } from '../../fits/fits-file.js';
-import type { OpenSourceOptions } from '../../fits/source/open-source.js';
+import { type ByteSource, type FitsFile, type HduInfo, type OpenSourceOptions, readAt, readTable } from '../../fits/index.js';
 import { FitsError, SkybookError } from '../../errors/index.js';
 import { requireColumns, requireHdu, withFits, type DesiInput } from './open.js';
 import { rowsForTargetids, toRuns, type RowRun } from './rows.js';
 import { takeRows } from './take.js';
-import type { HduInfo } from '../../fits/hdu.js';
-import type { ByteSource } from '../../fits/source/byte-source.js';
-import { readAt } from '../../fits/source/read-range.js';
 
 /**
  * Column and row selection shared by the DESI table readers.
@@ -68,7 +64,6 @@ export async function readTableRuns(f: FitsFile, hdu: number, runs: readonly Row
   if (runs.length === 1) return f.readTable(hdu, { ...base, rows: runs[0]! });
   const h = f.hdu(hdu);
   if (h.type !== 'BINTABLE') return f.readTable(hdu, { ...base, rows: { start: runs[0]!.start, end: runs[runs.length - 1]!.end } }).then((t) => takeRows(t, runRows(runs)));
-  const { readTable } = await import('../../fits/bintable/read-table.js');
   const { source, count } = await selectedRowsSource(f.source, h, runs);
   return readTable(source, h, { ...base, rows: { start: 0, end: count } });
 }

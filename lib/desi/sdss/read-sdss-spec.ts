@@ -1,6 +1,6 @@
 import type { Table } from 'apache-arrow';
 import { FitsError } from '../../errors/index.js';
-import type { FitsFile } from '../../fits/fits-file.js';
+import type { FitsFile } from '../../fits/index.js';
 import { findHdu, requireColumns, requireHdu, withFits, type DesiInput } from '../read/open.js';
 import type { Spectra } from '../spectra/spectra.js';
 
