@@ -1,7 +1,7 @@
 import { Compiler } from './compiler.js';
 import { Executor } from './executor.js';
 import { ModuleLoader } from './module-loader.js';
-import { preload, type Preloaded } from './preload.js';
+import { preload, type KernelHosts, type Preloaded } from './preload.js';
 
 /** The cell machinery once it is built: the executor and what the preload defined. */
 export interface Engine {
@@ -15,12 +15,12 @@ export interface Engine {
  * both are done.
  *
  * @example
- * const engine = await buildEngine(process.cwd(), skybookRoot, (v) => kernel.display(v));
+ * const engine = await buildEngine(process.cwd(), skybookRoot, { display: (v) => kernel.display(v), progress: () => new KernelProgress(kernel) });
  */
-export async function buildEngine(cwd: string, root: string, display: (value: unknown) => string, compiler = new Compiler(cwd, root)): Promise<Engine> {
+export async function buildEngine(cwd: string, root: string, hosts: KernelHosts, compiler = new Compiler(cwd, root)): Promise<Engine> {
   const loader = new ModuleLoader(cwd, root);
   const executor = new Executor(compiler, loader, '');
-  const preloaded = await preload(executor, loader, root, display);
+  const preloaded = await preload(executor, loader, root, hosts);
   executor.seedDeclarations(preloaded.decl, preloaded.names);
   await compiler.ready;
   return { executor, preloaded };

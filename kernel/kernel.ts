@@ -3,6 +3,7 @@ import type * as Zmq from 'zeromq';
 import type { Compiler } from './compiler.js';
 import { buildEngine, type Engine } from './engine.js';
 import { IoCapture } from './io-capture.js';
+import { KernelProgress } from './progress-display.js';
 import { handleShell, kernelInfo, publishDisplay } from './shell.js';
 import { type Message, Wire } from '../lib/notebook/index.js';
 
@@ -71,7 +72,8 @@ export class Kernel {
       void this.#work();
     });
     this.publish('status', { execution_state: 'starting' }, undefined);
-    this.engine = buildEngine(this.opts.cwd, this.opts.root, (v) => this.display(v), this.opts.compiler);
+    const hosts = { display: (v: unknown) => this.display(v), progress: () => new KernelProgress(this) };
+    this.engine = buildEngine(this.opts.cwd, this.opts.root, hosts, this.opts.compiler);
     void this.engine.then(() => this.#whenIdle(), () => { /* logged below */ });
     this.engine.catch((e: unknown) => this.io.log(`skybook kernel: the engine failed to start: ${(e as Error).stack ?? String(e)}\n`));
   }

@@ -7,8 +7,7 @@
  * // kernel.json: { "argv": ["/usr/bin/node", "/…/skybook/dist/kernel/main.js", "{connection_file}"], … }
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../lib/core/index.js';
 import { Compiler } from './compiler.js';
 import type { ConnectionInfo } from './kernel.js';
 
@@ -17,7 +16,7 @@ if (!file) {
   process.stderr.write('usage: node dist/kernel/main.js CONNECTION_FILE\n');
   process.exit(2);
 }
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = packageRoot();
 // The compiler thread's first TypeScript program is the longest part of a start: it begins before anything else loads.
 const compiler = new Compiler(process.cwd(), root);
 const { Kernel } = await import('./kernel.js');

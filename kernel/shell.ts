@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type * as Zmq from 'zeromq';
+import { skybookVersion } from '../lib/core/index.js';
 import { mimeBundle } from '../lib/viz/index.js';
 import type { Kernel } from './kernel.js';
 import type { Message } from '../lib/notebook/index.js';
@@ -11,10 +10,8 @@ import type { Message } from '../lib/notebook/index.js';
 const PROTOCOL_VERSION = '5.3';
 
 function versions(): { skybook: string; typescript: string } {
-  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const read = (file: string) => (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
   const ts = createRequire(import.meta.url).resolve('@tslab/typescript-for-tslab/package.json');
-  return { skybook: read(join(root, 'package.json')), typescript: read(ts) };
+  return { skybook: skybookVersion(), typescript: (JSON.parse(readFileSync(ts, 'utf8')) as { version: string }).version };
 }
 
 /**

@@ -1,65 +1,30 @@
 /**
- * skybook's public API. Each concern lives in its own folder under lib/ (see its README); this file names what users
- * may rely on.
+ * skybook's public API: one namespace per layer (each is that folder's index.ts, its contract), and a small root of
+ * what a notebook user types most. Names are listed and kept stable in docs/api.md.
  *
  * @example
- * import { openFits } from 'skybook';
- * const fits = await openFits('zall-pix-iron.fits');
- * const z = await fits.readTable('ZCATALOG', { columns: ['TARGETID', 'Z', 'ZWARN'] });
+ * import { openFits, readZcatalog, desi, store } from 'skybook';
+ * const z = await readZcatalog('zall-pix-iron.fits', { columns: ['TARGETID', 'Z', 'ZWARN', 'SPECTYPE'] });
+ * const good = desi.filterTable(z, desi.goodRedshift());
+ * const db = await openStore('duckdb:sky.duckdb');
  */
-export {
-  FitsFile, openFits, walkHdus, Header, parseCards, parseCardImage, describeColumns, readTable, readBatches, readAsciiTable,
-  readImage, readGroups, readCompressedImage, verifyHdu, fitsStats, hduStats, FileSource, MemorySource, HttpSource, openSource, registerScheme,
-  sha256File,
-} from './fits/index.js';
-export type {
-  HduRef, HduInfo, HduType, Card, CardValue, Complex, ColumnDesc, ReadTableOptions, ReadImageOptions, FitsImage, ImageArray, ImageDtype,
-  RandomGroups, ChecksumVerdict, HduStats, ColumnStats, ImageStats, ByteSource, OpenSourceOptions,
-} from './fits/index.js';
-export { SkybookError, FitsError, SourceError, NotebookError, KernelError, CellExecutionError } from './errors/index.js';
-export type { FitsLocation, NotebookLocation } from './errors/index.js';
-export {
-  ang2pixNest, pix2angNest, conePixels, pixelOutline, dr1Location, dr1Relpath, zallPixRelpath, locateDr1, parseDr1FileName,
-  DR1_HTTPS_ROOT, DR1_S3_ROOT, DR1_SURVEYS, DR1_PROGRAMS, ZCATALOG_COLUMNS, ZCATALOG_HDU, REDSHIFTS_COLUMNS, REDSHIFTS_HDU,
-  FIBERMAP_COLUMNS, FIBERMAP_HDU, EXP_FIBERMAP_COLUMNS, EXP_FIBERMAP_HDU, SCORES_COLUMNS, SCORES_HDU, TSNR2_COLUMNS, TSNR2_HDU,
-  ARMS, DR1_WAVELENGTH, dr1Wavelength, SPECTYPES, Bitmask, ZWARN, DESI_TARGET, BGS_TARGET, MWS_TARGET, SCND_TARGET,
-  FIBERSTATUS, COADD_FIBERSTATUS, SPECMASK, readDesiTable, readZcatalog, readRedrock, REQUIRED_REDSHIFT_COLUMNS, readSpectra,
-  rowsForTargetids, spectrumAt, stitchArms, applyResolution, convolveWithResolution, diagonalOffset, where, whereIn, bitsClear,
-  bitsAny, allOf, anyOf, negate, columnsOf, evaluatePredicate, filterTable, takeRows, toSql, goodRedshift, goodRedshiftBgs,
-  primarySpectrum, spectype, targetBit, readSdssSpec, desiInfo, detectProduct,
-} from './desi/index.js';
-export type {
-  Dr1Product, Dr1LocationOptions, Dr1Location, Dr1FileName, ColumnSpec, Arm, WavelengthGrid, Spectype, BitDef, DesiInput,
-  DesiTableOptions, ReadSpectraOptions, ArmSpectra, Spectra, SpectraProduct, OneSpectrum, StitchedSpectra, StitchOptions,
-  Predicate, CompareOp, PredicateValue, SqlOptions, SqlFragment, GoodRedshiftOptions, SdssSpec, DesiInfo, DesiProduct,
-} from './desi/index.js';
-export {
-  openStore, ingest, ingestTable, sql, SqlQuery, tableName, coneSearch, crossMatch, createSkyIndex, PRODUCT_SCHEMAS, SCHEMA_NAMES, validateBatch,
-  planColumns, encodeRows, StoreError, LEDGER_TABLE, QUARANTINE_TABLE,
-} from './store/index.js';
-export type {
-  Store, StoreSession, EngineName, TableRef, OpenStoreOptions, IngestOptions, IngestResult, ProductSchema, SkyColumns, CrossMatchOptions,
-  ColumnPlan, SqlValue, LoadRecord, StoreLocation,
-} from './store/index.js';
-export {
-  parseNotebook, stringifyNotebook, readNotebook, writeNotebook, findKernelSpec, listKernelSpecs, jupyterDataDirs, KernelSession, KernelClient,
-  KernelProcess, Wire, Translator, PythonTranslator, TypeScriptTranslator, registerTranslator, translatorFor, parseParameterCell, notebookParameters,
-  coerceCliValue, checkParameters, injectParameters, runNotebook, exportHtml,
-} from './notebook/index.js';
-export type { Notebook, Cell, Output, KernelSpec, ConnectionInfo, ExecuteResult, ParamValue, ParamDecl, ParamType, RunOptions, RunResult, RunStatus, ExportFooter } from './notebook/index.js';
-export { normaliseOutputs, cellHashes, hashFile, toRoCrate, readManifest, recordRun, verifyRun, loadNotebookForRun, redactParameters } from './provenance/index.js';
-export type { RunRecord, CellHash, FileDigest, RecordRunOptions, RecordedRun, VerifyReport } from './provenance/index.js';
-export {
-  makeSurvey, surveyZcatalog, surveySpectra, surveyPixels, planSurvey, generatePixel, PRESETS, resolveSurveyOptions, surveyManifest,
-  estimateDisk, balnicityIndex, troughsBi, evaluateQuasar, resolutionData, QUASAR_LINES, ANOMALIES, TRUTH_FILES,
-  VOID_TRUTH_COLUMNS, QUASAR_TRUTH_COLUMNS, WALL_TRUTH_COLUMNS, DatasetError,
-} from './datasets/index.js';
-export type {
-  MakeSurveyOptions, SurveySummary, StreamOptions, SurveyPreset, SurveyOptions, SurveyPlan, PixelContent, SpectraBatch, ArmBatch,
-  SurveyManifest, MockQuasar, QuasarModel, LineTruth, BalTrough, PlantedVoid, PlantedWall, AnomalyKind,
-} from './datasets/index.js';
-export {
-  mimeBundle, registerRenderer, plainText, DISPLAY, isArrowTable, tableHtml, tableText, tableCaption, formatCell, escapeHtml, vectorText,
-  toJsonValue, plotlyFigure, isPlotlyFigure, plotlyBundle, PLOTLY_MIME, plotDocument, isElement, elementBundle, renumberIds,
-} from './viz/index.js';
-export type { MimeBundle, Renderer, ArrowTableLike, TableViewOptions, PlotlyFigure, ElementLike } from './viz/index.js';
+import * as core from './core/index.js';
+import * as errors from './errors/index.js';
+import * as fits from './fits/index.js';
+import * as desi from './desi/index.js';
+import * as store from './store/index.js';
+import * as datasets from './datasets/index.js';
+import * as notebook from './notebook/index.js';
+import * as provenance from './provenance/index.js';
+import * as viz from './viz/index.js';
+
+export { core, errors, fits, desi, store, datasets, notebook, provenance, viz };
+
+// The curated root: reading survey files, loading and querying them, showing results, making a mock survey.
+export { openFits } from './fits/index.js';
+export { readZcatalog, readRedrock, readSpectra } from './desi/index.js';
+export { openStore, ingest, sql } from './store/index.js';
+export { makeSurvey } from './datasets/index.js';
+export { display, plotlyFigure } from './viz/index.js';
+export { SkybookError } from './errors/index.js';
+export type { Progress } from './core/index.js';

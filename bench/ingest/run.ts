@@ -5,7 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureTable } from '../fits-read/make-table.js';
 import { sha256File } from '../../lib/fits/index.js';
-import { ingest, openStore, planColumns, type Store } from '../../lib/store/index.js';
+import { ingest, openStore, type Store } from '../../lib/store/index.js';
+import { planColumns } from '../../lib/store/column-plan.js';
 import { openFits } from '../../lib/fits/index.js';
 
 /**

@@ -1,4 +1,4 @@
-export { parseNotebook, stringifyNotebook, readNotebook, writeNotebook, splitLines, sortKeys, isJsonMime, cellTags, newCell } from './nbformat.js';
+export { parseNotebook, stringifyNotebook, readNotebook, writeNotebook, sortKeys, isJsonMime, newCell } from './nbformat.js';
 export type { Notebook, Cell, Output } from './nbformat.js';
 export { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
 export { Wire } from './wire.js';
@@ -10,10 +10,8 @@ export type { ConnectionInfo, KernelExit } from './kernel-process.js';
 export { KernelClient } from './kernel-client.js';
 export { KernelSession } from './kernel-session.js';
 export type { ExecuteResult, StartOptions } from './kernel-session.js';
-export { OutputCollector } from './output-collector.js';
 export { Translator, PythonTranslator, TypeScriptTranslator, registerTranslator, translatorFor, translatorLanguages } from './translators.js';
 export type { ParamValue } from './translators.js';
-export { parseLiteral } from './literal.js';
 export {
   parseParameterCell, parametersCellIndex, notebookLanguage, notebookParameters, coerceCliValue, checkParameters, injectParameters, typeOfValue,
 } from './parameters.js';

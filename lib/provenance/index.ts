@@ -7,7 +7,7 @@ export { snapshotDir, writtenFiles, filesNamedBy } from './files.js';
 export type { DirSnapshot } from './files.js';
 export { manifestPathFor, toRoCrate, readManifest } from './manifest.js';
 export type { RunRecord } from './manifest.js';
-export { packageRoot, softwareInfo } from './software.js';
+export { softwareInfo } from './software.js';
 export { cacheKey, cacheLookup } from './cache.js';
 export type { CacheKeyParts } from './cache.js';
 export { lineDiff } from './diff.js';

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { Int64, makeData, RecordBatch, Struct, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
+import { skybookVersion } from '../core/index.js';
 import { FitsFile, sha256File } from '../fits/index.js';
 import { planColumns } from './column-plan.js';
 import { ensureBookkeeping, findLoad, lockLedger, nextLoadId, quarantineRef, recordLoad, removeLoad } from './ledger.js';
@@ -57,17 +56,6 @@ export interface IngestResult {
   loaded: number;
   quarantined: number;
   seconds: number;
-}
-
-let version: string | undefined;
-/** skybook's version from its package.json, found upwards from this module (it runs from lib/ in tests, dist/lib/ built). */
-function skybookVersion(): string {
-  if (version) return version;
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg)) return (version = (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version);
-    if (dirname(dir) === dir) return (version = 'unknown');
-  }
 }
 
 const utcStamp = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');

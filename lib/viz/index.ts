@@ -2,11 +2,12 @@ export { isArrowTable, tableHtml, tableText, tableCaption } from './arrow-table.
 export type { ArrowTableLike, TableViewOptions } from './arrow-table.js';
 export { formatCell } from './format-cell.js';
 export { vectorText } from './arrow-vector.js';
-export { escapeHtml, scriptJson } from './html.js';
-export { toJsonValue, isArrowVector } from './json-value.js';
-export { plotlyFigure, isPlotlyFigure, plotlyBundle, plotlySummary, PLOTLY_MIME } from './plotly.js';
+export { escapeHtml } from './html.js';
+export { toJsonValue } from './json-value.js';
+export { plotlyFigure, isPlotlyFigure, plotlyBundle, PLOTLY_MIME } from './plotly.js';
 export type { PlotlyFigure } from './plotly.js';
-export { plotDocument, isElement, elementBundle, renumberIds } from './plot-svg.js';
+export { plotDocument, isElement, elementBundle } from './plot-svg.js';
 export type { ElementLike } from './plot-svg.js';
 export { mimeBundle, registerRenderer, plainText, DISPLAY } from './display.js';
 export type { MimeBundle, Renderer } from './display.js';
+export { display, setDisplayHost } from './show.js';

@@ -1,6 +1,8 @@
 // Run by streaming.test.ts in a child process (so its RSS is the generator's alone): iterates a medium survey's
 // spectra through the built library, without writing, and prints RSS samples as JSON.
-import { surveySpectra } from '../../dist/lib/index.js';
+import { datasets } from '../../dist/lib/index.js';
+
+const { surveySpectra } = datasets;
 
 const maxPixels = Number(process.argv[2] ?? 60);
 const samples = [];

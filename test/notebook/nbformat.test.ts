@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { NotebookError } from '../../lib/errors/index.js';
-import { parseNotebook, readNotebook, splitLines, stringifyNotebook } from '../../lib/notebook/index.js';
+import { parseNotebook, readNotebook, stringifyNotebook } from '../../lib/notebook/index.js';
+import { splitLines } from '../../lib/notebook/nbformat.js';
 import { runPython } from '../helpers/astropy.js';
 
 const FIX = join(import.meta.dirname, 'fixtures');

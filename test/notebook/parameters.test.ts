@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkParameters, coerceCliValue, injectParameters, newCell, parseLiteral, parseParameterCell, type Notebook, type ParamType, type ParamValue,
+  checkParameters, coerceCliValue, injectParameters, newCell, parseParameterCell, type Notebook, type ParamType, type ParamValue,
 } from '../../lib/notebook/index.js';
+import { parseLiteral } from '../../lib/notebook/literal.js';
 import { NotebookError } from '../../lib/errors/index.js';
 
 describe('parseLiteral', () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { makeVector, Table } from 'apache-arrow';
 import { Rng } from '../../bench/fits-read/rng.js';
-import { allRows, coneSearch, createSkyIndex, crossMatch, openStore, planColumns, sql, type Store } from '../../lib/store/index.js';
+import { coneSearch, createSkyIndex, crossMatch, openStore, sql, type Store } from '../../lib/store/index.js';
+import { planColumns } from '../../lib/store/column-plan.js';
+import { allRows } from '../../lib/store/postgres/copy-binary.js';
 import { storeTestFile } from './store-helpers.js';
 
 const N = 1_000_000;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, UsageError } from '../args.js';
 import { toJson } from '../output.js';
-import { skybookVersion } from '../run-cli.js';
+import { skybookVersion } from '../../core/index.js';
 import type { Command } from './command.js';
 import { kernelSpec, userDataDir, writeKernelSpec } from './kernel-spec.js';
 

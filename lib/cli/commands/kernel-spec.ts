@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../core/index.js';
 import { registerBuiltinKernel } from '../../notebook/index.js';
 
 /** The kernelspec's name, what `--ExecutePreprocessor.kernel_name=` and notebooks' metadata use. */
@@ -23,7 +23,7 @@ export interface KernelSpec {
  * kernelSpec('0.1.0').argv; // ['/usr/bin/node', '/…/skybook/dist/kernel/main.js', '{connection_file}']
  */
 export function kernelSpec(version: string): KernelSpec {
-  const entry = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'kernel', 'main.js');
+  const entry = join(packageRoot(), 'dist', 'kernel', 'main.js');
   return {
     argv: [process.execPath, entry, '{connection_file}'],
     display_name: 'TypeScript (skybook)',

@@ -5,7 +5,7 @@ import { loadNotebookForRun, recordRun } from '../../provenance/index.js';
 import { parseArgs, UsageError } from '../args.js';
 import { textTable, toJson } from '../output.js';
 import { progressBar } from '../progress.js';
-import { skybookVersion } from '../run-cli.js';
+import { skybookVersion } from '../../core/index.js';
 import { useBuiltinKernel } from './kernel-spec.js';
 import type { Command, CommandIO } from './command.js';
 import { resolveParameters, takeParamPairs } from './run-params.js';

@@ -2,7 +2,7 @@ import { loadNotebookForRun, readManifest, verifyRun } from '../../provenance/in
 import { parseArgs } from '../args.js';
 import { toJson } from '../output.js';
 import { progressBar } from '../progress.js';
-import { skybookVersion } from '../run-cli.js';
+import { skybookVersion } from '../../core/index.js';
 import { useBuiltinKernel } from './kernel-spec.js';
 import type { Command } from './command.js';
 import { resolveParameters, takeParamPairs } from './run-params.js';

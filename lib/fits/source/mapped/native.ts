@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { packageRoot } from '../../../core/index.js';
 
 /** An open read-only map of a file (an opaque handle held by the addon). */
 export type MappingHandle = { readonly __mapping: unique symbol };
@@ -45,9 +45,8 @@ let loaded: MappedAddon | null | undefined;
 
 /** The addon's path, from the sources (`lib/...`, under vitest) or from the build (`dist/lib/...`); undefined if not built. */
 export function addonPath(): string | undefined {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, '../../../../dist/native', ADDON_FILE), join(here, '../../../../native', ADDON_FILE)];
-  return candidates.find((p) => existsSync(p));
+  const path = join(packageRoot(), 'dist', 'native', ADDON_FILE);
+  return existsSync(path) ? path : undefined;
 }
 
 /**
