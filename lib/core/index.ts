@@ -1,5 +1,5 @@
 export { packageRoot, skybookVersion } from './package-info.js';
 export {
-  ProgressTracker, formatProgress, formatSeconds, silentProgress, recordProgress, setProgressHost, progressOf,
+  ProgressTracker, formatProgress, formatSeconds, silentProgress, recordProgress, subProgress, setProgressHost, progressOf,
 } from './progress.js';
 export type { Progress, ProgressTask, ProgressState, ProgressEvent } from './progress.js';

@@ -16,7 +16,9 @@ export interface ProgressTask {
 /**
  * The one interface long work reports through: ingest, statistics, exports, mock surveys, notebook runs, void finding.
  * An operation takes `progress?: Progress` in its options; the CLI passes a bar on stderr, the kernel a display updated
- * in place, tests a {@link recordProgress}. `start` again begins a new phase (the next file, the next HDU).
+ * in place, tests a {@link recordProgress}. The operation given a Progress owns its `start` and `finish`; `start` again
+ * begins a new phase (the next file, the next HDU). To count inner work inside your own phase, hand the inner call
+ * {@link subProgress}`(progress)`.
  *
  * @example
  * progress.start({ label: 'stats tb.fits', total: rows, unit: 'rows' });
@@ -177,6 +179,19 @@ export function recordProgress(): Progress & { readonly events: ProgressEvent[];
   };
 }
 
+/**
+ * A view of `progress` for work done inside one of its phases: `advance` passes through, while `start` and `finish`
+ * stay with the caller (an ingest counts the rows a table reader reports under its own `ingest FILE` phase).
+ *
+ * @example
+ * progress.start({ label: `ingest ${file}`, total: rows, unit: 'rows' });
+ * for await (const b of readBatches(src, hdu, { progress: subProgress(progress) })) await load(b);
+ * progress.finish();
+ */
+export function subProgress(progress: Progress): Progress {
+  return { start() {}, advance: (by, detail) => progress.advance(by, detail), finish() {} };
+}
+
 let host: (() => Progress) | undefined;
 
 /**
@@ -191,8 +206,10 @@ export function setProgressHost(make: (() => Progress) | undefined): void {
 }
 
 /**
- * The Progress an operation uses: the one it was given, else the host's (a new one per operation), else silence.
- * `false` asks for silence even in the kernel.
+ * The Progress a long operation uses: the one it was given, else the host's (a new one per operation), else silence.
+ * `false` asks for silence even in the kernel. Only operations a user starts as a whole (ingest, a mock survey,
+ * statistics of a file, a notebook run) default to the host; a table read shows progress only when given one, so a
+ * notebook is not filled with a display per read.
  *
  * @example
  * const progress = progressOf(options.progress);

@@ -1,5 +1,6 @@
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { progressOf, type Progress } from '../core/index.js';
 import { dr1Relpath, zallPixRelpath, ZCATALOG_COLUMNS } from '../desi/index.js';
 import { FitsWriter, type TableHduWriter } from '../fits/index.js';
 import { batchFromSpecs } from './columns.js';
@@ -22,7 +23,8 @@ import { quasarTruth, voidTruth, wallTruth } from './truth.js';
  */
 export type MakeSurveyOptions = SurveyOptions & {
   out: string;
-  onProgress?: (done: number, total: number, label?: string) => void;
+  /** Pixels written; defaults to the host's display in the kernel (`false`: none). */
+  progress?: Progress | false;
   /** Free bytes to assume instead of asking the file system (tests of the refusal). */
   freeBytes?: number;
 };
@@ -61,7 +63,7 @@ export const TRUTH_FILES = { voids: 'truth/voids.parquet', walls: 'truth/walls.p
  * summary.counts.zcatalogRows; // 15060
  */
 export async function makeSurvey(options: MakeSurveyOptions): Promise<SurveySummary> {
-  const { out, onProgress, freeBytes, ...rest } = options;
+  const { out, progress, freeBytes, ...rest } = options;
   const opts = resolveSurveyOptions(rest);
   const plan = planSurvey(opts);
   const estimate = await checkDiskSpace(plan, out, freeBytes);
@@ -75,7 +77,7 @@ export async function makeSurvey(options: MakeSurveyOptions): Promise<SurveySumm
   let spectra = 0;
   try {
     table = await zall.beginTable(batchFromSpecs(ZCATALOG_COLUMNS, 0, {}).schema, { name: 'ZCATALOG' });
-    for await (const c of surveyPixels(plan, Infinity, (d, t) => onProgress?.(d, t, 'pixels'))) {
+    for await (const c of surveyPixels(plan, Infinity, progressOf(progress), `datasets make ${opts.preset.name}`)) {
       for (const set of [galaxySet(c), quasarSet(c)]) {
         if (set.n === 0) continue;
         const withSpectra = set.program === 'dark' && plan.spectraPixels.has(c.index);

@@ -1,4 +1,5 @@
 import type { RecordBatch } from 'apache-arrow';
+import type { Progress } from '../core/index.js';
 import { ZCATALOG_COLUMNS } from '../desi/index.js';
 import { batchFromSpecs } from './columns.js';
 import { galaxySet, generatePixel, quasarSet, type PixelContent } from './pixel-content.js';
@@ -15,24 +16,30 @@ import { targetValues } from './target-values.js';
  * @example
  * const o: StreamOptions = { preset: 'large', maxPixels: 10 };
  */
-export type StreamOptions = SurveyOptions & { maxPixels?: number; onProgress?: (done: number, total: number) => void };
+export type StreamOptions = SurveyOptions & {
+  maxPixels?: number;
+  /** Pixels generated (a stream shows progress only when given one). */
+  progress?: Progress;
+};
 
 const tick = () => new Promise<void>((r) => setImmediate(r));
 
 /**
  * The pixels of a plan one at a time (each generated on its own, then dropped), letting the event loop run
- * between pixels. Memory holds one pixel.
+ * between pixels. Memory holds one pixel. `progress` counts pixels under `label`.
  *
  * @example
  * for await (const c of surveyPixels(plan)) console.log(c.pixel.pix, c.galaxies.n, c.quasars.length);
  */
-export async function* surveyPixels(plan: SurveyPlan, maxPixels = Infinity, onProgress?: (done: number, total: number) => void): AsyncGenerator<PixelContent> {
+export async function* surveyPixels(plan: SurveyPlan, maxPixels = Infinity, progress?: Progress, label = 'mock survey'): AsyncGenerator<PixelContent> {
   const total = Math.min(plan.pixels.length, maxPixels);
+  progress?.start({ label, total, unit: 'pixels' });
   for (let i = 0; i < total; i++) {
     yield generatePixel(plan, i);
-    onProgress?.(i + 1, total);
+    progress?.advance(1);
     await tick();
   }
+  progress?.finish();
 }
 
 /**
@@ -58,7 +65,7 @@ export function setValues(seed: number, set: TargetSet) {
 export async function* surveyZcatalog(options: StreamOptions = {}): AsyncGenerator<RecordBatch> {
   const opts = resolveSurveyOptions({ preset: options.preset, seed: options.seed, spectra: 'none' });
   const plan = planSurvey(opts);
-  for await (const c of surveyPixels(plan, options.maxPixels, options.onProgress)) {
+  for await (const c of surveyPixels(plan, options.maxPixels, options.progress, `zcatalog of a ${opts.preset.name} mock survey`)) {
     for (const set of [galaxySet(c), quasarSet(c)]) {
       if (set.n === 0) continue;
       yield batchFromSpecs(ZCATALOG_COLUMNS, set.n, setValues(opts.seed, set).values);
@@ -77,7 +84,7 @@ export async function* surveyZcatalog(options: StreamOptions = {}): AsyncGenerat
 export async function* surveySpectra(options: StreamOptions = {}): AsyncGenerator<SpectraBatch> {
   const opts = resolveSurveyOptions({ preset: options.preset, seed: options.seed, spectra: 'none' });
   const plan = planSurvey(opts);
-  for await (const c of surveyPixels(plan, options.maxPixels, options.onProgress)) {
+  for await (const c of surveyPixels(plan, options.maxPixels, options.progress, `spectra of a ${opts.preset.name} mock survey`)) {
     if (c.quasars.length > 0) yield spectraBatch(c.quasars, opts.seed);
   }
 }

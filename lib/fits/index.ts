@@ -19,7 +19,7 @@ export { readCompressedImage } from './compressed/index.js';
 export { verifyHdu } from './checksum.js';
 export type { ChecksumVerdict } from './checksum.js';
 export { fitsStats, hduStats } from './stats/hdu-stats.js';
-export type { HduStats, ColumnStats, ImageStats } from './stats/hdu-stats.js';
+export type { HduStats, ColumnStats, ImageStats, FitsStatsOptions } from './stats/hdu-stats.js';
 export { FileSource, MemorySource, HttpSource, openSource, registerScheme, sha256File } from './source/index.js';
 export type { ByteSource, OpenSourceOptions } from './source/index.js';
 export { writeFits, FitsWriter, TableHduWriter } from './writer/index.js';

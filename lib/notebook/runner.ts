@@ -1,3 +1,4 @@
+import { progressOf, type Progress } from '../core/index.js';
 import { CellExecutionError, KernelError } from '../errors/index.js';
 import { bannerCell, withoutBanner } from './banner.js';
 import { KernelSession } from './kernel-session.js';
@@ -17,7 +18,10 @@ export interface RunOptions {
   startupTimeout?: number;
   /** Aborting interrupts the kernel; the run stops after the current cell with status `interrupted`. */
   signal?: AbortSignal;
-  onProgress?(done: number, total: number, label: string): void;
+  /** Cells run; defaults to the host's display in the kernel (`false`: none). */
+  progress?: Progress | false;
+  /** What the progress display calls the run (default `run` and the kernel's name). */
+  label?: string;
   onOutput?(cell: number, output: Output): void;
   /** Called after every cell with the notebook so far, so a partial notebook is on disk whatever happens next. */
   onCellDone?(nb: Notebook): Promise<void> | void;
@@ -56,18 +60,19 @@ export async function runNotebook(input: Notebook, opts: RunOptions): Promise<Ru
     setStatus(c, 'pending');
   }
   const startTime = new Date();
-  opts.onProgress?.(0, code.length, `starting kernel ${opts.kernel.name}`);
+  const progress = progressOf(opts.progress);
+  progress.start({ label: opts.label ?? `run (${opts.kernel.name})`, total: code.length, unit: 'cells' });
+  progress.advance(0, `starting kernel ${opts.kernel.name}`);
   const session = await KernelSession.start(opts.kernel, { cwd: opts.cwd, env: opts.env, startupTimeout: opts.startupTimeout });
   const result: RunResult = { notebook: nb, status: 'completed', startTime, endTime: startTime, language: session.language, kernelInfo: session.info };
   if (session.info.language_info) nb.metadata.language_info = session.info.language_info as Notebook['metadata']['language_info'];
   nb.metadata.kernelspec = { name: opts.kernel.name, display_name: opts.kernel.display_name, language: opts.kernel.language || session.language };
   const onAbort = () => void session.interrupt();
   opts.signal?.addEventListener('abort', onAbort);
-  const t0 = Date.now();
   try {
     for (let k = 0; k < code.length; k++) {
       const [cell, index] = code[k]!;
-      opts.onProgress?.(k, code.length, `cell ${index}`);
+      progress.advance(0, `cell ${index}`);
       if (opts.signal?.aborted) {
         result.status = 'interrupted';
         result.error = new CellExecutionError(index, 'KeyboardInterrupt', 'interrupted before this cell');
@@ -76,6 +81,7 @@ export async function runNotebook(input: Notebook, opts: RunOptions): Promise<Ru
       }
       if (cellTags(cell).includes('skip-execution')) {
         setStatus(cell, 'skipped');
+        progress.advance(1);
         continue;
       }
       setStatus(cell, 'running');
@@ -99,6 +105,7 @@ export async function runNotebook(input: Notebook, opts: RunOptions): Promise<Ru
       if (r.status === 'ok' || (r.status === 'error' && expected)) {
         setStatus(cell, 'completed');
         await opts.onCellDone?.(nb);
+        progress.advance(1);
         continue;
       }
       setStatus(cell, 'failed');
@@ -113,8 +120,8 @@ export async function runNotebook(input: Notebook, opts: RunOptions): Promise<Ru
       }
       break;
     }
-    opts.onProgress?.(code.length, code.length, `${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } finally {
+    progress.finish();
     opts.signal?.removeEventListener('abort', onAbort);
     await session.shutdown();
   }

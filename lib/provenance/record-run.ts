@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import type { Progress } from '../core/index.js';
 import { KernelError, NotebookError } from '../errors/index.js';
 import {
   checkParameters, findKernelSpec, injectParameters, notebookLanguage, notebookParameters, readNotebook, runNotebook, stringifyNotebook, writeFileAtomic, writeNotebook,
@@ -55,7 +56,8 @@ export interface RecordRunOptions {
   manifest?: boolean;
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
-  onProgress?(done: number, total: number, label: string): void;
+  /** Cells run; defaults to the host's display in the kernel (`false`: none). */
+  progress?: Progress | false;
   onOutput?(cell: number, output: Output): void;
 }
 
@@ -114,7 +116,7 @@ export async function recordRun(o: RecordRunOptions): Promise<RecordedRun> {
   try {
     run = await runNotebook(nb, {
       kernel: loaded.spec, cwd, env, timeout: o.timeout, startupTimeout: o.startupTimeout, signal: o.signal,
-      onProgress: o.onProgress, onOutput: o.onOutput, onCellDone: (partial) => writeNotebook(out, partial),
+      progress: o.progress, label: `run ${basename(o.notebook)}`, onOutput: o.onOutput, onCellDone: (partial) => writeNotebook(out, partial),
     });
   } catch (e) {
     if (e instanceof KernelError) await writeNotebook(out, nb);

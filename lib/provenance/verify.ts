@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import type { Progress } from '../core/index.js';
 import { NotebookError } from '../errors/index.js';
 import { readNotebook, withoutBanner, type Notebook, type Output, type ParamValue } from '../notebook/index.js';
 import { lineDiff } from './diff.js';
@@ -48,7 +49,9 @@ function cellOutputs(nb: Notebook | undefined, i: number, ctx: NormaliseContext)
  * const rep = await verifyRun('runs/a.provenance.json');
  * if (!rep.identical) console.log(rep.firstDiverging?.diff);
  */
-export async function verifyRun(manifestPath: string, opts: { parameters?: Record<string, ParamValue>; onProgress?(d: number, t: number, l: string): void; signal?: AbortSignal } = {}): Promise<VerifyReport> {
+export async function verifyRun(
+  manifestPath: string, opts: { parameters?: Record<string, ParamValue>; progress?: Progress | false; signal?: AbortSignal } = {},
+): Promise<VerifyReport> {
   const rec = await readManifest(manifestPath);
   const missing = rec.redacted.filter((n) => !(opts.parameters && n in opts.parameters));
   if (missing.length) throw new NotebookError(`parameters ${missing.join(', ')} were redacted in the manifest; pass them with -p NAME VALUE`, { file: manifestPath });
@@ -63,7 +66,7 @@ export async function verifyRun(manifestPath: string, opts: { parameters?: Recor
     const rerun = await recordRun({
       notebook: rec.notebook.path, out: join(tmp, basename(rec.executed.path)), parameters: { ...rec.parameters, ...opts.parameters },
       inputs: rec.inputs.map((i) => i.path).filter(existsSync), kernel: rec.kernel.name, cwd: rec.cwd, timeout: rec.timeout, outDir, manifest: false,
-      onProgress: opts.onProgress, signal: opts.signal,
+      progress: opts.progress, signal: opts.signal,
     });
     const now = rerun.record!;
     const ctx = { cwd: rec.cwd, outDir, home: homedir() };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Int64, makeData, RecordBatch, Struct, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
-import { skybookVersion } from '../core/index.js';
+import { progressOf, skybookVersion, subProgress, type Progress } from '../core/index.js';
 import { FitsFile, sha256File } from '../fits/index.js';
 import { planColumns } from './column-plan.js';
 import { ensureBookkeeping, findLoad, lockLedger, nextLoadId, quarantineRef, recordLoad, removeLoad } from './ledger.js';
@@ -32,8 +32,8 @@ export interface IngestOptions {
   replace?: boolean;
   /** Create the sky index after the load when the schema names position columns (default true). */
   skyIndex?: boolean;
-  /** Rows done and total for the file being loaded. */
-  onProgress?: (done: number, total: number, source: string) => void;
+  /** Rows loaded, a phase per file; defaults to the host's display in the kernel (`false`: none). */
+  progress?: Progress | false;
   storeOptions?: OpenStoreOptions;
 }
 
@@ -80,11 +80,13 @@ interface LoadSource {
   /** Computed while the rows load where no earlier load has to be compared with it (a big file: on a worker thread). */
   sha256: Promise<string>;
   size: number;
-  batches(onProgress: (done: number, total: number) => void): AsyncIterable<RecordBatch>;
+  batches(progress: Progress): AsyncIterable<RecordBatch>;
 }
 
 /** Loads one source inside one transaction: all its rows, its quarantined rows and its ledger row, or nothing. */
-async function loadSource(store: Store, src: LoadSource, target: TableRef, product: ProductSchema | undefined, opts: IngestOptions, t0: number): Promise<IngestResult> {
+async function loadSource(
+  store: Store, src: LoadSource, target: TableRef, product: ProductSchema | undefined, opts: IngestOptions, progress: Progress, t0: number,
+): Promise<IngestResult> {
   const where = { file: src.label, hdu: src.hdu, table: target.name };
   const base = { source: src.source, hdu: src.hdu, table: target.name, size: src.size, rows: src.rows };
   const seconds = () => (performance.now() - t0) / 1000;
@@ -105,7 +107,8 @@ async function loadSource(store: Store, src: LoadSource, target: TableRef, produ
     if (prior) await removeLoad(tx, target, prior.loadId);
     const loadId = await nextLoadId(tx, target);
     const started = new Date();
-    const batches = src.batches((d, n) => opts.onProgress?.(d, n, src.label))[Symbol.asyncIterator]();
+    progress.start({ label: `ingest ${src.label}`, total: src.rows, unit: 'rows' });
+    const batches = src.batches(subProgress(progress))[Symbol.asyncIterator]();
     const first = await batches.next();
     if (first.done) throw new StoreError('no record batches', where);
     const schema = first.value.schema;
@@ -124,6 +127,7 @@ async function loadSource(store: Store, src: LoadSource, target: TableRef, produ
       }
     }
     const loaded = await tx.load(target, plans, parts(), loadId);
+    progress.finish();
     await writeQuarantine(tx, target, src.source, src.hdu, rejected, loadId);
     if (loaded + rejected.length !== src.rows) {
       throw new StoreError(`loaded ${loaded} + quarantined ${rejected.length} != ${src.rows} input rows`, where, 1);
@@ -139,7 +143,9 @@ async function loadSource(store: Store, src: LoadSource, target: TableRef, produ
 }
 
 /** Loads one FITS file's table HDU. */
-async function ingestFile(store: Store, path: string, target: TableRef, product: ProductSchema | undefined, opts: IngestOptions): Promise<IngestResult> {
+async function ingestFile(
+  store: Store, path: string, target: TableRef, product: ProductSchema | undefined, opts: IngestOptions, progress: Progress,
+): Promise<IngestResult> {
   const t0 = performance.now();
   const source = resolve(path);
   const size = (await stat(source).catch((e: Error) => { throw new StoreError(`cannot read: ${e.message}`, { file: path }); })).size;
@@ -151,10 +157,11 @@ async function ingestFile(store: Store, path: string, target: TableRef, product:
     const hdu = pickHdu(fits, path, opts.hdu, product);
     const src: LoadSource = {
       source, label: path, hdu: hdu.name, rows: hdu.rows, sha256, size,
-      batches: (onProgress) => fits.readBatches(hdu.index, { batchRows: 65536, onProgress }),
+      batches: (batchProgress) => fits.readBatches(hdu.index, { batchRows: 65536, progress: batchProgress }),
     };
-    return await loadSource(store, src, target, product, opts, t0);
+    return await loadSource(store, src, target, product, opts, progress, t0);
   } finally {
+    progress.finish();
     await fits.close();
   }
 }
@@ -198,9 +205,10 @@ export async function ingest(sources: string | readonly string[], opts: IngestOp
   const target = tableName(opts.table);
   const product = productOf(opts.schema);
   const store = typeof opts.into === 'string' ? await openStore(opts.into, opts.storeOptions) : opts.into;
+  const progress = progressOf(opts.progress);
   try {
     const out: IngestResult[] = [];
-    for (const path of typeof sources === 'string' ? [sources] : sources) out.push(await ingestFile(store, path, target, product, opts));
+    for (const path of typeof sources === 'string' ? [sources] : sources) out.push(await ingestFile(store, path, target, product, opts, progress));
     return out;
   } finally {
     if (typeof opts.into === 'string') await store.close();
@@ -225,16 +233,17 @@ export async function ingestTable(table: Table, opts: Omit<IngestOptions, 'hdu'>
   const src: LoadSource = {
     source: opts.source, label: opts.source, hdu: 'arrow', rows: table.numRows, size: bytes.byteLength,
     sha256: Promise.resolve(createHash('sha256').update(bytes).digest('hex')),
-    async *batches(onProgress) {
-      let done = 0;
-      for (const b of table.batches) { done += b.numRows; onProgress(done, table.numRows); yield b; }
+    async *batches(batchProgress) {
+      for (const b of table.batches) { batchProgress.advance(b.numRows); yield b; }
       if (table.batches.length === 0) yield new RecordBatch(table.schema, makeData({ type: new Struct(table.schema.fields), length: 0, nullCount: 0, children: table.schema.fields.map((f) => makeData({ type: f.type, length: 0 } as never)) } as never) as never);
     },
   };
   const store = typeof opts.into === 'string' ? await openStore(opts.into, opts.storeOptions) : opts.into;
+  const progress = progressOf(opts.progress);
   try {
-    return await loadSource(store, src, target, product, opts, t0);
+    return await loadSource(store, src, target, product, opts, progress, t0);
   } finally {
+    progress.finish();
     if (typeof opts.into === 'string') await store.close();
   }
 }

@@ -32,13 +32,13 @@ export const datasetsMake: Command = {
     const seed = parseSeed(args.values.seed);
     const spectra = parseSpectra(args.values.spectra);
     const json = args.switches.has('json');
-    const bar = progressBar(`datasets make ${preset}`, !json && process.stderr.isTTY === true);
+    const progress = progressBar(!json);
     const t0 = process.hrtime.bigint();
     let summary;
     try {
-      summary = await makeSurvey({ preset: preset as 'small', seed, out, ...(spectra !== undefined ? { spectra } : {}), onProgress: (d, t, l) => bar.update(d, t, l) });
+      summary = await makeSurvey({ preset: preset as 'small', seed, out, ...(spectra !== undefined ? { spectra } : {}), progress });
     } finally {
-      bar.stop();
+      progress.finish();
     }
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     if (args.values.manifest) await writeFile(args.values.manifest, JSON.stringify(await surveyManifest(summary), null, 2) + '\n');

@@ -53,11 +53,11 @@ export const fitsExport: Command = {
     const columns = args.values.columns?.split(',').map((s) => s.trim()).filter(Boolean);
     const fits = await FitsFile.open(args.positionals.file!);
     const tmp = out ? `${out}.partial-${process.pid}` : undefined;
-    const bar = progressBar('export', out !== undefined && process.stderr.isTTY === true);
+    const progress = progressBar(out !== undefined);
     try {
       const hdu = fits.hdu(args.values.hdu);
       const batches: AsyncIterable<RecordBatch> = hdu.type === 'BINTABLE'
-        ? fits.readBatches(hdu.index, { columns, onProgress: (d, t) => bar.update(d, t, 'rows') })
+        ? fits.readBatches(hdu.index, { columns, progress })
         : (async function* () { yield* (await fits.readTable(hdu.index, { columns })).batches; })();
       if (format === 'parquet') {
         const all: RecordBatch[] = [];
@@ -92,7 +92,7 @@ export const fitsExport: Command = {
       if (tmp) await rm(tmp, { force: true });
       throw e;
     } finally {
-      bar.stop();
+      progress.finish();
       await fits.close();
     }
   },

@@ -12,10 +12,10 @@ export const fitsStatsCommand: Command = {
     const args = parseArgs(argv, { positionals: ['file'], values: ['hdu'], switches: ['json'] });
     const json = args.switches.has('json');
     const fits = await FitsFile.open(args.positionals.file!);
-    const bar = progressBar('stats', !json && process.stderr.isTTY === true);
+    const progress = progressBar(!json);
     try {
-      const doc = await fitsStats(fits, args.values.hdu, (hdu, done, total) => bar.update(done, total, `rows of HDU ${hdu}`));
-      bar.stop();
+      const doc = await fitsStats(fits, { hdu: args.values.hdu, progress });
+      progress.finish();
       if (json) {
         out.stdout(toJson(doc) + '\n');
         return 0;
@@ -32,7 +32,7 @@ export const fitsStatsCommand: Command = {
       }
       return 0;
     } finally {
-      bar.stop();
+      progress.finish();
       await fits.close();
     }
   },

@@ -36,15 +36,15 @@ export const ingestCommand: Command = {
       throw new UsageError(`invalid --schema: ${schema} (one of ${SCHEMA_NAMES.join(', ')})`);
     }
     const json = args.switches.has('json');
-    const bar = progressBar('ingest', !json && process.stderr.isTTY === true);
+    const progress = progressBar(!json);
     let results: IngestResult[];
     try {
       results = await ingest([args.positionals.source!, ...args.rest], {
         into, table, hdu: args.values.hdu, schema: schema as ProductSchema['name'] | undefined, replace: args.switches.has('replace'),
-        onProgress: (done, total, source) => bar.update(done, total, source),
+        progress,
       });
     } finally {
-      bar.stop();
+      progress.finish();
     }
     io.stdout(json ? toJson(results, 2) + '\n' : summary(results));
     return 0;

@@ -78,7 +78,7 @@ export const run: Command = {
     if (resolve(file) === out) throw new UsageError(`-o ${args.values.out} would overwrite the notebook itself`);
     mkdirSync(dirname(out), { recursive: true });
     const logging = args.switches.has('log-output');
-    const bar = progressBar('run', !logging && !json && process.stderr.isTTY === true);
+    const progress = progressBar(!logging && !json);
     const sig = interruptOnSigint(io);
     const t0 = Date.now();
     let r;
@@ -86,11 +86,11 @@ export const run: Command = {
       r = await recordRun({
         notebook: file, out, parameters, inputs: args.lists.input, kernel: args.values.kernel, cwd: args.values.cwd, timeout, startupTimeout,
         cache: args.switches.has('cache'), prepareOnly: args.switches.has('prepare-only'), signal: sig.signal,
-        onProgress: (d, t, l) => bar.update(d, t, l),
+        progress,
         onOutput: logging ? (cell, o) => logOutput(io, cell, o) : undefined,
       });
     } finally {
-      bar.stop();
+      progress.finish();
       sig.dispose();
     }
     const ok = r.status === 'completed' || r.status === 'cached' || r.status === 'prepared';

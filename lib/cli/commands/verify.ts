@@ -23,12 +23,12 @@ export const verify: Command = {
       const loaded = await loadNotebookForRun(rec.notebook.path, rec.kernel.name);
       overrides = resolveParameters(loaded.parameters, pairs, undefined, rec.notebook.path);
     }
-    const bar = progressBar('verify', !args.switches.has('json') && process.stderr.isTTY === true);
+    const progress = progressBar(!args.switches.has('json'));
     let rep;
     try {
-      rep = await verifyRun(path, { parameters: overrides, onProgress: (d, t, l) => bar.update(d, t, l) });
+      rep = await verifyRun(path, { parameters: overrides, progress });
     } finally {
-      bar.stop();
+      progress.finish();
     }
     if (args.switches.has('json')) {
       io.stdout(toJson({ manifest: path, ...rep }) + '\n');

@@ -1,4 +1,5 @@
 import { Field, makeData, RecordBatch, Schema, Struct, Table, type Data } from 'apache-arrow';
+import type { Progress } from '../../core/index.js';
 import { FitsError } from '../../errors/index.js';
 import type { HduInfo } from '../hdu.js';
 import type { ByteSource } from '../source/byte-source.js';
@@ -27,8 +28,8 @@ export interface ReadTableOptions {
    * count strings (statistics), where decoding them would be most of the work.
    */
   skipStrings?: boolean;
-  /** Called after each chunk with rows done and rows in total. */
-  onProgress?: (done: number, total: number) => void;
+  /** Rows read, reported after each chunk (a table read shows progress only when given one). */
+  progress?: Progress;
 }
 
 /** Picks the columns asked for, in the order asked; an unknown name is an error listing the table's columns. */
@@ -82,12 +83,15 @@ export async function readTable(src: ByteSource, hdu: HduInfo, opts: ReadTableOp
   const n = end - start;
   const plan = planRowReads(src, hdu, cols);
   const builders = plan.columns.map((c) => makeColumnBuilder(c, n));
+  const progress = opts.progress;
+  progress?.start({ label: `read ${src.name} HDU ${hdu.index}`, total: n, unit: 'rows' });
   if (cols.length > 0) {
     await plan.forEach(start, end, (chunk, row) => {
       for (const b of builders) b.add(chunk, row);
-      opts.onProgress?.(row + chunk.rows, n);
+      progress?.advance(chunk.rows);
     }, opts.chunkBytes);
   }
+  progress?.finish();
   const heap = makeHeapReader(src, hdu);
   const data = await Promise.all(builders.map((b) => b.finish(heap, where)));
   const schema = schemaOf(cols, hdu);
@@ -116,6 +120,8 @@ export async function* readBatches(src: ByteSource, hdu: HduInfo, opts: ReadTabl
   }
   if (rowBytes === 0) return;
   const plan = planRowReads(src, hdu, cols);
+  const progress = opts.progress;
+  progress?.start({ label: `read ${src.name} HDU ${hdu.index}`, total: end - start, unit: 'rows' });
   for (let b = start; b < end; b += batchRows) {
     const rows = Math.min(batchRows, end - b);
     const builders = plan.columns.map((c) => makeColumnBuilder(c, rows, opts.skipStrings));
@@ -123,7 +129,8 @@ export async function* readBatches(src: ByteSource, hdu: HduInfo, opts: ReadTabl
       for (const x of builders) x.add(chunk, row);
     }, opts.chunkBytes);
     const data = await Promise.all(builders.map((x) => x.finish(heap, where)));
-    opts.onProgress?.(b + rows - start, end - start);
+    progress?.advance(rows);
     yield batchOf(schema, data, rows);
   }
+  progress?.finish();
 }

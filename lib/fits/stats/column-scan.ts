@@ -1,3 +1,4 @@
+import type { Progress } from '../../core/index.js';
 import { describeColumns } from '../bintable/columns.js';
 import { forEachRowChunk, makeHeapReader, rowsPerChunk } from '../bintable/row-chunks.js';
 import { FitsChecksum } from '../checksum.js';
@@ -33,7 +34,7 @@ export interface ScanPart {
  * @example
  * const { accs, rowSum } = await scanColumns(src, hdu, { columns: [0, 1, 2], sum: true });
  */
-export async function scanColumns(src: ByteSource, hdu: HduInfo, part: ScanPart, onProgress?: (done: number, total: number) => void): Promise<ColumnScan> {
+export async function scanColumns(src: ByteSource, hdu: HduInfo, part: ScanPart, progress?: Progress): Promise<ColumnScan> {
   const where = { file: src.name, hdu: hdu.index };
   const cols = describeColumns(hdu.header);
   const rows = hdu.header.int('NAXIS2');
@@ -48,12 +49,10 @@ export async function scanColumns(src: ByteSource, hdu: HduInfo, part: ScanPart,
     return fixedWidthSink(cols[i]!, capacity, acc, imag) ?? (await import('./arrow-sink.js')).arrowSink(cols[i]!, rows, acc, imag);
   }));
   const rowSum = part.sum ? new FitsChecksum() : undefined;
-  let done = 0;
   await forEachRowChunk(src, hdu, 0, rows, (chunk) => {
     rowSum?.update(chunk.bytes);
     for (const s of sinks) s.add(chunk);
-    done += chunk.rows;
-    onProgress?.(done, rows);
+    progress?.advance(chunk.rows);
   }, chunkBytes);
   const heap = makeHeapReader(src, hdu);
   for (const s of sinks) await s.finish(heap, where);

@@ -1,3 +1,4 @@
+import { progressOf, subProgress, type Progress } from '../../core/index.js';
 import type { Card, CardValue } from '../header/card.js';
 import type { FitsFile } from '../fits-file.js';
 import type { HduInfo, HduType } from '../hdu.js';
@@ -52,24 +53,23 @@ function imageStats(img: FitsImage): ImageStats {
   return { naxis: img.naxis, dtype: img.dtype, count: s.count, nanCount: s.nanCount, min: s.min, max: s.max, sum: s.sum };
 }
 
-/** Progress of a long statistics pass: rows (or pixels) done of the total, per HDU. */
-export type StatsProgress = (hdu: number, done: number, total: number) => void;
-
 /**
  * Statistics of one HDU: header cards, checksum verdicts, and per image / per column counts, NaN counts, min, max and sums.
- * Tables are streamed in record batches, so memory stays bounded whatever their size.
+ * Tables are streamed in record batches, so memory stays bounded whatever their size. `progress` counts a table's rows.
  *
  * @example
  * const s = await hduStats(fits, fits.hdus[1]);
  */
-export async function hduStats(fits: FitsFile, hdu: HduInfo, onProgress?: StatsProgress): Promise<HduStats> {
+export async function hduStats(fits: FitsFile, hdu: HduInfo, progress?: Progress): Promise<HduStats> {
   const out: HduStats = {
     index: hdu.index, name: hdu.name, type: hdu.type, cards: hdu.header.cards.map(cardJson),
     checksum: 'absent', datasum: 'absent', image: null, table: null,
   };
   if (hdu.type === 'BINTABLE') {
     // one pass over the rows gives the column statistics and the data sum together
-    const { table, verdict } = await bintableStats(fits.source, hdu, (done, total) => onProgress?.(hdu.index, done, total));
+    progress?.start({ label: `stats ${fits.name} HDU ${hdu.index}`, total: hdu.header.int('NAXIS2'), unit: 'rows' });
+    const { table, verdict } = await bintableStats(fits.source, hdu, progress && subProgress(progress));
+    progress?.finish();
     return { ...out, ...verdict, table };
   }
   Object.assign(out, await fits.verify(hdu.index));
@@ -94,14 +94,28 @@ export async function hduStats(fits: FitsFile, hdu: HduInfo, onProgress?: StatsP
 }
 
 /**
+ * Options of {@link fitsStats}: one HDU (by index or name) instead of all, and where to report rows scanned.
+ *
+ * @example
+ * const opts: FitsStatsOptions = { hdu: 'ZCATALOG', progress: recordProgress() };
+ */
+export interface FitsStatsOptions {
+  hdu?: number | string;
+  /** Rows scanned, a phase per table HDU; defaults to the host's display in the kernel (`false`: none). */
+  progress?: Progress | false;
+}
+
+/**
  * The whole `skybook fits stats` document for a file, or one HDU of it.
  *
  * @example
  * const doc = await fitsStats(fits); JSON.stringify(doc);
+ * const one = await fitsStats(fits, { hdu: 'ZCATALOG' });
  */
-export async function fitsStats(fits: FitsFile, only?: number | string, onProgress?: StatsProgress): Promise<{ file: string; hdus: HduStats[] }> {
-  const hdus = only === undefined ? fits.hdus : [fits.hdu(only)];
+export async function fitsStats(fits: FitsFile, opts: FitsStatsOptions = {}): Promise<{ file: string; hdus: HduStats[] }> {
+  const hdus = opts.hdu === undefined ? fits.hdus : [fits.hdu(opts.hdu)];
+  const progress = progressOf(opts.progress);
   const out: HduStats[] = [];
-  for (const h of hdus) out.push(await hduStats(fits, h, onProgress));
+  for (const h of hdus) out.push(await hduStats(fits, h, progress));
   return { file: fits.name, hdus: out };
 }

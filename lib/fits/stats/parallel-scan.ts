@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Progress } from '../../core/index.js';
 import type { ColumnDesc } from '../bintable/columns.js';
 import { FitsChecksum } from '../checksum.js';
 import type { HduInfo } from '../hdu.js';
@@ -99,18 +100,18 @@ function revive(m: ColumnScan): ColumnScan {
  * @example
  * const { accs, rowSum } = await scanAllColumns(src, hdu, describeColumns(hdu.header), true);
  */
-export async function scanAllColumns(src: ByteSource, hdu: HduInfo, cols: ColumnDesc[], sum: boolean, onProgress?: (done: number, total: number) => void): Promise<ColumnScan> {
+export async function scanAllColumns(src: ByteSource, hdu: HduInfo, cols: ColumnDesc[], sum: boolean, progress?: Progress): Promise<ColumnScan> {
   const rowBytes = hdu.header.int('NAXIS1');
   const all: ScanPart = { columns: cols.map((_, i) => i), sum };
   const bytes = rowBytes * hdu.header.int('NAXIS2');
   if (!(src instanceof FileSource) || !worthASecondThread(bytes) || cols.length + (sum ? 1 : 0) < 2 || !existsSync(fileURLToPath(WORKER))) {
-    return scanColumns(src, hdu, all, onProgress);
+    return scanColumns(src, hdu, all, progress);
   }
   const [mine, theirs] = splitColumns(cols, sum, rowBytes);
   const worker = scanInWorker(src, hdu, theirs);
   let here: ColumnScan;
   try {
-    here = await scanColumns(src, hdu, mine, onProgress);
+    here = await scanColumns(src, hdu, mine, progress);
   } catch (e) {
     worker.stop();
     throw e;

@@ -1,4 +1,5 @@
 import type { Table } from 'apache-arrow';
+import type { Progress } from '../../core/index.js';
 import { describeColumns } from '../bintable/columns.js';
 import { columnTypeName, isComplexColumn } from '../bintable/type-names.js';
 import { checksumVerdict, hasChecksumCards, sumData, type ChecksumVerdict } from '../checksum.js';
@@ -34,11 +35,11 @@ function columnLines(heads: ColumnHead[], accs: StatsAccumulator[], imags: Stats
  * @example
  * const { table, verdict } = await bintableStats(fits.source, fits.hdus[1]);
  */
-export async function bintableStats(src: ByteSource, hdu: HduInfo, onProgress?: (done: number, total: number) => void): Promise<{ table: TableStats; verdict: ChecksumVerdict }> {
+export async function bintableStats(src: ByteSource, hdu: HduInfo, progress?: Progress): Promise<{ table: TableStats; verdict: ChecksumVerdict }> {
   const cols = describeColumns(hdu.header);
   const rows = hdu.header.int('NAXIS2');
   const sum = hasChecksumCards(hdu);
-  const { accs, imags, rowSum } = await scanAllColumns(src, hdu, cols, sum, onProgress);
+  const { accs, imags, rowSum } = await scanAllColumns(src, hdu, cols, sum, progress);
   const verdict: ChecksumVerdict = rowSum
     ? await checksumVerdict(src, hdu, (await sumData(src, hdu, rowSum, hdu.dataOffset + rows * hdu.header.int('NAXIS1'))).value)
     : { checksum: 'absent', datasum: 'absent' };
