@@ -3,3 +3,7 @@ export {
   ProgressTracker, formatProgress, formatSeconds, silentProgress, recordProgress, subProgress, setProgressHost, progressOf,
 } from './progress.js';
 export type { Progress, ProgressTask, ProgressState, ProgressEvent } from './progress.js';
+export {
+  DEFAULT_RETRY, TRANSIENT_HTTP_STATUS, TRANSIENT_NETWORK_CODES, isTransientNetworkError, retryAfterMs, retryDelay, withRetry,
+} from './retry.js';
+export type { RetryPolicy, RetryHooks } from './retry.js';

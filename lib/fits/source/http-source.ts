@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
+import { DEFAULT_RETRY, isTransientNetworkError, retryAfterMs, TRANSIENT_HTTP_STATUS as TRANSIENT_STATUS, withRetry } from '../../core/index.js';
 import { SkybookError, SourceError } from '../../errors/index.js';
 import type { ByteSource } from './byte-source.js';
 
@@ -53,16 +53,14 @@ const optionsSchema = z.object({
   name: z.string().optional(),
   readAheadBytes: z.number().int().min(0).default(64 * 1024),
   cacheBytes: z.number().int().min(0).default(1024 * 1024),
-  retries: z.number().int().min(0).max(20).default(4),
-  retryBaseMs: z.number().min(0).default(200),
-  retryMaxMs: z.number().min(0).default(10_000),
+  retries: z.number().int().min(0).max(20).default(DEFAULT_RETRY.retries),
+  retryBaseMs: z.number().min(0).default(DEFAULT_RETRY.baseMs),
+  retryMaxMs: z.number().min(0).default(DEFAULT_RETRY.maxMs),
   timeoutMs: z.number().positive().default(30_000),
   headers: z.record(z.string(), z.string()).default({}),
 });
 type Options = z.output<typeof optionsSchema>;
 
-const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EPREMATURE', 'UND_ERR_SOCKET']);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
 
@@ -255,27 +253,23 @@ export class HttpSource implements ByteSource {
     throw new SourceError(this.name, `${why} (HTTP ${s})${at}`);
   }
 
-  /** One logical request: redirects followed, transient failures retried with backoff. Other statuses are the caller's. */
+  /** One logical request: redirects followed, transient failures retried with lib/core's backoff. Other statuses are the caller's. */
   private async send(method: 'GET' | 'HEAD', headers: Record<string, string>, slice?: Slice): Promise<Reply> {
     const { retries, retryBaseMs, retryMaxMs } = this.options;
-    for (let attempt = 0; ; attempt++) {
-      let wait = Math.min(retryMaxMs, retryBaseMs * 2 ** attempt) * (0.5 + Math.random() / 2);
-      try {
-        const r = await this.follow(method, headers, slice);
-        if (!TRANSIENT_STATUS.has(r.status) || attempt >= retries) return r;
-        const after = Number(r.headers['retry-after']);
-        if (Number.isFinite(after)) wait = Math.max(wait, Math.min(retryMaxMs, after * 1000));
-      } catch (e) {
-        if (e instanceof SkybookError) throw e;
+    return withRetry({ retries, baseMs: retryBaseMs, maxMs: retryMaxMs }, () => this.follow(method, headers, slice), {
+      again: (r) => TRANSIENT_STATUS.has(r.status) && (retryAfterMs(r.headers['retry-after']) ?? true),
+      transient: (e) => !(e instanceof SkybookError) && isTransientNetworkError(e),
+      fail: (e, { exhausted, attempts }) => {
+        if (e instanceof SkybookError) return e;
         const code = (e as NodeJS.ErrnoException).code ?? '';
         const what = `${(e as Error).message}${code && !(e as Error).message.includes(code) ? ` (${code})` : ''}`;
-        if (!TRANSIENT_CODES.has(code)) throw new SourceError(this.name, `network error: ${what}`, { cause: e });
-        if (attempt >= retries) throw new SourceError(this.name, `network error: ${what}, gave up after ${attempt + 1} attempts`, { cause: e });
-      }
-      if (this.closed) throw new SourceError(this.name, 'closed while retrying');
-      this.stats.retries++;
-      await sleep(wait);
-    }
+        return new SourceError(this.name, `network error: ${what}${exhausted ? `, gave up after ${attempts} attempts` : ''}`, { cause: e });
+      },
+      beforeWait: () => {
+        if (this.closed) throw new SourceError(this.name, 'closed while retrying');
+        this.stats.retries++;
+      },
+    });
   }
 
   private async follow(method: 'GET' | 'HEAD', headers: Record<string, string>, slice?: Slice): Promise<Reply> {
