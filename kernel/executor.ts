@@ -32,7 +32,7 @@ function createLocals(): { proxy: Record<string, unknown>; target: Record<string
  * kernel can display it. Errors come back as data, never as console output.
  *
  * @example
- * const ex = new Executor(converter, loader, getCodeMetadata, preloadDecl);
+ * const ex = new Executor(new Compiler(cwd, skybookRoot), new ModuleLoader(cwd, skybookRoot), '');
  * const out = await ex.execute('1 + 1', 1); // { status: 'ok', hasValue: true, value: 2 }
  */
 export class Executor {

@@ -4,7 +4,7 @@ export { writeFileAtomic, writeFileAtomicSync } from './atomic.js';
 export { Wire } from './wire.js';
 export type { Message, MessageHeader } from './wire.js';
 export { jupyterDataDirs, listKernelSpecs, findKernelSpec, registerBuiltinKernel } from './kernelspec.js';
-export type { KernelSpec } from './kernelspec.js';
+export type { KernelSpec, KernelJson } from './kernelspec.js';
 export { KernelProcess } from './kernel-process.js';
 export type { ConnectionInfo, KernelExit } from './kernel-process.js';
 export { KernelClient } from './kernel-client.js';

@@ -16,6 +16,14 @@ export interface KernelSpec {
 }
 
 /**
+ * What a kernelspec's kernel.json holds: a {@link KernelSpec} without the name and folder it is found under.
+ *
+ * @example
+ * const json: KernelJson = { argv: ['node', 'main.js', '{connection_file}'], display_name: 'TS', language: 'typescript', interrupt_mode: 'signal', metadata: {} };
+ */
+export type KernelJson = Omit<KernelSpec, 'name' | 'dir' | 'env'> & { env?: Record<string, string> };
+
+/**
  * The Jupyter data directories in Jupyter's order of precedence: JUPYTER_PATH, the user dir (JUPYTER_DATA_DIR or
  * ~/.local/share/jupyter), the environment's prefix (sys.prefix-like: the python3 or node install prefix and
  * a virtualenv), then the system dirs /usr/local/share/jupyter and /usr/share/jupyter.

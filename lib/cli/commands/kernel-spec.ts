@@ -2,19 +2,10 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { packageRoot } from '../../core/index.js';
-import { registerBuiltinKernel } from '../../notebook/index.js';
+import { registerBuiltinKernel, type KernelJson } from '../../notebook/index.js';
 
 /** The kernelspec's name, what `--ExecutePreprocessor.kernel_name=` and notebooks' metadata use. */
 export const KERNEL_NAME = 'skybook';
-
-/** A Jupyter kernel.json. */
-export interface KernelSpec {
-  argv: string[];
-  display_name: string;
-  language: string;
-  interrupt_mode: 'signal' | 'message';
-  metadata: Record<string, unknown>;
-}
 
 /**
  * The kernelspec for this installation: this Node running this package's built kernel entry (dist/kernel/main.js).
@@ -22,7 +13,7 @@ export interface KernelSpec {
  * @example
  * kernelSpec('0.1.0').argv; // ['/usr/bin/node', '/…/skybook/dist/kernel/main.js', '{connection_file}']
  */
-export function kernelSpec(version: string): KernelSpec {
+export function kernelSpec(version: string): KernelJson {
   const entry = join(packageRoot(), 'dist', 'kernel', 'main.js');
   return {
     argv: [process.execPath, entry, '{connection_file}'],
@@ -66,7 +57,7 @@ export function userDataDir(env: NodeJS.ProcessEnv = process.env): string {
  * @example
  * writeKernelSpec('/tmp/prefix/share/jupyter', kernelSpec('0.1.0'));
  */
-export function writeKernelSpec(dataDir: string, spec: KernelSpec): string {
+export function writeKernelSpec(dataDir: string, spec: KernelJson): string {
   const dir = join(dataDir, 'kernels', KERNEL_NAME);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'kernel.json');
