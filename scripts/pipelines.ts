@@ -13,21 +13,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PIPELINES_OUT, runArgs } from './pipeline-plan.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(ROOT, 'dist', 'lib', 'cli', 'main.js');
-const OUT = 'runs/pipelines';
-const SURVEY = `${OUT}/survey`;
-
-/** Parameters and declared inputs per curated notebook; paths are relative to the repository root (the cwd). */
-const PLAN: Record<string, { params: Record<string, string>; inputs: string[] }> = {
-  '01-quickstart': { params: { preset: 'small', seed: '1', out: SURVEY }, inputs: [] },
-  '02-sky-store': {
-    params: { survey: SURVEY, db: `${OUT}/survey.duckdb` },
-    inputs: [`${SURVEY}/spectro/redux/iron/zcatalog/v1/zall-pix-iron.fits`, `${SURVEY}/truth/voids.parquet`],
-  },
-  '03-quasar-spectra': { params: { survey: SURVEY, count: '2' }, inputs: [`${SURVEY}/truth/quasars.parquet`] },
-};
+const OUT = PIPELINES_OUT;
 
 interface RunSummary {
   status: string;
@@ -57,11 +47,8 @@ function main(): number {
   let failed = 0;
   for (const file of notebooks) {
     const name = file.replace(/\.ipynb$/, '');
-    const plan = PLAN[name] ?? { params: {}, inputs: [] };
     const out = `${OUT}/${name}.ipynb`;
-    const args = ['run', `notebooks/${file}`, '-o', out, '--kernel', 'skybook', '--json'];
-    for (const [k, v] of Object.entries(plan.params)) args.push('-p', k, v);
-    for (const i of plan.inputs) args.push('--input', i);
+    const args = runArgs(name);
     if (cache) args.push('--cache');
     process.stderr.write(`\n== ${name}\n`);
     const run = skybook(args, env);

@@ -1,0 +1,46 @@
+/**
+ * What `npm run pipelines` runs: parameters and declared inputs per curated notebook, paths relative to the run's cwd
+ * (the repository root for the main job). The snapshot tests (test/snapshots/curated.test.ts) run the same plan in a
+ * temporary folder, so the snapshots show the outputs and manifests the main job produces.
+ *
+ * @example
+ * const { params, inputs } = planFor('02-sky-store'); // params.survey === 'runs/pipelines/survey'
+ */
+export const PIPELINES_OUT = 'runs/pipelines';
+/** Where 01-quickstart writes the mock survey that 02 and 03 read. */
+export const PIPELINES_SURVEY = `${PIPELINES_OUT}/survey`;
+
+/** Parameters (`-p NAME VALUE`, values as the CLI takes them) and `--input` files of one notebook. */
+export interface PipelineStep {
+  params: Record<string, string>;
+  inputs: string[];
+}
+
+const PLAN: Record<string, PipelineStep> = {
+  '01-quickstart': { params: { preset: 'small', seed: '1', out: PIPELINES_SURVEY }, inputs: [] },
+  '02-sky-store': {
+    params: { survey: PIPELINES_SURVEY, db: `${PIPELINES_OUT}/survey.duckdb` },
+    inputs: [`${PIPELINES_SURVEY}/spectro/redux/iron/zcatalog/v1/zall-pix-iron.fits`, `${PIPELINES_SURVEY}/truth/voids.parquet`],
+  },
+  '03-quasar-spectra': { params: { survey: PIPELINES_SURVEY, count: '2' }, inputs: [`${PIPELINES_SURVEY}/truth/quasars.parquet`] },
+};
+
+/** The plan of a notebook by name (file name without `.ipynb`); a notebook not in the plan runs with its defaults. @example planFor('01-quickstart').params.seed // '1' */
+export function planFor(name: string): PipelineStep {
+  return PLAN[name] ?? { params: {}, inputs: [] };
+}
+
+/**
+ * The `skybook run` arguments for one notebook of notebooks/, as the main job passes them (the output notebook under
+ * `runs/pipelines/`, the skybook kernel, JSON summary on stdout).
+ *
+ * @example
+ * runArgs('03-quasar-spectra') // ['run', 'notebooks/03-quasar-spectra.ipynb', '-o', 'runs/pipelines/03-quasar-spectra.ipynb', ...]
+ */
+export function runArgs(name: string): string[] {
+  const plan = planFor(name);
+  const args = ['run', `notebooks/${name}.ipynb`, '-o', `${PIPELINES_OUT}/${name}.ipynb`, '--kernel', 'skybook', '--json'];
+  for (const [k, v] of Object.entries(plan.params)) args.push('-p', k, v);
+  for (const i of plan.inputs) args.push('--input', i);
+  return args;
+}
