@@ -1,4 +1,4 @@
-import { inverseLookup } from './interpolate.js';
+import { inverseLookup } from '../core/index.js';
 
 /**
  * Flat LambdaCDM comoving distances in Mpc/h (H0 = 100 h km/s/Mpc, the VAST/DESIVAST convention), tabulated once

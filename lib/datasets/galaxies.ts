@@ -1,8 +1,8 @@
 import type { Cosmology } from './cosmology.js';
-import { samplePixel, unitVector, type FootprintPixel } from './footprint.js';
+import { inverseLookup, unitVector } from '../core/index.js';
+import { samplePixel, type FootprintPixel } from './footprint.js';
 import type { SurveyPreset } from './presets.js';
 import type { Rng } from './random.js';
-import { inverseLookup } from './interpolate.js';
 import { density, type PlantedVoid, type PlantedWall } from './structures.js';
 import { mockTargetId } from './targetid.js';
 

@@ -10,7 +10,7 @@ import { NDIAG } from '../../lib/datasets/instrument.js';
 import { makeSurvey, TRUTH_FILES, type SurveySummary } from '../../lib/datasets/make-survey.js';
 import { QUASAR_LINES, type LineTruth } from '../../lib/datasets/quasar-lines.js';
 import { continuumAt, evaluateQuasar, type QuasarModel } from '../../lib/datasets/quasar-model.js';
-import { unitVector } from '../../lib/datasets/footprint.js';
+import { unitVector } from '../../lib/core/index.js';
 import { applyResolution, ARMS, zallPixRelpath } from '../../lib/desi/index.js';
 import { FitsFile } from '../../lib/fits/fits-file.js';
 import { readParquetFile } from './parquet.js';
