@@ -1,5 +1,5 @@
 import { BAL_IONS, BI_WINDOW, balnicityIndex } from './balnicity.js';
-import { Cosmology } from './cosmology.js';
+import { C_KMS } from '../cosmo/index.js';
 import type { Rng } from './random.js';
 
 /**
@@ -55,7 +55,7 @@ function troughProfile(v: number, t: BalTrough): number {
  */
 export function balTransmission(rest: number, troughs: readonly BalTrough[]): number {
   if (troughs.length === 0) return 1;
-  const c = Cosmology.C_KMS;
+  const c = C_KMS;
   const vc = (c * (rest - BAL_IONS.CIV)) / BAL_IONS.CIV;
   const vs = (c * (rest - BAL_IONS.SIIV)) / BAL_IONS.SIIV;
   let t = 1;
@@ -75,7 +75,7 @@ export function balTransmission(rest: number, troughs: readonly BalTrough[]): nu
 export function troughsBi(troughs: readonly BalTrough[], ion: keyof typeof BAL_IONS): number {
   if (troughs.length === 0) return 0;
   const lam = BAL_IONS[ion];
-  const c = Cosmology.C_KMS;
+  const c = C_KMS;
   const n = Math.round((BI_WINDOW.vmax - BI_WINDOW.vmin) / 10) + 1;
   const rest = new Float64Array(n);
   const norm = new Float64Array(n);

@@ -1,4 +1,4 @@
-import { Cosmology } from './cosmology.js';
+import { C_KMS } from '../cosmo/index.js';
 
 /**
  * Rest wavelengths (vacuum, Angstrom) baltools measures BAL troughs against.
@@ -37,7 +37,7 @@ export interface BiTrough {
  * const { bi } = balnicityIndex(restWave, normFlux, BAL_IONS.CIV); // 0 for a spectrum without a BAL trough
  */
 export function balnicityIndex(restWave: ArrayLike<number>, normFlux: ArrayLike<number>, ionRest: number): { bi: number; troughs: BiTrough[] } {
-  const c = Cosmology.C_KMS;
+  const c = C_KMS;
   const speed: number[] = [];
   const flux: number[] = [];
   for (let i = 0; i < restWave.length; i++) {

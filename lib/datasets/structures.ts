@@ -1,5 +1,5 @@
-import type { Cosmology } from './cosmology.js';
 import { angleBetween, unitVector } from '../core/index.js';
+import type { LinearDistanceTable } from '../cosmo/index.js';
 import type { FootprintPixel } from './footprint.js';
 import type { SurveyPreset } from './presets.js';
 import type { Rng } from './random.js';
@@ -53,7 +53,7 @@ const BASE = 0.35;
  * @example
  * const { voids, walls } = plantStructures(PRESETS.small, cosmo, Rng.for(1, 'structures'));
  */
-export function plantStructures(p: SurveyPreset, cosmo: Cosmology, rng: Rng): { voids: PlantedVoid[]; walls: PlantedWall[] } {
+export function plantStructures(p: SurveyPreset, cosmo: LinearDistanceTable, rng: Rng): { voids: PlantedVoid[]; walls: PlantedWall[] } {
   const dMin = cosmo.distance(p.zMin);
   const dMax = cosmo.distance(p.zMax);
   const voids: PlantedVoid[] = [];

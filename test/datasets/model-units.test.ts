@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { balnicityIndex, BAL_IONS } from '../../lib/datasets/balnicity.js';
 import { balTransmission, drawTroughs, troughsBi } from '../../lib/datasets/bal-troughs.js';
-import { Cosmology } from '../../lib/datasets/cosmology.js';
 import { NDIAG, resolutionData } from '../../lib/datasets/instrument.js';
 import { applyResolution } from '../../lib/desi/index.js';
 import { Rng } from '../../lib/datasets/random.js';
@@ -103,23 +102,7 @@ describe('resolution matrix', () => {
   });
 });
 
-describe('cosmology and allocation', () => {
-  it('comoving distance matches the flat LCDM integral (Om 0.3)', () => {
-    const c = new Cosmology(0.3);
-    // Independent reference: trapezoid with 1e5 steps.
-    const ref = (z: number) => {
-      let s = 0;
-      const n = 100_000;
-      for (let i = 0; i < n; i++) {
-        const a = (i * z) / n, b = ((i + 1) * z) / n;
-        const f = (x: number) => 1 / Math.sqrt(0.3 * (1 + x) ** 3 + 0.7);
-        s += ((f(a) + f(b)) / 2) * (b - a);
-      }
-      return 2997.92458 * s;
-    };
-    for (const z of [0.05, 0.2, 1, 3]) expect(c.distance(z)).toBeCloseTo(ref(z), 2);
-    expect(c.redshift(c.distance(0.1234))).toBeCloseTo(0.1234, 6);
-  });
+describe('allocation', () => {
   it('allocate splits a total exactly and in proportion', () => {
     const a = allocate(1000, [1, 2, 3, 4]);
     expect([...a]).toEqual([100, 200, 300, 400]);
