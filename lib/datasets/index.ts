@@ -14,8 +14,6 @@ export type { SurveyManifest } from './manifest.js';
 export { estimateDisk, checkDiskSpace, formatBytes, SPECTRUM_BYTES } from './disk-budget.js';
 export type { DiskEstimate } from './disk-budget.js';
 export { Rng } from './random.js';
-export { balnicityIndex, BAL_IONS, BI_WINDOW } from './balnicity.js';
-export type { BiTrough } from './balnicity.js';
 export { balTransmission, troughsBi } from './bal-troughs.js';
 export type { BalTrough } from './bal-troughs.js';
 export { evaluateQuasar, continuumAt } from './quasar-model.js';

@@ -1,15 +1,8 @@
-import { balTransmission, type BalTrough } from './bal-troughs.js';
 import { C_KMS } from '../cosmo/index.js';
+import { MGII_DOUBLET } from '../quasar/index.js';
+import { balTransmission, type BalTrough } from './bal-troughs.js';
 import type { LyaForest } from './lya-forest.js';
 import type { LineTruth } from './quasar-lines.js';
-
-/**
- * Rest wavelengths (Angstrom) of the MgII doublet an intervening absorber imprints.
- *
- * @example
- * MGII_DOUBLET.map((w) => w * (1 + zAbs)); // observed absorber lines
- */
-export const MGII_DOUBLET = [2796.35, 2803.53] as const;
 
 /**
  * Everything that fixes one mock quasar's noiseless spectrum: redshift, power-law continuum

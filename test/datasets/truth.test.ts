@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { balnicityIndex, BAL_IONS } from '../../lib/datasets/balnicity.js';
 import type { BalTrough } from '../../lib/datasets/bal-troughs.js';
 import { NDIAG } from '../../lib/datasets/instrument.js';
 import { makeSurvey, TRUTH_FILES, type SurveySummary } from '../../lib/datasets/make-survey.js';
@@ -11,6 +10,7 @@ import { QUASAR_LINES, type LineTruth } from '../../lib/datasets/quasar-lines.js
 import { continuumAt, evaluateQuasar, type QuasarModel } from '../../lib/datasets/quasar-model.js';
 import { unitVector } from '../../lib/core/index.js';
 import { LinearDistanceTable } from '../../lib/cosmo/index.js';
+import { balnicityIndex, BAL_IONS } from '../../lib/quasar/index.js';
 import { applyResolution, ARMS, zallPixRelpath } from '../../lib/desi/index.js';
 import { FitsFile } from '../../lib/fits/fits-file.js';
 import { readParquetFile } from './parquet.js';
