@@ -42,7 +42,8 @@ function zOfW(w: number): number {
  * Flat LambdaCDM without radiation (astropy's `FlatLambdaCDM(H0, Om0, Tcmb0=0)`): comoving, luminosity and
  * angular-diameter distances, distance modulus, comoving volume, and the redshift at a comoving distance. Scalar
  * methods integrate exactly (to ~1e-15 relative); the vectorised `comovingDistances` / `redshiftsAtDistances` use
- * cubic Hermite tables built on first use (~1e-12 relative) for millions of objects.
+ * cubic Hermite tables built on first use (~1e-15 relative for distances, ~1e-14 for redshifts) for millions of
+ * objects.
  *
  * @example
  * const cosmo = new FlatLambdaCDM({ omegaM: 0.3 });
@@ -193,8 +194,8 @@ export class FlatLambdaCDM {
 
   /**
    * Comoving distances (Mpc) of many redshifts, from a cubic Hermite table in w (4097 points, built on first use):
-   * ~1e-12 relative to `comovingDistance`, a square root and a cubic per value. Negative or NaN redshifts take the
-   * exact path.
+   * ~1e-15 relative to `comovingDistance` at any z, a square root and a cubic per value. Negative or NaN redshifts
+   * take the exact path.
    *
    * @example
    * const d = cosmo.comovingDistances(zColumn); // Float64Array, Mpc/h for H0 = 100
@@ -219,7 +220,7 @@ export class FlatLambdaCDM {
 
   /**
    * Redshifts at many comoving distances (Mpc), from a cubic Hermite table of w against distance (4097 points up
-   * to the horizon, built on first use): ~1e-12 relative to `redshiftAtDistance` below z ~ 10. Negative, NaN and
+   * to the horizon, built on first use): ~1e-14 relative to `redshiftAtDistance` for z up to 5. Negative, NaN and
    * beyond-horizon distances take the exact path.
    *
    * @example
