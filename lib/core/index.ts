@@ -7,3 +7,8 @@ export {
   DEFAULT_RETRY, TRANSIENT_HTTP_STATUS, TRANSIENT_NETWORK_CODES, isTransientNetworkError, retryAfterMs, retryDelay, withRetry,
 } from './retry.js';
 export type { RetryPolicy, RetryHooks } from './retry.js';
+export {
+  unitVector, unitVectors, raDecOf, raDecOfVectors, angleBetween, angularDistance, withinCone, cone, coneContains, coneMask,
+} from './sphere.js';
+export type { Vec3, Cone } from './sphere.js';
+export { inverseLookup } from './inverse-lookup.js';

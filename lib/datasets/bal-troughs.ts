@@ -1,5 +1,4 @@
-import { BAL_IONS, BI_WINDOW, balnicityIndex } from './balnicity.js';
-import { Cosmology } from './cosmology.js';
+import { BAL_IONS, BI_WINDOW, balnicityIndex, velocityOffset, wavelengthAtVelocity } from '../quasar/index.js';
 import type { Rng } from './random.js';
 
 /**
@@ -55,9 +54,8 @@ function troughProfile(v: number, t: BalTrough): number {
  */
 export function balTransmission(rest: number, troughs: readonly BalTrough[]): number {
   if (troughs.length === 0) return 1;
-  const c = Cosmology.C_KMS;
-  const vc = (c * (rest - BAL_IONS.CIV)) / BAL_IONS.CIV;
-  const vs = (c * (rest - BAL_IONS.SIIV)) / BAL_IONS.SIIV;
+  const vc = velocityOffset(rest, BAL_IONS.CIV);
+  const vs = velocityOffset(rest, BAL_IONS.SIIV);
   let t = 1;
   for (const tr of troughs) {
     if (vc > -30000 && vc < 0) t *= 1 - tr.depth * troughProfile(vc, tr);
@@ -75,12 +73,11 @@ export function balTransmission(rest: number, troughs: readonly BalTrough[]): nu
 export function troughsBi(troughs: readonly BalTrough[], ion: keyof typeof BAL_IONS): number {
   if (troughs.length === 0) return 0;
   const lam = BAL_IONS[ion];
-  const c = Cosmology.C_KMS;
   const n = Math.round((BI_WINDOW.vmax - BI_WINDOW.vmin) / 10) + 1;
   const rest = new Float64Array(n);
   const norm = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    rest[i] = lam * (1 + (BI_WINDOW.vmin + 10 * i) / c);
+    rest[i] = wavelengthAtVelocity(BI_WINDOW.vmin + 10 * i, lam);
     norm[i] = balTransmission(rest[i]!, troughs);
   }
   return Math.round(balnicityIndex(rest, norm, lam).bi * 100) / 100;

@@ -1,3 +1,4 @@
+import { angularDistance, raDecOf } from '../core/index.js';
 import { ang2pixNest, conePixels, pix2angNest, pixelOutline } from '../desi/index.js';
 import type { Rng } from './random.js';
 
@@ -43,11 +44,11 @@ export function footprintPixels(raMin: number, raMax: number, decMin: number, de
     if (c.ra < raMin || c.ra >= raMax || c.dec < decMin || c.dec >= decMax) continue;
     let r0 = Infinity, r1 = -Infinity, d0 = Infinity, d1 = -Infinity;
     for (const [x, y, zz] of pixelOutline(NSIDE, pix)) {
-      let ra = Math.atan2(y, x) / DEG;
-      if (ra < 0) ra += 360;
+      const { dec, ra: ra0 } = raDecOf(x, y, zz);
+      // Unwrap ra next to the centre's so a pixel on ra 0 gets one box, not two.
+      let ra = ra0;
       if (ra - c.ra > 180) ra -= 360;
       if (c.ra - ra > 180) ra += 360;
-      const dec = Math.asin(Math.max(-1, Math.min(1, zz))) / DEG;
       r0 = Math.min(r0, ra); r1 = Math.max(r1, ra); d0 = Math.min(d0, dec); d1 = Math.max(d1, dec);
     }
     // Pixel edges are curved: pad the box by 10% of its size so no part of the pixel falls outside it.
@@ -74,31 +75,4 @@ export function samplePixel(p: FootprintPixel, rng: Rng): { ra: number; dec: num
     const dec = Math.asin(p.sinDecMin + (p.sinDecMax - p.sinDecMin) * rng.uniform()) / DEG;
     if (ang2pixNest(NSIDE, ra, dec) === p.pix) return { ra, dec };
   }
-}
-
-/**
- * Angle in degrees between two sky positions.
- *
- * @example
- * angularDistance(150, 0, 151, 0); // 1
- */
-export function angularDistance(ra1: number, dec1: number, ra2: number, dec2: number): number {
-  const a = unitVector(ra1, dec1);
-  const b = unitVector(ra2, dec2);
-  const cx = a[1] * b[2] - a[2] * b[1];
-  const cy = a[2] * b[0] - a[0] * b[2];
-  const cz = a[0] * b[1] - a[1] * b[0];
-  return Math.atan2(Math.hypot(cx, cy, cz), a[0] * b[0] + a[1] * b[1] + a[2] * b[2]) / DEG;
-}
-
-/**
- * The unit vector of (ra, dec) in degrees: x towards ra 0, z towards the north pole (VAST's convention).
- *
- * @example
- * unitVector(90, 0); // [~0, 1, 0]
- */
-export function unitVector(raDeg: number, decDeg: number): [number, number, number] {
-  const r = raDeg * DEG;
-  const d = decDeg * DEG;
-  return [Math.cos(d) * Math.cos(r), Math.cos(d) * Math.sin(r), Math.sin(d)];
 }

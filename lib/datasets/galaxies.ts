@@ -1,8 +1,8 @@
-import type { Cosmology } from './cosmology.js';
-import { samplePixel, unitVector, type FootprintPixel } from './footprint.js';
+import { inverseLookup, unitVector } from '../core/index.js';
+import type { LinearDistanceTable } from '../cosmo/index.js';
+import { samplePixel, type FootprintPixel } from './footprint.js';
 import type { SurveyPreset } from './presets.js';
 import type { Rng } from './random.js';
-import { inverseLookup } from './interpolate.js';
 import { density, type PlantedVoid, type PlantedWall } from './structures.js';
 import { mockTargetId } from './targetid.js';
 
@@ -80,7 +80,7 @@ function kcorr(z: number): number {
 class RadialSampler {
   private readonly d: Float64Array;
   private readonly cdf: Float64Array;
-  constructor(d0: number, d1: number, cosmo: Cosmology) {
+  constructor(d0: number, d1: number, cosmo: LinearDistanceTable) {
     const n = 4096;
     this.d = new Float64Array(n);
     this.cdf = new Float64Array(n);
@@ -103,7 +103,7 @@ class RadialSampler {
 }
 
 const SAMPLERS = new Map<string, RadialSampler>();
-function radialSampler(preset: SurveyPreset, cosmo: Cosmology): RadialSampler {
+function radialSampler(preset: SurveyPreset, cosmo: LinearDistanceTable): RadialSampler {
   const key = `${preset.zMin}:${preset.zMax}:${cosmo.omegaM}`;
   let s = SAMPLERS.get(key);
   if (!s) {
@@ -121,7 +121,7 @@ function radialSampler(preset: SurveyPreset, cosmo: Cosmology): RadialSampler {
  * @example
  * const c = drawCandidate(pixel, preset, cosmo, near, walls, rng); if (rng.uniform() < c.accept) keep(c);
  */
-export function drawCandidate(p: FootprintPixel, preset: SurveyPreset, cosmo: Cosmology, near: readonly PlantedVoid[], walls: readonly PlantedWall[], rng: Rng) {
+export function drawCandidate(p: FootprintPixel, preset: SurveyPreset, cosmo: LinearDistanceTable, near: readonly PlantedVoid[], walls: readonly PlantedWall[], rng: Rng) {
   const { ra, dec } = samplePixel(p, rng);
   const d = radialSampler(preset, cosmo).sample(rng.uniform());
   const [ux, uy, uz] = unitVector(ra, dec);
@@ -137,7 +137,7 @@ export function drawCandidate(p: FootprintPixel, preset: SurveyPreset, cosmo: Co
  * @example
  * const g = generateGalaxies(pixel, 350, preset, cosmo, nearbyVoids, walls, Rng.for(seed, 'galaxies', pixel.pix));
  */
-export function generateGalaxies(p: FootprintPixel, count: number, preset: SurveyPreset, cosmo: Cosmology, near: readonly PlantedVoid[], walls: readonly PlantedWall[], rng: Rng): GalaxyColumns {
+export function generateGalaxies(p: FootprintPixel, count: number, preset: SurveyPreset, cosmo: LinearDistanceTable, near: readonly PlantedVoid[], walls: readonly PlantedWall[], rng: Rng): GalaxyColumns {
   const g: GalaxyColumns = {
     n: count, targetid: new BigInt64Array(count), ra: new Float64Array(count), dec: new Float64Array(count), z: new Float64Array(count),
     absMagR: new Float32Array(count), magG: new Float32Array(count), magR: new Float32Array(count), magZ: new Float32Array(count),

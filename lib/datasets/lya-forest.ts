@@ -1,9 +1,10 @@
+import { emissionLine, LYMAN } from '../quasar/index.js';
 import type { Rng } from './random.js';
 
 /** Lyman alpha and beta rest wavelengths and the Lyman limit (Angstrom). */
-const LYA = 1215.67;
-const LYB = 1025.72;
-const LYLIMIT = 911.75;
+const LYA = emissionLine('LYA').rest;
+const LYB = LYMAN.beta;
+const LYLIMIT = LYMAN.limit;
 /** Observed-frame step (Angstrom) of the forest's random field: a little coarser than DESI's 0.8 A pixels. */
 const STEP = 1.0;
 

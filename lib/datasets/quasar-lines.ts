@@ -1,33 +1,40 @@
+import { emissionLine, type EmissionLineName } from '../quasar/index.js';
 import type { Rng } from './random.js';
 
-/**
- * The emission lines the mock quasars carry: name, vacuum rest wavelength (Angstrom, DOMAIN.md's SDSS list), and
- * the typical rest equivalent widths (Angstrom) and FWHMs (km/s) of their broad and narrow components (0 = absent).
- * Typical values follow composite-spectrum and PyQSOFit-fit ranges; they only need to be plausible, since every
- * drawn value is written to the truth table.
- *
- * @example
- * QUASAR_LINES.find((l) => l.name === 'CIV')!.rest; // 1549.48
- */
-export const QUASAR_LINES = [
-  { name: 'LYA', rest: 1215.67, broadEw: 60, narrowEw: 10 },
-  { name: 'NV', rest: 1240.81, broadEw: 15, narrowEw: 0 },
-  { name: 'SIIV', rest: 1398.0, broadEw: 8, narrowEw: 0 },
-  { name: 'CIV', rest: 1549.48, broadEw: 30, narrowEw: 5 },
-  { name: 'CIII', rest: 1908.73, broadEw: 20, narrowEw: 2 },
-  { name: 'MGII', rest: 2800.32, broadEw: 30, narrowEw: 3 },
-  { name: 'HB', rest: 4862.68, broadEw: 60, narrowEw: 4 },
-  { name: 'OIII', rest: 5008.24, broadEw: 0, narrowEw: 15 },
-  { name: 'HA', rest: 6564.61, broadEw: 250, narrowEw: 20 },
-] as const;
+// Generator parameters: which lines of lib/quasar's list the mock quasars carry, under the names of the truth
+// table's columns (FWHM_BROAD_OIII is [OIII] 5008), with typical rest equivalent widths (Angstrom) of their broad and
+// narrow components (0 = absent). Typical values follow composite-spectrum and PyQSOFit-fit ranges; they only need to
+// be plausible, since every drawn value is written to the truth table.
+const MOCK_LINES = [
+  { name: 'LYA', line: 'LYA', broadEw: 60, narrowEw: 10 },
+  { name: 'NV', line: 'NV', broadEw: 15, narrowEw: 0 },
+  { name: 'SIIV', line: 'SIIV', broadEw: 8, narrowEw: 0 },
+  { name: 'CIV', line: 'CIV', broadEw: 30, narrowEw: 5 },
+  { name: 'CIII', line: 'CIII', broadEw: 20, narrowEw: 2 },
+  { name: 'MGII', line: 'MGII', broadEw: 30, narrowEw: 3 },
+  { name: 'HB', line: 'HB', broadEw: 60, narrowEw: 4 },
+  { name: 'OIII', line: 'OIII_5008', broadEw: 0, narrowEw: 15 },
+  { name: 'HA', line: 'HA', broadEw: 250, narrowEw: 20 },
+] as const satisfies readonly { name: string; line: EmissionLineName; broadEw: number; narrowEw: number }[];
 
 /**
- * Name of one of QUASAR_LINES.
+ * Name of one of QUASAR_LINES (the truth table's column suffix).
  *
  * @example
  * const l: QuasarLineName = 'CIV';
  */
-export type QuasarLineName = (typeof QUASAR_LINES)[number]['name'];
+export type QuasarLineName = (typeof MOCK_LINES)[number]['name'];
+
+/**
+ * The emission lines the mock quasars carry: truth-table name, vacuum rest wavelength (Angstrom, from lib/quasar's
+ * EMISSION_LINES), and the typical rest equivalent widths (Angstrom) of their broad and narrow components (0 = absent).
+ *
+ * @example
+ * QUASAR_LINES.find((l) => l.name === 'CIV')!.rest; // 1549.48
+ */
+export const QUASAR_LINES: readonly { name: QuasarLineName; rest: number; broadEw: number; narrowEw: number }[] = MOCK_LINES.map(
+  (l) => ({ name: l.name, rest: emissionLine(l.line).rest, broadEw: l.broadEw, narrowEw: l.narrowEw }),
+);
 
 /**
  * One line's injected truth: rest wavelength, and FWHM (km/s) and rest EW (Angstrom) per component.

@@ -1,15 +1,8 @@
+import { C_KMS } from '../cosmo/index.js';
+import { MGII_DOUBLET } from '../quasar/index.js';
 import { balTransmission, type BalTrough } from './bal-troughs.js';
-import { Cosmology } from './cosmology.js';
 import type { LyaForest } from './lya-forest.js';
 import type { LineTruth } from './quasar-lines.js';
-
-/**
- * Rest wavelengths (Angstrom) of the MgII doublet an intervening absorber imprints.
- *
- * @example
- * MGII_DOUBLET.map((w) => w * (1 + zAbs)); // observed absorber lines
- */
-export const MGII_DOUBLET = [2796.35, 2803.53] as const;
 
 /**
  * Everything that fixes one mock quasar's noiseless spectrum: redshift, power-law continuum
@@ -74,8 +67,8 @@ export function evaluateQuasar(m: QuasarModel, obsWave: ArrayLike<number>, parts
   const restLo = obsWave[0]! / (1 + m.z);
   const restHi = obsWave[obsWave.length - 1]! / (1 + m.z);
   const comps = m.lines.flatMap((l) => [
-    { mu: l.rest, sigma: (l.rest * l.fwhmBroad * FWHM_TO_SIGMA) / Cosmology.C_KMS, ew: l.ewBroad },
-    { mu: l.rest, sigma: (l.rest * l.fwhmNarrow * FWHM_TO_SIGMA) / Cosmology.C_KMS, ew: l.ewNarrow },
+    { mu: l.rest, sigma: (l.rest * l.fwhmBroad * FWHM_TO_SIGMA) / C_KMS, ew: l.ewBroad },
+    { mu: l.rest, sigma: (l.rest * l.fwhmNarrow * FWHM_TO_SIGMA) / C_KMS, ew: l.ewNarrow },
   ]).filter((c) => c.ew > 0 && c.sigma > 0 && c.mu + 8 * c.sigma > restLo && c.mu - 8 * c.sigma < restHi);
   const absLines = absorber && m.absorber
     ? MGII_DOUBLET.map((w, k) => ({ mu: w * (1 + m.absorber!.z), sigma: 1.2, ew: (m.absorber!.ew * (1 + m.absorber!.z)) / (k === 0 ? 1 : 1.25) }))

@@ -1,3 +1,4 @@
+import { BAL_REDSHIFT, emissionLine } from '../quasar/index.js';
 import { drawTroughs, troughsBi } from './bal-troughs.js';
 import { samplePixel, type FootprintPixel } from './footprint.js';
 import { LyaForest } from './lya-forest.js';
@@ -22,16 +23,6 @@ export const ANOMALIES = { NONE: 0, SPIKES: 1, WRONG_Z: 2, ABSORBER: 3, DROPOUT:
  */
 export type AnomalyKind = keyof typeof ANOMALIES;
 const KINDS: AnomalyKind[] = ['SPIKES', 'WRONG_Z', 'ABSORBER', 'DROPOUT'];
-
-/**
- * Lowest redshift whose BI window (CIV -25000 km/s) falls on the B arm, as baltools requires (1.57 <= z <= 5).
- *
- * @example
- * const balOk = z >= BAL_ZMIN && z <= BAL_ZMAX;
- */
-export const BAL_ZMIN = 1.57;
-/** Highest redshift given BAL troughs (baltools' limit). @example const balOk = z >= BAL_ZMIN && z <= BAL_ZMAX; */
-export const BAL_ZMAX = 5.0;
 
 /**
  * One mock quasar: identity, sky position, true and reported redshift, magnitude, model and truth values.
@@ -86,10 +77,10 @@ export function generateQuasars(p: FootprintPixel, count: number, preset: Survey
     const slope = -1.5 + 0.3 * rng.normal();
     const norm = abToFlambda(magR, 6200) / (6200 / (1 + z) / 3000) ** slope;
     const lines = drawLines(rng);
-    const isBal = z >= BAL_ZMIN && z <= BAL_ZMAX && rng.chance(preset.balFraction);
+    const isBal = z >= BAL_REDSHIFT.min && z <= BAL_REDSHIFT.max && rng.chance(preset.balFraction);
     const troughs = isBal ? drawTroughs(rng) : [];
     const anomaly: AnomalyKind = rng.chance(preset.anomalyFraction) ? KINDS[rng.int(KINDS.length)]! : 'NONE';
-    const forest = 1215.67 * (1 + z) > 3600 ? new LyaForest(z, Rng.for(seed, 'forest', p.pix, k)) : undefined;
+    const forest = emissionLine('LYA').rest * (1 + z) > 3600 ? new LyaForest(z, Rng.for(seed, 'forest', p.pix, k)) : undefined;
     let absorber: QuasarModel['absorber'];
     if (anomaly === 'ABSORBER') {
       // An intervening MgII system redward of Lya and on the spectrograph.

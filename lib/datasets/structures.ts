@@ -1,5 +1,6 @@
-import type { Cosmology } from './cosmology.js';
-import { unitVector, type FootprintPixel } from './footprint.js';
+import { angleBetween, unitVector } from '../core/index.js';
+import type { LinearDistanceTable } from '../cosmo/index.js';
+import type { FootprintPixel } from './footprint.js';
 import type { SurveyPreset } from './presets.js';
 import type { Rng } from './random.js';
 
@@ -52,7 +53,7 @@ const BASE = 0.35;
  * @example
  * const { voids, walls } = plantStructures(PRESETS.small, cosmo, Rng.for(1, 'structures'));
  */
-export function plantStructures(p: SurveyPreset, cosmo: Cosmology, rng: Rng): { voids: PlantedVoid[]; walls: PlantedWall[] } {
+export function plantStructures(p: SurveyPreset, cosmo: LinearDistanceTable, rng: Rng): { voids: PlantedVoid[]; walls: PlantedWall[] } {
   const dMin = cosmo.distance(p.zMin);
   const dMax = cosmo.distance(p.zMax);
   const voids: PlantedVoid[] = [];
@@ -111,11 +112,10 @@ export function density(x: number, y: number, z: number, voids: readonly Planted
  */
 export function voidsNear(p: FootprintPixel, voids: readonly PlantedVoid[]): PlantedVoid[] {
   const DEG = Math.PI / 180;
-  const [px, py, pz] = unitVector(p.ra, p.dec);
+  const centre = unitVector(p.ra, p.dec);
   const pixRadius = 1.5; // nside-64 pixels are < 1 degree across
   return voids.filter((v) => {
-    const cos = (px * v.x + py * v.y + pz * v.z) / v.distance;
-    const sep = Math.acos(Math.max(-1, Math.min(1, cos))) / DEG;
+    const sep = angleBetween(centre, [v.x, v.y, v.z]) / DEG;
     return sep < Math.asin(Math.min(1, (v.radius + SHELL) / v.distance)) / DEG + pixRadius;
   });
 }

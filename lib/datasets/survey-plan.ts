@@ -1,4 +1,4 @@
-import { Cosmology } from './cosmology.js';
+import { LinearDistanceTable } from '../cosmo/index.js';
 import { footprintPixels, type FootprintPixel } from './footprint.js';
 import { drawCandidate } from './galaxies.js';
 import type { ResolvedSurveyOptions } from './presets.js';
@@ -13,7 +13,7 @@ import { plantStructures, voidsNear, type PlantedVoid, type PlantedWall } from '
  */
 export interface SurveyPlan {
   options: ResolvedSurveyOptions;
-  cosmology: Cosmology;
+  cosmology: LinearDistanceTable;
   pixels: FootprintPixel[];
   galaxyCounts: Int32Array;
   quasarCounts: Int32Array;
@@ -59,7 +59,7 @@ export function allocate(total: number, weights: ArrayLike<number>): Int32Array 
  */
 export function planSurvey(options: ResolvedSurveyOptions): SurveyPlan {
   const p = options.preset;
-  const cosmology = new Cosmology(0.3, 6);
+  const cosmology = new LinearDistanceTable(0.3, 6);
   const pixels = footprintPixels(p.raMin, p.raMax, p.decMin, p.decMax);
   const { voids, walls } = plantStructures(p, cosmology, Rng.for(options.seed, 'structures'));
   const weights = new Float64Array(pixels.length);

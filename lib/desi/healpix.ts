@@ -1,3 +1,4 @@
+import { angleBetween, unitVector } from '../core/index.js';
 import { SkybookError } from '../errors/index.js';
 
 // HEALPix NESTED scheme (Gorski et al. 2005), written from the published geometry: 12 base faces, each split into
@@ -169,20 +170,6 @@ export function pixelOutline(nside: number, pix: number): Array<[number, number,
   return pts;
 }
 
-function unit(raDeg: number, decDeg: number): [number, number, number] {
-  const r = raDeg * DEG;
-  const d = decDeg * DEG;
-  return [Math.cos(d) * Math.cos(r), Math.cos(d) * Math.sin(r), Math.sin(d)];
-}
-
-/** Angle in radians between two unit vectors (atan2 form: accurate at small and large angles). */
-function angle(a: readonly number[], b: readonly number[]): number {
-  const cx = a[1]! * b[2]! - a[2]! * b[1]!;
-  const cy = a[2]! * b[0]! - a[0]! * b[2]!;
-  const cz = a[0]! * b[1]! - a[1]! * b[0]!;
-  return Math.atan2(Math.hypot(cx, cy, cz), a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!);
-}
-
 /**
  * Every NESTED pixel at `nside` that may overlap the cone of `radiusDeg` around (ra, dec), sorted ascending. Walks
  * the pixel tree from the 12 base faces, keeping a pixel when its centre lies within radius + its own extent
@@ -197,15 +184,15 @@ export function conePixels(nside: number, raDeg: number, decDeg: number, radiusD
   if (!(radiusDeg >= 0) || !Number.isFinite(radiusDeg)) {
     throw new SkybookError(`healpix: cone radius ${radiusDeg} must be a finite number >= 0`);
   }
-  const centre = unit(raDeg, decDeg);
+  const centre = unitVector(raDeg, decDeg);
   const radius = Math.min(radiusDeg, 180) * DEG;
   // 0: outside, 1: partly inside (descend), 2: wholly inside (all descendants are in the answer).
   const classify = (ns: number, pix: number): 0 | 1 | 2 => {
     const c = pix2angNest(ns, pix);
-    const cv = unit(c.ra, c.dec);
+    const cv = unitVector(c.ra, c.dec);
     let extent = 0;
-    for (const p of pixelOutline(ns, pix)) extent = Math.max(extent, angle(cv, p));
-    const d = angle(centre, cv);
+    for (const p of pixelOutline(ns, pix)) extent = Math.max(extent, angleBetween(cv, p));
+    const d = angleBetween(centre, cv);
     extent = extent * 1.05 + 1e-12;
     if (d > radius + extent) return 0;
     return d + extent <= radius ? 2 : 1;

@@ -1,6 +1,7 @@
 /**
  * Inverse of a tabulated increasing function: the x where y(x) = target, by bisection in `ys` and linear
- * interpolation between the bracketing entries of `xs`. Used for inverse CDFs and for redshift from distance.
+ * interpolation between the bracketing entries of `xs`. Used for the mock survey's inverse CDFs and for redshift from
+ * distance in lib/cosmo's `LinearDistanceTable`.
  *
  * @example
  * inverseLookup(new Float64Array([0, 1, 2]), new Float64Array([0, 10, 20]), 15); // 1.5
