@@ -2,7 +2,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { expect } from 'vitest';
-import { sortKeys, splitLines, type Notebook } from '../../lib/notebook/index.js';
+import { sortKeys, type Notebook } from '../../lib/notebook/index.js';
+import { splitLines } from '../../lib/notebook/nbformat.js';
 import { canonicalJson, normaliseOutputs, normaliseText, sha256, type NormaliseContext } from '../../lib/provenance/index.js';
 import { ROOT } from './cli.js';
 
