@@ -12,15 +12,12 @@ export {
   Bitmask, ZWARN, DESI_TARGET, BGS_TARGET, MWS_TARGET, SCND_TARGET, FIBERSTATUS, COADD_FIBERSTATUS, SPECMASK,
 } from './bitmasks/index.js';
 export type { BitDef } from './bitmasks/index.js';
-export {
-  withFits, findHdu, requireHdu, requireColumns, rowsForTargetids, toRuns, readDesiTable, readNamedTable, readTableRuns,
-  readZcatalog, readRedrock, REQUIRED_REDSHIFT_COLUMNS, readSpectra, armsOf, primaryMeta,
-} from './read/index.js';
-export type { DesiInput, RowRun, DesiTableOptions, ReadSpectraOptions, PrimaryMeta } from './read/index.js';
+export { rowsForTargetids, readDesiTable, readZcatalog, readRedrock, REQUIRED_REDSHIFT_COLUMNS, readSpectra } from './read/index.js';
+export type { DesiInput, DesiTableOptions, ReadSpectraOptions } from './read/index.js';
 export { spectrumAt, stitchArms, unionGrid, applyResolution, convolveWithResolution, diagonalOffset } from './spectra/index.js';
 export type { ArmSpectra, Spectra, SpectraProduct, OneSpectrum, StitchedSpectra, StitchOptions } from './spectra/index.js';
 export {
-  where, whereIn, bitsClear, bitsAny, allOf, anyOf, negate, columnsOf, evaluatePredicate, filterTable, takeRows, toSql, quoteIdent, goodRedshift,
+  where, whereIn, bitsClear, bitsAny, allOf, anyOf, negate, columnsOf, evaluatePredicate, filterTable, takeRows, toSql, goodRedshift,
   goodRedshiftBgs, primarySpectrum, spectype, targetBit,
 } from './quality/index.js';
 export type { Predicate, CompareOp, PredicateValue, SqlOptions, SqlFragment, GoodRedshiftOptions } from './quality/index.js';
