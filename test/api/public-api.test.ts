@@ -13,11 +13,15 @@ const doc = readFileSync(join(ROOT, 'docs', 'api.md'), 'utf8');
 function documented(): Map<string, { values: string[]; types: string[]; folder: string | undefined }> {
   const out = new Map<string, { values: string[]; types: string[]; folder: string | undefined }>();
   let current: { values: string[]; types: string[]; folder: string | undefined } | undefined;
+  // A list starts with `Values:` or `Types:` and runs on over the following lines until a blank one.
+  let list: string[] | undefined;
   for (const line of doc.split('\n')) {
     const head = /^### `([a-z]+)`(?:.*\(lib\/([a-z]+)\))?/.exec(line);
     if (head) out.set(head[1]!, (current = { values: [], types: [], folder: head[2] }));
-    const list = /^(Values|Types): (.*)$/.exec(line);
-    if (list && current) current[list[1] === 'Values' ? 'values' : 'types'].push(...[...list[2]!.matchAll(/`([A-Za-z_$][\w$]*)`/g)].map((m) => m[1]!));
+    const start = /^(Values|Types): /.exec(line);
+    if (start && current) list = current[start[1] === 'Values' ? 'values' : 'types'];
+    else if (line.trim() === '' || head) list = undefined;
+    if (list) list.push(...[...line.matchAll(/`([A-Za-z_$][\w$]*)`/g)].map((m) => m[1]!));
   }
   return out;
 }
