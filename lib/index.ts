@@ -16,8 +16,10 @@ export type {
   HduRef, HduInfo, HduType, Card, CardValue, Complex, ColumnDesc, ReadTableOptions, ReadImageOptions, FitsImage, ImageArray, ImageDtype,
   RandomGroups, ChecksumVerdict, HduStats, ColumnStats, ImageStats, ByteSource, OpenSourceOptions,
 } from './fits/index.js';
-export { SkybookError, FitsError, SourceError, NotebookError, KernelError, CellExecutionError } from './errors/index.js';
-export type { FitsLocation, NotebookLocation } from './errors/index.js';
+export {
+  SkybookError, FitsError, SourceError, DesiError, DatasetError, StoreError, NotebookError, KernelError, CellExecutionError, UsageError, InternalError,
+} from './errors/index.js';
+export type { FitsLocation, NotebookLocation, DesiLocation, DatasetLocation, StoreLocation } from './errors/index.js';
 export {
   ang2pixNest, pix2angNest, conePixels, pixelOutline, dr1Location, dr1Relpath, zallPixRelpath, locateDr1, parseDr1FileName,
   DR1_HTTPS_ROOT, DR1_S3_ROOT, DR1_SURVEYS, DR1_PROGRAMS, ZCATALOG_COLUMNS, ZCATALOG_HDU, REDSHIFTS_COLUMNS, REDSHIFTS_HDU,
@@ -35,11 +37,11 @@ export type {
 } from './desi/index.js';
 export {
   openStore, ingest, ingestTable, sql, SqlQuery, tableName, coneSearch, crossMatch, createSkyIndex, PRODUCT_SCHEMAS, SCHEMA_NAMES, validateBatch,
-  planColumns, encodeRows, StoreError, LEDGER_TABLE, QUARANTINE_TABLE,
+  planColumns, encodeRows, LEDGER_TABLE, QUARANTINE_TABLE,
 } from './store/index.js';
 export type {
   Store, StoreSession, EngineName, TableRef, OpenStoreOptions, IngestOptions, IngestResult, ProductSchema, SkyColumns, CrossMatchOptions,
-  ColumnPlan, SqlValue, LoadRecord, StoreLocation,
+  ColumnPlan, SqlValue, LoadRecord,
 } from './store/index.js';
 export {
   parseNotebook, stringifyNotebook, readNotebook, writeNotebook, findKernelSpec, listKernelSpecs, jupyterDataDirs, KernelSession, KernelClient,
@@ -52,7 +54,7 @@ export type { RunRecord, CellHash, FileDigest, RecordRunOptions, RecordedRun, Ve
 export {
   makeSurvey, surveyZcatalog, surveySpectra, surveyPixels, planSurvey, generatePixel, PRESETS, resolveSurveyOptions, surveyManifest,
   estimateDisk, balnicityIndex, troughsBi, evaluateQuasar, resolutionData, QUASAR_LINES, ANOMALIES, TRUTH_FILES,
-  VOID_TRUTH_COLUMNS, QUASAR_TRUTH_COLUMNS, WALL_TRUTH_COLUMNS, DatasetError,
+  VOID_TRUTH_COLUMNS, QUASAR_TRUTH_COLUMNS, WALL_TRUTH_COLUMNS,
 } from './datasets/index.js';
 export type {
   MakeSurveyOptions, SurveySummary, StreamOptions, SurveyPreset, SurveyOptions, SurveyPlan, PixelContent, SpectraBatch, ArmBatch,

@@ -11,7 +11,7 @@ import { openStore, type OpenStoreOptions } from './open-store.js';
 import { PRODUCT_SCHEMAS, SCHEMA_NAMES, type ProductSchema } from './schemas/desi-schemas.js';
 import { createSkyIndex } from './sky/sky-query.js';
 import { tableName } from './sql.js';
-import { StoreError } from './store-error.js';
+import { StoreError } from '../errors/index.js';
 import type { LoadPart, Store, StoreSession, TableRef } from './store.js';
 import { ensureTable } from './table-ddl.js';
 import { rowJson } from './validate/row-json.js';

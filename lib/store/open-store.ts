@@ -1,6 +1,6 @@
 import { openDuckDb, type DuckLoadPath } from './duckdb/duck-store.js';
 import { openPostgres } from './postgres/pg-store.js';
-import { StoreError } from './store-error.js';
+import { StoreError } from '../errors/index.js';
 import type { Store } from './store.js';
 
 /**

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { exportHtml, readNotebook, writeFileAtomic, type ExportFooter } from '../../notebook/index.js';
 import { manifestPathFor, readManifest } from '../../provenance/index.js';
-import { parseArgs, UsageError } from '../args.js';
+import { UsageError } from '../../errors/index.js';
+import { parseArgs } from '../args.js';
 import type { Command } from './command.js';
 
 /** `skybook export`: a static, offline HTML page of a notebook. @example await exportCommand.run(['runs/a.ipynb', '--html', 'a.html'], io) */

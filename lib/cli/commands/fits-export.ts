@@ -3,7 +3,8 @@ import { rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { RecordBatchFileWriter, Table, tableToIPC, type RecordBatch, type Schema, type Vector } from 'apache-arrow';
 import { FitsFile } from '../../fits/fits-file.js';
-import { parseArgs, UsageError } from '../args.js';
+import { UsageError } from '../../errors/index.js';
+import { parseArgs } from '../args.js';
 import { progressBar } from '../progress.js';
 import type { Command } from './command.js';
 

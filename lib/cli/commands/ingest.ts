@@ -1,5 +1,6 @@
 import { ingest, SCHEMA_NAMES, type IngestResult, type ProductSchema } from '../../store/index.js';
-import { parseArgs, UsageError } from '../args.js';
+import { UsageError } from '../../errors/index.js';
+import { parseArgs } from '../args.js';
 import { textTable, toJson } from '../output.js';
 import { progressBar } from '../progress.js';
 import type { Command } from './command.js';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs, UsageError } from '../args.js';
+import { UsageError } from '../../errors/index.js';
+import { parseArgs } from '../args.js';
 import { toJson } from '../output.js';
 import { skybookVersion } from '../run-cli.js';
 import type { Command } from './command.js';

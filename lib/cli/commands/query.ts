@@ -2,7 +2,8 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { tableToIPC, type Table, type Vector } from 'apache-arrow';
 import { openStore } from '../../store/index.js';
-import { parseArgs, UsageError } from '../args.js';
+import { UsageError } from '../../errors/index.js';
+import { parseArgs } from '../args.js';
 import { textTable, toJson } from '../output.js';
 import type { Command } from './command.js';
 

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { NotebookError } from '../../errors/index.js';
+import { NotebookError, UsageError } from '../../errors/index.js';
 import { checkParameters, coerceCliValue, type ParamDecl, type ParamValue } from '../../notebook/index.js';
-import { UsageError } from '../args.js';
 
 /**
  * Takes papermill's `-p NAME VALUE` pairs (two words each) out of argv before the ordinary option parser sees it.

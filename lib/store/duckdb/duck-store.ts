@@ -2,7 +2,7 @@ import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBValue } fr
 import type { Table } from 'apache-arrow';
 import { arrowTypeOfDuck, columnsToTable } from '../result-arrow.js';
 import { tableId, type SqlQuery, type SqlValue } from '../sql.js';
-import { StoreError } from '../store-error.js';
+import { StoreError } from '../../errors/index.js';
 import type { Store, StoreSession } from '../store.js';
 import { appendParts } from './chunk-writer.js';
 import { stageParquet } from './parquet-stage.js';

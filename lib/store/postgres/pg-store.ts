@@ -4,7 +4,7 @@ import type { Table } from 'apache-arrow';
 import type { ColumnPlan } from '../column-plan.js';
 import { arrayDepth, arrowTypeOfPg, columnsToTable, PG_ARRAY_ELEMENT } from '../result-arrow.js';
 import { sql, SqlQuery, tableId, type SqlValue } from '../sql.js';
-import { StoreError } from '../store-error.js';
+import { StoreError } from '../../errors/index.js';
 import type { LoadPart, Store, StoreSession, TableRef } from '../store.js';
 import { COPY_HEADER, COPY_TRAILER, encodeRows } from './copy-binary.js';
 
