@@ -115,7 +115,7 @@ export class HttpSource implements ByteSource {
       const issue = parsed.error.issues[0]!;
       const key = issue.path.join('.');
       const value = issue.path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown>)?.[k as PropertyKey], options);
-      throw new SkybookError(`invalid ${key}: ${JSON.stringify(value)} (${issue.message})`);
+      throw new SourceError(String(url), `invalid ${key}: ${JSON.stringify(value)} (${issue.message})`);
     }
     let u: URL;
     try {
@@ -266,9 +266,11 @@ export class HttpSource implements ByteSource {
         const after = Number(r.headers['retry-after']);
         if (Number.isFinite(after)) wait = Math.max(wait, Math.min(retryMaxMs, after * 1000));
       } catch (e) {
-        if (e instanceof SkybookError) throw e;
+        // a network failure is Node's error or our SourceError with its `code` (a timeout, a body cut short); others are final
+        if (e instanceof SkybookError && !(e instanceof SourceError && e.code !== undefined)) throw e;
         const code = (e as NodeJS.ErrnoException).code ?? '';
-        const what = `${(e as Error).message}${code && !(e as Error).message.includes(code) ? ` (${code})` : ''}`;
+        const message = e instanceof SourceError ? e.problem : (e as Error).message;
+        const what = `${message}${code && !message.includes(code) ? ` (${code})` : ''}`;
         if (!TRANSIENT_CODES.has(code)) throw new SourceError(this.name, `network error: ${what}`, { cause: e });
         if (attempt >= retries) throw new SourceError(this.name, `network error: ${what}, gave up after ${attempt + 1} attempts`, { cause: e });
       }
@@ -292,7 +294,7 @@ export class HttpSource implements ByteSource {
     }
   }
 
-  /** One HTTP exchange. Rejects with a Node error (code set) on network failure or a body cut short. */
+  /** One HTTP exchange. Rejects with a Node error, or a SourceError with its `code`, on network failure or a body cut short. */
   private once(method: 'GET' | 'HEAD', url: URL, headers: Record<string, string>, slice?: Slice): Promise<Reply> {
     const lib = url.protocol === 'https:' ? https : http;
     this.stats.requests++;
@@ -337,14 +339,14 @@ export class HttpSource implements ByteSource {
           }
         });
         res.on('end', () => {
-          if (expected !== undefined && seen < expected) return done(premature(seen, expected));
+          if (expected !== undefined && seen < expected) return done(premature(this.name, seen, expected));
           done(undefined, reply(Buffer.concat(chunks)));
         });
         res.on('error', (e) => done(e));
-        res.on('close', () => done(premature(seen, expected)));
+        res.on('close', () => done(premature(this.name, seen, expected)));
       });
       req.setTimeout(this.options.timeoutMs, () => {
-        req.destroy(Object.assign(new Error(`timed out: nothing received for ${this.options.timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+        req.destroy(new SourceError(this.name, `timed out: nothing received for ${this.options.timeoutMs} ms`, { code: 'ETIMEDOUT' }));
       });
       req.on('error', (e) => done(e));
       req.end();
@@ -352,9 +354,9 @@ export class HttpSource implements ByteSource {
   }
 }
 
-function premature(seen: number, expected: number | undefined): Error {
+function premature(name: string, seen: number, expected: number | undefined): SourceError {
   const of = expected === undefined ? '' : ` of ${expected}`;
-  return Object.assign(new Error(`connection closed after ${seen}${of} bytes`), { code: 'EPREMATURE' });
+  return new SourceError(name, `connection closed after ${seen}${of} bytes`, { code: 'EPREMATURE' });
 }
 
 function stripWeak(etag: string): string {
