@@ -1,9 +1,9 @@
-import { writeFile } from 'node:fs/promises';
 import { formatBytes } from '../../datasets/disk-budget.js';
 import { makeSurvey } from '../../datasets/make-survey.js';
 import { surveyManifest } from '../../datasets/manifest.js';
 import { UsageError } from '../../errors/index.js';
 import { parseArgs } from '../args.js';
+import { writeOutput } from '../output-file.js';
 import { toJson } from '../output.js';
 import { progressBar } from '../progress.js';
 import type { Command } from './command.js';
@@ -44,7 +44,8 @@ export const datasetsMake: Command = {
       bar.stop();
     }
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (args.values.manifest) await writeFile(args.values.manifest, JSON.stringify(await surveyManifest(summary), null, 2) + '\n');
+    // opened only now: the manifest may go inside the survey's folder, which makeSurvey has just made
+    if (args.values.manifest !== undefined) await writeOutput('--manifest', args.values.manifest, JSON.stringify(await surveyManifest(summary), null, 2) + '\n');
     const bytes = summary.files.reduce((a, f) => a + f.bytes, 0);
     if (json) io.stdout(toJson({ ...summary, bytes, seconds: Math.round(seconds * 1000) / 1000 }, 2) + '\n');
     else {

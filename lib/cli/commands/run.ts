@@ -77,7 +77,11 @@ export const run: Command = {
     if (cwd !== undefined && !(existsSync(cwd) && statSync(cwd).isDirectory())) throw new UsageError(`--cwd ${cwd}: no such folder`);
     const out = resolve(args.values.out ?? `runs/${basename(file).replace(/\.ipynb$/i, '')}.ipynb`);
     if (resolve(file) === out) throw new UsageError(`-o ${args.values.out} would overwrite the notebook itself`);
-    mkdirSync(dirname(out), { recursive: true });
+    try {
+      mkdirSync(dirname(out), { recursive: true });
+    } catch (e) {
+      throw new UsageError(`-o ${out}: cannot make its folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { option: 'out', value: out });
+    }
     const logging = args.switches.has('log-output');
     const bar = progressBar('run', !logging && !json && process.stderr.isTTY === true);
     const sig = interruptOnSigint(io);
