@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { skybookVersion } from '../core/index.js';
 import { InternalError, SkybookError } from '../errors/index.js';
 import type { Command, CommandIO } from './commands/command.js';
 
@@ -21,12 +21,6 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
   { name: 'verify', load: async () => (await import('./commands/verify.js')).verify },
   { name: 'export', load: async () => (await import('./commands/export.js')).exportCommand },
 ];
-
-/** skybook's version, from package.json. */
-export function skybookVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 async function help(): Promise<string> {
   const commands = await Promise.all(COMMANDS.map((c) => c.load()));

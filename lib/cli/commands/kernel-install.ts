@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { skybookVersion } from '../../core/index.js';
 import { UsageError } from '../../errors/index.js';
 import { parseArgs } from '../args.js';
 import { toJson } from '../output.js';
-import { skybookVersion } from '../run-cli.js';
 import type { Command } from './command.js';
 import { kernelSpec, userDataDir, writeKernelSpec } from './kernel-spec.js';
 

@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { skybookVersion } from '../../core/index.js';
 import type { Output } from '../../notebook/index.js';
 import { loadNotebookForRun, recordRun } from '../../provenance/index.js';
 import { UsageError } from '../../errors/index.js';
 import { parseArgs } from '../args.js';
 import { textTable, toJson } from '../output.js';
 import { progressBar } from '../progress.js';
-import { skybookVersion } from '../run-cli.js';
 import { useBuiltinKernel } from './kernel-spec.js';
 import type { Command, CommandIO } from './command.js';
 import { resolveParameters, takeParamPairs } from './run-params.js';
