@@ -69,10 +69,20 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   try {
     return await cmd.run(rest, io);
   } catch (e) {
-    // By class only: a SkybookError says what it is and which exit code; anything else is a bug in skybook.
-    const err = e instanceof SkybookError ? e : new InternalError(e instanceof Error ? e.message : String(e), {}, { cause: e });
-    if (process.env.SKYBOOK_DEBUG) io.stderr(`${e instanceof Error ? e.stack : String(e)}\n`);
-    io.stderr(`skybook ${cmd.name}: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`);
-    return err.exitCode;
+    return reportFailure(cmd.name, e, io);
   }
+}
+
+/**
+ * How a command's failure reaches the user, by its class only: a SkybookError's message on one line and its exit code;
+ * anything else as an InternalError (a bug in skybook), exit 1. SKYBOOK_DEBUG=1 prints the stack trace first.
+ *
+ * @example
+ * reportFailure('fits info', new FitsError('truncated data', { file: 'x.fits', hdu: 1 }), io); // 2, "skybook fits info: x.fits: HDU 1: truncated data"
+ */
+export function reportFailure(command: string, e: unknown, io: CommandIO): number {
+  const err = e instanceof SkybookError ? e : new InternalError(e instanceof Error ? e.message : String(e), {}, { cause: e });
+  if (process.env.SKYBOOK_DEBUG) io.stderr(`${e instanceof Error ? e.stack : String(e)}\n`);
+  io.stderr(`skybook ${command}: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`);
+  return err.exitCode;
 }
