@@ -1,7 +1,12 @@
 import { formatLocation, type Location } from './location.js';
 import { SkybookError } from './skybook-error.js';
 
-/** Where a mock survey could not be made: the output folder or file, the healpix pixel. */
+/**
+ * Where a mock survey could not be made: the output folder or file, the healpix pixel.
+ *
+ * @example
+ * const where: DatasetLocation = { pixel: 27247 }; // "pixel 27247: ..."
+ */
 export type DatasetLocation = Pick<Location, 'file' | 'pixel'>;
 
 /**

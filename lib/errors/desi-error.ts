@@ -4,6 +4,9 @@ import { SkybookError } from './skybook-error.js';
 /**
  * Where a DESI-level problem sits: the function or bitmask that refused a value (`scope`), and the file, HDU, arm and
  * column when the problem is in data.
+ *
+ * @example
+ * const where: DesiLocation = { scope: 'convolveWithResolution', arm: 'B' }; // "convolveWithResolution: arm B: ..."
  */
 export type DesiLocation = Pick<Location, 'scope' | 'file' | 'hdu' | 'arm' | 'column' | 'row'>;
 

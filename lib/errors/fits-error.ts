@@ -1,7 +1,12 @@
 import { formatLocation, type Location } from './location.js';
 import { SkybookError } from './skybook-error.js';
 
-/** Where in a FITS file a problem sits; every field optional, the message names those that are set. */
+/**
+ * Where in a FITS file a problem sits; every field optional, the message names those that are set.
+ *
+ * @example
+ * const where: FitsLocation = { file: 'tb.fits', hdu: 1, keyword: 'TFORM3' }; // "tb.fits: HDU 1: TFORM3: ..."
+ */
 export type FitsLocation = Pick<Location, 'file' | 'hdu' | 'keyword' | 'column' | 'row'>;
 
 /**

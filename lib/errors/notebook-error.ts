@@ -1,7 +1,12 @@
 import { formatLocation, type Location } from './location.js';
 import { SkybookError } from './skybook-error.js';
 
-/** Where in a notebook run a problem sits; the message names the fields that are set. */
+/**
+ * Where in a notebook run a problem sits; the message names the fields that are set.
+ *
+ * @example
+ * const where: NotebookLocation = { file: 'a.ipynb', parameter: 'zmax' }; // "a.ipynb: parameter zmax: ..."
+ */
 export type NotebookLocation = Pick<Location, 'file' | 'kernel' | 'cell' | 'parameter'>;
 
 /**

@@ -1,7 +1,12 @@
 import { formatLocation, type Location } from './location.js';
 import { SkybookError } from './skybook-error.js';
 
-/** Where a byte source failed: the file path or URL. */
+/**
+ * Where a byte source failed: the file path or URL.
+ *
+ * @example
+ * new SourceError('x.fits', 'no such file').location; // { file: 'x.fits' }
+ */
 export type SourceLocation = Pick<Location, 'file'>;
 
 /**

@@ -1,6 +1,11 @@
 import { SkybookError } from './skybook-error.js';
 
-/** The command-line option (without dashes) and the value a usage error is about, when it is about one. */
+/**
+ * The command-line option (without dashes) and the value a usage error is about, when it is about one.
+ *
+ * @example
+ * UsageError.invalid('format', 'xml', 'one of csv, ndjson').location; // { option: 'format', value: 'xml' }
+ */
 export interface UsageLocation {
   option?: string;
   value?: string;
