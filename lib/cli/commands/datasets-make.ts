@@ -12,13 +12,13 @@ const PRESETS = ['small', 'medium', 'large'];
 
 function parseSeed(text: string | undefined): number {
   if (text === undefined) return 1;
-  if (!/^\d+$/.test(text) || Number(text) > 2 ** 32 - 1) throw new UsageError(`invalid --seed: ${text} (an integer 0..4294967295)`);
+  if (!/^\d+$/.test(text) || Number(text) > 2 ** 32 - 1) throw UsageError.invalid('seed', text, 'an integer 0..4294967295');
   return Number(text);
 }
 
 function parseSpectra(text: string | undefined): 'all' | 'none' | number | undefined {
   if (text === undefined || text === 'all' || text === 'none') return text;
-  if (!/^\d+$/.test(text)) throw new UsageError(`invalid --spectra: ${text} (all, none, or a number of healpix pixels)`);
+  if (!/^\d+$/.test(text)) throw UsageError.invalid('spectra', text, 'all, none, or a number of healpix pixels');
   return Number(text);
 }
 
@@ -29,9 +29,9 @@ export const datasetsMake: Command = {
   async run(argv, io) {
     const args = parseArgs(argv, { positionals: [], values: ['preset', 'seed', 'out', 'spectra', 'manifest'], switches: ['json'], aliases: { o: 'out' } });
     const preset = args.values.preset ?? 'small';
-    if (!PRESETS.includes(preset)) throw new UsageError(`invalid --preset: ${preset} (one of ${PRESETS.join(', ')})`);
+    if (!PRESETS.includes(preset)) throw UsageError.invalid('preset', preset, `one of ${PRESETS.join(', ')}`);
     const out = args.values.out;
-    if (!out) throw new UsageError('missing --out DIR');
+    if (!out) throw new UsageError('missing --out DIR', { option: 'out' });
     const seed = parseSeed(args.values.seed);
     const spectra = parseSpectra(args.values.spectra);
     const json = args.switches.has('json');

@@ -46,10 +46,10 @@ export const fitsExport: Command = {
   async run(argv, io) {
     const args = parseArgs(argv, { positionals: ['file'], values: ['hdu', 'format', 'out', 'columns'], aliases: { o: 'out' } });
     const format = (args.values.format ?? 'ndjson') as Format;
-    if (!FORMATS.includes(format)) throw new UsageError(`invalid --format: ${format} (one of ${FORMATS.join(', ')})`);
-    if (args.values.hdu === undefined) throw new UsageError('missing --hdu NAME|N');
+    if (!FORMATS.includes(format)) throw UsageError.invalid('format', format, `one of ${FORMATS.join(', ')}`);
+    if (args.values.hdu === undefined) throw new UsageError('missing --hdu NAME|N', { option: 'hdu' });
     const out = args.values.out;
-    if ((format === 'arrow' || format === 'parquet') && !out) throw new UsageError(`--format ${format} needs -o OUT`);
+    if ((format === 'arrow' || format === 'parquet') && !out) throw new UsageError(`--format ${format} needs -o OUT`, { option: 'out' });
     const columns = args.values.columns?.split(',').map((s) => s.trim()).filter(Boolean);
     const fits = await FitsFile.open(args.positionals.file!);
     let sink: OutputFile | undefined;

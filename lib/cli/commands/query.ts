@@ -51,9 +51,9 @@ export const queryCommand: Command = {
   async run(argv, io) {
     const args = parseArgs(argv, { positionals: ['sql'], values: ['db', 'format', 'out'], aliases: { o: 'out' } });
     const db = args.values.db;
-    if (!db) throw new UsageError('missing --db duckdb:PATH|postgres://URL');
+    if (!db) throw new UsageError('missing --db duckdb:PATH|postgres://URL', { option: 'db' });
     const format = (args.values.format ?? 'table') as Format;
-    if (!FORMATS.includes(format)) throw new UsageError(`invalid --format: ${format} (one of ${FORMATS.join(', ')})`);
+    if (!FORMATS.includes(format)) throw UsageError.invalid('format', format, `one of ${FORMATS.join(', ')}`);
     const store = await openStore(db);
     let table: Table;
     try {

@@ -17,7 +17,7 @@ export function takeParamPairs(argv: readonly string[]): { argv: string[]; pairs
     if (a === '-p' || a === '--parameters') {
       const name = argv[i + 1];
       const value = argv[i + 2];
-      if (name === undefined || value === undefined) throw new UsageError(`option ${a} needs NAME and VALUE`);
+      if (name === undefined || value === undefined) throw new UsageError(`option ${a} needs NAME and VALUE`, { option: a.replace(/^-+/, '') });
       pairs.push([name, value]);
       i += 2;
     } else rest.push(a);

@@ -15,7 +15,7 @@ import { resolveParameters, takeParamPairs } from './run-params.js';
 export function seconds(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number of seconds, got '${v}'`);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number of seconds, got '${v}'`, { option: name, value: v });
   return n;
 }
 
@@ -74,9 +74,9 @@ export const run: Command = {
     const timeout = seconds('timeout', args.values.timeout);
     const startupTimeout = seconds('startup-timeout', args.values['startup-timeout']);
     const cwd = args.values.cwd;
-    if (cwd !== undefined && !(existsSync(cwd) && statSync(cwd).isDirectory())) throw new UsageError(`--cwd ${cwd}: no such folder`);
+    if (cwd !== undefined && !(existsSync(cwd) && statSync(cwd).isDirectory())) throw new UsageError(`--cwd ${cwd}: no such folder`, { option: 'cwd', value: cwd });
     const out = resolve(args.values.out ?? `runs/${basename(file).replace(/\.ipynb$/i, '')}.ipynb`);
-    if (resolve(file) === out) throw new UsageError(`-o ${args.values.out} would overwrite the notebook itself`);
+    if (resolve(file) === out) throw new UsageError(`-o ${args.values.out} would overwrite the notebook itself`, { option: 'out', value: args.values.out });
     try {
       mkdirSync(dirname(out), { recursive: true });
     } catch (e) {
