@@ -8,7 +8,7 @@ import { SkybookError } from './skybook-error.js';
  * @example
  * const where: DesiLocation = { scope: 'convolveWithResolution', arm: 'B' }; // "convolveWithResolution: arm B: ..."
  */
-export type DesiLocation = Pick<Location, 'scope' | 'file' | 'hdu' | 'arm' | 'column' | 'row'>;
+export type DesiLocation = Pick<Location, 'scope' | 'file' | 'hdu' | 'arm' | 'column'>;
 
 /**
  * A DESI request that cannot be met: a bad survey, program or healpix pixel, an unknown bit name, a predicate on a
