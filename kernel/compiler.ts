@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { InternalError, KernelError } from '../lib/errors/index.js';
 import type { ConvertResult, TsDiagnostic } from './tslab-engine.js';
 
 /** What compiling a cell gives: a module cell's diagnostics, an unsupported browser cell, or a converted cell. */
@@ -31,7 +32,7 @@ export class Compiler {
       if (m.ready) return onReady();
       const p = this.#pending.get(m.id!);
       this.#pending.delete(m.id!);
-      if (m.error !== undefined) p?.reject(new Error(`the TypeScript compiler failed: ${m.error}`));
+      if (m.error !== undefined) p?.reject(new InternalError(`the TypeScript compiler failed: ${m.error}`));
       else p?.resolve(m.result);
     });
     const fail = (e: Error) => {
@@ -40,7 +41,7 @@ export class Compiler {
       this.#pending.clear();
     };
     this.#worker.on('error', fail);
-    this.#worker.on('exit', (code) => fail(new Error(`the compiler thread exited (code ${code})`)));
+    this.#worker.on('exit', (code) => fail(new KernelError(`the compiler thread exited (code ${code})`, { kernel: 'skybook' })));
   }
 
   #call<T>(op: string, ...args: unknown[]): Promise<T> {

@@ -5,6 +5,7 @@ import { buildEngine, type Engine } from './engine.js';
 import { IoCapture } from './io-capture.js';
 import { KernelProgress } from './progress-display.js';
 import { handleShell, kernelInfo, publishDisplay } from './shell.js';
+import { KernelError } from '../lib/errors/index.js';
 import { type Message, Wire } from '../lib/notebook/index.js';
 
 /** How long the kernel must have nothing to do before the compiler works in the background. */
@@ -49,7 +50,7 @@ export class Kernel {
   #received = 0;
 
   constructor(private readonly conn: ConnectionInfo, readonly opts: { root: string; cwd: string; compiler?: Compiler }) {
-    if (conn.signature_scheme && conn.signature_scheme !== 'hmac-sha256') throw new Error(`unsupported signature_scheme ${conn.signature_scheme}`);
+    if (conn.signature_scheme && conn.signature_scheme !== 'hmac-sha256') throw new KernelError(`unsupported signature_scheme '${conn.signature_scheme}' (only hmac-sha256)`, { kernel: 'skybook' }, 2);
     this.wire = new Wire(conn.key, undefined, 'skybook-kernel');
     this.io = new IoCapture((name, text) => this.#publishNow('stream', { name, text }));
   }

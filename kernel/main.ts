@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { packageRoot } from '../lib/core/index.js';
+import { KernelError, SkybookError } from '../lib/errors/index.js';
 import { Compiler } from './compiler.js';
 import type { ConnectionInfo } from './kernel.js';
 
@@ -20,7 +21,23 @@ const root = packageRoot();
 // The compiler thread's first TypeScript program is the longest part of a start: it begins before anything else loads.
 const compiler = new Compiler(process.cwd(), root);
 const { Kernel } = await import('./kernel.js');
-const kernel = new Kernel(JSON.parse(readFileSync(file, 'utf8')) as ConnectionInfo, { root, cwd: process.cwd(), compiler });
+/** The connection file Jupyter wrote, or a KernelError naming it. */
+function readConnection(path: string): ConnectionInfo {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as ConnectionInfo;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new KernelError(`cannot read the connection file (${code === 'ENOENT' ? 'no such file' : (e as Error).message})`, { file: path, kernel: 'skybook' }, 2);
+  }
+}
+let kernel: InstanceType<typeof Kernel>;
+try {
+  kernel = new Kernel(readConnection(file), { root, cwd: process.cwd(), compiler });
+} catch (e) {
+  if (!(e instanceof SkybookError)) throw e;
+  process.stderr.write(`skybook kernel: ${e.message}\n`); // bad input: one line, the exit code says which kind
+  process.exit(e.exitCode);
+}
 process.on('SIGINT', () => {
   void kernel.engine?.then((e) => e.executor.interrupt());
 });

@@ -1,4 +1,4 @@
-import { SkybookError } from '../errors/index.js';
+import { UsageError } from '../errors/index.js';
 
 /** What a command accepts: flags with values, boolean switches, repeatable flags, and positional names. */
 export interface ArgSpec {
@@ -18,13 +18,6 @@ export interface ParsedArgs {
   values: Record<string, string>;
   lists: Record<string, string[]>;
   switches: Set<string>;
-}
-
-/** A usage error: exit code 2, one line, naming the option and value. */
-export class UsageError extends SkybookError {
-  constructor(message: string) {
-    super(message, 2);
-  }
 }
 
 /**
@@ -57,12 +50,12 @@ export function parseArgs(argv: readonly string[], spec: ArgSpec): ParsedArgs {
       }
       if (spec.values?.includes(name) || spec.repeatable?.includes(name)) {
         const v = inline ?? argv[++i];
-        if (v === undefined) throw new UsageError(`option --${name} needs a value`);
+        if (v === undefined) throw new UsageError(`option --${name} needs a value`, { option: name });
         if (spec.repeatable?.includes(name)) (out.lists[name] ??= []).push(v);
         else out.values[name] = v;
         continue;
       }
-      throw new UsageError(`unknown option ${a}`);
+      throw new UsageError(`unknown option ${a}`, { option: name });
     }
     pos.push(a);
   }

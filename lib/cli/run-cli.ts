@@ -1,5 +1,5 @@
 import { skybookVersion } from '../core/index.js';
-import { SkybookError } from '../errors/index.js';
+import { InternalError, SkybookError } from '../errors/index.js';
 import type { Command, CommandIO } from './commands/command.js';
 
 /**
@@ -36,9 +36,9 @@ async function help(): Promise<string> {
 }
 
 /**
- * Runs one CLI invocation and returns its exit code. Errors become one line on stderr: a SkybookError's own message
- * (exit 2 for bad input, 1 for failed work), anything unexpected as "internal error" (exit 1) without a stack trace
- * unless SKYBOOK_DEBUG is set.
+ * Runs one CLI invocation and returns its exit code. Errors become one line on stderr, by their class alone: a
+ * SkybookError's own message and exit code (2 bad usage or input, 1 the work failed); anything else is reported as an
+ * InternalError, "internal error: ... (a bug in skybook ...)", exit 1. SKYBOOK_DEBUG=1 adds the stack trace.
  *
  * @example
  * const code = await runCli(['fits', 'info', 'm13.fits', '--json'], io);
@@ -69,18 +69,20 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   try {
     return await cmd.run(rest, io);
   } catch (e) {
-    if (e instanceof SkybookError) {
-      io.stderr(`skybook ${cmd.name}: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
-      return e.exitCode;
-    }
-    if (process.env.SKYBOOK_DEBUG) io.stderr(`${(e as Error).stack}\n`);
-    // Commands that only read an input file fail on that file: report it as bad input (2), naming the file.
-    const file = cmd.name.startsWith('fits ') ? rest.find((a) => !a.startsWith('-')) : undefined;
-    if (file) {
-      io.stderr(`skybook ${cmd.name}: ${file}: unreadable FITS data (${(e as Error).message ?? String(e)})\n`);
-      return 2;
-    }
-    io.stderr(`skybook ${cmd.name}: internal error: ${(e as Error).message ?? String(e)}\n`);
-    return 1;
+    return reportFailure(cmd.name, e, io);
   }
+}
+
+/**
+ * How a command's failure reaches the user, by its class only: a SkybookError's message on one line and its exit code;
+ * anything else as an InternalError (a bug in skybook), exit 1. SKYBOOK_DEBUG=1 prints the stack trace first.
+ *
+ * @example
+ * reportFailure('fits info', new FitsError('truncated data', { file: 'x.fits', hdu: 1 }), io); // 2, "skybook fits info: x.fits: HDU 1: truncated data"
+ */
+export function reportFailure(command: string, e: unknown, io: CommandIO): number {
+  const err = e instanceof SkybookError ? e : new InternalError(e instanceof Error ? e.message : String(e), {}, { cause: e });
+  if (process.env.SKYBOOK_DEBUG) io.stderr(`${e instanceof Error ? e.stack : String(e)}\n`);
+  io.stderr(`skybook ${command}: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`);
+  return err.exitCode;
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { InternalError } from '../errors/index.js';
 
 let root: string | undefined;
 let version: string | undefined;
@@ -19,7 +20,7 @@ export function packageRoot(): string {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string };
       if (pkg.name === 'skybook') return (root = dir);
     }
-    if (dirname(dir) === dir) throw new Error('skybook: no package.json named skybook above ' + fileURLToPath(import.meta.url));
+    if (dirname(dir) === dir) throw new InternalError(`no package.json named skybook above ${fileURLToPath(import.meta.url)}`);
   }
 }
 

@@ -31,7 +31,7 @@ export const TRANSIENT_NETWORK_CODES: ReadonlySet<string> = new Set(['ECONNRESET
  * Whether an error is a connection failing for now (its `code` is one of {@link TRANSIENT_NETWORK_CODES}).
  *
  * @example
- * isTransientNetworkError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })); // true
+ * isTransientNetworkError({ code: 'ECONNRESET' }); // true: a connection reset by the peer
  */
 export function isTransientNetworkError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;

@@ -1,4 +1,4 @@
-import { SkybookError } from '../errors/index.js';
+import { ArgumentError } from '../errors/index.js';
 
 // Sphere geometry in degrees, with VAST's axes: x towards (ra 0, dec 0), y towards (ra 90, dec 0), z towards the
 // north pole. HEALPix (lib/desi), the mock survey's footprint and the comoving coordinates of lib/cosmo all use
@@ -36,7 +36,7 @@ export function unitVector(raDeg: number, decDeg: number): [number, number, numb
  */
 export function unitVectors(raDeg: ArrayLike<number>, decDeg: ArrayLike<number>, out = new Float64Array(3 * raDeg.length)): Float64Array {
   if (decDeg.length !== raDeg.length || out.length < 3 * raDeg.length) {
-    throw new SkybookError(`unitVectors: ra (${raDeg.length}), dec (${decDeg.length}) and out (${out.length} >= 3 x ra) must agree`);
+    throw new ArgumentError(`ra (${raDeg.length}), dec (${decDeg.length}) and out (${out.length} >= 3 x ra) must agree`, { scope: 'unitVectors' });
   }
   for (let i = 0; i < raDeg.length; i++) {
     const r = raDeg[i]! * DEG;
@@ -85,7 +85,7 @@ export function raDecOf(x: number, y: number, z: number): { ra: number; dec: num
  * const { ra, dec } = raDecOfVectors(unitVectors(ra0, dec0)); // ra0, dec0 back, to rounding
  */
 export function raDecOfVectors(xyz: ArrayLike<number>): { ra: Float64Array; dec: Float64Array } {
-  if (xyz.length % 3 !== 0) throw new SkybookError(`raDecOfVectors: length ${xyz.length} is not a multiple of 3`);
+  if (xyz.length % 3 !== 0) throw new ArgumentError(`length ${xyz.length} is not a multiple of 3`, { scope: 'raDecOfVectors' });
   const n = xyz.length / 3;
   const ra = new Float64Array(n);
   const dec = new Float64Array(n);
@@ -148,7 +148,7 @@ export interface Cone {
 }
 
 function checkRadius(radiusDeg: number): number {
-  if (!(radiusDeg >= 0) || !Number.isFinite(radiusDeg)) throw new SkybookError(`invalid radiusDeg: ${radiusDeg} (a finite number >= 0)`);
+  if (!(radiusDeg >= 0) || !Number.isFinite(radiusDeg)) throw new ArgumentError(`invalid radiusDeg: ${radiusDeg} (a finite number >= 0)`, { scope: 'cone' });
   return radiusDeg;
 }
 
@@ -187,7 +187,7 @@ export function coneContains(c: Cone, x: number, y: number, z: number): boolean 
  */
 export function coneMask(c: Cone, xyz: ArrayLike<number>, out = new Uint8Array(Math.floor(xyz.length / 3))): Uint8Array {
   if (xyz.length % 3 !== 0 || out.length < xyz.length / 3) {
-    throw new SkybookError(`coneMask: length ${xyz.length} must be 3 x n with out (${out.length}) >= n`);
+    throw new ArgumentError(`length ${xyz.length} must be 3 x n with out (${out.length}) >= n`, { scope: 'coneMask' });
   }
   const { x, y, z, cosRadius } = c;
   for (let i = 0, n = xyz.length / 3; i < n; i++) {

@@ -1,5 +1,5 @@
 import { raDecOf, unitVectors } from '../core/index.js';
-import { SkybookError } from '../errors/index.js';
+import { CosmoError } from '../errors/index.js';
 import type { FlatLambdaCDM } from './flat-lcdm.js';
 
 /**
@@ -14,7 +14,7 @@ export function skyToCartesian(
   cosmo: Pick<FlatLambdaCDM, 'comovingDistances'>, raDeg: ArrayLike<number>, decDeg: ArrayLike<number>, redshift: ArrayLike<number>,
   out = new Float64Array(3 * raDeg.length),
 ): Float64Array {
-  if (redshift.length !== raDeg.length) throw new SkybookError(`skyToCartesian: ra (${raDeg.length}) and redshift (${redshift.length}) lengths differ`);
+  if (redshift.length !== raDeg.length) throw new CosmoError(`ra (${raDeg.length}) and redshift (${redshift.length}) lengths differ`, { scope: 'skyToCartesian' });
   const d = cosmo.comovingDistances(redshift);
   unitVectors(raDeg, decDeg, out);
   for (let i = 0; i < d.length; i++) {
@@ -35,7 +35,7 @@ export function skyToCartesian(
 export function cartesianToSky(
   cosmo: Pick<FlatLambdaCDM, 'redshiftsAtDistances'>, xyz: ArrayLike<number>,
 ): { ra: Float64Array; dec: Float64Array; redshift: Float64Array; distance: Float64Array } {
-  if (xyz.length % 3 !== 0) throw new SkybookError(`cartesianToSky: length ${xyz.length} is not a multiple of 3`);
+  if (xyz.length % 3 !== 0) throw new CosmoError(`length ${xyz.length} is not a multiple of 3`, { scope: 'cartesianToSky' });
   const n = xyz.length / 3;
   const ra = new Float64Array(n);
   const dec = new Float64Array(n);

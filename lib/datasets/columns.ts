@@ -2,6 +2,7 @@ import {
   Bool, Data, Field, FixedSizeList, Float32, Float64, Int16, Int32, Int64, makeData, RecordBatch, Schema, Struct, Uint8, Utf8, type DataType,
 } from 'apache-arrow';
 import type { ColumnSpec } from '../desi/index.js';
+import { InternalError } from '../errors/index.js';
 
 /**
  * Values of one column: a typed array (vectors flattened row-major), strings, or booleans.
@@ -26,7 +27,7 @@ interface Layout {
 
 function layoutOf(spec: ColumnSpec): Layout {
   const m = /^(\d*)([A-Z])$/.exec(spec.tform);
-  if (!m) throw new Error(`column ${spec.name}: unsupported TFORM ${spec.tform}`);
+  if (!m) throw new InternalError(`unsupported TFORM ${spec.tform}`, { column: spec.name });
   return { code: m[2]!, repeat: m[1] ? Number(m[1]) : 1 };
 }
 
@@ -40,7 +41,7 @@ function numeric<T extends Float32Array | Float64Array | Int16Array | Int32Array
 }
 
 function checkLength<T extends { length: number }>(v: T, len: number, name: string): T {
-  if (v.length !== len) throw new Error(`column ${name}: ${v.length} values for ${len} cells`);
+  if (v.length !== len) throw new InternalError(`${v.length} values for ${len} cells`, { column: name });
   return v;
 }
 
@@ -78,7 +79,7 @@ function columnData(spec: ColumnSpec, n: number, v: ColumnValues | undefined): {
     case 'B': type = new Uint8(); leaf = makeData({ type: new Uint8(), length: len, data: numeric(Uint8Array, v, len, name) }); break;
     case 'E': type = new Float32(); leaf = makeData({ type: new Float32(), length: len, data: numeric(Float32Array, v, len, name) }); break;
     case 'D': type = new Float64(); leaf = makeData({ type: new Float64(), length: len, data: numeric(Float64Array, v, len, name) }); break;
-    default: throw new Error(`column ${name}: unsupported TFORM ${spec.tform}`);
+    default: throw new InternalError(`unsupported TFORM ${spec.tform}`, { column: name });
   }
   if (repeat === 1) return { type, data: leaf };
   const list = new FixedSizeList(repeat, new Field('item', type, false));

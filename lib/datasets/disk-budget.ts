@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import {
   EXP_FIBERMAP_COLUMNS, FIBERMAP_COLUMNS, REDSHIFTS_COLUMNS, SCORES_COLUMNS, TSNR2_COLUMNS, ZCATALOG_COLUMNS, DR1_WAVELENGTH, type ColumnSpec,
 } from '../desi/index.js';
-import { DatasetError } from './dataset-error.js';
+import { DatasetError } from '../errors/index.js';
 import { NDIAG } from './instrument.js';
 import type { SurveyPlan } from './survey-plan.js';
 

@@ -1,5 +1,6 @@
 import { inverseLookup, unitVector } from '../core/index.js';
 import type { LinearDistanceTable } from '../cosmo/index.js';
+import { DatasetError } from '../errors/index.js';
 import { samplePixel, type FootprintPixel } from './footprint.js';
 import type { SurveyPreset } from './presets.js';
 import type { Rng } from './random.js';
@@ -144,7 +145,7 @@ export function generateGalaxies(p: FootprintPixel, count: number, preset: Surve
   };
   let k = 0;
   for (let tries = 0; k < count; tries++) {
-    if (tries > 2000 * (count + 10)) throw new Error(`pixel ${p.pix}: galaxy acceptance too low to place ${count} galaxies`);
+    if (tries > 2000 * (count + 10)) throw new DatasetError(`galaxy acceptance too low to place ${count} galaxies`, { pixel: p.pix });
     const c = drawCandidate(p, preset, cosmo, near, walls, rng);
     if (rng.uniform() >= c.accept) continue;
     const absMag = LF.quantile(rng.uniform() * c.visible);

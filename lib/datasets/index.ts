@@ -25,4 +25,3 @@ export type { MockQuasar, AnomalyKind } from './quasars.js';
 export { resolutionData, NDIAG } from './instrument.js';
 export { VOID_TRUTH_COLUMNS, WALL_TRUTH_COLUMNS, QUASAR_TRUTH_COLUMNS } from './truth.js';
 export type { PlantedVoid, PlantedWall } from './structures.js';
-export { DatasetError } from './dataset-error.js';

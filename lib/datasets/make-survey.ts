@@ -2,6 +2,7 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { progressOf, type Progress } from '../core/index.js';
 import { dr1Relpath, zallPixRelpath, ZCATALOG_COLUMNS } from '../desi/index.js';
+import { DatasetError } from '../errors/index.js';
 import { FitsWriter, type TableHduWriter } from '../fits/index.js';
 import { batchFromSpecs } from './columns.js';
 import { checkDiskSpace, type DiskEstimate } from './disk-budget.js';
@@ -66,10 +67,12 @@ export async function makeSurvey(options: MakeSurveyOptions): Promise<SurveySumm
   const { out, progress, freeBytes, ...rest } = options;
   const opts = resolveSurveyOptions(rest);
   const plan = planSurvey(opts);
+  if ((await stat(out).catch(() => undefined))?.isDirectory() === false) throw new DatasetError('not a folder', { file: out });
   const estimate = await checkDiskSpace(plan, out, freeBytes);
   const zallPath = join(out, zallPixRelpath());
-  await mkdir(dirname(zallPath), { recursive: true });
-  await mkdir(join(out, 'truth'), { recursive: true });
+  for (const dir of [dirname(zallPath), join(out, 'truth')]) {
+    await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => { throw new DatasetError(`cannot make a folder here (${e.code ?? e.message})`, { file: dir }); });
+  }
   const zall = await FitsWriter.create(zallPath, { overwrite: true });
   const truthQ = new ParquetStreamWriter(join(out, TRUTH_FILES.quasars));
   let table: TableHduWriter | undefined;

@@ -66,7 +66,7 @@ export class ParquetStreamWriter {
 
   /** Abandons the file. */
   async abort(): Promise<void> {
-    try { this.controller.error(new Error('aborted')); } catch { /* already closed */ }
+    try { this.controller.error(new DOMException('aborted', 'AbortError')); } catch { /* already closed */ }
     await this.done.catch(() => undefined);
     await rm(this.tmp, { force: true });
   }

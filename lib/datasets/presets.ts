@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DatasetError } from './dataset-error.js';
+import { DatasetError } from '../errors/index.js';
 
 /**
  * A survey's size and shape: the sky box (whole nside-64 healpix pixels whose centres fall inside it), the galaxy

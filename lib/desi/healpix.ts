@@ -1,5 +1,5 @@
 import { angleBetween, unitVector } from '../core/index.js';
-import { SkybookError } from '../errors/index.js';
+import { DesiError } from '../errors/index.js';
 
 // HEALPix NESTED scheme (Gorski et al. 2005), written from the published geometry: 12 base faces, each split into
 // nside x nside pixels; a pixel's (x, y) inside its face interleave into the nested index (x on even bits, y on odd).
@@ -13,7 +13,7 @@ const MAX_NSIDE = 2 ** 24;
 
 function checkNside(nside: number): void {
   if (!Number.isInteger(nside) || nside < 1 || nside > MAX_NSIDE || (nside & (nside - 1)) !== 0) {
-    throw new SkybookError(`healpix: nside ${nside} must be a power of two between 1 and 2^24`);
+    throw new DesiError(`nside ${nside} must be a power of two between 1 and 2^24`, { scope: 'healpix' });
   }
 }
 
@@ -59,7 +59,7 @@ function compact24(v: number): number {
 export function ang2pixNest(nside: number, raDeg: number, decDeg: number): number {
   checkNside(nside);
   if (!Number.isFinite(raDeg) || !Number.isFinite(decDeg) || decDeg < -90 || decDeg > 90) {
-    throw new SkybookError(`healpix: bad position ra=${raDeg} dec=${decDeg}`);
+    throw new DesiError(`bad position ra=${raDeg} dec=${decDeg}`, { scope: 'healpix' });
   }
   const dec = decDeg * DEG;
   const z = Math.sin(dec);
@@ -126,7 +126,7 @@ function faceToAngle(x: number, y: number, face: number): { z: number; phi: numb
 function decompose(nside: number, pix: number): { face: number; ix: number; iy: number } {
   const npface = nside * nside;
   if (!Number.isInteger(pix) || pix < 0 || pix >= 12 * npface) {
-    throw new SkybookError(`healpix: pixel ${pix} out of range for nside ${nside}`);
+    throw new DesiError(`pixel ${pix} out of range for nside ${nside}`, { scope: 'healpix' });
   }
   const face = Math.floor(pix / npface);
   const ipf = pix - face * npface;
@@ -182,7 +182,7 @@ export function pixelOutline(nside: number, pix: number): Array<[number, number,
 export function conePixels(nside: number, raDeg: number, decDeg: number, radiusDeg: number): number[] {
   checkNside(nside);
   if (!(radiusDeg >= 0) || !Number.isFinite(radiusDeg)) {
-    throw new SkybookError(`healpix: cone radius ${radiusDeg} must be a finite number >= 0`);
+    throw new DesiError(`cone radius ${radiusDeg} must be a finite number >= 0`, { scope: 'healpix' });
   }
   const centre = unitVector(raDeg, decDeg);
   const radius = Math.min(radiusDeg, 180) * DEG;

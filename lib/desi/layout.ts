@@ -1,4 +1,4 @@
-import { SkybookError } from '../errors/index.js';
+import { DesiError } from '../errors/index.js';
 
 /**
  * DR1 public roots: HTTPS under data.desi.lbl.gov, S3 in the public `desidata` bucket (us-west-2, no signing).
@@ -67,10 +67,10 @@ export function dr1Relpath(opts: Dr1LocationOptions): string {
   const specprod = opts.specprod ?? 'iron';
   checkName('specprod', specprod);
   if (!(DR1_SURVEYS as readonly string[]).includes(opts.survey)) {
-    throw new SkybookError(`dr1Location: survey '${opts.survey}' is not one of ${DR1_SURVEYS.join(', ')}`);
+    throw new DesiError(`survey '${opts.survey}' is not one of ${DR1_SURVEYS.join(', ')}`, { scope: 'dr1Location' });
   }
   if (!(DR1_PROGRAMS as readonly string[]).includes(opts.program)) {
-    throw new SkybookError(`dr1Location: program '${opts.program}' is not one of ${DR1_PROGRAMS.join(', ')}`);
+    throw new DesiError(`program '${opts.program}' is not one of ${DR1_PROGRAMS.join(', ')}`, { scope: 'dr1Location' });
   }
   const redux = `spectro/redux/${specprod}`;
   if (opts.product === 'zcatalog') {
@@ -79,11 +79,11 @@ export function dr1Relpath(opts: Dr1LocationOptions): string {
     return `${redux}/zcatalog/${ver}/zpix-${opts.survey}-${opts.program}.fits`;
   }
   if (!['coadd', 'redrock', 'spectra'].includes(opts.product)) {
-    throw new SkybookError(`dr1Location: product '${String(opts.product)}' is not coadd, redrock, spectra or zcatalog`);
+    throw new DesiError(`product '${String(opts.product)}' is not coadd, redrock, spectra or zcatalog`, { scope: 'dr1Location' });
   }
   const hp = opts.healpix;
   if (hp === undefined || !Number.isInteger(hp) || hp < 0 || hp >= 12 * 64 * 64) {
-    throw new SkybookError(`dr1Location: healpix ${String(hp)} must be an nside-64 pixel number in [0, 49151]`);
+    throw new DesiError(`healpix ${String(hp)} must be an nside-64 pixel number in [0, 49151]`, { scope: 'dr1Location' });
   }
   const ext = opts.product === 'spectra' ? 'fits.gz' : 'fits';
   const name = `${opts.product}-${opts.survey}-${opts.program}-${hp}.${ext}`;
@@ -161,6 +161,6 @@ export function parseDr1FileName(name: string): Dr1FileName | undefined {
 
 function checkName(what: string, v: string): void {
   if (!/^[A-Za-z0-9_.-]+$/.test(v) || v.includes('..')) {
-    throw new SkybookError(`dr1Location: ${what} '${v}' must be a plain name (letters, digits, _ . -)`);
+    throw new DesiError(`${what} '${v}' must be a plain name (letters, digits, _ . -)`, { scope: 'dr1Location' });
   }
 }

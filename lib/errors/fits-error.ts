@@ -1,17 +1,17 @@
+import { formatLocation, type Location } from './location.js';
 import { SkybookError } from './skybook-error.js';
 
-/** Where in a FITS file a problem sits; every field optional, the message names those that are set. */
-export interface FitsLocation {
-  file?: string;
-  hdu?: number | string;
-  keyword?: string;
-  column?: string;
-  row?: number;
-}
+/**
+ * Where in a FITS file a problem sits; every field optional, the message names those that are set.
+ *
+ * @example
+ * const where: FitsLocation = { file: 'tb.fits', hdu: 1, keyword: 'TFORM3' }; // "tb.fits: HDU 1: TFORM3: ..."
+ */
+export type FitsLocation = Pick<Location, 'file' | 'hdu' | 'keyword' | 'column' | 'row'>;
 
 /**
- * A FITS file that breaks the standard (or our ability to read it). The message names the file, the HDU
- * and the keyword or column, e.g. `tb.fits: HDU 1: TFORM3 'QQ': unknown column type`.
+ * A FITS file that breaks the standard (or our ability to read it): bad input, exit code 2. The message names the file,
+ * the HDU and the keyword or column, e.g. `tb.fits: HDU 1: TFORM3: '1W': unknown column type`.
  *
  * @example
  * throw new FitsError('missing END card', { file: 'x.fits', hdu: 0 });
@@ -22,25 +22,5 @@ export class FitsError extends SkybookError {
   constructor(problem: string, location: FitsLocation = {}, options?: { cause?: unknown }) {
     super(formatLocation(location) + problem, 2, options);
     this.location = location;
-  }
-}
-
-function formatLocation(loc: FitsLocation): string {
-  const parts: string[] = [];
-  if (loc.file !== undefined) parts.push(loc.file);
-  if (loc.hdu !== undefined) parts.push(`HDU ${loc.hdu}`);
-  if (loc.keyword !== undefined) parts.push(loc.keyword);
-  if (loc.column !== undefined) parts.push(`column ${loc.column}`);
-  if (loc.row !== undefined) parts.push(`row ${loc.row}`);
-  return parts.length ? parts.join(': ') + ': ' : '';
-}
-
-/** A byte source that could not be read (missing file, HTTP 403/404, network failure after retries). */
-export class SourceError extends SkybookError {
-  readonly source: string;
-
-  constructor(source: string, problem: string, options?: { cause?: unknown }) {
-    super(`${source}: ${problem}`, 2, options);
-    this.source = source;
   }
 }

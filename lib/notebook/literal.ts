@@ -1,3 +1,4 @@
+import { NotebookError } from '../errors/index.js';
 import type { ParamValue } from './translators.js';
 
 /**
@@ -12,7 +13,7 @@ export function parseLiteral(src: string): ParamValue {
   let i = 0;
   const s = src.trim().replace(/\s+as\s+const\s*$/, '');
   const fail = (why: string): never => {
-    throw new Error(`not a literal (${why} at ${i}): ${s}`);
+    throw new NotebookError(`not a literal (${why} at ${i}): ${s}`);
   };
   const ws = () => {
     while (i < s.length && /\s/.test(s[i]!)) i++;

@@ -1,4 +1,5 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { KernelError } from '../errors/index.js';
 
 /** A Jupyter message header (messaging protocol 5.3). */
 export interface MessageHeader {
@@ -65,11 +66,11 @@ export class Wire {
   /** Parses received frames; throws when the signature does not match (a message from someone without the key). */
   deserialize(frames: readonly Buffer[]): Message {
     const i = frames.findIndex((f) => f.length === DELIM.length && f.toString('latin1') === DELIM);
-    if (i < 0 || frames.length < i + 6) throw new Error('malformed Jupyter message (no <IDS|MSG> delimiter)');
+    if (i < 0 || frames.length < i + 6) throw new KernelError('malformed Jupyter message (no <IDS|MSG> delimiter)');
     const [sig, h, p, m, c] = frames.slice(i + 1, i + 6) as [Buffer, Buffer, Buffer, Buffer, Buffer];
     if (this.key) {
       const want = Buffer.from(this.sign([h, p, m, c]), 'latin1');
-      if (sig.length !== want.length || !timingSafeEqual(sig, want)) throw new Error('Jupyter message with a bad HMAC signature');
+      if (sig.length !== want.length || !timingSafeEqual(sig, want)) throw new KernelError('Jupyter message with a bad HMAC signature');
     }
     return {
       identities: frames.slice(0, i),

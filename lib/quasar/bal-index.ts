@@ -1,4 +1,4 @@
-import { SkybookError } from '../errors/index.js';
+import { QuasarError } from '../errors/index.js';
 import { AI_WINDOW, BI_WINDOW, type BalWindow } from './bal-windows.js';
 import { velocityOffset } from './velocity.js';
 
@@ -29,7 +29,7 @@ export function balIndex(
   restWave: ArrayLike<number>, normFlux: ArrayLike<number>, ionRest: number, window: BalWindow,
 ): { index: number; troughs: BalTroughSpan[] } {
   if (normFlux.length !== restWave.length) {
-    throw new SkybookError(`balIndex: restWave (${restWave.length}) and normFlux (${normFlux.length}) lengths differ`);
+    throw new QuasarError(`restWave (${restWave.length}) and normFlux (${normFlux.length}) lengths differ`, { scope: 'balIndex' });
   }
   const speed: number[] = [];
   const flux: number[] = [];

@@ -1,4 +1,4 @@
-import { SkybookError } from '../errors/index.js';
+import { QuasarError } from '../errors/index.js';
 
 /**
  * One quasar emission line: a unique name (upper-case ion, with the rounded wavelength where the list has several
@@ -67,6 +67,6 @@ const BY_NAME = new Map<string, EmissionLine>(EMISSION_LINES.map((l) => [l.name,
  */
 export function emissionLine(name: EmissionLineName): EmissionLine {
   const line = BY_NAME.get(name);
-  if (!line) throw new SkybookError(`invalid emission line: ${String(name)} (one of ${[...BY_NAME.keys()].join(', ')})`);
+  if (!line) throw new QuasarError(`invalid emission line: ${String(name)} (one of ${[...BY_NAME.keys()].join(', ')})`, { scope: 'emissionLine' });
   return line;
 }

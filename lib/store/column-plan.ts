@@ -1,5 +1,5 @@
 import { DataType, Type, type Field, type Schema } from 'apache-arrow';
-import { StoreError, type StoreLocation } from './store-error.js';
+import { StoreError, type StoreLocation } from '../errors/index.js';
 
 /**
  * A scalar element kind both engines store; arrays are cells of these.

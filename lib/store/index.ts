@@ -17,5 +17,3 @@ export { LEDGER_TABLE, QUARANTINE_TABLE } from './ledger.js';
 export type { LoadRecord } from './ledger.js';
 export { coneSearch, crossMatch, createSkyIndex } from './sky/sky-query.js';
 export type { SkyColumns, CrossMatchOptions } from './sky/sky-query.js';
-export { StoreError } from './store-error.js';
-export type { StoreLocation } from './store-error.js';

@@ -6,11 +6,11 @@ import { progressOf, skybookVersion, subProgress, type Progress } from '../core/
 import { FitsFile, sha256File } from '../fits/index.js';
 import { planColumns } from './column-plan.js';
 import { ensureBookkeeping, findLoad, lockLedger, nextLoadId, quarantineRef, recordLoad, removeLoad } from './ledger.js';
-import { openStore, type OpenStoreOptions } from './open-store.js';
+import { openStore, storeEngineOf, type OpenStoreOptions } from './open-store.js';
 import { PRODUCT_SCHEMAS, SCHEMA_NAMES, type ProductSchema } from './schemas/desi-schemas.js';
 import { createSkyIndex } from './sky/sky-query.js';
 import { tableName } from './sql.js';
-import { StoreError } from './store-error.js';
+import { StoreError } from '../errors/index.js';
 import type { LoadPart, Store, StoreSession, TableRef } from './store.js';
 import { ensureTable } from './table-ddl.js';
 import { rowJson } from './validate/row-json.js';
@@ -148,7 +148,7 @@ async function ingestFile(
 ): Promise<IngestResult> {
   const t0 = performance.now();
   const source = resolve(path);
-  const size = (await stat(source).catch((e: Error) => { throw new StoreError(`cannot read: ${e.message}`, { file: path }); })).size;
+  const size = await inputSize(path);
   // the hash runs beside the load (a worker thread for a big file) and is awaited where the ledger needs it
   const sha256 = sha256File(source);
   sha256.catch(() => { /* awaited in loadSource; an earlier failure wins */ });
@@ -184,6 +184,26 @@ async function writeQuarantine(tx: StoreSession, target: TableRef, source: strin
   await tx.load(quarantineRef(target), plans, parts(), loadId);
 }
 
+/** The size of an input file, or a StoreError naming it (as given) when it is missing, unreadable or a folder. */
+async function inputSize(path: string): Promise<number> {
+  const st = await stat(resolve(path)).catch((e: NodeJS.ErrnoException) => {
+    throw new StoreError(e.code === 'ENOENT' ? 'no such file' : `cannot read: ${e.message}`, { file: path });
+  });
+  if (st.isDirectory()) throw new StoreError('is a folder, not a FITS file', { file: path });
+  return st.size;
+}
+
+/** Reads one input's headers as far as the HDU to load, so that a bad input is reported before the store is opened. */
+async function checkInput(path: string, hdu: string | undefined, product: ProductSchema | undefined): Promise<void> {
+  await inputSize(path);
+  const fits = await FitsFile.open(resolve(path));
+  try {
+    pickHdu(fits, path, hdu, product);
+  } finally {
+    await fits.close();
+  }
+}
+
 /** The product schema named by `--schema`, checked. */
 function productOf(name: string | undefined): ProductSchema | undefined {
   if (name !== undefined && !SCHEMA_NAMES.includes(name as ProductSchema['name'])) {
@@ -204,11 +224,16 @@ function productOf(name: string | undefined): ProductSchema | undefined {
 export async function ingest(sources: string | readonly string[], opts: IngestOptions): Promise<IngestResult[]> {
   const target = tableName(opts.table);
   const product = productOf(opts.schema);
+  const paths = typeof sources === 'string' ? [sources] : [...sources];
+  // Options, then every input's headers, then the database: bad input is named as such without a connection, and a
+  // bad file later in the list stops the ingest before anything is loaded.
+  if (typeof opts.into === 'string') storeEngineOf(opts.into);
+  for (const path of paths) await checkInput(path, opts.hdu, product);
   const store = typeof opts.into === 'string' ? await openStore(opts.into, opts.storeOptions) : opts.into;
   const progress = progressOf(opts.progress);
   try {
     const out: IngestResult[] = [];
-    for (const path of typeof sources === 'string' ? [sources] : sources) out.push(await ingestFile(store, path, target, product, opts, progress));
+    for (const path of paths) out.push(await ingestFile(store, path, target, product, opts, progress));
     return out;
   } finally {
     if (typeof opts.into === 'string') await store.close();

@@ -1,7 +1,7 @@
 import { openDuckDb, type DuckLoadPath } from './duckdb/duck-store.js';
 import { openPostgres } from './postgres/pg-store.js';
-import { StoreError } from './store-error.js';
-import type { Store } from './store.js';
+import { StoreError } from '../errors/index.js';
+import type { EngineName, Store } from './store.js';
 
 /**
  * Options for `openStore`.
@@ -26,10 +26,22 @@ export interface OpenStoreOptions {
  * await store.close();
  */
 export async function openStore(url: string, opts: OpenStoreOptions = {}): Promise<Store> {
-  if (url.startsWith('duckdb:')) {
+  if (storeEngineOf(url) === 'duckdb') {
     const path = url.slice('duckdb:'.length);
     return openDuckDb(path === '' ? ':memory:' : path, { loadPath: opts.duckLoadPath });
   }
-  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, { schema: opts.schema });
+  return openPostgres(url, { schema: opts.schema });
+}
+
+/**
+ * The engine a store URL names, without connecting; a URL of neither kind is a StoreError (exit code 2). Callers check
+ * a URL with it before they read their inputs, and open the store after.
+ *
+ * @example
+ * storeEngineOf('postgres://me@db/x'); // 'postgres'
+ */
+export function storeEngineOf(url: string): EngineName {
+  if (url.startsWith('duckdb:')) return 'duckdb';
+  if (/^postgres(ql)?:\/\//.test(url)) return 'postgres';
   throw new StoreError(`invalid store URL: ${JSON.stringify(url.replace(/:[^:@/]*@/, ':***@'))} (duckdb:PATH, duckdb::memory: or postgres://...)`);
 }

@@ -1,4 +1,4 @@
-import { StoreError } from './store-error.js';
+import { StoreError } from '../errors/index.js';
 
 /**
  * A value bound as a query parameter (never spliced into the SQL text).

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ColumnPlan } from './column-plan.js';
 import type { ProductSchema } from './schemas/desi-schemas.js';
 import { sql, tableId } from './sql.js';
-import { StoreError } from './store-error.js';
+import { StoreError } from '../errors/index.js';
 import type { StoreSession, TableRef } from './store.js';
 import { unwrapField } from './validate/column-check.js';
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DatasetError } from '../../lib/datasets/dataset-error.js';
+import { DatasetError } from '../../lib/errors/index.js';
 import { SPECTRUM_BYTES } from '../../lib/datasets/disk-budget.js';
 import { makeSurvey } from '../../lib/datasets/make-survey.js';
 import { surveyZcatalog } from '../../lib/datasets/survey-stream.js';

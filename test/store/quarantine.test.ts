@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Float64, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { writeFits } from '../../lib/fits/writer/index.js';
-import { ingest, openStore, PRODUCT_SCHEMAS, StoreError, validateBatch } from '../../lib/store/index.js';
+import { StoreError } from '../../lib/errors/index.js';
+import { ingest, openStore, PRODUCT_SCHEMAS, validateBatch } from '../../lib/store/index.js';
 import { BAD_KINDS, badKind, isBadRow, writeZcatalog, cli, storeTestFile } from './store-helpers.js';
 
 const ROWS = 20_000;

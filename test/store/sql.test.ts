@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore, sql, StoreError, tableName } from '../../lib/store/index.js';
+import { StoreError } from '../../lib/errors/index.js';
+import { openStore, sql, tableName } from '../../lib/store/index.js';
 import { cli, storeTestFile } from './store-helpers.js';
 
 const HOSTILE = [

@@ -137,14 +137,8 @@ export function column(t: Table, name: string): unknown[] {
   return Array.from({ length: t.numRows }, (_, i) => cell(v.get(i)));
 }
 
-/** Runs the CLI in this process (no Node start-up per call; the tests that spawn the built binary are the few that must). */
-export async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const { runCli } = await import('../../lib/cli/run-cli.js');
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, { stdout: (s) => { stdout += s; }, stderr: (s) => { stderr += s; } });
-  return { code, stdout, stderr };
-}
+/** Runs the CLI in this process (test/helpers/cli.ts). */
+export { skybookInProcess as cli } from '../helpers/cli.js';
 
 /** Equal as stored: exact for integers (bigint or number), float32 compared after rounding the stored value to float32. */
 function same(f: unknown, d: unknown, float32: boolean): boolean {

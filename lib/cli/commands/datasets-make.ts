@@ -1,6 +1,7 @@
-import { writeFile } from 'node:fs/promises';
 import { formatBytes, makeSurvey, surveyManifest } from '../../datasets/index.js';
-import { parseArgs, UsageError } from '../args.js';
+import { UsageError } from '../../errors/index.js';
+import { parseArgs } from '../args.js';
+import { writeOutput } from '../output-file.js';
 import { toJson } from '../output.js';
 import { progressBar } from '../progress.js';
 import type { Command } from './command.js';
@@ -9,13 +10,13 @@ const PRESETS = ['small', 'medium', 'large'];
 
 function parseSeed(text: string | undefined): number {
   if (text === undefined) return 1;
-  if (!/^\d+$/.test(text) || Number(text) > 2 ** 32 - 1) throw new UsageError(`invalid --seed: ${text} (an integer 0..4294967295)`);
+  if (!/^\d+$/.test(text) || Number(text) > 2 ** 32 - 1) throw UsageError.invalid('seed', text, 'an integer 0..4294967295');
   return Number(text);
 }
 
 function parseSpectra(text: string | undefined): 'all' | 'none' | number | undefined {
   if (text === undefined || text === 'all' || text === 'none') return text;
-  if (!/^\d+$/.test(text)) throw new UsageError(`invalid --spectra: ${text} (all, none, or a number of healpix pixels)`);
+  if (!/^\d+$/.test(text)) throw UsageError.invalid('spectra', text, 'all, none, or a number of healpix pixels');
   return Number(text);
 }
 
@@ -26,9 +27,9 @@ export const datasetsMake: Command = {
   async run(argv, io) {
     const args = parseArgs(argv, { positionals: [], values: ['preset', 'seed', 'out', 'spectra', 'manifest'], switches: ['json'], aliases: { o: 'out' } });
     const preset = args.values.preset ?? 'small';
-    if (!PRESETS.includes(preset)) throw new UsageError(`invalid --preset: ${preset} (one of ${PRESETS.join(', ')})`);
+    if (!PRESETS.includes(preset)) throw UsageError.invalid('preset', preset, `one of ${PRESETS.join(', ')}`);
     const out = args.values.out;
-    if (!out) throw new UsageError('missing --out DIR');
+    if (!out) throw new UsageError('missing --out DIR', { option: 'out' });
     const seed = parseSeed(args.values.seed);
     const spectra = parseSpectra(args.values.spectra);
     const json = args.switches.has('json');
@@ -41,7 +42,8 @@ export const datasetsMake: Command = {
       progress.finish();
     }
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    if (args.values.manifest) await writeFile(args.values.manifest, JSON.stringify(await surveyManifest(summary), null, 2) + '\n');
+    // opened only now: the manifest may go inside the survey's folder, which makeSurvey has just made
+    if (args.values.manifest !== undefined) await writeOutput('--manifest', args.values.manifest, JSON.stringify(await surveyManifest(summary), null, 2) + '\n');
     const bytes = summary.files.reduce((a, f) => a + f.bytes, 0);
     if (json) io.stdout(toJson({ ...summary, bytes, seconds: Math.round(seconds * 1000) / 1000 }, 2) + '\n');
     else {

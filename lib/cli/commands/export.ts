@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { exportHtml, readNotebook, writeFileAtomic, type ExportFooter } from '../../notebook/index.js';
 import { manifestPathFor, readManifest } from '../../provenance/index.js';
-import { parseArgs, UsageError } from '../args.js';
+import { UsageError } from '../../errors/index.js';
+import { parseArgs } from '../args.js';
 import type { Command } from './command.js';
 
 /** `skybook export`: a static, offline HTML page of a notebook. @example await exportCommand.run(['runs/a.ipynb', '--html', 'a.html'], io) */
@@ -14,7 +15,7 @@ export const exportCommand: Command = {
     const args = parseArgs(argv, { positionals: ['notebook'], values: ['html', 'manifest'] });
     const file = args.positionals.notebook!;
     const html = args.values.html;
-    if (!html) throw new UsageError('missing --html OUT.html');
+    if (!html) throw new UsageError('missing --html OUT.html', { option: 'html' });
     const nb = await readNotebook(file);
     const manifest = args.values.manifest ?? manifestPathFor(file);
     let footer: ExportFooter | undefined;
@@ -25,7 +26,7 @@ export const exportCommand: Command = {
         kernel: `${r.kernel.name} (${r.kernel.language})`, software: `skybook ${r.software.skybook}, Node.js ${r.software.node}${r.software.lockfile ? `, package-lock.json sha256 ${r.software.lockfile.sha256.slice(0, 16)}` : ''}`,
         parameters: r.parameters, manifest: relative(dirname(resolve(html)), resolve(manifest)),
       };
-    } else if (args.values.manifest) throw new UsageError(`--manifest ${manifest}: no such file`);
+    } else if (args.values.manifest) throw new UsageError(`--manifest ${manifest}: no such file`, { option: 'manifest', value: manifest });
     await writeFileAtomic(html, exportHtml(nb, { title: basename(file), footer }));
     io.stderr(`skybook export: ${file} -> ${html}${footer ? ' (with provenance footer)' : ''}\n`);
     return 0;

@@ -1,9 +1,9 @@
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { RecordBatchFileWriter, Table, tableToIPC, type RecordBatch, type Schema, type Vector } from 'apache-arrow';
+import { UsageError } from '../../errors/index.js';
 import { FitsFile } from '../../fits/index.js';
-import { parseArgs, UsageError } from '../args.js';
+import { parseArgs } from '../args.js';
+import { OutputFile } from '../output-file.js';
 import { progressBar } from '../progress.js';
 import type { Command } from './command.js';
 
@@ -46,16 +46,17 @@ export const fitsExport: Command = {
   async run(argv, io) {
     const args = parseArgs(argv, { positionals: ['file'], values: ['hdu', 'format', 'out', 'columns'], aliases: { o: 'out' } });
     const format = (args.values.format ?? 'ndjson') as Format;
-    if (!FORMATS.includes(format)) throw new UsageError(`invalid --format: ${format} (one of ${FORMATS.join(', ')})`);
-    if (args.values.hdu === undefined) throw new UsageError('missing --hdu NAME|N');
+    if (!FORMATS.includes(format)) throw UsageError.invalid('format', format, `one of ${FORMATS.join(', ')}`);
+    if (args.values.hdu === undefined) throw new UsageError('missing --hdu NAME|N', { option: 'hdu' });
     const out = args.values.out;
-    if ((format === 'arrow' || format === 'parquet') && !out) throw new UsageError(`--format ${format} needs -o OUT`);
+    if ((format === 'arrow' || format === 'parquet') && !out) throw new UsageError(`--format ${format} needs -o OUT`, { option: 'out' });
     const columns = args.values.columns?.split(',').map((s) => s.trim()).filter(Boolean);
     const fits = await FitsFile.open(args.positionals.file!);
-    const tmp = out ? `${out}.partial-${process.pid}` : undefined;
+    let sink: OutputFile | undefined;
     const progress = progressBar(out !== undefined);
     try {
       const hdu = fits.hdu(args.values.hdu);
+      sink = out ? await OutputFile.open('-o', out) : undefined; // an unwritable -o fails before any row is read
       const batches: AsyncIterable<RecordBatch> = hdu.type === 'BINTABLE'
         ? fits.readBatches(hdu.index, { columns, progress })
         : (async function* () { yield* (await fits.readTable(hdu.index, { columns })).batches; })();
@@ -65,31 +66,29 @@ export const fitsExport: Command = {
         for await (const b of batches) { all.push(b); schema ??= b.schema; }
         const require = createRequire(import.meta.url);
         const pq = require('parquet-wasm/node') as { Table: { fromIPCStream(b: Uint8Array): unknown }; writeParquet(t: unknown): Uint8Array };
-        const bytes = pq.writeParquet(pq.Table.fromIPCStream(tableToIPC(new Table(schema!, all), 'stream')));
-        await writeAll(tmp!, [bytes]);
+        await sink!.write(pq.writeParquet(pq.Table.fromIPCStream(tableToIPC(new Table(schema!, all), 'stream'))));
       } else if (format === 'arrow') {
-        const stream = createWriteStream(tmp!);
         const writer = new RecordBatchFileWriter();
-        const done = new Promise<void>((resolve, reject) => { stream.on('finish', resolve); stream.on('error', reject); });
-        const pipe = (async () => { for await (const chunk of writer) if (!stream.write(chunk)) await new Promise<void>((r) => stream.once('drain', () => r())); stream.end(); })();
+        const file = sink!;
+        const pipe = (async () => { for await (const chunk of writer) await file.write(chunk); })();
+        pipe.catch(() => { /* awaited below */ });
         for await (const b of batches) writer.write(b);
         writer.finish();
         await pipe;
-        await done;
       } else {
-        const sink = tmp ? createWriteStream(tmp) : undefined;
         const write = (s: string) => (sink ? sink.write(s) : io.stdout(s));
         let header = format === 'csv';
         for await (const b of batches) {
-          if (header) { write(b.schema.fields.map((f) => csvCell(f.name)).join(',') + '\n'); header = false; }
-          for (const line of textLines(b, format)) write(line);
+          if (header) { await write(b.schema.fields.map((f) => csvCell(f.name)).join(',') + '\n'); header = false; }
+          let text = '';
+          for (const line of textLines(b, format)) text += line;
+          await write(text);
         }
-        if (sink) await new Promise<void>((resolve, reject) => sink.end((e?: Error | null) => (e ? reject(e) : resolve())));
       }
-      if (tmp && out) await rename(tmp, out);
+      await sink?.commit();
       return 0;
     } catch (e) {
-      if (tmp) await rm(tmp, { force: true });
+      await sink?.abandon();
       throw e;
     } finally {
       progress.finish();
@@ -97,9 +96,3 @@ export const fitsExport: Command = {
     }
   },
 };
-
-async function writeAll(path: string, parts: Uint8Array[]): Promise<void> {
-  const s = createWriteStream(path);
-  for (const p of parts) s.write(p);
-  await new Promise<void>((resolve, reject) => s.end((e?: Error | null) => (e ? reject(e) : resolve())));
-}

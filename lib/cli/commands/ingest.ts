@@ -1,5 +1,6 @@
 import { ingest, SCHEMA_NAMES, type IngestResult, type ProductSchema } from '../../store/index.js';
-import { parseArgs, UsageError } from '../args.js';
+import { UsageError } from '../../errors/index.js';
+import { parseArgs } from '../args.js';
 import { textTable, toJson } from '../output.js';
 import { progressBar } from '../progress.js';
 import type { Command } from './command.js';
@@ -29,11 +30,11 @@ export const ingestCommand: Command = {
     const args = parseArgs(argv, { positionals: ['source'], variadic: true, values: ['into', 'table', 'hdu', 'schema'], switches: ['replace', 'json'] });
     const into = args.values.into;
     const table = args.values.table;
-    if (!into) throw new UsageError('missing --into duckdb:PATH|postgres://URL');
-    if (!table) throw new UsageError('missing --table NAME');
+    if (!into) throw new UsageError('missing --into duckdb:PATH|postgres://URL', { option: 'into' });
+    if (!table) throw new UsageError('missing --table NAME', { option: 'table' });
     const schema = args.values.schema;
     if (schema !== undefined && !SCHEMA_NAMES.includes(schema as ProductSchema['name'])) {
-      throw new UsageError(`invalid --schema: ${schema} (one of ${SCHEMA_NAMES.join(', ')})`);
+      throw UsageError.invalid('schema', schema, `one of ${SCHEMA_NAMES.join(', ')}`);
     }
     const json = args.switches.has('json');
     const progress = progressBar(!json);

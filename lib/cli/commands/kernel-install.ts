@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs, UsageError } from '../args.js';
-import { toJson } from '../output.js';
 import { skybookVersion } from '../../core/index.js';
+import { UsageError } from '../../errors/index.js';
+import { parseArgs } from '../args.js';
+import { toJson } from '../output.js';
 import type { Command } from './command.js';
 import { kernelSpec, userDataDir, writeKernelSpec } from './kernel-spec.js';
 
@@ -13,8 +14,8 @@ export const kernelInstall: Command = {
   async run(argv, out) {
     const args = parseArgs(argv, { positionals: [], switches: ['user', 'json'], values: ['prefix'] });
     const prefix = args.values.prefix;
-    if (prefix !== undefined && args.switches.has('user')) throw new UsageError('--user and --prefix exclude each other; give one');
-    if (prefix === '') throw new UsageError("--prefix needs a folder, got ''");
+    if (prefix !== undefined && args.switches.has('user')) throw new UsageError('--user and --prefix exclude each other; give one', { option: 'prefix', value: prefix });
+    if (prefix === '') throw new UsageError("--prefix needs a folder, got ''", { option: 'prefix', value: '' });
     const spec = kernelSpec(skybookVersion());
     if (!existsSync(spec.argv[1]!)) throw new UsageError(`the kernel entry ${spec.argv[1]} is missing; build skybook first (npm run build)`);
     const dataDir = prefix !== undefined ? join(resolve(prefix), 'share', 'jupyter') : userDataDir();

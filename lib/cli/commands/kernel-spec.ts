@@ -2,6 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { packageRoot } from '../../core/index.js';
+import { KernelError } from '../../errors/index.js';
 import { registerBuiltinKernel, type KernelJson } from '../../notebook/index.js';
 
 /** The kernelspec's name, what `--ExecutePreprocessor.kernel_name=` and notebooks' metadata use. */
@@ -59,10 +60,15 @@ export function userDataDir(env: NodeJS.ProcessEnv = process.env): string {
  */
 export function writeKernelSpec(dataDir: string, spec: KernelJson): string {
   const dir = join(dataDir, 'kernels', KERNEL_NAME);
-  mkdirSync(dir, { recursive: true });
   const file = join(dir, 'kernel.json');
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(spec, null, 2) + '\n');
-  renameSync(tmp, file);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, JSON.stringify(spec, null, 2) + '\n');
+    renameSync(tmp, file);
+  } catch (e) {
+    // a folder that cannot be made or written (a file in the way, no permission) is bad input: exit 2, naming it
+    throw new KernelError(`cannot write the kernelspec here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: dir }, 2);
+  }
   return file;
 }

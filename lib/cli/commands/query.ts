@@ -1,8 +1,8 @@
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
 import { tableToIPC, type Table, type Vector } from 'apache-arrow';
 import { openStore } from '../../store/index.js';
-import { parseArgs, UsageError } from '../args.js';
+import { UsageError } from '../../errors/index.js';
+import { parseArgs } from '../args.js';
+import { writeOutput } from '../output-file.js';
 import { textTable, toJson } from '../output.js';
 import type { Command } from './command.js';
 
@@ -51,9 +51,9 @@ export const queryCommand: Command = {
   async run(argv, io) {
     const args = parseArgs(argv, { positionals: ['sql'], values: ['db', 'format', 'out'], aliases: { o: 'out' } });
     const db = args.values.db;
-    if (!db) throw new UsageError('missing --db duckdb:PATH|postgres://URL');
+    if (!db) throw new UsageError('missing --db duckdb:PATH|postgres://URL', { option: 'db' });
     const format = (args.values.format ?? 'table') as Format;
-    if (!FORMATS.includes(format)) throw new UsageError(`invalid --format: ${format} (one of ${FORMATS.join(', ')})`);
+    if (!FORMATS.includes(format)) throw UsageError.invalid('format', format, `one of ${FORMATS.join(', ')}`);
     const store = await openStore(db);
     let table: Table;
     try {
@@ -71,16 +71,7 @@ export const queryCommand: Command = {
       await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (e) => (e ? reject(e) : resolve())));
       return 0;
     }
-    const tmp = `${out}.partial-${process.pid}`;
-    try {
-      const s = createWriteStream(tmp);
-      s.write(bytes);
-      await new Promise<void>((resolve, reject) => s.end((e?: Error | null) => (e ? reject(e) : resolve())));
-      await rename(tmp, out);
-    } catch (e) {
-      await rm(tmp, { force: true });
-      throw e;
-    }
+    await writeOutput('-o', out, bytes);
     return 0;
   },
 };

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { NotebookError } from '../../errors/index.js';
+import { NotebookError, UsageError } from '../../errors/index.js';
 import { checkParameters, coerceCliValue, type ParamDecl, type ParamValue } from '../../notebook/index.js';
-import { UsageError } from '../args.js';
 
 /**
  * Takes papermill's `-p NAME VALUE` pairs (two words each) out of argv before the ordinary option parser sees it.
@@ -18,7 +17,7 @@ export function takeParamPairs(argv: readonly string[]): { argv: string[]; pairs
     if (a === '-p' || a === '--parameters') {
       const name = argv[i + 1];
       const value = argv[i + 2];
-      if (name === undefined || value === undefined) throw new UsageError(`option ${a} needs NAME and VALUE`);
+      if (name === undefined || value === undefined) throw new UsageError(`option ${a} needs NAME and VALUE`, { option: a.replace(/^-+/, '') });
       pairs.push([name, value]);
       i += 2;
     } else rest.push(a);

@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
+import { skybookVersion } from '../../core/index.js';
 import type { Output } from '../../notebook/index.js';
 import { loadNotebookForRun, recordRun } from '../../provenance/index.js';
-import { parseArgs, UsageError } from '../args.js';
+import { UsageError } from '../../errors/index.js';
+import { parseArgs } from '../args.js';
 import { textTable, toJson } from '../output.js';
 import { progressBar } from '../progress.js';
-import { skybookVersion } from '../../core/index.js';
 import { useBuiltinKernel } from './kernel-spec.js';
 import type { Command, CommandIO } from './command.js';
 import { resolveParameters, takeParamPairs } from './run-params.js';
@@ -14,7 +15,7 @@ import { resolveParameters, takeParamPairs } from './run-params.js';
 export function seconds(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number of seconds, got '${v}'`);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number of seconds, got '${v}'`, { option: name, value: v });
   return n;
 }
 
@@ -73,10 +74,14 @@ export const run: Command = {
     const timeout = seconds('timeout', args.values.timeout);
     const startupTimeout = seconds('startup-timeout', args.values['startup-timeout']);
     const cwd = args.values.cwd;
-    if (cwd !== undefined && !(existsSync(cwd) && statSync(cwd).isDirectory())) throw new UsageError(`--cwd ${cwd}: no such folder`);
+    if (cwd !== undefined && !(existsSync(cwd) && statSync(cwd).isDirectory())) throw new UsageError(`--cwd ${cwd}: no such folder`, { option: 'cwd', value: cwd });
     const out = resolve(args.values.out ?? `runs/${basename(file).replace(/\.ipynb$/i, '')}.ipynb`);
-    if (resolve(file) === out) throw new UsageError(`-o ${args.values.out} would overwrite the notebook itself`);
-    mkdirSync(dirname(out), { recursive: true });
+    if (resolve(file) === out) throw new UsageError(`-o ${args.values.out} would overwrite the notebook itself`, { option: 'out', value: args.values.out });
+    try {
+      mkdirSync(dirname(out), { recursive: true });
+    } catch (e) {
+      throw new UsageError(`-o ${out}: cannot make its folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { option: 'out', value: out });
+    }
     const logging = args.switches.has('log-output');
     const progress = progressBar(!logging && !json);
     const sig = interruptOnSigint(io);

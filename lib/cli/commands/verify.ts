@@ -1,8 +1,8 @@
+import { skybookVersion } from '../../core/index.js';
 import { loadNotebookForRun, readManifest, verifyRun } from '../../provenance/index.js';
 import { parseArgs } from '../args.js';
 import { toJson } from '../output.js';
 import { progressBar } from '../progress.js';
-import { skybookVersion } from '../../core/index.js';
 import { useBuiltinKernel } from './kernel-spec.js';
 import type { Command } from './command.js';
 import { resolveParameters, takeParamPairs } from './run-params.js';

@@ -1,4 +1,4 @@
-import { SkybookError } from '../../errors/index.js';
+import { DesiError } from '../../errors/index.js';
 
 /**
  * One named bit of a DESI bitmask.
@@ -47,7 +47,7 @@ export class Bitmask {
   def(name: string): BitDef {
     const d = this.byName.get(name);
     if (!d) {
-      throw new SkybookError(`${this.name}: unknown bit name '${name}'; known: ${[...this.byName.keys()].join(', ')}`);
+      throw new DesiError(`unknown bit name '${name}'; known: ${[...this.byName.keys()].join(', ')}`, { scope: this.name });
     }
     return d;
   }

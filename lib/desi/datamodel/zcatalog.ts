@@ -1,4 +1,5 @@
 import type { ColumnSpec } from './column-spec.js';
+import { InternalError } from '../../errors/index.js';
 import { FIBERMAP_COLUMNS } from './fibermap.js';
 import { REDSHIFTS_COLUMNS } from './redshifts.js';
 import { TSNR2_COLUMNS } from './tsnr2.js';
@@ -44,7 +45,7 @@ const ZCAT_EXTRAS: ColumnSpec[] = [
 function slice(cols: readonly ColumnSpec[], from: string, to: string): ColumnSpec[] {
   const a = cols.findIndex((c) => c.name === from);
   const b = cols.findIndex((c) => c.name === to);
-  if (a < 0 || b < a) throw new Error(`datamodel: no column range ${from}..${to}`);
+  if (a < 0 || b < a) throw new InternalError(`no column range ${from}..${to}`, { scope: 'datamodel' });
   return cols.slice(a, b + 1);
 }
 

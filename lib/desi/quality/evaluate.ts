@@ -1,6 +1,6 @@
 import { Table, type Vector } from 'apache-arrow';
 import { takeRows as takeTableRows } from '../read/take.js';
-import { SkybookError } from '../../errors/index.js';
+import { DesiError } from '../../errors/index.js';
 import type { CompareOp, Predicate, PredicateValue } from './predicate.js';
 
 // Three-valued logic as in SQL, so a predicate selects the same rows from an Arrow table as from a database:
@@ -46,7 +46,7 @@ function column(table: Table, name: string): Vector {
   if (exact) return exact;
   const f = table.schema.fields.find((x) => x.name.toUpperCase() === name.toUpperCase());
   if (f) return table.getChild(f.name)!;
-  throw new SkybookError(`predicate: no column '${name}'; the table has: ${table.schema.fields.map((x) => x.name).join(', ')}`);
+  throw new DesiError(`no column '${name}'; the table has: ${table.schema.fields.map((x) => x.name).join(', ')}`, { scope: 'predicate' });
 }
 
 function evalTri(p: Predicate, table: Table): Uint8Array {
@@ -117,7 +117,7 @@ function toBig(v: unknown): bigint {
   if (typeof v === 'bigint') return v;
   if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
   if (typeof v === 'boolean') return v ? 1n : 0n;
-  throw new SkybookError(`predicate: bit test on a non-integer value ${String(v)}`);
+  throw new DesiError(`bit test on a non-integer value ${String(v)}`, { scope: 'predicate' });
 }
 
 function compare(cell: unknown, op: CompareOp, value: PredicateValue): boolean {
@@ -141,7 +141,7 @@ function compare(cell: unknown, op: CompareOp, value: PredicateValue): boolean {
     a = cell as number | boolean;
   }
   if (typeof a !== typeof b) {
-    throw new SkybookError(`predicate: cannot compare a ${typeof a} cell with ${typeof b} ${String(value)}`);
+    throw new DesiError(`cannot compare a ${typeof a} cell with ${typeof b} ${String(value)}`, { scope: 'predicate' });
   }
   switch (op) {
     case '=':

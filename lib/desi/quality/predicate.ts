@@ -1,4 +1,4 @@
-import { SkybookError } from '../../errors/index.js';
+import { DesiError } from '../../errors/index.js';
 
 /**
  * A comparison operator usable on Arrow tables and in SQL.
@@ -40,14 +40,14 @@ const OPS: readonly CompareOp[] = ['=', '!=', '>', '>=', '<', '<='];
  * where('DELTACHI2', '>', 25)
  */
 export function where(column: string, op: CompareOp, value: PredicateValue): Predicate {
-  if (!OPS.includes(op)) throw new SkybookError(`predicate: operator '${String(op)}' is not one of ${OPS.join(' ')}`);
-  if (typeof value === 'number' && Number.isNaN(value)) throw new SkybookError(`predicate: ${column} ${op} NaN never matches; give a number`);
+  if (!OPS.includes(op)) throw new DesiError(`operator '${String(op)}' is not one of ${OPS.join(' ')}`, { scope: 'predicate' });
+  if (typeof value === 'number' && Number.isNaN(value)) throw new DesiError(`${column} ${op} NaN never matches; give a number`, { scope: 'predicate' });
   return { kind: 'cmp', column, op, value };
 }
 
 /** `column IN (values)`. @example whereIn('SPECTYPE', ['QSO', 'GALAXY']) */
 export function whereIn(column: string, values: readonly PredicateValue[]): Predicate {
-  if (values.length === 0) throw new SkybookError(`predicate: ${column} IN () needs at least one value`);
+  if (values.length === 0) throw new DesiError(`${column} IN () needs at least one value`, { scope: 'predicate' });
   return { kind: 'in', column, values };
 }
 
@@ -77,7 +77,7 @@ export function negate(part: Predicate): Predicate {
 }
 
 function junction(kind: 'and' | 'or', parts: Predicate[]): Predicate {
-  if (parts.length === 0) throw new SkybookError(`predicate: ${kind === 'and' ? 'allOf' : 'anyOf'}() needs at least one part`);
+  if (parts.length === 0) throw new DesiError(`${kind === 'and' ? 'allOf' : 'anyOf'}() needs at least one part`, { scope: 'predicate' });
   if (parts.length === 1) return parts[0]!;
   return { kind, parts: parts.flatMap((p) => (p.kind === kind ? p.parts : [p])) };
 }

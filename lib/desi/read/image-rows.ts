@@ -1,5 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
-import { FitsError } from '../../errors/index.js';
+import { FitsError, SkybookError, SourceError } from '../../errors/index.js';
 import { FileSource, type FitsFile, type GatherJob, GatherTruncated, type HduInfo, pixelScaling, startGather, toNativeOrder } from '../../fits/index.js';
 import type { RowRun } from './rows.js';
 
@@ -83,7 +83,8 @@ export class RowReader {
           return arrays(await pending.finish());
         } catch (e) {
           if (e instanceof GatherTruncated) throw new FitsError('truncated image data', { file: this.f.name, hdu: hduName(reqs[jobs[e.job]!.req]!.hdu) });
-          throw e;
+          if (e instanceof SkybookError) throw e;
+          throw new SourceError(this.f.name, `read failed: ${(e as Error).message}`, { cause: e }); // EIO and the like, named
         }
       },
       cancel: () => pending.cancel(),

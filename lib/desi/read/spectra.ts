@@ -1,4 +1,4 @@
-import { FitsError } from '../../errors/index.js';
+import { DesiError, FitsError } from '../../errors/index.js';
 import { type FitsFile, type HduInfo, type ImageArray, imageAxes, type OpenSourceOptions } from '../../fits/index.js';
 import type { ArmSpectra, Spectra } from '../spectra/spectra.js';
 import { findHdu, requireColumns, requireHdu, withFits, type DesiInput } from './open.js';
@@ -117,7 +117,7 @@ async function readSpectraFrom(f: FitsFile, opts: ReadSpectraOptions): Promise<S
 }
 
 async function selectRuns(f: FitsFile, fm: HduInfo, ntotal: number, opts: ReadSpectraOptions): Promise<RowRun[]> {
-  if (opts.targetids !== undefined && opts.rows !== undefined) throw new FitsError('give either targetids or rows, not both', { file: f.name });
+  if (opts.targetids !== undefined && opts.rows !== undefined) throw new DesiError('give either targetids or rows, not both', { file: f.name });
   if (opts.targetids !== undefined) return toRuns(await rowsForTargetids(f, fm, opts.targetids));
   const start = opts.rows?.start ?? 0;
   const end = opts.rows?.end ?? ntotal;

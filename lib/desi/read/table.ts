@@ -1,6 +1,6 @@
 import { Table } from 'apache-arrow';
 import { type ByteSource, type FitsFile, type HduInfo, type OpenSourceOptions, readAt, readTable } from '../../fits/index.js';
-import { FitsError, SkybookError } from '../../errors/index.js';
+import { DesiError, FitsError } from '../../errors/index.js';
 import { requireColumns, requireHdu, withFits, type DesiInput } from './open.js';
 import { rowsForTargetids, toRuns, type RowRun } from './rows.js';
 import { takeRows } from './take.js';
@@ -38,7 +38,7 @@ export async function readNamedTable(f: FitsFile, hduName: string, what: string,
   const hdu = requireHdu(f, hduName, what);
   if (opts.columns) requireColumns(f, hdu, opts.columns);
   if (opts.targetids !== undefined && opts.rows !== undefined) {
-    throw new SkybookError(`${f.name}: give either targetids or rows, not both`);
+    throw new DesiError('give either targetids or rows, not both', { file: f.name });
   }
   const base = { ...(opts.columns ? { columns: opts.columns } : {}) };
   if (opts.targetids === undefined) return f.readTable(hdu.index, { ...base, ...(opts.rows ? { rows: opts.rows } : {}) });

@@ -1,4 +1,5 @@
 import { DataType, makeData, RecordBatch, Struct, Table, vectorFromArray, type Data, type Vector } from 'apache-arrow';
+import { InternalError } from '../../errors/index.js';
 
 type Numbers = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
 
@@ -103,6 +104,6 @@ function plain(x: unknown): unknown {
 }
 
 function single(v: Vector, name: string): Data {
-  if (v.data.length !== 1) throw new Error(`takeRows: column ${name} came back in ${v.data.length} chunks`);
+  if (v.data.length !== 1) throw new InternalError(`came back in ${v.data.length} chunks`, { scope: 'takeRows', column: name });
   return v.data[0]!;
 }

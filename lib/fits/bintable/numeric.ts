@@ -1,3 +1,4 @@
+import { InternalError } from '../../errors/index.js';
 import { flipSignBit, int64AsNumber } from '../sign-bit.js';
 import type { ColumnDesc } from './columns.js';
 import { decodeBytes, decodeFloat32, decodeFloat64, decodeInt16, decodeInt32, decodeInt64 } from './decode.js';
@@ -14,7 +15,7 @@ export function allocStored(code: string, n: number): StoredArray {
     case 'K': return new BigInt64Array(n);
     case 'E': return new Float32Array(n);
     case 'D': return new Float64Array(n);
-    default: throw new Error(`not a numeric code ${code}`);
+    default: throw new InternalError(`not a numeric TFORM code '${code}'`);
   }
 }
 

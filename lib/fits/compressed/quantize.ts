@@ -5,6 +5,8 @@
  * result is bit-for-bit what cfitsio (and astropy, which calls it) produce.
  */
 
+import { InternalError } from '../../errors/index.js';
+
 /** How a float tile was quantized: ZQUANTIZ, with `NONE` meaning not quantized at all (lossless). */
 export type QuantizeMethod = 'NONE' | 'NO_DITHER' | 'SUBTRACTIVE_DITHER_1' | 'SUBTRACTIVE_DITHER_2';
 
@@ -36,7 +38,7 @@ export function ditherTable(): Float64Array {
     t[i] = Math.fround(seed / m);
   }
   // the standard's self-check: the 10,000th seed is 1043618065
-  if (seed !== 1043618065) throw new Error('dither table: Park–Miller self-check failed');
+  if (seed !== 1043618065) throw new InternalError('dither table: Park–Miller self-check failed');
   table = t;
   return t;
 }

@@ -68,15 +68,11 @@ export function startGather(fd: number, jobs: readonly GatherJob[], mainBusyByte
     async finish() {
       try {
         const out = await gatherHere(fd, jobs, main);
-        let got: Answer;
-        try {
-          got = await answer;
-        } catch {
-          got = { buffers: helper.map((index) => ({ index, buffer: gatherOne(fd, jobs[index]!, index) })) }; // the thread failed: its share is read here
-        }
+        const got = await answer.catch((): Answer => ({}));
         if (got.truncated) throw new GatherTruncated(got.truncated.job, got.truncated.pos);
-        if (got.error !== undefined) throw new Error(got.error);
-        for (const b of got.buffers!) out[b.index] = b.buffer;
+        // The thread died or could not read (got.error): its share is read here, where a failure raises its own error.
+        const buffers = got.buffers ?? helper.map((index) => ({ index, buffer: gatherOne(fd, jobs[index]!, index) }));
+        for (const b of buffers) out[b.index] = b.buffer;
         return out;
       } finally {
         void worker.terminate();

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { open, type FileHandle } from 'node:fs/promises';
 import { SourceError } from '../../errors/index.js';
 import type { ByteSource } from './byte-source.js';
+import { fileError } from './file-error.js';
 import { mappedAddon, type MappedAddon, type MappingHandle } from './mapped/native.js';
 
 /** Native threads per gather: two halve the time of one column of a big table on a 2-core machine; more add little. */
@@ -31,9 +32,7 @@ export class FileSource implements ByteSource {
     try {
       handle = await open(path, 'r');
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(e);
-      throw new SourceError(path, why, { cause: e });
+      throw fileError(path, e);
     }
     const st = await handle.stat();
     if (st.isDirectory()) {

@@ -1,6 +1,6 @@
 import { constants as bufferConstants } from 'node:buffer';
 import { createGunzip } from 'node:zlib';
-import { SkybookError, SourceError } from '../../errors/index.js';
+import { SourceError } from '../../errors/index.js';
 import type { ByteSource } from './byte-source.js';
 import { MemorySource } from './memory-source.js';
 
@@ -41,8 +41,8 @@ export function isGzip(bytes: Uint8Array): boolean {
 export async function gunzipSource(src: ByteSource, options: GzipOptions = {}): Promise<MemorySource> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX;
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK;
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new SkybookError(`invalid maxBytes: ${maxBytes}`);
-  if (!Number.isSafeInteger(chunkBytes) || chunkBytes <= 0) throw new SkybookError(`invalid chunkBytes: ${chunkBytes}`);
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new SourceError(src.name, `invalid maxBytes: ${maxBytes}`);
+  if (!Number.isSafeInteger(chunkBytes) || chunkBytes <= 0) throw new SourceError(src.name, `invalid chunkBytes: ${chunkBytes}`);
   const limit = Math.min(maxBytes, bufferConstants.MAX_LENGTH);
   const tooBig = (): SourceError =>
     new SourceError(

@@ -113,7 +113,7 @@ export class HttpSource implements ByteSource {
       const issue = parsed.error.issues[0]!;
       const key = issue.path.join('.');
       const value = issue.path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown>)?.[k as PropertyKey], options);
-      throw new SkybookError(`invalid ${key}: ${JSON.stringify(value)} (${issue.message})`);
+      throw new SourceError(String(url), `invalid ${key}: ${JSON.stringify(value)} (${issue.message})`);
     }
     let u: URL;
     try {
@@ -256,13 +256,16 @@ export class HttpSource implements ByteSource {
   /** One logical request: redirects followed, transient failures retried with lib/core's backoff. Other statuses are the caller's. */
   private async send(method: 'GET' | 'HEAD', headers: Record<string, string>, slice?: Slice): Promise<Reply> {
     const { retries, retryBaseMs, retryMaxMs } = this.options;
+    // a network failure is Node's error or our SourceError with its `code` (a timeout, a body cut short); others are final
+    const network = (e: unknown) => !(e instanceof SkybookError) || (e instanceof SourceError && e.code !== undefined);
     return withRetry({ retries, baseMs: retryBaseMs, maxMs: retryMaxMs }, () => this.follow(method, headers, slice), {
       again: (r) => TRANSIENT_STATUS.has(r.status) && (retryAfterMs(r.headers['retry-after']) ?? true),
-      transient: (e) => !(e instanceof SkybookError) && isTransientNetworkError(e),
+      transient: (e) => network(e) && isTransientNetworkError(e),
       fail: (e, { exhausted, attempts }) => {
-        if (e instanceof SkybookError) return e;
+        if (!network(e)) return e;
         const code = (e as NodeJS.ErrnoException).code ?? '';
-        const what = `${(e as Error).message}${code && !(e as Error).message.includes(code) ? ` (${code})` : ''}`;
+        const message = e instanceof SourceError ? e.problem : (e as Error).message;
+        const what = `${message}${code && !message.includes(code) ? ` (${code})` : ''}`;
         return new SourceError(this.name, `network error: ${what}${exhausted ? `, gave up after ${attempts} attempts` : ''}`, { cause: e });
       },
       beforeWait: () => {
@@ -286,7 +289,7 @@ export class HttpSource implements ByteSource {
     }
   }
 
-  /** One HTTP exchange. Rejects with a Node error (code set) on network failure or a body cut short. */
+  /** One HTTP exchange. Rejects with a Node error, or a SourceError with its `code`, on network failure or a body cut short. */
   private once(method: 'GET' | 'HEAD', url: URL, headers: Record<string, string>, slice?: Slice): Promise<Reply> {
     const lib = url.protocol === 'https:' ? https : http;
     this.stats.requests++;
@@ -331,14 +334,14 @@ export class HttpSource implements ByteSource {
           }
         });
         res.on('end', () => {
-          if (expected !== undefined && seen < expected) return done(premature(seen, expected));
+          if (expected !== undefined && seen < expected) return done(premature(this.name, seen, expected));
           done(undefined, reply(Buffer.concat(chunks)));
         });
         res.on('error', (e) => done(e));
-        res.on('close', () => done(premature(seen, expected)));
+        res.on('close', () => done(premature(this.name, seen, expected)));
       });
       req.setTimeout(this.options.timeoutMs, () => {
-        req.destroy(Object.assign(new Error(`timed out: nothing received for ${this.options.timeoutMs} ms`), { code: 'ETIMEDOUT' }));
+        req.destroy(new SourceError(this.name, `timed out: nothing received for ${this.options.timeoutMs} ms`, { code: 'ETIMEDOUT' }));
       });
       req.on('error', (e) => done(e));
       req.end();
@@ -346,9 +349,9 @@ export class HttpSource implements ByteSource {
   }
 }
 
-function premature(seen: number, expected: number | undefined): Error {
+function premature(name: string, seen: number, expected: number | undefined): SourceError {
   const of = expected === undefined ? '' : ` of ${expected}`;
-  return Object.assign(new Error(`connection closed after ${seen}${of} bytes`), { code: 'EPREMATURE' });
+  return new SourceError(name, `connection closed after ${seen}${of} bytes`, { code: 'EPREMATURE' });
 }
 
 function stripWeak(etag: string): string {

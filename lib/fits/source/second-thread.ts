@@ -1,4 +1,5 @@
 import type { Worker } from 'node:worker_threads';
+import { InternalError } from '../../errors/index.js';
 
 /**
  * Smallest scan (bytes) worth a second thread: below it, starting a worker (tens of milliseconds) costs more than it
@@ -24,6 +25,6 @@ export function firstAnswer<T>(worker: Worker, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`${what} exited (code ${code}) before answering`)));
+    worker.once('exit', (code) => reject(new InternalError(`${what} exited (code ${code}) before answering`)));
   });
 }

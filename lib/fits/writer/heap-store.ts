@@ -1,4 +1,5 @@
 import { open, rm, type FileHandle } from 'node:fs/promises';
+import { InternalError } from '../../errors/index.js';
 
 const SPILL_BYTES = 32 * 1024 * 1024;
 const COPY_CHUNK = 4 * 1024 * 1024;
@@ -50,7 +51,7 @@ export class HeapStore {
       const buf = new Uint8Array(COPY_CHUNK);
       for (let pos = 0; pos < this.spilled; ) {
         const { bytesRead } = await this.spill.read(buf, 0, Math.min(COPY_CHUNK, this.spilled - pos), pos);
-        if (bytesRead === 0) throw new Error(`internal: heap spill file ${this.spillPath} is short`);
+        if (bytesRead === 0) throw new InternalError(`the heap spill file is ${this.spilled - pos} bytes short`, { file: this.spillPath });
         await sink(buf.subarray(0, bytesRead));
         pos += bytesRead;
       }

@@ -2,7 +2,8 @@ import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBValue } fr
 import type { Table } from 'apache-arrow';
 import { arrowTypeOfDuck, columnsToTable } from '../result-arrow.js';
 import { tableId, type SqlQuery, type SqlValue } from '../sql.js';
-import { StoreError } from '../store-error.js';
+import { StoreError } from '../../errors/index.js';
+import { databaseError } from '../database-error.js';
 import type { Store, StoreSession } from '../store.js';
 import { appendParts } from './chunk-writer.js';
 import { stageParquet } from './parquet-stage.js';
@@ -52,26 +53,28 @@ export async function openDuckDb(path: string, opts: { loadPath?: DuckLoadPath }
     tail = next.catch(() => {});
     return next;
   };
+  const load: StoreSession['load'] = async (table, plans, parts, loadId) => {
+    if (loadPath === 'parquet') {
+      return stageParquet(parts, plans, async (t) => { await conn.run(t); }, tableId(table).text, loadId);
+    }
+    const appender = await conn.createAppender(table.name, table.schema ?? null);
+    try {
+      const n = await appendParts(appender, plans, parts, loadId);
+      appender.flushSync();
+      return n;
+    } finally {
+      appender.closeSync();
+    }
+  };
+  // DuckDB's own errors become StoreErrors naming the engine (exit 2 for a wrong statement, 1 for a failed database)
   const session: StoreSession = {
     engine: 'duckdb',
-    query: (q) => duckQuery(conn, q),
+    query: (q) => duckQuery(conn, q).catch((e: unknown) => { throw databaseError('duckdb', e); }),
     run: async (q) => {
       const { text, values } = typeof q === 'string' ? { text: q, values: [] } : q;
-      await conn.run(text, values.length ? values.map(bindValue) : undefined);
+      await conn.run(text, values.length ? values.map(bindValue) : undefined).catch((e: unknown) => { throw databaseError('duckdb', e); });
     },
-    async load(table, plans, parts, loadId) {
-      if (loadPath === 'parquet') {
-        return stageParquet(parts, plans, async (t) => { await conn.run(t); }, tableId(table).text, loadId);
-      }
-      const appender = await conn.createAppender(table.name, table.schema ?? null);
-      try {
-        const n = await appendParts(appender, plans, parts, loadId);
-        appender.flushSync();
-        return n;
-      } finally {
-        appender.closeSync();
-      }
-    },
+    load: (table, plans, parts, loadId) => load(table, plans, parts, loadId).catch((e: unknown) => { throw databaseError('duckdb', e); }),
   };
   return {
     engine: 'duckdb',
@@ -80,10 +83,10 @@ export async function openDuckDb(path: string, opts: { loadPath?: DuckLoadPath }
     run: (q) => serial(() => session.run(q)),
     load: () => Promise.reject(new StoreError('load() runs inside transaction()', {}, 1)),
     transaction: (fn) => serial(async () => {
-      await conn.run('begin transaction');
+      await session.run('begin transaction');
       try {
         const out = await fn(session);
-        await conn.run('commit');
+        await session.run('commit');
         return out;
       } catch (e) {
         await conn.run('rollback').catch(() => {});

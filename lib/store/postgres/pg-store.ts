@@ -4,7 +4,8 @@ import type { Table } from 'apache-arrow';
 import type { ColumnPlan } from '../column-plan.js';
 import { arrayDepth, arrowTypeOfPg, columnsToTable, PG_ARRAY_ELEMENT } from '../result-arrow.js';
 import { sql, SqlQuery, tableId, type SqlValue } from '../sql.js';
-import { StoreError } from '../store-error.js';
+import { StoreError } from '../../errors/index.js';
+import { databaseError } from '../database-error.js';
 import type { LoadPart, Store, StoreSession, TableRef } from '../store.js';
 import { COPY_HEADER, COPY_TRAILER, encodeRows } from './copy-binary.js';
 
@@ -82,12 +83,14 @@ async function copyIn(client: pg.PoolClient, table: TableRef, plans: readonly Co
   return n;
 }
 
+/** A session on a pool or one client; PostgreSQL's own errors become StoreErrors naming the engine (see databaseError). */
 function session(db: Queryable, load: StoreSession['load']): StoreSession {
+  const failed = (e: unknown): never => { throw databaseError('postgres', e); };
   return {
     engine: 'postgres',
-    query: (q) => pgQuery(db, q),
-    run: async (q) => { await pgQuery(db, q); },
-    load,
+    query: (q) => pgQuery(db, q).catch(failed),
+    run: async (q) => { await pgQuery(db, q).catch(failed); },
+    load: (table, plans, parts, loadId) => load(table, plans, parts, loadId).catch(failed),
   };
 }
 
@@ -133,12 +136,12 @@ export async function openPostgres(url: string, opts: { schema?: string; max?: n
     ...session(pool, noLoad),
     url: redactUrl(url),
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await pool.connect().catch((e: unknown) => { throw databaseError('postgres', e); });
       try {
-        await client.query('begin');
         const s = session(client, (table, plans, parts, loadId) => copyIn(client, table, plans, parts, loadId));
+        await s.run('begin');
         const out = await fn(s);
-        await client.query('commit');
+        await s.run('commit');
         return out;
       } catch (e) {
         await client.query('rollback').catch(() => {});

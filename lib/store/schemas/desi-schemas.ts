@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FIBERMAP_COLUMNS, FIBERMAP_HDU, REDSHIFTS_COLUMNS, REDSHIFTS_HDU, SPECTYPES, ZCATALOG_COLUMNS, ZCATALOG_HDU, type ColumnSpec } from '../../desi/index.js';
+import { InternalError } from '../../errors/index.js';
 
 /**
  * zod schemas for the DESI products the store validates, one per product. Each names the columns it checks (FITS names,
@@ -13,7 +14,7 @@ import { FIBERMAP_COLUMNS, FIBERMAP_HDU, REDSHIFTS_COLUMNS, REDSHIFTS_HDU, SPECT
 /** A column's data-model text, "description [unit]", for `.describe()`. */
 function doc(columns: readonly ColumnSpec[], name: string): string {
   const c = columns.find((x) => x.name === name);
-  if (!c) throw new Error(`lib/desi data model has no column ${name}`); // a programming error, caught by the tests
+  if (!c) throw new InternalError(`lib/desi's data model has no column ${name}`); // caught by the tests
   return c.unit ? `${c.description} [${c.unit}]` : c.description;
 }
 

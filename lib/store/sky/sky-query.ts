@@ -1,6 +1,6 @@
 import type { Table } from 'apache-arrow';
 import { sql, tableId, tableName, type SqlQuery } from '../sql.js';
-import { StoreError } from '../store-error.js';
+import { StoreError } from '../../errors/index.js';
 import type { StoreSession, TableRef } from '../store.js';
 
 /**

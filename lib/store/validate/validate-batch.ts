@@ -1,7 +1,7 @@
 import type { RecordBatch, Schema } from 'apache-arrow';
 import type { z } from 'zod';
 import type { ProductSchema } from '../schemas/desi-schemas.js';
-import { StoreError, type StoreLocation } from '../store-error.js';
+import { StoreError, type StoreLocation } from '../../errors/index.js';
 import { cellValue, columnCheck, nulCheck, unwrapField, type CellCheck } from './column-check.js';
 
 /**

@@ -1,0 +1,183 @@
+/**
+ * Bad input to every command: an unknown option, a missing argument, a missing or unreadable input, a malformed value.
+ * Each is exit code 2 and exactly one line on stderr, `skybook COMMAND: ...`, naming the bad thing; nothing on stdout.
+ * Commands that need PostgreSQL or Jupyter fail on bad input before touching them (ingest is pointed at a port where
+ * nothing listens: reaching for it would say so). Runs in-process, like the store's CLI tests, except where marked.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../lib/cli/run-cli.js';
+import { ROOT, skybook, skybookInProcess } from '../helpers/cli.js';
+import { tinyTable } from '../helpers/tiny-fits.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'skybook-bad-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const at = (name: string, bytes: Uint8Array | string): string => {
+  writeFileSync(join(dir, name), bytes);
+  return join(dir, name);
+};
+
+const tiny = at('tiny.fits', tinyTable()); // good FITS, but no DESI product
+const garbage = at('garbage.fits', Uint8Array.from({ length: 5760 }, (_, i) => (i * 7919 + 13) % 251));
+const empty = at('empty.fits', new Uint8Array(0));
+const gz = gzipSync(tinyTable());
+const cutGz = at('cut.fits.gz', gz.subarray(0, gz.length >> 1));
+const missing = join(dir, 'missing.fits');
+const folder = join(dir, 'folder');
+mkdirSync(folder);
+const blocker = at('blocker', 'a file where a folder is expected'); // blocker/out.csv cannot be written
+const notJson = at('not-json.ipynb', '{"cells": [ this is not');
+const notNotebook = at('three.ipynb', '{"cells": 3}');
+const notManifest = at('x.provenance.json', '{}');
+const PARAMS = join(ROOT, 'test/notebook/fixtures/params.ipynb'); // python3, parameters zmax = 1.5, spectype, ...
+const NOWHERE = 'postgres://skybook@127.0.0.1:1/none'; // nothing listens on port 1
+
+/** `built`: run the built binary instead (kernel install needs dist/kernel/main.js beside the module that runs). */
+type Case = [what: string, args: string[], names: RegExp, how?: 'built'];
+
+const CASES: Record<string, Case[]> = {
+  'fits info': [
+    ['unknown option', [tiny, '--bogus'], /unknown option --bogus/],
+    ['missing FILE', [], /missing FILE/],
+    ['missing file', [missing], /missing\.fits: no such file/],
+    ['a folder', [folder], /folder: is a directory/],
+    ['empty file', [empty], /empty\.fits: empty file/],
+    ['not FITS', [garbage], /garbage\.fits: HDU 0: SIMPLE: not a FITS file/],
+    ['cut gzip', [cutGz], /cut\.fits\.gz: corrupt gzip data/],
+  ],
+  'fits stats': [
+    ['unknown option', [tiny, '--bogus'], /unknown option --bogus/],
+    ['missing FILE', ['--json'], /missing FILE/],
+    ['missing file', [missing], /missing\.fits: no such file/],
+    ['not FITS', [garbage, '--json'], /garbage\.fits: HDU 0: SIMPLE: not a FITS file/],
+    ['cut gzip', [cutGz], /cut\.fits\.gz: corrupt gzip data/],
+    ['--hdu out of range', [tiny, '--hdu', '99'], /tiny\.fits: no HDU 99; the file has 2/],
+    ['--hdu unknown name', [tiny, '--hdu', 'NOPE'], /tiny\.fits: no HDU named 'NOPE'; the file has: PRIMARY, OBJECTS/],
+    ['--hdu without a value', [tiny, '--hdu'], /option --hdu needs a value/],
+  ],
+  'fits export': [
+    ['unknown option', [tiny, '--hdu', '1', '--bogus'], /unknown option --bogus/],
+    ['missing FILE', ['--hdu', '1'], /missing FILE/],
+    ['missing --hdu', [tiny], /missing --hdu/],
+    ['missing file', [missing, '--hdu', '1'], /missing\.fits: no such file/],
+    ['not FITS', [garbage, '--hdu', '1'], /garbage\.fits: HDU 0: SIMPLE: not a FITS file/],
+    ['--format xml', [tiny, '--hdu', '1', '--format', 'xml'], /invalid --format: xml \(one of ndjson, csv, arrow, parquet\)/],
+    ['--hdu out of range', [tiny, '--hdu', '99'], /tiny\.fits: no HDU 99/],
+    ['--hdu an image', [tiny, '--hdu', '0'], /tiny\.fits: HDU 0: is a IMAGE HDU, not a table/],
+    ['--columns unknown', [tiny, '--hdu', '1', '--columns', 'ID,NOPE'], /column NOPE: no column 'NOPE'; the table has: ID, NAME, FLUX, SPEC/],
+    ['arrow without -o', [tiny, '--hdu', '1', '--format', 'arrow'], /--format arrow needs -o OUT/],
+    ['-o not writable', [tiny, '--hdu', '1', '--format', 'csv', '-o', join(blocker, 'out.csv')], /-o .*blocker\/out\.csv: cannot write it \(ENOTDIR\)/],
+  ],
+  'fits verify': [
+    ['unknown option', [tiny, '--bogus'], /unknown option --bogus/],
+    ['missing FILE', [], /missing FILE/],
+    ['missing file', [missing], /missing\.fits: no such file/],
+    ['not FITS', [garbage], /garbage\.fits: HDU 0: SIMPLE: not a FITS file/],
+    ['extra argument', [tiny, tiny], /unexpected argument '.*tiny\.fits'/],
+  ],
+  'desi info': [
+    ['unknown option', [tiny, '--bogus'], /unknown option --bogus/],
+    ['missing PATH', ['--json'], /missing PATH/],
+    ['missing file', [missing], /missing\.fits: no such file/],
+    ['not FITS', [garbage], /garbage\.fits: HDU 0: SIMPLE: not a FITS file/],
+    ['not a DESI product', [tiny], /tiny\.fits: not a DESI product: .*the file has: PRIMARY \(IMAGE\), OBJECTS \(BINTABLE\)/],
+  ],
+  'datasets make': [
+    ['unknown option', ['--out', join(dir, 'mock'), '--bogus'], /unknown option --bogus/],
+    ['missing --out', ['--preset', 'small'], /missing --out DIR/],
+    ['extra argument', ['small', '--out', join(dir, 'mock')], /unexpected argument 'small'/],
+    ['--out not a folder', ['--out', blocker, '--spectra', 'none'], /blocker: not a folder/],
+    ['--preset huge', ['--out', join(dir, 'mock'), '--preset', 'huge'], /invalid --preset: huge \(one of small, medium, large\)/],
+    ['--seed x', ['--out', join(dir, 'mock'), '--seed', 'x'], /invalid --seed: x/],
+    ['--spectra q', ['--out', join(dir, 'mock'), '--spectra', 'q'], /invalid --spectra: q/],
+  ],
+  ingest: [
+    ['unknown option', [tiny, '--into', NOWHERE, '--table', 't', '--bogus'], /unknown option --bogus/],
+    ['missing SOURCE', ['--into', NOWHERE, '--table', 't'], /missing SOURCE/],
+    ['missing --into', [tiny, '--table', 't'], /missing --into/],
+    ['missing --table', [tiny, '--into', NOWHERE], /missing --table/],
+    ['missing file', [missing, '--into', NOWHERE, '--table', 't'], /missing\.fits: no such file/],
+    ['a folder', [folder, '--into', NOWHERE, '--table', 't'], /folder: is a folder, not a FITS file/],
+    ['not FITS', [garbage, '--into', NOWHERE, '--table', 't'], /garbage\.fits: HDU 0: SIMPLE: not a FITS file/],
+    ['a bad file after a good one', [tiny, empty, '--into', NOWHERE, '--table', 't'], /empty\.fits: empty file/],
+    ['--hdu out of range', [tiny, '--into', NOWHERE, '--table', 't', '--hdu', '99'], /tiny\.fits: no HDU 99/],
+    ['--hdu an image', [tiny, '--into', NOWHERE, '--table', 't', '--hdu', '0'], /tiny\.fits: HDU 0: HDU is a IMAGE, not a table/],
+    ['--schema spectra', [tiny, '--into', NOWHERE, '--table', 't', '--schema', 'spectra'], /invalid --schema: spectra/],
+    ['--into mysql', [tiny, '--into', 'mysql://x', '--table', 't'], /invalid store URL: "mysql:\/\/x"/],
+    ['--table with a space', [tiny, '--into', NOWHERE, '--table', 'a b'], /invalid --table: "a b"/],
+  ],
+  query: [
+    ['unknown option', ['--db', 'duckdb::memory:', 'select 1', '--bogus'], /unknown option --bogus/],
+    ['missing SQL', ['--db', 'duckdb::memory:'], /missing SQL/],
+    ['missing --db', ['select 1'], /missing --db/],
+    ['--db not a database', ['--db', `duckdb:${garbage}`, 'select 1'], /cannot open DuckDB database .*garbage\.fits/],
+    ['--db in a missing folder', ['--db', `duckdb:${join(missing, 'x.duckdb')}`, 'select 1'], /cannot open DuckDB database .*missing\.fits\/x\.duckdb/],
+    ['--format xml', ['--db', 'duckdb::memory:', 'select 1', '--format', 'xml'], /invalid --format: xml/],
+    ['bad SQL', ['--db', 'duckdb::memory:', 'selec 1'], /duckdb: Parser Error: syntax error at or near "selec"/],
+    ['unknown table', ['--db', 'duckdb::memory:', 'select * from nope'], /duckdb: Catalog Error: Table with name nope does not exist/],
+    ['-o not writable', ['--db', 'duckdb::memory:', 'select 1', '--format', 'arrow', '-o', join(blocker, 'q.arrow')], /-o .*blocker\/q\.arrow: cannot write it/],
+  ],
+  'kernel install': [
+    ['unknown option', ['--bogus'], /unknown option --bogus/],
+    ['extra argument', ['python3'], /unexpected argument 'python3'/],
+    ['--prefix without a value', ['--prefix'], /option --prefix needs a value/],
+    ['--user and --prefix', ['--user', '--prefix', dir], /--user and --prefix exclude each other/],
+    ['--prefix not writable', ['--prefix', blocker], /blocker\/share\/jupyter\/kernels\/skybook: cannot write the kernelspec here \(ENOTDIR\)/, 'built'],
+  ],
+  run: [
+    ['unknown option', [PARAMS, '--bogus'], /unknown option --bogus/],
+    ['missing NOTEBOOK', ['-o', join(dir, 'o.ipynb')], /missing NOTEBOOK/],
+    ['missing notebook', [join(dir, 'missing.ipynb')], /missing\.ipynb: cannot read: ENOENT/],
+    ['not JSON', [notJson], /not-json\.ipynb: not JSON/],
+    ['not a notebook', [notNotebook], /three\.ipynb: not an nbformat v4 notebook/],
+    ['-p without a value', [PARAMS, '-p', 'zmax'], /option -p needs NAME and VALUE/],
+    ['-p unknown name', [PARAMS, '-p', 'zmx', '2'], /parameter zmx: unknown parameter 'zmx'; known: zmax, spectype/],
+    ['-p wrong type', [PARAMS, '-p', 'zmax', 'abc'], /parameter zmax: "abc" is not a number/],
+    ['-f missing', [PARAMS, '-f', join(dir, 'missing.yaml')], /missing\.yaml: cannot read params file \(ENOENT\)/],
+    ['--timeout 0', [PARAMS, '--timeout', '0'], /--timeout must be a positive number of seconds, got '0'/],
+    ['--cwd missing', [PARAMS, '--cwd', missing], /--cwd .*missing\.fits: no such folder/],
+    ['--kernel unknown', [PARAMS, '--kernel', 'nosuch'], /kernel nosuch: no such kernel/],
+    ['-o not writable', [PARAMS, '-o', join(blocker, 'o.ipynb')], /-o .*blocker\/o\.ipynb: cannot make its folder/],
+  ],
+  verify: [
+    ['unknown option', [notManifest, '--bogus'], /unknown option --bogus/],
+    ['missing MANIFEST', ['--json'], /missing MANIFEST/],
+    ['missing manifest', [join(dir, 'missing.provenance.json')], /missing\.provenance\.json: not a readable provenance manifest \(ENOENT/],
+    ['not JSON', [notJson], /not-json\.ipynb: not a readable provenance manifest/],
+    ['not a manifest', [notManifest], /x\.provenance\.json: no CreateAction #run in @graph: not a skybook provenance manifest/],
+    ['-p without a value', [notManifest, '-p', 'zmax'], /option -p needs NAME and VALUE/],
+  ],
+  export: [
+    ['unknown option', [PARAMS, '--html', join(dir, 'a.html'), '--bogus'], /unknown option --bogus/],
+    ['missing NOTEBOOK', ['--html', join(dir, 'a.html')], /missing NOTEBOOK/],
+    ['missing --html', [PARAMS], /missing --html OUT\.html/],
+    ['missing notebook', [join(dir, 'missing.ipynb'), '--html', join(dir, 'a.html')], /missing\.ipynb: cannot read: ENOENT/],
+    ['not JSON', [notJson, '--html', join(dir, 'a.html')], /not-json\.ipynb: not JSON/],
+    ['--manifest missing', [PARAMS, '--html', join(dir, 'a.html'), '--manifest', join(dir, 'nope.json')], /--manifest .*nope\.json: no such file/],
+    ['--html not writable', [PARAMS, '--html', join(blocker, 'a.html')], /blocker\/a\.html: cannot write it \(ENOTDIR\)/],
+  ],
+};
+
+describe('bad input to every command: exit 2, one line naming the bad thing', () => {
+  it('covers every registered command with an unknown option and at least three other mistakes', () => {
+    expect(Object.keys(CASES).sort()).toEqual(COMMANDS.map((c) => c.name).sort());
+    for (const [name, cases] of Object.entries(CASES)) {
+      expect(cases.some(([what]) => what === 'unknown option'), name).toBe(true);
+      expect(cases.length, name).toBeGreaterThanOrEqual(4);
+    }
+  });
+
+  for (const [name, cases] of Object.entries(CASES)) {
+    it.each(cases)(`${name}: %s`, async (_what, args, names, how) => {
+      const argv = [...name.split(' '), ...args];
+      const r = how === 'built' ? skybook(argv) : await skybookInProcess(argv);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(new RegExp(`^skybook ${name}: [^\\n]+\\n$`));
+      expect(r.stderr).toMatch(names);
+    });
+  }
+});
