@@ -27,7 +27,8 @@ export function diagnosticsError(diags: readonly TsDiagnostic[], src: string): C
     traceback.push(head);
     const line = d.fileName ? undefined : lines[d.start.line];
     if (line !== undefined) {
-      const width = d.end.line === d.start.line ? Math.max(1, d.end.character - d.start.character) : Math.max(1, line.length - d.start.character);
+      const width =
+        d.end.line === d.start.line ? Math.max(1, d.end.character - d.start.character) : Math.max(1, line.length - d.start.character);
       traceback.push(`    ${line}`, `    ${' '.repeat(d.start.character)}${'~'.repeat(width)}`);
     }
   }
@@ -44,13 +45,19 @@ export function diagnosticsError(diags: readonly TsDiagnostic[], src: string): C
  */
 export function runtimeError(e: unknown, kernelDir: string): CellError {
   if (!(e instanceof Error) && !(typeof e === 'object' && e !== null && 'stack' in e && 'message' in e)) {
-    return { ename: 'Error', evalue: `Uncaught ${typeof e === 'string' ? JSON.stringify(e) : String(e)}`, traceback: [`Uncaught ${String(e)}`] };
+    return {
+      ename: 'Error',
+      evalue: `Uncaught ${typeof e === 'string' ? JSON.stringify(e) : String(e)}`,
+      traceback: [`Uncaught ${String(e)}`],
+    };
   }
   const err = e as Error;
   const ename = err.name || err.constructor?.name || 'Error';
   const evalue = String(err.message ?? '');
   const frames: string[] = [];
-  for (const line of String(err.stack ?? '').split('\n').slice(1)) {
+  for (const line of String(err.stack ?? '')
+    .split('\n')
+    .slice(1)) {
     if (line.includes(kernelDir) || line.includes('node:internal/') || line.includes('node:vm')) break;
     frames.push(line);
   }

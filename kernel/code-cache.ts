@@ -38,7 +38,11 @@ export function requireWithCodeCache<T>(specifier: string, from: string, dir = c
   const key = `${file.replace(/[^A-Za-z0-9]+/g, '_').slice(-120)}-${st.size}-${Math.trunc(st.mtimeMs)}-node${process.version}.v8cache`;
   const cacheFile = join(dir, key);
   let cachedData: Buffer | undefined;
-  try { cachedData = readFileSync(cacheFile); } catch { /* first start */ }
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    /* first start */
+  }
   const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
   const cache = cachedData === undefined ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
   const m = new Module(file);
@@ -58,7 +62,9 @@ export function requireWithCodeCache<T>(specifier: string, from: string, dir = c
         const tmp = `${cacheFile}.${process.pid}.tmp`;
         writeFileSync(tmp, script.createCachedData());
         renameSync(tmp, cacheFile); // atomic: two kernels starting together never read half a file
-      } catch { /* a read-only home: the next start compiles again */ }
+      } catch {
+        /* a read-only home: the next start compiles again */
+      }
     },
   };
 }

@@ -34,7 +34,8 @@ function expandShorthand(src: string, names: ReadonlySet<string>): string | unde
   const at: { end: number; name: string }[] = [];
   const visit = (n: unknown): void => {
     const node = n as { name?: { text: string; end: number }; objectAssignmentInitializer?: unknown };
-    if (ts.isShorthandPropertyAssignment(n) && node.name && names.has(node.name.text) && !node.objectAssignmentInitializer) at.push({ end: node.name.end, name: node.name.text });
+    if (ts.isShorthandPropertyAssignment(n) && node.name && names.has(node.name.text) && !node.objectAssignmentInitializer)
+      at.push({ end: node.name.end, name: node.name.text });
     ts.forEachChild(n, visit);
   };
   visit(sf);
@@ -81,6 +82,9 @@ parentPort!.on('message', (m: { id: number; op: string; args: never[] }) => {
     parentPort!.postMessage({ id: m.id, error: (e as Error).stack ?? String(e) });
   }
   // After the first answer, TypeScript's hot functions are compiled: cache them for the next kernel's start.
-  if (!cacheSaved) { cacheSaved = true; tsModule.save(); }
+  if (!cacheSaved) {
+    cacheSaved = true;
+    tsModule.save();
+  }
 });
 parentPort!.postMessage({ ready: true });

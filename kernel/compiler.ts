@@ -3,10 +3,7 @@ import { InternalError, KernelError } from '../lib/errors/index.js';
 import type { ConvertResult, TsDiagnostic } from './tslab-engine.js';
 
 /** What compiling a cell gives: a module cell's diagnostics, an unsupported browser cell, or a converted cell. */
-export type CompileResult =
-  | { kind: 'module'; diagnostics: TsDiagnostic[] }
-  | { kind: 'browser' }
-  | ({ kind: 'cell' } & ConvertResult);
+export type CompileResult = { kind: 'module'; diagnostics: TsDiagnostic[] } | { kind: 'browser' } | ({ kind: 'cell' } & ConvertResult);
 
 /**
  * The main thread's handle on the compiler thread (compiler-worker.ts): every call is one message and one answer.
@@ -27,7 +24,10 @@ export class Compiler {
     this.#worker.unref();
     let onReady!: () => void;
     let onFail!: (e: Error) => void;
-    this.ready = new Promise((res, rej) => { onReady = res; onFail = rej; });
+    this.ready = new Promise((res, rej) => {
+      onReady = res;
+      onFail = rej;
+    });
     this.#worker.on('message', (m: { id?: number; ready?: boolean; result?: unknown; error?: string }) => {
       if (m.ready) return onReady();
       const p = this.#pending.get(m.id!);
@@ -61,7 +61,11 @@ export class Compiler {
     return this.#call('complete', prevDecl, src, pos);
   }
 
-  inspect(prevDecl: string, src: string, pos: number): Promise<{ displayParts?: { text: string }[]; documentation?: { text: string }[] } | undefined> {
+  inspect(
+    prevDecl: string,
+    src: string,
+    pos: number,
+  ): Promise<{ displayParts?: { text: string }[]; documentation?: { text: string }[] } | undefined> {
     return this.#call('inspect', prevDecl, src, pos);
   }
 

@@ -57,8 +57,12 @@ export class Executor {
   }
 
   #resetInterrupt(): void {
-    this.#interrupted = new Promise<never>((_, reject) => { this.#interrupt = reject; });
-    this.#interrupted.catch(() => { /* only raced against a running cell */ });
+    this.#interrupted = new Promise<never>((_, reject) => {
+      this.#interrupt = reject;
+    });
+    this.#interrupted.catch(() => {
+      /* only raced against a running cell */
+    });
   }
 
   /**
@@ -73,7 +77,9 @@ export class Executor {
 
   /** `p`, unless the cell is interrupted first. */
   #interruptible<T>(p: Promise<T>): Promise<T> {
-    p.catch(() => { /* reported through the race unless the cell was interrupted first */ });
+    p.catch(() => {
+      /* reported through the race unless the cell was interrupted first */
+    });
     return Promise.race([p, this.#interrupted]);
   }
 
@@ -108,7 +114,9 @@ export class Executor {
    */
   warmWhenIdle(): void {
     if (!this.#preload || this.#warming) return;
-    this.#warming = this.compiler.warm(this.#allDecl()).catch(() => { /* shows up on the cell that needs it */ });
+    this.#warming = this.compiler.warm(this.#allDecl()).catch(() => {
+      /* shows up on the cell that needs it */
+    });
   }
 
   /** Defines a preloaded name whose value is made on first use (a cell that assigns the name replaces it). */
@@ -119,10 +127,16 @@ export class Executor {
       configurable: true,
       enumerable: true,
       get: () => {
-        if (!made) { value = make(); made = true; }
+        if (!made) {
+          value = make();
+          made = true;
+        }
         return value;
       },
-      set: (v) => { value = v; made = true; },
+      set: (v) => {
+        value = v;
+        made = true;
+      },
     });
   }
 
@@ -132,8 +146,15 @@ export class Executor {
     let c;
     try {
       const r = await this.#interruptible(this.compiler.compile(this.#declFor(src), src, Object.keys(this.#locals.target)));
-      if (r.kind === 'module') return r.diagnostics.length ? { status: 'error', ...diagnosticsError(r.diagnostics, src) } : { status: 'ok', hasValue: false };
-      if (r.kind === 'browser') return { status: 'error', ename: 'UnsupportedError', evalue: '@browser cells are not supported by the skybook kernel', traceback: [] };
+      if (r.kind === 'module')
+        return r.diagnostics.length ? { status: 'error', ...diagnosticsError(r.diagnostics, src) } : { status: 'ok', hasValue: false };
+      if (r.kind === 'browser')
+        return {
+          status: 'error',
+          ename: 'UnsupportedError',
+          evalue: '@browser cells are not supported by the skybook kernel',
+          traceback: [],
+        };
       c = r;
     } catch (e) {
       return { status: 'error', ...runtimeError(e, KERNEL_DIR) };
@@ -147,7 +168,11 @@ export class Executor {
     try {
       await this.#interruptible(this.loader.prepare(c.output));
       const wrapped = `(${c.hasToplevelAwait ? 'async ' : ''}function (exports, require) { ${c.output}\n})(${GLOBAL}.exports, ${GLOBAL}.require)`;
-      const ret: unknown = vm.runInThisContext(wrapped, { filename: `cell-${count ?? 'silent'}.js`, breakOnSigint: true, displayErrors: false });
+      const ret: unknown = vm.runInThisContext(wrapped, {
+        filename: `cell-${count ?? 'silent'}.js`,
+        breakOnSigint: true,
+        displayErrors: false,
+      });
       if (c.hasToplevelAwait) await this.#interruptible(ret as Promise<unknown>);
     } catch (e) {
       return { status: 'error', ...runtimeError(e, KERNEL_DIR) };

@@ -17,14 +17,19 @@ export class IoCapture {
 
   constructor(private readonly sink: Sink) {
     const err = process.stderr.write.bind(process.stderr);
-    this.log = (text) => { err(text); };
+    this.log = (text) => {
+      err(text);
+    };
   }
 
   install(): void {
     for (const name of ['stdout', 'stderr'] as const) {
       const stream = process[name];
       stream.write = ((chunk: unknown, encoding?: unknown, cb?: unknown) => {
-        const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString(typeof encoding === 'string' ? encoding as BufferEncoding : 'utf8');
+        const text =
+          typeof chunk === 'string'
+            ? chunk
+            : Buffer.from(chunk as Uint8Array).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
         this.#push(name, text);
         const done = typeof encoding === 'function' ? encoding : cb;
         if (typeof done === 'function') queueMicrotask(() => (done as () => void)());

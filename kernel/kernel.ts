@@ -49,23 +49,38 @@ export class Kernel {
   /** Shell requests received so far (an idle moment is one in which this does not change). */
   #received = 0;
 
-  constructor(private readonly conn: ConnectionInfo, readonly opts: { root: string; cwd: string; compiler?: Compiler }) {
-    if (conn.signature_scheme && conn.signature_scheme !== 'hmac-sha256') throw new KernelError(`unsupported signature_scheme '${conn.signature_scheme}' (only hmac-sha256)`, { kernel: 'skybook' }, 2);
+  constructor(
+    private readonly conn: ConnectionInfo,
+    readonly opts: { root: string; cwd: string; compiler?: Compiler },
+  ) {
+    if (conn.signature_scheme && conn.signature_scheme !== 'hmac-sha256')
+      throw new KernelError(`unsupported signature_scheme '${conn.signature_scheme}' (only hmac-sha256)`, { kernel: 'skybook' }, 2);
     this.wire = new Wire(conn.key, undefined, 'skybook-kernel');
     this.io = new IoCapture((name, text) => this.#publishNow('stream', { name, text }));
   }
 
   async start(): Promise<void> {
     const zmq = createRequire(import.meta.url)('zeromq') as typeof Zmq;
-    const s = { shell: new zmq.Router(), control: new zmq.Router(), iopub: new zmq.Publisher(), stdin: new zmq.Router(), hb: new zmq.Reply() };
+    const s = {
+      shell: new zmq.Router(),
+      control: new zmq.Router(),
+      iopub: new zmq.Publisher(),
+      stdin: new zmq.Router(),
+      hb: new zmq.Reply(),
+    };
     this.#sockets = s;
     const url = (port: number) => `${this.conn.transport}://${this.conn.ip}${this.conn.transport === 'ipc' ? '-' : ':'}${port}`;
     await Promise.all([
-      s.shell.bind(url(this.conn.shell_port)), s.control.bind(url(this.conn.control_port)), s.iopub.bind(url(this.conn.iopub_port)),
-      s.stdin.bind(url(this.conn.stdin_port)), s.hb.bind(url(this.conn.hb_port)),
+      s.shell.bind(url(this.conn.shell_port)),
+      s.control.bind(url(this.conn.control_port)),
+      s.iopub.bind(url(this.conn.iopub_port)),
+      s.stdin.bind(url(this.conn.stdin_port)),
+      s.hb.bind(url(this.conn.hb_port)),
     ]);
     this.io.install();
-    void this.#loop(s.hb, async (frames) => { await s.hb.send(frames); });
+    void this.#loop(s.hb, async (frames) => {
+      await s.hb.send(frames);
+    });
     void this.#loop(s.control, async (frames) => this.#control(this.wire.deserialize(frames)));
     void this.#loop(s.shell, async (frames) => {
       this.#received++;
@@ -75,7 +90,12 @@ export class Kernel {
     this.publish('status', { execution_state: 'starting' }, undefined);
     const hosts = { display: (v: unknown) => this.display(v), progress: () => new KernelProgress(this) };
     this.engine = buildEngine(this.opts.cwd, this.opts.root, hosts, this.opts.compiler);
-    void this.engine.then(() => this.#whenIdle(), () => { /* logged below */ });
+    void this.engine.then(
+      () => this.#whenIdle(),
+      () => {
+        /* logged below */
+      },
+    );
     this.engine.catch((e: unknown) => this.io.log(`skybook kernel: the engine failed to start: ${(e as Error).stack ?? String(e)}\n`));
   }
 
@@ -88,7 +108,9 @@ export class Kernel {
           this.io.log(`skybook kernel: ${(e as Error).message}\n`);
         }
       }
-    } catch { /* the socket closed: shutting down */ }
+    } catch {
+      /* the socket closed: shutting down */
+    }
   }
 
   async #work(): Promise<void> {
@@ -113,7 +135,15 @@ export class Kernel {
     const idle = () => !this.#working && this.queue.length === 0 && this.#received === seen;
     if (!idle()) return;
     setTimeout(() => {
-      if (idle()) void this.engine.then((e) => { if (idle()) e.executor.warmWhenIdle(); }, () => { /* reported on requests */ });
+      if (idle())
+        void this.engine.then(
+          (e) => {
+            if (idle()) e.executor.warmWhenIdle();
+          },
+          () => {
+            /* reported on requests */
+          },
+        );
     }, IDLE_MS).unref();
   }
 
@@ -147,7 +177,9 @@ export class Kernel {
   }
 
   #publishNow(type: string, content: object, parent: Message | undefined = this.current): void {
-    void this.#sockets.iopub.send(this.#frames(type, content, parent, [Buffer.from(`kernel.${type}`)])).catch(() => { /* closing */ });
+    void this.#sockets.iopub.send(this.#frames(type, content, parent, [Buffer.from(`kernel.${type}`)])).catch(() => {
+      /* closing */
+    });
   }
 
   #frames(type: string, content: object, parent: Message | undefined, identities: Buffer[]): (string | Buffer)[] {

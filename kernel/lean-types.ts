@@ -95,9 +95,14 @@ export function leanTypeMap(root: string): (path: string) => string | undefined 
   let stamp: Record<string, string> = {};
   try {
     stamp = JSON.parse(readFileSync(join(leanTypesDir(root), 'stamp.json'), 'utf8')) as Record<string, string>;
-  } catch { /* not built: originals */ }
-  const prefixes = LEAN_PACKAGES.filter((p) => stamp[p.dir] !== undefined && stamp[p.dir] === packageVersion(root, p.pkg))
-    .map((p) => ({ from: join(root, p.dir) + sep, to: join(leanTypesDir(root), p.dir) + sep, files: p.files }));
+  } catch {
+    /* not built: originals */
+  }
+  const prefixes = LEAN_PACKAGES.filter((p) => stamp[p.dir] !== undefined && stamp[p.dir] === packageVersion(root, p.pkg)).map((p) => ({
+    from: join(root, p.dir) + sep,
+    to: join(leanTypesDir(root), p.dir) + sep,
+    files: p.files,
+  }));
   return (path) => {
     for (const { from, to, files } of prefixes) {
       if (path.startsWith(from) && files.test(basename(path))) {

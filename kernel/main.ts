@@ -27,7 +27,11 @@ function readConnection(path: string): ConnectionInfo {
     return JSON.parse(readFileSync(path, 'utf8')) as ConnectionInfo;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new KernelError(`cannot read the connection file (${code === 'ENOENT' ? 'no such file' : (e as Error).message})`, { file: path, kernel: 'skybook' }, 2);
+    throw new KernelError(
+      `cannot read the connection file (${code === 'ENOENT' ? 'no such file' : (e as Error).message})`,
+      { file: path, kernel: 'skybook' },
+      2,
+    );
   }
 }
 let kernel: InstanceType<typeof Kernel>;

@@ -4,7 +4,10 @@ import { pathToFileURL } from 'node:url';
 import { esmFile } from './resolve-esm.js';
 
 /** A compiled local .ts/.js file a cell imports (tslab's "side outputs"). */
-export interface SideOutput { path: string; data: string }
+export interface SideOutput {
+  path: string;
+  data: string;
+}
 
 type Req = (id: string) => unknown;
 
@@ -70,7 +73,7 @@ export class ModuleLoader {
         const spec = JSON.parse(`"${m[1]!}"`) as string;
         if (this.#esm.has(spec)) continue;
         const file = esmFile(spec, this.#cwd, this.#roots, this.#aliases);
-        if (file) this.#esm.set(spec, interop(await import(pathToFileURL(file).href) as Record<string, unknown>));
+        if (file) this.#esm.set(spec, interop((await import(pathToFileURL(file).href)) as Record<string, unknown>));
       }
     }
   }
@@ -93,7 +96,9 @@ export class ModuleLoader {
         for (const r of this.#rootRequires) {
           try {
             return r(id);
-          } catch { /* try the next root; the first error is the one to report */ }
+          } catch {
+            /* try the next root; the first error is the one to report */
+          }
         }
         throw e;
       }

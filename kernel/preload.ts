@@ -11,7 +11,16 @@ import { esmFile } from './resolve-esm.js';
  * `store` or `fits`. Names the library does not export are skipped.
  */
 export const PRELOAD_NAMES = [
-  'openFits', 'readZcatalog', 'readRedrock', 'readSpectra', 'openStore', 'ingest', 'sql', 'makeSurvey', 'display', 'plotlyFigure',
+  'openFits',
+  'readZcatalog',
+  'readRedrock',
+  'readSpectra',
+  'openStore',
+  'ingest',
+  'sql',
+  'makeSurvey',
+  'display',
+  'plotlyFigure',
   'SkybookError',
 ] as const;
 
@@ -39,12 +48,12 @@ export interface KernelHosts {
  * const pre = await preload(executor, loader, skybookRoot, { display: (v) => kernel.display(v), progress: () => new KernelProgress(kernel) });
  */
 export async function preload(ex: Executor, loader: ModuleLoader, root: string, hosts: KernelHosts): Promise<Preloaded> {
-  const sky = await import(pathToFileURL(join(root, 'dist', 'lib', 'index.js')).href) as typeof import('../lib/index.js');
+  const sky = (await import(pathToFileURL(join(root, 'dist', 'lib', 'index.js')).href)) as typeof import('../lib/index.js');
   loader.provide('skybook', sky);
   sky.viz.setDisplayHost(hosts.display);
   sky.core.setProgressHost(hosts.progress);
   const arrowFile = esmFile('apache-arrow', root, [], {});
-  const arrow = arrowFile ? await import(pathToFileURL(arrowFile).href) as Record<string, unknown> : undefined;
+  const arrow = arrowFile ? ((await import(pathToFileURL(arrowFile).href)) as Record<string, unknown>) : undefined;
   const exported = sky as unknown as Record<string, unknown>;
   const named = PRELOAD_NAMES.filter((n) => exported[n] !== undefined);
   const locals = ex.locals;
@@ -59,6 +68,8 @@ export async function preload(ex: Executor, loader: ModuleLoader, root: string, 
     '/** A jsdom document: pass it to Observable Plot, `Plot.plot({ marks, document })`. */',
     'declare const document: any;',
     '',
-  ].filter((l, i, a) => l !== '' || i === a.length - 1).join('\n');
+  ]
+    .filter((l, i, a) => l !== '' || i === a.length - 1)
+    .join('\n');
   return { decl, names: ['sky', ...named, ...(arrow ? ['arrow'] : []), 'document'] };
 }

@@ -5,7 +5,11 @@ import { dirname, join, resolve } from 'node:path';
 /** Export conditions an `import` in Node matches, in the order Node tries them. */
 const CONDITIONS = new Set(['node', 'import', 'default']);
 
-interface PackageJson { type?: string; main?: string; exports?: unknown }
+interface PackageJson {
+  type?: string;
+  main?: string;
+  exports?: unknown;
+}
 
 function readPackage(dir: string): PackageJson | undefined {
   try {
@@ -33,10 +37,11 @@ function target(t: unknown): string | null {
     return null;
   }
   if (t && typeof t === 'object') {
-    for (const [k, v] of Object.entries(t)) if (CONDITIONS.has(k)) {
-      const r = target(v);
-      if (r) return r;
-    }
+    for (const [k, v] of Object.entries(t))
+      if (CONDITIONS.has(k)) {
+        const r = target(v);
+        if (r) return r;
+      }
   }
   return null;
 }

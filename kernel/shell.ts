@@ -85,7 +85,12 @@ async function execute(k: Kernel, msg: Message, sock: Zmq.Router): Promise<void>
   if (!silent) k.publish('execute_input', { code, execution_count: count }, msg);
   const out = await k.engine.then(
     (engine) => engine.executor.execute(code, count),
-    (e: unknown) => ({ status: 'error' as const, ename: 'KernelStartError', evalue: `the skybook kernel could not start its engine: ${(e as Error).message}`, traceback: [] }),
+    (e: unknown) => ({
+      status: 'error' as const,
+      ename: 'KernelStartError',
+      evalue: `the skybook kernel could not start its engine: ${(e as Error).message}`,
+      traceback: [],
+    }),
   );
   k.io.flush();
   if (out.status === 'ok') {
@@ -122,15 +127,31 @@ export async function handleShell(k: Kernel, msg: Message, sock: Zmq.Router): Pr
     else if (type === 'kernel_info_request') await k.reply(sock, msg, 'kernel_info_reply', kernelInfo());
     else if (type === 'is_complete_request') {
       const r = await (await k.engine).executor.isComplete(String(c.code ?? ''));
-      await k.reply(sock, msg, 'is_complete_reply', r.completed ? { status: 'complete' } : { status: 'incomplete', indent: r.indent ?? '' });
+      await k.reply(
+        sock,
+        msg,
+        'is_complete_reply',
+        r.completed ? { status: 'complete' } : { status: 'incomplete', indent: r.indent ?? '' },
+      );
     } else if (type === 'complete_request') {
       const code = String(c.code ?? '');
       const r = await (await k.engine).executor.complete(code, c.cursor_pos ?? code.length);
-      await k.reply(sock, msg, 'complete_reply', { status: 'ok', matches: r.candidates, cursor_start: r.start, cursor_end: r.end, metadata: {} });
+      await k.reply(sock, msg, 'complete_reply', {
+        status: 'ok',
+        matches: r.candidates,
+        cursor_start: r.start,
+        cursor_end: r.end,
+        metadata: {},
+      });
     } else if (type === 'inspect_request') {
       const code = String(c.code ?? '');
       const text = await (await k.engine).executor.inspect(code, c.cursor_pos ?? code.length);
-      await k.reply(sock, msg, 'inspect_reply', { status: 'ok', found: text !== undefined, data: text === undefined ? {} : { 'text/plain': text }, metadata: {} });
+      await k.reply(sock, msg, 'inspect_reply', {
+        status: 'ok',
+        found: text !== undefined,
+        data: text === undefined ? {} : { 'text/plain': text },
+        metadata: {},
+      });
     } else if (type === 'history_request') await k.reply(sock, msg, 'history_reply', { status: 'ok', history: [] });
     else if (type === 'comm_info_request') await k.reply(sock, msg, 'comm_info_reply', { status: 'ok', comms: {} });
     else if (type === 'shutdown_request') {

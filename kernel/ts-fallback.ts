@@ -5,7 +5,15 @@ import { leanTypeMap } from './lean-types.js';
 
 type PathFn = (path: string, ...rest: unknown[]) => unknown;
 type WatchFn = (path: string, cb: (file: string, kind: number) => void, ...rest: unknown[]) => unknown;
-interface TsSys { readFile: PathFn; fileExists: PathFn; directoryExists: PathFn; realpath?: PathFn; getDirectories: PathFn; readDirectory: PathFn; watchFile?: WatchFn }
+interface TsSys {
+  readFile: PathFn;
+  fileExists: PathFn;
+  directoryExists: PathFn;
+  realpath?: PathFn;
+  getDirectories: PathFn;
+  readDirectory: PathFn;
+  watchFile?: WatchFn;
+}
 
 /** What the fallback set up: `restoreDocs()` swaps the lean declarations for the originals (see lean-types.ts). */
 export interface TypeFallback {
@@ -38,7 +46,14 @@ export function installTypeFallback(cwd: string, skybookRoot: string): TypeFallb
     if (rest === 'skybook' || rest.startsWith(`skybook${sep}`)) return join(skybookRoot, rest.slice('skybook'.length));
     return join(skybookRoot, 'node_modules', rest);
   };
-  const orig = { readFile: sys.readFile, fileExists: sys.fileExists, directoryExists: sys.directoryExists, realpath: sys.realpath, getDirectories: sys.getDirectories, readDirectory: sys.readDirectory };
+  const orig = {
+    readFile: sys.readFile,
+    fileExists: sys.fileExists,
+    directoryExists: sys.directoryExists,
+    realpath: sys.realpath,
+    getDirectories: sys.getDirectories,
+    readDirectory: sys.readDirectory,
+  };
   const exists = (p: string) => Boolean(orig.fileExists.call(sys, p)) || Boolean(orig.directoryExists.call(sys, p));
   // Real files under the notebook's node_modules win; only missing ones are forwarded.
   const pick = (p: string) => {

@@ -23,14 +23,22 @@ export interface ConvertResult {
 /** tslab's incremental cell compiler (one TypeScript watch program kept across cells). */
 export interface Converter {
   convert(prevDecl: string, src: string): ConvertResult;
-  inspect(prevDecl: string, src: string, position: number): { displayParts?: { text: string }[]; documentation?: { text: string }[]; textSpan?: { start: number; length: number } } | undefined;
+  inspect(
+    prevDecl: string,
+    src: string,
+    position: number,
+  ): { displayParts?: { text: string }[]; documentation?: { text: string }[]; textSpan?: { start: number; length: number } } | undefined;
   complete(prevDecl: string, src: string, position: number): { start: number; end: number; candidates: string[] };
   addModule(name: string, content: string, meta?: unknown): TsDiagnostic[];
   close(): void;
 }
 
 /** tslab's per-cell magic comments (`/** @module name *\/`, `@jsx`, `@browser`). */
-export interface CodeMetadata { module?: string; jsx?: boolean; mode?: 'node' | 'browser' }
+export interface CodeMetadata {
+  module?: string;
+  jsx?: boolean;
+  mode?: 'node' | 'browser';
+}
 
 interface TslabConverterModule {
   createConverter(options?: { isJS?: boolean; isBrowser?: boolean }): Converter;

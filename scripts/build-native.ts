@@ -34,8 +34,21 @@ function main(): void {
     console.warn(`native: not built (no node_api.h in ${nodeIncludeDirs().join(', ')}); local files are read with positional reads`);
     return;
   }
-  const flags = ['-O3', '-std=c++17', '-shared', '-fPIC', '-pthread', '-Wall', '-Wextra', '-DNODE_GYP_MODULE_NAME=skybook_mapped', `-I${include}`];
-  const stamp = createHash('sha256').update(readFileSync(SOURCE)).update(JSON.stringify([cxx, flags])).digest('hex');
+  const flags = [
+    '-O3',
+    '-std=c++17',
+    '-shared',
+    '-fPIC',
+    '-pthread',
+    '-Wall',
+    '-Wextra',
+    '-DNODE_GYP_MODULE_NAME=skybook_mapped',
+    `-I${include}`,
+  ];
+  const stamp = createHash('sha256')
+    .update(readFileSync(SOURCE))
+    .update(JSON.stringify([cxx, flags]))
+    .digest('hex');
   if (existsSync(OUT) && existsSync(STAMP) && readFileSync(STAMP, 'utf8') === stamp) return;
   mkdirSync(OUT_DIR, { recursive: true });
   const tmp = `${OUT}.${process.pid}.tmp`;

@@ -35,7 +35,11 @@ async function main(): Promise<void> {
     const out = join(dir, f.replace(/\.wat$/, '-wasm.ts'));
     const text = wasmModuleSource(`lib/fits/wasm/${f}`, await compileWat(f, readFileSync(join(dir, f), 'utf8')));
     let old = '';
-    try { old = readFileSync(out, 'utf8'); } catch { /* new */ }
+    try {
+      old = readFileSync(out, 'utf8');
+    } catch {
+      /* new */
+    }
     if (old === text) continue;
     stale++;
     if (!check) writeFileSync(out, text);

@@ -8,4 +8,6 @@ import { writeLeanTypes } from '../kernel/lean-types.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const r = writeLeanTypes(root);
-process.stdout.write(`lean types: ${r.files} declaration files, ${(r.bytesIn / 1e6).toFixed(2)} MB -> ${(r.bytesOut / 1e6).toFixed(2)} MB\n`);
+process.stdout.write(
+  `lean types: ${r.files} declaration files, ${(r.bytesIn / 1e6).toFixed(2)} MB -> ${(r.bytesOut / 1e6).toFixed(2)} MB\n`,
+);

@@ -30,7 +30,13 @@ interface RunSummary {
 }
 
 function skybook(args: string[], env: NodeJS.ProcessEnv): { code: number; stdout: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 << 20,
+  });
   return { code: r.status ?? 1, stdout: r.stdout };
 }
 
@@ -42,7 +48,9 @@ function main(): number {
   const env = { ...process.env, JUPYTER_PATH: join(ROOT, 'runs', 'jupyter', 'share', 'jupyter') };
   if (skybook(['kernel', 'install', '--prefix', 'runs/jupyter', '--json'], env).code !== 0) return 1;
 
-  const notebooks = readdirSync(join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort();
+  const notebooks = readdirSync(join(ROOT, 'notebooks'))
+    .filter((f) => f.endsWith('.ipynb'))
+    .sort();
   const rows: string[] = [];
   let failed = 0;
   for (const file of notebooks) {
@@ -64,9 +72,13 @@ function main(): number {
       continue;
     }
     skybook(['export', out, '--html', `${OUT}/${name}.html`], env);
-    rows.push(`${name.padEnd(20)} ${summary.cached ? 'cached ' : 'ok     '} ${String(summary.cells).padStart(3)} cells ${summary.seconds.toFixed(1).padStart(6)} s  ${out}`);
+    rows.push(
+      `${name.padEnd(20)} ${summary.cached ? 'cached ' : 'ok     '} ${String(summary.cells).padStart(3)} cells ${summary.seconds.toFixed(1).padStart(6)} s  ${out}`,
+    );
   }
-  process.stdout.write(`\nskybook pipelines: ${notebooks.length - failed}/${notebooks.length} notebooks ran (results, manifests and HTML in ${OUT}/)\n${rows.join('\n')}\n`);
+  process.stdout.write(
+    `\nskybook pipelines: ${notebooks.length - failed}/${notebooks.length} notebooks ran (results, manifests and HTML in ${OUT}/)\n${rows.join('\n')}\n`,
+  );
   return failed ? 1 : 0;
 }
 

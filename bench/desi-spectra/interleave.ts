@@ -16,7 +16,11 @@ export interface Contender {
  * @example
  * const s = await interleaved([{ name: 'a', cmd: 'node', args: ['a.js'] }, { name: 'b', cmd: 'python3', args: ['b.py'] }], 5, log);
  */
-export async function interleaved(contenders: readonly Contender[], repeat: number, log: (line: string) => void): Promise<Record<string, Series>> {
+export async function interleaved(
+  contenders: readonly Contender[],
+  repeat: number,
+  log: (line: string) => void,
+): Promise<Record<string, Series>> {
   for (const c of contenders) await runOnce(c.cmd, c.args);
   const runs = new Map<string, RunResult[]>(contenders.map((c) => [c.name, []]));
   for (let i = 0; i < repeat; i++) {

@@ -77,7 +77,13 @@ export async function ensureCoadd(opts: { base: string; nspec: number; seed: num
   if (size < opts.nspec * SPECTRUM_BYTES) throw new Error(`${path}: ${size} bytes, expected at least ${opts.nspec * SPECTRUM_BYTES}`);
   const targetids = Array.from(set.targetid);
   const side: Sidecar = {
-    version: COADD_VERSION, nspec: opts.nspec, seed: opts.seed, size, healpix: set.healpix, targetids: targetids.map(String), writeSeconds,
+    version: COADD_VERSION,
+    nspec: opts.nspec,
+    seed: opts.seed,
+    size,
+    healpix: set.healpix,
+    targetids: targetids.map(String),
+    writeSeconds,
   };
   writeFileSync(sidecarOf(path), JSON.stringify(side) + '\n');
   return { path, size, nspec: opts.nspec, healpix: set.healpix, targetids, writeSeconds };
@@ -118,7 +124,9 @@ async function main(): Promise<void> {
   const at = (k: string, d: number) => (args.includes(k) ? Number(args[args.indexOf(k) + 1]) : d);
   const base = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bench/out/desi-spectra');
   const c = await ensureCoadd({ base, nspec: at('--nspec', 5000), seed: at('--seed', 42), fresh: args.includes('--fresh') });
-  process.stdout.write(`${c.path}: ${c.nspec} spectra, ${(c.size / 1e9).toFixed(3)} GB, ${c.writeSeconds === null ? 'reused' : `written in ${c.writeSeconds.toFixed(1)} s`}\n`);
+  process.stdout.write(
+    `${c.path}: ${c.nspec} spectra, ${(c.size / 1e9).toFixed(3)} GB, ${c.writeSeconds === null ? 'reused' : `written in ${c.writeSeconds.toFixed(1)} s`}\n`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

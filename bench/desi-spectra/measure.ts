@@ -27,7 +27,10 @@ async function main(): Promise<void> {
     process.stderr.write('usage: measure.js COADD IDS_FILE\n');
     process.exit(2);
   }
-  const targetids = readFileSync(idsFile, 'utf8').trim().split('\n').map((l) => BigInt(l));
+  const targetids = readFileSync(idsFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => BigInt(l));
   // FitsFile loads its table readers (and what they import) on first use: load them now, so the seconds are the read's
   // alone, as astropy's exclude its imports (bench/fits-read/measure.ts does the same)
   await import('../../lib/fits/bintable/read-table.js');
@@ -36,7 +39,14 @@ async function main(): Promise<void> {
   const s = await readSpectra(file, { targetids });
   const seconds = (performance.now() - t0) / 1000;
   const c = process.cpuUsage(c0);
-  const out: Measurement = { tool: 'skybook', seconds, cpuSeconds: (c.user + c.system) / 1e6, maxRssBytes: process.resourceUsage().maxRSS * 1024, nspec: s.nspec, hashes: spectraHashes(s) };
+  const out: Measurement = {
+    tool: 'skybook',
+    seconds,
+    cpuSeconds: (c.user + c.system) / 1e6,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    nspec: s.nspec,
+    hashes: spectraHashes(s),
+  };
   process.stdout.write(JSON.stringify(out) + '\n');
 }
 

@@ -32,7 +32,9 @@ export interface Figures {
  */
 export function compareHashes(ours: Record<string, string>, theirs: Record<string, string>, against: string): Mismatch[] {
   const keys = [...new Set([...Object.keys(ours), ...Object.keys(theirs)])].sort();
-  return keys.filter((k) => ours[k] !== theirs[k]).map((k) => ({ key: k, against, ours: ours[k] ?? '(missing)', theirs: theirs[k] ?? '(missing)' }));
+  return keys
+    .filter((k) => ours[k] !== theirs[k])
+    .map((k) => ({ key: k, against, ours: ours[k] ?? '(missing)', theirs: theirs[k] ?? '(missing)' }));
 }
 
 const pad = (s: string, n: number, right = false) => (right ? s.padStart(n) : s.padEnd(n));
@@ -40,20 +42,37 @@ const pad = (s: string, n: number, right = false) => (right ? s.padStart(n) : s.
 /** The figures as the text table the driver prints. */
 export function formatReport(f: Figures): string {
   const lines: string[] = [];
-  lines.push(`desi-spectra: ${f.select} of ${f.file.nspec.toLocaleString('en-US')} spectra (B/R/Z flux, ivar, mask, resolution, wavelength, FIBERMAP rows) ` +
-    `from ${f.file.path}, ${(f.file.bytes / 1e9).toFixed(3)} GB` + (f.file.writeSeconds === null ? ' (reused)' : ` (written in ${f.file.writeSeconds.toFixed(1)} s)`));
-  lines.push(`${f.date}, ${f.machine.cpus} cores ${f.machine.cpu}, ${f.machine.memGiB} GiB, Node ${f.machine.node}, astropy ${f.machine.astropy}, numpy ${f.machine.numpy}`);
+  lines.push(
+    `desi-spectra: ${f.select} of ${f.file.nspec.toLocaleString('en-US')} spectra (B/R/Z flux, ivar, mask, resolution, wavelength, FIBERMAP rows) ` +
+      `from ${f.file.path}, ${(f.file.bytes / 1e9).toFixed(3)} GB` +
+      (f.file.writeSeconds === null ? ' (reused)' : ` (written in ${f.file.writeSeconds.toFixed(1)} s)`),
+  );
+  lines.push(
+    `${f.date}, ${f.machine.cpus} cores ${f.machine.cpu}, ${f.machine.memGiB} GiB, Node ${f.machine.node}, astropy ${f.machine.astropy}, numpy ${f.machine.numpy}`,
+  );
   lines.push(`load average (1/5/15 min) before ${f.load.before}, after ${f.load.after}`);
-  lines.push(`best of ${f.repeat} rounds (tools take turns) after one warm-up each, file in the page cache; each run a fresh process; seconds exclude start-up and imports`);
+  lines.push(
+    `best of ${f.repeat} rounds (tools take turns) after one warm-up each, file in the page cache; each run a fresh process; seconds exclude start-up and imports`,
+  );
   lines.push('');
   const head = [pad('tool', 22), pad('best s', 8, true), pad('its CPU s', 9, true), pad('all runs (s)', 40), pad('peak RSS MB', 12, true)];
   lines.push(head.join('  '));
   lines.push('-'.repeat(head.join('  ').length));
   for (const r of f.rows) {
-    lines.push([pad(r.what, 22), pad(r.seconds.toFixed(3), 8, true), pad(r.cpuSeconds.toFixed(3), 9, true), pad(r.times.map((t) => t.toFixed(3)).join(' '), 40), pad((r.maxRssBytes / 1e6).toFixed(0), 12, true)].join('  '));
+    lines.push(
+      [
+        pad(r.what, 22),
+        pad(r.seconds.toFixed(3), 8, true),
+        pad(r.cpuSeconds.toFixed(3), 9, true),
+        pad(r.times.map((t) => t.toFixed(3)).join(' '), 40),
+        pad((r.maxRssBytes / 1e6).toFixed(0), 12, true),
+      ].join('  '),
+    );
   }
   lines.push('');
-  lines.push(`${f.goal.pass ? 'PASS' : 'MISS'}  skybook / ${f.anchor} (the faster astropy): ${f.goal.ratio.toFixed(3)}x wall clock (goal <= ${f.goal.limit}x); CPU time ${f.goal.cpuRatio.toFixed(3)}x`);
+  lines.push(
+    `${f.goal.pass ? 'PASS' : 'MISS'}  skybook / ${f.anchor} (the faster astropy): ${f.goal.ratio.toFixed(3)}x wall clock (goal <= ${f.goal.limit}x); CPU time ${f.goal.cpuRatio.toFixed(3)}x`,
+  );
   lines.push('');
   const bad = f.crossCheck.mismatches;
   if (bad.length === 0) lines.push(`cross-check: all ${f.crossCheck.arrays} arrays identical (sha256) in skybook and every astropy mode`);

@@ -53,11 +53,17 @@ function parseOptions(argv: string[]): Options {
 /** Reads the whole file once so every tool starts from the page cache. */
 function warmPageCache(path: string): Promise<void> {
   return new Promise((res, rej) => {
-    createReadStream(path, { highWaterMark: 8 << 20 }).on('data', () => {}).on('end', () => res()).on('error', rej);
+    createReadStream(path, { highWaterMark: 8 << 20 })
+      .on('data', () => {})
+      .on('end', () => res())
+      .on('error', rej);
   });
 }
 
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
@@ -65,7 +71,9 @@ async function main(): Promise<void> {
   const measure = join(ROOT, 'dist/bench/desi-spectra/measure.js');
   if (!existsSync(measure)) throw new Error(`${measure} is missing: run npm run build first`);
   const coadd = await ensureCoadd({ base: join(ROOT, 'bench/out/desi-spectra'), nspec: o.nspec, seed: o.seed, fresh: o.fresh });
-  log(`coadd ${coadd.path} (${(coadd.size / 1e9).toFixed(3)} GB${coadd.writeSeconds === null ? ', reused' : `, written in ${coadd.writeSeconds.toFixed(1)} s`})`);
+  log(
+    `coadd ${coadd.path} (${(coadd.size / 1e9).toFixed(3)} GB${coadd.writeSeconds === null ? ', reused' : `, written in ${coadd.writeSeconds.toFixed(1)} s`})`,
+  );
   const ids = pickTargetids(coadd.targetids, o.select, o.seed);
   const idsFile = join(dirname(coadd.path), `targetids-${o.select}-s${o.seed}.txt`);
   writeFileSync(idsFile, ids.join('\n') + '\n');
@@ -74,10 +82,14 @@ async function main(): Promise<void> {
   log(`load average before: ${loadBefore}`);
 
   const anchor = join(ROOT, 'bench/desi-spectra/astropy_read.py');
-  const s = await interleaved([
-    { name: 'skybook', cmd: process.execPath, args: [measure, coadd.path, idsFile] },
-    ...ASTROPY_MODES.map((mode) => ({ name: `astropy ${mode}`, cmd: PYTHON, args: [anchor, coadd.path, idsFile, '--memmap', mode] })),
-  ], o.repeat, log);
+  const s = await interleaved(
+    [
+      { name: 'skybook', cmd: process.execPath, args: [measure, coadd.path, idsFile] },
+      ...ASTROPY_MODES.map((mode) => ({ name: `astropy ${mode}`, cmd: PYTHON, args: [anchor, coadd.path, idsFile, '--memmap', mode] })),
+    ],
+    o.repeat,
+    log,
+  );
   const loadAfter = load();
 
   type Out = { seconds: number; cpuSeconds: number; nspec: number; hashes: Record<string, string>; astropy?: string; numpy?: string };
@@ -85,19 +97,39 @@ async function main(): Promise<void> {
   const ours = parsed.skybook!;
   const anchors = ASTROPY_MODES.map((m) => `astropy ${m}`);
   const mismatches = anchors.flatMap((k) => compareHashes(ours.hashes, parsed[k]!.hashes, k));
-  for (const k of anchors) if (parsed[k]!.nspec !== ours.nspec) mismatches.push({ key: 'nspec', against: k, ours: String(ours.nspec), theirs: String(parsed[k]!.nspec) });
+  for (const k of anchors)
+    if (parsed[k]!.nspec !== ours.nspec)
+      mismatches.push({ key: 'nspec', against: k, ours: String(ours.nspec), theirs: String(parsed[k]!.nspec) });
   const anchorKey = anchors.reduce((a, b) => (s[b]!.best.seconds! < s[a]!.best.seconds! ? b : a));
   const ratio = s.skybook!.best.seconds! / s[anchorKey]!.best.seconds!;
   const cpuRatio = ours.cpuSeconds / parsed[anchorKey]!.cpuSeconds;
   const any = parsed[anchors[0]!]!;
   const figures: Figures = {
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model.trim() ?? '?', memGiB: Math.round(totalmem() / 2 ** 30), node: process.versions.node, astropy: any.astropy ?? '?', numpy: any.numpy ?? '?' },
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model.trim() ?? '?',
+      memGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.versions.node,
+      astropy: any.astropy ?? '?',
+      numpy: any.numpy ?? '?',
+    },
     load: { before: loadBefore, after: loadAfter },
-    file: { path: coadd.path.startsWith(ROOT) ? coadd.path.slice(ROOT.length + 1) : coadd.path, nspec: o.nspec, bytes: coadd.size, writeSeconds: coadd.writeSeconds },
+    file: {
+      path: coadd.path.startsWith(ROOT) ? coadd.path.slice(ROOT.length + 1) : coadd.path,
+      nspec: o.nspec,
+      bytes: coadd.size,
+      writeSeconds: coadd.writeSeconds,
+    },
     select: ours.nspec,
     repeat: o.repeat,
-    rows: Object.entries(s).map(([k, v]) => ({ what: k, seconds: v.best.seconds!, cpuSeconds: parsed[k]!.cpuSeconds, times: v.times, maxRssBytes: v.maxRssBytes ?? 0 })),
+    rows: Object.entries(s).map(([k, v]) => ({
+      what: k,
+      seconds: v.best.seconds!,
+      cpuSeconds: parsed[k]!.cpuSeconds,
+      times: v.times,
+      maxRssBytes: v.maxRssBytes ?? 0,
+    })),
     anchor: anchorKey,
     goal: { ratio, cpuRatio, limit: GOAL, pass: ratio <= GOAL },
     crossCheck: { arrays: Object.keys(ours.hashes).length, mismatches },

@@ -38,7 +38,12 @@ export function crossCheck(ours: OurColumn[], anchor: Record<string, AnchorColum
     const o = ours.find((c) => c.name === name);
     const a = anchor[name];
     if (!o || !a) {
-      bad.push({ column: name, what: 'column present in one tool only', ours: o ? 'present' : 'absent', astropy: a ? 'present' : 'absent' });
+      bad.push({
+        column: name,
+        what: 'column present in one tool only',
+        ours: o ? 'present' : 'absent',
+        astropy: a ? 'present' : 'absent',
+      });
       continue;
     }
     if (o.count !== a.count) bad.push({ column: name, what: 'count', ours: String(o.count), astropy: String(a.count) });
@@ -46,12 +51,16 @@ export function crossCheck(ours: OurColumn[], anchor: Record<string, AnchorColum
       bad.push({ column: name, what: 'count of True', ours: String(o.countTrue), astropy: String(a.countTrue) });
     }
     if (typeof a.sum === 'string') {
-      const same = (typeof o.sum === 'number' || typeof o.sum === 'string') && /^-?\d+$/.test(String(o.sum)) && BigInt(String(o.sum)) === BigInt(a.sum);
+      const same =
+        (typeof o.sum === 'number' || typeof o.sum === 'string') &&
+        /^-?\d+$/.test(String(o.sum)) &&
+        BigInt(String(o.sum)) === BigInt(a.sum);
       if (!same) bad.push({ column: name, what: 'integer sum', ours: String(o.sum), astropy: a.sum });
     } else if (typeof a.sum === 'number') {
       const v = typeof o.sum === 'number' ? o.sum : NaN;
       const scale = Math.max(Math.abs(v), Math.abs(a.sum));
-      if (!(Math.abs(v - a.sum) <= FLOAT_RTOL * scale)) bad.push({ column: name, what: 'float sum', ours: String(o.sum), astropy: String(a.sum) });
+      if (!(Math.abs(v - a.sum) <= FLOAT_RTOL * scale))
+        bad.push({ column: name, what: 'float sum', ours: String(o.sum), astropy: String(a.sum) });
     }
   }
   return bad;

@@ -44,10 +44,14 @@ export async function ensureTable(opts: { dir: string; rows: number; seed: numbe
   await rm(sidecar, { force: true });
   const tmp = `${path}.tmp`;
   const t0 = performance.now();
-  await writeFits(tmp, [
-    { kind: 'image' },
-    { kind: 'table', name: 'ZCATALOG', schema: ZCATALOG_SCHEMA, table: zcatalogBatches({ rows: opts.rows, seed: opts.seed }) },
-  ], { overwrite: true });
+  await writeFits(
+    tmp,
+    [
+      { kind: 'image' },
+      { kind: 'table', name: 'ZCATALOG', schema: ZCATALOG_SCHEMA, table: zcatalogBatches({ rows: opts.rows, seed: opts.seed }) },
+    ],
+    { overwrite: true },
+  );
   const writeSeconds = (performance.now() - t0) / 1000;
   await rename(tmp, path);
   const size = statSync(path).size;
@@ -67,7 +71,9 @@ async function main(): Promise<void> {
     seed: seedAt >= 0 ? Number(args[seedAt + 1]) : 42,
     fresh: args.includes('--fresh'),
   });
-  process.stdout.write(`${t.path}: ${t.rows} rows, ${(t.size / 1e9).toFixed(3)} GB, ${t.writeSeconds === null ? 'reused' : `written in ${t.writeSeconds.toFixed(1)} s`}\n`);
+  process.stdout.write(
+    `${t.path}: ${t.rows} rows, ${(t.size / 1e9).toFixed(3)} GB, ${t.writeSeconds === null ? 'reused' : `written in ${t.writeSeconds.toFixed(1)} s`}\n`,
+  );
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -28,10 +28,15 @@ async function work(mode: MeasureMode, file: string, column: string | undefined)
   try {
     const hdu = fits.hdus[1]!;
     switch (mode) {
-      case 'full': return (await fits.readTable(1)).numRows;
-      case 'column': return (await fits.readTable(1, { columns: [column ?? 'Z'] })).numRows;
-      case 'stats': return (await fitsStats(fits)).hdus[1]?.table?.rows ?? 0;
-      case 'verify': await fits.verify(1); return hdu.header.int('NAXIS2');
+      case 'full':
+        return (await fits.readTable(1)).numRows;
+      case 'column':
+        return (await fits.readTable(1, { columns: [column ?? 'Z'] })).numRows;
+      case 'stats':
+        return (await fitsStats(fits)).hdus[1]?.table?.rows ?? 0;
+      case 'verify':
+        await fits.verify(1);
+        return hdu.header.int('NAXIS2');
       case 'io': {
         const end = hdu.dataOffset + hdu.header.int('NAXIS1') * hdu.header.int('NAXIS2');
         let touched = 0;

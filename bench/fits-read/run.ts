@@ -51,7 +51,10 @@ function parseOptions(argv: string[]): Options {
 /** Reads the whole file once so both tools start from the page cache. */
 function warmPageCache(path: string): Promise<void> {
   return new Promise((res, rej) => {
-    createReadStream(path, { highWaterMark: 8 << 20 }).on('data', () => {}).on('end', () => res()).on('error', rej);
+    createReadStream(path, { highWaterMark: 8 << 20 })
+      .on('data', () => {})
+      .on('end', () => res())
+      .on('error', rej);
   });
 }
 
@@ -63,7 +66,9 @@ async function main(): Promise<void> {
   const table = o.file
     ? { path: o.file, size: statSync(o.file).size, rows: 0, writeSeconds: null }
     : await ensureTable({ dir: join(ROOT, 'bench/out'), rows: o.rows, seed: o.seed, fresh: o.fresh });
-  log(`file ${table.path} (${(table.size / 1e9).toFixed(3)} GB${table.writeSeconds === null ? ', reused' : `, written in ${table.writeSeconds.toFixed(1)} s`})`);
+  log(
+    `file ${table.path} (${(table.size / 1e9).toFixed(3)} GB${table.writeSeconds === null ? ', reused' : `, written in ${table.writeSeconds.toFixed(1)} s`})`,
+  );
   await warmPageCache(table.path);
 
   const node = process.execPath;
@@ -83,11 +88,16 @@ async function main(): Promise<void> {
 
   const ours = JSON.parse(s.cli!.best.stdout) as { hdus: { table: { rows: number; columns: OurColumn[] } | null }[] };
   const theirs = JSON.parse(s.astropy!.best.stdout.trim().split('\n').at(-1)!) as {
-    astropy: string; numpy: string; rows: number; readSeconds: number; columns: Record<string, AnchorColumn>;
+    astropy: string;
+    numpy: string;
+    rows: number;
+    readSeconds: number;
+    columns: Record<string, AnchorColumn>;
   };
   const ourTable = ours.hdus[1]?.table;
   const mismatches = crossCheck(ourTable?.columns ?? [], theirs.columns);
-  if (ourTable && ourTable.rows !== theirs.rows) mismatches.push({ column: '(table)', what: 'rows', ours: String(ourTable.rows), astropy: String(theirs.rows) });
+  if (ourTable && ourTable.rows !== theirs.rows)
+    mismatches.push({ column: '(table)', what: 'rows', ours: String(ourTable.rows), astropy: String(theirs.rows) });
   const astropyReadBest = theirs.readSeconds;
 
   const row = (tool: Row['tool'], what: string, x: Series, seconds = x.best.seconds ?? x.best.wallSeconds): Row => {
@@ -99,7 +109,7 @@ async function main(): Promise<void> {
     row('skybook', 'fits stats --json (CLI, wall clock)', s.cli!, s.cli!.best.wallSeconds),
     row('astropy', 'Table.read + per-column sums', s.astropy!),
     { tool: 'astropy', what: '  of which Table.read (same run)', seconds: astropyReadBest, times: [] },
-    row('skybook', 'fitsStats in-process (= the CLI\'s work)', s.stats!),
+    row('skybook', "fitsStats in-process (= the CLI's work)", s.stats!),
     row('skybook', 'CHECKSUM/DATASUM alone (fits verify)', s.verify!),
     row('skybook', 'readTable, all 25 columns', s.full!),
     row('skybook', 'readTable, one column (Z)', s.column!),
@@ -121,8 +131,20 @@ async function main(): Promise<void> {
   ];
   const figures: Figures = {
     date: new Date().toISOString().slice(0, 10),
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model.trim() ?? '?', memGiB: Math.round(totalmem() / 2 ** 30), node: process.versions.node, astropy: theirs.astropy, numpy: theirs.numpy },
-    file: { path: table.path.startsWith(ROOT) ? table.path.slice(ROOT.length + 1) : table.path, rows: theirs.rows, bytes: table.size, writeSeconds: table.writeSeconds },
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model.trim() ?? '?',
+      memGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.versions.node,
+      astropy: theirs.astropy,
+      numpy: theirs.numpy,
+    },
+    file: {
+      path: table.path.startsWith(ROOT) ? table.path.slice(ROOT.length + 1) : table.path,
+      rows: theirs.rows,
+      bytes: table.size,
+      writeSeconds: table.writeSeconds,
+    },
     repeat: o.repeat,
     rows,
     ratios,

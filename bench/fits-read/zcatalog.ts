@@ -1,6 +1,20 @@
 import {
-  Bool, Field, FixedSizeList, Float32, Float64, Int16, Int32, Int64, RecordBatch, Schema, Struct, Uint32, Utf8, makeData,
-  type Data, type DataType,
+  Bool,
+  Field,
+  FixedSizeList,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  RecordBatch,
+  Schema,
+  Struct,
+  Uint32,
+  Utf8,
+  makeData,
+  type Data,
+  type DataType,
 } from 'apache-arrow';
 import { Rng } from './rng.js';
 
@@ -34,7 +48,14 @@ const SPECTYPES = ['GALAXY', 'GALAXY', 'GALAXY', 'QSO', 'STAR'];
 const SUBTYPES = ['', '', '', 'CV', 'WD', 'LRG', 'ELG_LOP', 'QSO_HIZ', 'BGS_BRIGHT_FAINT_X', 'MWS_BROAD_NEARBY_20'];
 
 const ARROW = {
-  i16: new Int16(), i32: new Int32(), u32: new Uint32(), i64: new Int64(), f32: new Float32(), f64: new Float64(), bool: new Bool(), utf8: new Utf8(),
+  i16: new Int16(),
+  i32: new Int32(),
+  u32: new Uint32(),
+  i64: new Int64(),
+  f32: new Float32(),
+  f64: new Float64(),
+  bool: new Bool(),
+  utf8: new Utf8(),
 };
 
 function numeric(type: DataType, values: ArrayBufferView & { length: number }): Data {
@@ -126,31 +147,99 @@ const COLUMNS: ColumnSpec[] = [
   { name: 'TARGETID', tform: 'K', type: ARROW.i64, make: (r, row, n) => ids(39627000000000000n, 7919, r, row, n) },
   { name: 'SURVEY', tform: '7A', type: ARROW.utf8, make: (r, _, n) => pick(SURVEYS, r, n) },
   { name: 'PROGRAM', tform: '7A', type: ARROW.utf8, make: (r, _, n) => pick(PROGRAMS, r, n) },
-  { name: 'HEALPIX', tform: 'J', type: ARROW.i32, make: (r, _, n) => numeric(ARROW.i32, Int32Array.from({ length: n }, () => r.int(49152))) },
+  {
+    name: 'HEALPIX',
+    tform: 'J',
+    type: ARROW.i32,
+    make: (r, _, n) =>
+      numeric(
+        ARROW.i32,
+        Int32Array.from({ length: n }, () => r.int(49152)),
+      ),
+  },
   { name: 'DESINAME', tform: '20A', type: ARROW.utf8, make: (r, _, n) => desiNames(r, n) },
   { name: 'TARGET_RA', tform: 'D', type: ARROW.f64, make: (r, _, n) => floats64(n, () => r.float() * 360) },
-  { name: 'TARGET_DEC', tform: 'D', type: ARROW.f64, make: (r, _, n) => floats64(n, () => Math.asin(2 * r.float() - 1) * 57.29577951308232) },
-  { name: 'Z', tform: 'D', type: ARROW.f64, make: (r, _, n) => floats64(n, () => (r.float() < 0.1 ? 0.5 + 3 * r.float() : Math.abs(0.8 + 0.4 * r.gauss()))) },
+  {
+    name: 'TARGET_DEC',
+    tform: 'D',
+    type: ARROW.f64,
+    make: (r, _, n) => floats64(n, () => Math.asin(2 * r.float() - 1) * 57.29577951308232),
+  },
+  {
+    name: 'Z',
+    tform: 'D',
+    type: ARROW.f64,
+    make: (r, _, n) => floats64(n, () => (r.float() < 0.1 ? 0.5 + 3 * r.float() : Math.abs(0.8 + 0.4 * r.gauss()))),
+  },
   { name: 'ZERR', tform: 'D', type: ARROW.f64, make: (r, _, n) => floats64(n, () => 1e-5 * Math.exp(2 * r.gauss())) },
-  { name: 'ZWARN', tform: 'K', type: ARROW.i64, make: (r, _, n) => numeric(ARROW.i64, BigInt64Array.from({ length: n }, () => BigInt(maskBits(r, 0.08, 12)))) },
+  {
+    name: 'ZWARN',
+    tform: 'K',
+    type: ARROW.i64,
+    make: (r, _, n) =>
+      numeric(
+        ARROW.i64,
+        BigInt64Array.from({ length: n }, () => BigInt(maskBits(r, 0.08, 12))),
+      ),
+  },
   { name: 'CHI2', tform: 'D', type: ARROW.f64, make: (r, _, n) => floats64(n, () => 7900 + 150 * r.gauss()) },
   { name: 'DELTACHI2', tform: 'D', type: ARROW.f64, make: (r, _, n) => floats64(n, () => -Math.log(1 - r.float()) * 400) },
   {
-    name: 'COEFF', tform: '10D', type: COEFF_TYPE,
-    make: (r, _, n) => makeData({ type: COEFF_TYPE, length: n, nullCount: 0, child: floats64(n * 10, (i) => r.gauss() * 10 ** (2 - (i % 10) / 3)) } as never),
+    name: 'COEFF',
+    tform: '10D',
+    type: COEFF_TYPE,
+    make: (r, _, n) =>
+      makeData({
+        type: COEFF_TYPE,
+        length: n,
+        nullCount: 0,
+        child: floats64(n * 10, (i) => r.gauss() * 10 ** (2 - (i % 10) / 3)),
+      } as never),
   },
   { name: 'SPECTYPE', tform: '6A', type: ARROW.utf8, make: (r, _, n) => pick(SPECTYPES, r, n) },
   { name: 'SUBTYPE', tform: '20A', type: ARROW.utf8, make: (r, _, n) => pick(SUBTYPES, r, n) },
-  { name: 'FLUX_G', tform: 'E', type: ARROW.f32, make: (r, _, n) => floats32(n, () => (r.float() < 0.001 ? NaN : Math.exp(1 + r.gauss()))) },
+  {
+    name: 'FLUX_G',
+    tform: 'E',
+    type: ARROW.f32,
+    make: (r, _, n) => floats32(n, () => (r.float() < 0.001 ? NaN : Math.exp(1 + r.gauss()))),
+  },
   { name: 'FLUX_R', tform: 'E', type: ARROW.f32, make: (r, _, n) => floats32(n, () => Math.exp(1.5 + r.gauss())) },
   { name: 'FLUX_Z', tform: 'E', type: ARROW.f32, make: (r, _, n) => floats32(n, () => Math.exp(2 + r.gauss())) },
   { name: 'FLUX_IVAR_G', tform: 'D', type: ARROW.f64, make: (r, _, n) => floats64(n, () => 100 * r.float() ** 2) },
   { name: 'FLUX_IVAR_R', tform: 'D', type: ARROW.f64, make: (r, _, n) => floats64(n, () => 50 * r.float() ** 2) },
   { name: 'FLUX_IVAR_Z', tform: 'D', type: ARROW.f64, make: (r, _, n) => floats64(n, () => 10 * r.float() ** 2) },
-  { name: 'MASKBITS', tform: 'J', type: ARROW.u32, make: (r, _, n) => numeric(ARROW.u32, Uint32Array.from({ length: n }, () => (r.float() < 0.3 ? r.next() : maskBits(r, 0.2, 14)))) },
-  { name: 'DESI_TARGET', tform: 'K', type: ARROW.i64, make: (r, _, n) => numeric(ARROW.i64, BigInt64Array.from({ length: n }, () => (BigInt(maskBits(r, 0.9, 30)) << BigInt(r.int(32))))) },
+  {
+    name: 'MASKBITS',
+    tform: 'J',
+    type: ARROW.u32,
+    make: (r, _, n) =>
+      numeric(
+        ARROW.u32,
+        Uint32Array.from({ length: n }, () => (r.float() < 0.3 ? r.next() : maskBits(r, 0.2, 14))),
+      ),
+  },
+  {
+    name: 'DESI_TARGET',
+    tform: 'K',
+    type: ARROW.i64,
+    make: (r, _, n) =>
+      numeric(
+        ARROW.i64,
+        BigInt64Array.from({ length: n }, () => BigInt(maskBits(r, 0.9, 30)) << BigInt(r.int(32))),
+      ),
+  },
   { name: 'ZCAT_PRIMARY', tform: 'L', type: ARROW.bool, make: (r, _, n) => bools(n, () => r.float() < 0.85) },
-  { name: 'ZCAT_NSPEC', tform: 'I', type: ARROW.i16, make: (r, _, n) => numeric(ARROW.i16, Int16Array.from({ length: n }, () => 1 + Math.floor(-Math.log(1 - r.float()) * 0.6))) },
+  {
+    name: 'ZCAT_NSPEC',
+    tform: 'I',
+    type: ARROW.i16,
+    make: (r, _, n) =>
+      numeric(
+        ARROW.i16,
+        Int16Array.from({ length: n }, () => 1 + Math.floor(-Math.log(1 - r.float()) * 0.6)),
+      ),
+  },
 ];
 
 function bools(n: number, f: () => boolean): Data {

@@ -21,10 +21,20 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const OUT = join(ROOT, 'bench', 'out');
 const GOALS = { duckdbTimeRatio: 2, pgRowsRatio: 0.8 };
 
-interface Options { rows: number; seed: number; pg: string; parquetPath: boolean }
+interface Options {
+  rows: number;
+  seed: number;
+  pg: string;
+  parquetPath: boolean;
+}
 
 function parseOptions(argv: string[]): Options {
-  const o: Options = { rows: 5_000_000, seed: 42, pg: process.env.SKYBOOK_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test', parquetPath: true };
+  const o: Options = {
+    rows: 5_000_000,
+    seed: 42,
+    pg: process.env.SKYBOOK_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
+    parquetPath: true,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--rows') o.rows = Number(argv[++i]);
@@ -36,7 +46,10 @@ function parseOptions(argv: string[]): Options {
   return o;
 }
 
-const load = () => loadavg().map((x) => x.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 const log = (s: string) => process.stderr.write(s + '\n');
 
 async function timed<T>(label: string, f: () => Promise<T>): Promise<{ seconds: number; value: T }> {
@@ -78,26 +91,35 @@ async function main(): Promise<void> {
   void hash;
 
   // DuckDB: our ingest (data chunks), then the anchor from Parquet written once by DuckDB from our table.
-  const duckChunks = await timed('skybook ingest -> DuckDB (data chunks)', () => ingest(file, { into: `duckdb:${join(work, 'chunks.duckdb')}`, table: 'zcat' }));
+  const duckChunks = await timed('skybook ingest -> DuckDB (data chunks)', () =>
+    ingest(file, { into: `duckdb:${join(work, 'chunks.duckdb')}`, table: 'zcat' }),
+  );
   const duck = await openStore(`duckdb:${join(work, 'chunks.duckdb')}`);
   const duckRows = await count(duck, 'zcat');
   if (!existsSync(parquet)) {
-    await timed('write the Parquet copy once (DuckDB COPY TO, reused)', () => duck.run(`copy (select * exclude (skybook_load) from zcat) to '${parquet}' (format parquet)`));
+    await timed('write the Parquet copy once (DuckDB COPY TO, reused)', () =>
+      duck.run(`copy (select * exclude (skybook_load) from zcat) to '${parquet}' (format parquet)`),
+    );
   }
   if (!existsSync(csv)) {
     // PostgreSQL array literals for the vector column; everything else as DuckDB writes CSV.
     const cols = plans.map((p) => (p.dims.length ? `'{' || array_to_string(${p.name}, ',') || '}' as ${p.name}` : p.name)).join(', ');
-    await timed('write the CSV copy once (DuckDB COPY TO, reused)', () => duck.run(`copy (select ${cols} from zcat) to '${csv}' (format csv, header false)`));
+    await timed('write the CSV copy once (DuckDB COPY TO, reused)', () =>
+      duck.run(`copy (select ${cols} from zcat) to '${csv}' (format csv, header false)`),
+    );
   }
   await duck.close();
   const anchorDb = await openStore(`duckdb:${join(work, 'anchor.duckdb')}`);
-  const duckAnchor = await timed('DuckDB read_parquet -> table (anchor)', () => anchorDb.run(`create table zcat as select * from read_parquet('${parquet}')`));
+  const duckAnchor = await timed('DuckDB read_parquet -> table (anchor)', () =>
+    anchorDb.run(`create table zcat as select * from read_parquet('${parquet}')`),
+  );
   const anchorRows = await count(anchorDb, 'zcat');
   await anchorDb.close();
   let duckParquet: { seconds: number } | undefined;
   if (o.parquetPath) {
     duckParquet = await timed('skybook ingest -> DuckDB (Parquet staging, the alternative path)', () =>
-      ingest(file, { into: `duckdb:${join(work, 'staged.duckdb')}`, table: 'zcat', storeOptions: { duckLoadPath: 'parquet' } }));
+      ingest(file, { into: `duckdb:${join(work, 'staged.duckdb')}`, table: 'zcat', storeOptions: { duckLoadPath: 'parquet' } }),
+    );
   }
 
   // PostgreSQL: our ingest (binary COPY) against psql \copy of the CSV, each into a fresh table in its own schema.
@@ -108,7 +130,9 @@ async function main(): Promise<void> {
   await pg.close();
   const pgOurs = await timed('skybook ingest -> PostgreSQL (binary COPY)', () => ingest(file, { into: o.pg, table: 'bench_ingest.zcat' }));
   const psql = await timed('psql \\copy from CSV (anchor)', async () => {
-    const r = spawnSync('psql', [o.pg, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy bench_ingest.zcat_psql from '${csv}' with (format csv)`], { encoding: 'utf8' });
+    const r = spawnSync('psql', [o.pg, '-v', 'ON_ERROR_STOP=1', '-c', `\\copy bench_ingest.zcat_psql from '${csv}' with (format csv)`], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
     return r.stdout.trim();
   });
@@ -128,7 +152,9 @@ async function main(): Promise<void> {
     `| sha256 of the file (inside every ingest) | ${hash.seconds.toFixed(2)} | |`,
     `| lib/fits read of all columns (inside every ingest) | ${readAll.seconds.toFixed(2)} | ${rowsPerSec(readAll.seconds)} |`,
     `| skybook ingest -> DuckDB, data chunks (default) | ${duckChunks.seconds.toFixed(2)} | ${rowsPerSec(duckChunks.seconds)} |`,
-    ...(duckParquet ? [`| skybook ingest -> DuckDB, Parquet staging | ${duckParquet.seconds.toFixed(2)} | ${rowsPerSec(duckParquet.seconds)} |`] : []),
+    ...(duckParquet
+      ? [`| skybook ingest -> DuckDB, Parquet staging | ${duckParquet.seconds.toFixed(2)} | ${rowsPerSec(duckParquet.seconds)} |`]
+      : []),
     `| DuckDB read_parquet -> table (anchor) | ${duckAnchor.seconds.toFixed(2)} | ${rowsPerSec(duckAnchor.seconds)} |`,
     `| skybook ingest -> PostgreSQL, binary COPY | ${pgOurs.seconds.toFixed(2)} | ${rowsPerSec(pgOurs.seconds)} |`,
     `| psql \\copy from CSV (anchor) | ${psql.seconds.toFixed(2)} | ${rowsPerSec(psql.seconds)} |`,
@@ -138,9 +164,16 @@ async function main(): Promise<void> {
   ];
   const dr = duckChunks.seconds / duckAnchor.seconds;
   const pr = psql.seconds / pgOurs.seconds;
-  lines.push(`| DuckDB: skybook time / read_parquet time | ${dr.toFixed(2)}x | <= ${GOALS.duckdbTimeRatio}x | ${dr <= GOALS.duckdbTimeRatio ? 'PASS' : 'MISS'} |`);
-  lines.push(`| PostgreSQL: skybook rows/s / psql rows/s | ${pr.toFixed(2)}x | >= ${GOALS.pgRowsRatio}x | ${pr >= GOALS.pgRowsRatio ? 'PASS' : 'MISS'} |`);
-  if (duckParquet) lines.push(`| DuckDB: data chunks time / Parquet staging time | ${(duckChunks.seconds / duckParquet.seconds).toFixed(2)}x | < 1 keeps chunks | ${duckChunks.seconds < duckParquet.seconds ? 'chunks faster' : 'Parquet faster'} |`);
+  lines.push(
+    `| DuckDB: skybook time / read_parquet time | ${dr.toFixed(2)}x | <= ${GOALS.duckdbTimeRatio}x | ${dr <= GOALS.duckdbTimeRatio ? 'PASS' : 'MISS'} |`,
+  );
+  lines.push(
+    `| PostgreSQL: skybook rows/s / psql rows/s | ${pr.toFixed(2)}x | >= ${GOALS.pgRowsRatio}x | ${pr >= GOALS.pgRowsRatio ? 'PASS' : 'MISS'} |`,
+  );
+  if (duckParquet)
+    lines.push(
+      `| DuckDB: data chunks time / Parquet staging time | ${(duckChunks.seconds / duckParquet.seconds).toFixed(2)}x | < 1 keeps chunks | ${duckChunks.seconds < duckParquet.seconds ? 'chunks faster' : 'Parquet faster'} |`,
+    );
   process.stdout.write(lines.join('\n') + '\n');
   if (duckRows !== o.rows || anchorRows !== o.rows || pgRows.some((n) => n !== o.rows)) {
     process.stdout.write('!!! ROW COUNT MISMATCH\n');

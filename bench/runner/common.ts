@@ -20,8 +20,17 @@ export function numArg(name: string, dflt: number): number {
 export function trivialNotebook(n: number, kernel: 'skybook' | 'python3'): string {
   const ts = kernel === 'skybook';
   const source = (i: number) => (ts ? `const x${i} = ${i} * 2;\nx${i}` : `x${i} = ${i} * 2\nx${i}`);
-  const cells = Array.from({ length: n }, (_, i) => ({ cell_type: 'code', id: `c${i}`, metadata: {}, source: source(i), outputs: [], execution_count: null }));
-  const kernelspec = ts ? { name: 'skybook', display_name: 'TypeScript (skybook)', language: 'typescript' } : { name: 'python3', display_name: 'Python 3', language: 'python' };
+  const cells = Array.from({ length: n }, (_, i) => ({
+    cell_type: 'code',
+    id: `c${i}`,
+    metadata: {},
+    source: source(i),
+    outputs: [],
+    execution_count: null,
+  }));
+  const kernelspec = ts
+    ? { name: 'skybook', display_name: 'TypeScript (skybook)', language: 'typescript' }
+    : { name: 'python3', display_name: 'Python 3', language: 'python' };
   return JSON.stringify({ cells, metadata: { kernelspec }, nbformat: 4, nbformat_minor: 5 }, null, 1);
 }
 

@@ -6,7 +6,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KernelSession, findKernelSpec } from '../../lib/notebook/index.js';
 
-export interface StartTiming { ready: number; firstResult: number }
+export interface StartTiming {
+  ready: number;
+  firstResult: number;
+}
 
 /**
  * Writes a kernelspec for plain tslab (what `tslab install --prefix` writes, with this Node) under `prefix`.

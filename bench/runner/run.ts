@@ -41,9 +41,25 @@ loads.push(load());
 
 // 2. Notebooks: skybook run vs nbconvert on the same skybook kernel.
 const tools = {
-  'skybook run': (nb: string, cwd: string, out: string) => timeCommand(process.execPath, [CLI, 'run', nb, '--kernel', 'skybook', '--cwd', cwd, '-o', out], env, cwd),
-  'nbconvert --execute': (nb: string, cwd: string, out: string) => timeCommand('/usr/bin/jupyter', ['nbconvert', '--to', 'notebook', '--execute',
-    '--ExecutePreprocessor.kernel_name=skybook', '--ExecutePreprocessor.timeout=600', nb, '--output', out], env, cwd),
+  'skybook run': (nb: string, cwd: string, out: string) =>
+    timeCommand(process.execPath, [CLI, 'run', nb, '--kernel', 'skybook', '--cwd', cwd, '-o', out], env, cwd),
+  'nbconvert --execute': (nb: string, cwd: string, out: string) =>
+    timeCommand(
+      '/usr/bin/jupyter',
+      [
+        'nbconvert',
+        '--to',
+        'notebook',
+        '--execute',
+        '--ExecutePreprocessor.kernel_name=skybook',
+        '--ExecutePreprocessor.timeout=600',
+        nb,
+        '--output',
+        out,
+      ],
+      env,
+      cwd,
+    ),
 };
 const nbs: { name: string; path: string; cells: number; repeat: number }[] = [];
 for (const n of [1, CELLS]) {
@@ -53,7 +69,9 @@ for (const n of [1, CELLS]) {
 }
 const qs = join(OUT, '01-quickstart.ipynb');
 copyFileSync(join(ROOT, 'notebooks', '01-quickstart.ipynb'), qs);
-const qsCells = (JSON.parse(readFileSync(qs, 'utf8')) as { cells: { cell_type: string }[] }).cells.filter((c) => c.cell_type === 'code').length;
+const qsCells = (JSON.parse(readFileSync(qs, 'utf8')) as { cells: { cell_type: string }[] }).cells.filter(
+  (c) => c.cell_type === 'code',
+).length;
 nbs.push({ name: '01-quickstart', path: qs, cells: qsCells, repeat: QS_REPEAT });
 
 const wall: Record<string, Record<string, number[]>> = {};
@@ -80,22 +98,32 @@ for (const nb of nbs) {
 loads.push(load());
 
 const f = (s: number) => s.toFixed(2);
-console.log(`skybook kernel bench; 1-min load average ${loads.join(' -> ')} (${process.env.HOSTNAME ?? 'this machine'}); medians of ${REPEAT} (01-quickstart: ${QS_REPEAT})`);
+console.log(
+  `skybook kernel bench; 1-min load average ${loads.join(' -> ')} (${process.env.HOSTNAME ?? 'this machine'}); medians of ${REPEAT} (01-quickstart: ${QS_REPEAT})`,
+);
 console.log('\nKernel start (in-process client: launch -> kernel_info_reply, -> result of `1 + 1`)');
 console.log('| kernel | ready (s) | first result (s) |\n|---|---:|---:|');
 for (const k of ['skybook', 'tslab']) console.log(`| ${k} | ${f(median(starts[k]!.ready))} | ${f(median(starts[k]!.first))} |`);
-console.log(`ratio skybook/tslab: ready ${(median(starts.skybook!.ready) / median(starts.tslab!.ready)).toFixed(2)}x, first result ${(median(starts.skybook!.first) / median(starts.tslab!.first)).toFixed(2)}x; goal: first result <= 2 s`);
+console.log(
+  `ratio skybook/tslab: ready ${(median(starts.skybook!.ready) / median(starts.tslab!.ready)).toFixed(2)}x, first result ${(median(starts.skybook!.first) / median(starts.tslab!.first)).toFixed(2)}x; goal: first result <= 2 s`,
+);
 
 console.log(`\nWhole command, skybook kernel (start = the 1-cell run; per cell = (total - start) / (cells - 1))`);
-console.log(`| tool | start: 1 cell (s) | ${CELLS} cells (s) | per cell (ms) | 01-quickstart, ${qsCells} cells (s) | 01 per cell (s) |\n|---|---:|---:|---:|---:|---:|`);
+console.log(
+  `| tool | start: 1 cell (s) | ${CELLS} cells (s) | per cell (ms) | 01-quickstart, ${qsCells} cells (s) | 01 per cell (s) |\n|---|---:|---:|---:|---:|---:|`,
+);
 const per: Record<string, { cell: number; start: number }> = {};
 for (const tool of Object.keys(tools)) {
   const w = wall[tool]!;
   const start = median(w['trivial-1']!);
   const cell = (median(w[`trivial-${CELLS}`]!) - start) / (CELLS - 1);
   per[tool] = { cell, start };
-  console.log(`| ${tool} | ${f(start)} | ${f(median(w[`trivial-${CELLS}`]!))} | ${(cell * 1000).toFixed(0)} | ${f(median(w['01-quickstart']!))} | ${f((median(w['01-quickstart']!) - start) / (qsCells - 1))} |`);
+  console.log(
+    `| ${tool} | ${f(start)} | ${f(median(w[`trivial-${CELLS}`]!))} | ${(cell * 1000).toFixed(0)} | ${f(median(w['01-quickstart']!))} | ${f((median(w['01-quickstart']!) - start) / (qsCells - 1))} |`,
+  );
 }
 const [s, n] = [wall['skybook run']!, wall['nbconvert --execute']!];
-console.log(`ratio skybook run/nbconvert: start ${(per['skybook run']!.start / per['nbconvert --execute']!.start).toFixed(2)}x, per trivial cell ${(per['skybook run']!.cell / per['nbconvert --execute']!.cell).toFixed(2)}x, 01-quickstart ${(median(s['01-quickstart']!) / median(n['01-quickstart']!)).toFixed(2)}x; goal: per cell <= nbconvert's`);
+console.log(
+  `ratio skybook run/nbconvert: start ${(per['skybook run']!.start / per['nbconvert --execute']!.start).toFixed(2)}x, per trivial cell ${(per['skybook run']!.cell / per['nbconvert --execute']!.cell).toFixed(2)}x, 01-quickstart ${(median(s['01-quickstart']!) / median(n['01-quickstart']!)).toFixed(2)}x; goal: per cell <= nbconvert's`,
+);
 console.log(`cross-check: trivial notebooks' outputs identical between the tools; 01-quickstart completed under both`);

@@ -30,10 +30,17 @@ const results: { tool: string; cells: number; s: number }[] = [];
 for (const n of [1, CELLS]) {
   const nb = join(OUT, `trivial-${KERNEL}-${n}.ipynb`);
   writeFileSync(nb, trivialNotebook(n, KERNEL));
-  results.push({ tool: 'skybook run', cells: n, s: best(() => time(process.execPath, [CLI, 'run', nb, '-o', join(OUT, `sky-${n}.ipynb`)])) });
   results.push({
-    tool: 'nbconvert --execute', cells: n,
-    s: best(() => time('/usr/bin/jupyter', ['nbconvert', '--to', 'notebook', '--execute', nb, '--output', `nbc-${n}.ipynb`, '--output-dir', OUT])),
+    tool: 'skybook run',
+    cells: n,
+    s: best(() => time(process.execPath, [CLI, 'run', nb, '-o', join(OUT, `sky-${n}.ipynb`)])),
+  });
+  results.push({
+    tool: 'nbconvert --execute',
+    cells: n,
+    s: best(() =>
+      time('/usr/bin/jupyter', ['nbconvert', '--to', 'notebook', '--execute', nb, '--output', `nbc-${n}.ipynb`, '--output-dir', OUT]),
+    ),
   });
   const a = cellTexts(join(OUT, `sky-${n}.ipynb`));
   const b = cellTexts(join(OUT, `nbc-${n}.ipynb`));
@@ -43,11 +50,19 @@ for (const n of [1, CELLS]) {
   }
 }
 const get = (tool: string, n: number) => results.find((r) => r.tool === tool && r.cells === n)!.s;
-console.log(`kernel ${KERNEL}; load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; best of ${REPEAT} after a warm-up; wall clock of the whole command`);
+console.log(
+  `kernel ${KERNEL}; load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; best of ${REPEAT} after a warm-up; wall clock of the whole command`,
+);
 console.log('| tool | 1 cell (s) | ' + CELLS + ' cells (s) | per extra cell (ms) |');
 console.log('|---|---:|---:|---:|');
 for (const tool of ['skybook run', 'nbconvert --execute']) {
-  console.log(`| ${tool} | ${get(tool, 1).toFixed(3)} | ${get(tool, CELLS).toFixed(3)} | ${(((get(tool, CELLS) - get(tool, 1)) / (CELLS - 1)) * 1000).toFixed(1)} |`);
+  console.log(
+    `| ${tool} | ${get(tool, 1).toFixed(3)} | ${get(tool, CELLS).toFixed(3)} | ${(((get(tool, CELLS) - get(tool, 1)) / (CELLS - 1)) * 1000).toFixed(1)} |`,
+  );
 }
-console.log(`ratio skybook/nbconvert: 1 cell ${(get('skybook run', 1) / get('nbconvert --execute', 1)).toFixed(2)}x, ${CELLS} cells ${(get('skybook run', CELLS) / get('nbconvert --execute', CELLS)).toFixed(2)}x`);
+console.log(
+  `ratio skybook/nbconvert: 1 cell ${(get('skybook run', 1) / get('nbconvert --execute', 1)).toFixed(2)}x, ${CELLS} cells ${(get('skybook run', CELLS) / get('nbconvert --execute', CELLS)).toFixed(2)}x`,
+);
 console.log(`cross-check: outputs of all ${CELLS} cells identical between the tools`);

@@ -20,9 +20,16 @@ class BarProgress extends ProgressTracker {
     const total = s.total ?? Math.max(s.done, 1);
     const payload = { text: formatProgress(s) };
     if (!this.#bar) {
-      this.#bar = new cliProgress.SingleBar({
-        stream: this.stream, format: '{bar} {text}', barsize: 24, hideCursor: true, clearOnComplete: true,
-      }, cliProgress.Presets.shades_classic);
+      this.#bar = new cliProgress.SingleBar(
+        {
+          stream: this.stream,
+          format: '{bar} {text}',
+          barsize: 24,
+          hideCursor: true,
+          clearOnComplete: true,
+        },
+        cliProgress.Presets.shades_classic,
+      );
       this.#bar.start(total, s.done, payload);
       return;
     }

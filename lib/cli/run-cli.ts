@@ -25,14 +25,16 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
 async function help(): Promise<string> {
   const commands = await Promise.all(COMMANDS.map((c) => c.load()));
   // Usages are long (every option spelled out), so each summary goes on its own indented line.
-  return [
-    'skybook: notebooks and pipelines for spectroscopic survey astronomy',
-    '',
-    'Usage:',
-    ...commands.map((c) => `  ${c.usage}\n      ${c.summary}`),
-    '',
-    'Options: --help, --version. Exit codes: 0 ok, 1 the work failed, 2 bad usage or bad input.',
-  ].join('\n') + '\n';
+  return (
+    [
+      'skybook: notebooks and pipelines for spectroscopic survey astronomy',
+      '',
+      'Usage:',
+      ...commands.map((c) => `  ${c.usage}\n      ${c.summary}`),
+      '',
+      'Options: --help, --version. Exit codes: 0 ok, 1 the work failed, 2 bad usage or bad input.',
+    ].join('\n') + '\n'
+  );
 }
 
 /**
@@ -52,10 +54,12 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     io.stdout(`skybook ${skybookVersion()}\n`);
     return 0;
   }
-  const entry = [...COMMANDS].sort((a, b) => b.name.length - a.name.length).find((c) => {
-    const words = c.name.split(' ');
-    return words.every((w, i) => argv[i] === w);
-  });
+  const entry = [...COMMANDS]
+    .sort((a, b) => b.name.length - a.name.length)
+    .find((c) => {
+      const words = c.name.split(' ');
+      return words.every((w, i) => argv[i] === w);
+    });
   if (!entry) {
     io.stderr(`skybook: unknown command '${argv.slice(0, 2).join(' ')}'; see skybook --help\n`);
     return 2;

@@ -1,14 +1,36 @@
 export { packageRoot, skybookVersion } from './package-info.js';
 export {
-  ProgressTracker, formatProgress, formatSeconds, silentProgress, recordProgress, subProgress, setProgressHost, progressOf,
+  ProgressTracker,
+  formatProgress,
+  formatSeconds,
+  silentProgress,
+  recordProgress,
+  subProgress,
+  setProgressHost,
+  progressOf,
 } from './progress.js';
 export type { Progress, ProgressTask, ProgressState, ProgressEvent } from './progress.js';
 export {
-  DEFAULT_RETRY, TRANSIENT_HTTP_STATUS, TRANSIENT_NETWORK_CODES, isTransientNetworkError, retryAfterMs, retryDelay, withRetry,
+  DEFAULT_RETRY,
+  TRANSIENT_HTTP_STATUS,
+  TRANSIENT_NETWORK_CODES,
+  isTransientNetworkError,
+  retryAfterMs,
+  retryDelay,
+  withRetry,
 } from './retry.js';
 export type { RetryPolicy, RetryHooks } from './retry.js';
 export {
-  unitVector, unitVectors, raDecOf, raDecOfVectors, angleBetween, angularDistance, withinCone, cone, coneContains, coneMask,
+  unitVector,
+  unitVectors,
+  raDecOf,
+  raDecOfVectors,
+  angleBetween,
+  angularDistance,
+  withinCone,
+  cone,
+  coneContains,
+  coneMask,
 } from './sphere.js';
 export type { Vec3, Cone } from './sphere.js';
 export { inverseLookup } from './inverse-lookup.js';

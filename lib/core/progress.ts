@@ -102,8 +102,14 @@ export abstract class ProgressTracker implements Progress {
     const total = this.#task.total;
     const etaSeconds = total !== undefined && rate > 0 ? Math.max(0, (total - this.#done) / rate) : undefined;
     return {
-      label: this.#task.label, unit: this.#task.unit ?? '', done: this.#done, total, detail: this.#detail,
-      elapsedSeconds, rate, etaSeconds,
+      label: this.#task.label,
+      unit: this.#task.unit ?? '',
+      done: this.#done,
+      total,
+      detail: this.#detail,
+      elapsedSeconds,
+      rate,
+      etaSeconds,
     };
   }
 
@@ -152,10 +158,7 @@ export function formatSeconds(seconds: number): string {
 export const silentProgress: Progress = Object.freeze({ start() {}, advance() {}, finish() {} });
 
 /** One call a Progress received, as {@link recordProgress} keeps it. */
-export type ProgressEvent =
-  | { kind: 'start'; task: ProgressTask }
-  | { kind: 'advance'; by: number; detail?: string }
-  | { kind: 'finish' };
+export type ProgressEvent = { kind: 'start'; task: ProgressTask } | { kind: 'advance'; by: number; detail?: string } | { kind: 'finish' };
 
 /**
  * A Progress that records every call (for tests, and for code that wants to replay or summarise progress).

@@ -25,7 +25,14 @@ export const DEFAULT_RETRY: Readonly<RetryPolicy> = Object.freeze({ retries: 4, 
 export const TRANSIENT_HTTP_STATUS: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
 /** Node error codes of connections that failed for now (reset, timed out, cut short, DNS hiccup). */
-export const TRANSIENT_NETWORK_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EPREMATURE', 'UND_ERR_SOCKET']);
+export const TRANSIENT_NETWORK_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EPREMATURE',
+  'UND_ERR_SOCKET',
+]);
 
 /**
  * Whether an error is a connection failing for now (its `code` is one of {@link TRANSIENT_NETWORK_CODES}).

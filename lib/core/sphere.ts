@@ -36,7 +36,9 @@ export function unitVector(raDeg: number, decDeg: number): [number, number, numb
  */
 export function unitVectors(raDeg: ArrayLike<number>, decDeg: ArrayLike<number>, out = new Float64Array(3 * raDeg.length)): Float64Array {
   if (decDeg.length !== raDeg.length || out.length < 3 * raDeg.length) {
-    throw new ArgumentError(`ra (${raDeg.length}), dec (${decDeg.length}) and out (${out.length} >= 3 x ra) must agree`, { scope: 'unitVectors' });
+    throw new ArgumentError(`ra (${raDeg.length}), dec (${decDeg.length}) and out (${out.length} >= 3 x ra) must agree`, {
+      scope: 'unitVectors',
+    });
   }
   for (let i = 0; i < raDeg.length; i++) {
     const r = raDeg[i]! * DEG;
@@ -90,7 +92,9 @@ export function raDecOfVectors(xyz: ArrayLike<number>): { ra: Float64Array; dec:
   const ra = new Float64Array(n);
   const dec = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const x = xyz[3 * i]!, y = xyz[3 * i + 1]!, z = xyz[3 * i + 2]!;
+    const x = xyz[3 * i]!,
+      y = xyz[3 * i + 1]!,
+      z = xyz[3 * i + 2]!;
     ra[i] = raOf(x, y);
     dec[i] = decOf(x, y, z);
   }
@@ -148,7 +152,8 @@ export interface Cone {
 }
 
 function checkRadius(radiusDeg: number): number {
-  if (!(radiusDeg >= 0) || !Number.isFinite(radiusDeg)) throw new ArgumentError(`invalid radiusDeg: ${radiusDeg} (a finite number >= 0)`, { scope: 'cone' });
+  if (!(radiusDeg >= 0) || !Number.isFinite(radiusDeg))
+    throw new ArgumentError(`invalid radiusDeg: ${radiusDeg} (a finite number >= 0)`, { scope: 'cone' });
   return radiusDeg;
 }
 

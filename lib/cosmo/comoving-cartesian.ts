@@ -11,10 +11,14 @@ import type { FlatLambdaCDM } from './flat-lcdm.js';
  * const xyz = skyToCartesian(new FlatLambdaCDM({ omegaM: 0.3 }), ra, dec, z); // Float64Array of 3n
  */
 export function skyToCartesian(
-  cosmo: Pick<FlatLambdaCDM, 'comovingDistances'>, raDeg: ArrayLike<number>, decDeg: ArrayLike<number>, redshift: ArrayLike<number>,
+  cosmo: Pick<FlatLambdaCDM, 'comovingDistances'>,
+  raDeg: ArrayLike<number>,
+  decDeg: ArrayLike<number>,
+  redshift: ArrayLike<number>,
   out = new Float64Array(3 * raDeg.length),
 ): Float64Array {
-  if (redshift.length !== raDeg.length) throw new CosmoError(`ra (${raDeg.length}) and redshift (${redshift.length}) lengths differ`, { scope: 'skyToCartesian' });
+  if (redshift.length !== raDeg.length)
+    throw new CosmoError(`ra (${raDeg.length}) and redshift (${redshift.length}) lengths differ`, { scope: 'skyToCartesian' });
   const d = cosmo.comovingDistances(redshift);
   unitVectors(raDeg, decDeg, out);
   for (let i = 0; i < d.length; i++) {
@@ -33,7 +37,8 @@ export function skyToCartesian(
  * const { ra, dec, redshift, distance } = cartesianToSky(cosmo, xyz);
  */
 export function cartesianToSky(
-  cosmo: Pick<FlatLambdaCDM, 'redshiftsAtDistances'>, xyz: ArrayLike<number>,
+  cosmo: Pick<FlatLambdaCDM, 'redshiftsAtDistances'>,
+  xyz: ArrayLike<number>,
 ): { ra: Float64Array; dec: Float64Array; redshift: Float64Array; distance: Float64Array } {
   if (xyz.length % 3 !== 0) throw new CosmoError(`length ${xyz.length} is not a multiple of 3`, { scope: 'cartesianToSky' });
   const n = xyz.length / 3;
@@ -41,7 +46,9 @@ export function cartesianToSky(
   const dec = new Float64Array(n);
   const distance = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const x = xyz[3 * i]!, y = xyz[3 * i + 1]!, z = xyz[3 * i + 2]!;
+    const x = xyz[3 * i]!,
+      y = xyz[3 * i + 1]!,
+      z = xyz[3 * i + 2]!;
     const r = Math.hypot(x, y, z);
     distance[i] = r;
     if (r === 0) continue;

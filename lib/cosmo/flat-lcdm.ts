@@ -67,7 +67,8 @@ export class FlatLambdaCDM {
   constructor(options: FlatLambdaCDMOptions) {
     const { omegaM, H0 = 100 } = options;
     if (!(omegaM > 0 && omegaM <= 1)) throw new CosmoError(`invalid omegaM: ${omegaM} (0 < omegaM <= 1)`, { scope: 'FlatLambdaCDM' });
-    if (!(H0 > 0) || !Number.isFinite(H0)) throw new CosmoError(`invalid H0: ${H0} (km/s/Mpc, a finite number > 0)`, { scope: 'FlatLambdaCDM' });
+    if (!(H0 > 0) || !Number.isFinite(H0))
+      throw new CosmoError(`invalid H0: ${H0} (km/s/Mpc, a finite number > 0)`, { scope: 'FlatLambdaCDM' });
     this.omegaM = omegaM;
     this.omegaLambda = 1 - omegaM;
     this.H0 = H0;

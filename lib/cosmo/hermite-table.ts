@@ -54,7 +54,11 @@ export class HermiteTable {
     const t2 = t * t;
     const t3 = t2 * t;
     const h = this.step;
-    return (2 * t3 - 3 * t2 + 1) * this.values[i]! + (t3 - 2 * t2 + t) * h * this.slopes[i]!
-      + (3 * t2 - 2 * t3) * this.values[i + 1]! + (t3 - t2) * h * this.slopes[i + 1]!;
+    return (
+      (2 * t3 - 3 * t2 + 1) * this.values[i]! +
+      (t3 - 2 * t2 + t) * h * this.slopes[i]! +
+      (3 * t2 - 2 * t3) * this.values[i + 1]! +
+      (t3 - t2) * h * this.slopes[i + 1]!
+    );
   }
 }

@@ -19,7 +19,10 @@ export class LinearDistanceTable {
   private readonly ds: Float64Array;
   private readonly dz: number;
 
-  constructor(readonly omegaM = 0.3, readonly zMax = 6) {
+  constructor(
+    readonly omegaM = 0.3,
+    readonly zMax = 6,
+  ) {
     const n = Math.ceil(zMax / 0.0005) + 1;
     this.dz = zMax / (n - 1);
     this.zs = new Float64Array(n);

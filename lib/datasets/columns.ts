@@ -1,5 +1,20 @@
 import {
-  Bool, Data, Field, FixedSizeList, Float32, Float64, Int16, Int32, Int64, makeData, RecordBatch, Schema, Struct, Uint8, Utf8, type DataType,
+  Bool,
+  Data,
+  Field,
+  FixedSizeList,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Uint8,
+  Utf8,
+  type DataType,
 } from 'apache-arrow';
 import type { ColumnSpec } from '../desi/index.js';
 import { InternalError } from '../errors/index.js';
@@ -10,7 +25,15 @@ import { InternalError } from '../errors/index.js';
  * @example
  * const v: ColumnValues = new Float64Array([0.1, 2.3]);
  */
-export type ColumnValues = BigInt64Array | Int32Array | Int16Array | Uint8Array | Float32Array | Float64Array | readonly string[] | readonly boolean[];
+export type ColumnValues =
+  | BigInt64Array
+  | Int32Array
+  | Int16Array
+  | Uint8Array
+  | Float32Array
+  | Float64Array
+  | readonly string[]
+  | readonly boolean[];
 
 /**
  * Values by column name; names the table lacks are ignored, columns without values are zero / empty / false.
@@ -32,7 +55,10 @@ function layoutOf(spec: ColumnSpec): Layout {
 }
 
 function numeric<T extends Float32Array | Float64Array | Int16Array | Int32Array | Uint8Array>(
-  Ctor: { new (n: number): T; from(a: ArrayLike<number>): T }, v: ColumnValues | undefined, len: number, name: string,
+  Ctor: { new (n: number): T; from(a: ArrayLike<number>): T },
+  v: ColumnValues | undefined,
+  len: number,
+  name: string,
 ): T {
   if (v === undefined) return new Ctor(len);
   if (v instanceof Ctor) return checkLength(v, len, name);
@@ -68,18 +94,39 @@ function columnData(spec: ColumnSpec, n: number, v: ColumnValues | undefined): {
   let type: DataType;
   switch (code) {
     case 'K': {
-      const arr = v === undefined ? new BigInt64Array(len) : v instanceof BigInt64Array ? v : BigInt64Array.from(Array.from(v as ArrayLike<number>, (x) => BigInt(x)));
+      const arr =
+        v === undefined
+          ? new BigInt64Array(len)
+          : v instanceof BigInt64Array
+            ? v
+            : BigInt64Array.from(Array.from(v as ArrayLike<number>, (x) => BigInt(x)));
       checkLength(arr, len, name);
       type = new Int64();
       leaf = makeData({ type: new Int64(), length: len, data: arr });
       break;
     }
-    case 'J': type = new Int32(); leaf = makeData({ type: new Int32(), length: len, data: numeric(Int32Array, v, len, name) }); break;
-    case 'I': type = new Int16(); leaf = makeData({ type: new Int16(), length: len, data: numeric(Int16Array, v, len, name) }); break;
-    case 'B': type = new Uint8(); leaf = makeData({ type: new Uint8(), length: len, data: numeric(Uint8Array, v, len, name) }); break;
-    case 'E': type = new Float32(); leaf = makeData({ type: new Float32(), length: len, data: numeric(Float32Array, v, len, name) }); break;
-    case 'D': type = new Float64(); leaf = makeData({ type: new Float64(), length: len, data: numeric(Float64Array, v, len, name) }); break;
-    default: throw new InternalError(`unsupported TFORM ${spec.tform}`, { column: name });
+    case 'J':
+      type = new Int32();
+      leaf = makeData({ type: new Int32(), length: len, data: numeric(Int32Array, v, len, name) });
+      break;
+    case 'I':
+      type = new Int16();
+      leaf = makeData({ type: new Int16(), length: len, data: numeric(Int16Array, v, len, name) });
+      break;
+    case 'B':
+      type = new Uint8();
+      leaf = makeData({ type: new Uint8(), length: len, data: numeric(Uint8Array, v, len, name) });
+      break;
+    case 'E':
+      type = new Float32();
+      leaf = makeData({ type: new Float32(), length: len, data: numeric(Float32Array, v, len, name) });
+      break;
+    case 'D':
+      type = new Float64();
+      leaf = makeData({ type: new Float64(), length: len, data: numeric(Float64Array, v, len, name) });
+      break;
+    default:
+      throw new InternalError(`unsupported TFORM ${spec.tform}`, { column: name });
   }
   if (repeat === 1) return { type, data: leaf };
   const list = new FixedSizeList(repeat, new Field('item', type, false));

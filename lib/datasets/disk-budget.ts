@@ -2,7 +2,14 @@ import { statfs } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { existsSync } from 'node:fs';
 import {
-  EXP_FIBERMAP_COLUMNS, FIBERMAP_COLUMNS, REDSHIFTS_COLUMNS, SCORES_COLUMNS, TSNR2_COLUMNS, ZCATALOG_COLUMNS, DR1_WAVELENGTH, type ColumnSpec,
+  EXP_FIBERMAP_COLUMNS,
+  FIBERMAP_COLUMNS,
+  REDSHIFTS_COLUMNS,
+  SCORES_COLUMNS,
+  TSNR2_COLUMNS,
+  ZCATALOG_COLUMNS,
+  DR1_WAVELENGTH,
+  type ColumnSpec,
 } from '../desi/index.js';
 import { DatasetError } from '../errors/index.js';
 import { NDIAG } from './instrument.js';
@@ -55,12 +62,15 @@ export function estimateDisk(plan: SurveyPlan): DiskEstimate {
   const zcatalog = targets * rowBytes(ZCATALOG_COLUMNS) + headerBytes * 12;
   const perTarget = rowBytes(REDSHIFTS_COLUMNS) + rowBytes(FIBERMAP_COLUMNS) + rowBytes(TSNR2_COLUMNS);
   const files = plan.pixels.length * 2;
-  const redrock = plan.options.preset.galaxies * (perTarget + 1.5 * rowBytes(EXP_FIBERMAP_COLUMNS))
-    + plan.options.preset.quasars * (perTarget + 2.5 * rowBytes(EXP_FIBERMAP_COLUMNS)) + files * headerBytes * 6;
+  const redrock =
+    plan.options.preset.galaxies * (perTarget + 1.5 * rowBytes(EXP_FIBERMAP_COLUMNS)) +
+    plan.options.preset.quasars * (perTarget + 2.5 * rowBytes(EXP_FIBERMAP_COLUMNS)) +
+    files * headerBytes * 6;
   let spectra = 0;
   for (const i of plan.spectraPixels) spectra += plan.quasarCounts[i]!;
-  const coadd = spectra * (SPECTRUM_BYTES + rowBytes(FIBERMAP_COLUMNS) + rowBytes(SCORES_COLUMNS) + 2.5 * rowBytes(EXP_FIBERMAP_COLUMNS))
-    + plan.spectraPixels.size * (headerBytes * 19 + 8 * 7958);
+  const coadd =
+    spectra * (SPECTRUM_BYTES + rowBytes(FIBERMAP_COLUMNS) + rowBytes(SCORES_COLUMNS) + 2.5 * rowBytes(EXP_FIBERMAP_COLUMNS)) +
+    plan.spectraPixels.size * (headerBytes * 19 + 8 * 7958);
   const truth = plan.options.preset.quasars * 400 + 100_000;
   return { zcatalog, redrock, coadd, truth, total: zcatalog + redrock + coadd + truth };
 }
@@ -69,7 +79,10 @@ export function estimateDisk(plan: SurveyPlan): DiskEstimate {
 export function formatBytes(n: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
   let u = 0;
-  while (n >= 1000 && u < units.length - 1) { n /= 1000; u++; }
+  while (n >= 1000 && u < units.length - 1) {
+    n /= 1000;
+    u++;
+  }
   return `${n.toFixed(u === 0 ? 0 : 2)} ${units[u]}`;
 }
 
@@ -93,8 +106,8 @@ export async function checkDiskSpace(plan: SurveyPlan, out: string, freeBytes?: 
     const p = plan.options.preset.name;
     throw new DatasetError(
       `datasets make --preset ${p} needs about ${formatBytes(est.total)} under ${out} (zcatalog ${formatBytes(est.zcatalog)}, redrock ${formatBytes(est.redrock)}, ` +
-      `coadd spectra ${formatBytes(est.coadd)}) but only ${formatBytes(free)} is free; nothing was written. Write fewer spectra ` +
-      `(--spectra none or --spectra N pixels) or stream them without writing (surveySpectra())`,
+        `coadd spectra ${formatBytes(est.coadd)}) but only ${formatBytes(free)} is free; nothing was written. Write fewer spectra ` +
+        `(--spectra none or --spectra N pixels) or stream them without writing (surveySpectra())`,
     );
   }
   return est;

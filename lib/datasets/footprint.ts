@@ -42,21 +42,32 @@ export function footprintPixels(raMin: number, raMax: number, decMin: number, de
   for (const pix of conePixels(NSIDE, raC, decC, Math.min(radius, 180))) {
     const c = pix2angNest(NSIDE, pix);
     if (c.ra < raMin || c.ra >= raMax || c.dec < decMin || c.dec >= decMax) continue;
-    let r0 = Infinity, r1 = -Infinity, d0 = Infinity, d1 = -Infinity;
+    let r0 = Infinity,
+      r1 = -Infinity,
+      d0 = Infinity,
+      d1 = -Infinity;
     for (const [x, y, zz] of pixelOutline(NSIDE, pix)) {
       const { dec, ra: ra0 } = raDecOf(x, y, zz);
       // Unwrap ra next to the centre's so a pixel on ra 0 gets one box, not two.
       let ra = ra0;
       if (ra - c.ra > 180) ra -= 360;
       if (c.ra - ra > 180) ra += 360;
-      r0 = Math.min(r0, ra); r1 = Math.max(r1, ra); d0 = Math.min(d0, dec); d1 = Math.max(d1, dec);
+      r0 = Math.min(r0, ra);
+      r1 = Math.max(r1, ra);
+      d0 = Math.min(d0, dec);
+      d1 = Math.max(d1, dec);
     }
     // Pixel edges are curved: pad the box by 10% of its size so no part of the pixel falls outside it.
     const pr = 0.1 * (r1 - r0);
     const pd = 0.1 * (d1 - d0);
     out.push({
-      pix, ra: c.ra, dec: c.dec, raMin: r0 - pr, raMax: r1 + pr,
-      sinDecMin: Math.sin(Math.max(-90, d0 - pd) * DEG), sinDecMax: Math.sin(Math.min(90, d1 + pd) * DEG),
+      pix,
+      ra: c.ra,
+      dec: c.dec,
+      raMin: r0 - pr,
+      raMax: r1 + pr,
+      sinDecMin: Math.sin(Math.max(-90, d0 - pd) * DEG),
+      sinDecMax: Math.sin(Math.min(90, d1 + pd) * DEG),
     });
   }
   return out.sort((a, b) => a.pix - b.pix);

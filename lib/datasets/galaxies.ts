@@ -122,7 +122,14 @@ function radialSampler(preset: SurveyPreset, cosmo: LinearDistanceTable): Radial
  * @example
  * const c = drawCandidate(pixel, preset, cosmo, near, walls, rng); if (rng.uniform() < c.accept) keep(c);
  */
-export function drawCandidate(p: FootprintPixel, preset: SurveyPreset, cosmo: LinearDistanceTable, near: readonly PlantedVoid[], walls: readonly PlantedWall[], rng: Rng) {
+export function drawCandidate(
+  p: FootprintPixel,
+  preset: SurveyPreset,
+  cosmo: LinearDistanceTable,
+  near: readonly PlantedVoid[],
+  walls: readonly PlantedWall[],
+  rng: Rng,
+) {
   const { ra, dec } = samplePixel(p, rng);
   const d = radialSampler(preset, cosmo).sample(rng.uniform());
   const [ux, uy, uz] = unitVector(ra, dec);
@@ -138,10 +145,25 @@ export function drawCandidate(p: FootprintPixel, preset: SurveyPreset, cosmo: Li
  * @example
  * const g = generateGalaxies(pixel, 350, preset, cosmo, nearbyVoids, walls, Rng.for(seed, 'galaxies', pixel.pix));
  */
-export function generateGalaxies(p: FootprintPixel, count: number, preset: SurveyPreset, cosmo: LinearDistanceTable, near: readonly PlantedVoid[], walls: readonly PlantedWall[], rng: Rng): GalaxyColumns {
+export function generateGalaxies(
+  p: FootprintPixel,
+  count: number,
+  preset: SurveyPreset,
+  cosmo: LinearDistanceTable,
+  near: readonly PlantedVoid[],
+  walls: readonly PlantedWall[],
+  rng: Rng,
+): GalaxyColumns {
   const g: GalaxyColumns = {
-    n: count, targetid: new BigInt64Array(count), ra: new Float64Array(count), dec: new Float64Array(count), z: new Float64Array(count),
-    absMagR: new Float32Array(count), magG: new Float32Array(count), magR: new Float32Array(count), magZ: new Float32Array(count),
+    n: count,
+    targetid: new BigInt64Array(count),
+    ra: new Float64Array(count),
+    dec: new Float64Array(count),
+    z: new Float64Array(count),
+    absMagR: new Float32Array(count),
+    magG: new Float32Array(count),
+    magR: new Float32Array(count),
+    magZ: new Float32Array(count),
   };
   let k = 0;
   for (let tries = 0; k < count; tries++) {

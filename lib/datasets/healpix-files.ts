@@ -11,7 +11,13 @@ const FLUX_UNIT = '10**-17 erg/(s cm2 Angstrom)';
 const IVAR_UNIT = '10**+34 (s2 cm4 Angstrom2) / erg2';
 /** redrock output columns of iron: FITMETHOD came later. */
 const IRON_REDSHIFTS = REDSHIFTS_COLUMNS.filter((c) => c.name !== 'FITMETHOD');
-const TEMPLATES = [['GALAXY', '2.6'], ['QSO:::LOZ', '1.0'], ['QSO:::HIZ', '1.1'], ['STAR:::A', '0.1'], ['STAR:::K', '0.1']] as const;
+const TEMPLATES = [
+  ['GALAXY', '2.6'],
+  ['QSO:::LOZ', '1.0'],
+  ['QSO:::HIZ', '1.1'],
+  ['STAR:::A', '0.1'],
+  ['STAR:::K', '0.1'],
+] as const;
 
 /**
  * The keywords DESI puts in the primary header of every healpix product.
@@ -64,9 +70,17 @@ async function withWriter(path: string, body: (w: FitsWriter) => Promise<void>):
  * @example
  * await writeRedrock(path, set, values, exp);
  */
-export async function writeRedrock(path: string, set: TargetSet, values: ColumnSource, exp: { n: number; values: ColumnSource }): Promise<void> {
+export async function writeRedrock(
+  path: string,
+  set: TargetSet,
+  values: ColumnSource,
+  exp: { n: number; values: ColumnSource },
+): Promise<void> {
   await withWriter(path, async (w) => {
-    const cards: CardInput[] = [{ keyword: 'LONGSTRN', value: 'OGIP 1.0' }, { keyword: 'RRVER', value: '0.17.9', comment: 'Redrock version' }];
+    const cards: CardInput[] = [
+      { keyword: 'LONGSTRN', value: 'OGIP 1.0' },
+      { keyword: 'RRVER', value: '0.17.9', comment: 'Redrock version' },
+    ];
     TEMPLATES.forEach(([name, ver], i) => {
       const k = String(i).padStart(2, '0');
       cards.push({ keyword: `TEMNAM${k}`, value: name }, { keyword: `TEMVER${k}`, value: ver });
@@ -132,7 +146,13 @@ function median(v: number[]): number {
  * @example
  * await writeCoadd(path, set, batch, values, exp);
  */
-export async function writeCoadd(path: string, set: TargetSet, batch: SpectraBatch, values: ColumnSource, exp: { n: number; values: ColumnSource }): Promise<void> {
+export async function writeCoadd(
+  path: string,
+  set: TargetSet,
+  batch: SpectraBatch,
+  values: ColumnSource,
+  exp: { n: number; values: ColumnSource },
+): Promise<void> {
   const n = set.n;
   await withWriter(path, async (w) => {
     await w.addImage({ kind: 'image', cards: [{ keyword: 'LONGSTRN', value: 'OGIP 1.0' }, ...healpixCards(set)] });
@@ -141,9 +161,27 @@ export async function writeCoadd(path: string, set: TargetSet, batch: SpectraBat
     for (const arm of ARMS) {
       const a = batch.arms[arm];
       const nw = a.wave.length;
-      await w.addImage({ kind: 'image', name: `${arm}_WAVELENGTH`, data: a.wave, naxis: [nw], cards: [{ keyword: 'BUNIT', value: 'Angstrom' }] });
-      await w.addImage({ kind: 'image', name: `${arm}_FLUX`, data: a.flux, naxis: [nw, n], cards: [{ keyword: 'BUNIT', value: FLUX_UNIT }] });
-      await w.addImage({ kind: 'image', name: `${arm}_IVAR`, data: a.ivar, naxis: [nw, n], cards: [{ keyword: 'BUNIT', value: IVAR_UNIT }] });
+      await w.addImage({
+        kind: 'image',
+        name: `${arm}_WAVELENGTH`,
+        data: a.wave,
+        naxis: [nw],
+        cards: [{ keyword: 'BUNIT', value: 'Angstrom' }],
+      });
+      await w.addImage({
+        kind: 'image',
+        name: `${arm}_FLUX`,
+        data: a.flux,
+        naxis: [nw, n],
+        cards: [{ keyword: 'BUNIT', value: FLUX_UNIT }],
+      });
+      await w.addImage({
+        kind: 'image',
+        name: `${arm}_IVAR`,
+        data: a.ivar,
+        naxis: [nw, n],
+        cards: [{ keyword: 'BUNIT', value: IVAR_UNIT }],
+      });
       await w.addImage({ kind: 'image', name: `${arm}_MASK`, data: a.mask, naxis: [nw, n] });
       await w.addImage({ kind: 'image', name: `${arm}_RESOLUTION`, data: a.resolution, naxis: [nw, NDIAG, n] });
     }

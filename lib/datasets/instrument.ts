@@ -76,7 +76,12 @@ export function skyVariance(arm: 'B' | 'R' | 'Z', wave: number, frac: number, de
  * @example
  * const { flux, ivar, mask } = observe(convolved, variance, maskBits, rng);
  */
-export function observe(convolved: Float64Array, sky: Float64Array, maskBits: Uint32Array, rng: Rng): { flux: Float32Array; ivar: Float32Array } {
+export function observe(
+  convolved: Float64Array,
+  sky: Float64Array,
+  maskBits: Uint32Array,
+  rng: Rng,
+): { flux: Float32Array; ivar: Float32Array } {
   const n = convolved.length;
   const flux = new Float32Array(n);
   const ivar = new Float32Array(n);

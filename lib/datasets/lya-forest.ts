@@ -20,7 +20,10 @@ export class LyaForest {
   private readonly field: Float32Array;
   private readonly start: number;
 
-  constructor(readonly z: number, rng: Rng) {
+  constructor(
+    readonly z: number,
+    rng: Rng,
+  ) {
     // The field covers the observed span of the forest, from the Lyman limit to Lya.
     this.start = LYLIMIT * (1 + z) - 2;
     const n = Math.ceil((LYA * (1 + z) + 2 - this.start) / STEP) + 2;

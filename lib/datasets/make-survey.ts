@@ -51,7 +51,12 @@ export interface SurveySummary {
  * @example
  * join(out, TRUTH_FILES.quasars); // truth/quasars.parquet
  */
-export const TRUTH_FILES = { voids: 'truth/voids.parquet', walls: 'truth/walls.parquet', quasars: 'truth/quasars.parquet', survey: 'truth/survey.json' } as const;
+export const TRUTH_FILES = {
+  voids: 'truth/voids.parquet',
+  walls: 'truth/walls.parquet',
+  quasars: 'truth/quasars.parquet',
+  survey: 'truth/survey.json',
+} as const;
 
 /**
  * Writes a deterministic mock DESI DR1 survey under `out` (used as $DESI_ROOT): the zall-pix zcatalog, per-healpix
@@ -71,7 +76,9 @@ export async function makeSurvey(options: MakeSurveyOptions): Promise<SurveySumm
   const estimate = await checkDiskSpace(plan, out, freeBytes);
   const zallPath = join(out, zallPixRelpath());
   for (const dir of [dirname(zallPath), join(out, 'truth')]) {
-    await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => { throw new DatasetError(`cannot make a folder here (${e.code ?? e.message})`, { file: dir }); });
+    await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
+      throw new DatasetError(`cannot make a folder here (${e.code ?? e.message})`, { file: dir });
+    });
   }
   const zall = await FitsWriter.create(zallPath, { overwrite: true });
   const truthQ = new ParquetStreamWriter(join(out, TRUTH_FILES.quasars));
@@ -110,8 +117,13 @@ export async function makeSurvey(options: MakeSurveyOptions): Promise<SurveySumm
   await writeParquetOnce(join(out, TRUTH_FILES.voids), voidTruth(plan.voids));
   await writeParquetOnce(join(out, TRUTH_FILES.walls), wallTruth(plan.walls));
   const counts = {
-    pixels: plan.pixels.length, galaxies: opts.preset.galaxies, quasars: opts.preset.quasars, spectra,
-    voids: plan.voids.length, walls: plan.walls.length, zcatalogRows: rows,
+    pixels: plan.pixels.length,
+    galaxies: opts.preset.galaxies,
+    quasars: opts.preset.quasars,
+    spectra,
+    voids: plan.voids.length,
+    walls: plan.walls.length,
+    zcatalogRows: rows,
   };
   await writeFile(join(out, TRUTH_FILES.survey), JSON.stringify(surveyDescription(plan, counts), null, 2) + '\n');
   return { out, preset: opts.preset.name, seed: opts.seed, counts, estimate, files: await listFiles(out, plan) };

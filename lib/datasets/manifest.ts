@@ -24,5 +24,10 @@ export interface SurveyManifest {
 export async function surveyManifest(summary: SurveySummary): Promise<SurveyManifest> {
   const files: SurveyManifest['files'] = {};
   for (const f of summary.files) files[f.path] = { sha256: await sha256File(join(summary.out, f.path)), bytes: f.bytes };
-  return { preset: summary.preset, seed: summary.seed, command: `skybook datasets make --preset ${summary.preset} --seed ${summary.seed} --out DIR`, files };
+  return {
+    preset: summary.preset,
+    seed: summary.seed,
+    command: `skybook datasets make --preset ${summary.preset} --seed ${summary.seed} --out DIR`,
+    files,
+  };
 }

@@ -34,10 +34,18 @@ export class ParquetStreamWriter {
 
   constructor(readonly path: string) {
     this.tmp = `${path}.partial-${process.pid}`;
-    const input = new ReadableStream<PqBatch>({
-      start: (c) => { this.controller = c; },
-      pull: () => { this.wanted?.(); this.wanted = undefined; },
-    }, { highWaterMark: 2 });
+    const input = new ReadableStream<PqBatch>(
+      {
+        start: (c) => {
+          this.controller = c;
+        },
+        pull: () => {
+          this.wanted?.();
+          this.wanted = undefined;
+        },
+      },
+      { highWaterMark: 2 },
+    );
     const file = createWriteStream(this.tmp);
     this.done = (async () => {
       const bytes = await parquetWasm().transformParquetStream(input);
@@ -52,8 +60,13 @@ export class ParquetStreamWriter {
   /** Queues one batch; waits while the writer is two batches behind. */
   async write(batch: RecordBatch): Promise<void> {
     if (batch.numRows === 0) return;
-    const pq = parquetWasm().Table.fromIPCStream(tableToIPC(new Table([batch]), 'stream')).recordBatch(0)!;
-    while ((this.controller.desiredSize ?? 1) <= 0) await new Promise<void>((r) => { this.wanted = r; });
+    const pq = parquetWasm()
+      .Table.fromIPCStream(tableToIPC(new Table([batch]), 'stream'))
+      .recordBatch(0)!;
+    while ((this.controller.desiredSize ?? 1) <= 0)
+      await new Promise<void>((r) => {
+        this.wanted = r;
+      });
     this.controller.enqueue(pq);
   }
 
@@ -66,7 +79,11 @@ export class ParquetStreamWriter {
 
   /** Abandons the file. */
   async abort(): Promise<void> {
-    try { this.controller.error(new DOMException('aborted', 'AbortError')); } catch { /* already closed */ }
+    try {
+      this.controller.error(new DOMException('aborted', 'AbortError'));
+    } catch {
+      /* already closed */
+    }
     await this.done.catch(() => undefined);
     await rm(this.tmp, { force: true });
   }

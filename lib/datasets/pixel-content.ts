@@ -30,7 +30,15 @@ export function generatePixel(plan: SurveyPlan, index: number): PixelContent {
   const pixel = plan.pixels[index]!;
   const { preset, seed } = plan.options;
   const near = voidsNear(pixel, plan.voids);
-  const galaxies = generateGalaxies(pixel, plan.galaxyCounts[index]!, preset, plan.cosmology, near, plan.walls, Rng.for(seed, 'galaxies', pixel.pix));
+  const galaxies = generateGalaxies(
+    pixel,
+    plan.galaxyCounts[index]!,
+    preset,
+    plan.cosmology,
+    near,
+    plan.walls,
+    Rng.for(seed, 'galaxies', pixel.pix),
+  );
   const quasars = generateQuasars(pixel, plan.quasarCounts[index]!, preset, seed);
   return { index, pixel, galaxies, quasars };
 }
@@ -48,8 +56,20 @@ const QSO_BITS = DESI_TARGET.mask('QSO');
 export function galaxySet(c: PixelContent): TargetSet {
   const g = c.galaxies;
   return {
-    survey: 'main', program: 'bright', healpix: c.pixel.pix, n: g.n, targetid: g.targetid, ra: g.ra, dec: g.dec, z: g.z,
-    spectype: 'GALAXY', magG: g.magG, magR: g.magR, magZ: g.magZ, desiTarget: BGS_BITS, bgsTarget: BGS_BRIGHT,
+    survey: 'main',
+    program: 'bright',
+    healpix: c.pixel.pix,
+    n: g.n,
+    targetid: g.targetid,
+    ra: g.ra,
+    dec: g.dec,
+    z: g.z,
+    spectype: 'GALAXY',
+    magG: g.magG,
+    magR: g.magR,
+    magZ: g.magZ,
+    desiTarget: BGS_BITS,
+    bgsTarget: BGS_BRIGHT,
   };
 }
 
@@ -63,7 +83,10 @@ export function quasarSet(c: PixelContent, npixels?: BigInt64Array): TargetSet {
   const q = c.quasars;
   const n = q.length;
   const set: TargetSet = {
-    survey: 'main', program: 'dark', healpix: c.pixel.pix, n,
+    survey: 'main',
+    program: 'dark',
+    healpix: c.pixel.pix,
+    n,
     targetid: BigInt64Array.from(q, (x) => x.targetid),
     ra: Float64Array.from(q, (x) => x.ra),
     dec: Float64Array.from(q, (x) => x.dec),
@@ -72,7 +95,8 @@ export function quasarSet(c: PixelContent, npixels?: BigInt64Array): TargetSet {
     magG: Float32Array.from(q, (x) => x.magR + 0.2),
     magR: Float32Array.from(q, (x) => x.magR),
     magZ: Float32Array.from(q, (x) => x.magR - 0.1),
-    desiTarget: QSO_BITS, bgsTarget: 0n,
+    desiTarget: QSO_BITS,
+    bgsTarget: 0n,
   };
   if (npixels) set.npixels = npixels;
   return set;

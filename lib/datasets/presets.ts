@@ -35,9 +35,45 @@ const common = { zMin: 0.02, walls: 3, balFraction: 0.15, anomalyFraction: 0.04 
  * PRESETS.large.galaxies + PRESETS.large.quasars; // 10_000_000
  */
 export const PRESETS: Readonly<Record<'small' | 'medium' | 'large', SurveyPreset>> = {
-  small: { ...common, name: 'small', raMin: 150, raMax: 156, decMin: 0, decMax: 6, zMax: 0.22, galaxies: 15_000, quasars: 60, voids: 6, voidRadius: [7, 12] },
-  medium: { ...common, name: 'medium', raMin: 140, raMax: 160, decMin: -5, decMax: 5, zMax: 0.3, galaxies: 200_000, quasars: 5_000, voids: 60, voidRadius: [10, 22] },
-  large: { ...common, name: 'large', raMin: 110, raMax: 250, decMin: -8, decMax: 32, zMax: 0.4, galaxies: 8_400_000, quasars: 1_600_000, voids: 1500, voidRadius: [10, 25] },
+  small: {
+    ...common,
+    name: 'small',
+    raMin: 150,
+    raMax: 156,
+    decMin: 0,
+    decMax: 6,
+    zMax: 0.22,
+    galaxies: 15_000,
+    quasars: 60,
+    voids: 6,
+    voidRadius: [7, 12],
+  },
+  medium: {
+    ...common,
+    name: 'medium',
+    raMin: 140,
+    raMax: 160,
+    decMin: -5,
+    decMax: 5,
+    zMax: 0.3,
+    galaxies: 200_000,
+    quasars: 5_000,
+    voids: 60,
+    voidRadius: [10, 22],
+  },
+  large: {
+    ...common,
+    name: 'large',
+    raMin: 110,
+    raMax: 250,
+    decMin: -8,
+    decMax: 32,
+    zMax: 0.4,
+    galaxies: 8_400_000,
+    quasars: 1_600_000,
+    voids: 1500,
+    voidRadius: [10, 25],
+  },
 };
 
 /**
@@ -48,12 +84,19 @@ export const PRESETS: Readonly<Record<'small' | 'medium' | 'large', SurveyPreset
  */
 export type PresetName = keyof typeof PRESETS;
 
-const OptionsSchema = z.object({
-  preset: z.enum(['small', 'medium', 'large']).default('small'),
-  seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
-  /** Which dark-program healpix pixels get coadd files: all, none, or the first N (spectra are ~445 kB each). */
-  spectra: z.union([z.literal('all'), z.literal('none'), z.number().int().min(0)]).optional(),
-}).strict();
+const OptionsSchema = z
+  .object({
+    preset: z.enum(['small', 'medium', 'large']).default('small'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(1),
+    /** Which dark-program healpix pixels get coadd files: all, none, or the first N (spectra are ~445 kB each). */
+    spectra: z.union([z.literal('all'), z.literal('none'), z.number().int().min(0)]).optional(),
+  })
+  .strict();
 
 /**
  * Options of the generator, as given by callers (defaults: small, seed 1, spectra all except for large).

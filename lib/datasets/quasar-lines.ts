@@ -32,9 +32,12 @@ export type QuasarLineName = (typeof MOCK_LINES)[number]['name'];
  * @example
  * QUASAR_LINES.find((l) => l.name === 'CIV')!.rest; // 1549.48
  */
-export const QUASAR_LINES: readonly { name: QuasarLineName; rest: number; broadEw: number; narrowEw: number }[] = MOCK_LINES.map(
-  (l) => ({ name: l.name, rest: emissionLine(l.line).rest, broadEw: l.broadEw, narrowEw: l.narrowEw }),
-);
+export const QUASAR_LINES: readonly { name: QuasarLineName; rest: number; broadEw: number; narrowEw: number }[] = MOCK_LINES.map((l) => ({
+  name: l.name,
+  rest: emissionLine(l.line).rest,
+  broadEw: l.broadEw,
+  narrowEw: l.narrowEw,
+}));
 
 /**
  * One line's injected truth: rest wavelength, and FWHM (km/s) and rest EW (Angstrom) per component.

@@ -66,13 +66,20 @@ export function evaluateQuasar(m: QuasarModel, obsWave: ArrayLike<number>, parts
   // Only the lines that reach this grid (an arm covers a fraction of the spectrum).
   const restLo = obsWave[0]! / (1 + m.z);
   const restHi = obsWave[obsWave.length - 1]! / (1 + m.z);
-  const comps = m.lines.flatMap((l) => [
-    { mu: l.rest, sigma: (l.rest * l.fwhmBroad * FWHM_TO_SIGMA) / C_KMS, ew: l.ewBroad },
-    { mu: l.rest, sigma: (l.rest * l.fwhmNarrow * FWHM_TO_SIGMA) / C_KMS, ew: l.ewNarrow },
-  ]).filter((c) => c.ew > 0 && c.sigma > 0 && c.mu + 8 * c.sigma > restLo && c.mu - 8 * c.sigma < restHi);
-  const absLines = absorber && m.absorber
-    ? MGII_DOUBLET.map((w, k) => ({ mu: w * (1 + m.absorber!.z), sigma: 1.2, ew: (m.absorber!.ew * (1 + m.absorber!.z)) / (k === 0 ? 1 : 1.25) }))
-    : [];
+  const comps = m.lines
+    .flatMap((l) => [
+      { mu: l.rest, sigma: (l.rest * l.fwhmBroad * FWHM_TO_SIGMA) / C_KMS, ew: l.ewBroad },
+      { mu: l.rest, sigma: (l.rest * l.fwhmNarrow * FWHM_TO_SIGMA) / C_KMS, ew: l.ewNarrow },
+    ])
+    .filter((c) => c.ew > 0 && c.sigma > 0 && c.mu + 8 * c.sigma > restLo && c.mu - 8 * c.sigma < restHi);
+  const absLines =
+    absorber && m.absorber
+      ? MGII_DOUBLET.map((w, k) => ({
+          mu: w * (1 + m.absorber!.z),
+          sigma: 1.2,
+          ew: (m.absorber!.ew * (1 + m.absorber!.z)) / (k === 0 ? 1 : 1.25),
+        }))
+      : [];
   for (let i = 0; i < obsWave.length; i++) {
     const obs = obsWave[i]!;
     const rest = obs / (1 + m.z);

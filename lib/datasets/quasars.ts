@@ -84,16 +84,23 @@ export function generateQuasars(p: FootprintPixel, count: number, preset: Survey
     let absorber: QuasarModel['absorber'];
     if (anomaly === 'ABSORBER') {
       // An intervening MgII system redward of Lya and on the spectrograph.
-      const zMin = Math.max(3700 / 2796.35 - 1, (1 + z) * 1250 / 2796.35 - 1);
+      const zMin = Math.max(3700 / 2796.35 - 1, ((1 + z) * 1250) / 2796.35 - 1);
       const zMax = Math.min(z - 0.05, 9700 / 2803.53 - 1);
       absorber = zMax > zMin ? { z: Math.round((zMin + (zMax - zMin) * rng.uniform()) * 1e5) / 1e5, ew: 2 + 2 * rng.uniform() } : undefined;
     }
     // A MgII line taken for CIV: the classic catastrophic redshift failure.
-    const zReported = anomaly === 'WRONG_Z' ? Math.round(((1 + z) * 2800.32 / 1549.48 - 1) * 1e5) / 1e5 : z;
+    const zReported = anomaly === 'WRONG_Z' ? Math.round((((1 + z) * 2800.32) / 1549.48 - 1) * 1e5) / 1e5 : z;
     out.push({
-      targetid: mockTargetId(p.pix, QUASAR_OBJID0 + k), healpix: p.pix, ra, dec, z, zReported, magR,
+      targetid: mockTargetId(p.pix, QUASAR_OBJID0 + k),
+      healpix: p.pix,
+      ra,
+      dec,
+      z,
+      zReported,
+      magR,
       model: { z, slope, norm, lines, troughs, forest, absorber },
-      biCiv: troughsBi(troughs, 'CIV'), biSiiv: troughsBi(troughs, 'SIIV'),
+      biCiv: troughsBi(troughs, 'CIV'),
+      biSiiv: troughsBi(troughs, 'SIIV'),
       anomaly: anomaly === 'ABSORBER' && !absorber ? 'NONE' : anomaly,
       depth: 0.7 + 0.8 * rng.uniform(),
       seedKey: k,

@@ -46,7 +46,13 @@ export function spectraBatch(quasars: MockQuasar[], seed: number): SpectraBatch 
   const arms = {} as Record<Arm, ArmBatch>;
   for (const arm of ARMS) {
     const nw = armWave(arm).length;
-    arms[arm] = { wave: armWave(arm), flux: new Float32Array(n * nw), ivar: new Float32Array(n * nw), mask: new Uint32Array(n * nw), resolution: new Float32Array(n * NDIAG * nw) };
+    arms[arm] = {
+      wave: armWave(arm),
+      flux: new Float32Array(n * nw),
+      ivar: new Float32Array(n * nw),
+      mask: new Uint32Array(n * nw),
+      resolution: new Float32Array(n * NDIAG * nw),
+    };
   }
   const npixels = new BigInt64Array(n);
   quasars.forEach((q, k) => {
@@ -63,5 +69,13 @@ export function spectraBatch(quasars: MockQuasar[], seed: number): SpectraBatch 
     }
     npixels[k] = BigInt(good);
   });
-  return { survey: 'main', program: 'dark', healpix: quasars[0]?.healpix ?? -1, targetid: BigInt64Array.from(quasars, (q) => q.targetid), quasars, arms, npixels };
+  return {
+    survey: 'main',
+    program: 'dark',
+    healpix: quasars[0]?.healpix ?? -1,
+    targetid: BigInt64Array.from(quasars, (q) => q.targetid),
+    quasars,
+    arms,
+    npixels,
+  };
 }

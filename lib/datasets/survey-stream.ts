@@ -31,7 +31,12 @@ const tick = () => new Promise<void>((r) => setImmediate(r));
  * @example
  * for await (const c of surveyPixels(plan)) console.log(c.pixel.pix, c.galaxies.n, c.quasars.length);
  */
-export async function* surveyPixels(plan: SurveyPlan, maxPixels = Infinity, progress?: Progress, label = 'mock survey'): AsyncGenerator<PixelContent> {
+export async function* surveyPixels(
+  plan: SurveyPlan,
+  maxPixels = Infinity,
+  progress?: Progress,
+  label = 'mock survey',
+): AsyncGenerator<PixelContent> {
   const total = Math.min(plan.pixels.length, maxPixels);
   progress?.start({ label, total, unit: 'pixels' });
   for (let i = 0; i < total; i++) {

@@ -4,7 +4,16 @@ import type { Rng } from './random.js';
 import { desiName, nanomaggies, type TargetSet } from './target-set.js';
 
 const TSNR2_KINDS = ['BGS', 'ELG', 'GPBBACKUP', 'GPBBRIGHT', 'GPBDARK', 'LRG', 'LYA', 'QSO'] as const;
-const TSNR2_SCALE: Record<(typeof TSNR2_KINDS)[number], number> = { BGS: 900, ELG: 90, GPBBACKUP: 40, GPBBRIGHT: 60, GPBDARK: 150, LRG: 80, LYA: 60, QSO: 30 };
+const TSNR2_SCALE: Record<(typeof TSNR2_KINDS)[number], number> = {
+  BGS: 900,
+  ELG: 90,
+  GPBBACKUP: 40,
+  GPBBRIGHT: 60,
+  GPBDARK: 150,
+  LRG: 80,
+  LYA: 60,
+  QSO: 30,
+};
 const LOW_DELTA_CHI2 = ZWARN.mask('LOW_DEL_CHI2') | ZWARN.mask('SMALL_DELTA_CHI2');
 const MJD0 = 59300;
 
@@ -47,7 +56,7 @@ export function targetValues(set: TargetSet, numexp: Int16Array, rng: Rng): Colu
   const meanMjd = f64(n, (i) => MJD0 + 400 * rng.uniform() + 0.1 * numexp[i]!);
   const depth = f32(n, (i) => numexp[i]! * (0.8 + 0.4 * rng.uniform()));
   const coeff = new Float64Array(n * 10);
-  for (let i = 0; i < coeff.length; i++) coeff[i] = (qso && i % 10 >= 4) ? 0 : 10 * rng.normal();
+  for (let i = 0; i < coeff.length; i++) coeff[i] = qso && i % 10 >= 4 ? 0 : 10 * rng.normal();
   const values: ColumnSource = {
     TARGETID: set.targetid,
     SURVEY: strs(n, () => set.survey),
@@ -79,7 +88,9 @@ export function targetValues(set: TargetSet, numexp: Int16Array, rng: Rng): Colu
     BRICK_OBJID: Int32Array.from(set.targetid, (t) => Number(t & 0x3fffffn)),
     MORPHTYPE: strs(n, () => (qso ? 'PSF' : rng.chance(0.6) ? 'SER' : 'EXP')),
     EBV: f32(n, () => 0.02 + 0.03 * rng.uniform()),
-    FLUX_G: fluxG, FLUX_R: fluxR, FLUX_Z: fluxZ,
+    FLUX_G: fluxG,
+    FLUX_R: fluxR,
+    FLUX_Z: fluxZ,
     FLUX_W1: f32(n, (i) => fluxZ[i]! * (qso ? 1.6 : 0.7)),
     FLUX_W2: f32(n, (i) => fluxZ[i]! * (qso ? 1.5 : 0.45)),
     FLUX_IVAR_G: f32(n, () => 500 + 300 * rng.uniform()),
@@ -102,24 +113,37 @@ export function targetValues(set: TargetSet, numexp: Int16Array, rng: Rng): Colu
     NUMOBS_INIT: i64(n, () => (qso ? 4n : 2n)),
     DESI_TARGET: i64(n, () => set.desiTarget),
     BGS_TARGET: i64(n, () => set.bgsTarget),
-    PLATE_RA: set.ra, PLATE_DEC: set.dec,
+    PLATE_RA: set.ra,
+    PLATE_DEC: set.dec,
     COADD_NUMEXP: numexp,
     COADD_EXPTIME: f32(n, (i) => numexp[i]! * (set.program === 'dark' ? 1000 : 300)),
     COADD_NUMNIGHT: Int16Array.from(numexp, (k) => Math.max(1, k - 1)),
     COADD_NUMTILE: Int16Array.from(numexp, (k) => Math.max(1, k - 1)),
-    MEAN_DELTA_X: f32(n, () => 0.002 * rng.normal()), RMS_DELTA_X: f32(n, () => 0.005 + 0.005 * rng.uniform()),
-    MEAN_DELTA_Y: f32(n, () => 0.002 * rng.normal()), RMS_DELTA_Y: f32(n, () => 0.005 + 0.005 * rng.uniform()),
+    MEAN_DELTA_X: f32(n, () => 0.002 * rng.normal()),
+    RMS_DELTA_X: f32(n, () => 0.005 + 0.005 * rng.uniform()),
+    MEAN_DELTA_Y: f32(n, () => 0.002 * rng.normal()),
+    RMS_DELTA_Y: f32(n, () => 0.005 + 0.005 * rng.uniform()),
     MEAN_PSF_TO_FIBER_SPECFLUX: f32(n, () => (qso ? 0.78 : 0.35)),
-    MEAN_FIBER_RA: set.ra, STD_FIBER_RA: new Float32Array(n), MEAN_FIBER_DEC: set.dec, STD_FIBER_DEC: new Float32Array(n),
-    MIN_MJD: f64(n, (i) => meanMjd[i]! - 0.05 * numexp[i]!), MAX_MJD: f64(n, (i) => meanMjd[i]! + 0.05 * numexp[i]!), MEAN_MJD: meanMjd,
-    SV_NSPEC: new Int16Array(n), SV_PRIMARY: new Array<boolean>(n).fill(false),
-    MAIN_NSPEC: new Int16Array(n).fill(1), MAIN_PRIMARY: new Array<boolean>(n).fill(true),
-    ZCAT_NSPEC: new Int16Array(n).fill(1), ZCAT_PRIMARY: new Array<boolean>(n).fill(true),
+    MEAN_FIBER_RA: set.ra,
+    STD_FIBER_RA: new Float32Array(n),
+    MEAN_FIBER_DEC: set.dec,
+    STD_FIBER_DEC: new Float32Array(n),
+    MIN_MJD: f64(n, (i) => meanMjd[i]! - 0.05 * numexp[i]!),
+    MAX_MJD: f64(n, (i) => meanMjd[i]! + 0.05 * numexp[i]!),
+    MEAN_MJD: meanMjd,
+    SV_NSPEC: new Int16Array(n),
+    SV_PRIMARY: new Array<boolean>(n).fill(false),
+    MAIN_NSPEC: new Int16Array(n).fill(1),
+    MAIN_PRIMARY: new Array<boolean>(n).fill(true),
+    ZCAT_NSPEC: new Int16Array(n).fill(1),
+    ZCAT_PRIMARY: new Array<boolean>(n).fill(true),
     DESINAME: strs(n, (i) => desiName(set.ra[i]!, set.dec[i]!)),
   };
   for (const kind of TSNR2_KINDS) {
     const arms = ['B', 'R', 'Z'].map((arm, k) => f32(n, (i) => TSNR2_SCALE[kind] * depth[i]! * [0.2, 0.3, 0.5][k]!));
-    ['B', 'R', 'Z'].forEach((arm, k) => { values[`TSNR2_${kind}_${arm}`] = arms[k]; });
+    ['B', 'R', 'Z'].forEach((arm, k) => {
+      values[`TSNR2_${kind}_${arm}`] = arms[k];
+    });
     values[`TSNR2_${kind}`] = f32(n, (i) => arms[0]![i]! + arms[1]![i]! + arms[2]![i]!);
   }
   return values;
@@ -168,15 +192,22 @@ export function expFibermapValues(set: TargetSet, numexp: Int16Array, rng: Rng):
     LOCATION: i64(n, (r) => BigInt(petal[r]! * 1000 + device[r]!)),
     FIBER: Int32Array.from(petal, (p, r) => p * 500 + (device[r]! % 500)),
     FIBERSTATUS: new Int32Array(n),
-    FIBERASSIGN_X: x, FIBERASSIGN_Y: y,
+    FIBERASSIGN_X: x,
+    FIBERASSIGN_Y: y,
     LAMBDA_REF: new Float32Array(n).fill(5400),
-    PLATE_RA: f64(n, (r) => set.ra[row[r]!]!), PLATE_DEC: f64(n, (r) => set.dec[row[r]!]!),
+    PLATE_RA: f64(n, (r) => set.ra[row[r]!]!),
+    PLATE_DEC: f64(n, (r) => set.dec[row[r]!]!),
     NUM_ITER: i64(n, () => 2n),
-    FIBER_X: Float64Array.from(x), FIBER_Y: Float64Array.from(y),
-    DELTA_X: f64(n, () => 0.005 * rng.normal()), DELTA_Y: f64(n, () => 0.005 * rng.normal()),
-    FIBER_RA: f64(n, (r) => set.ra[row[r]!]!), FIBER_DEC: f64(n, (r) => set.dec[row[r]!]!),
+    FIBER_X: Float64Array.from(x),
+    FIBER_Y: Float64Array.from(y),
+    DELTA_X: f64(n, () => 0.005 * rng.normal()),
+    DELTA_Y: f64(n, () => 0.005 * rng.normal()),
+    FIBER_RA: f64(n, (r) => set.ra[row[r]!]!),
+    FIBER_DEC: f64(n, (r) => set.dec[row[r]!]!),
     PSF_TO_FIBER_SPECFLUX: f64(n, () => (set.spectype === 'QSO' ? 0.78 : 0.35)),
-    IN_COADD_B: new Array<boolean>(n).fill(true), IN_COADD_R: new Array<boolean>(n).fill(true), IN_COADD_Z: new Array<boolean>(n).fill(true),
+    IN_COADD_B: new Array<boolean>(n).fill(true),
+    IN_COADD_R: new Array<boolean>(n).fill(true),
+    IN_COADD_Z: new Array<boolean>(n).fill(true),
   };
   return { n, values };
 }

@@ -5,7 +5,8 @@ import { QUASAR_LINES } from './quasar-lines.js';
 import { ANOMALIES, type MockQuasar } from './quasars.js';
 import type { PlantedVoid, PlantedWall } from './structures.js';
 
-const col = (name: string, tform: string, description: string, unit?: string): ColumnSpec => (unit ? { name, tform, description, unit } : { name, tform, description });
+const col = (name: string, tform: string, description: string, unit?: string): ColumnSpec =>
+  unit ? { name, tform, description, unit } : { name, tform, description };
 
 /**
  * Columns of truth/voids.parquet.
@@ -33,7 +34,9 @@ export const VOID_TRUTH_COLUMNS: readonly ColumnSpec[] = [
  */
 export const WALL_TRUTH_COLUMNS: readonly ColumnSpec[] = [
   col('WALL_ID', 'J', 'Wall number'),
-  col('NX', 'D', 'Unit normal x'), col('NY', 'D', 'Unit normal y'), col('NZ', 'D', 'Unit normal z'),
+  col('NX', 'D', 'Unit normal x'),
+  col('NY', 'D', 'Unit normal y'),
+  col('NZ', 'D', 'Unit normal z'),
   col('OFFSET', 'D', 'Slab centre: n . x = OFFSET', 'Mpc/h'),
   col('THICKNESS', 'D', 'Full thickness of the slab', 'Mpc/h'),
 ];
@@ -74,14 +77,29 @@ export const QUASAR_TRUTH_COLUMNS: readonly ColumnSpec[] = [
 export function voidTruth(voids: readonly PlantedVoid[]): RecordBatch {
   const f = (k: keyof PlantedVoid) => Float64Array.from(voids, (v) => v[k]);
   return batchFromSpecs(VOID_TRUTH_COLUMNS, voids.length, {
-    VOID_ID: Int32Array.from(voids, (v) => v.id), X: f('x'), Y: f('y'), Z: f('z'), RADIUS: f('radius'), RA: f('ra'), DEC: f('dec'), REDSHIFT: f('redshift'), DISTANCE: f('distance'),
+    VOID_ID: Int32Array.from(voids, (v) => v.id),
+    X: f('x'),
+    Y: f('y'),
+    Z: f('z'),
+    RADIUS: f('radius'),
+    RA: f('ra'),
+    DEC: f('dec'),
+    REDSHIFT: f('redshift'),
+    DISTANCE: f('distance'),
   });
 }
 
 /** The walls truth as one record batch. @example const b = wallTruth(plan.walls); */
 export function wallTruth(walls: readonly PlantedWall[]): RecordBatch {
   const f = (k: keyof PlantedWall) => Float64Array.from(walls, (w) => w[k]);
-  return batchFromSpecs(WALL_TRUTH_COLUMNS, walls.length, { WALL_ID: Int32Array.from(walls, (w) => w.id), NX: f('nx'), NY: f('ny'), NZ: f('nz'), OFFSET: f('offset'), THICKNESS: f('thickness') });
+  return batchFromSpecs(WALL_TRUTH_COLUMNS, walls.length, {
+    WALL_ID: Int32Array.from(walls, (w) => w.id),
+    NX: f('nx'),
+    NY: f('ny'),
+    NZ: f('nz'),
+    OFFSET: f('offset'),
+    THICKNESS: f('thickness'),
+  });
 }
 
 /** The truth rows of some quasars. @example await writer.write(quasarTruth(content.quasars, true)); */
@@ -90,12 +108,16 @@ export function quasarTruth(qs: readonly MockQuasar[], hasSpectrum: boolean): Re
   const v: ColumnSource = {
     TARGETID: BigInt64Array.from(qs, (q) => q.targetid),
     HEALPIX: Int32Array.from(qs, (q) => q.healpix),
-    RA: Float64Array.from(qs, (q) => q.ra), DEC: Float64Array.from(qs, (q) => q.dec),
-    Z: Float64Array.from(qs, (q) => q.z), Z_REPORTED: Float64Array.from(qs, (q) => q.zReported),
+    RA: Float64Array.from(qs, (q) => q.ra),
+    DEC: Float64Array.from(qs, (q) => q.dec),
+    Z: Float64Array.from(qs, (q) => q.z),
+    Z_REPORTED: Float64Array.from(qs, (q) => q.zReported),
     MAG_R: Float32Array.from(qs, (q) => q.magR),
-    CONT_SLOPE: Float64Array.from(qs, (q) => q.model.slope), CONT_NORM: Float64Array.from(qs, (q) => q.model.norm),
+    CONT_SLOPE: Float64Array.from(qs, (q) => q.model.slope),
+    CONT_NORM: Float64Array.from(qs, (q) => q.model.norm),
     BAL: qs.map((q) => q.model.troughs.length > 0),
-    BI_CIV: Float64Array.from(qs, (q) => q.biCiv), BI_SIIV: Float64Array.from(qs, (q) => q.biSiiv),
+    BI_CIV: Float64Array.from(qs, (q) => q.biCiv),
+    BI_SIIV: Float64Array.from(qs, (q) => q.biSiiv),
     BAL_TROUGHS: qs.map((q) => JSON.stringify(q.model.troughs.map((t) => [t.vCenter, t.width, t.depth]))),
     ANOMALY: Int16Array.from(qs, (q) => ANOMALIES[q.anomaly]),
     ANOMALY_KIND: qs.map((q) => q.anomaly),

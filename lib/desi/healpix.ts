@@ -78,7 +78,7 @@ export function ang2pixNest(nside: number, raDeg: number, decDeg: number): numbe
     const jm = Math.floor(t1 + t2);
     const ifp = Math.floor(jp / nside);
     const ifm = Math.floor(jm / nside);
-    face = ifp === ifm ? (ifp | 4) : ifp < ifm ? ifp : ifm + 8;
+    face = ifp === ifm ? ifp | 4 : ifp < ifm ? ifp : ifm + 8;
     ix = jm & (nside - 1);
     iy = nside - (jp & (nside - 1)) - 1;
   } else {
@@ -162,7 +162,16 @@ export function pixelOutline(nside: number, pix: number): Array<[number, number,
   checkNside(nside);
   const { face, ix, iy } = decompose(nside, pix);
   const pts: Array<[number, number, number]> = [];
-  for (const [dx, dy] of [[0, 0], [1, 0], [1, 1], [0, 1], [0.5, 0], [1, 0.5], [0.5, 1], [0, 0.5]] as const) {
+  for (const [dx, dy] of [
+    [0, 0],
+    [1, 0],
+    [1, 1],
+    [0, 1],
+    [0.5, 0],
+    [1, 0.5],
+    [0.5, 1],
+    [0, 0.5],
+  ] as const) {
     const a = faceToAngle((ix + dx) / nside, (iy + dy) / nside, face);
     const s = Math.sqrt(Math.max(0, 1 - a.z * a.z));
     pts.push([s * Math.cos(a.phi), s * Math.sin(a.phi), a.z]);

@@ -49,7 +49,13 @@ export function detectProduct(f: FitsFile): DesiProduct | undefined {
   return undefined;
 }
 
-const MAIN_HDU: Record<DesiProduct, string> = { zcatalog: 'ZCATALOG', redrock: 'REDSHIFTS', coadd: 'FIBERMAP', spectra: 'FIBERMAP', 'sdss-spec': 'COADD' };
+const MAIN_HDU: Record<DesiProduct, string> = {
+  zcatalog: 'ZCATALOG',
+  redrock: 'REDSHIFTS',
+  coadd: 'FIBERMAP',
+  spectra: 'FIBERMAP',
+  'sdss-spec': 'COADD',
+};
 
 /**
  * Summarises a DESI (or SDSS spec) file: product, survey/program/healpix, number of spectra, the first five
@@ -64,16 +70,23 @@ export function desiInfo(input: DesiInput): Promise<DesiInfo> {
     const product = detectProduct(f);
     if (!product) {
       throw new FitsError(
-        'not a DESI product: expected a BINTABLE HDU ZCATALOG (zcatalog), REDSHIFTS (redrock), FIBERMAP with X_WAVELENGTH/FLUX/IVAR '
-          + `images (coadd, spectra) or COADD with SPECOBJ (SDSS spec); the file has: ${f.hdus.map((h) => `${h.name || `#${h.index}`} (${h.type})`).join(', ')}`,
+        'not a DESI product: expected a BINTABLE HDU ZCATALOG (zcatalog), REDSHIFTS (redrock), FIBERMAP with X_WAVELENGTH/FLUX/IVAR ' +
+          `images (coadd, spectra) or COADD with SPECOBJ (SDSS spec); the file has: ${f.hdus.map((h) => `${h.name || `#${h.index}`} (${h.type})`).join(', ')}`,
         { file: f.name },
       );
     }
     const main = requireHdu(f, MAIN_HDU[product], `a ${product} file`);
     const meta = primaryMeta(f, main.name);
     const info: DesiInfo = {
-      file: f.name, product, survey: meta.survey ?? null, program: meta.program ?? null, healpix: meta.healpix ?? null,
-      nspec: 0, targetids: [], arms: {}, columns: describeColumns(main.header).map((c) => c.name),
+      file: f.name,
+      product,
+      survey: meta.survey ?? null,
+      program: meta.program ?? null,
+      healpix: meta.healpix ?? null,
+      nspec: 0,
+      targetids: [],
+      arms: {},
+      columns: describeColumns(main.header).map((c) => c.name),
     };
     if (product === 'sdss-spec') {
       requireColumns(f, main, ['loglam', 'flux', 'ivar', 'and_mask']);

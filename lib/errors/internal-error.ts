@@ -17,7 +17,11 @@ export class InternalError extends SkybookError {
   readonly location: Location;
 
   constructor(problem: string, location: Location = {}, options?: { cause?: unknown }) {
-    super(`internal error: ${formatLocation(location)}${problem} (a bug in skybook: please report it, with the command that ran into it)`, 1, options);
+    super(
+      `internal error: ${formatLocation(location)}${problem} (a bug in skybook: please report it, with the command that ran into it)`,
+      1,
+      options,
+    );
     this.problem = problem;
     this.location = location;
   }

@@ -22,13 +22,19 @@ const WASM_SLICE = 256 * 1024;
 /** Runs shorter than this stay in JavaScript (copying them in would cost more than it saves). */
 const WASM_MIN = 1024;
 
-interface Lanes { memory: Uint8Array; sums: Int32Array; lanes(p: number, n: number): void }
+interface Lanes {
+  memory: Uint8Array;
+  sums: Int32Array;
+  lanes(p: number, n: number): void;
+}
 let wasmLanes: Lanes | null | undefined;
 
 // The project's TypeScript libs (es2022 + Node) do not declare WebAssembly: the little this file uses, by hand.
-const WA = (globalThis as unknown as {
-  WebAssembly?: { Module: new (bytes: Uint8Array) => object; Instance: new (m: object) => { exports: Record<string, unknown> } };
-}).WebAssembly;
+const WA = (
+  globalThis as unknown as {
+    WebAssembly?: { Module: new (bytes: Uint8Array) => object; Instance: new (m: object) => { exports: Record<string, unknown> } };
+  }
+).WebAssembly;
 
 /** The WebAssembly lanes, instantiated on first use in each thread; null where it cannot run (no SIMD). */
 function lanesModule(): Lanes | null {

@@ -54,7 +54,10 @@ export class FitsFile {
     const [name, ver] = ref.split(',');
     const want = name!.trim().toUpperCase();
     const h = this.hdus.find((x) => x.name.toUpperCase() === want && (ver === undefined || x.ver === Number(ver)));
-    if (!h) throw new FitsError(`no HDU named '${ref}'; the file has: ${this.hdus.map((x) => x.name || `#${x.index}`).join(', ')}`, { file: this.name });
+    if (!h)
+      throw new FitsError(`no HDU named '${ref}'; the file has: ${this.hdus.map((x) => x.name || `#${x.index}`).join(', ')}`, {
+        file: this.name,
+      });
     return h;
   }
 
@@ -62,7 +65,8 @@ export class FitsFile {
   async readTable(ref: HduRef, options: ReadTableOptions = {}): Promise<Table> {
     const h = this.hdu(ref);
     // The table readers (and apache-arrow with them) load on first use: `fits info`/`stats` and image reads never pay for them.
-    if (h.type === 'BINTABLE' || (h.type === 'COMPRESSED_IMAGE' && options.columns)) return (await import('./bintable/read-table.js')).readTable(this.source, h, options);
+    if (h.type === 'BINTABLE' || (h.type === 'COMPRESSED_IMAGE' && options.columns))
+      return (await import('./bintable/read-table.js')).readTable(this.source, h, options);
     if (h.type === 'TABLE') return (await import('./ascii/read-ascii-table.js')).readAsciiTable(this.source, h, options);
     throw new FitsError(`is a ${h.type} HDU, not a table`, { file: this.name, hdu: h.index });
   }
@@ -70,7 +74,8 @@ export class FitsFile {
   /** Streams a BINTABLE in record batches (bounded memory). */
   readBatches(ref: HduRef, options: ReadTableOptions & { batchRows?: number } = {}): AsyncGenerator<RecordBatch> {
     const h = this.hdu(ref);
-    if (h.type !== 'BINTABLE') throw new FitsError(`is a ${h.type} HDU; batches are read from BINTABLE HDUs`, { file: this.name, hdu: h.index });
+    if (h.type !== 'BINTABLE')
+      throw new FitsError(`is a ${h.type} HDU; batches are read from BINTABLE HDUs`, { file: this.name, hdu: h.index });
     const src = this.source;
     return (async function* () {
       yield* (await import('./bintable/read-table.js')).readBatches(src, h, options);
@@ -82,7 +87,11 @@ export class FitsFile {
     const h = this.hdu(ref);
     if (h.type === 'IMAGE') return readImage(this.source, h, options);
     if (h.type === 'COMPRESSED_IMAGE') {
-      if (options.rows) throw new FitsError('row ranges are not supported on tile-compressed images yet; read the whole image', { file: this.name, hdu: h.index });
+      if (options.rows)
+        throw new FitsError('row ranges are not supported on tile-compressed images yet; read the whole image', {
+          file: this.name,
+          hdu: h.index,
+        });
       const { readCompressedImage } = await import('./compressed/index.js');
       return readCompressedImage(this.source, h, options.blankToNaN === undefined ? {} : { blankToNaN: options.blankToNaN });
     }

@@ -42,7 +42,10 @@ export async function readHeaderAt(src: ByteSource, offset: number, index: numbe
     const bytes = await readAt(src, pos, HEADER_CHUNK);
     const whole = bytes.length - (bytes.length % BLOCK);
     if (whole === 0) {
-      throw new FitsError(pos === offset ? 'truncated: no header where one should start' : 'truncated header: no END card before the end of the file', where);
+      throw new FitsError(
+        pos === offset ? 'truncated: no header where one should start' : 'truncated header: no END card before the end of the file',
+        where,
+      );
     }
     const chunk = Buffer.from(bytes.buffer, bytes.byteOffset, whole).toString('latin1');
     // END must start a card: look at card boundaries only
@@ -143,7 +146,10 @@ export async function walkHdus(src: ByteSource): Promise<HduInfo[]> {
     const { type, xtension, dataSize } = describeHdu(header, index);
     const dataSpan = Math.ceil(dataSize / BLOCK) * BLOCK;
     if (dataOffset + dataSize > src.size) {
-      throw new FitsError(`truncated data: the header declares ${dataSize} data bytes from offset ${dataOffset}, but the file ends at ${src.size}`, { file: src.name, hdu: index });
+      throw new FitsError(
+        `truncated data: the header declares ${dataSize} data bytes from offset ${dataOffset}, but the file ends at ${src.size}`,
+        { file: src.name, hdu: index },
+      );
     }
     hdus.push({
       index,

@@ -8,7 +8,11 @@ const PATH_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'E
 /** A failed write as a NotebookError naming the file: exit 2 when the path is unusable, 1 when the disk failed the work. */
 function writeError(path: string, e: unknown): NotebookError {
   const code = (e as NodeJS.ErrnoException).code;
-  return new NotebookError(`cannot write it (${code ?? (e as Error).message})`, { file: path }, code !== undefined && PATH_CODES.has(code) ? 2 : 1);
+  return new NotebookError(
+    `cannot write it (${code ?? (e as Error).message})`,
+    { file: path },
+    code !== undefined && PATH_CODES.has(code) ? 2 : 1,
+  );
 }
 
 /**
@@ -36,7 +40,11 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (e) {
-    try { rmSync(tmp, { force: true }); } catch { /* the write failed already */ }
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      /* the write failed already */
+    }
     throw writeError(path, e);
   }
 }

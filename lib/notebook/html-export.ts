@@ -39,22 +39,34 @@ function renderOutput(o: Output, id: string): { html: string; plotly: boolean } 
   if (d[PLOTLY]) {
     const fig = d[PLOTLY] as { data?: unknown; layout?: unknown; config?: unknown };
     // `</` inside JSON would end the script element early.
-    const json = JSON.stringify({ data: fig.data ?? [], layout: fig.layout ?? {}, config: { responsive: true, ...(fig.config as object) } }).replace(/<\//g, '<\\/');
-    return { html: `<div class="plotly" id="${id}"></div>\n<script>(function(){var f=${json};Plotly.newPlot(${JSON.stringify(id)},f.data,f.layout,f.config);})();</script>`, plotly: true };
+    const json = JSON.stringify({
+      data: fig.data ?? [],
+      layout: fig.layout ?? {},
+      config: { responsive: true, ...(fig.config as object) },
+    }).replace(/<\//g, '<\\/');
+    return {
+      html: `<div class="plotly" id="${id}"></div>\n<script>(function(){var f=${json};Plotly.newPlot(${JSON.stringify(id)},f.data,f.layout,f.config);})();</script>`,
+      plotly: true,
+    };
   }
   if (d['text/html'] !== undefined) return { html: `<div class="html">${text(d['text/html'])}</div>`, plotly: false };
   if (d['image/svg+xml'] !== undefined) return { html: `<div class="svg">${text(d['image/svg+xml'])}</div>`, plotly: false };
   for (const mime of ['image/png', 'image/jpeg', 'image/gif']) {
-    if (d[mime] !== undefined) return { html: `<img src="data:${mime};base64,${text(d[mime]).replace(/\s+/g, '')}" alt="output">`, plotly: false };
+    if (d[mime] !== undefined)
+      return { html: `<img src="data:${mime};base64,${text(d[mime]).replace(/\s+/g, '')}" alt="output">`, plotly: false };
   }
   if (d['text/markdown'] !== undefined) return { html: `<div class="md">${renderMarkdown(text(d['text/markdown']))}</div>`, plotly: false };
-  if (d['application/json'] !== undefined) return { html: `<pre class="json">${esc(JSON.stringify(d['application/json'], null, 1))}</pre>`, plotly: false };
+  if (d['application/json'] !== undefined)
+    return { html: `<pre class="json">${esc(JSON.stringify(d['application/json'], null, 1))}</pre>`, plotly: false };
   if (d['text/plain'] !== undefined) return { html: `<pre class="text">${esc(text(d['text/plain']))}</pre>`, plotly: false };
   return { html: `<pre class="text">[${esc(Object.keys(d).join(', '))}]</pre>`, plotly: false };
 }
 
 function renderFooter(f: ExportFooter): string {
-  const params = Object.entries(f.parameters).map(([k, v]) => `<code>${esc(k)} = ${esc(JSON.stringify(v))}</code>`).join(', ') || 'none';
+  const params =
+    Object.entries(f.parameters)
+      .map(([k, v]) => `<code>${esc(k)} = ${esc(JSON.stringify(v))}</code>`)
+      .join(', ') || 'none';
   return [
     '<footer class="provenance"><h2>Provenance</h2><dl>',
     `<dt>status</dt><dd>${esc(f.status)}</dd>`,
@@ -88,18 +100,23 @@ export function exportHtml(input: Notebook, opts: { title?: string; footer?: Exp
   let plotly = false;
   const banner = input.cells.length - withoutBanner(input).cells.length;
   nb.cells.forEach((c, i) => {
-    if (c.cell_type === 'markdown') body.push(`<div class="cell markdown${i < banner ? ' banner' : ''}"${c.id ? ` id="${esc(c.id)}"` : ''}>${renderMarkdown(c.source)}</div>`);
+    if (c.cell_type === 'markdown')
+      body.push(
+        `<div class="cell markdown${i < banner ? ' banner' : ''}"${c.id ? ` id="${esc(c.id)}"` : ''}>${renderMarkdown(c.source)}</div>`,
+      );
     else if (c.cell_type === 'raw') body.push(`<div class="cell raw"><pre>${esc(c.source)}</pre></div>`);
     else {
       const tags = cellTags(c);
       const outs = (c.outputs ?? []).map((o, k) => renderOutput(o, `plotly-${i}-${k}`));
       plotly ||= outs.some((o) => o.plotly);
-      body.push([
-        `<div class="cell code${tags.length ? ' ' + tags.map(esc).join(' ') : ''}"${c.id ? ` id="${esc(c.id)}"` : ''}>`,
-        `<div class="prompt">In [${c.execution_count ?? ' '}]:</div><pre class="source">${esc(c.source)}</pre>`,
-        ...outs.map((o) => o.html),
-        '</div>',
-      ].join('\n'));
+      body.push(
+        [
+          `<div class="cell code${tags.length ? ' ' + tags.map(esc).join(' ') : ''}"${c.id ? ` id="${esc(c.id)}"` : ''}>`,
+          `<div class="prompt">In [${c.execution_count ?? ' '}]:</div><pre class="source">${esc(c.source)}</pre>`,
+          ...outs.map((o) => o.html),
+          '</div>',
+        ].join('\n'),
+      );
     }
   });
   const title = esc(opts.title ?? 'notebook');

@@ -10,10 +10,24 @@ export type { ConnectionInfo, KernelExit } from './kernel-process.js';
 export { KernelClient } from './kernel-client.js';
 export { KernelSession } from './kernel-session.js';
 export type { ExecuteResult, StartOptions } from './kernel-session.js';
-export { Translator, PythonTranslator, TypeScriptTranslator, registerTranslator, translatorFor, translatorLanguages } from './translators.js';
+export {
+  Translator,
+  PythonTranslator,
+  TypeScriptTranslator,
+  registerTranslator,
+  translatorFor,
+  translatorLanguages,
+} from './translators.js';
 export type { ParamValue } from './translators.js';
 export {
-  parseParameterCell, parametersCellIndex, notebookLanguage, notebookParameters, coerceCliValue, checkParameters, injectParameters, typeOfValue,
+  parseParameterCell,
+  parametersCellIndex,
+  notebookLanguage,
+  notebookParameters,
+  coerceCliValue,
+  checkParameters,
+  injectParameters,
+  typeOfValue,
 } from './parameters.js';
 export type { ParamDecl, ParamType } from './parameters.js';
 export { BANNER_TAG, bannerCell, withoutBanner } from './banner.js';

@@ -28,7 +28,12 @@ export class KernelClient {
   private constructor(private readonly conn: ConnectionInfo) {
     this.wire = new Wire(conn.key);
     const opts = { linger: 0 };
-    this.sockets = { shell: new zmq.Dealer(opts), control: new zmq.Dealer(opts), stdin: new zmq.Dealer(opts), iopub: new zmq.Subscriber(opts) };
+    this.sockets = {
+      shell: new zmq.Dealer(opts),
+      control: new zmq.Dealer(opts),
+      stdin: new zmq.Dealer(opts),
+      iopub: new zmq.Subscriber(opts),
+    };
   }
 
   private url(port: number): string {
@@ -89,14 +94,23 @@ export class KernelClient {
    * Sends a request and resolves with its reply; `beforeSend` sees the message first (to register iopub handlers).
    * Rejects after `timeoutMs` (when given) so a dead kernel never hangs the caller.
    */
-  async request(ch: Channel, type: string, content: object, opts: { timeoutMs?: number; beforeSend?: (m: Message<object>) => void } = {}): Promise<Message> {
+  async request(
+    ch: Channel,
+    type: string,
+    content: object,
+    opts: { timeoutMs?: number; beforeSend?: (m: Message<object>) => void } = {},
+  ): Promise<Message> {
     const msg = this.wire.message(type, content);
     opts.beforeSend?.(msg);
     const id = msg.header.msg_id;
     let timer: NodeJS.Timeout | undefined;
     const reply = new Promise<Message>((res, rej) => {
       this.replyWaiters.set(id, res);
-      if (opts.timeoutMs !== undefined) timer = setTimeout(() => rej(new KernelError(`no ${type.replace('_request', '_reply')} within ${opts.timeoutMs} ms`)), opts.timeoutMs);
+      if (opts.timeoutMs !== undefined)
+        timer = setTimeout(
+          () => rej(new KernelError(`no ${type.replace('_request', '_reply')} within ${opts.timeoutMs} ms`)),
+          opts.timeoutMs,
+        );
     });
     try {
       await this.send(ch, msg);
@@ -120,10 +134,15 @@ export class KernelClient {
       let off: () => void = () => {};
       try {
         const reply = await Promise.race([
-          this.request('shell', 'kernel_info_request', {}, {
-            timeoutMs: Math.max(1, Math.min(1000, deadline - Date.now())),
-            beforeSend: (m) => (off = this.onIopub(m.header.msg_id, () => (sawIopub = true))),
-          }),
+          this.request(
+            'shell',
+            'kernel_info_request',
+            {},
+            {
+              timeoutMs: Math.max(1, Math.min(1000, deadline - Date.now())),
+              beforeSend: (m) => (off = this.onIopub(m.header.msg_id, () => (sawIopub = true))),
+            },
+          ),
           dead.then(() => undefined),
         ]);
         if (!reply) break;

@@ -30,11 +30,15 @@ export interface KernelExit {
 /** Five distinct free TCP ports on 127.0.0.1 (held open together so none is handed out twice). */
 async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<import('node:net').Server>((res, rej) => {
-      const s = createServer();
-      s.once('error', rej);
-      s.listen(0, '127.0.0.1', () => res(s));
-    })),
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<import('node:net').Server>((res, rej) => {
+          const s = createServer();
+          s.once('error', rej);
+          s.listen(0, '127.0.0.1', () => res(s));
+        }),
+    ),
   );
   const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port);
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
@@ -81,8 +85,16 @@ export class KernelProcess {
   static async launch(spec: KernelSpec, opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<KernelProcess> {
     const [shell, iopub, stdin, control, hb] = (await freePorts(5)) as [number, number, number, number, number];
     const connection: ConnectionInfo = {
-      transport: 'tcp', ip: '127.0.0.1', shell_port: shell, iopub_port: iopub, stdin_port: stdin, control_port: control, hb_port: hb,
-      key: randomBytes(32).toString('hex'), signature_scheme: 'hmac-sha256', kernel_name: spec.name,
+      transport: 'tcp',
+      ip: '127.0.0.1',
+      shell_port: shell,
+      iopub_port: iopub,
+      stdin_port: stdin,
+      control_port: control,
+      hb_port: hb,
+      key: randomBytes(32).toString('hex'),
+      signature_scheme: 'hmac-sha256',
+      kernel_name: spec.name,
     };
     const runtimeDir = mkdtempSync(join(tmpdir(), 'skybook-kernel-'));
     const file = join(runtimeDir, `kernel-${process.pid}.json`);

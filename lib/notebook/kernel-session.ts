@@ -53,12 +53,15 @@ export class KernelSession {
     readonly process: KernelProcess,
     readonly client: KernelClient,
   ) {
-    this.dead = new Promise((res) => (this.markDead = (e) => {
-      if (!this.isDead) {
-        this.isDead = true;
-        res(e);
-      }
-    }));
+    this.dead = new Promise(
+      (res) =>
+        (this.markDead = (e) => {
+          if (!this.isDead) {
+            this.isDead = true;
+            res(e);
+          }
+        }),
+    );
     void process.exited.then(() => this.markDead(process.deathError()));
   }
 
@@ -75,7 +78,10 @@ export class KernelSession {
       if (died) throw proc.deathError();
       throw e;
     }
-    if (opts.heartbeatMs) s.stopHeartbeat = client.heartbeat(opts.heartbeatMs, () => s.markDead(new KernelError('kernel stopped answering its heartbeat', { kernel: spec.name })));
+    if (opts.heartbeatMs)
+      s.stopHeartbeat = client.heartbeat(opts.heartbeatMs, () =>
+        s.markDead(new KernelError('kernel stopped answering its heartbeat', { kernel: spec.name })),
+      );
     return s;
   }
 
@@ -101,24 +107,38 @@ export class KernelSession {
    * `stopOnError` (default true) lets the kernel abort requests queued behind a failing cell; pass false where an
    * error is expected (nbclient does the same for `raises-exception` cells), or the next cell may come back aborted.
    */
-  async execute(code: string, opts: { timeoutMs?: number; onOutput?: (o: Output) => void; cell?: number; stopOnError?: boolean } = {}): Promise<ExecuteResult> {
+  async execute(
+    code: string,
+    opts: { timeoutMs?: number; onOutput?: (o: Output) => void; cell?: number; stopOnError?: boolean } = {},
+  ): Promise<ExecuteResult> {
     const collector = new OutputCollector(opts.onOutput);
     let idle!: () => void;
     const gotIdle = new Promise<void>((r) => (idle = r));
     let off = () => {};
-    const content = { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: opts.stopOnError ?? true };
-    const done = this.client.request('shell', 'execute_request', content, {
-      beforeSend: (m) => {
-        off = this.client.onIopub(m.header.msg_id, (msg) => {
-          if (msg.header.msg_type === 'status' && (msg.content as { execution_state?: string }).execution_state === 'idle') idle();
-          else collector.add(msg);
-        });
-      },
-    }).then(async (reply) => {
-      await gotIdle;
-      return reply;
-    });
-    const dead = this.dead.then((e) => Promise.reject(new KernelError(e.message.replace(/^kernel [^:]+: /, ''), { kernel: this.spec.name, cell: opts.cell })));
+    const content = {
+      code,
+      silent: false,
+      store_history: true,
+      user_expressions: {},
+      allow_stdin: false,
+      stop_on_error: opts.stopOnError ?? true,
+    };
+    const done = this.client
+      .request('shell', 'execute_request', content, {
+        beforeSend: (m) => {
+          off = this.client.onIopub(m.header.msg_id, (msg) => {
+            if (msg.header.msg_type === 'status' && (msg.content as { execution_state?: string }).execution_state === 'idle') idle();
+            else collector.add(msg);
+          });
+        },
+      })
+      .then(async (reply) => {
+        await gotIdle;
+        return reply;
+      });
+    const dead = this.dead.then((e) =>
+      Promise.reject(new KernelError(e.message.replace(/^kernel [^:]+: /, ''), { kernel: this.spec.name, cell: opts.cell })),
+    );
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((r) => {
       if (opts.timeoutMs !== undefined) timer = setTimeout(() => r('timeout'), opts.timeoutMs);
@@ -131,7 +151,13 @@ export class KernelSession {
         await Promise.race([done, dead, sleep(5000)]);
         return { status: 'timeout', outputs: collector.outputs, executionCount: null };
       }
-      const rc = first.content as { status: ExecuteResult['status']; execution_count?: number; ename?: string; evalue?: string; traceback?: string[] };
+      const rc = first.content as {
+        status: ExecuteResult['status'];
+        execution_count?: number;
+        ename?: string;
+        evalue?: string;
+        traceback?: string[];
+      };
       const result: ExecuteResult = { status: rc.status, outputs: collector.outputs, executionCount: rc.execution_count ?? null };
       if (rc.status === 'error') result.error = { ename: rc.ename ?? 'Error', evalue: rc.evalue ?? '', traceback: rc.traceback ?? [] };
       return result;

@@ -35,7 +35,8 @@ export function jupyterDataDirs(env: NodeJS.ProcessEnv = process.env): string[] 
   const dirs: string[] = [];
   for (const p of (env.JUPYTER_PATH ?? '').split(delimiter)) if (p) dirs.push(p);
   dirs.push(env.JUPYTER_DATA_DIR ?? join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'jupyter'));
-  for (const prefix of [env.VIRTUAL_ENV, env.CONDA_PREFIX, dirname(dirname(process.execPath))]) if (prefix) dirs.push(join(prefix, 'share', 'jupyter'));
+  for (const prefix of [env.VIRTUAL_ENV, env.CONDA_PREFIX, dirname(dirname(process.execPath))])
+    if (prefix) dirs.push(join(prefix, 'share', 'jupyter'));
   dirs.push('/usr/local/share/jupyter', '/usr/share/jupyter');
   return [...new Set(dirs)];
 }
@@ -121,5 +122,9 @@ export function findKernelSpec(name: string, env: NodeJS.ProcessEnv = process.en
   const builtin = builtins.get(name.toLowerCase());
   if (builtin) return builtin;
   const all = listKernelSpecs(env).map((k) => k.name);
-  throw new KernelError(`no such kernel; installed: ${all.join(', ') || '(none)'} (searched ${jupyterDataDirs(env).join(', ')})`, { kernel: name }, 2);
+  throw new KernelError(
+    `no such kernel; installed: ${all.join(', ') || '(none)'} (searched ${jupyterDataDirs(env).join(', ')})`,
+    { kernel: name },
+    2,
+  );
 }

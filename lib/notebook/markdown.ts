@@ -43,7 +43,8 @@ export function renderMarkdown(src: string): string {
       flush();
       const ordered = /^\s*\d+\./.test(l);
       const items: string[] = [];
-      for (; i < lines.length && /^\s*([-*+]|\d+\.)\s+/.test(lines[i]!); i++) items.push(`<li>${inline(lines[i]!.replace(/^\s*([-*+]|\d+\.)\s+/, ''))}</li>`);
+      for (; i < lines.length && /^\s*([-*+]|\d+\.)\s+/.test(lines[i]!); i++)
+        items.push(`<li>${inline(lines[i]!.replace(/^\s*([-*+]|\d+\.)\s+/, ''))}</li>`);
       i--;
       out.push(`<${ordered ? 'ol' : 'ul'}>${items.join('')}</${ordered ? 'ol' : 'ul'}>`);
     } else if (/^>\s?/.test(l)) {

@@ -64,8 +64,14 @@ export function parseNotebook(json: string, file = '<notebook>'): Notebook {
   }
   const cells = (nb.cells as unknown as Record<string, unknown>[]).map((c, i): Cell => {
     const type = c.cell_type;
-    if (type !== 'code' && type !== 'markdown' && type !== 'raw') throw new NotebookError(`unknown cell_type ${JSON.stringify(type)}`, { file, cell: i });
-    const cell: Cell = { ...(c as unknown as Cell), cell_type: type, source: joinLines(c.source), metadata: (c.metadata as Cell['metadata']) ?? {} };
+    if (type !== 'code' && type !== 'markdown' && type !== 'raw')
+      throw new NotebookError(`unknown cell_type ${JSON.stringify(type)}`, { file, cell: i });
+    const cell: Cell = {
+      ...(c as unknown as Cell),
+      cell_type: type,
+      source: joinLines(c.source),
+      metadata: (c.metadata as Cell['metadata']) ?? {},
+    };
     if (type === 'code') cell.outputs = ((c.outputs as Output[]) ?? []).map(readOutput);
     return cell;
   });
@@ -75,7 +81,8 @@ export function parseNotebook(json: string, file = '<notebook>'): Notebook {
 function readOutput(o: Output): Output {
   const out: Output = { ...o };
   if (out.text !== undefined) out.text = joinLines(out.text);
-  if (out.data) out.data = Object.fromEntries(Object.entries(out.data).map(([k, v]) => [k, isJsonMime(k) ? v : Array.isArray(v) ? joinLines(v) : v]));
+  if (out.data)
+    out.data = Object.fromEntries(Object.entries(out.data).map(([k, v]) => [k, isJsonMime(k) ? v : Array.isArray(v) ? joinLines(v) : v]));
   return out;
 }
 
@@ -89,7 +96,12 @@ export function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (v && typeof v === 'object') {
     const o = v as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => [k, sortKeys(o[k])]));
+    return Object.fromEntries(
+      Object.keys(o)
+        .sort()
+        .filter((k) => o[k] !== undefined)
+        .map((k) => [k, sortKeys(o[k])]),
+    );
   }
   return v;
 }
@@ -108,7 +120,10 @@ export function stringifyNotebook(nb: Notebook): string {
       out.outputs = (c.outputs ?? []).map((o) => {
         const w: Record<string, unknown> = { ...o };
         if (typeof o.text === 'string') w.text = splitLines(o.text);
-        if (o.data) w.data = Object.fromEntries(Object.entries(o.data).map(([k, v]) => [k, typeof v === 'string' && !isJsonMime(k) ? splitLines(v) : v]));
+        if (o.data)
+          w.data = Object.fromEntries(
+            Object.entries(o.data).map(([k, v]) => [k, typeof v === 'string' && !isJsonMime(k) ? splitLines(v) : v]),
+          );
         return w;
       });
       out.execution_count = c.execution_count ?? null;

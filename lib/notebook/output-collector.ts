@@ -39,13 +39,27 @@ export class OutputCollector {
         out = { output_type: 'stream', name: c.name as 'stdout' | 'stderr', text: String(c.text ?? '') };
         break;
       case 'display_data':
-        out = { output_type: 'display_data', data: (c.data as Record<string, unknown>) ?? {}, metadata: (c.metadata as Record<string, unknown>) ?? {} };
+        out = {
+          output_type: 'display_data',
+          data: (c.data as Record<string, unknown>) ?? {},
+          metadata: (c.metadata as Record<string, unknown>) ?? {},
+        };
         break;
       case 'execute_result':
-        out = { output_type: 'execute_result', data: (c.data as Record<string, unknown>) ?? {}, metadata: (c.metadata as Record<string, unknown>) ?? {}, execution_count: (c.execution_count as number) ?? null };
+        out = {
+          output_type: 'execute_result',
+          data: (c.data as Record<string, unknown>) ?? {},
+          metadata: (c.metadata as Record<string, unknown>) ?? {},
+          execution_count: (c.execution_count as number) ?? null,
+        };
         break;
       case 'error':
-        out = { output_type: 'error', ename: String(c.ename ?? 'Error'), evalue: String(c.evalue ?? ''), traceback: (c.traceback as string[]) ?? [] };
+        out = {
+          output_type: 'error',
+          ename: String(c.ename ?? 'Error'),
+          evalue: String(c.evalue ?? ''),
+          traceback: (c.traceback as string[]) ?? [],
+        };
         break;
       default:
         return false;

@@ -137,13 +137,23 @@ function inferValue(raw: string): ParamValue {
  */
 export function coerceCliValue(name: string, raw: string, type: ParamType, file?: string): ParamValue {
   const bad = (): never => {
-    throw new NotebookError(`${JSON.stringify(raw)} is not a ${type === 'bool' ? 'bool (true or false)' : type}`, { file, parameter: name });
+    throw new NotebookError(`${JSON.stringify(raw)} is not a ${type === 'bool' ? 'bool (true or false)' : type}`, {
+      file,
+      parameter: name,
+    });
   };
   switch (type) {
     case 'string':
       return raw;
     case 'number': {
-      const n = /^[-+]?(nan|inf(inity)?)$/i.test(raw.trim()) ? Number(raw.trim().replace(/^([-+]?)inf(inity)?$/i, '$1Infinity').replace(/^[-+]?nan$/i, 'NaN')) : Number(raw);
+      const n = /^[-+]?(nan|inf(inity)?)$/i.test(raw.trim())
+        ? Number(
+            raw
+              .trim()
+              .replace(/^([-+]?)inf(inity)?$/i, '$1Infinity')
+              .replace(/^[-+]?nan$/i, 'NaN'),
+          )
+        : Number(raw);
       return raw.trim() === '' || (Number.isNaN(n) && !/nan/i.test(raw)) ? bad() : n;
     }
     case 'bool':
@@ -174,9 +184,14 @@ export function checkParameters(values: Record<string, ParamValue>, decls: Param
   const known = new Map(decls.map((d) => [d.name, d]));
   for (const [name, v] of Object.entries(values)) {
     const d = known.get(name);
-    if (!d) throw new NotebookError(`unknown parameter '${name}'; known: ${decls.map((x) => x.name).join(', ') || '(none: no cell tagged parameters)'}`, { file, parameter: name });
+    if (!d)
+      throw new NotebookError(
+        `unknown parameter '${name}'; known: ${decls.map((x) => x.name).join(', ') || '(none: no cell tagged parameters)'}`,
+        { file, parameter: name },
+      );
     const t = typeOfValue(v);
-    if (d.type !== 'unknown' && d.type !== 'null' && t !== d.type) throw new NotebookError(`${JSON.stringify(v)} is a ${t}, expected ${d.type}`, { file, parameter: name });
+    if (d.type !== 'unknown' && d.type !== 'null' && t !== d.type)
+      throw new NotebookError(`${JSON.stringify(v)} is a ${t}, expected ${d.type}`, { file, parameter: name });
   }
   return values;
 }

@@ -64,9 +64,20 @@ export async function runNotebook(input: Notebook, opts: RunOptions): Promise<Ru
   progress.start({ label: opts.label ?? `run (${opts.kernel.name})`, total: code.length, unit: 'cells' });
   progress.advance(0, `starting kernel ${opts.kernel.name}`);
   const session = await KernelSession.start(opts.kernel, { cwd: opts.cwd, env: opts.env, startupTimeout: opts.startupTimeout });
-  const result: RunResult = { notebook: nb, status: 'completed', startTime, endTime: startTime, language: session.language, kernelInfo: session.info };
+  const result: RunResult = {
+    notebook: nb,
+    status: 'completed',
+    startTime,
+    endTime: startTime,
+    language: session.language,
+    kernelInfo: session.info,
+  };
   if (session.info.language_info) nb.metadata.language_info = session.info.language_info as Notebook['metadata']['language_info'];
-  nb.metadata.kernelspec = { name: opts.kernel.name, display_name: opts.kernel.display_name, language: opts.kernel.language || session.language };
+  nb.metadata.kernelspec = {
+    name: opts.kernel.name,
+    display_name: opts.kernel.display_name,
+    language: opts.kernel.language || session.language,
+  };
   const onAbort = () => void session.interrupt();
   opts.signal?.addEventListener('abort', onAbort);
   try {
@@ -89,7 +100,9 @@ export async function runNotebook(input: Notebook, opts: RunOptions): Promise<Ru
       let r;
       try {
         r = await session.execute(cell.source, {
-          timeoutMs: opts.timeout !== undefined ? opts.timeout * 1000 : undefined, cell: index, onOutput: (o) => opts.onOutput?.(index, o),
+          timeoutMs: opts.timeout !== undefined ? opts.timeout * 1000 : undefined,
+          cell: index,
+          onOutput: (o) => opts.onOutput?.(index, o),
           stopOnError: !expected,
         });
       } catch (e) {
@@ -112,7 +125,11 @@ export async function runNotebook(input: Notebook, opts: RunOptions): Promise<Ru
       result.failedCell = index;
       if (r.status === 'timeout') {
         result.status = 'timeout';
-        result.error = new CellExecutionError(index, 'CellTimeoutError', `cell ${index} ran past its ${opts.timeout} s timeout and was interrupted`);
+        result.error = new CellExecutionError(
+          index,
+          'CellTimeoutError',
+          `cell ${index} ran past its ${opts.timeout} s timeout and was interrupted`,
+        );
       } else {
         result.status = opts.signal?.aborted ? 'interrupted' : 'failed';
         const e = r.error ?? { ename: r.status === 'aborted' ? 'Aborted' : 'Error', evalue: '', traceback: [] };

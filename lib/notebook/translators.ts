@@ -28,7 +28,9 @@ export abstract class Translator {
     return `[${v.map((x) => this.translate(x)).join(', ')}]`;
   }
   translateDict(v: { [key: string]: ParamValue }): string {
-    return `{${Object.entries(v).map(([k, x]) => `${this.translateStr(k)}: ${this.translate(x)}`).join(', ')}}`;
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${this.translateStr(k)}: ${this.translate(x)}`)
+      .join(', ')}}`;
   }
   abstract comment(text: string): string;
   /** One assignment; `keyword` is the declaration the parameters cell used (`const`, `let`), where the language has one. */

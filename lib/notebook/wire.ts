@@ -42,7 +42,14 @@ export class Wire {
   message<C extends object>(msgType: string, content: C, parent: Partial<MessageHeader> = {}): Message<C> {
     return {
       identities: [],
-      header: { msg_id: randomUUID(), msg_type: msgType, session: this.session, username: this.username, date: new Date().toISOString(), version: '5.3' },
+      header: {
+        msg_id: randomUUID(),
+        msg_type: msgType,
+        session: this.session,
+        username: this.username,
+        date: new Date().toISOString(),
+        version: '5.3',
+      },
       parent_header: parent,
       metadata: {},
       content,

@@ -37,7 +37,10 @@ export function snapshotDir(dir: string, limit = 20000): DirSnapshot {
 
 /** Files new or changed between two snapshots, sorted. @example writtenFiles(before, after) // ['/r/out/hist.csv'] */
 export function writtenFiles(before: DirSnapshot, after: DirSnapshot): string[] {
-  return [...after].filter(([p, v]) => before.get(p) !== v).map(([p]) => p).sort();
+  return [...after]
+    .filter(([p, v]) => before.get(p) !== v)
+    .map(([p]) => p)
+    .sort();
 }
 
 /**

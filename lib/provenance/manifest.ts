@@ -48,33 +48,78 @@ export function toRoCrate(r: RunRecord, crateDir: string): Record<string, unknow
     const rel = relative(crateDir, p).split('\\').join('/');
     return rel === '' ? './' : rel;
   };
-  const file = (d: FileDigest, extra: Record<string, unknown> = {}): Node => ({ '@id': id(d.path), '@type': 'File', name: id(d.path).split('/').pop(), sha256: d.sha256, contentSize: d.size, ...extra });
+  const file = (d: FileDigest, extra: Record<string, unknown> = {}): Node => ({
+    '@id': id(d.path),
+    '@type': 'File',
+    name: id(d.path).split('/').pop(),
+    sha256: d.sha256,
+    contentSize: d.size,
+    ...extra,
+  });
   const params: Node[] = Object.entries(r.parameters).map(([name, v]) => ({
-    '@id': `#param-${name}`, '@type': 'PropertyValue', name, value: typeof v === 'object' && v !== null ? JSON.stringify(v) : v, 'skybook:json': JSON.stringify(v),
+    '@id': `#param-${name}`,
+    '@type': 'PropertyValue',
+    name,
+    value: typeof v === 'object' && v !== null ? JSON.stringify(v) : v,
+    'skybook:json': JSON.stringify(v),
     ...(r.redacted.includes(name) ? { 'skybook:redacted': true } : {}),
   }));
   const software: Node[] = [
     { '@id': '#skybook', '@type': 'SoftwareApplication', name: 'skybook', softwareVersion: r.software.skybook },
     { '@id': '#node', '@type': 'SoftwareApplication', name: 'Node.js', softwareVersion: r.software.node },
-    { '@id': '#kernel', '@type': 'SoftwareApplication', name: r.kernel.name, alternateName: r.kernel.displayName, 'skybook:language': r.kernel.language, 'skybook:implementation': r.kernel.implementation, softwareVersion: r.kernel.version },
+    {
+      '@id': '#kernel',
+      '@type': 'SoftwareApplication',
+      name: r.kernel.name,
+      alternateName: r.kernel.displayName,
+      'skybook:language': r.kernel.language,
+      'skybook:implementation': r.kernel.implementation,
+      softwareVersion: r.kernel.version,
+    },
   ];
   const lock = r.software.lockfile ? [file(r.software.lockfile, { name: 'package-lock.json', encodingFormat: 'application/json' })] : [];
   const action: Node = {
-    '@id': '#run', '@type': 'CreateAction', name: `skybook run ${id(r.notebook.path)}`,
+    '@id': '#run',
+    '@type': 'CreateAction',
+    name: `skybook run ${id(r.notebook.path)}`,
     instrument: { '@id': id(r.notebook.path) },
     object: [...r.inputs.map((d) => ({ '@id': id(d.path) })), ...params.map((p) => ({ '@id': p['@id'] }))],
     result: [{ '@id': id(r.executed.path) }, ...r.outputs.map((d) => ({ '@id': id(d.path) }))],
-    startTime: r.startTime, endTime: r.endTime, actionStatus: STATUS[r.status] ?? FAILED,
+    startTime: r.startTime,
+    endTime: r.endTime,
+    actionStatus: STATUS[r.status] ?? FAILED,
     ...(r.error ? { error: r.error } : {}),
-    'skybook:status': r.status, 'skybook:failedCell': r.failedCell, 'skybook:cwd': id(r.cwd), 'skybook:timeout': r.timeout,
-    'skybook:cacheKey': r.cacheKey, 'skybook:cells': r.cells,
+    'skybook:status': r.status,
+    'skybook:failedCell': r.failedCell,
+    'skybook:cwd': id(r.cwd),
+    'skybook:timeout': r.timeout,
+    'skybook:cacheKey': r.cacheKey,
+    'skybook:cells': r.cells,
   };
   const graph: Node[] = [
-    { '@id': 'ro-crate-metadata.json', '@type': 'CreativeWork', conformsTo: { '@id': 'https://w3id.org/ro/crate/1.1' }, about: { '@id': './' } },
-    { '@id': './', '@type': 'Dataset', name: `Run of ${id(r.notebook.path)}`, datePublished: r.endTime, conformsTo: { '@id': PROFILE }, hasPart: action.result, mentions: { '@id': '#run' } },
+    {
+      '@id': 'ro-crate-metadata.json',
+      '@type': 'CreativeWork',
+      conformsTo: { '@id': 'https://w3id.org/ro/crate/1.1' },
+      about: { '@id': './' },
+    },
+    {
+      '@id': './',
+      '@type': 'Dataset',
+      name: `Run of ${id(r.notebook.path)}`,
+      datePublished: r.endTime,
+      conformsTo: { '@id': PROFILE },
+      hasPart: action.result,
+      mentions: { '@id': '#run' },
+    },
     { '@id': PROFILE, '@type': 'CreativeWork', name: 'Process Run Crate', version: '0.5' },
     action,
-    file(r.notebook, { '@type': ['File', 'SoftwareSourceCode'], encodingFormat: 'application/x-ipynb+json', programmingLanguage: r.kernel.language, softwareRequirements: [{ '@id': '#skybook' }, { '@id': '#node' }, { '@id': '#kernel' }, ...lock.map((l) => ({ '@id': l['@id'] }))] }),
+    file(r.notebook, {
+      '@type': ['File', 'SoftwareSourceCode'],
+      encodingFormat: 'application/x-ipynb+json',
+      programmingLanguage: r.kernel.language,
+      softwareRequirements: [{ '@id': '#skybook' }, { '@id': '#node' }, { '@id': '#kernel' }, ...lock.map((l) => ({ '@id': l['@id'] }))],
+    }),
     file(r.executed, { encodingFormat: 'application/x-ipynb+json', 'skybook:executedNotebook': true }),
     ...r.inputs.map((d) => file(d)),
     ...r.outputs.map((d) => file(d)),
@@ -83,7 +128,10 @@ export function toRoCrate(r: RunRecord, crateDir: string): Record<string, unknow
     ...lock,
   ];
   return {
-    '@context': ['https://w3id.org/ro/crate/1.1/context', { sha256: 'https://w3id.org/ro/terms/workflow-run#sha256', skybook: 'https://skybook.dev/terms#' }],
+    '@context': [
+      'https://w3id.org/ro/crate/1.1/context',
+      { sha256: 'https://w3id.org/ro/terms/workflow-run#sha256', skybook: 'https://skybook.dev/terms#' },
+    ],
     '@graph': graph,
   };
 }
@@ -130,14 +178,21 @@ export async function readManifest(path: string): Promise<RunRecord> {
     notebook: digest(nbRef),
     executed: digest(results[0]!),
     kernel: {
-      name: String(kernel.name), language: String(kernel['skybook:language'] ?? ''), displayName: kernel.alternateName as string | undefined,
-      implementation: kernel['skybook:implementation'] as string | undefined, version: kernel.softwareVersion as string | undefined,
+      name: String(kernel.name),
+      language: String(kernel['skybook:language'] ?? ''),
+      displayName: kernel.alternateName as string | undefined,
+      implementation: kernel['skybook:implementation'] as string | undefined,
+      version: kernel.softwareVersion as string | undefined,
     },
     parameters: params,
     redacted,
     inputs,
     outputs: results.slice(1).map(digest),
-    software: { skybook: String(graph.get('#skybook')?.softwareVersion ?? ''), node: String(graph.get('#node')?.softwareVersion ?? ''), lockfile: lockRef ? digest(lockRef) : undefined },
+    software: {
+      skybook: String(graph.get('#skybook')?.softwareVersion ?? ''),
+      node: String(graph.get('#node')?.softwareVersion ?? ''),
+      lockfile: lockRef ? digest(lockRef) : undefined,
+    },
     cells: (action['skybook:cells'] as CellHash[]) ?? [],
     startTime: String(action.startTime),
     endTime: String(action.endTime),

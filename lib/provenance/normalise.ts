@@ -36,11 +36,19 @@ class IdMap {
  */
 export function normaliseText(s: string, ctx: NormaliseContext = {}, ids = new IdMap('id')): string {
   let t = s.replace(ANSI, '');
-  const all: [string | undefined, string][] = [[ctx.outDir, '{out}'], [ctx.cwd, '{cwd}'], [ctx.home, '~']];
+  const all: [string | undefined, string][] = [
+    [ctx.outDir, '{out}'],
+    [ctx.cwd, '{cwd}'],
+    [ctx.home, '~'],
+  ];
   const places = all.filter((p): p is [string, string] => !!p[0] && p[0] !== '/');
   // Longest path first, so an output folder inside the cwd becomes {out}, not {cwd}/out.
-  for (const [p, ph] of [...places].sort((a, b) => b[0].length - a[0].length)) t = t.replace(new RegExp(escapeRegExp(p.replace(/\/+$/, '')) + '(?=/|\\b|$)', 'g'), ph);
-  return t.replace(TIMESTAMP, '<timestamp>').replace(ADDRESS, 'at 0x?').replace(UUID, (m) => ids.get(m.toLowerCase()));
+  for (const [p, ph] of [...places].sort((a, b) => b[0].length - a[0].length))
+    t = t.replace(new RegExp(escapeRegExp(p.replace(/\/+$/, '')) + '(?=/|\\b|$)', 'g'), ph);
+  return t
+    .replace(TIMESTAMP, '<timestamp>')
+    .replace(ADDRESS, 'at 0x?')
+    .replace(UUID, (m) => ids.get(m.toLowerCase()));
 }
 
 /**

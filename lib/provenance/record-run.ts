@@ -4,8 +4,23 @@ import { basename, dirname, resolve } from 'node:path';
 import type { Progress } from '../core/index.js';
 import { KernelError, NotebookError } from '../errors/index.js';
 import {
-  checkParameters, findKernelSpec, injectParameters, notebookLanguage, notebookParameters, readNotebook, runNotebook, stringifyNotebook, writeFileAtomic, writeNotebook,
-  type KernelSpec, type Notebook, type Output, type ParamDecl, type ParamValue, type RunResult, type RunStatus,
+  checkParameters,
+  findKernelSpec,
+  injectParameters,
+  notebookLanguage,
+  notebookParameters,
+  readNotebook,
+  runNotebook,
+  stringifyNotebook,
+  writeFileAtomic,
+  writeNotebook,
+  type KernelSpec,
+  type Notebook,
+  type Output,
+  type ParamDecl,
+  type ParamValue,
+  type RunResult,
+  type RunStatus,
 } from '../notebook/index.js';
 import { cacheKey, cacheLookup } from './cache.js';
 import { filesNamedBy, snapshotDir, writtenFiles } from './files.js';
@@ -106,7 +121,14 @@ export async function recordRun(o: RecordRunOptions): Promise<RecordedRun> {
   const notebook = await hashFile(resolve(o.notebook));
   const inputs = await digestInputs([...(o.inputs ?? []).map((p) => resolve(p)), ...filesNamedBy(params, cwd)], o.notebook);
   const redaction = redactParameters(params, env);
-  const key = cacheKey({ notebook: notebook.sha256, parameters: params, inputs, lockfile: software.lockfile?.sha256, kernel: loaded.spec.name, skybook: software.skybook });
+  const key = cacheKey({
+    notebook: notebook.sha256,
+    parameters: params,
+    inputs,
+    lockfile: software.lockfile?.sha256,
+    kernel: loaded.spec.name,
+    skybook: software.skybook,
+  });
   if (o.cache) {
     const hit = await cacheLookup(manifestPath, key);
     if (hit) return { status: 'cached', out, manifestPath, record: hit };
@@ -115,8 +137,16 @@ export async function recordRun(o: RecordRunOptions): Promise<RecordedRun> {
   let run: RunResult;
   try {
     run = await runNotebook(nb, {
-      kernel: loaded.spec, cwd, env, timeout: o.timeout, startupTimeout: o.startupTimeout, signal: o.signal,
-      progress: o.progress, label: `run ${basename(o.notebook)}`, onOutput: o.onOutput, onCellDone: (partial) => writeNotebook(out, partial),
+      kernel: loaded.spec,
+      cwd,
+      env,
+      timeout: o.timeout,
+      startupTimeout: o.startupTimeout,
+      signal: o.signal,
+      progress: o.progress,
+      label: `run ${basename(o.notebook)}`,
+      onOutput: o.onOutput,
+      onCellDone: (partial) => writeNotebook(out, partial),
     });
   } catch (e) {
     if (e instanceof KernelError) await writeNotebook(out, nb);
@@ -128,7 +158,13 @@ export async function recordRun(o: RecordRunOptions): Promise<RecordedRun> {
   const record: RunRecord = {
     notebook,
     executed: await hashFile(out),
-    kernel: { name: loaded.spec.name, language: run.language || loaded.language, displayName: loaded.spec.display_name, implementation: info.implementation, version: info.implementation_version },
+    kernel: {
+      name: loaded.spec.name,
+      language: run.language || loaded.language,
+      displayName: loaded.spec.display_name,
+      implementation: info.implementation,
+      version: info.implementation_version,
+    },
     parameters: redaction.values,
     redacted: redaction.redacted,
     inputs,

@@ -25,10 +25,19 @@ export function redactText(s: string, env: NodeJS.ProcessEnv = process.env): str
  * @example
  * redactParameters({ db_password: 'x', url: 'https://u:p@h/' }) // { values: { db_password: '[redacted]', url: 'https://u:***@h/' }, redacted: ['db_password'] }
  */
-export function redactParameters(params: Record<string, ParamValue>, env: NodeJS.ProcessEnv = process.env): { values: Record<string, ParamValue>; redacted: string[] } {
+export function redactParameters(
+  params: Record<string, ParamValue>,
+  env: NodeJS.ProcessEnv = process.env,
+): { values: Record<string, ParamValue>; redacted: string[] } {
   const redacted: string[] = [];
   const clean = (v: ParamValue): ParamValue =>
-    typeof v === 'string' ? redactText(v, env) : Array.isArray(v) ? v.map(clean) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clean(x)])) : v;
+    typeof v === 'string'
+      ? redactText(v, env)
+      : Array.isArray(v)
+        ? v.map(clean)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, clean(x)]))
+          : v;
   const values: Record<string, ParamValue> = {};
   for (const [k, v] of Object.entries(params)) {
     if (SECRET_NAME.test(k)) {

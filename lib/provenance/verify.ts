@@ -50,11 +50,15 @@ function cellOutputs(nb: Notebook | undefined, i: number, ctx: NormaliseContext)
  * if (!rep.identical) console.log(rep.firstDiverging?.diff);
  */
 export async function verifyRun(
-  manifestPath: string, opts: { parameters?: Record<string, ParamValue>; progress?: Progress | false; signal?: AbortSignal } = {},
+  manifestPath: string,
+  opts: { parameters?: Record<string, ParamValue>; progress?: Progress | false; signal?: AbortSignal } = {},
 ): Promise<VerifyReport> {
   const rec = await readManifest(manifestPath);
   const missing = rec.redacted.filter((n) => !(opts.parameters && n in opts.parameters));
-  if (missing.length) throw new NotebookError(`parameters ${missing.join(', ')} were redacted in the manifest; pass them with -p NAME VALUE`, { file: manifestPath });
+  if (missing.length)
+    throw new NotebookError(`parameters ${missing.join(', ')} were redacted in the manifest; pass them with -p NAME VALUE`, {
+      file: manifestPath,
+    });
   const outDir = dirname(rec.executed.path);
   const changedInputs = [];
   for (const i of rec.inputs) {
@@ -64,9 +68,17 @@ export async function verifyRun(
   const tmp = mkdtempSync(join(tmpdir(), 'skybook-verify-'));
   try {
     const rerun = await recordRun({
-      notebook: rec.notebook.path, out: join(tmp, basename(rec.executed.path)), parameters: { ...rec.parameters, ...opts.parameters },
-      inputs: rec.inputs.map((i) => i.path).filter(existsSync), kernel: rec.kernel.name, cwd: rec.cwd, timeout: rec.timeout, outDir, manifest: false,
-      progress: opts.progress, signal: opts.signal,
+      notebook: rec.notebook.path,
+      out: join(tmp, basename(rec.executed.path)),
+      parameters: { ...rec.parameters, ...opts.parameters },
+      inputs: rec.inputs.map((i) => i.path).filter(existsSync),
+      kernel: rec.kernel.name,
+      cwd: rec.cwd,
+      timeout: rec.timeout,
+      outDir,
+      manifest: false,
+      progress: opts.progress,
+      signal: opts.signal,
     });
     const now = rerun.record!;
     const ctx = { cwd: rec.cwd, outDir, home: homedir() };
@@ -74,11 +86,22 @@ export async function verifyRun(
     for (let i = 0; i < Math.max(rec.cells.length, now.cells.length) && !firstDiverging; i++) {
       const a = rec.cells[i];
       const b = now.cells[i];
-      if (!a || !b) firstDiverging = { index: i, id: (a ?? b)?.id, what: 'missing', diff: a ? '- (cell missing from the re-run)' : '+ (cell not in the recorded run)' };
+      if (!a || !b)
+        firstDiverging = {
+          index: i,
+          id: (a ?? b)?.id,
+          what: 'missing',
+          diff: a ? '- (cell missing from the re-run)' : '+ (cell not in the recorded run)',
+        };
       else if (a.source !== b.source) firstDiverging = { index: i, id: a.id, what: 'source', diff: 'the cell source changed' };
       else if (a.outputs !== b.outputs) {
         const old = existsSync(rec.executed.path) ? await readNotebook(rec.executed.path) : undefined;
-        firstDiverging = { index: i, id: a.id, what: 'outputs', diff: lineDiff(cellOutputs(old, i, ctx), cellOutputs(rerun.run?.notebook, i, ctx)) };
+        firstDiverging = {
+          index: i,
+          id: a.id,
+          what: 'outputs',
+          diff: lineDiff(cellOutputs(old, i, ctx), cellOutputs(rerun.run?.notebook, i, ctx)),
+        };
       }
     }
     const nowOut = new Map(now.outputs.map((d) => [d.path, d.sha256]));

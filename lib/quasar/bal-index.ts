@@ -26,7 +26,10 @@ export interface BalTroughSpan {
  * const { index, troughs } = balIndex(restWave, normFlux, BAL_IONS.CIV, BI_WINDOW); // index is BI
  */
 export function balIndex(
-  restWave: ArrayLike<number>, normFlux: ArrayLike<number>, ionRest: number, window: BalWindow,
+  restWave: ArrayLike<number>,
+  normFlux: ArrayLike<number>,
+  ionRest: number,
+  window: BalWindow,
 ): { index: number; troughs: BalTroughSpan[] } {
   if (normFlux.length !== restWave.length) {
     throw new QuasarError(`restWave (${restWave.length}) and normFlux (${normFlux.length}) lengths differ`, { scope: 'balIndex' });
@@ -72,7 +75,11 @@ export function balIndex(
  * @example
  * const { bi, troughs } = balnicityIndex(restWave, normFlux, BAL_IONS.CIV); // bi 0 without a BAL trough
  */
-export function balnicityIndex(restWave: ArrayLike<number>, normFlux: ArrayLike<number>, ionRest: number): { bi: number; troughs: BalTroughSpan[] } {
+export function balnicityIndex(
+  restWave: ArrayLike<number>,
+  normFlux: ArrayLike<number>,
+  ionRest: number,
+): { bi: number; troughs: BalTroughSpan[] } {
   const { index, troughs } = balIndex(restWave, normFlux, ionRest, BI_WINDOW);
   return { bi: index, troughs };
 }
@@ -85,7 +92,11 @@ export function balnicityIndex(restWave: ArrayLike<number>, normFlux: ArrayLike<
  * @example
  * const { ai, troughs } = absorptionIndex(restWave, normFlux, BAL_IONS.CIV); // troughs.length is NCIV_450
  */
-export function absorptionIndex(restWave: ArrayLike<number>, normFlux: ArrayLike<number>, ionRest: number): { ai: number; troughs: BalTroughSpan[] } {
+export function absorptionIndex(
+  restWave: ArrayLike<number>,
+  normFlux: ArrayLike<number>,
+  ionRest: number,
+): { ai: number; troughs: BalTroughSpan[] } {
   const { index, troughs } = balIndex(restWave, normFlux, ionRest, AI_WINDOW);
   return { ai: index, troughs };
 }

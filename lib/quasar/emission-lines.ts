@@ -67,6 +67,7 @@ const BY_NAME = new Map<string, EmissionLine>(EMISSION_LINES.map((l) => [l.name,
  */
 export function emissionLine(name: EmissionLineName): EmissionLine {
   const line = BY_NAME.get(name);
-  if (!line) throw new QuasarError(`invalid emission line: ${String(name)} (one of ${[...BY_NAME.keys()].join(', ')})`, { scope: 'emissionLine' });
+  if (!line)
+    throw new QuasarError(`invalid emission line: ${String(name)} (one of ${[...BY_NAME.keys()].join(', ')})`, { scope: 'emissionLine' });
   return line;
 }

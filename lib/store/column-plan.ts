@@ -7,7 +7,19 @@ import { StoreError, type StoreLocation } from '../errors/index.js';
  * @example
  * const k: ElementKind = 'uint64';
  */
-export type ElementKind = 'bool' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'float32' | 'float64' | 'string';
+export type ElementKind =
+  | 'bool'
+  | 'int8'
+  | 'uint8'
+  | 'int16'
+  | 'uint16'
+  | 'int32'
+  | 'uint32'
+  | 'int64'
+  | 'uint64'
+  | 'float32'
+  | 'float64'
+  | 'string';
 
 /**
  * How one Arrow column is stored. Unsigned integers widen to the next signed type in PostgreSQL (it has none); uint64
@@ -33,13 +45,33 @@ export interface ColumnPlan {
 }
 
 const PG_ELEMENT: Record<ElementKind, string> = {
-  bool: 'boolean', int8: 'smallint', uint8: 'smallint', int16: 'smallint', uint16: 'integer', int32: 'integer', uint32: 'bigint',
-  int64: 'bigint', uint64: 'numeric(20,0)', float32: 'real', float64: 'double precision', string: 'text',
+  bool: 'boolean',
+  int8: 'smallint',
+  uint8: 'smallint',
+  int16: 'smallint',
+  uint16: 'integer',
+  int32: 'integer',
+  uint32: 'bigint',
+  int64: 'bigint',
+  uint64: 'numeric(20,0)',
+  float32: 'real',
+  float64: 'double precision',
+  string: 'text',
 };
 
 const DUCK_ELEMENT: Record<ElementKind, string> = {
-  bool: 'BOOLEAN', int8: 'TINYINT', uint8: 'UTINYINT', int16: 'SMALLINT', uint16: 'USMALLINT', int32: 'INTEGER', uint32: 'UINTEGER',
-  int64: 'BIGINT', uint64: 'UBIGINT', float32: 'FLOAT', float64: 'DOUBLE', string: 'VARCHAR',
+  bool: 'BOOLEAN',
+  int8: 'TINYINT',
+  uint8: 'UTINYINT',
+  int16: 'SMALLINT',
+  uint16: 'USMALLINT',
+  int32: 'INTEGER',
+  uint32: 'UINTEGER',
+  int64: 'BIGINT',
+  uint64: 'UBIGINT',
+  float32: 'FLOAT',
+  float64: 'DOUBLE',
+  string: 'VARCHAR',
 };
 
 /**
@@ -50,7 +82,8 @@ const DUCK_ELEMENT: Record<ElementKind, string> = {
  */
 export function elementKind(t: DataType): ElementKind | undefined {
   switch (t.typeId) {
-    case Type.Bool: return 'bool';
+    case Type.Bool:
+      return 'bool';
     case Type.Int: {
       const { bitWidth, isSigned } = t as unknown as { bitWidth: number; isSigned: boolean };
       return `${isSigned ? '' : 'u'}int${bitWidth}` as ElementKind;
@@ -59,8 +92,11 @@ export function elementKind(t: DataType): ElementKind | undefined {
       const precision = (t as unknown as { precision: number }).precision;
       return precision === 2 ? 'float64' : precision === 1 ? 'float32' : undefined;
     }
-    case Type.Utf8: case Type.LargeUtf8: return 'string';
-    default: return undefined;
+    case Type.Utf8:
+    case Type.LargeUtf8:
+      return 'string';
+    default:
+      return undefined;
   }
 }
 
@@ -99,7 +135,12 @@ export function planColumns(schema: Schema, where: StoreLocation = {}): ColumnPl
     if (seen.has(name)) throw new StoreError(`two columns named ${name} once lower-cased`, { ...where, column: f.name });
     seen.add(name);
     const pgType = PG_ELEMENT[kind] + (dims.length ? '[]'.repeat(Math.max(1, dims.filter((d) => d !== -1).length || 1)) : '');
-    const duckType = DUCK_ELEMENT[kind] + [...dims].reverse().map((d) => (d === -1 ? '[]' : `[${d}]`)).join('');
+    const duckType =
+      DUCK_ELEMENT[kind] +
+      [...dims]
+        .reverse()
+        .map((d) => (d === -1 ? '[]' : `[${d}]`))
+        .join('');
     plans.push({ name, index, source: f.name, element: kind, dims, pgType, duckType });
   });
   if (plans.length === 0) throw new StoreError('no storable columns', where);

@@ -61,7 +61,12 @@ export interface IngestResult {
 const utcStamp = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 
 /** Picks the HDU to load: the one asked for, else the product's, else the first BINTABLE. */
-function pickHdu(fits: FitsFile, source: string, hdu: string | undefined, product: ProductSchema | undefined): { index: number; name: string; rows: number } {
+function pickHdu(
+  fits: FitsFile,
+  source: string,
+  hdu: string | undefined,
+  product: ProductSchema | undefined,
+): { index: number; name: string; rows: number } {
   const ref = hdu ?? product?.hdu;
   const info = ref !== undefined ? fits.hdu(/^\d+$/.test(ref) ? Number(ref) : ref) : fits.hdus.find((h) => h.type === 'BINTABLE');
   if (!info) throw new StoreError('no table HDU to load', { file: source });
@@ -85,12 +90,20 @@ interface LoadSource {
 
 /** Loads one source inside one transaction: all its rows, its quarantined rows and its ledger row, or nothing. */
 async function loadSource(
-  store: Store, src: LoadSource, target: TableRef, product: ProductSchema | undefined, opts: IngestOptions, progress: Progress, t0: number,
+  store: Store,
+  src: LoadSource,
+  target: TableRef,
+  product: ProductSchema | undefined,
+  opts: IngestOptions,
+  progress: Progress,
+  t0: number,
 ): Promise<IngestResult> {
   const where = { file: src.label, hdu: src.hdu, table: target.name };
   const base = { source: src.source, hdu: src.hdu, table: target.name, size: src.size, rows: src.rows };
   const seconds = () => (performance.now() - t0) / 1000;
-  src.sha256.catch(() => { /* awaited below, whichever way the load goes */ });
+  src.sha256.catch(() => {
+    /* awaited below, whichever way the load goes */
+  });
   await ensureBookkeeping(store, target);
   return store.transaction(async (tx) => {
     await lockLedger(tx, target);
@@ -98,10 +111,21 @@ async function loadSource(
     if (prior) {
       const sha256 = await src.sha256;
       if (prior.sha256 === sha256) {
-        return { ...base, sha256, status: 'unchanged', loadId: prior.loadId, loaded: Number(prior.rowsLoaded), quarantined: Number(prior.rowsQuarantined), seconds: seconds() };
+        return {
+          ...base,
+          sha256,
+          status: 'unchanged',
+          loadId: prior.loadId,
+          loaded: Number(prior.rowsLoaded),
+          quarantined: Number(prior.rowsQuarantined),
+          seconds: seconds(),
+        };
       }
       if (!opts.replace) {
-        throw new StoreError(`changed since load ${prior.loadId} (sha256 ${prior.sha256.slice(0, 12)}... now ${sha256.slice(0, 12)}...); use --replace to reload it`, where);
+        throw new StoreError(
+          `changed since load ${prior.loadId} (sha256 ${prior.sha256.slice(0, 12)}... now ${sha256.slice(0, 12)}...); use --replace to reload it`,
+          where,
+        );
       }
     }
     if (prior) await removeLoad(tx, target, prior.loadId);
@@ -121,7 +145,8 @@ async function loadSource(
       for (let r = first; !r.done; r = await batches.next()) {
         const batch = r.value;
         const verdict = validateBatch(batch, product);
-        for (const bad of verdict.rejected) rejected.push({ row: rowBase + bad.row, reasons: bad.reasons.join('; '), json: rowJson(batch, bad.row) });
+        for (const bad of verdict.rejected)
+          rejected.push({ row: rowBase + bad.row, reasons: bad.reasons.join('; '), json: rowJson(batch, bad.row) });
         rowBase += batch.numRows;
         yield { batch, rows: verdict.good };
       }
@@ -132,11 +157,21 @@ async function loadSource(
     if (loaded + rejected.length !== src.rows) {
       throw new StoreError(`loaded ${loaded} + quarantined ${rejected.length} != ${src.rows} input rows`, where, 1);
     }
-    if (product?.sky && opts.skyIndex !== false) await createSkyIndex(tx, { table: target, ra: product.sky.ra.toLowerCase(), dec: product.sky.dec.toLowerCase() });
+    if (product?.sky && opts.skyIndex !== false)
+      await createSkyIndex(tx, { table: target, ra: product.sky.ra.toLowerCase(), dec: product.sky.dec.toLowerCase() });
     const sha256 = await src.sha256;
     await recordLoad(tx, target, {
-      loadId, table: target.name, source: src.source, sha256, size: BigInt(src.size), hdu: src.hdu, rowsLoaded: BigInt(loaded),
-      rowsQuarantined: BigInt(rejected.length), startedAt: utcStamp(started), finishedAt: utcStamp(new Date()), skybookVersion: skybookVersion(),
+      loadId,
+      table: target.name,
+      source: src.source,
+      sha256,
+      size: BigInt(src.size),
+      hdu: src.hdu,
+      rowsLoaded: BigInt(loaded),
+      rowsQuarantined: BigInt(rejected.length),
+      startedAt: utcStamp(started),
+      finishedAt: utcStamp(new Date()),
+      skybookVersion: skybookVersion(),
     });
     return { ...base, sha256, status: prior ? 'replaced' : 'loaded', loadId, loaded, quarantined: rejected.length, seconds: seconds() };
   });
@@ -144,19 +179,31 @@ async function loadSource(
 
 /** Loads one FITS file's table HDU. */
 async function ingestFile(
-  store: Store, path: string, target: TableRef, product: ProductSchema | undefined, opts: IngestOptions, progress: Progress,
+  store: Store,
+  path: string,
+  target: TableRef,
+  product: ProductSchema | undefined,
+  opts: IngestOptions,
+  progress: Progress,
 ): Promise<IngestResult> {
   const t0 = performance.now();
   const source = resolve(path);
   const size = await inputSize(path);
   // the hash runs beside the load (a worker thread for a big file) and is awaited where the ledger needs it
   const sha256 = sha256File(source);
-  sha256.catch(() => { /* awaited in loadSource; an earlier failure wins */ });
+  sha256.catch(() => {
+    /* awaited in loadSource; an earlier failure wins */
+  });
   const fits = await FitsFile.open(source);
   try {
     const hdu = pickHdu(fits, path, opts.hdu, product);
     const src: LoadSource = {
-      source, label: path, hdu: hdu.name, rows: hdu.rows, sha256, size,
+      source,
+      label: path,
+      hdu: hdu.name,
+      rows: hdu.rows,
+      sha256,
+      size,
       batches: (batchProgress) => fits.readBatches(hdu.index, { batchRows: 65536, progress: batchProgress }),
     };
     return await loadSource(store, src, target, product, opts, progress, t0);
@@ -167,15 +214,40 @@ async function ingestFile(
 }
 
 /** Writes quarantined rows through the same bulk path as the data. */
-async function writeQuarantine(tx: StoreSession, target: TableRef, source: string, hdu: string, rows: { row: number; reasons: string; json: string }[], loadId: number): Promise<void> {
+async function writeQuarantine(
+  tx: StoreSession,
+  target: TableRef,
+  source: string,
+  hdu: string,
+  rows: { row: number; reasons: string; json: string }[],
+  loadId: number,
+): Promise<void> {
   if (!rows.length) return;
   const t = new Table({
-    table_name: vectorFromArray(rows.map(() => target.name), new Utf8()),
-    source_path: vectorFromArray(rows.map(() => source), new Utf8()),
-    hdu: vectorFromArray(rows.map(() => hdu), new Utf8()),
-    row_number: vectorFromArray(rows.map((r) => BigInt(r.row)), new Int64()),
-    reasons: vectorFromArray(rows.map((r) => r.reasons), new Utf8()),
-    row_json: vectorFromArray(rows.map((r) => r.json), new Utf8()),
+    table_name: vectorFromArray(
+      rows.map(() => target.name),
+      new Utf8(),
+    ),
+    source_path: vectorFromArray(
+      rows.map(() => source),
+      new Utf8(),
+    ),
+    hdu: vectorFromArray(
+      rows.map(() => hdu),
+      new Utf8(),
+    ),
+    row_number: vectorFromArray(
+      rows.map((r) => BigInt(r.row)),
+      new Int64(),
+    ),
+    reasons: vectorFromArray(
+      rows.map((r) => r.reasons),
+      new Utf8(),
+    ),
+    row_json: vectorFromArray(
+      rows.map((r) => r.json),
+      new Utf8(),
+    ),
   });
   const plans = planColumns(t.schema);
   async function* parts(): AsyncGenerator<LoadPart> {
@@ -256,11 +328,27 @@ export async function ingestTable(table: Table, opts: Omit<IngestOptions, 'hdu'>
   const product = productOf(opts.schema);
   const bytes = tableToIPC(table, 'stream');
   const src: LoadSource = {
-    source: opts.source, label: opts.source, hdu: 'arrow', rows: table.numRows, size: bytes.byteLength,
+    source: opts.source,
+    label: opts.source,
+    hdu: 'arrow',
+    rows: table.numRows,
+    size: bytes.byteLength,
     sha256: Promise.resolve(createHash('sha256').update(bytes).digest('hex')),
     async *batches(batchProgress) {
-      for (const b of table.batches) { batchProgress.advance(b.numRows); yield b; }
-      if (table.batches.length === 0) yield new RecordBatch(table.schema, makeData({ type: new Struct(table.schema.fields), length: 0, nullCount: 0, children: table.schema.fields.map((f) => makeData({ type: f.type, length: 0 } as never)) } as never) as never);
+      for (const b of table.batches) {
+        batchProgress.advance(b.numRows);
+        yield b;
+      }
+      if (table.batches.length === 0)
+        yield new RecordBatch(
+          table.schema,
+          makeData({
+            type: new Struct(table.schema.fields),
+            length: 0,
+            nullCount: 0,
+            children: table.schema.fields.map((f) => makeData({ type: f.type, length: 0 } as never)),
+          } as never) as never,
+        );
     },
   };
   const store = typeof opts.into === 'string' ? await openStore(opts.into, opts.storeOptions) : opts.into;

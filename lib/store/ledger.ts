@@ -82,9 +82,17 @@ export async function findLoad(s: StoreSession, target: TableRef, source: string
   if (t.numRows === 0) return undefined;
   const r = t.get(0)!.toJSON() as Record<string, unknown>;
   return {
-    loadId: Number(r.load_id), table: target.name, source, hdu, sha256: String(r.sha256), size: BigInt(r.size as bigint),
-    rowsLoaded: BigInt(r.rows_loaded as bigint), rowsQuarantined: BigInt(r.rows_quarantined as bigint),
-    startedAt: String(r.started_at), finishedAt: String(r.finished_at), skybookVersion: String(r.skybook_version),
+    loadId: Number(r.load_id),
+    table: target.name,
+    source,
+    hdu,
+    sha256: String(r.sha256),
+    size: BigInt(r.size as bigint),
+    rowsLoaded: BigInt(r.rows_loaded as bigint),
+    rowsQuarantined: BigInt(r.rows_quarantined as bigint),
+    startedAt: String(r.started_at),
+    finishedAt: String(r.finished_at),
+    skybookVersion: String(r.skybook_version),
   };
 }
 

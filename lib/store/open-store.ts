@@ -43,5 +43,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
 export function storeEngineOf(url: string): EngineName {
   if (url.startsWith('duckdb:')) return 'duckdb';
   if (/^postgres(ql)?:\/\//.test(url)) return 'postgres';
-  throw new StoreError(`invalid store URL: ${JSON.stringify(url.replace(/:[^:@/]*@/, ':***@'))} (duckdb:PATH, duckdb::memory: or postgres://...)`);
+  throw new StoreError(
+    `invalid store URL: ${JSON.stringify(url.replace(/:[^:@/]*@/, ':***@'))} (duckdb:PATH, duckdb::memory: or postgres://...)`,
+  );
 }

@@ -1,6 +1,24 @@
 import {
-  Bool, Field, FixedSizeList, Float32, Float64, Int16, Int32, Int64, Int8, List, Table, TimestampMillisecond, Uint16, Uint32, Uint64,
-  Uint8, Utf8, vectorFromArray, type DataType, type Vector,
+  Bool,
+  Field,
+  FixedSizeList,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  List,
+  Table,
+  TimestampMillisecond,
+  Uint16,
+  Uint32,
+  Uint64,
+  Uint8,
+  Utf8,
+  vectorFromArray,
+  type DataType,
+  type Vector,
 } from 'apache-arrow';
 import { DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
 
@@ -17,34 +35,61 @@ import { DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
  */
 export function arrowTypeOfDuck(t: DuckDBType): DataType {
   switch (t.typeId) {
-    case DuckDBTypeId.BOOLEAN: return new Bool();
-    case DuckDBTypeId.TINYINT: return new Int8();
-    case DuckDBTypeId.SMALLINT: return new Int16();
-    case DuckDBTypeId.INTEGER: return new Int32();
-    case DuckDBTypeId.BIGINT: return new Int64();
-    case DuckDBTypeId.UTINYINT: return new Uint8();
-    case DuckDBTypeId.USMALLINT: return new Uint16();
-    case DuckDBTypeId.UINTEGER: return new Uint32();
-    case DuckDBTypeId.UBIGINT: return new Uint64();
-    case DuckDBTypeId.FLOAT: return new Float32();
-    case DuckDBTypeId.DOUBLE: case DuckDBTypeId.DECIMAL: return new Float64();
-    case DuckDBTypeId.TIMESTAMP: case DuckDBTypeId.TIMESTAMP_TZ: case DuckDBTypeId.TIMESTAMP_MS: case DuckDBTypeId.TIMESTAMP_S:
-    case DuckDBTypeId.TIMESTAMP_NS: case DuckDBTypeId.DATE:
+    case DuckDBTypeId.BOOLEAN:
+      return new Bool();
+    case DuckDBTypeId.TINYINT:
+      return new Int8();
+    case DuckDBTypeId.SMALLINT:
+      return new Int16();
+    case DuckDBTypeId.INTEGER:
+      return new Int32();
+    case DuckDBTypeId.BIGINT:
+      return new Int64();
+    case DuckDBTypeId.UTINYINT:
+      return new Uint8();
+    case DuckDBTypeId.USMALLINT:
+      return new Uint16();
+    case DuckDBTypeId.UINTEGER:
+      return new Uint32();
+    case DuckDBTypeId.UBIGINT:
+      return new Uint64();
+    case DuckDBTypeId.FLOAT:
+      return new Float32();
+    case DuckDBTypeId.DOUBLE:
+    case DuckDBTypeId.DECIMAL:
+      return new Float64();
+    case DuckDBTypeId.TIMESTAMP:
+    case DuckDBTypeId.TIMESTAMP_TZ:
+    case DuckDBTypeId.TIMESTAMP_MS:
+    case DuckDBTypeId.TIMESTAMP_S:
+    case DuckDBTypeId.TIMESTAMP_NS:
+    case DuckDBTypeId.DATE:
       return new TimestampMillisecond();
-    case DuckDBTypeId.LIST: return new List(new Field('item', arrowTypeOfDuck((t as unknown as { valueType: DuckDBType }).valueType), true));
+    case DuckDBTypeId.LIST:
+      return new List(new Field('item', arrowTypeOfDuck((t as unknown as { valueType: DuckDBType }).valueType), true));
     case DuckDBTypeId.ARRAY: {
       const a = t as unknown as { valueType: DuckDBType; length: number };
       return new FixedSizeList(a.length, new Field('item', arrowTypeOfDuck(a.valueType), true));
     }
     // HUGEINT (sum of BIGINT) keeps exact as int64 where it fits (converted below), else it would not be bigint-exact.
-    case DuckDBTypeId.HUGEINT: case DuckDBTypeId.UHUGEINT: return new Int64();
-    default: return new Utf8();
+    case DuckDBTypeId.HUGEINT:
+    case DuckDBTypeId.UHUGEINT:
+      return new Int64();
+    default:
+      return new Utf8();
   }
 }
 
 const PG_SCALAR: Record<number, () => DataType> = {
-  16: () => new Bool(), 20: () => new Int64(), 21: () => new Int16(), 23: () => new Int32(), 26: () => new Int64(),
-  700: () => new Float32(), 701: () => new Float64(), 1114: () => new TimestampMillisecond(), 1184: () => new TimestampMillisecond(),
+  16: () => new Bool(),
+  20: () => new Int64(),
+  21: () => new Int16(),
+  23: () => new Int32(),
+  26: () => new Int64(),
+  700: () => new Float32(),
+  701: () => new Float64(),
+  1114: () => new TimestampMillisecond(),
+  1184: () => new TimestampMillisecond(),
   1082: () => new TimestampMillisecond(),
 };
 
@@ -55,7 +100,17 @@ const PG_SCALAR: Record<number, () => DataType> = {
  * PG_ARRAY_ELEMENT[1022] // 701 (float8[] holds float8)
  */
 export const PG_ARRAY_ELEMENT: Record<number, number> = {
-  1000: 16, 1016: 20, 1005: 21, 1007: 23, 1021: 700, 1022: 701, 1009: 25, 1015: 1043, 1231: 1700, 1115: 1114, 1185: 1184,
+  1000: 16,
+  1016: 20,
+  1005: 21,
+  1007: 23,
+  1021: 700,
+  1022: 701,
+  1009: 25,
+  1015: 1043,
+  1231: 1700,
+  1115: 1114,
+  1185: 1184,
 };
 
 /**
@@ -93,12 +148,18 @@ function normalise(v: unknown, t: DataType): unknown {
   if (t instanceof Uint64) return typeof v === 'bigint' ? v : BigInt(v as number | string);
   if (t instanceof TimestampMillisecond) return v instanceof Date ? v.getTime() : new Date(v as string).getTime();
   if (t instanceof List || t instanceof FixedSizeList) return (v as unknown[]).map((x) => normalise(x, t.children[0]!.type));
-  if (t instanceof Utf8) return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x)) : String(v);
+  if (t instanceof Utf8)
+    return typeof v === 'string'
+      ? v
+      : typeof v === 'object'
+        ? JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString() : x))
+        : String(v);
   if (t instanceof Float64 || t instanceof Float32) return typeof v === 'number' ? v : Number(v);
   return v;
 }
 
-const INT64_MIN = -(2n ** 63n), INT64_MAX = 2n ** 63n - 1n;
+const INT64_MIN = -(2n ** 63n),
+  INT64_MAX = 2n ** 63n - 1n;
 
 /**
  * Builds an Arrow table from column-major JS values and their Arrow types. A HUGEINT column whose values leave int64 is

@@ -6,7 +6,15 @@ import { StoreError } from '../errors/index.js';
  * @example
  * const v: SqlValue = 39627000000000000n;
  */
-export type SqlValue = string | number | bigint | boolean | null | Date | Uint8Array | readonly (string | number | bigint | boolean | null)[];
+export type SqlValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | Date
+  | Uint8Array
+  | readonly (string | number | bigint | boolean | null)[];
 
 /**
  * A piece of SQL with its parameters kept apart: `text` holds `$1, $2, ...` placeholders (both engines accept them) and
@@ -17,7 +25,10 @@ export type SqlValue = string | number | bigint | boolean | null | Date | Uint8A
  */
 export class SqlQuery {
   /** @internal parts of text around the values: strings.length === values.length + 1. */
-  constructor(readonly strings: readonly string[], readonly params: readonly SqlValue[]) {}
+  constructor(
+    readonly strings: readonly string[],
+    readonly params: readonly SqlValue[],
+  ) {}
 
   /** The SQL text with `$n` placeholders. */
   get text(): string {
@@ -58,12 +69,17 @@ function quotePart(name: string): string {
 export function sql(strings: TemplateStringsArray | readonly string[], ...values: unknown[]): SqlQuery {
   const outStrings: string[] = [strings[0]!];
   const params: SqlValue[] = [];
-  const append = (s: string) => { outStrings[outStrings.length - 1] += s; };
+  const append = (s: string) => {
+    outStrings[outStrings.length - 1] += s;
+  };
   values.forEach((v, i) => {
     if (v instanceof Raw) append(v.text);
     else if (v instanceof SqlQuery) {
       append(v.strings[0]!);
-      v.params.forEach((p, k) => { params.push(p); outStrings.push(v.strings[k + 1]!); });
+      v.params.forEach((p, k) => {
+        params.push(p);
+        outStrings.push(v.strings[k + 1]!);
+      });
     } else {
       params.push(checkValue(v));
       outStrings.push('');
@@ -76,7 +92,10 @@ export function sql(strings: TemplateStringsArray | readonly string[], ...values
 function checkValue(v: unknown): SqlValue {
   if (v === undefined) throw new StoreError('sql: undefined is not a value (use null)');
   // NUL explicitly: PostgreSQL text cannot hold it (DuckDB can), so both engines refuse it alike, with a clear message.
-  if (typeof v === 'string' && v.includes('\u0000')) throw new StoreError(`sql: a string value contains NUL (U+0000), which PostgreSQL text cannot store: ${JSON.stringify(v.slice(0, 40))}`);
+  if (typeof v === 'string' && v.includes('\u0000'))
+    throw new StoreError(
+      `sql: a string value contains NUL (U+0000), which PostgreSQL text cannot store: ${JSON.stringify(v.slice(0, 40))}`,
+    );
   if (v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return v;
   if (v instanceof Date || v instanceof Uint8Array) return v;
   if (Array.isArray(v)) return v as SqlValue;
@@ -110,7 +129,10 @@ sql.raw = (text: string): Raw => new Raw(text);
  */
 sql.join = (items: readonly (SqlQuery | Raw)[], separator = ', '): SqlQuery => {
   const strings = ['', ...items.map(() => '')];
-  return sql(strings.map((_, i) => (i === 0 || i === items.length ? '' : separator)), ...items);
+  return sql(
+    strings.map((_, i) => (i === 0 || i === items.length ? '' : separator)),
+    ...items,
+  );
 };
 
 const TABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;

@@ -22,7 +22,12 @@ export async function existingColumns(s: StoreSession, t: TableRef): Promise<Set
   const schemaTest = t.schema ? sql`table_schema = ${t.schema}` : sql`table_schema = current_schema()`;
   const r = await s.query(sql`select column_name from information_schema.columns where table_name = ${t.name} and ${schemaTest}`);
   if (r.numRows === 0) return undefined;
-  return new Set(r.getChild('column_name')!.toArray().map((x: string) => x.toLowerCase()));
+  return new Set(
+    r
+      .getChild('column_name')!
+      .toArray()
+      .map((x: string) => x.toLowerCase()),
+  );
 }
 
 /**
@@ -33,11 +38,17 @@ export async function existingColumns(s: StoreSession, t: TableRef): Promise<Set
  * @example
  * await ensureTable(tx, { name: 'zcat' }, planColumns(batch.schema), PRODUCT_SCHEMAS.zcatalog);
  */
-export async function ensureTable(s: StoreSession, t: TableRef, plans: readonly ColumnPlan[], product?: ProductSchema): Promise<'created' | 'exists'> {
+export async function ensureTable(
+  s: StoreSession,
+  t: TableRef,
+  plans: readonly ColumnPlan[],
+  product?: ProductSchema,
+): Promise<'created' | 'exists'> {
   const have = await existingColumns(s, t);
   if (have) {
     for (const p of [...plans.map((x) => x.name), 'skybook_load']) {
-      if (!have.has(p)) throw new StoreError(`table exists without column ${p}; load into a new table or add the column`, { table: t.name, column: p });
+      if (!have.has(p))
+        throw new StoreError(`table exists without column ${p}; load into a new table or add the column`, { table: t.name, column: p });
     }
     return 'exists';
   }
@@ -51,7 +62,7 @@ export async function ensureTable(s: StoreSession, t: TableRef, plans: readonly 
   await s.run(sql`create table ${tableId(t)} (${sql.join([...cols, sql`skybook_load integer not null`])})`);
   for (const p of plans) {
     const f = byName.get(p.name);
-    const description = f ? f.description ?? unwrapField(f).inner.description : undefined;
+    const description = f ? (f.description ?? unwrapField(f).inner.description) : undefined;
     if (description) await s.run(sql`comment on column ${tableId(t)}.${sql.id(p.name)} is ${sql.raw(literal(description))}`);
   }
   return 'created';

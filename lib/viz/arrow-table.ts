@@ -31,7 +31,11 @@ export function isArrowTable(value: unknown): value is ArrowTableLike {
   return typeof t.numRows === 'number' && typeof t.getChildAt === 'function' && Array.isArray(t.schema?.fields);
 }
 
-interface View { rows: (number | null)[]; columns: number[]; hiddenColumns: number }
+interface View {
+  rows: (number | null)[];
+  columns: number[];
+  hiddenColumns: number;
+}
 
 function view(table: ArrowTableLike, opts: TableViewOptions): View {
   const head = opts.head ?? 5;
@@ -82,9 +86,11 @@ export function tableHtml(table: ArrowTableLike, opts: TableViewOptions = {}): s
     `<tr><th></th>${v.columns.map((c) => `<th>${escapeHtml(fields[c]!.name)}</th>`).join('')}${more}</tr>`,
     `<tr class="skybook-types"><th></th>${v.columns.map((c) => `<th><code>${escapeHtml(typeName(fields[c]!.type))}</code></th>`).join('')}${more ? '<th></th>' : ''}</tr>`,
   ];
-  const body = v.rows.map((r) => r === null
-    ? `<tr class="skybook-gap"><th>…</th>${v.columns.map(() => '<td>…</td>').join('')}${moreCell}</tr>`
-    : `<tr><th>${r}</th>${v.columns.map((c) => `<td>${escapeHtml(cell(table, c, r))}</td>`).join('')}${moreCell}</tr>`);
+  const body = v.rows.map((r) =>
+    r === null
+      ? `<tr class="skybook-gap"><th>…</th>${v.columns.map(() => '<td>…</td>').join('')}${moreCell}</tr>`
+      : `<tr><th>${r}</th>${v.columns.map((c) => `<td>${escapeHtml(cell(table, c, r))}</td>`).join('')}${moreCell}</tr>`,
+  );
   return [
     '<div class="skybook-table">',
     '<table>',
@@ -114,11 +120,18 @@ export function tableText(table: ArrowTableLike, opts: TableViewOptions = {}): s
   const grid: string[][] = [
     ['', ...v.columns.map((c) => fields[c]!.name), ...more],
     ['', ...v.columns.map((c) => typeName(fields[c]!.type)), ...more.map(() => '')],
-    ...v.rows.map((r) => r === null
-      ? ['…', ...v.columns.map(() => '…'), ...more.map(() => '…')]
-      : [String(r), ...v.columns.map((c) => cell(table, c, r)), ...more.map(() => '…')]),
+    ...v.rows.map((r) =>
+      r === null
+        ? ['…', ...v.columns.map(() => '…'), ...more.map(() => '…')]
+        : [String(r), ...v.columns.map((c) => cell(table, c, r)), ...more.map(() => '…')],
+    ),
   ];
   const widths = grid[0]!.map((_, i) => Math.max(...grid.map((row) => row[i]!.length)));
-  const lines = grid.map((row) => row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  const lines = grid.map((row) =>
+    row
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
   return [...lines, tableCaption(table)].join('\n');
 }

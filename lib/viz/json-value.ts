@@ -35,6 +35,12 @@ function convert(v: unknown, seen: Set<object>): unknown {
 
 /** An Arrow `Vector` (duck-typed: the kernel may see vectors from a second copy of apache-arrow). */
 export function isArrowVector(v: unknown): v is { toArray(): unknown; length: number; type: unknown } {
-  return typeof v === 'object' && v !== null && typeof (v as { toArray?: unknown }).toArray === 'function'
-    && typeof (v as { length?: unknown }).length === 'number' && 'type' in v && 'data' in v;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as { toArray?: unknown }).toArray === 'function' &&
+    typeof (v as { length?: unknown }).length === 'number' &&
+    'type' in v &&
+    'data' in v
+  );
 }

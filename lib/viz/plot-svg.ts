@@ -13,8 +13,12 @@ export interface ElementLike {
  * isElement(Plot.plot({ marks: [Plot.dot([1, 2])], document })); // true
  */
 export function isElement(value: unknown): value is ElementLike {
-  return typeof value === 'object' && value !== null && typeof (value as ElementLike).outerHTML === 'string'
-    && typeof (value as ElementLike).nodeName === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as ElementLike).outerHTML === 'string' &&
+    typeof (value as ElementLike).nodeName === 'string'
+  );
 }
 
 let doc: unknown;
@@ -26,7 +30,8 @@ let doc: unknown;
  * @example
  * const svg = Plot.plot({ marks: [Plot.rectY(z, Plot.binX())], document: plotDocument() });
  */
-export function plotDocument(): any { // eslint-disable-line @typescript-eslint/no-explicit-any -- a DOM Document; lib has no DOM types
+export function plotDocument(): any {
+  // eslint-disable-line @typescript-eslint/no-explicit-any -- a DOM Document; lib has no DOM types
   if (!doc) {
     // Typed by hand: @types/jsdom would pull the DOM lib into every skybook compile.
     const { JSDOM } = createRequire(import.meta.url)('jsdom') as { JSDOM: new (html: string) => { window: { document: unknown } } };

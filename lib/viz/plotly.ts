@@ -22,7 +22,11 @@ const TRACE_HINTS = ['type', 'x', 'y', 'z', 'values', 'lat', 'lon', 'r'];
  * @example
  * plotlyFigure([{ type: 'histogram', x: table.getChild('Z') }], { title: { text: 'redshift' } });
  */
-export function plotlyFigure(data: Record<string, unknown>[], layout: Record<string, unknown> = {}, config?: Record<string, unknown>): PlotlyFigure {
+export function plotlyFigure(
+  data: Record<string, unknown>[],
+  layout: Record<string, unknown> = {},
+  config?: Record<string, unknown>,
+): PlotlyFigure {
   return config ? { data, layout, config } : { data, layout };
 }
 

@@ -11,8 +11,22 @@ export const NOTEBOOKS = join(ROOT, 'notebooks');
 export const SURVEY = 'runs/survey';
 export const ZCATALOG = `${SURVEY}/spectro/redux/iron/zcatalog/v1/zall-pix-iron.fits`;
 
-export interface Output { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown>; ename?: string; evalue?: string }
-export interface Cell { cell_type: string; id?: string; source: string | string[]; execution_count?: number | null; outputs?: Output[]; metadata: Record<string, unknown> }
+export interface Output {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
+}
+export interface Cell {
+  cell_type: string;
+  id?: string;
+  source: string | string[];
+  execution_count?: number | null;
+  outputs?: Output[];
+  metadata: Record<string, unknown>;
+}
 
 export const tmp = (tag: string) => mkdtempSync(join(tmpdir(), `sb-accept-${tag}-`));
 export const readCells = (path: string): Cell[] => (JSON.parse(readFileSync(path, 'utf8')) as { cells: Cell[] }).cells;
@@ -26,13 +40,20 @@ export const mimes = (c: Cell): string[] => (c.outputs ?? []).flatMap((o) => Obj
  */
 export async function runCurated(name: string, cwd: string, env: NodeJS.ProcessEnv, extra: string[] = []) {
   const out = join(cwd, 'out', `${name}.ipynb`);
-  const r = await spawnSkybook(['run', join(NOTEBOOKS, `${name}.ipynb`), '--kernel', 'skybook', '--cwd', cwd, '-o', out, '--json', ...extra], { cwd, env }).done;
+  const r = await spawnSkybook(
+    ['run', join(NOTEBOOKS, `${name}.ipynb`), '--kernel', 'skybook', '--cwd', cwd, '-o', out, '--json', ...extra],
+    { cwd, env },
+  ).done;
   return { ...r, out, manifest: out.replace(/\.ipynb$/, '.provenance.json') };
 }
 
 /** Per-cell hashes (source and normalised outputs) from a provenance manifest. */
 export function cellHashes(manifest: string): { index: number; source: string; outputs?: string }[] {
-  const graph = (JSON.parse(readFileSync(manifest, 'utf8')) as { '@graph': { '@id': string; 'skybook:cells'?: { index: number; source: string; outputs?: string }[] }[] })['@graph'];
+  const graph = (
+    JSON.parse(readFileSync(manifest, 'utf8')) as {
+      '@graph': { '@id': string; 'skybook:cells'?: { index: number; source: string; outputs?: string }[] }[];
+    }
+  )['@graph'];
   const cells = graph.find((n) => n['@id'] === '#run')?.['skybook:cells'];
   if (!cells) throw new Error(`${manifest}: no #run with skybook:cells`);
   return cells.map(({ index, source, outputs }) => ({ index, source, outputs }));

@@ -9,18 +9,25 @@ import { tmp } from './curated.js';
 // The faults of issue 5 on the skybook TypeScript kernel (test/notebook covers them on python3; the throwing cell on
 // skybook is in test/notebook/run-typescript-errors.test.ts): a killed kernel and a cell past its timeout.
 let env: { JUPYTER_PATH: string };
-beforeAll(() => { env = installSkybookKernel(); });
+beforeAll(() => {
+  env = installSkybookKernel();
+});
 
 function tsNotebook(dir: string, sources: string[]): string {
   const path = join(dir, 'nb.ipynb');
-  writeFileSync(path, JSON.stringify({
-    nbformat: 4, nbformat_minor: 5,
-    metadata: { kernelspec: { name: 'skybook', display_name: 'TypeScript (skybook)', language: 'typescript' } },
-    cells: sources.map((source, i) => ({ cell_type: 'code', id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source })),
-  }));
+  writeFileSync(
+    path,
+    JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: 'skybook', display_name: 'TypeScript (skybook)', language: 'typescript' } },
+      cells: sources.map((source, i) => ({ cell_type: 'code', id: `c${i}`, metadata: {}, execution_count: null, outputs: [], source })),
+    }),
+  );
   return path;
 }
-const statuses = async (out: string) => (await readNotebook(out)).cells.slice(1).map((c) => (c.metadata.skybook as { status: string }).status);
+const statuses = async (out: string) =>
+  (await readNotebook(out)).cells.slice(1).map((c) => (c.metadata.skybook as { status: string }).status);
 
 describe('skybook run --kernel skybook: faults', () => {
   it('the kernel killed mid-run: a clear error, exit 1, banner and the partial notebook', async () => {

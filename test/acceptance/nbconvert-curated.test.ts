@@ -16,10 +16,27 @@ beforeAll(() => {
   dir = tmp('nbconvert');
   for (const name of CURATED) {
     copyFileSync(join(NOTEBOOKS, `${name}.ipynb`), join(dir, `${name}.ipynb`));
-    const r = spawnSync('/usr/bin/jupyter', ['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=skybook',
-      '--ExecutePreprocessor.timeout=300', '--output', `${name}.out.ipynb`, `${name}.ipynb`], { cwd: dir, env, encoding: 'utf8', timeout: 400_000 });
+    const r = spawnSync(
+      '/usr/bin/jupyter',
+      [
+        'nbconvert',
+        '--to',
+        'notebook',
+        '--execute',
+        '--ExecutePreprocessor.kernel_name=skybook',
+        '--ExecutePreprocessor.timeout=300',
+        '--output',
+        `${name}.out.ipynb`,
+        `${name}.ipynb`,
+      ],
+      { cwd: dir, env, encoding: 'utf8', timeout: 400_000 },
+    );
     let cells: Cell[] = [];
-    try { cells = codeCells(join(dir, `${name}.out.ipynb`)); } catch { /* no notebook written: the tests report the exit code and stderr */ }
+    try {
+      cells = codeCells(join(dir, `${name}.out.ipynb`));
+    } catch {
+      /* no notebook written: the tests report the exit code and stderr */
+    }
     executed[name] = { code: r.status, stderr: r.stderr, cells };
   }
 }, 900_000);
@@ -38,10 +55,14 @@ describe('jupyter nbconvert --execute --ExecutePreprocessor.kernel_name=skybook 
     const svg = executed['01-quickstart']!.cells.flatMap((c) => (c.outputs ?? []).map((o) => o.data?.['image/svg+xml'])).filter(Boolean);
     expect(svg.length).toBeGreaterThanOrEqual(2); // the sky map and the redshift histogram
     expect([svg[0]].flat().join('')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<circle/);
-    const html = executed['02-sky-store']!.cells.flatMap((c) => (c.outputs ?? []).map((o) => [o.data?.['text/html'] ?? ''].flat().join('')));
+    const html = executed['02-sky-store']!.cells.flatMap((c) =>
+      (c.outputs ?? []).map((o) => [o.data?.['text/html'] ?? ''].flat().join('')),
+    );
     expect(html.find((h) => h.includes('<table') && h.includes('GALAXY') && h.includes('QSO'))).toBeDefined();
     const plotly = executed['03-quasar-spectra']!.cells.find((c) => mimes(c).includes('application/vnd.plotly.v1+json'));
-    const fig = plotly!.outputs!.find((o) => o.data?.['application/vnd.plotly.v1+json'])!.data!['application/vnd.plotly.v1+json'] as { data: unknown[] };
+    const fig = plotly!.outputs!.find((o) => o.data?.['application/vnd.plotly.v1+json'])!.data!['application/vnd.plotly.v1+json'] as {
+      data: unknown[];
+    };
     expect(fig.data.length).toBeGreaterThan(0);
   });
 });

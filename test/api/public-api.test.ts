@@ -29,11 +29,20 @@ function documented(): Map<string, { values: string[]; types: string[]; folder: 
 /** The type names a folder's index.ts exports (`export type { A, B } from ...`). */
 function exportedTypes(folder: string): string[] {
   const src = readFileSync(join(ROOT, 'lib', folder, 'index.ts'), 'utf8');
-  return [...src.matchAll(/export type \{([^}]*)\}/g)].flatMap((m) => m[1]!.split(',').map((s) => s.trim()).filter(Boolean)).sort();
+  return [...src.matchAll(/export type \{([^}]*)\}/g)]
+    .flatMap((m) =>
+      m[1]!
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .sort();
 }
 
 const sections = documented();
-const namespaces = Object.entries(skybook).filter(([, v]) => typeof v === 'object' && v !== null && !Array.isArray(v)).map(([k]) => k);
+const namespaces = Object.entries(skybook)
+  .filter(([, v]) => typeof v === 'object' && v !== null && !Array.isArray(v))
+  .map(([k]) => k);
 
 describe('the public API (docs/api.md)', () => {
   it('documents every namespace the package exports, and only those', () => {
@@ -54,10 +63,16 @@ describe('the public API (docs/api.md)', () => {
 
   it('the curated root is exactly the documented names, each the same object as in its namespace', () => {
     const root = sections.get('root')!;
-    const values = Object.keys(skybook).filter((k) => !namespaces.includes(k)).sort();
+    const values = Object.keys(skybook)
+      .filter((k) => !namespaces.includes(k))
+      .sort();
     expect(values).toEqual([...root.values].sort());
     const homes = namespaces.map((ns) => (skybook as unknown as Record<string, Record<string, unknown>>)[ns]!);
-    for (const name of values) expect(homes.some((h) => h[name] === (skybook as Record<string, unknown>)[name]), name).toBe(true);
+    for (const name of values)
+      expect(
+        homes.some((h) => h[name] === (skybook as Record<string, unknown>)[name]),
+        name,
+      ).toBe(true);
     const src = readFileSync(join(ROOT, 'lib', 'index.ts'), 'utf8');
     const rootTypes = [...src.matchAll(/export type \{([^}]*)\}/g)].flatMap((m) => m[1]!.split(',').map((s) => s.trim())).sort();
     expect(rootTypes).toEqual([...root.types].sort());

@@ -21,7 +21,10 @@ const at = (name: string, bytes: Uint8Array | string): string => {
 };
 
 const tiny = at('tiny.fits', tinyTable()); // good FITS, but no DESI product
-const garbage = at('garbage.fits', Uint8Array.from({ length: 5760 }, (_, i) => (i * 7919 + 13) % 251));
+const garbage = at(
+  'garbage.fits',
+  Uint8Array.from({ length: 5760 }, (_, i) => (i * 7919 + 13) % 251),
+);
 const empty = at('empty.fits', new Uint8Array(0));
 const gz = gzipSync(tinyTable());
 const cutGz = at('cut.fits.gz', gz.subarray(0, gz.length >> 1));
@@ -67,9 +70,17 @@ const CASES: Record<string, Case[]> = {
     ['--format xml', [tiny, '--hdu', '1', '--format', 'xml'], /invalid --format: xml \(one of ndjson, csv, arrow, parquet\)/],
     ['--hdu out of range', [tiny, '--hdu', '99'], /tiny\.fits: no HDU 99/],
     ['--hdu an image', [tiny, '--hdu', '0'], /tiny\.fits: HDU 0: is a IMAGE HDU, not a table/],
-    ['--columns unknown', [tiny, '--hdu', '1', '--columns', 'ID,NOPE'], /column NOPE: no column 'NOPE'; the table has: ID, NAME, FLUX, SPEC/],
+    [
+      '--columns unknown',
+      [tiny, '--hdu', '1', '--columns', 'ID,NOPE'],
+      /column NOPE: no column 'NOPE'; the table has: ID, NAME, FLUX, SPEC/,
+    ],
     ['arrow without -o', [tiny, '--hdu', '1', '--format', 'arrow'], /--format arrow needs -o OUT/],
-    ['-o not writable', [tiny, '--hdu', '1', '--format', 'csv', '-o', join(blocker, 'out.csv')], /-o .*blocker\/out\.csv: cannot write it \(ENOTDIR\)/],
+    [
+      '-o not writable',
+      [tiny, '--hdu', '1', '--format', 'csv', '-o', join(blocker, 'out.csv')],
+      /-o .*blocker\/out\.csv: cannot write it \(ENOTDIR\)/,
+    ],
   ],
   'fits verify': [
     ['unknown option', [tiny, '--bogus'], /unknown option --bogus/],
@@ -114,18 +125,31 @@ const CASES: Record<string, Case[]> = {
     ['missing SQL', ['--db', 'duckdb::memory:'], /missing SQL/],
     ['missing --db', ['select 1'], /missing --db/],
     ['--db not a database', ['--db', `duckdb:${garbage}`, 'select 1'], /cannot open DuckDB database .*garbage\.fits/],
-    ['--db in a missing folder', ['--db', `duckdb:${join(missing, 'x.duckdb')}`, 'select 1'], /cannot open DuckDB database .*missing\.fits\/x\.duckdb/],
+    [
+      '--db in a missing folder',
+      ['--db', `duckdb:${join(missing, 'x.duckdb')}`, 'select 1'],
+      /cannot open DuckDB database .*missing\.fits\/x\.duckdb/,
+    ],
     ['--format xml', ['--db', 'duckdb::memory:', 'select 1', '--format', 'xml'], /invalid --format: xml/],
     ['bad SQL', ['--db', 'duckdb::memory:', 'selec 1'], /duckdb: Parser Error: syntax error at or near "selec"/],
     ['unknown table', ['--db', 'duckdb::memory:', 'select * from nope'], /duckdb: Catalog Error: Table with name nope does not exist/],
-    ['-o not writable', ['--db', 'duckdb::memory:', 'select 1', '--format', 'arrow', '-o', join(blocker, 'q.arrow')], /-o .*blocker\/q\.arrow: cannot write it/],
+    [
+      '-o not writable',
+      ['--db', 'duckdb::memory:', 'select 1', '--format', 'arrow', '-o', join(blocker, 'q.arrow')],
+      /-o .*blocker\/q\.arrow: cannot write it/,
+    ],
   ],
   'kernel install': [
     ['unknown option', ['--bogus'], /unknown option --bogus/],
     ['extra argument', ['python3'], /unexpected argument 'python3'/],
     ['--prefix without a value', ['--prefix'], /option --prefix needs a value/],
     ['--user and --prefix', ['--user', '--prefix', dir], /--user and --prefix exclude each other/],
-    ['--prefix not writable', ['--prefix', blocker], /blocker\/share\/jupyter\/kernels\/skybook: cannot write the kernelspec here \(ENOTDIR\)/, 'built'],
+    [
+      '--prefix not writable',
+      ['--prefix', blocker],
+      /blocker\/share\/jupyter\/kernels\/skybook: cannot write the kernelspec here \(ENOTDIR\)/,
+      'built',
+    ],
   ],
   run: [
     ['unknown option', [PARAMS, '--bogus'], /unknown option --bogus/],
@@ -156,7 +180,11 @@ const CASES: Record<string, Case[]> = {
     ['missing --html', [PARAMS], /missing --html OUT\.html/],
     ['missing notebook', [join(dir, 'missing.ipynb'), '--html', join(dir, 'a.html')], /missing\.ipynb: cannot read: ENOENT/],
     ['not JSON', [notJson, '--html', join(dir, 'a.html')], /not-json\.ipynb: not JSON/],
-    ['--manifest missing', [PARAMS, '--html', join(dir, 'a.html'), '--manifest', join(dir, 'nope.json')], /--manifest .*nope\.json: no such file/],
+    [
+      '--manifest missing',
+      [PARAMS, '--html', join(dir, 'a.html'), '--manifest', join(dir, 'nope.json')],
+      /--manifest .*nope\.json: no such file/,
+    ],
     ['--html not writable', [PARAMS, '--html', join(blocker, 'a.html')], /blocker\/a\.html: cannot write it \(ENOTDIR\)/],
   ],
 };
@@ -165,7 +193,10 @@ describe('bad input to every command: exit 2, one line naming the bad thing', ()
   it('covers every registered command with an unknown option and at least three other mistakes', () => {
     expect(Object.keys(CASES).sort()).toEqual(COMMANDS.map((c) => c.name).sort());
     for (const [name, cases] of Object.entries(CASES)) {
-      expect(cases.some(([what]) => what === 'unknown option'), name).toBe(true);
+      expect(
+        cases.some(([what]) => what === 'unknown option'),
+        name,
+      ).toBe(true);
       expect(cases.length, name).toBeGreaterThanOrEqual(4);
     }
   });

@@ -28,9 +28,17 @@ describe('skybook CLI', () => {
     const r = skybook(['fits', 'info', tiny, '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
-    expect(doc.hdus.map((h: any) => [h.index, h.name, h.type])).toEqual([[0, 'PRIMARY', 'IMAGE'], [1, 'OBJECTS', 'BINTABLE']]);
+    expect(doc.hdus.map((h: any) => [h.index, h.name, h.type])).toEqual([
+      [0, 'PRIMARY', 'IMAGE'],
+      [1, 'OBJECTS', 'BINTABLE'],
+    ]);
     expect(doc.hdus[1].rows).toBe(3);
-    expect(doc.hdus[1].columns).toEqual([{ name: 'ID', tform: '1J' }, { name: 'NAME', tform: '4A' }, { name: 'FLUX', tform: '1E' }, { name: 'SPEC', tform: '1PJ(2)' }]);
+    expect(doc.hdus[1].columns).toEqual([
+      { name: 'ID', tform: '1J' },
+      { name: 'NAME', tform: '4A' },
+      { name: 'FLUX', tform: '1E' },
+      { name: 'SPEC', tform: '1PJ(2)' },
+    ]);
   });
 
   it('fits stats --json follows the documented schema', () => {
@@ -56,8 +64,15 @@ describe('skybook CLI', () => {
   it('fits export writes ndjson, csv, arrow and parquet with int64 exact', () => {
     const nd = skybook(['fits', 'export', tiny, '--hdu', '1', '--format', 'ndjson', '--columns', 'ID,NAME,SPEC']);
     expect(nd.code).toBe(0);
-    expect(nd.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
-      { ID: 1, NAME: 'M31', SPEC: [0, 10] }, { ID: 2, NAME: 'M33', SPEC: [20, 30] }, { ID: 3, NAME: 'NGC1', SPEC: [40, 50] },
+    expect(
+      nd.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      { ID: 1, NAME: 'M31', SPEC: [0, 10] },
+      { ID: 2, NAME: 'M33', SPEC: [20, 30] },
+      { ID: 3, NAME: 'NGC1', SPEC: [40, 50] },
     ]);
     const csv = skybook(['fits', 'export', tiny, '--hdu', 'OBJECTS', '--format', 'csv', '--columns', 'ID,FLUX']);
     expect(csv.stdout).toBe('ID,FLUX\n1,1.5\n2,3\n3,4.5\n');

@@ -15,9 +15,18 @@ import { mulberry32 } from '../helpers/prng.js';
 import { tinyTable } from '../helpers/tiny-fits.js';
 
 const CORPUS = [
-  'fits/astropy/tb.fits', 'fits/astropy/variable_length_table.fits', 'fits/astropy/ascii.fits', 'fits/astropy/tdim.fits',
-  'fits/astropy/m13_rice.fits', 'fits/astropy/m13_hcomp.fits', 'fits/astropy/m13_gzip.fits', 'fits/astropy/random_groups.fits',
-  'fits/astropy/scale.fits', 'fits/astropy/checksum.fits', 'fits/cfitsio/testprog.std', 'desi/coadd-special-dark-27247.fits',
+  'fits/astropy/tb.fits',
+  'fits/astropy/variable_length_table.fits',
+  'fits/astropy/ascii.fits',
+  'fits/astropy/tdim.fits',
+  'fits/astropy/m13_rice.fits',
+  'fits/astropy/m13_hcomp.fits',
+  'fits/astropy/m13_gzip.fits',
+  'fits/astropy/random_groups.fits',
+  'fits/astropy/scale.fits',
+  'fits/astropy/checksum.fits',
+  'fits/cfitsio/testprog.std',
+  'desi/coadd-special-dark-27247.fits',
 ];
 const VALUES = ['-1', '0', '99999999999', "'1PE(3)'", "'QQ'", 'T', "'XX'", '2.5'];
 
@@ -53,7 +62,13 @@ async function fuzz(name: string, src: Uint8Array, runs: number, seed: number): 
     }
     const path = join(dir, `${name}-${t}.fits${gz ? '.gz' : ''}`);
     writeFileSync(path, bytes);
-    for (const cmd of [['fits', 'info', path], ['fits', 'stats', path, '--json'], ['fits', 'verify', path], ['fits', 'export', path, '--hdu', '1', '--format', 'csv'], ['desi', 'info', path]]) {
+    for (const cmd of [
+      ['fits', 'info', path],
+      ['fits', 'stats', path, '--json'],
+      ['fits', 'verify', path],
+      ['fits', 'export', path, '--hdu', '1', '--format', 'csv'],
+      ['desi', 'info', path],
+    ]) {
       const r = await skybookInProcess(cmd);
       const what = `${cmd.slice(0, 2).join(' ')} on ${path} (seed ${seed}, run ${t}): ${r.stderr}`;
       if (r.code === 1 && cmd[1] === 'verify') expect(r.stderr, what).toBe('');

@@ -12,7 +12,7 @@ function terminal(isTTY: boolean): PassThrough & { isTTY: boolean; columns: numb
 }
 
 describe('the CLI progress bar', () => {
-  it('draws lib/core\'s line (label, percent, counts, rate, ETA) on a terminal', async () => {
+  it("draws lib/core's line (label, percent, counts, rate, ETA) on a terminal", async () => {
     const tty = terminal(true);
     const p = progressBar(true, tty);
     p.start({ label: 'ingest z.fits', total: 4000, unit: 'rows' });

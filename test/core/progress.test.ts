@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  formatProgress, formatSeconds, progressOf, ProgressTracker, recordProgress, setProgressHost, silentProgress, subProgress,
+  formatProgress,
+  formatSeconds,
+  progressOf,
+  ProgressTracker,
+  recordProgress,
+  setProgressHost,
+  silentProgress,
+  subProgress,
   type ProgressState,
 } from '../../lib/core/index.js';
 
@@ -12,8 +19,12 @@ class Clocked extends ProgressTracker {
   constructor() {
     super(() => this.t);
   }
-  protected render(s: ProgressState) { this.rendered.push(s); }
-  protected settle(s: ProgressState) { this.settled.push(s); }
+  protected render(s: ProgressState) {
+    this.rendered.push(s);
+  }
+  protected settle(s: ProgressState) {
+    this.settled.push(s);
+  }
 }
 
 describe('ProgressTracker', () => {
@@ -55,7 +66,14 @@ describe('ProgressTracker', () => {
 
 describe('formatProgress', () => {
   const base: ProgressState = {
-    label: 'ingest z.fits', unit: 'rows', done: 2250, total: 5000, detail: undefined, elapsedSeconds: 2, rate: 1125, etaSeconds: 2.44,
+    label: 'ingest z.fits',
+    unit: 'rows',
+    done: 2250,
+    total: 5000,
+    detail: undefined,
+    elapsedSeconds: 2,
+    rate: 1125,
+    etaSeconds: 2.44,
   };
   it.each([
     [base, {}, 'ingest z.fits  45% 2,250/5,000 rows  1,125 rows/s  ETA 2 s'],
@@ -68,7 +86,12 @@ describe('formatProgress', () => {
     expect(formatProgress(state, opts)).toBe(line);
   });
 
-  it.each([[0, '0 s'], [59.4, '59 s'], [185, '3 min 5 s'], [7620, '2 h 07 min']])('formatSeconds(%d) = %s', (s, text) => {
+  it.each([
+    [0, '0 s'],
+    [59.4, '59 s'],
+    [185, '3 min 5 s'],
+    [7620, '2 h 07 min'],
+  ])('formatSeconds(%d) = %s', (s, text) => {
     expect(formatSeconds(s)).toBe(text);
   });
 });
@@ -81,7 +104,10 @@ describe('recording, sub-progress and the host', () => {
     p.advance(2, 'last');
     p.finish();
     expect(p.events).toEqual([
-      { kind: 'start', task: { label: 'x', total: 3 } }, { kind: 'advance', by: 1 }, { kind: 'advance', by: 2, detail: 'last' }, { kind: 'finish' },
+      { kind: 'start', task: { label: 'x', total: 3 } },
+      { kind: 'advance', by: 1 },
+      { kind: 'advance', by: 2, detail: 'last' },
+      { kind: 'finish' },
     ]);
     expect(p.done()).toBe(3);
   });

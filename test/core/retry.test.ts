@@ -7,15 +7,27 @@ const failure = (code: string) => Object.assign(new Error(`failed (${code})`), {
 
 describe('retry policy', () => {
   it.each([
-    [0, undefined, 0, 100], [0, undefined, 0.5, 150], [2, undefined, 0, 400], [3, undefined, 0, 500], [5, undefined, 0.5, 750],
-    [0, 700, 0, 700], [0, 5000, 0, 1000], [3, 10, 0, 500],
+    [0, undefined, 0, 100],
+    [0, undefined, 0.5, 150],
+    [2, undefined, 0, 400],
+    [3, undefined, 0, 500],
+    [5, undefined, 0.5, 750],
+    [0, 700, 0, 700],
+    [0, 5000, 0, 1000],
+    [3, 10, 0, 500],
   ])('retry %i (server wants %s ms, random %d) waits %d ms', (attempt, serverMs, r, wait) => {
     expect(retryDelay(policy, attempt, serverMs, () => r)).toBeCloseTo(wait, 3);
   });
 
   it.each([
-    ['2', 2000], [' 0.5 ', 500], ['Wed, 21 Oct 2026 07:28:00 GMT', 2000], ['Wed, 21 Oct 2026 07:27:00 GMT', 0], ['soon', undefined],
-    ['', undefined], [undefined, undefined], [['3', '9'], 3000],
+    ['2', 2000],
+    [' 0.5 ', 500],
+    ['Wed, 21 Oct 2026 07:28:00 GMT', 2000],
+    ['Wed, 21 Oct 2026 07:27:00 GMT', 0],
+    ['soon', undefined],
+    ['', undefined],
+    [undefined, undefined],
+    [['3', '9'], 3000],
   ] as const)('Retry-After %j is %s ms', (header, ms) => {
     expect(retryAfterMs(header as string | string[] | undefined, now)).toBe(ms);
   });
@@ -35,11 +47,15 @@ describe('withRetry', () => {
   it('retries transient errors and returns the first success, counting each wait', async () => {
     const waits: number[] = [];
     let calls = 0;
-    const r = await withRetry(fast, async (n) => {
-      calls++;
-      if (n < 2) throw failure('ECONNRESET');
-      return 'ok';
-    }, { beforeWait: (n) => waits.push(n) });
+    const r = await withRetry(
+      fast,
+      async (n) => {
+        calls++;
+        if (n < 2) throw failure('ECONNRESET');
+        return 'ok';
+      },
+      { beforeWait: (n) => waits.push(n) },
+    );
     expect(r).toBe('ok');
     expect(calls).toBe(3);
     expect(waits).toEqual([0, 1]);
@@ -47,10 +63,29 @@ describe('withRetry', () => {
 
   it('throws a lasting error at once, and an exhausted one through fail() with the attempt count', async () => {
     let calls = 0;
-    const fail = (e: unknown, how: { exhausted: boolean; attempts: number }) => new Error(`${(e as Error).message}: ${JSON.stringify(how)}`);
-    await expect(withRetry(fast, async () => { calls++; throw failure('ENOTFOUND'); }, { fail })).rejects.toThrow('failed (ENOTFOUND): {"exhausted":false,"attempts":1}');
+    const fail = (e: unknown, how: { exhausted: boolean; attempts: number }) =>
+      new Error(`${(e as Error).message}: ${JSON.stringify(how)}`);
+    await expect(
+      withRetry(
+        fast,
+        async () => {
+          calls++;
+          throw failure('ENOTFOUND');
+        },
+        { fail },
+      ),
+    ).rejects.toThrow('failed (ENOTFOUND): {"exhausted":false,"attempts":1}');
     expect(calls).toBe(1);
-    await expect(withRetry(fast, async () => { calls++; throw failure('ETIMEDOUT'); }, { fail })).rejects.toThrow('failed (ETIMEDOUT): {"exhausted":true,"attempts":4}');
+    await expect(
+      withRetry(
+        fast,
+        async () => {
+          calls++;
+          throw failure('ETIMEDOUT');
+        },
+        { fail },
+      ),
+    ).rejects.toThrow('failed (ETIMEDOUT): {"exhausted":true,"attempts":4}');
     expect(calls).toBe(5);
   });
 
@@ -58,13 +93,33 @@ describe('withRetry', () => {
     const statuses = [503, 503, 200];
     expect(await withRetry(fast, async (n) => statuses[n]!, { again: (s) => s === 503 })).toBe(200);
     let calls = 0;
-    expect(await withRetry(fast, async () => { calls++; return 503; }, { again: () => true })).toBe(503);
+    expect(
+      await withRetry(
+        fast,
+        async () => {
+          calls++;
+          return 503;
+        },
+        { again: () => true },
+      ),
+    ).toBe(503);
     expect(calls).toBe(4);
   });
 
   it('stops when beforeWait throws (a client closed while retrying)', async () => {
     let calls = 0;
-    const closed = withRetry(fast, async () => { calls++; throw failure('EPIPE'); }, { beforeWait: () => { throw new Error('closed while retrying'); } });
+    const closed = withRetry(
+      fast,
+      async () => {
+        calls++;
+        throw failure('EPIPE');
+      },
+      {
+        beforeWait: () => {
+          throw new Error('closed while retrying');
+        },
+      },
+    );
     await expect(closed).rejects.toThrow('closed while retrying');
     expect(calls).toBe(1);
   });

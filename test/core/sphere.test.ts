@@ -3,7 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  angleBetween, angularDistance, cone, coneContains, coneMask, raDecOf, raDecOfVectors, unitVector, unitVectors, withinCone,
+  angleBetween,
+  angularDistance,
+  cone,
+  coneContains,
+  coneMask,
+  raDecOf,
+  raDecOfVectors,
+  unitVector,
+  unitVectors,
+  withinCone,
 } from '../../lib/core/index.js';
 import { HAVE_ASTROPY, NO_ASTROPY_MESSAGE, runPython } from '../helpers/astropy.js';
 import { mulberry32, randomSky } from '../helpers/prng.js';
@@ -35,7 +44,7 @@ describe('unitVector and raDecOf', () => {
     ['ra above 360 wraps', 370, 5, 10],
     ['near the north pole (atan2 branch)', 33, 89.9999999, 33],
     ['near the south pole', 250, -89.99999, 250],
-    ['at the asin/atan2 switch', 77, (Math.asin(0.99) / DEG), 77],
+    ['at the asin/atan2 switch', 77, Math.asin(0.99) / DEG, 77],
   ];
   it.each(roundTrips)('round trip: %s', (_name, ra, dec, raBack) => {
     const p = raDecOf(...unitVector(ra, dec));
@@ -121,12 +130,12 @@ describe('cones', () => {
     const rnd = mulberry32(5);
     let checked = 0;
     for (let k = 0; k < 30; k++) {
-      const [cra, cdec, r] = [rnd() * 360, (Math.asin(2 * rnd() - 1)) / DEG, [0.01, 0.5, 3, 45, 120][k % 5]!];
+      const [cra, cdec, r] = [rnd() * 360, Math.asin(2 * rnd() - 1) / DEG, [0.01, 0.5, 3, 45, 120][k % 5]!];
       const c = cone(cra, cdec, r);
       const { ra, dec } = randomSky(400, 100 + k);
       // Half the points near the cone, so both answers occur.
       for (let i = 0; i < 200; i++) {
-        ra[i] = cra + (rnd() - 0.5) * 3 * r / Math.max(Math.cos(cdec * DEG), 0.05);
+        ra[i] = cra + ((rnd() - 0.5) * 3 * r) / Math.max(Math.cos(cdec * DEG), 0.05);
         dec[i] = Math.max(-90, Math.min(90, cdec + (rnd() - 0.5) * 3 * r));
       }
       const mask = coneMask(c, unitVectors(ra, dec));
@@ -170,14 +179,17 @@ describe.skipIf(!HAVE_ASTROPY)(HAVE_ASTROPY ? 'angularDistance against astropy S
     }
     const raw = Buffer.concat([a.ra, a.dec, b.ra, b.dec].map((x) => Buffer.from(x.buffer)));
     writeFileSync(join(dir, 'pairs.f8'), raw);
-    runPython(`
+    runPython(
+      `
 import sys, numpy as np, astropy.units as u
 from astropy.coordinates import SkyCoord
 d = sys.argv[1]; n = ${n}
 x = np.fromfile(d + '/pairs.f8', dtype='<f8').reshape(4, n)
 sep = SkyCoord(x[0] * u.deg, x[1] * u.deg).separation(SkyCoord(x[2] * u.deg, x[3] * u.deg)).deg
 sep.astype('<f8').tofile(d + '/sep.f8')
-`, [dir]);
+`,
+      [dir],
+    );
     const want = new Float64Array(readFileSync(join(dir, 'sep.f8')).buffer.slice(0));
     expect(want.length).toBe(n);
     let worst = 0;

@@ -26,7 +26,9 @@ describe('skyToCartesian and cartesianToSky', () => {
     const z = Float64Array.from({ length: n }, () => 0.001 + 4 * rnd());
     const xyz = skyToCartesian(cosmo, ra, dec, z);
     const back = cartesianToSky(cosmo, xyz);
-    let worstAngle = 0, worstZ = 0, worstD = 0;
+    let worstAngle = 0,
+      worstZ = 0,
+      worstD = 0;
     for (let i = 0; i < n; i++) {
       worstAngle = Math.max(worstAngle, angularDistance(back.ra[i]!, back.dec[i]!, ra[i]!, dec[i]!));
       worstZ = Math.max(worstZ, Math.abs(back.redshift[i]! / z[i]! - 1));

@@ -21,7 +21,17 @@ function redshiftSample(n: number, seed: number): Float64Array {
 
 describe('FlatLambdaCDM: analytic limits (no astropy needed)', () => {
   // Omega_M = 1 (Einstein-de Sitter): D = 2 c/H0 (1 - 1/sqrt(1+z)).
-  const eds: [number, number][] = [[0, 100], [1e-8, 100], [0.01, 100], [0.5, 70], [1, 100], [3, 67.4], [5, 100], [100, 100], [1e6, 100]];
+  const eds: [number, number][] = [
+    [0, 100],
+    [1e-8, 100],
+    [0.01, 100],
+    [0.5, 70],
+    [1, 100],
+    [3, 67.4],
+    [5, 100],
+    [100, 100],
+    [1e6, 100],
+  ];
   it.each(eds)('Omega_M = 1, z = %s, H0 = %s: D = 2 c/H0 (1 - 1/sqrt(1+z))', (z, H0) => {
     const cosmo = new FlatLambdaCDM({ omegaM: 1, H0 });
     // 1 - 1/sqrt(1+z) written as z / (1 + z + sqrt(1+z)), which does not cancel at small z.
@@ -70,7 +80,7 @@ describe('FlatLambdaCDM: analytic limits (no astropy needed)', () => {
     expect(cosmo.hubbleDistance).toBe(C_KMS / 70);
     expect(cosmo.luminosityDistance(z)).toBeCloseTo(1.7 * d, 9);
     expect(cosmo.angularDiameterDistance(z)).toBeCloseTo(d / 1.7, 9);
-    expect(cosmo.distanceModulus(z)).toBeCloseTo(5 * Math.log10(1.7 * d * 1e6 / 10), 12);
+    expect(cosmo.distanceModulus(z)).toBeCloseTo(5 * Math.log10((1.7 * d * 1e6) / 10), 12);
     expect(cosmo.comovingVolume(z) / ((4 / 3) * Math.PI * d ** 3)).toBeCloseTo(1, 14);
     expect(cosmo.efunc(1)).toBeCloseTo(Math.sqrt(0.3 * 8 + 0.7), 15);
   });
@@ -79,7 +89,8 @@ describe('FlatLambdaCDM: analytic limits (no astropy needed)', () => {
     for (const omegaM of [0.2, 0.3, 0.4]) {
       const cosmo = new FlatLambdaCDM({ omegaM });
       let worst = 0;
-      for (const z of redshiftSample(600, 3)) if (z > 0) worst = Math.max(worst, rel(cosmo.redshiftAtDistance(cosmo.comovingDistance(z)), z));
+      for (const z of redshiftSample(600, 3))
+        if (z > 0) worst = Math.max(worst, rel(cosmo.redshiftAtDistance(cosmo.comovingDistance(z)), z));
       expect(worst).toBeLessThan(1e-12);
     }
   });
@@ -133,9 +144,13 @@ describe.skipIf(!HAVE_ASTROPY)(HAVE_ASTROPY ? 'FlatLambdaCDM against astropy Fla
   // asserted from z = 1e-6, 1e-10 from z = 1e-3; smaller z is checked against mpmath only.
   it('comoving and luminosity distances, distance modulus and volume: 1e-7 relative from z = 1e-6, 1e-10 from z = 1e-3', () => {
     writeFileSync(join(dir, 'z.f8'), Buffer.from(z.buffer));
-    const cases = OMEGAS.flatMap((om) => [[om, 100], [om, 70]]);
+    const cases = OMEGAS.flatMap((om) => [
+      [om, 100],
+      [om, 70],
+    ]);
     writeFileSync(join(dir, 'cases.json'), JSON.stringify(cases));
-    runPython(`
+    runPython(
+      `
 import sys, json, numpy as np
 from astropy.cosmology import FlatLambdaCDM
 d = sys.argv[1]
@@ -145,9 +160,15 @@ for k, (om, h0) in enumerate(json.load(open(d + '/cases.json'))):
     with np.errstate(divide='ignore'):
         np.stack([c.comoving_distance(z).value, c.luminosity_distance(z).value, c.comoving_volume(z).value,
                   c.distmod(z).value]).astype('<f8').tofile(d + '/ref-%d.f8' % k)
-`, [dir]);
+`,
+      [dir],
+    );
     // [z >= 1e-3, 1e-6 <= z < 1e-3, z < 1e-6] x [exact, vectorised]; distance modulus in magnitudes, z >= 1e-3.
-    const worst = [[0, 0], [0, 0], [0, 0]];
+    const worst = [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ];
     let worstMu = 0;
     cases.forEach(([omegaM, H0], k) => {
       const cosmo = new FlatLambdaCDM({ omegaM: omegaM!, H0: H0! });
@@ -158,7 +179,8 @@ for k, (om, h0) in enumerate(json.load(open(d + '/cases.json'))):
       for (let i = 1; i < n; i++) {
         const band = z[i]! >= 1e-3 ? 0 : z[i]! >= 1e-6 ? 1 : 2;
         const exact = [
-          rel(cosmo.comovingDistance(z[i]!), ref[i]!), rel(cosmo.luminosityDistance(z[i]!), ref[n + i]!),
+          rel(cosmo.comovingDistance(z[i]!), ref[i]!),
+          rel(cosmo.luminosityDistance(z[i]!), ref[n + i]!),
           rel(cosmo.comovingVolume(z[i]!), ref[2 * n + i]!) / 3,
         ];
         worst[band]![0] = Math.max(worst[band]![0]!, ...exact);
@@ -167,8 +189,10 @@ for k, (om, h0) in enumerate(json.load(open(d + '/cases.json'))):
       }
     });
     const f = (x: number[]) => `exact ${x[0]!.toExponential(2)}, vectorised ${x[1]!.toExponential(2)}`;
-    console.log(`flat-lcdm vs astropy (Om 0.2-0.4, H0 100 and 70), max relative difference: z 1e-3..5 ${f(worst[0]!)}; `
-      + `z 1e-6..1e-3 ${f(worst[1]!)}; z 1e-8..1e-6 ${f(worst[2]!)} (astropy's own error); distance modulus ${worstMu.toExponential(2)} mag`);
+    console.log(
+      `flat-lcdm vs astropy (Om 0.2-0.4, H0 100 and 70), max relative difference: z 1e-3..5 ${f(worst[0]!)}; ` +
+        `z 1e-6..1e-3 ${f(worst[1]!)}; z 1e-8..1e-6 ${f(worst[2]!)} (astropy's own error); distance modulus ${worstMu.toExponential(2)} mag`,
+    );
     expect(Math.max(...worst[0]!)).toBeLessThan(1e-10);
     expect(Math.max(...worst[1]!)).toBeLessThan(1e-7);
     expect(worstMu).toBeLessThan(1e-10);
@@ -178,7 +202,8 @@ for k, (om, h0) in enumerate(json.load(open(d + '/cases.json'))):
 describe.skipIf(!HAVE_MPMATH)(HAVE_MPMATH ? 'FlatLambdaCDM against a 30-digit mpmath integral' : NO_MPMATH, () => {
   it('comoving distance to 1e-14 relative for z from 1e-8 to 5, both paths', () => {
     const z = [1e-8, 1e-6, 1e-4, 1e-3, 0.01, 0.1, 0.3, 0.5, 1, 1.5, 2, 3, 4, 5];
-    const ref = JSON.parse(runPython(`
+    const ref = JSON.parse(
+      runPython(`
 import json, mpmath
 mpmath.mp.dps = 30
 out = []
@@ -186,8 +211,10 @@ for om in ${JSON.stringify(OMEGAS)}:
     f = lambda x: 1 / mpmath.sqrt(om * (1 + x) ** 3 + 1 - om)
     out.append([float(mpmath.quad(f, [0, z]) * mpmath.mpf(299792.458) / 100) for z in ${JSON.stringify(z)}])
 print(json.dumps(out))
-`)) as number[][];
-    let worstExact = 0, worstFast = 0;
+`),
+    ) as number[][];
+    let worstExact = 0,
+      worstFast = 0;
     OMEGAS.forEach((omegaM, k) => {
       const cosmo = new FlatLambdaCDM({ omegaM });
       const fast = cosmo.comovingDistances(z);
@@ -196,7 +223,9 @@ print(json.dumps(out))
         worstFast = Math.max(worstFast, rel(fast[i]!, ref[k]![i]!));
       });
     });
-    console.log(`flat-lcdm vs mpmath (Om 0.2-0.4, z 1e-8..5): exact ${worstExact.toExponential(2)}, vectorised ${worstFast.toExponential(2)}`);
+    console.log(
+      `flat-lcdm vs mpmath (Om 0.2-0.4, z 1e-8..5): exact ${worstExact.toExponential(2)}, vectorised ${worstFast.toExponential(2)}`,
+    );
     expect(worstExact).toBeLessThan(1e-14);
     expect(worstFast).toBeLessThan(1e-14);
   });

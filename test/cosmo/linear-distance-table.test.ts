@@ -9,7 +9,8 @@ describe('LinearDistanceTable (the mock survey frozen lookup)', () => {
       let s = 0;
       const n = 100_000;
       for (let i = 0; i < n; i++) {
-        const a = (i * z) / n, b = ((i + 1) * z) / n;
+        const a = (i * z) / n,
+          b = ((i + 1) * z) / n;
         const f = (x: number) => 1 / Math.sqrt(0.3 * (1 + x) ** 3 + 0.7);
         s += ((f(a) + f(b)) / 2) * (b - a);
       }
@@ -23,7 +24,9 @@ describe('LinearDistanceTable (the mock survey frozen lookup)', () => {
     for (const omegaM of [0.2, 0.3, 0.4]) {
       const table = new LinearDistanceTable(omegaM);
       const exact = new FlatLambdaCDM({ omegaM });
-      let worstAbs = 0, worstRel = 0, worstZ = 0;
+      let worstAbs = 0,
+        worstRel = 0,
+        worstZ = 0;
       for (let z = 0.0001; z <= 6; z += 0.0000731) {
         const d = exact.comovingDistance(z);
         const err = Math.abs(table.distance(z) - d);

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSurvey, type SurveySummary } from '../../lib/datasets/make-survey.js';
 import {
-  EXP_FIBERMAP_COLUMNS, FIBERMAP_COLUMNS, REDSHIFTS_COLUMNS, SCORES_COLUMNS, TSNR2_COLUMNS, ZCATALOG_COLUMNS, DR1_WAVELENGTH,
+  EXP_FIBERMAP_COLUMNS,
+  FIBERMAP_COLUMNS,
+  REDSHIFTS_COLUMNS,
+  SCORES_COLUMNS,
+  TSNR2_COLUMNS,
+  ZCATALOG_COLUMNS,
+  DR1_WAVELENGTH,
 } from '../../lib/desi/index.js';
 import { HAVE_ASTROPY, NO_ASTROPY_MESSAGE, runPython } from '../helpers/astropy.js';
 
@@ -42,7 +48,15 @@ print(json.dumps(out))
 `;
 
 interface Seen {
-  hdus: { name: string; checksum: boolean; columns?: [string, string][]; rows?: number; dtype?: string; shape?: number[]; bzero?: number }[];
+  hdus: {
+    name: string;
+    checksum: boolean;
+    columns?: [string, string][];
+    rows?: number;
+    dtype?: string;
+    shape?: number[];
+    bzero?: number;
+  }[];
   primary: Record<string, unknown>;
 }
 
@@ -68,7 +82,15 @@ describe.skipIf(!HAVE_ASTROPY)('astropy reads the mock survey', () => {
         continue;
       }
       const m = /(coadd|redrock)-main-(bright|dark)-(\d+)\.fits$/.exec(path)!;
-      expect(s.primary).toEqual({ SURVEY: 'main', PROGRAM: m[2], HPXPIXEL: Number(m[3]), HPXNSIDE: 64, HPXNEST: true, SPGRP: 'healpix', SPGRPVAL: Number(m[3]) });
+      expect(s.primary).toEqual({
+        SURVEY: 'main',
+        PROGRAM: m[2],
+        HPXPIXEL: Number(m[3]),
+        HPXNSIDE: 64,
+        HPXNEST: true,
+        SPGRP: 'healpix',
+        SPGRPVAL: Number(m[3]),
+      });
       expect(norm(hdu('FIBERMAP').columns)).toEqual(pairs(FIBERMAP_COLUMNS));
       expect(norm(hdu('EXP_FIBERMAP').columns)).toEqual(pairs(EXP_FIBERMAP_COLUMNS));
       if (m[1] === 'redrock') {
@@ -78,8 +100,13 @@ describe.skipIf(!HAVE_ASTROPY)('astropy reads the mock survey', () => {
         continue;
       }
       coadds++;
-      expect(names).toEqual(['PRIMARY', 'FIBERMAP', 'EXP_FIBERMAP',
-        ...['B', 'R', 'Z'].flatMap((a) => ['WAVELENGTH', 'FLUX', 'IVAR', 'MASK', 'RESOLUTION'].map((x) => `${a}_${x}`)), 'SCORES']);
+      expect(names).toEqual([
+        'PRIMARY',
+        'FIBERMAP',
+        'EXP_FIBERMAP',
+        ...['B', 'R', 'Z'].flatMap((a) => ['WAVELENGTH', 'FLUX', 'IVAR', 'MASK', 'RESOLUTION'].map((x) => `${a}_${x}`)),
+        'SCORES',
+      ]);
       expect(norm(hdu('SCORES').columns)).toEqual(pairs(SCORES_COLUMNS));
       const nspec = hdu('FIBERMAP').rows!;
       for (const a of ['B', 'R', 'Z'] as const) {

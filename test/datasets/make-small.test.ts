@@ -65,8 +65,15 @@ describe('skybook datasets make --preset small', () => {
       const fits = await FitsFile.open(loc.local!);
       try {
         const h = fits.hdus[0]!.header;
-        expect([h.get('HPXPIXEL'), h.get('SPGRPVAL'), h.get('HPXNSIDE'), h.get('HPXNEST'), h.get('SURVEY'), h.get('PROGRAM'), h.get('SPGRP')])
-          .toEqual([Number(m[4]), Number(m[4]), 64, true, m[2], m[3], 'healpix']);
+        expect([
+          h.get('HPXPIXEL'),
+          h.get('SPGRPVAL'),
+          h.get('HPXNSIDE'),
+          h.get('HPXNEST'),
+          h.get('SURVEY'),
+          h.get('PROGRAM'),
+          h.get('SPGRP'),
+        ]).toEqual([Number(m[4]), Number(m[4]), 64, true, m[2], m[3], 'healpix']);
       } finally {
         await fits.close();
       }
@@ -94,7 +101,12 @@ describe('skybook datasets make --preset small', () => {
     let hdus = 0;
     for (const f of fitsFiles) {
       let out = '';
-      const code = await runCli(['fits', 'verify', join(root, f.path), '--json'], { stdout: (t) => { out += t; }, stderr: () => undefined });
+      const code = await runCli(['fits', 'verify', join(root, f.path), '--json'], {
+        stdout: (t) => {
+          out += t;
+        },
+        stderr: () => undefined,
+      });
       const r = JSON.parse(out) as { ok: boolean; hdus: { checksum: string; datasum: string }[] };
       if (code !== 0 || !r.ok || r.hdus.some((h) => h.checksum !== 'ok' || h.datasum !== 'ok')) failures++;
       hdus += r.hdus.length;

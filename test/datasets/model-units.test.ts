@@ -16,7 +16,10 @@ describe('Rng', () => {
   });
   it('draws uniform and normal deviates with the right moments', () => {
     const r = Rng.for(1, 'moments');
-    let su = 0, sn = 0, sn2 = 0, outside = 0;
+    let su = 0,
+      sn = 0,
+      sn2 = 0,
+      outside = 0;
     const n = 200_000;
     for (let i = 0; i < n; i++) {
       const u = r.uniform();

@@ -14,7 +14,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('streaming generation', () => {
   it('streams ~650 medium-survey spectra with flat memory (RSS grows < 40 MB after warm-up)', () => {
-    const r = spawnSync(process.execPath, ['--expose-gc', join(ROOT, 'test/datasets/stream-rss.mjs'), '30'], { encoding: 'utf8', cwd: ROOT, timeout: 120_000 });
+    const r = spawnSync(process.execPath, ['--expose-gc', join(ROOT, 'test/datasets/stream-rss.mjs'), '30'], {
+      encoding: 'utf8',
+      cwd: ROOT,
+      timeout: 120_000,
+    });
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout) as { spectra: number; batches: number; samples: number[] };
     expect(out.spectra).toBeGreaterThan(600);
@@ -27,7 +31,8 @@ describe('streaming generation', () => {
   });
 
   it('streams zcatalog batches with the requested number of pixels', async () => {
-    let rows = 0, batches = 0;
+    let rows = 0,
+      batches = 0;
     for await (const b of surveyZcatalog({ preset: 'medium', seed: 5, maxPixels: 3 })) {
       rows += b.numRows;
       batches++;

@@ -33,12 +33,25 @@ const rows = (t: Table): Row[] => t.toArray().map((r) => r.toJSON() as Row);
 /** The truth row as a model (forest left out: its random field is not in the truth table). */
 function modelOf(r: Row, only?: LineTruth['name']): QuasarModel {
   const lines: LineTruth[] = QUASAR_LINES.filter((l) => !only || l.name === only).map((l) => ({
-    name: l.name, rest: l.rest,
-    fwhmBroad: r[`FWHM_BROAD_${l.name}`] as number, ewBroad: r[`EW_BROAD_${l.name}`] as number,
-    fwhmNarrow: r[`FWHM_NARROW_${l.name}`] as number, ewNarrow: r[`EW_NARROW_${l.name}`] as number,
+    name: l.name,
+    rest: l.rest,
+    fwhmBroad: r[`FWHM_BROAD_${l.name}`] as number,
+    ewBroad: r[`EW_BROAD_${l.name}`] as number,
+    fwhmNarrow: r[`FWHM_NARROW_${l.name}`] as number,
+    ewNarrow: r[`EW_NARROW_${l.name}`] as number,
   }));
-  const troughs = (JSON.parse(r.BAL_TROUGHS as string) as number[][]).map(([vCenter, width, depth]) => ({ vCenter, width, depth }) as BalTrough);
-  return { z: r.Z as number, slope: r.CONT_SLOPE as number, norm: r.CONT_NORM as number, lines, troughs: only ? [] : troughs, forest: undefined, absorber: undefined };
+  const troughs = (JSON.parse(r.BAL_TROUGHS as string) as number[][]).map(
+    ([vCenter, width, depth]) => ({ vCenter, width, depth }) as BalTrough,
+  );
+  return {
+    z: r.Z as number,
+    slope: r.CONT_SLOPE as number,
+    norm: r.CONT_NORM as number,
+    lines,
+    troughs: only ? [] : troughs,
+    forest: undefined,
+    absorber: undefined,
+  };
 }
 
 describe('truth tables of the small survey', () => {
@@ -71,7 +84,11 @@ describe('truth tables of the small survey', () => {
     const red = z.getChild('Z')!.toArray() as Float64Array;
     const type = z.getChild('SPECTYPE')!;
     const fluxR = z.getChild('FLUX_R')!.toArray() as Float32Array;
-    let inside = 0, nearShell = 0, galaxies = 0, tooFaint = 0, outOfRange = 0;
+    let inside = 0,
+      nearShell = 0,
+      galaxies = 0,
+      tooFaint = 0,
+      outOfRange = 0;
     for (let i = 0; i < z.numRows; i++) {
       if (type.get(i) !== 'GALAXY') continue;
       galaxies++;
@@ -105,11 +122,16 @@ describe('truth tables of the small survey', () => {
         const step = (0.12 * centre) / 4000;
         const wave = Float64Array.from({ length: 4001 }, (_, i) => centre * 0.94 + i * step);
         const f = evaluateQuasar(m, wave);
-        let peak = 0, best = -Infinity, integral = 0;
+        let peak = 0,
+          best = -Infinity,
+          integral = 0;
         for (let i = 0; i < wave.length; i++) {
           const c = continuumAt(m, wave[i]! / (1 + z));
           const excess = (f[i]! - c) / c;
-          if (excess > best) { best = excess; peak = i; }
+          if (excess > best) {
+            best = excess;
+            peak = i;
+          }
           integral += excess * step;
         }
         expect(Math.abs(wave[peak]! - centre)).toBeLessThanOrEqual(step / 2 + 1e-9);
@@ -121,10 +143,12 @@ describe('truth tables of the small survey', () => {
   });
 
   it('BI recomputed on the noiseless model is > 0 for BAL quasars and 0 for the rest', () => {
-    const wave = Float64Array.from(ARMS.flatMap((a) => {
-      const g = { B: [3600, 5800], R: [5800.8, 7620], Z: [7620.8, 9824] }[a]!;
-      return Array.from({ length: Math.round((g[1]! - g[0]!) / 0.8) + 1 }, (_, i) => g[0]! + 0.8 * i);
-    }));
+    const wave = Float64Array.from(
+      ARMS.flatMap((a) => {
+        const g = { B: [3600, 5800], R: [5800.8, 7620], Z: [7620.8, 9824] }[a]!;
+        return Array.from({ length: Math.round((g[1]! - g[0]!) / 0.8) + 1 }, (_, i) => g[0]! + 0.8 * i);
+      }),
+    );
     let bal = 0;
     for (const r of rows(quasars)) {
       const m = modelOf(r);
@@ -133,7 +157,11 @@ describe('truth tables of the small survey', () => {
       const withBal = evaluateQuasar(m, wave, { forest: false });
       const without = evaluateQuasar(m, wave, { forest: false, bal: false });
       const norm = withBal.map((v, i) => v / without[i]!);
-      const { bi } = balnicityIndex(wave.map((w) => w / (1 + z)), norm, BAL_IONS.CIV);
+      const { bi } = balnicityIndex(
+        wave.map((w) => w / (1 + z)),
+        norm,
+        BAL_IONS.CIV,
+      );
       if (r.BAL) {
         bal++;
         expect(bi).toBeGreaterThan(0);
@@ -148,7 +176,11 @@ describe('truth tables of the small survey', () => {
 
   it('coadd flux scatters around R @ model(truth) as its IVAR says; masked pixels have IVAR 0', async () => {
     const truth = new Map(rows(quasars).map((r) => [r.TARGETID as bigint, r]));
-    let n = 0, sum = 0, sum2 = 0, maskedOk = 0, masked = 0;
+    let n = 0,
+      sum = 0,
+      sum2 = 0,
+      maskedOk = 0,
+      masked = 0;
     const coadds = summary.files.filter((f) => f.path.includes('/coadd-')).slice(0, 12);
     for (const f of coadds) {
       const fits = await FitsFile.open(join(dir, f.path));
@@ -163,7 +195,10 @@ describe('truth tables of the small survey', () => {
         ids.forEach((id, k) => {
           const r = truth.get(id)!;
           for (let i = 0; i < nw; i++) {
-            if (mask[k * nw + i] !== 0) { masked++; if (ivar[k * nw + i] === 0) maskedOk++; }
+            if (mask[k * nw + i] !== 0) {
+              masked++;
+              if (ivar[k * nw + i] === 0) maskedOk++;
+            }
           }
           if ((r.ANOMALY as number) !== 0) return;
           const m = modelOf(r);
@@ -172,7 +207,9 @@ describe('truth tables of the small survey', () => {
             const iv = ivar[k * nw + i]!;
             if (iv === 0 || wave[i]! / (1 + m.z) < 1225) continue;
             const pull = (flux[k * nw + i]! - conv[i]!) * Math.sqrt(iv);
-            n++; sum += pull; sum2 += pull * pull;
+            n++;
+            sum += pull;
+            sum2 += pull * pull;
           }
         });
       }

@@ -3,15 +3,44 @@ import { BGS_TARGET, COADD_FIBERSTATUS, DESI_TARGET, MWS_TARGET, SCND_TARGET, SP
 
 describe('bitmasks', () => {
   it('ZWARN bits are those of DOMAIN.md (redrock zwarning + DESI post-redrock bits)', () => {
-    const want: Array<[string, number]> = [['SKY', 0], ['LITTLE_COVERAGE', 1], ['SMALL_DELTA_CHI2', 2], ['NEGATIVE_MODEL', 3],
-      ['MANY_OUTLIERS', 4], ['Z_FITLIMIT', 5], ['NEGATIVE_EMISSION', 6], ['UNPLUGGED', 7], ['BAD_TARGET', 8], ['NODATA', 9],
-      ['BAD_MINFIT', 10], ['POORDATA', 11], ['LOW_DEL_CHI2', 16], ['LOW_DEL_CHI2_BGS', 17], ['BAD_SPECQA', 18], ['BAD_PETALQA', 19]];
+    const want: Array<[string, number]> = [
+      ['SKY', 0],
+      ['LITTLE_COVERAGE', 1],
+      ['SMALL_DELTA_CHI2', 2],
+      ['NEGATIVE_MODEL', 3],
+      ['MANY_OUTLIERS', 4],
+      ['Z_FITLIMIT', 5],
+      ['NEGATIVE_EMISSION', 6],
+      ['UNPLUGGED', 7],
+      ['BAD_TARGET', 8],
+      ['NODATA', 9],
+      ['BAD_MINFIT', 10],
+      ['POORDATA', 11],
+      ['LOW_DEL_CHI2', 16],
+      ['LOW_DEL_CHI2_BGS', 17],
+      ['BAD_SPECQA', 18],
+      ['BAD_PETALQA', 19],
+    ];
     expect(ZWARN.bits.map((b) => [b.name, b.bit])).toEqual(want);
   });
 
   it('DESI_TARGET carries the DOMAIN.md bits and decodes 64-bit values exactly', () => {
-    for (const [n, b] of [['LRG', 0], ['ELG', 1], ['QSO', 2], ['QSO_HIZ', 4], ['ELG_LOP', 5], ['ELG_HIP', 6], ['ELG_VLO', 7],
-      ['SKY', 32], ['STD_FAINT', 33], ['STD_WD', 34], ['STD_BRIGHT', 35], ['BGS_ANY', 60], ['MWS_ANY', 61], ['SCND_ANY', 62]] as const) {
+    for (const [n, b] of [
+      ['LRG', 0],
+      ['ELG', 1],
+      ['QSO', 2],
+      ['QSO_HIZ', 4],
+      ['ELG_LOP', 5],
+      ['ELG_HIP', 6],
+      ['ELG_VLO', 7],
+      ['SKY', 32],
+      ['STD_FAINT', 33],
+      ['STD_WD', 34],
+      ['STD_BRIGHT', 35],
+      ['BGS_ANY', 60],
+      ['MWS_ANY', 61],
+      ['SCND_ANY', 62],
+    ] as const) {
       expect(DESI_TARGET.def(n).bit, n).toBe(b);
     }
     const v = (1n << 62n) | (1n << 60n) | (1n << 2n);

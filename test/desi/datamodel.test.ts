@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  DR1_WAVELENGTH, EXP_FIBERMAP_COLUMNS, FIBERMAP_COLUMNS, REDSHIFTS_COLUMNS, SCORES_COLUMNS, TSNR2_COLUMNS, ZCATALOG_COLUMNS,
+  DR1_WAVELENGTH,
+  EXP_FIBERMAP_COLUMNS,
+  FIBERMAP_COLUMNS,
+  REDSHIFTS_COLUMNS,
+  SCORES_COLUMNS,
+  TSNR2_COLUMNS,
+  ZCATALOG_COLUMNS,
   dr1Wavelength,
 } from '../../lib/desi/index.js';
 import { openFits } from '../../lib/fits/index.js';
@@ -36,10 +42,12 @@ describe.skipIf(!HAVE_FIXTURES)(HAVE_FIXTURES ? 'data model against the real DES
     expect(await tforms(file, hdu)).toEqual(spec.map((c) => [c.name, c.tform]));
   });
 
-  it('dr1Wavelength reproduces the coadd wavelength HDUs bit for bit (astropy\'s sha256 of the bytes)', () => {
-    const hdus = (parseJsonExact(readFileSync(join(FIXTURES, 'desi', 'expected', 'fits__desi__coadd-special-dark-27247.fits.json'), 'utf8')) as {
-      hdus: Array<{ name: string; image?: { sha256_be_bytes: string; size: number } }>;
-    }).hdus;
+  it("dr1Wavelength reproduces the coadd wavelength HDUs bit for bit (astropy's sha256 of the bytes)", () => {
+    const hdus = (
+      parseJsonExact(readFileSync(join(FIXTURES, 'desi', 'expected', 'fits__desi__coadd-special-dark-27247.fits.json'), 'utf8')) as {
+        hdus: Array<{ name: string; image?: { sha256_be_bytes: string; size: number } }>;
+      }
+    ).hdus;
     for (const arm of ['B', 'R', 'Z'] as const) {
       const want = hdus.find((h) => h.name === `${arm}_WAVELENGTH`)!.image!;
       const w = dr1Wavelength(arm);
@@ -55,8 +63,19 @@ describe('zcatalog data model', () => {
     const by = new Map(ZCATALOG_COLUMNS.map((c) => [c.name, c.tform]));
     expect(by.size).toBe(ZCATALOG_COLUMNS.length);
     expect(ZCATALOG_COLUMNS[0]!.name).toBe('TARGETID');
-    for (const [n, t] of [['TARGETID', 'K'], ['SURVEY', '7A'], ['PROGRAM', '6A'], ['HEALPIX', 'J'], ['ZCAT_NSPEC', 'I'],
-      ['ZCAT_PRIMARY', 'L'], ['DESINAME', '22A'], ['COEFF', '10D'], ['MEAN_MJD', 'D'], ['TSNR2_LRG', 'E'], ['MAIN_PRIMARY', 'L']]) {
+    for (const [n, t] of [
+      ['TARGETID', 'K'],
+      ['SURVEY', '7A'],
+      ['PROGRAM', '6A'],
+      ['HEALPIX', 'J'],
+      ['ZCAT_NSPEC', 'I'],
+      ['ZCAT_PRIMARY', 'L'],
+      ['DESINAME', '22A'],
+      ['COEFF', '10D'],
+      ['MEAN_MJD', 'D'],
+      ['TSNR2_LRG', 'E'],
+      ['MAIN_PRIMARY', 'L'],
+    ]) {
       expect(by.get(n!), n).toBe(t);
     }
     const rr = REDSHIFTS_COLUMNS.filter((c) => !c.optional && c.name !== 'TARGETID').map((c) => c.name);

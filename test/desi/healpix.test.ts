@@ -24,7 +24,8 @@ describe.skipIf(!HAVE_AHP)(HAVE_AHP ? 'healpix against astropy_healpix' : NO_AHP
   const { ra, dec } = randomSky(N, 20261125);
   writeFileSync(join(dir, 'radec.f8'), Buffer.concat([Buffer.from(ra.buffer), Buffer.from(dec.buffer)]));
   // astropy_healpix computes pixels and centres for every nside in one run; results come back as raw little-endian arrays.
-  runPython(`
+  runPython(
+    `
 import sys, numpy as np, astropy.units as u
 from astropy_healpix import HEALPix
 d = sys.argv[1]; n = ${N}
@@ -35,7 +36,9 @@ for nside in [${NSIDES.join(',')}]:
     pix.tofile(d + '/pix-%d.i8' % nside)
     lon, lat = hp.healpix_to_lonlat(pix)
     np.concatenate([lon.deg, lat.deg]).astype('<f8').tofile(d + '/centre-%d.f8' % nside)
-`, [dir]);
+`,
+    [dir],
+  );
 
   for (const nside of NSIDES) {
     it(`ang2pixNest matches lonlat_to_healpix on ${N} seeded positions, nside ${nside}`, () => {
@@ -46,8 +49,12 @@ for nside in [${NSIDES.join(',')}]:
         mismatches++;
         // At fine nside the two codes may round a point lying on a pixel edge differently: then a nudge of
         // 1e-9 degree (far below the pixel size) must land in astropy's pixel.
-        const near = [[1, 0], [-1, 0], [0, 1], [0, -1]].some(([a, b]) =>
-          BigInt(ang2pixNest(nside, ra[i]! + a! * 1e-9, dec[i]! + b! * 1e-9)) === want[i]);
+        const near = [
+          [1, 0],
+          [-1, 0],
+          [0, 1],
+          [0, -1],
+        ].some(([a, b]) => BigInt(ang2pixNest(nside, ra[i]! + a! * 1e-9, dec[i]! + b! * 1e-9)) === want[i]);
         expect(near, `position ${i}: ra ${ra[i]} dec ${dec[i]}`).toBe(true);
       }
       expect(mismatches).toBeLessThanOrEqual(nside >= 2 ** 16 ? 20 : 0);
@@ -75,7 +82,9 @@ for nside in [${NSIDES.join(',')}]:
     }
     cones.push([64, 10, 89.9, 1], [64, 200, -89.95, 3], [64, 0.01, 0, 1.2], [64, 359.99, 41.8, 0.7]);
     writeFileSync(join(dir, 'cones.json'), JSON.stringify(cones));
-    const astro = JSON.parse(runPython(`
+    const astro = JSON.parse(
+      runPython(
+        `
 import sys, json, astropy.units as u
 from astropy_healpix import HEALPix
 out = []
@@ -83,7 +92,10 @@ for nside, ra, dec, r in json.load(open(sys.argv[1] + '/cones.json')):
     hp = HEALPix(nside=nside, order='nested')
     out.append(sorted(int(p) for p in hp.cone_search_lonlat(ra * u.deg, dec * u.deg, r * u.deg)))
 print(json.dumps(out))
-`, [dir])) as number[][];
+`,
+        [dir],
+      ),
+    ) as number[][];
     let extra = 0;
     let total = 0;
     for (const [k, [nside, cra, cdec, radius]] of cones.entries()) {

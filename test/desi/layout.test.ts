@@ -3,14 +3,22 @@ import { dr1Location, locateDr1, parseDr1FileName, zallPixRelpath } from '../../
 
 describe('DR1 layout', () => {
   it.each([
-    [{ survey: 'main', program: 'dark', healpix: 27247, product: 'coadd' as const },
-      'spectro/redux/iron/healpix/main/dark/272/27247/coadd-main-dark-27247.fits'],
-    [{ survey: 'sv3', program: 'bright', healpix: 5, product: 'redrock' as const },
-      'spectro/redux/iron/healpix/sv3/bright/0/5/redrock-sv3-bright-5.fits'],
-    [{ survey: 'special', program: 'other', healpix: 49151, product: 'spectra' as const },
-      'spectro/redux/iron/healpix/special/other/491/49151/spectra-special-other-49151.fits.gz'],
-    [{ specprod: 'fuji', survey: 'sv1', program: 'backup', product: 'zcatalog' as const },
-      'spectro/redux/fuji/zcatalog/v1/zpix-sv1-backup.fits'],
+    [
+      { survey: 'main', program: 'dark', healpix: 27247, product: 'coadd' as const },
+      'spectro/redux/iron/healpix/main/dark/272/27247/coadd-main-dark-27247.fits',
+    ],
+    [
+      { survey: 'sv3', program: 'bright', healpix: 5, product: 'redrock' as const },
+      'spectro/redux/iron/healpix/sv3/bright/0/5/redrock-sv3-bright-5.fits',
+    ],
+    [
+      { survey: 'special', program: 'other', healpix: 49151, product: 'spectra' as const },
+      'spectro/redux/iron/healpix/special/other/491/49151/spectra-special-other-49151.fits.gz',
+    ],
+    [
+      { specprod: 'fuji', survey: 'sv1', program: 'backup', product: 'zcatalog' as const },
+      'spectro/redux/fuji/zcatalog/v1/zpix-sv1-backup.fits',
+    ],
   ])('resolves %j', (opts, relpath) => {
     const loc = dr1Location(opts, '/data/desi/');
     expect(loc).toEqual({
@@ -43,8 +51,18 @@ describe('DR1 layout', () => {
   });
 
   it('parses DR1 file names', () => {
-    expect(parseDr1FileName('/x/redrock-special-dark-27247.fits')).toEqual({ product: 'redrock', survey: 'special', program: 'dark', healpix: 27247 });
-    expect(parseDr1FileName('spectra-main-bright-100.fits.gz')).toEqual({ product: 'spectra', survey: 'main', program: 'bright', healpix: 100 });
+    expect(parseDr1FileName('/x/redrock-special-dark-27247.fits')).toEqual({
+      product: 'redrock',
+      survey: 'special',
+      program: 'dark',
+      healpix: 27247,
+    });
+    expect(parseDr1FileName('spectra-main-bright-100.fits.gz')).toEqual({
+      product: 'spectra',
+      survey: 'main',
+      program: 'bright',
+      healpix: 100,
+    });
     expect(parseDr1FileName('zpix-sv3-dark.fits')).toEqual({ product: 'zpix', survey: 'sv3', program: 'dark' });
     expect(parseDr1FileName('zall-pix-iron.fits')).toEqual({ product: 'zall-pix', specprod: 'iron' });
     expect(parseDr1FileName('spec-0332-52367-0639.fits')).toBeUndefined();

@@ -21,7 +21,14 @@ export async function writeMockCoadd(path: string, nspec: number, seed = 1): Pro
     TARGET_DEC: makeVector(Float64Array.from({ length: nspec }, () => 2 + rnd())),
   });
   const hdus: WriteHdu[] = [
-    { kind: 'image', cards: [{ keyword: 'SURVEY', value: 'main' }, { keyword: 'PROGRAM', value: 'dark' }, { keyword: 'HPXPIXEL', value: 27247 }] },
+    {
+      kind: 'image',
+      cards: [
+        { keyword: 'SURVEY', value: 'main' },
+        { keyword: 'PROGRAM', value: 'dark' },
+        { keyword: 'HPXPIXEL', value: 27247 },
+      ],
+    },
     { kind: 'table', table: fibermap, name: 'FIBERMAP' },
   ];
   for (const arm of ARMS) {
@@ -47,6 +54,10 @@ export async function writeMockCoadd(path: string, nspec: number, seed = 1): Pro
       { kind: 'image', data: res, naxis: [n, 11, nspec], name: `${arm}_RESOLUTION` },
     );
   }
-  hdus.push({ kind: 'table', table: new Table({ TARGETID: makeVector(tids), MEDIAN_COADD_SNR_B: vectorFromArray(Array.from({ length: nspec }, (_, i) => i / 2)) }), name: 'SCORES' });
+  hdus.push({
+    kind: 'table',
+    table: new Table({ TARGETID: makeVector(tids), MEDIAN_COADD_SNR_B: vectorFromArray(Array.from({ length: nspec }, (_, i) => i / 2)) }),
+    name: 'SCORES',
+  });
   await writeFits(path, hdus, { overwrite: true });
 }

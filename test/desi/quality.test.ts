@@ -3,12 +3,34 @@ import { Table, makeBuilder, makeVector, vectorFromArray, Bool, Float64, Utf8 } 
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  DESI_TARGET, allOf, where, evaluatePredicate, filterTable, goodRedshift, goodRedshiftBgs, whereIn, negate, anyOf, primarySpectrum, spectype,
-  targetBit, toSql, bitsClear, type Predicate,
+  DESI_TARGET,
+  allOf,
+  where,
+  evaluatePredicate,
+  filterTable,
+  goodRedshift,
+  goodRedshiftBgs,
+  whereIn,
+  negate,
+  anyOf,
+  primarySpectrum,
+  spectype,
+  targetBit,
+  toSql,
+  bitsClear,
+  type Predicate,
 } from '../../lib/desi/index.js';
 import { mulberry32 } from '../helpers/prng.js';
 
-interface Row { id: number; ZWARN: bigint; DELTACHI2: number | null; COADD_FIBERSTATUS: number; ZCAT_PRIMARY: boolean; SPECTYPE: string; DESI_TARGET: bigint }
+interface Row {
+  id: number;
+  ZWARN: bigint;
+  DELTACHI2: number | null;
+  COADD_FIBERSTATUS: number;
+  ZCAT_PRIMARY: boolean;
+  SPECTYPE: string;
+  DESI_TARGET: bigint;
+}
 
 const N = 3000;
 const rnd = mulberry32(42);
@@ -29,8 +51,14 @@ const table = new Table({
   ZWARN: makeVector(BigInt64Array.from(rows, (r) => r.ZWARN)),
   DELTACHI2: d2.finish().toVector(),
   COADD_FIBERSTATUS: makeVector(Int32Array.from(rows, (r) => r.COADD_FIBERSTATUS)),
-  ZCAT_PRIMARY: vectorFromArray(rows.map((r) => r.ZCAT_PRIMARY), new Bool()),
-  SPECTYPE: vectorFromArray(rows.map((r) => r.SPECTYPE), new Utf8()),
+  ZCAT_PRIMARY: vectorFromArray(
+    rows.map((r) => r.ZCAT_PRIMARY),
+    new Bool(),
+  ),
+  SPECTYPE: vectorFromArray(
+    rows.map((r) => r.SPECTYPE),
+    new Utf8(),
+  ),
   DESI_TARGET: makeVector(BigInt64Array.from(rows, (r) => r.DESI_TARGET)),
 });
 
@@ -38,12 +66,20 @@ const table = new Table({
 const CASES: Array<[string, Predicate, (r: Row) => boolean]> = [
   ['goodRedshift', goodRedshift(), (r) => r.ZWARN === 0n && r.DELTACHI2 !== null && r.DELTACHI2 > 25 && r.COADD_FIBERSTATUS === 0],
   ['goodRedshiftBgs', goodRedshiftBgs(), (r) => r.ZWARN === 0n && r.DELTACHI2 !== null && r.DELTACHI2 > 40 && r.COADD_FIBERSTATUS === 0],
-  ['no fiberstatus', goodRedshift({ deltachi2: 10, fiberstatus: false }), (r) => r.ZWARN === 0n && r.DELTACHI2 !== null && r.DELTACHI2 > 10],
+  [
+    'no fiberstatus',
+    goodRedshift({ deltachi2: 10, fiberstatus: false }),
+    (r) => r.ZWARN === 0n && r.DELTACHI2 !== null && r.DELTACHI2 > 10,
+  ],
   ['primary QSO', allOf(primarySpectrum(), spectype('QSO')), (r) => r.ZCAT_PRIMARY && r.SPECTYPE === 'QSO'],
   ['QSO target bit', targetBit(DESI_TARGET, 'QSO'), (r) => (r.DESI_TARGET & 4n) !== 0n],
   ['SCND_ANY (bit 62)', targetBit(DESI_TARGET, 'SCND_ANY'), (r) => (r.DESI_TARGET & (1n << 62n)) !== 0n],
   ['bitsClear ZWARN', bitsClear('ZWARN', 4n | (1n << 16n)), (r) => (r.ZWARN & (4n | (1n << 16n))) === 0n],
-  ['or/not with nulls', anyOf(negate(where('DELTACHI2', '<=', 30)), whereIn('SPECTYPE', ['STAR'])), (r) => (r.DELTACHI2 !== null && r.DELTACHI2 > 30) || r.SPECTYPE === 'STAR'],
+  [
+    'or/not with nulls',
+    anyOf(negate(where('DELTACHI2', '<=', 30)), whereIn('SPECTYPE', ['STAR'])),
+    (r) => (r.DELTACHI2 !== null && r.DELTACHI2 > 30) || r.SPECTYPE === 'STAR',
+  ],
   ['not of a null comparison stays excluded', negate(where('DELTACHI2', '>', 20)), (r) => r.DELTACHI2 !== null && !(r.DELTACHI2 > 20)],
 ];
 
@@ -59,7 +95,9 @@ describe('quality predicates on Arrow tables', () => {
 
   it('filterTable keeps the schema and the typed values (int64 as bigint, bools, strings)', () => {
     const t = filterTable(table, allOf(goodRedshift(), primarySpectrum()));
-    const want = rows.filter((r) => r.ZWARN === 0n && r.DELTACHI2 !== null && r.DELTACHI2 > 25 && r.COADD_FIBERSTATUS === 0 && r.ZCAT_PRIMARY);
+    const want = rows.filter(
+      (r) => r.ZWARN === 0n && r.DELTACHI2 !== null && r.DELTACHI2 > 25 && r.COADD_FIBERSTATUS === 0 && r.ZCAT_PRIMARY,
+    );
     expect(t.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual(table.schema.fields.map((f) => `${f.name}:${f.type}`));
     expect(t.numRows).toBe(want.length);
     expect(Array.from(t.getChild('ID')!.toArray() as Int32Array)).toEqual(want.map((r) => r.id));
@@ -73,12 +111,19 @@ describe('quality predicates on Arrow tables', () => {
 
   it('renders SQL with quoted columns and bound parameters only', () => {
     expect(toSql(goodRedshift({ deltachi2: 40 }))).toEqual({
-      sql: '(("ZWARN" = $1) AND ("DELTACHI2" > $2) AND ("COADD_FIBERSTATUS" = $3))', params: [0, 40, 0],
+      sql: '(("ZWARN" = $1) AND ("DELTACHI2" > $2) AND ("COADD_FIBERSTATUS" = $3))',
+      params: [0, 40, 0],
     });
-    expect(toSql(allOf(spectype('QSO'), targetBit(DESI_TARGET, 'QSO')), { placeholder: 'question', rename: (c) => c.toLowerCase() })).toEqual({
-      sql: '(("spectype" = ?) AND (("desi_target" & ?) <> 0))', params: ['QSO', 4n],
+    expect(
+      toSql(allOf(spectype('QSO'), targetBit(DESI_TARGET, 'QSO')), { placeholder: 'question', rename: (c) => c.toLowerCase() }),
+    ).toEqual({
+      sql: '(("spectype" = ?) AND (("desi_target" & ?) <> 0))',
+      params: ['QSO', 4n],
     });
-    expect(toSql(where('we"ird', '!=', 'x\'; DROP TABLE t; --'), { firstParam: 4 })).toEqual({ sql: '("we""ird" <> $4)', params: ['x\'; DROP TABLE t; --'] });
+    expect(toSql(where('we"ird', '!=', "x'; DROP TABLE t; --"), { firstParam: 4 })).toEqual({
+      sql: '("we""ird" <> $4)',
+      params: ["x'; DROP TABLE t; --"],
+    });
   });
 });
 
@@ -86,8 +131,13 @@ describe('the same predicates as SQL in DuckDB select the same rows', () => {
   let con: Awaited<ReturnType<Awaited<ReturnType<typeof DuckDBInstance.create>>['connect']>>;
   beforeAll(async () => {
     con = await (await DuckDBInstance.create(':memory:')).connect();
-    await con.run('CREATE TABLE z ("ID" INTEGER, "ZWARN" BIGINT, "DELTACHI2" DOUBLE, "COADD_FIBERSTATUS" INTEGER, "ZCAT_PRIMARY" BOOLEAN, "SPECTYPE" VARCHAR, "DESI_TARGET" BIGINT)');
-    const values = rows.map((r) => `(${r.id}, ${r.ZWARN}, ${r.DELTACHI2 ?? 'NULL'}, ${r.COADD_FIBERSTATUS}, ${r.ZCAT_PRIMARY}, '${r.SPECTYPE}', ${r.DESI_TARGET})`);
+    await con.run(
+      'CREATE TABLE z ("ID" INTEGER, "ZWARN" BIGINT, "DELTACHI2" DOUBLE, "COADD_FIBERSTATUS" INTEGER, "ZCAT_PRIMARY" BOOLEAN, "SPECTYPE" VARCHAR, "DESI_TARGET" BIGINT)',
+    );
+    const values = rows.map(
+      (r) =>
+        `(${r.id}, ${r.ZWARN}, ${r.DELTACHI2 ?? 'NULL'}, ${r.COADD_FIBERSTATUS}, ${r.ZCAT_PRIMARY}, '${r.SPECTYPE}', ${r.DESI_TARGET})`,
+    );
     await con.run(`INSERT INTO z VALUES ${values.join(', ')}`);
   });
   afterAll(() => con?.closeSync());
@@ -101,22 +151,33 @@ describe('the same predicates as SQL in DuckDB select the same rows', () => {
 
 const PG_URL = process.env['SKYBOOK_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pgClient = new pg.Client({ connectionString: PG_URL });
-const HAVE_PG = await pgClient.connect().then(() => true, () => false);
+const HAVE_PG = await pgClient.connect().then(
+  () => true,
+  () => false,
+);
 
-describe.skipIf(!HAVE_PG)(HAVE_PG ? 'the same predicates as SQL in PostgreSQL select the same rows' : `skipped: no PostgreSQL at ${PG_URL}`, () => {
-  const tableName = `skybook_desi_quality_${process.pid}`;
-  beforeAll(async () => {
-    await pgClient.query(`CREATE TEMP TABLE ${tableName} ("ID" integer, "ZWARN" bigint, "DELTACHI2" double precision, "COADD_FIBERSTATUS" integer, "ZCAT_PRIMARY" boolean, "SPECTYPE" text, "DESI_TARGET" bigint)`);
-    const values = rows.map((r) => `(${r.id}, ${r.ZWARN}, ${r.DELTACHI2 ?? 'NULL'}, ${r.COADD_FIBERSTATUS}, ${r.ZCAT_PRIMARY}, '${r.SPECTYPE}', ${r.DESI_TARGET})`);
-    await pgClient.query(`INSERT INTO ${tableName} VALUES ${values.join(', ')}`);
-  });
-  afterAll(async () => {
-    await pgClient.end();
-  });
+describe.skipIf(!HAVE_PG)(
+  HAVE_PG ? 'the same predicates as SQL in PostgreSQL select the same rows' : `skipped: no PostgreSQL at ${PG_URL}`,
+  () => {
+    const tableName = `skybook_desi_quality_${process.pid}`;
+    beforeAll(async () => {
+      await pgClient.query(
+        `CREATE TEMP TABLE ${tableName} ("ID" integer, "ZWARN" bigint, "DELTACHI2" double precision, "COADD_FIBERSTATUS" integer, "ZCAT_PRIMARY" boolean, "SPECTYPE" text, "DESI_TARGET" bigint)`,
+      );
+      const values = rows.map(
+        (r) =>
+          `(${r.id}, ${r.ZWARN}, ${r.DELTACHI2 ?? 'NULL'}, ${r.COADD_FIBERSTATUS}, ${r.ZCAT_PRIMARY}, '${r.SPECTYPE}', ${r.DESI_TARGET})`,
+      );
+      await pgClient.query(`INSERT INTO ${tableName} VALUES ${values.join(', ')}`);
+    });
+    afterAll(async () => {
+      await pgClient.end();
+    });
 
-  it.each(CASES)('%s', async (_name, p) => {
-    const { sql, params } = toSql(p);
-    const res = await pgClient.query(`SELECT "ID" FROM ${tableName} WHERE ${sql} ORDER BY "ID"`, params);
-    expect(res.rows.map((r: { ID: number }) => r.ID)).toEqual(ids(evaluatePredicate(p, table)));
-  });
-});
+    it.each(CASES)('%s', async (_name, p) => {
+      const { sql, params } = toSql(p);
+      const res = await pgClient.query(`SELECT "ID" FROM ${tableName} WHERE ${sql} ORDER BY "ID"`, params);
+      expect(res.rows.map((r: { ID: number }) => r.ID)).toEqual(ids(evaluatePredicate(p, table)));
+    });
+  },
+);

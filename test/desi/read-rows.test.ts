@@ -2,7 +2,24 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Field, FixedSizeList, Float32, Float64, List, Int16, Int64, Schema, Table, Utf8, Bool, makeVector, vectorFromArray, RecordBatch, makeData, Struct } from 'apache-arrow';
+import {
+  Field,
+  FixedSizeList,
+  Float32,
+  Float64,
+  List,
+  Int16,
+  Int64,
+  Schema,
+  Table,
+  Utf8,
+  Bool,
+  makeVector,
+  vectorFromArray,
+  RecordBatch,
+  makeData,
+  Struct,
+} from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSpectra } from '../../lib/desi/index.js';
 import { readTableRuns, toRuns } from '../../lib/desi/read/index.js';
@@ -14,7 +31,9 @@ import { mockTargetid, writeMockCoadd } from './mock-coadd.js';
 const NSPEC = 40;
 /** Byte equality of two typed arrays of the same type (vitest's toEqual walks elements one by one: far too slow here). */
 const sameBytes = (a: ArrayBufferView | undefined, b: ArrayBufferView | undefined) =>
-  a !== undefined && b !== undefined && a.constructor === b.constructor &&
+  a !== undefined &&
+  b !== undefined &&
+  a.constructor === b.constructor &&
   Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 // single rows and short runs of consecutive rows
 const PICK = [0, 2, 3, 4, 9, 10, 17, 25, 26, 27, 28, 39];
@@ -70,7 +89,8 @@ describe('readSpectra with many TARGETIDs (one read per run straight into the ou
       process.env.SKYBOOK_FITS_PARALLEL_BYTES = '0';
       const two = await readSpectra(file, { targetids: ids });
       for (const b of ['B', 'R', 'Z']) {
-        for (const k of ['flux', 'ivar', 'mask', 'resolution'] as const) expect(sameBytes(one.arms[b]![k], two.arms[b]![k]), `${b} ${k}`).toBe(true);
+        for (const k of ['flux', 'ivar', 'mask', 'resolution'] as const)
+          expect(sameBytes(one.arms[b]![k], two.arms[b]![k]), `${b} ${k}`).toBe(true);
       }
       // a truncated copy is refused when it is opened, before any thread reads (gather's own check: test/fits/gather.test.ts)
       const cut = join(dir, 'cut.fits');
@@ -104,10 +124,16 @@ describe('readSpectra with many TARGETIDs (one read per run straight into the ou
     const n = 300;
     const table = new Table({
       TARGETID: makeVector(BigInt64Array.from({ length: n }, (_, i) => mockTargetid(i))),
-      NAME: vectorFromArray(Array.from({ length: n }, (_, i) => `row${i}`), new Utf8()),
+      NAME: vectorFromArray(
+        Array.from({ length: n }, (_, i) => `row${i}`),
+        new Utf8(),
+      ),
       Z: makeVector(Float64Array.from({ length: n }, (_, i) => i / 8)),
       // a variable-length column: its cells live in the heap, read from the file whatever rows are picked
-      V: vectorFromArray(Array.from({ length: n }, (_, i) => Array.from({ length: i % 4 }, (_, k) => i + k / 2)), new List(new Field('item', new Float64(), true))),
+      V: vectorFromArray(
+        Array.from({ length: n }, (_, i) => Array.from({ length: i % 4 }, (_, k) => i + k / 2)),
+        new List(new Field('item', new Float64(), true)),
+      ),
     });
     await writeFits(path, [{ kind: 'image' }, { kind: 'table', table, name: 'T' }], { overwrite: true });
     const rows = [0, 2, 3, 40, 150, 151, 299]; // groups {0, 2-3, 40}, {150-151}, {299}
@@ -118,9 +144,13 @@ describe('readSpectra with many TARGETIDs (one read per run straight into the ou
       expect(Array.from(got.getChild('TARGETID')!.toArray() as BigInt64Array)).toEqual(rows.map(mockTargetid));
       expect([...got.getChild('NAME')!]).toEqual(rows.map((r) => `row${r}`));
       expect(Array.from(got.getChild('Z')!.toArray() as Float64Array)).toEqual(rows.map((r) => r / 8));
-      expect([...got.getChild('V')!].map((c) => Array.from(c as Iterable<number>))).toEqual(rows.map((i) => Array.from({ length: i % 4 }, (_, k) => i + k / 2)));
+      expect([...got.getChild('V')!].map((c) => Array.from(c as Iterable<number>))).toEqual(
+        rows.map((i) => Array.from({ length: i % 4 }, (_, k) => i + k / 2)),
+      );
       const one = await f.readTable(1, { rows: { start: 0, end: 1 } });
-      expect(got.schema.fields.map((x) => [x.name, String(x.type), [...x.metadata]])).toEqual(one.schema.fields.map((x) => [x.name, String(x.type), [...x.metadata]]));
+      expect(got.schema.fields.map((x) => [x.name, String(x.type), [...x.metadata]])).toEqual(
+        one.schema.fields.map((x) => [x.name, String(x.type), [...x.metadata]]),
+      );
     } finally {
       await f.close();
     }
@@ -144,7 +174,15 @@ describe('takeRows', () => {
       vectorFromArray([1, null, 3, 4], new Int16()).data[0]!,
       vectorFromArray(['a', 'bb', null, 'dddd'], new Utf8()).data[0]!,
       vectorFromArray([true, false, null, true], new Bool()).data[0]!,
-      vectorFromArray([[1, 2], [3, 4], [5, 6], [7, 8]], new FixedSizeList(2, new Field('item', new Float32(), false))).data[0]!,
+      vectorFromArray(
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+          [7, 8],
+        ],
+        new FixedSizeList(2, new Field('item', new Float32(), false)),
+      ).data[0]!,
       // a NaN with a payload: copied bit for bit, not through a JS number
       makeVector(new Float64Array(BigInt64Array.of(0x7ff8000000000123n, 1n, 2n, 3n).buffer)).data[0]!,
     ];
@@ -157,13 +195,21 @@ describe('takeRows', () => {
     expect([...got.getChild('N')!]).toEqual([4, 1, 3]);
     expect([...got.getChild('NAME')!]).toEqual(['dddd', 'a', null]);
     expect([...got.getChild('OK')!]).toEqual([true, true, null]);
-    expect([...got.getChild('V')!].map((x) => Array.from(x as Iterable<number>))).toEqual([[7, 8], [1, 2], [5, 6]]);
+    expect([...got.getChild('V')!].map((x) => Array.from(x as Iterable<number>))).toEqual([
+      [7, 8],
+      [1, 2],
+      [5, 6],
+    ]);
     const bits = got.getChild('BITS')!.toArray() as Float64Array;
     expect(Array.from(new BigInt64Array(bits.buffer, bits.byteOffset, 3))).toEqual([3n, 0x7ff8000000000123n, 2n]);
     expect(got.getChild('NAME')!.nullCount).toBe(1);
     // two record batches: every column takes the value-by-value path, with the same result
     const twice = takeRows(new Table([t.batches[0]!, t.batches[0]!]), [7, 0, 6]);
-    for (const f of fields) expect(JSON.stringify([...twice.getChild(f.name)!], (_k, x) => (typeof x === 'bigint' ? String(x) : x)), f.name).toBe(JSON.stringify([...got.getChild(f.name)!], (_k, x) => (typeof x === 'bigint' ? String(x) : x)));
+    for (const f of fields)
+      expect(
+        JSON.stringify([...twice.getChild(f.name)!], (_k, x) => (typeof x === 'bigint' ? String(x) : x)),
+        f.name,
+      ).toBe(JSON.stringify([...got.getChild(f.name)!], (_k, x) => (typeof x === 'bigint' ? String(x) : x)));
     expect(got.schema.fields[0]!.metadata.get('unit')).toBe('none');
     expect(got.schema.fields.map((f) => String(f.type))).toEqual(fields.map((f) => String(f.type)));
   });

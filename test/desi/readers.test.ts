@@ -13,8 +13,17 @@ const COADD = join(DIR, 'coadd-special-dark-27247.fits');
 const REDROCK = join(DIR, 'redrock-special-dark-27247.fits');
 const TID = 39089837499744649n;
 
-interface ExpColumn { name: string; kind: string; first: unknown; last?: unknown }
-interface ExpHdu { name: string; table?: { nrows: number; columns: ExpColumn[] }; image?: { sha256_be_bytes: string; shape_numpy: number[] } }
+interface ExpColumn {
+  name: string;
+  kind: string;
+  first: unknown;
+  last?: unknown;
+}
+interface ExpHdu {
+  name: string;
+  table?: { nrows: number; columns: ExpColumn[] };
+  image?: { sha256_be_bytes: string; shape_numpy: number[] };
+}
 function expected(file: string): ExpHdu[] {
   const doc = parseJsonExact(readFileSync(join(DIR, 'expected', `fits__desi__${file}.json`), 'utf8')) as { hdus: ExpHdu[] };
   return doc.hdus;
@@ -39,24 +48,27 @@ function sha(data: Float32Array | Float64Array | Uint32Array, dtype: 'float32' |
 }
 
 describe.skipIf(!HAVE_FIXTURES)(HAVE_FIXTURES ? 'DESI readers on the real fixture files' : NO_FIXTURES_MESSAGE, () => {
-  it.each(['REDSHIFTS', 'FIBERMAP', 'EXP_FIBERMAP', 'TSNR2'] as const)('redrock %s by name: every column first/last value as astropy reads it', async (hdu) => {
-    const exp = expected('redrock-special-dark-27247.fits').find((h) => h.name === hdu)!;
-    const t = await readRedrock(REDROCK, { hdu });
-    expect(t.numRows).toBe(exp.table!.nrows);
-    expect(t.schema.fields.map((f) => f.name)).toEqual(exp.table!.columns.map((c) => c.name));
-    for (const c of exp.table!.columns) {
-      const col = t.getChild(c.name)!;
-      const got = (i: number): unknown => cell(col.get(i));
-      // int64 cells come back as bigint: compare the oracle's integers as bigints too
-      const want = (v: unknown, like: unknown): unknown => {
-        if (c.kind === 'string') return v;
-        const big = typeof like === 'bigint' || (Array.isArray(like) && typeof like[0] === 'bigint');
-        return big ? (Array.isArray(v) ? v.map((x) => BigInt(x as number)) : BigInt(v as number)) : normalise(v);
-      };
-      expect(got(0), `${hdu}.${c.name} first`).toEqual(want(c.first, got(0)));
-      if (c.last !== undefined) expect(got(t.numRows - 1), `${hdu}.${c.name} last`).toEqual(want(c.last, got(t.numRows - 1)));
-    }
-  });
+  it.each(['REDSHIFTS', 'FIBERMAP', 'EXP_FIBERMAP', 'TSNR2'] as const)(
+    'redrock %s by name: every column first/last value as astropy reads it',
+    async (hdu) => {
+      const exp = expected('redrock-special-dark-27247.fits').find((h) => h.name === hdu)!;
+      const t = await readRedrock(REDROCK, { hdu });
+      expect(t.numRows).toBe(exp.table!.nrows);
+      expect(t.schema.fields.map((f) => f.name)).toEqual(exp.table!.columns.map((c) => c.name));
+      for (const c of exp.table!.columns) {
+        const col = t.getChild(c.name)!;
+        const got = (i: number): unknown => cell(col.get(i));
+        // int64 cells come back as bigint: compare the oracle's integers as bigints too
+        const want = (v: unknown, like: unknown): unknown => {
+          if (c.kind === 'string') return v;
+          const big = typeof like === 'bigint' || (Array.isArray(like) && typeof like[0] === 'bigint');
+          return big ? (Array.isArray(v) ? v.map((x) => BigInt(x as number)) : BigInt(v as number)) : normalise(v);
+        };
+        expect(got(0), `${hdu}.${c.name} first`).toEqual(want(c.first, got(0)));
+        if (c.last !== undefined) expect(got(t.numRows - 1), `${hdu}.${c.name} last`).toEqual(want(c.last, got(t.numRows - 1)));
+      }
+    },
+  );
 
   it('redrock column selection and TARGETID selection keep int64 exact', async () => {
     const z = await readRedrock(REDROCK, { columns: ['Z', 'TARGETID', 'ZWARN'], targetids: [TID] });
@@ -68,12 +80,17 @@ describe.skipIf(!HAVE_FIXTURES)(HAVE_FIXTURES ? 'DESI readers on the real fixtur
     expect(exp.numRows).toBe(20);
   });
 
-  it('coadd spectra by name: B/R/Z wavelength, flux, ivar, mask, resolution bytes equal astropy\'s', async () => {
+  it("coadd spectra by name: B/R/Z wavelength, flux, ivar, mask, resolution bytes equal astropy's", async () => {
     const hdus = expected('coadd-special-dark-27247.fits');
     const s = await readSpectra(COADD, { scores: true, expFibermap: true });
     expect(s.product).toBe('coadd');
     expect(s.bands).toEqual(['B', 'R', 'Z']);
-    expect({ survey: s.survey, program: s.program, healpix: s.healpix, nspec: s.nspec }).toEqual({ survey: 'special', program: 'dark', healpix: 27247, nspec: 1 });
+    expect({ survey: s.survey, program: s.program, healpix: s.healpix, nspec: s.nspec }).toEqual({
+      survey: 'special',
+      program: 'dark',
+      healpix: 27247,
+      nspec: 1,
+    });
     expect(s.targetids[0]).toBe(TID);
     for (const b of s.bands) {
       const arm = s.arms[b]!;
@@ -106,12 +123,19 @@ describe.skipIf(!HAVE_FIXTURES)(HAVE_FIXTURES ? 'DESI readers on the real fixtur
   });
 
   it('spectra by row range and with chosen fibermap columns; bad ranges name the file', async () => {
-    const s = await readSpectra(COADD, { rows: { start: 0, end: 1 }, fibermapColumns: ['TARGET_RA', 'TARGET_DEC'], bands: ['Z'], resolution: false });
+    const s = await readSpectra(COADD, {
+      rows: { start: 0, end: 1 },
+      fibermapColumns: ['TARGET_RA', 'TARGET_DEC'],
+      bands: ['Z'],
+      resolution: false,
+    });
     expect(s.fibermap.schema.fields.map((f) => f.name)).toEqual(['TARGETID', 'TARGET_RA', 'TARGET_DEC']);
     expect(s.bands).toEqual(['Z']);
     expect(s.arms.Z!.resolution).toBeUndefined();
     expect(s.arms.Z!.ndiag).toBe(11);
-    await expect(readSpectra(COADD, { rows: { start: 0, end: 2 } })).rejects.toThrow(/coadd-special-dark-27247\.fits: HDU FIBERMAP: rows \[0, 2\) are outside the file's 1 spectra/);
+    await expect(readSpectra(COADD, { rows: { start: 0, end: 2 } })).rejects.toThrow(
+      /coadd-special-dark-27247\.fits: HDU FIBERMAP: rows \[0, 2\) are outside the file's 1 spectra/,
+    );
     await expect(readSpectra(COADD, { bands: ['X'] })).rejects.toThrow(/missing HDU 'X_WAVELENGTH'/);
   });
 
@@ -123,7 +147,9 @@ describe.skipIf(!HAVE_FIXTURES)(HAVE_FIXTURES ? 'DESI readers on the real fixtur
   });
 
   it('names the file, the expected HDU and what the file has when a product HDU is missing', async () => {
-    await expect(readZcatalog(REDROCK)).rejects.toThrow(/redrock-special-dark-27247\.fits: missing HDU 'ZCATALOG' expected in a zcatalog file.*the file has: PRIMARY, REDSHIFTS, FIBERMAP, EXP_FIBERMAP, TSNR2/);
+    await expect(readZcatalog(REDROCK)).rejects.toThrow(
+      /redrock-special-dark-27247\.fits: missing HDU 'ZCATALOG' expected in a zcatalog file.*the file has: PRIMARY, REDSHIFTS, FIBERMAP, EXP_FIBERMAP, TSNR2/,
+    );
     await expect(readSpectra(REDROCK)).rejects.toThrow(/no X_WAVELENGTH HDU/);
     await expect(readRedrock(COADD)).rejects.toThrow(/missing HDU 'REDSHIFTS'/);
     await expect(readRedrock(REDROCK, { columns: ['Z', 'NOPE'] })).rejects.toThrow(/HDU REDSHIFTS: missing column NOPE/);
@@ -140,16 +166,23 @@ describe('zcatalog reader on a zall-pix-like file written here', () => {
       const tids = BigInt64Array.from([big, 7n, big + 1n, big, 9n, big + 1n]);
       const n = tids.length;
       const path = join(dir, 'zall-pix-iron.fits');
-      await writeFits(path, [{ kind: 'image' }, {
-        kind: 'table', name: 'ZCATALOG', table: new Table({
-          TARGETID: makeVector(tids),
-          SURVEY: vectorFromArray(['main', 'main', 'sv3', 'sv1', 'main', 'main'], new Utf8()),
-          Z: makeVector(Float64Array.from({ length: n }, (_, i) => i / 10)),
-          ZERR: makeVector(new Float64Array(n)), ZWARN: makeVector(new BigInt64Array(n)),
-          SPECTYPE: vectorFromArray(Array(n).fill('QSO'), new Utf8()), DELTACHI2: makeVector(new Float64Array(n).fill(50)),
-          ZCAT_PRIMARY: vectorFromArray([true, true, false, false, true, true], new Bool()),
-        }),
-      }]);
+      await writeFits(path, [
+        { kind: 'image' },
+        {
+          kind: 'table',
+          name: 'ZCATALOG',
+          table: new Table({
+            TARGETID: makeVector(tids),
+            SURVEY: vectorFromArray(['main', 'main', 'sv3', 'sv1', 'main', 'main'], new Utf8()),
+            Z: makeVector(Float64Array.from({ length: n }, (_, i) => i / 10)),
+            ZERR: makeVector(new Float64Array(n)),
+            ZWARN: makeVector(new BigInt64Array(n)),
+            SPECTYPE: vectorFromArray(Array(n).fill('QSO'), new Utf8()),
+            DELTACHI2: makeVector(new Float64Array(n).fill(50)),
+            ZCAT_PRIMARY: vectorFromArray([true, true, false, false, true, true], new Bool()),
+          }),
+        },
+      ]);
       const t = await readZcatalog(path, { targetids: [big + 1n, big], columns: ['TARGETID', 'SURVEY', 'ZCAT_PRIMARY'] });
       expect(Array.from(t.getChild('TARGETID')!.toArray() as BigInt64Array)).toEqual([big, big + 1n, big, big + 1n]);
       expect(Array.from({ length: t.numRows }, (_, i) => t.getChild('SURVEY')!.get(i))).toEqual(['main', 'sv3', 'sv1', 'main']);

@@ -38,11 +38,13 @@ describe('spectra over HTTP', () => {
       expect(r.resolution![5 * 2326]).toBe(0.5);
     }
     expect(server.log.every((r) => r.method !== 'GET' || r.range !== undefined)).toBe(true);
-    console.log(`fetched ${server.bytesSent} of ${size} bytes (${((100 * server.bytesSent) / size).toFixed(2)}%) in ${server.requests} requests`);
+    console.log(
+      `fetched ${server.bytesSent} of ${size} bytes (${((100 * server.bytesSent) / size).toFixed(2)}%) in ${server.requests} requests`,
+    );
     expect(server.bytesSent / size).toBeLessThan(0.05);
   });
 
-  it('reads the same spectra through the DR1 layout resolver\'s s3:// object (endpoint pointed at the test server)', async () => {
+  it("reads the same spectra through the DR1 layout resolver's s3:// object (endpoint pointed at the test server)", async () => {
     const loc = dr1Location({ survey: 'main', program: 'dark', healpix: 27247, product: 'coadd' });
     expect(loc.s3).toBe('s3://desidata/dr1/spectro/redux/iron/healpix/main/dark/272/27247/coadd-main-dark-27247.fits');
     server.setFile(`/desidata/${loc.s3.slice('s3://desidata/'.length)}`, file);
@@ -63,6 +65,10 @@ describe('spectra over HTTP', () => {
       expect(Array.from(remote.arms[b]!.ivar)).toEqual(Array.from(local.arms[b]!.ivar));
     }
     expect(remote.scores!.getChild('MEDIAN_COADD_SNR_B')!.toArray()).toEqual(Float64Array.from([3.5, 4, 100]));
-    expect({ survey: remote.survey, program: remote.program, healpix: remote.healpix }).toEqual({ survey: 'main', program: 'dark', healpix: 27247 });
+    expect({ survey: remote.survey, program: remote.program, healpix: remote.healpix }).toEqual({
+      survey: 'main',
+      program: 'dark',
+      healpix: 27247,
+    });
   });
 });

@@ -9,7 +9,9 @@ const ok = HAVE_FIXTURES && HAVE_ASTROPY;
 
 describe.skipIf(!ok)(!HAVE_FIXTURES ? NO_FIXTURES_MESSAGE : !HAVE_ASTROPY ? NO_ASTROPY_MESSAGE : 'SDSS spec file into Spectra', () => {
   it('reads COADD, SPECOBJ and SPZLINE with the values astropy reads', async () => {
-    const want = JSON.parse(runPython(`
+    const want = JSON.parse(
+      runPython(
+        `
 import sys, json, numpy as np
 from astropy.io import fits
 h = fits.open(sys.argv[1])
@@ -22,7 +24,10 @@ print(json.dumps({
   'z': float(h['SPECOBJ'].data['Z'][0]), 'specobjid': h['SPECOBJ'].data['SPECOBJID'][0].strip(),
   'lines': [str(x).strip() for x in h['SPZLINE'].data['LINENAME']], 'linewave': [float(x) for x in h['SPZLINE'].data['LINEWAVE']],
 }))
-`, [SPEC])) as Record<string, never>;
+`,
+        [SPEC],
+      ),
+    ) as Record<string, never>;
     const s = await readSdssSpec(SPEC);
     const arm = s.spectra.arms.SDSS!;
     expect(s.spectra.product).toBe('sdss-spec');

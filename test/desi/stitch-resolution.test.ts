@@ -12,11 +12,19 @@ const COADD = join(FIXTURES, 'desi', 'coadd-special-dark-27247.fits');
 /** Two arms on a 1 A grid overlapping at 13..15, one spectrum, chosen masks. */
 function twoArms(): Spectra {
   const arm = (w0: number, flux: number[], ivar: number[], mask: number[]) => ({
-    wavelength: Float64Array.from(flux, (_, j) => w0 + j), nwave: flux.length,
-    flux: Float32Array.from(flux), ivar: Float32Array.from(ivar), mask: Uint32Array.from(mask), ndiag: 0,
+    wavelength: Float64Array.from(flux, (_, j) => w0 + j),
+    nwave: flux.length,
+    flux: Float32Array.from(flux),
+    ivar: Float32Array.from(ivar),
+    mask: Uint32Array.from(mask),
+    ndiag: 0,
   });
   return {
-    product: 'mock', nspec: 1, targetids: BigInt64Array.of(1n), bands: ['B', 'R'], source: 'test',
+    product: 'mock',
+    nspec: 1,
+    targetids: BigInt64Array.of(1n),
+    bands: ['B', 'R'],
+    source: 'test',
     fibermap: new Table({ TARGETID: makeVector(BigInt64Array.of(1n)) }),
     arms: {
       // B: 10..15; R: 13..18
@@ -75,9 +83,9 @@ describe('stitchArms', () => {
 describe('applyResolution', () => {
   it('uses offsets ndiag//2 - d on a hand-made 3-diagonal matrix', () => {
     // data[d][j] = R[j - off_d][j], offsets [1, 0, -1]; R = [[b0, a1, 0], [c0, b1, a2], [0, c1, b2]]
-    const a = [0, 2, 3];   // superdiagonal values live at columns 1, 2
-    const b = [4, 5, 6];   // main diagonal
-    const c = [7, 8, 0];   // subdiagonal values live at columns 0, 1
+    const a = [0, 2, 3]; // superdiagonal values live at columns 1, 2
+    const b = [4, 5, 6]; // main diagonal
+    const c = [7, 8, 0]; // subdiagonal values live at columns 0, 1
     const out = applyResolution([...a, ...b, ...c], 3, [1, 10, 100]);
     expect(Array.from(out)).toEqual([4 * 1 + 2 * 10, 7 * 1 + 5 * 10 + 3 * 100, 8 * 10 + 6 * 100]);
   });
@@ -86,17 +94,31 @@ describe('applyResolution', () => {
     expect(() => applyResolution(new Float32Array(10), 11, new Float64Array(5))).toThrow(/expected ndiag \(11\) x nwave \(5\)/);
   });
 
-  it.skipIf(!HAVE_FIXTURES || !HAVE_ASTROPY)(!HAVE_FIXTURES ? NO_FIXTURES_MESSAGE : !HAVE_ASTROPY ? NO_ASTROPY_MESSAGE : 'matches a dense numpy reimplementation of scipy dia_matrix on the real B/R/Z resolution', async () => {
-    const sp = await readSpectra(COADD);
-    const dir = mkdtempSync(join(tmpdir(), 'skybook-res-'));
-    try {
-      for (const band of ['B', 'R', 'Z']) {
-        const arm = sp.arms[band]!;
-        // a model with narrow lines and a slope, so every diagonal matters
-        const model = Float64Array.from(arm.wavelength, (w) => 1 + w / 1e4 + 5 * Math.exp(-0.5 * ((w - arm.wavelength[Math.floor(arm.nwave / 3)]!) / 1.2) ** 2) + 3 * Math.exp(-0.5 * ((w - arm.wavelength[arm.nwave - 3]!) / 0.9) ** 2));
-        writeFileSync(join(dir, `model-${band}.f8`), Buffer.from(model.buffer));
-        const ours = convolveWithResolution(sp, band, 0, model);
-        runPython(`
+  it.skipIf(!HAVE_FIXTURES || !HAVE_ASTROPY)(
+    !HAVE_FIXTURES
+      ? NO_FIXTURES_MESSAGE
+      : !HAVE_ASTROPY
+        ? NO_ASTROPY_MESSAGE
+        : 'matches a dense numpy reimplementation of scipy dia_matrix on the real B/R/Z resolution',
+    async () => {
+      const sp = await readSpectra(COADD);
+      const dir = mkdtempSync(join(tmpdir(), 'skybook-res-'));
+      try {
+        for (const band of ['B', 'R', 'Z']) {
+          const arm = sp.arms[band]!;
+          // a model with narrow lines and a slope, so every diagonal matters
+          const model = Float64Array.from(
+            arm.wavelength,
+            (w) =>
+              1 +
+              w / 1e4 +
+              5 * Math.exp(-0.5 * ((w - arm.wavelength[Math.floor(arm.nwave / 3)]!) / 1.2) ** 2) +
+              3 * Math.exp(-0.5 * ((w - arm.wavelength[arm.nwave - 3]!) / 0.9) ** 2),
+          );
+          writeFileSync(join(dir, `model-${band}.f8`), Buffer.from(model.buffer));
+          const ours = convolveWithResolution(sp, band, 0, model);
+          runPython(
+            `
 import sys, numpy as np
 from astropy.io import fits
 band, d = sys.argv[1], sys.argv[2]
@@ -111,18 +133,21 @@ for k, off in enumerate(offsets):          # scipy dia_matrix: data[k, j] is A[j
             A[i, j] = data[k, j]
 m = np.fromfile(d + '/model-' + band + '.f8', dtype='<f8')
 (A @ m).astype('<f8').tofile(d + '/out-' + band + '.f8')
-`, [band, dir, COADD]);
-        const want = new Float64Array(readFileSync(join(dir, `out-${band}.f8`)).buffer.slice(0));
-        expect(want.length).toBe(arm.nwave);
-        let worst = 0;
-        for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(ours[i]! - want[i]!));
-        expect(worst, band).toBeLessThan(1e-9);
-        // and R really blurs: the convolved line peak is lower than the model's
-        const p = Math.floor(arm.nwave / 3);
-        expect(ours[p]!).toBeLessThan(model[p]!);
+`,
+            [band, dir, COADD],
+          );
+          const want = new Float64Array(readFileSync(join(dir, `out-${band}.f8`)).buffer.slice(0));
+          expect(want.length).toBe(arm.nwave);
+          let worst = 0;
+          for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(ours[i]! - want[i]!));
+          expect(worst, band).toBeLessThan(1e-9);
+          // and R really blurs: the convolved line peak is lower than the model's
+          const p = Math.floor(arm.nwave / 3);
+          expect(ours[p]!).toBeLessThan(model[p]!);
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

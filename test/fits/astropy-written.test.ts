@@ -96,7 +96,7 @@ describe.skipIf(!HAVE_ASTROPY)('astropy-written files through skybook fits stats
     expect(type.COEFF).toMatch(/^FixedSizeList\[10\]<Float64>$/);
   });
 
-  it('gives astropy\'s counts, sums and extremes for every column', () => {
+  it("gives astropy's counts, sums and extremes for every column", () => {
     for (const c of ours.hdus[1].table.columns) {
       const t = truth.columns[c.name];
       expect(c.count, c.name).toBe(t.count);
@@ -114,7 +114,7 @@ describe.skipIf(!HAVE_ASTROPY)('astropy-written files through skybook fits stats
     }
   });
 
-  it('reads the images and verifies astropy\'s checksums', () => {
+  it("reads the images and verifies astropy's checksums", () => {
     for (const h of ours.hdus) {
       expect(h.checksum, `HDU ${h.index}`).toBe('ok');
       expect(h.datasum, `HDU ${h.index}`).toBe('ok');

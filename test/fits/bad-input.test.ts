@@ -25,13 +25,33 @@ const good = tinyTable();
 
 const cases: { name: string; bytes: Uint8Array; expect: RegExp }[] = [
   { name: 'empty.fits', bytes: new Uint8Array(0), expect: /empty\.fits: empty file/ },
-  { name: 'random.fits', bytes: Uint8Array.from({ length: 5760 }, (_, i) => (i * 7919 + 13) % 251), expect: /random\.fits: HDU 0: SIMPLE: not a FITS file/ },
+  {
+    name: 'random.fits',
+    bytes: Uint8Array.from({ length: 5760 }, (_, i) => (i * 7919 + 13) % 251),
+    expect: /random\.fits: HDU 0: SIMPLE: not a FITS file/,
+  },
   { name: 'truncated.fits', bytes: good.subarray(0, good.length - 2880), expect: /truncated\.fits: HDU 1: truncated data/ },
-  { name: 'no-end.fits', bytes: tinyTable({}, { noEnd: true }).subarray(0, 5760), expect: /no-end\.fits: HDU 1: truncated header: no END card/ },
+  {
+    name: 'no-end.fits',
+    bytes: tinyTable({}, { noEnd: true }).subarray(0, 5760),
+    expect: /no-end\.fits: HDU 1: truncated header: no END card/,
+  },
   { name: 'bad-tform.fits', bytes: tinyTable({ TFORM3: '1W' }), expect: /bad-tform\.fits: HDU 1: TFORM3: '1W'/ },
-  { name: 'naxis1.fits', bytes: tinyTable({ NAXIS1: 24 }), expect: /naxis1\.fits: HDU 1: NAXIS1: is 24 but the columns' TFORMs add up to 20/ },
-  { name: 'heap.fits', bytes: tinyTable({}, { heapOffsets: [0, 8, 4000] }), expect: /heap\.fits: HDU 1: column SPEC: row 2: heap pointer past the end of the heap/ },
-  { name: 'missing-tfields.fits', bytes: tinyTable({ TFIELDS: null }), expect: /missing-tfields\.fits: HDU 1: TFIELDS: missing mandatory keyword/ },
+  {
+    name: 'naxis1.fits',
+    bytes: tinyTable({ NAXIS1: 24 }),
+    expect: /naxis1\.fits: HDU 1: NAXIS1: is 24 but the columns' TFORMs add up to 20/,
+  },
+  {
+    name: 'heap.fits',
+    bytes: tinyTable({}, { heapOffsets: [0, 8, 4000] }),
+    expect: /heap\.fits: HDU 1: column SPEC: row 2: heap pointer past the end of the heap/,
+  },
+  {
+    name: 'missing-tfields.fits',
+    bytes: tinyTable({ TFIELDS: null }),
+    expect: /missing-tfields\.fits: HDU 1: TFIELDS: missing mandatory keyword/,
+  },
 ];
 
 describe('bad input through the CLI', () => {
@@ -48,7 +68,10 @@ describe('bad input through the CLI', () => {
   for (const c of cases) {
     it(`${c.name}: exit 2, one line naming file, HDU and keyword or column`, () => {
       const path = file(c.name, c.bytes);
-      for (const cmd of [['fits', 'stats', path, '--json'], ['fits', 'info', path]]) {
+      for (const cmd of [
+        ['fits', 'stats', path, '--json'],
+        ['fits', 'info', path],
+      ]) {
         if (cmd[1] === 'info' && c.name === 'heap.fits') continue; // info reads no data, so it cannot see a bad heap pointer
         const r = skybook(cmd, { timeoutMs: 20_000 });
         expect(r.code, r.stderr).toBe(2);

@@ -1,8 +1,28 @@
-import { copyFileSync, chmodSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeSync, closeSync } from 'node:fs';
+import {
+  copyFileSync,
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addSums, checksum32, decodeChecksum, encodeChecksum, FitsChecksum, verifyHdu, type ChecksumVerdict } from '../../lib/fits/checksum.js';
+import {
+  addSums,
+  checksum32,
+  decodeChecksum,
+  encodeChecksum,
+  FitsChecksum,
+  verifyHdu,
+  type ChecksumVerdict,
+} from '../../lib/fits/checksum.js';
 import { walkHdus } from '../../lib/fits/hdu.js';
 import { FileSource } from '../../lib/fits/source/file-source.js';
 import { MemorySource } from '../../lib/fits/source/memory-source.js';
@@ -55,7 +75,9 @@ function withChecksums(): { name: string; file: string; doc: ExpectedDoc }[] {
   const out: { name: string; file: string; doc: ExpectedDoc }[] = [];
   for (const dir of EXPECTED_DIRS) {
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       const doc = JSON.parse(readFileSync(join(dir, f), 'utf8')) as ExpectedDoc;
       const hdus = doc.checksum?.hdus ?? [];
       if (!hdus.some((h) => h.has_CHECKSUM || h.has_DATASUM)) continue;
@@ -182,7 +204,11 @@ describeFixtures('verifyHdu on real files (astropy 5.2.1 verdicts)', () => {
 describe('verifyHdu on memory', () => {
   it('reports absent cards', async () => {
     const card = (s: string) => s.padEnd(80, ' ');
-    const text = card('SIMPLE  =                    T') + card('BITPIX  =                    8') + card('NAXIS   =                    0') + card('END');
+    const text =
+      card('SIMPLE  =                    T') +
+      card('BITPIX  =                    8') +
+      card('NAXIS   =                    0') +
+      card('END');
     const bytes = new Uint8Array(2880).fill(0x20);
     bytes.set(Buffer.from(text, 'latin1'));
     const src = new MemorySource(bytes, 'mem.fits');

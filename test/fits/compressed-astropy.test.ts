@@ -117,7 +117,7 @@ interface GeneratedCase {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('every generated file: dtype, shape, NaN count and sha256 of all pixels equal astropy\'s', async () => {
+  it("every generated file: dtype, shape, NaN count and sha256 of all pixels equal astropy's", async () => {
     expect(cases.length).toBeGreaterThan(50);
     const failures: string[] = [];
     for (const c of cases) {
@@ -128,7 +128,8 @@ interface GeneratedCase {
         const nan = img.data instanceof Float32Array || img.data instanceof Float64Array ? img.data.filter(Number.isNaN).length : 0;
         const got = { dtype: img.dtype, naxis: img.naxis, nan, sha256: bigEndianSha256(img) };
         const want = { dtype: c.dtype, naxis: c.naxis, nan: c.nan, sha256: c.sha256 };
-        if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`${c.name}: got ${JSON.stringify(got)}, astropy ${JSON.stringify(want)}`);
+        if (JSON.stringify(got) !== JSON.stringify(want))
+          failures.push(`${c.name}: got ${JSON.stringify(got)}, astropy ${JSON.stringify(want)}`);
         expect(compressedImageShape(hdus[1]!), c.name).toEqual({ naxis: c.naxis, dtype: c.dtype });
       } catch (e) {
         failures.push(`${c.name}: ${(e as Error).message}`);

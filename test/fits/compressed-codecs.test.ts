@@ -2,8 +2,20 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  CodecError, ditherTable, gzipDecompress, hcompressDecompress, N_RANDOM, physicalDtype, placeTile, plioDecompress,
-  riceDecompress, tileBox, tileGrid, unquantize, unshuffle, ZERO_VALUE,
+  CodecError,
+  ditherTable,
+  gzipDecompress,
+  hcompressDecompress,
+  N_RANDOM,
+  physicalDtype,
+  placeTile,
+  plioDecompress,
+  riceDecompress,
+  tileBox,
+  tileGrid,
+  unquantize,
+  unshuffle,
+  ZERO_VALUE,
 } from '../../lib/fits/compressed/index.js';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -83,12 +95,16 @@ describe('riceDecompress', () => {
       const [lo, hi] = widths[bytepix];
       fc.assert(
         fc.property(
-          fc.array(fc.oneof(fc.integer({ min: lo, max: hi }), fc.integer({ min: Math.max(lo, -3), max: 3 })), { minLength: 1, maxLength: 300 }),
+          fc.array(fc.oneof(fc.integer({ min: lo, max: hi }), fc.integer({ min: Math.max(lo, -3), max: 3 })), {
+            minLength: 1,
+            maxLength: 300,
+          }),
           fc.constantFrom(1, 16, 32),
           fc.integer({ min: 0, max: RICE[bytepix].fsmax + 1 }),
           (values, blocksize, fixedFs) => {
             // a fixed FS, unless its unary prefixes would run past 2000 bits: then the block goes raw
-            const pick = (diffs: number[]): number => (fixedFs <= RICE[bytepix].fsmax && Math.max(...diffs) / 2 ** fixedFs <= 2000 ? fixedFs : RICE[bytepix].fsmax);
+            const pick = (diffs: number[]): number =>
+              fixedFs <= RICE[bytepix].fsmax && Math.max(...diffs) / 2 ** fixedFs <= 2000 ? fixedFs : RICE[bytepix].fsmax;
             const bytes = riceEncode(values, bytepix, blocksize, pick);
             expect(Array.from(riceDecompress(bytes, values.length, bytepix, blocksize))).toEqual(values);
           },
@@ -104,13 +120,18 @@ describe('riceDecompress', () => {
     expect(() => riceDecompress(good, 9, 3, 32)).toThrow(/unsupported BYTEPIX 3/);
     expect(() => riceDecompress(good, 9, 4, 0)).toThrow(/invalid BLOCKSIZE/);
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200 }), fc.integer({ min: 0, max: 5000 }), fc.constantFrom(1, 2, 4), (bytes, npix, bytepix) => {
-        try {
-          expect(riceDecompress(bytes, npix, bytepix, 32)).toHaveLength(npix);
-        } catch (e) {
-          expect(e).toBeInstanceOf(CodecError);
-        }
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 200 }),
+        fc.integer({ min: 0, max: 5000 }),
+        fc.constantFrom(1, 2, 4),
+        (bytes, npix, bytepix) => {
+          try {
+            expect(riceDecompress(bytes, npix, bytepix, 32)).toHaveLength(npix);
+          } catch (e) {
+            expect(e).toBeInstanceOf(CodecError);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -139,7 +160,9 @@ describe('gzipDecompress / unshuffle', () => {
   });
 
   it('rejects non-gzip data, a wrong inflated size, and a stream that inflates past the tile', () => {
-    expect(() => gzipDecompress(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20), 2, false)).toThrow(/not a gzip stream/);
+    expect(() => gzipDecompress(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20), 2, false)).toThrow(
+      /not a gzip stream/,
+    );
     expect(() => gzipDecompress(gzipSync(new Uint8Array(6)), 4, false)).toThrow(/not 1, 2, 4 or 8 bytes/);
     const bomb = gzipSync(new Uint8Array(20_000_000));
     const t0 = performance.now();
@@ -158,7 +181,8 @@ describe('plioDecompress', () => {
   it('decodes every instruction: zero runs, high runs, set/increment/decrement, store', () => {
     const words = list(
       op(0, 3), // 3 zeros
-      op(1, 1000 & 4095), 1000 >> 12, // high = 1000
+      op(1, 1000 & 4095),
+      1000 >> 12, // high = 1000
       op(4, 2), // 2 pixels at 1000
       op(2, 5), // high 1005
       op(5, 3), // 2 zeros then 1005
@@ -215,9 +239,13 @@ describe('hcompressDecompress', () => {
   });
 
   it('rejects a bad magic number, a short header, a size mismatch, a missing end code, truncation', () => {
-    expect(() => hcompressDecompress(Uint8Array.from([0xdd, 0x98, ...header(2, 2, 0, 0, [0, 0, 0]).slice(2), 0]), false)).toThrow(/bad magic/);
+    expect(() => hcompressDecompress(Uint8Array.from([0xdd, 0x98, ...header(2, 2, 0, 0, [0, 0, 0]).slice(2), 0]), false)).toThrow(
+      /bad magic/,
+    );
     expect(() => hcompressDecompress(Uint8Array.of(0xdd, 0x99, 0, 0), false)).toThrow(/too short/);
-    expect(() => hcompressDecompress(Uint8Array.from([...header(2, 2, 0, 0, [0, 0, 0]), 0]), false, 9)).toThrow(/holds 2 x 2 pixels, the tile 9/);
+    expect(() => hcompressDecompress(Uint8Array.from([...header(2, 2, 0, 0, [0, 0, 0]), 0]), false, 9)).toThrow(
+      /holds 2 x 2 pixels, the tile 9/,
+    );
     expect(() => hcompressDecompress(Uint8Array.from([...header(2, 2, 0, 0, [0, 0, 0]), 0x50]), false)).toThrow(/no end code/);
     expect(() => hcompressDecompress(Uint8Array.from(header(2, 2, 0, 0, [3, 3, 3])), false)).toThrow(/compressed data end/);
     expect(() => hcompressDecompress(Uint8Array.from(header(100000, 100000, 0, 0, [3, 3, 3])), false)).toThrow(/invalid tile size/);
@@ -226,12 +254,17 @@ describe('hcompressDecompress', () => {
   it('fuzzed streams (valid header, random bit planes) end in values or CodecError, quickly', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 0, max: 20 }),
         fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 })),
-        fc.uint8Array({ maxLength: 400 }), fc.boolean(),
+        fc.uint8Array({ maxLength: 400 }),
+        fc.boolean(),
         (nx, ny, scale, planes, body, smooth) => {
           try {
-            expect(hcompressDecompress(Uint8Array.from([...header(nx, ny, scale, 1000, planes), ...body]), smooth).data).toHaveLength(nx * ny);
+            expect(hcompressDecompress(Uint8Array.from([...header(nx, ny, scale, 1000, planes), ...body]), smooth).data).toHaveLength(
+              nx * ny,
+            );
           } catch (e) {
             expect(e).toBeInstanceOf(CodecError);
           }
@@ -245,14 +278,14 @@ describe('hcompressDecompress', () => {
 describe('dither table and unquantize', () => {
   const r = ditherTable();
 
-  it('is the standard\'s Park–Miller sequence, rounded to float32', () => {
+  it("is the standard's Park–Miller sequence, rounded to float32", () => {
     expect(r).toHaveLength(N_RANDOM);
     expect(r[0]).toBe(Math.fround(16807 / 2147483647));
     expect(r[1]).toBe(Math.fround(((16807 * 16807) % 2147483647) / 2147483647));
     expect(r.every((x) => x > 0 && x < 1 && x === Math.fround(x))).toBe(true);
   });
 
-  it('NO_DITHER is i * scale + zero; SUBTRACTIVE_DITHER_1 subtracts the tile\'s offsets', () => {
+  it("NO_DITHER is i * scale + zero; SUBTRACTIVE_DITHER_1 subtracts the tile's offsets", () => {
     const ints = Int32Array.of(0, 10, -7);
     const out = new Float64Array(3);
     unquantize(ints, out, 0, 3, { method: 'NO_DITHER', scale: 0.5, zero: 3, dither0: 1, tile: 1 });
@@ -277,7 +310,14 @@ describe('dither table and unquantize', () => {
 
   it('SUBTRACTIVE_DITHER_2 keeps zeros exactly 0.0; ZBLANK becomes NaN; float32 output rounds once', () => {
     const out = new Float32Array(3);
-    unquantize(Int32Array.of(ZERO_VALUE, -2147483647, 5), out, 0, 3, { method: 'SUBTRACTIVE_DITHER_2', scale: 0.1, zero: 1, dither0: 42, tile: 1, blank: -2147483647 });
+    unquantize(Int32Array.of(ZERO_VALUE, -2147483647, 5), out, 0, 3, {
+      method: 'SUBTRACTIVE_DITHER_2',
+      scale: 0.1,
+      zero: 1,
+      dither0: 42,
+      tile: 1,
+      blank: -2147483647,
+    });
     const k = Math.trunc(r[41]! * 500);
     expect(out[0]).toBe(0);
     expect(out[1]).toBeNaN();
@@ -306,7 +346,8 @@ describe('tile grid', () => {
       let k = 0;
       for (let z = 0; z < box.shape[2]!; z++)
         for (let y = 0; y < box.shape[1]!; y++)
-          for (let x = 0; x < box.shape[0]!; x++) tile[k++] = image[(box.start[2]! + z) * 99 + (box.start[1]! + y) * 11 + box.start[0]! + x]!;
+          for (let x = 0; x < box.shape[0]!; x++)
+            tile[k++] = image[(box.start[2]! + z) * 99 + (box.start[1]! + y) * 11 + box.start[0]! + x]!;
       placeTile(g, box, tile, rebuilt);
     }
     expect(Array.from(rebuilt)).toEqual(Array.from(image));

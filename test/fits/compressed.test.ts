@@ -40,8 +40,22 @@ interface ExpectedDoc {
 }
 
 const NUMPY_DTYPE: Record<string, string> = {
-  '|u1': 'uint8', '|i1': 'int8', '<i2': 'int16', '<u2': 'uint16', '<i4': 'int32', '<u4': 'uint32', '<i8': 'int64', '<u8': 'uint64',
-  '<f4': 'float32', '<f8': 'float64', '>i2': 'int16', '>u2': 'uint16', '>i4': 'int32', '>u4': 'uint32', '>f4': 'float32', '>f8': 'float64',
+  '|u1': 'uint8',
+  '|i1': 'int8',
+  '<i2': 'int16',
+  '<u2': 'uint16',
+  '<i4': 'int32',
+  '<u4': 'uint32',
+  '<i8': 'int64',
+  '<u8': 'uint64',
+  '<f4': 'float32',
+  '<f8': 'float64',
+  '>i2': 'int16',
+  '>u2': 'uint16',
+  '>i4': 'int32',
+  '>u4': 'uint32',
+  '>f4': 'float32',
+  '>f8': 'float64',
 };
 
 /** Python's math.fsum: the correctly rounded sum (Shewchuk's exact partials). */
@@ -175,7 +189,7 @@ describeFixtures(`tile-compressed images match astropy 5.2.1 exactly (sha256 of 
     });
   }
 
-  it('compressed_with_nan.fits: by default its ZBLANK pixel is NaN and every other pixel is astropy\'s', async () => {
+  it("compressed_with_nan.fits: by default its ZBLANK pixel is NaN and every other pixel is astropy's", async () => {
     const file = join(FIXTURES, 'fits/astropy/compressed_with_nan.fits');
     const compat = await decode(file, 1, { blankToNaN: false });
     const standard = await decode(file, 1);
@@ -188,7 +202,9 @@ describeFixtures(`tile-compressed images match astropy 5.2.1 exactly (sha256 of 
 
   it('test_rice_dither2_seed42.fits.fz decodes to exactly the image cfitsio wrote to test_rice_dither2_seed42.fits', async () => {
     const img = await decode(join(FIXTURES, 'fits/fitsio/test_rice_dither2_seed42.fits.fz'), 1);
-    const ref = JSON.parse(readFileSync(join(FIXTURES, 'fits/expected/fits__fitsio__test_rice_dither2_seed42.fits.json'), 'utf8')) as ExpectedDoc;
+    const ref = JSON.parse(
+      readFileSync(join(FIXTURES, 'fits/expected/fits__fitsio__test_rice_dither2_seed42.fits.json'), 'utf8'),
+    ) as ExpectedDoc;
     expect(bigEndianSha256(img)).toBe(ref.hdus[0]!.image!.sha256_be_bytes);
   });
 });

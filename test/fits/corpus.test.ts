@@ -16,16 +16,42 @@ import { expectedFiles, HAVE_FIXTURES, NO_FIXTURES_MESSAGE, parseJsonExact } fro
 type Json = any;
 
 const CLASS_TO_TYPE: Record<string, string> = {
-  PrimaryHDU: 'IMAGE', _NonstandardHDU: 'IMAGE', ImageHDU: 'IMAGE', BinTableHDU: 'BINTABLE', TableHDU: 'TABLE', CompImageHDU: 'COMPRESSED_IMAGE', GroupsHDU: 'RANDOM_GROUPS',
+  PrimaryHDU: 'IMAGE',
+  _NonstandardHDU: 'IMAGE',
+  ImageHDU: 'IMAGE',
+  BinTableHDU: 'BINTABLE',
+  TableHDU: 'TABLE',
+  CompImageHDU: 'COMPRESSED_IMAGE',
+  GroupsHDU: 'RANDOM_GROUPS',
 };
 
 /** numpy dtype (astropy's) -> the Arrow leaf type name we read it as. */
 const DTYPE_TO_ARROW: Record<string, string> = {
-  b1: 'Bool', i1: 'Int8', u1: 'Uint8', i2: 'Int16', u2: 'Uint16', i4: 'Int32', u4: 'Uint32', i8: 'Int64', u8: 'Uint64', f4: 'Float32', f8: 'Float64',
-  c8: 'Struct', c16: 'Struct',
+  b1: 'Bool',
+  i1: 'Int8',
+  u1: 'Uint8',
+  i2: 'Int16',
+  u2: 'Uint16',
+  i4: 'Int32',
+  u4: 'Uint32',
+  i8: 'Int64',
+  u8: 'Uint64',
+  f4: 'Float32',
+  f8: 'Float64',
+  c8: 'Struct',
+  c16: 'Struct',
 };
 const DTYPE_TO_IMAGE: Record<string, string> = {
-  i1: 'int8', u1: 'uint8', i2: 'int16', u2: 'uint16', i4: 'int32', u4: 'uint32', i8: 'int64', u8: 'uint64', f4: 'float32', f8: 'float64',
+  i1: 'int8',
+  u1: 'uint8',
+  i2: 'int16',
+  u2: 'uint16',
+  i4: 'int32',
+  u4: 'uint32',
+  i8: 'int64',
+  u8: 'uint64',
+  f4: 'float32',
+  f8: 'float64',
 };
 
 function num(v: Json): number | bigint {
@@ -38,7 +64,11 @@ function num(v: Json): number | bigint {
 /** Compares numbers exactly (NaN equals NaN; ints by value whatever their JS type). */
 function same(a: unknown, b: unknown): boolean {
   if (typeof a === 'bigint' || typeof b === 'bigint') {
-    try { return BigInt(a as never) === BigInt(b as never); } catch { return false; }
+    try {
+      return BigInt(a as never) === BigInt(b as never);
+    } catch {
+      return false;
+    }
   }
   if (typeof a === 'number' && typeof b === 'number') return Object.is(a, b) || a === b || (Number.isNaN(a) && Number.isNaN(b));
   if (typeof a === 'string' && typeof b === 'string') return a.replace(/ +$/, '') === b.replace(/ +$/, '');
@@ -89,8 +119,18 @@ function checkImage(img: FitsImage, exp: Json, what: string): void {
   expect(img.data.length, `${what} size`).toBe(exp.size);
   if (exp.naxis_order) expect(img.naxis, `${what} naxis`).toEqual(exp.naxis_order);
   const flat = img.data as ArrayLike<number | bigint>;
-  if (exp.first) expectSame(Array.from({ length: exp.first.length }, (_, i) => flat[i]), exp.first.map(num), `${what} first`);
-  if (exp.last) expectSame(Array.from({ length: exp.last.length }, (_, i) => flat[flat.length - exp.last.length + i]), exp.last.map(num), `${what} last`);
+  if (exp.first)
+    expectSame(
+      Array.from({ length: exp.first.length }, (_, i) => flat[i]),
+      exp.first.map(num),
+      `${what} first`,
+    );
+  if (exp.last)
+    expectSame(
+      Array.from({ length: exp.last.length }, (_, i) => flat[flat.length - exp.last.length + i]),
+      exp.last.map(num),
+      `${what} last`,
+    );
   for (const [k, v] of Object.entries(exp.probes_flat_index ?? {})) expectSame(flat[Number(k)], num(v), `${what} pixel ${k}`);
   if (exp.sha256_be_bytes) {
     expect(bigEndianSha256(img), `${what} sha256 of big-endian pixels`).toBe(exp.sha256_be_bytes);
@@ -127,7 +167,8 @@ function checkColumn(table: Table, stats: HduStats['table'], exp: Json, what: st
     }
     const logical = /^P?L|^1?[PQ]L/.test(String(exp.format).replace(/^\d+/, ''));
     // the oracle wrote string VLA cells as str(numpy array), e.g. "['abc']"
-    const fix = (v: unknown) => (logical ? logicalBytes(v) : typeof v === 'string' && v.startsWith('[') ? [...v.matchAll(/'([^']*)'/g)].map((m) => m[1]).join('') : v);
+    const fix = (v: unknown) =>
+      logical ? logicalBytes(v) : typeof v === 'string' && v.startsWith('[') ? [...v.matchAll(/'([^']*)'/g)].map((m) => m[1]).join('') : v;
     const first = cellJs(col.get(0));
     const last = cellJs(col.get(col.length - 1));
     if (exp.first !== undefined) expectSame(first, nullToTnull(fix(expectedJson(exp.first)), first, tnull), `${what} first`);
@@ -143,7 +184,8 @@ function checkColumn(table: Table, stats: HduStats['table'], exp: Json, what: st
   expect(shapeOf(field), `${what} cell shape`).toEqual(exp.row_shape);
   const cell = (i: number) => (isBool ? nullAsFalse(cellJs(col.get(i))) : cellJs(col.get(i)));
   if (exp.first !== undefined) expectSame(cell(0), nullToTnull(expectedJson(exp.first), cell(0), tnull), `${what} first row`);
-  if (exp.last !== undefined) expectSame(cell(col.length - 1), nullToTnull(expectedJson(exp.last), cell(col.length - 1), tnull), `${what} last row`);
+  if (exp.last !== undefined)
+    expectSame(cell(col.length - 1), nullToTnull(expectedJson(exp.last), cell(col.length - 1), tnull), `${what} last row`);
   if (exp.all) checkSummary(st, exp.all, what, tnull === undefined ? undefined : tnull === -1n ? 0 : physicalOfNull(tnull, exp));
 }
 
@@ -266,7 +308,10 @@ describe.skipIf(!HAVE_FIXTURES)('FITS corpus against astropy 5.2.1', () => {
           const cards = h.class === 'CompImageHDU' ? exp.raw_compressed_tables?.find((r: Json) => r.index === i)?.cards : h.cards;
           if (!cards) return;
           const ours = fits.hdus[i]!.header.cards;
-          expect(ours.map((c) => c.keyword), `HDU ${i} keywords`).toEqual(cards.map((c: Json) => c.keyword));
+          expect(
+            ours.map((c) => c.keyword),
+            `HDU ${i} keywords`,
+          ).toEqual(cards.map((c: Json) => c.keyword));
           cards.forEach((c: Json, k: number) => {
             const o = ours[k]!;
             if (c.unparsable) {
@@ -289,7 +334,9 @@ describe.skipIf(!HAVE_FIXTURES)('FITS corpus against astropy 5.2.1', () => {
           // compressed_with_nan.fits has one ZBLANK pixel that astropy 5.2.1 dequantizes instead of making NaN (astropy
           // issue 11212); we follow the standard by default, and reproduce astropy exactly with blankToNaN: false.
           const astropyBlank = basename(file) === 'compressed_with_nan.fits' && h.class === 'CompImageHDU';
-          const ours = h.groups ? (await fits.readGroups(h.index)).data : await fits.readImage(h.index, astropyBlank ? { blankToNaN: false } : {});
+          const ours = h.groups
+            ? (await fits.readGroups(h.index)).data
+            : await fits.readImage(h.index, astropyBlank ? { blankToNaN: false } : {});
           checkImage(ours, img, what);
           if (astropyBlank) expect(stats.hdus[h.index]!.image!.nanCount, `${what} stats: the ZBLANK pixel is NaN`).toBe(img.nan_count + 1);
           else checkImageStats(stats.hdus[h.index]!.image, img, `${what} stats`);
@@ -318,7 +365,10 @@ describe.skipIf(!HAVE_FIXTURES)('FITS corpus against astropy 5.2.1', () => {
           expect(table.numCols, `HDU ${h.index} columns`).toBe(h.table.ncols);
           for (const c of h.table.columns as Json[]) {
             const n = table.schema.fields.findIndex((f) => f.name === c.name) + 1;
-            const tnull = fits.hdus[h.index]!.type === 'BINTABLE' && typeof c.null !== 'string' && c.null !== null && c.null !== undefined ? BigInt(c.null) : undefined;
+            const tnull =
+              fits.hdus[h.index]!.type === 'BINTABLE' && typeof c.null !== 'string' && c.null !== null && c.null !== undefined
+                ? BigInt(c.null)
+                : undefined;
             // ASCII tables: astropy turns TNULL and blank numeric fields into 0; we read them as nulls
             const asciiNull = fits.hdus[h.index]!.type === 'TABLE' ? -1n : undefined;
             checkColumn(table, stats.hdus[h.index]!.table, c, `HDU ${h.index} column ${c.name} (#${n})`, tnull ?? asciiNull);

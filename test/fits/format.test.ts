@@ -7,7 +7,8 @@ import { formatCard, formatFloat, formatHeader, type CardInput } from '../../lib
 
 const PYTHON = '/usr/bin/python3';
 const hasAstropy = spawnSync(PYTHON, ['-c', 'import astropy'], { stdio: 'ignore' }).status === 0;
-if (!hasAstropy) console.warn(`format tests: ${PYTHON} cannot import astropy (apt-get install python3-astropy); astropy comparisons skipped`);
+if (!hasAstropy)
+  console.warn(`format tests: ${PYTHON} cannot import astropy (apt-get install python3-astropy); astropy comparisons skipped`);
 
 /** Runs a Python snippet with `data` (JSON) on stdin; returns its stdout parsed as JSON. */
 function python(script: string, data: unknown): unknown {
@@ -20,7 +21,11 @@ const img = (s: string) => s.padEnd(80);
 
 // input -> exact card image (astropy's layout) -> value read back
 const TABLE: [CardInput, string, CardValue][] = [
-  [{ keyword: 'SIMPLE', value: true, comment: 'conforms to FITS standard' }, 'SIMPLE  =                    T / conforms to FITS standard', true],
+  [
+    { keyword: 'SIMPLE', value: true, comment: 'conforms to FITS standard' },
+    'SIMPLE  =                    T / conforms to FITS standard',
+    true,
+  ],
   [{ keyword: 'naxis', value: 2 }, 'NAXIS   =                    2', 2],
   [{ keyword: 'NEG', value: -17 }, 'NEG     =                  -17', -17],
   [{ keyword: 'BIG', value: 9223372036854775807n }, 'BIG     =  9223372036854775807', 9223372036854775807n],
@@ -57,7 +62,8 @@ describe('formatCard', () => {
     const back = parseCardImage(out);
     if (typeof value === 'number' && Object.is(value, -0)) expect(Object.is(back.value, -0)).toBe(true);
     else expect(back.value).toEqual(value);
-    if (input.isInteger === false || (typeof input.value === 'number' && !Number.isInteger(input.value))) expect(back.isInteger).toBeFalsy();
+    if (input.isInteger === false || (typeof input.value === 'number' && !Number.isInteger(input.value)))
+      expect(back.isInteger).toBeFalsy();
   });
 
   it('round-trips random doubles exactly and always as floats', () => {
@@ -195,9 +201,16 @@ print(json.dumps([[c.keyword, j(c.value), c.comment] for c in h.cards]))`;
     expect(got.map((g) => g[0])).toEqual(ours.map((c) => c.keyword));
     ours.forEach((c, i) => {
       const v = c.value;
-      const expected = typeof v === 'number' && (c.isInteger || Number.isInteger(v)) && got[i]![1] !== null && typeof got[i]![1] === 'string'
-        ? String(v)
-        : typeof v === 'bigint' ? String(v) : v !== null && typeof v === 'object' ? [v.re, v.im] : typeof v === 'string' ? v.trimEnd() : v;
+      const expected =
+        typeof v === 'number' && (c.isInteger || Number.isInteger(v)) && got[i]![1] !== null && typeof got[i]![1] === 'string'
+          ? String(v)
+          : typeof v === 'bigint'
+            ? String(v)
+            : v !== null && typeof v === 'object'
+              ? [v.re, v.im]
+              : typeof v === 'string'
+                ? v.trimEnd()
+                : v;
       expect(got[i]![1], c.keyword).toEqual(expected);
     });
   });

@@ -15,9 +15,19 @@ import { FIXTURES, HAVE_FIXTURES } from '../helpers/fixtures.js';
 import { tinyTable } from '../helpers/tiny-fits.js';
 
 const CORPUS = [
-  'fits/astropy/tb.fits', 'fits/astropy/btable.fits', 'fits/astropy/variable_length_table.fits', 'fits/astropy/ascii.fits',
-  'fits/astropy/tdim.fits', 'fits/astropy/m13_rice.fits', 'fits/astropy/m13_plio.fits', 'fits/astropy/m13_hcomp.fits', 'fits/astropy/m13_gzip.fits',
-  'fits/astropy/random_groups.fits', 'fits/astropy/scale.fits', 'fits/cfitsio/testprog.std', 'fits/astropy/theap-gap.fits',
+  'fits/astropy/tb.fits',
+  'fits/astropy/btable.fits',
+  'fits/astropy/variable_length_table.fits',
+  'fits/astropy/ascii.fits',
+  'fits/astropy/tdim.fits',
+  'fits/astropy/m13_rice.fits',
+  'fits/astropy/m13_plio.fits',
+  'fits/astropy/m13_hcomp.fits',
+  'fits/astropy/m13_gzip.fits',
+  'fits/astropy/random_groups.fits',
+  'fits/astropy/scale.fits',
+  'fits/cfitsio/testprog.std',
+  'fits/astropy/theap-gap.fits',
 ];
 
 /** Opens and fully reads bytes; returns 'ok' or the error class name if it is a SkybookError; rethrows anything else. */
@@ -41,10 +51,18 @@ const mutation = (size: number) =>
     fc.record({ kind: fc.constant('truncate' as const), at: fc.nat(size - 1) }),
     fc.record({ kind: fc.constant('insert' as const), at: fc.nat(size - 1), value: fc.uint8Array({ minLength: 1, maxLength: 64 }) }),
     // header damage: rewrite the value field of one card in the first blocks with digits or junk
-    fc.record({ kind: fc.constant('card' as const), card: fc.nat(Math.min(size, 8640) / 80 - 1), text: fc.stringMatching(/^[ -~]{0,20}$/) }),
+    fc.record({
+      kind: fc.constant('card' as const),
+      card: fc.nat(Math.min(size, 8640) / 80 - 1),
+      text: fc.stringMatching(/^[ -~]{0,20}$/),
+    }),
   );
 
-type Mutation = { kind: 'flip'; at: number; value: number } | { kind: 'truncate'; at: number } | { kind: 'insert'; at: number; value: Uint8Array } | { kind: 'card'; card: number; text: string };
+type Mutation =
+  | { kind: 'flip'; at: number; value: number }
+  | { kind: 'truncate'; at: number }
+  | { kind: 'insert'; at: number; value: Uint8Array }
+  | { kind: 'card'; card: number; text: string };
 
 function mutate(src: Uint8Array, ms: Mutation[]): Uint8Array {
   let b = src.slice();

@@ -21,7 +21,10 @@ beforeAll(() => {
   writeFileSync(file, bytes);
   fd = openSync(file, 'r');
 });
-afterAll(() => { closeSync(fd); rmSync(dir, { recursive: true, force: true }); });
+afterAll(() => {
+  closeSync(fd);
+  rmSync(dir, { recursive: true, force: true });
+});
 const saved = process.env.SKYBOOK_FITS_PARALLEL_BYTES;
 afterEach(() => {
   if (saved === undefined) delete process.env.SKYBOOK_FITS_PARALLEL_BYTES;
@@ -48,13 +51,25 @@ function expected(job: GatherJob): Buffer {
 function jobs(): GatherJob[] {
   const rnd = mulberry32(11);
   const list: GatherJob[] = [];
-  for (const [word, flipSign] of [[4, false], [4, true], [2, false], [8, false], [1, false], [4, false]] as const) {
+  for (const [word, flipSign] of [
+    [4, false],
+    [4, true],
+    [2, false],
+    [8, false],
+    [1, false],
+    [4, false],
+  ] as const) {
     const ranges = [];
     for (let k = 0; k < 1 + Math.floor(rnd() * 40); k++) {
       const len = word * (1 + Math.floor(rnd() * 5000));
       ranges.push({ pos: Math.floor(rnd() * (SIZE - len)), len });
     }
-    list.push({ ranges: Float64Array.from(ranges.flatMap((r) => [r.pos, r.len])), bytes: ranges.reduce((n, r) => n + r.len, 0), word, flipSign });
+    list.push({
+      ranges: Float64Array.from(ranges.flatMap((r) => [r.pos, r.len])),
+      bytes: ranges.reduce((n, r) => n + r.len, 0),
+      word,
+      flipSign,
+    });
   }
   return list;
 }

@@ -26,7 +26,13 @@ function haveCompiler(): boolean {
 
 /** The same source without the memory-map path: what readTable does where the addon is not built. */
 function positionalOnly(src: ByteSource): ByteSource {
-  return { name: src.name, size: src.size, read: (o, n) => src.read(o, n), readIntoSync: src.readIntoSync?.bind(src), close: async () => {} };
+  return {
+    name: src.name,
+    size: src.size,
+    read: (o, n) => src.read(o, n),
+    readIntoSync: src.readIntoSync?.bind(src),
+    close: async () => {},
+  };
 }
 
 /** The source, counting the packed gathers readTable makes through it. */
@@ -77,7 +83,9 @@ describe('the memory-map addon (lib/fits/source/mapped)', () => {
       const one = new Uint8Array(100 * 8);
       expect(addon!.gatherRows(m, 500 * rowBytes, rowBytes, 100, Int32Array.from([3, 8]), one, 1)).toBe(100);
       expect(Buffer.from(one.subarray(0, 8)).equals(Buffer.from(bytes.subarray(500 * rowBytes + 3, 500 * rowBytes + 11)))).toBe(true);
-      expect(() => addon!.gatherRows(m, 0, rowBytes, rows + 1, fields, new Uint8Array((rows + 1) * 19), 1)).toThrow(/past the mapped range/);
+      expect(() => addon!.gatherRows(m, 0, rowBytes, rows + 1, fields, new Uint8Array((rows + 1) * 19), 1)).toThrow(
+        /past the mapped range/,
+      );
       expect(() => addon!.gatherRows(m, 0, rowBytes, 10, Int32Array.from([95, 8]), new Uint8Array(80), 1)).toThrow(/outside the row/);
       expect(() => addon!.gatherRows(m, 0, rowBytes, 10, fields, new Uint8Array(10), 1)).toThrow(/destination too small/);
       addon!.unmap(m);
@@ -127,7 +135,11 @@ describe.runIf(addon)('gatherRanges: byte ranges into native-order arrays on nat
       const ranges = Float64Array.from([8, 4000, 100_000, 12, 1 << 20, 3 << 20, 77, 5, 4096, 2048]);
       const jobs = Int32Array.from([0, 2, 4, 1, 2, 1, 8, 0, 3, 1, 1, 0, 4, 1, 2, 0]);
       const b = Buffer.from(bytes.buffer);
-      for (const [threads, help] of [[2, false], [1, true], [4, true]] as const) {
+      for (const [threads, help] of [
+        [2, false],
+        [1, true],
+        [4, true],
+      ] as const) {
         const dests = [new ArrayBuffer(4012), ...addon!.freshArrayBuffers([3 << 20, 5]), new ArrayBuffer(2048)];
         expect(dests.map((d) => d.byteLength)).toEqual([4012, 3 << 20, 5, 2048]);
         const g = addon!.gatherRanges(fd, ranges, jobs, dests, threads);
@@ -141,13 +153,22 @@ describe.runIf(addon)('gatherRanges: byte ranges into native-order arrays on nat
         expect(Array.from(new Uint8Array(dests[2]!))).toEqual(Array.from(bytes.subarray(77, 82)));
         expect(new Uint16Array(dests[3]!)[1023]).toBe(b.readUInt16BE(4096 + 2046));
       }
-      expect(() => addon!.gatherRanges(fd, Float64Array.from([0, 6]), Int32Array.from([0, 1, 4, 0]), [new ArrayBuffer(8)], 1)).toThrow(/splits a value/);
-      expect(() => addon!.gatherRanges(fd, Float64Array.from([0, 8]), Int32Array.from([0, 1, 4, 0]), [new ArrayBuffer(4)], 1)).toThrow(/destination too small/);
+      expect(() => addon!.gatherRanges(fd, Float64Array.from([0, 6]), Int32Array.from([0, 1, 4, 0]), [new ArrayBuffer(8)], 1)).toThrow(
+        /splits a value/,
+      );
+      expect(() => addon!.gatherRanges(fd, Float64Array.from([0, 8]), Int32Array.from([0, 1, 4, 0]), [new ArrayBuffer(4)], 1)).toThrow(
+        /destination too small/,
+      );
       // the file ends inside job 1's range: job 1, not job 0 or 2 (which are whole), is named
       truncateSync(path, 2 << 20);
       for (const help of [false, true]) {
-        const g = addon!.gatherRanges(fd, Float64Array.from([0, 4096, (2 << 20) - 4096, 1 << 20, 8192, 4096]), Int32Array.from([0, 1, 4, 0, 1, 1, 4, 0, 2, 1, 4, 0]),
-          [new ArrayBuffer(4096), new ArrayBuffer(1 << 20), new ArrayBuffer(4096)], 2);
+        const g = addon!.gatherRanges(
+          fd,
+          Float64Array.from([0, 4096, (2 << 20) - 4096, 1 << 20, 8192, 4096]),
+          Int32Array.from([0, 1, 4, 0, 1, 1, 4, 0, 2, 1, 4, 0]),
+          [new ArrayBuffer(4096), new ArrayBuffer(1 << 20), new ArrayBuffer(4096)],
+          2,
+        );
         if (help) addon!.helpGather(g.handle);
         expect(await g.done).toBe(1);
       }
@@ -166,7 +187,10 @@ describe.runIf(addon)('freshArrayBuffers', () => {
     f[3] = 7.5;
     expect(new Float32Array(structuredClone(a!))[3]).toBe(7.5);
     const { Worker } = await import('node:worker_threads');
-    const w = new Worker("require('node:worker_threads').parentPort.on('message', (m) => { const x = new Float32Array(m); x[4] = x[3] * 2; require('node:worker_threads').parentPort.postMessage(m); })", { eval: true });
+    const w = new Worker(
+      "require('node:worker_threads').parentPort.on('message', (m) => { const x = new Float32Array(m); x[4] = x[3] * 2; require('node:worker_threads').parentPort.postMessage(m); })",
+      { eval: true },
+    );
     try {
       const back = new Promise<ArrayBuffer>((resolve) => w.once('message', resolve));
       w.postMessage(a, [a!]);
@@ -232,8 +256,14 @@ describe.runIf(addon)('readTable through the memory map equals readTable through
           }
           for (const name of names) {
             // the same bytes of Arrow IPC, or the same error
-            const outcome = (t: Promise<Table>) => t.then((x) => ipc(x).toString('base64'), (e: Error) => `error: ${e.message}`);
-            expect(await outcome(readTable(src, hdu, { columns: [name] })), `${file} HDU ${hdu.index} ${name}`).toBe(await outcome(readTable(plain, hdu, { columns: [name] })));
+            const outcome = (t: Promise<Table>) =>
+              t.then(
+                (x) => ipc(x).toString('base64'),
+                (e: Error) => `error: ${e.message}`,
+              );
+            expect(await outcome(readTable(src, hdu, { columns: [name] })), `${file} HDU ${hdu.index} ${name}`).toBe(
+              await outcome(readTable(plain, hdu, { columns: [name] })),
+            );
           }
           gathered += gathers();
         }

@@ -9,7 +9,23 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  Bool, Field, FixedSizeList, Float32, Float64, Int16, Int32, Int64, List, Struct, Table, Uint16, Uint32, Uint64, Utf8, vectorFromArray, type DataType,
+  Bool,
+  Field,
+  FixedSizeList,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  List,
+  Struct,
+  Table,
+  Uint16,
+  Uint32,
+  Uint64,
+  Utf8,
+  vectorFromArray,
+  type DataType,
 } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toJson } from '../../lib/cli/output.js';
@@ -45,7 +61,6 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-
 /** Every column kind the statistics handle, with nulls, NaNs and infinities, over several 128 KiB chunks of rows. */
 function everyKindTable(rows: number): Table {
   const r = mulberry32(7);
@@ -55,21 +70,60 @@ function everyKindTable(rows: number): Table {
   const n = (f: (i: number) => unknown) => Array.from({ length: rows }, (_, i) => f(i));
   const complex = (t: Float32 | Float64) => new Struct([new Field('re', t, false), new Field('im', t, false)]);
   return new Table({
-    ID: vectorFromArray(n((i) => 2n ** 60n + BigInt(i) * 7919n), new Int64()),
-    FLAG: vectorFromArray(n(() => maybe(r() < 0.3)), new Bool()),
-    NAME: vectorFromArray(n((i) => `obj${i % 977}`.padEnd(1 + (i % 9), '_')), new Utf8()),
-    SHORT: vectorFromArray(n(() => maybe(Math.floor(r() * 65536) - 32768)), new Int16()),
-    U16: vectorFromArray(n(() => Math.floor(r() * 65536)), new Uint16()),
-    J: vectorFromArray(n(() => maybe(Math.floor(r() * 2 ** 32) - 2 ** 31)), new Int32()),
-    U32: vectorFromArray(n(() => Math.floor(r() * 2 ** 32)), new Uint32()),
-    U64: vectorFromArray(n(() => BigInt(Math.floor(r() * 2 ** 52)) * 4099n), new Uint64()),
+    ID: vectorFromArray(
+      n((i) => 2n ** 60n + BigInt(i) * 7919n),
+      new Int64(),
+    ),
+    FLAG: vectorFromArray(
+      n(() => maybe(r() < 0.3)),
+      new Bool(),
+    ),
+    NAME: vectorFromArray(
+      n((i) => `obj${i % 977}`.padEnd(1 + (i % 9), '_')),
+      new Utf8(),
+    ),
+    SHORT: vectorFromArray(
+      n(() => maybe(Math.floor(r() * 65536) - 32768)),
+      new Int16(),
+    ),
+    U16: vectorFromArray(
+      n(() => Math.floor(r() * 65536)),
+      new Uint16(),
+    ),
+    J: vectorFromArray(
+      n(() => maybe(Math.floor(r() * 2 ** 32) - 2 ** 31)),
+      new Int32(),
+    ),
+    U32: vectorFromArray(
+      n(() => Math.floor(r() * 2 ** 32)),
+      new Uint32(),
+    ),
+    U64: vectorFromArray(
+      n(() => BigInt(Math.floor(r() * 2 ** 52)) * 4099n),
+      new Uint64(),
+    ),
     F32: vectorFromArray(n(float), new Float32()),
     F64: vectorFromArray(n(float), new Float64()),
-    VEC: vectorFromArray(n(() => [float(), float(), float(), float(), float()]), new FixedSizeList(5, item(new Float64()))),
-    C64: vectorFromArray(n(() => ({ re: float(), im: float() })), complex(new Float32())),
-    C128: vectorFromArray(n(() => ({ re: float(), im: float() })), complex(new Float64())),
-    VLA: vectorFromArray(n((i) => (i % 5 === 0 ? [] : [float(), i, -i])), new List(item(new Float64()))),
-    VLAJ: vectorFromArray(n((i) => Array.from({ length: i % 4 }, () => maybe(i))), new List(item(new Int32()))),
+    VEC: vectorFromArray(
+      n(() => [float(), float(), float(), float(), float()]),
+      new FixedSizeList(5, item(new Float64())),
+    ),
+    C64: vectorFromArray(
+      n(() => ({ re: float(), im: float() })),
+      complex(new Float32()),
+    ),
+    C128: vectorFromArray(
+      n(() => ({ re: float(), im: float() })),
+      complex(new Float64()),
+    ),
+    VLA: vectorFromArray(
+      n((i) => (i % 5 === 0 ? [] : [float(), i, -i])),
+      new List(item(new Float64())),
+    ),
+    VLAJ: vectorFromArray(
+      n((i) => Array.from({ length: i % 4 }, () => maybe(i))),
+      new List(item(new Int32())),
+    ),
   });
 }
 

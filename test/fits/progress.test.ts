@@ -10,13 +10,25 @@ import { writeZcatFile } from '../helpers/zcat-file.js';
 const dir = mkdtempSync(join(tmpdir(), 'skybook-progress-'));
 const ROWS = 30_000;
 let path: string;
-beforeAll(async () => { path = await writeZcatFile(dir, 'zcat.fits', ROWS, 5); });
+beforeAll(async () => {
+  path = await writeZcatFile(dir, 'zcat.fits', ROWS, 5);
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('progress of FITS reads', () => {
   it.each([
-    ['readTable', async (f: FitsFile, p: ReturnType<typeof recordProgress>) => { await f.readTable(1, { progress: p, chunkBytes: 64 * 1024 }); }],
-    ['readBatches', async (f: FitsFile, p: ReturnType<typeof recordProgress>) => { for await (const b of f.readBatches(1, { progress: p, batchRows: 7000 })) void b; }],
+    [
+      'readTable',
+      async (f: FitsFile, p: ReturnType<typeof recordProgress>) => {
+        await f.readTable(1, { progress: p, chunkBytes: 64 * 1024 });
+      },
+    ],
+    [
+      'readBatches',
+      async (f: FitsFile, p: ReturnType<typeof recordProgress>) => {
+        for await (const b of f.readBatches(1, { progress: p, batchRows: 7000 })) void b;
+      },
+    ],
   ] as const)('%s counts every row in one phase', async (_name, read) => {
     const f = await FitsFile.open(path);
     try {

@@ -17,7 +17,9 @@ describe('readTable from a file that shrinks after it was opened', () => {
       const before = await fits.readTable(1, { columns: ['Z'] });
       truncateSync(path, fits.hdus[1]!.dataOffset + 12_345 * ZCAT_ROW_BYTES + 100);
       const head = await fits.readTable(1, { columns: ['Z'], rows: { end: 12_000 } });
-      expect(Array.from(head.getChild('Z')!.toArray() as Float64Array)).toEqual(Array.from((before.getChild('Z')!.toArray() as Float64Array).subarray(0, 12_000)));
+      expect(Array.from(head.getChild('Z')!.toArray() as Float64Array)).toEqual(
+        Array.from((before.getChild('Z')!.toArray() as Float64Array).subarray(0, 12_000)),
+      );
       await expect(fits.readTable(1, { columns: ['Z'] })).rejects.toThrow(/zcat\.fits: HDU 1: row 12345: truncated table data/);
     } finally {
       await fits.close();

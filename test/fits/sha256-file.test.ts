@@ -41,6 +41,8 @@ describe('sha256File', () => {
 
   it('rejects naming the file when it cannot be read, on either thread', async () => {
     await expect(sha256File(join(dir, 'missing.fits'))).rejects.toThrow(/missing\.fits/);
-    expect(runBuilt(`await sha256File(${JSON.stringify(join(dir, 'missing.fits'))}).catch((e) => console.log(e.message));`)).toMatch(/missing\.fits/);
+    expect(runBuilt(`await sha256File(${JSON.stringify(join(dir, 'missing.fits'))}).catch((e) => console.log(e.message));`)).toMatch(
+      /missing\.fits/,
+    );
   });
 });

@@ -43,7 +43,15 @@ describe('HttpSource ranges', () => {
   it('returns the exact bytes of any range, and fewer only at the end', async () => {
     const src = await HttpSource.open(server.url('/small.bin'), FAST);
     expect(src.size).toBe(SMALL.length);
-    for (const [off, len] of [[0, 10], [2879, 2882], [100_000, 70_000], [299_990, 100], [SMALL.length, 5], [5, 0], [64 * 1024 - 3, 10]] as const) {
+    for (const [off, len] of [
+      [0, 10],
+      [2879, 2882],
+      [100_000, 70_000],
+      [299_990, 100],
+      [SMALL.length, 5],
+      [5, 0],
+      [64 * 1024 - 3, 10],
+    ] as const) {
       const got = await src.read(off, len);
       expect(Buffer.from(got).equals(Buffer.from(SMALL.subarray(off, off + len))), `${off}+${len}`).toBe(true);
     }
@@ -223,7 +231,15 @@ describe.skipIf(!haveFixtures)('FITS headers over HTTP', () => {
     const file = await FileSource.open(local);
     const expected = await walkHdus(file);
     await file.close();
-    const layout = (h: (typeof remote)[number]) => [h.index, h.name, h.type, h.headerOffset, h.dataOffset, h.dataSize, h.header.cards.length];
+    const layout = (h: (typeof remote)[number]) => [
+      h.index,
+      h.name,
+      h.type,
+      h.headerOffset,
+      h.dataOffset,
+      h.dataSize,
+      h.header.cards.length,
+    ];
     expect(remote.map(layout)).toEqual(expected.map(layout));
     expect(fits.requests).toBeLessThanOrEqual(maxRequests);
     expect(fits.requests).toBeLessThan(expected.length + 3);

@@ -77,7 +77,9 @@ describe('openSource: files and schemes', () => {
   });
 
   it('an unknown scheme lists the known ones', async () => {
-    await expect(openSource('ftp://host/x.fits')).rejects.toThrow(/ftp:\/\/host\/x\.fits: unknown scheme 'ftp:' \(known: file, http, https, s3/);
+    await expect(openSource('ftp://host/x.fits')).rejects.toThrow(
+      /ftp:\/\/host\/x\.fits: unknown scheme 'ftp:' \(known: file, http, https, s3/,
+    );
   });
 
   it('registerScheme adds an opener, and gzip detection applies to it', async () => {

@@ -17,7 +17,7 @@ describe('the checksum loop in WebAssembly SIMD', () => {
     expect(readFileSync(join(ROOT, 'lib/fits/wasm/checksum-wasm.ts'), 'utf8')).toBe(wasmModuleSource('lib/fits/wasm/checksum.wat', bytes));
   });
 
-  it('gives the JavaScript loop\'s sums for any lengths, offsets and piece sizes, all-0xff bytes included', () => {
+  it("gives the JavaScript loop's sums for any lengths, offsets and piece sizes, all-0xff bytes included", () => {
     const rnd = mulberry32(5);
     const data = new Uint8Array(3 * 1024 * 1024 + 13);
     for (let i = 0; i < data.length; i++) data[i] = Math.floor(rnd() * 256);
@@ -26,10 +26,18 @@ describe('the checksum loop in WebAssembly SIMD', () => {
       useWasmChecksum(wasm);
       const c = new FitsChecksum();
       let p = from;
-      for (const n of pieces) { c.update(data.subarray(p, Math.min(data.length, p + n))); p += n; }
+      for (const n of pieces) {
+        c.update(data.subarray(p, Math.min(data.length, p + n)));
+        p += n;
+      }
       return c.value;
     };
-    for (const [from, pieces] of [[0, [data.length]], [4, [1_048_576, 2_000_000, 100_003]], [1, [3, 17, 1024, 5000, 262_144 + 16, 999_999]], [16, [1040, 16, 1023, 1025]]] as const) {
+    for (const [from, pieces] of [
+      [0, [data.length]],
+      [4, [1_048_576, 2_000_000, 100_003]],
+      [1, [3, 17, 1024, 5000, 262_144 + 16, 999_999]],
+      [16, [1040, 16, 1023, 1025]],
+    ] as const) {
       const js = sum([...pieces], false, from);
       expect(sum([...pieces], true, from), `from ${from}, pieces ${pieces.join(',')}`).toBe(js);
     }

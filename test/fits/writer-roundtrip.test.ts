@@ -2,8 +2,28 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  Bool, DataType, Field, FixedSizeList, Float32, Float64, Int16, Int32, Int64, Int8, List, RecordBatch, Schema, Struct, Table,
-  Uint16, Uint32, Uint64, Uint8, Utf8, vectorFromArray, type Vector,
+  Bool,
+  DataType,
+  Field,
+  FixedSizeList,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  List,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  Uint16,
+  Uint32,
+  Uint64,
+  Uint8,
+  Utf8,
+  vectorFromArray,
+  type Vector,
 } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FitsFile } from '../../lib/fits/fits-file.js';
@@ -60,10 +80,36 @@ function roundTripTable(): Table {
     f64: vectorFromArray([Math.PI, 1e300, null, -5e-324], new Float64()),
     str: vectorFromArray(["it's", '', null, 'x'.repeat(40)], new Utf8()),
     vec3: vectorFromArray([[1, 2, 3], [4, null, 6], null, [7, 8, 9]], new FixedSizeList(3, item(new Float32()))),
-    ivec2: vectorFromArray([[1n, null], [2n ** 62n, 5n], [0n, 0n], [-1n, -2n]], new FixedSizeList(2, item(new Int64()))),
+    ivec2: vectorFromArray(
+      [
+        [1n, null],
+        [2n ** 62n, 5n],
+        [0n, 0n],
+        [-1n, -2n],
+      ],
+      new FixedSizeList(2, item(new Int64())),
+    ),
     img23: vectorFromArray(
-      [[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [10, 11, 12]], [[0, 0, 0], [0, 0, 0]], [[-1, -2, -3], [-4, -5, -6]]],
-      new FixedSizeList(2, item(new FixedSizeList(3, item(new Int16()))))),
+      [
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        [
+          [7, 8, 9],
+          [10, 11, 12],
+        ],
+        [
+          [0, 0, 0],
+          [0, 0, 0],
+        ],
+        [
+          [-1, -2, -3],
+          [-4, -5, -6],
+        ],
+      ],
+      new FixedSizeList(2, item(new FixedSizeList(3, item(new Int16())))),
+    ),
     c64: vectorFromArray([{ re: 1, im: -1 }, { re: 0.5, im: 2 }, null, { re: 3, im: 4 }], complex(new Float32())),
     c128: vectorFromArray([{ re: Math.E, im: -1 }, { re: 0, im: 1e-300 }, { re: 5, im: 6 }, null], complex(new Float64())),
     vlaF: vectorFromArray([[1, 2], [], null, [3, 4, 5, 6.5]], new List(item(new Float64()))),
@@ -113,7 +159,10 @@ describe('read(write(x)) through FitsFile', () => {
       ['float64', new Float64Array([Math.PI, -0, Number.NaN, -Infinity, 5e-324, 1.7976931348623157e308])],
     ];
     const path = join(dir, 'img.fits');
-    await writeFits(path, images.map(([name, data]) => ({ kind: 'image' as const, data, naxis: [3, 2], name: name.toUpperCase() })));
+    await writeFits(
+      path,
+      images.map(([name, data]) => ({ kind: 'image' as const, data, naxis: [3, 2], name: name.toUpperCase() })),
+    );
     const fits = await FitsFile.open(path);
     try {
       for (const [i, [dtype, data]] of images.entries()) {
@@ -131,11 +180,29 @@ describe('read(write(x)) through FitsFile', () => {
   it('keeps units, display formats and EXTNAME from Arrow metadata', async () => {
     const t = new Table({ v: vectorFromArray([1.5, 2.5], new Float64()) });
     const schema = new Schema(
-      [new Field('v', new Float64(), true, new Map([['fits.TUNIT', 'km/s'], ['fits.TDISP', 'F8.3']]))],
+      [
+        new Field(
+          'v',
+          new Float64(),
+          true,
+          new Map([
+            ['fits.TUNIT', 'km/s'],
+            ['fits.TDISP', 'F8.3'],
+          ]),
+        ),
+      ],
       new Map([['fits.EXTNAME', 'SPEEDS']]),
     );
     const path = join(dir, 'meta.fits');
-    await writeFits(path, [{ kind: 'table', table: new Table(schema, t.batches.map((b) => new RecordBatch(schema, b.data))) }]);
+    await writeFits(path, [
+      {
+        kind: 'table',
+        table: new Table(
+          schema,
+          t.batches.map((b) => new RecordBatch(schema, b.data)),
+        ),
+      },
+    ]);
     const fits = await FitsFile.open(path);
     try {
       const y = await fits.readTable('SPEEDS');

@@ -70,7 +70,9 @@ describe('streaming a wide table', () => {
     clearInterval(timer);
     const size = statSync(path).size;
     const mbps = size / 1e6 / seconds;
-    console.log(`writer: ${(size / 1e6).toFixed(0)} MB in ${seconds.toFixed(2)} s = ${mbps.toFixed(0)} MB/s; RSS growth ${((peak - rss0) / 1e6).toFixed(0)} MB`);
+    console.log(
+      `writer: ${(size / 1e6).toFixed(0)} MB in ${seconds.toFixed(2)} s = ${mbps.toFixed(0)} MB/s; RSS growth ${((peak - rss0) / 1e6).toFixed(0)} MB`,
+    );
     expect(size).toBeGreaterThanOrEqual(ROWS * 260);
     expect(peak - rss0).toBeLessThan(200e6);
 

@@ -3,8 +3,28 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  Bool, DataType, Field, FixedSizeList, Float32, Float64, Int16, Int32, Int64, Int8, List, RecordBatch, Schema, Struct, Table,
-  Uint16, Uint32, Uint64, Uint8, Utf8, vectorFromArray, type Vector,
+  Bool,
+  DataType,
+  Field,
+  FixedSizeList,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  List,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  Uint16,
+  Uint32,
+  Uint64,
+  Uint8,
+  Utf8,
+  vectorFromArray,
+  type Vector,
 } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FitsError, SkybookError } from '../../lib/errors/index.js';
@@ -61,8 +81,26 @@ with fits.open(sys.argv[1], checksum=True) as hl:
 print(json.dumps(out))
 `;
 
-interface PyColumn { format: string; null: string | null; dim: string | null; unit: string | null; disp: string | null; dtype: string; values: unknown[] }
-interface PyHdu { name: string; class: string; checksum: boolean; datasum: boolean; columns?: Record<string, PyColumn>; nrows?: number; dtype?: string; shape?: number[]; values?: unknown[] }
+interface PyColumn {
+  format: string;
+  null: string | null;
+  dim: string | null;
+  unit: string | null;
+  disp: string | null;
+  dtype: string;
+  values: unknown[];
+}
+interface PyHdu {
+  name: string;
+  class: string;
+  checksum: boolean;
+  datasum: boolean;
+  columns?: Record<string, PyColumn>;
+  nrows?: number;
+  dtype?: string;
+  shape?: number[];
+  values?: unknown[];
+}
 
 function astropyDump(path: string): PyHdu[] {
   const r = spawnSync(PYTHON, ['-c', ASTROPY_DUMP, path], { encoding: 'utf8', maxBuffer: 1 << 28 });
@@ -102,7 +140,10 @@ function expected(value: unknown, type: DataType, physicalNull: string | null): 
 function withMeta(table: Table, fieldMeta: Record<string, Record<string, string>>, schemaMeta: Record<string, string> = {}): Table {
   const fields = table.schema.fields.map((f) => new Field(f.name, f.type, f.nullable, new Map(Object.entries(fieldMeta[f.name] ?? {}))));
   const schema = new Schema(fields, new Map(Object.entries(schemaMeta)));
-  return new Table(schema, table.batches.map((b) => new RecordBatch(schema, b.data)));
+  return new Table(
+    schema,
+    table.batches.map((b) => new RecordBatch(schema, b.data)),
+  );
 }
 
 const item = (t: DataType, nullable = true) => new Field('item', t, nullable);
@@ -127,15 +168,37 @@ function everyTypeTable(): Table {
     str: vectorFromArray(["it's", '', null, 'a longer "value"  '], new Utf8()),
     vec3: vectorFromArray([[1, 2, 3], [4, null, 6], null, [7, 8, 9]], new FixedSizeList(3, item(new Float32()))),
     img23: vectorFromArray(
-      [[[1, 2, 3], [4, 5, 6]], [[7, 8, 9], [10, 11, 12]], [[0, 0, 0], [0, 0, 0]], [[-1, -2, -3], [-4, -5, -6]]],
-      new FixedSizeList(2, item(new FixedSizeList(3, item(new Int16()))))),
+      [
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        [
+          [7, 8, 9],
+          [10, 11, 12],
+        ],
+        [
+          [0, 0, 0],
+          [0, 0, 0],
+        ],
+        [
+          [-1, -2, -3],
+          [-4, -5, -6],
+        ],
+      ],
+      new FixedSizeList(2, item(new FixedSizeList(3, item(new Int16())))),
+    ),
     c64: vectorFromArray([{ re: 1, im: -1 }, { re: 0.5, im: 2 }, null, { re: 3, im: 4 }], complex(new Float32())),
     c128: vectorFromArray([{ re: Math.E, im: -1 }, { re: 0, im: 1e-300 }, { re: 5, im: 6 }, null], complex(new Float64())),
     vlaF: vectorFromArray([[1, 2], [], null, [3, 4, 5, 6.5]], new List(item(new Float64()))),
     vlaJ: vectorFromArray([[1], [2, null, 3], [], [2147483647]], new List(item(new Int32()))),
     vlaU16: vectorFromArray([[0, 65535], [1], [], [2, 3]], new List(item(new Uint16()))),
   });
-  return withMeta(t, { f64: { 'fits.TUNIT': 'km/s', 'fits.TDISP': 'D25.17' }, i32: { 'fits.TUNIT': 'count' } }, { 'fits.EXTNAME': 'EVERY' });
+  return withMeta(
+    t,
+    { f64: { 'fits.TUNIT': 'km/s', 'fits.TDISP': 'D25.17' }, i32: { 'fits.TUNIT': 'count' } },
+    { 'fits.EXTNAME': 'EVERY' },
+  );
 }
 
 const IMAGES: [string, ImageArray, string][] = [
@@ -186,7 +249,7 @@ describe('writeFits', () => {
     expect(t.get('TFORM18')).toBe('1PD(4)');
     expect(t.get('TZERO9')).toBe(9223372036854775808n);
     expect(t.get('TUNIT12')).toBe('km/s');
-    expect(t.get("PCOUNT")).toBe(8 * 6 + 4 * 5 + 2 * 5);
+    expect(t.get('PCOUNT')).toBe(8 * 6 + 4 * 5 + 2 * 5);
     await src.close();
   });
 
@@ -236,7 +299,9 @@ describe('writeFits', () => {
     await expect(writeFits(p, [{ kind: 'table', table: dict }])).rejects.toThrow(/column d: Arrow type .* has no FITS BINTABLE equivalent/);
     await expect(writeFits(p, [], { chunkBytes: 5 })).rejects.toThrow(/invalid option chunkBytes: 5/);
     await expect(writeFits(p, [], { colour: 'red' } as never)).rejects.toThrow(/invalid option colour/);
-    await expect(writeFits(p, [{ kind: 'image', data: new Float32Array(5), naxis: [2, 2] }])).rejects.toThrow(/holds 4 pixels but the data has 5/);
+    await expect(writeFits(p, [{ kind: 'image', data: new Float32Array(5), naxis: [2, 2] }])).rejects.toThrow(
+      /holds 4 pixels but the data has 5/,
+    );
     await expect(writeFits(p, [{ kind: 'image', cards: [{ keyword: 'NAXIS1', value: 3 }] }])).rejects.toThrow(/NAXIS1 cannot be given/);
     await writeFits(p, []);
     await expect(writeFits(p, [])).rejects.toThrow(/already exists/);
@@ -256,10 +321,22 @@ describe('writeFits', () => {
       for (let b = 0; b < 5; b++) {
         const n = 1000;
         const t = new Table({
-          id: vectorFromArray(Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : BigInt(b * n + i))), new Int64()),
-          name: vectorFromArray(Array.from({ length: n }, (_, i) => `n${(b * n + i) % 10000}`), new Utf8()),
-          flux: vectorFromArray(Array.from({ length: n }, (_, i) => i / 4), new Float32()),
-          spec: vectorFromArray(Array.from({ length: n }, (_, i) => Array.from({ length: i % 5 }, (_, k) => k)), new List(item(new Float32()))),
+          id: vectorFromArray(
+            Array.from({ length: n }, (_, i) => (i % 7 === 0 ? null : BigInt(b * n + i))),
+            new Int64(),
+          ),
+          name: vectorFromArray(
+            Array.from({ length: n }, (_, i) => `n${(b * n + i) % 10000}`),
+            new Utf8(),
+          ),
+          flux: vectorFromArray(
+            Array.from({ length: n }, (_, i) => i / 4),
+            new Float32(),
+          ),
+          spec: vectorFromArray(
+            Array.from({ length: n }, (_, i) => Array.from({ length: i % 5 }, (_, k) => k)),
+            new List(item(new Float32())),
+          ),
         });
         yield new RecordBatch(schema, t.batches[0]!.data);
       }
@@ -288,18 +365,36 @@ describe('writeFits', () => {
     await expect(t.write(batch)).rejects.toThrow(/column v: row 1: a valid value equals TNULL -32768/);
     await w.abort();
     const s2 = new Schema([new Field('s', new Utf8(), false)]);
-    await expect(writeFits(join(dir, 'w.fits'), [{ kind: 'table', table: (async function* () { yield new RecordBatch(s2, new Table({ s: vectorFromArray(['abc'], new Utf8()) }).batches[0]!.data); })() }]))
-      .rejects.toThrow(/column s: the width of a streamed string column must be declared/);
-    await expect(writeFits(join(dir, 'w.fits'), [{ kind: 'table', stringWidths: { s: 2 }, table: [new RecordBatch(s2, new Table({ s: vectorFromArray(['abc'], new Utf8()) }).batches[0]!.data)][Symbol.iterator]() }]))
-      .rejects.toThrow(/column s: row 0: string of 3 bytes is longer than the column width 2/);
+    await expect(
+      writeFits(join(dir, 'w.fits'), [
+        {
+          kind: 'table',
+          table: (async function* () {
+            yield new RecordBatch(s2, new Table({ s: vectorFromArray(['abc'], new Utf8()) }).batches[0]!.data);
+          })(),
+        },
+      ]),
+    ).rejects.toThrow(/column s: the width of a streamed string column must be declared/);
+    await expect(
+      writeFits(join(dir, 'w.fits'), [
+        {
+          kind: 'table',
+          stringWidths: { s: 2 },
+          table: [new RecordBatch(s2, new Table({ s: vectorFromArray(['abc'], new Utf8()) }).batches[0]!.data)][Symbol.iterator](),
+        },
+      ]),
+    ).rejects.toThrow(/column s: row 0: string of 3 bytes is longer than the column width 2/);
   });
 
   it('honours fits.TNULL and picks a free TNULL when the default is taken', async () => {
     const path = join(dir, 'tnull.fits');
-    const t = withMeta(new Table({
-      a: vectorFromArray([-32768, null, 5], new Int16()),
-      b: vectorFromArray([null, 1, 2], new Int32()),
-    }), { b: { 'fits.TNULL': '-99' } });
+    const t = withMeta(
+      new Table({
+        a: vectorFromArray([-32768, null, 5], new Int16()),
+        b: vectorFromArray([null, 1, 2], new Int32()),
+      }),
+      { b: { 'fits.TNULL': '-99' } },
+    );
     await writeFits(path, [{ kind: 'table', table: t }]);
     const src = await FileSource.open(path);
     const [, h] = await walkHdus(src);

@@ -29,7 +29,12 @@ export function expectedFiles(): { json: string; file: string }[] {
     for (const name of readdirSync(dir).sort()) {
       if (!name.endsWith('.json')) continue;
       const doc = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { path?: string };
-      const rel = doc.path ?? name.replace(/\.json$/, '').split('__').join('/');
+      const rel =
+        doc.path ??
+        name
+          .replace(/\.json$/, '')
+          .split('__')
+          .join('/');
       const candidates = [join(FIXTURES, rel), join(FIXTURES, rel.split('/').slice(1).join('/'))];
       const file = candidates.find((c) => existsSync(c)) ?? candidates[0]!;
       out.push({ json: join(dir, name), file });

@@ -151,7 +151,8 @@ export class TestHttpServer {
       req.socket.destroy();
       return;
     }
-    if (fault?.kind === 'redirect') return this.finish(res, rec, fault.status ?? 302, { Location: fault.location ?? '/' }, new Uint8Array(0));
+    if (fault?.kind === 'redirect')
+      return this.finish(res, rec, fault.status ?? 302, { Location: fault.location ?? '/' }, new Uint8Array(0));
     if (fault?.kind === 'status') return this.finish(res, rec, fault.status ?? 500, {}, new Uint8Array(0));
     if (!file) return this.finish(res, rec, 404, {}, new TextEncoder().encode('not found'));
     if (method === 'HEAD' && this.rejectHead) return this.finish(res, rec, 405, {}, new Uint8Array(0));
@@ -193,7 +194,14 @@ export class TestHttpServer {
   }
 
   /** Writes the response in 64 KiB chunks with backpressure, counting bytes handed to the socket (a client that hangs up stops the count). */
-  private finish(res: ServerResponse, rec: RequestRecord, status: number, headers: Record<string, string>, body: Uint8Array, length = body.length): void {
+  private finish(
+    res: ServerResponse,
+    rec: RequestRecord,
+    status: number,
+    headers: Record<string, string>,
+    body: Uint8Array,
+    length = body.length,
+  ): void {
     rec.status = status;
     res.writeHead(status, { ...headers, 'Content-Length': String(length) });
     const CHUNK = 64 * 1024;

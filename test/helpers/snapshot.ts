@@ -59,12 +59,18 @@ function collapseLines(lines: string[]): string[] {
     while (tag && j < lines.length && tagOf(lines[j]!) === tag) j++;
     if (j - i > MAX_ITEMS) {
       const run = lines.slice(i, j);
-      out.push(...run.slice(0, HEAD), omitted(run.length - HEAD - TAIL, `<${tag}> lines`, run.slice(HEAD, -TAIL).join('')), ...run.slice(-TAIL));
+      out.push(
+        ...run.slice(0, HEAD),
+        omitted(run.length - HEAD - TAIL, `<${tag}> lines`, run.slice(HEAD, -TAIL).join('')),
+        ...run.slice(-TAIL),
+      );
     } else out.push(...lines.slice(i, j));
     i = j;
   }
   const [head, tail] = [MAX_LINES - 40, 40];
-  return out.length > MAX_LINES ? [...out.slice(0, head), omitted(out.length - head - tail, 'lines', out.slice(head, -tail)), ...out.slice(-tail)] : out;
+  return out.length > MAX_LINES
+    ? [...out.slice(0, head), omitted(out.length - head - tail, 'lines', out.slice(head, -tail)), ...out.slice(-tail)]
+    : out;
 }
 
 /**
@@ -82,7 +88,9 @@ export function readable(v: unknown, maxItems = MAX_ITEMS): unknown {
   }
   if (Array.isArray(v)) {
     const items = v.map((x) => readable(x, maxItems));
-    return items.length > maxItems ? [...items.slice(0, HEAD), omitted(v.length - HEAD - TAIL, 'items', v.slice(HEAD, -TAIL)), ...items.slice(-TAIL)] : items;
+    return items.length > maxItems
+      ? [...items.slice(0, HEAD), omitted(v.length - HEAD - TAIL, 'items', v.slice(HEAD, -TAIL)), ...items.slice(-TAIL)]
+      : items;
   }
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, readable(x, maxItems)]));
   return v;
@@ -116,7 +124,10 @@ export function notebookSnapshot(nb: Notebook, ctx: SnapshotContext): string {
   const metadata = {
     ...meta,
     kernelspec: meta.kernelspec && { ...meta.kernelspec, display_name: '<kernel-display-name>' },
-    language_info: meta.language_info && { ...meta.language_info, ...('version' in meta.language_info ? { version: '<language-version>' } : {}) },
+    language_info: meta.language_info && {
+      ...meta.language_info,
+      ...('version' in meta.language_info ? { version: '<language-version>' } : {}),
+    },
   };
   return stringify(readable({ nbformat: nb.nbformat, nbformat_minor: nb.nbformat_minor, metadata, cells }));
 }
@@ -145,7 +156,12 @@ export function manifestSnapshot(path: string, ctx: SnapshotContext): string {
   const crateDir = resolve(path, '..');
   // Ids are paths relative to the manifest; one that leaves the run's folder (the lockfile) is rewritten from {repo}.
   const ids = new Map<string, string>();
-  const lockfiles = new Set(crate['@graph'].flatMap((n) => (n.softwareRequirements as { '@id': string }[] | undefined) ?? []).map((r) => r['@id']).filter((id) => !id.startsWith('#')));
+  const lockfiles = new Set(
+    crate['@graph']
+      .flatMap((n) => (n.softwareRequirements as { '@id': string }[] | undefined) ?? [])
+      .map((r) => r['@id'])
+      .filter((id) => !id.startsWith('#')),
+  );
   for (const n of crate['@graph']) {
     const id = n['@id'];
     if (id.startsWith('#') || /^[a-z]+:/i.test(id) || isAbsolute(id)) continue;
@@ -160,8 +176,11 @@ export function manifestSnapshot(path: string, ctx: SnapshotContext): string {
     const version = { '#skybook': '<skybook-version>', '#node': '<node-version>', '#kernel': '<kernel-version>' }[o['@id']];
     if (version) o.softwareVersion = version;
     if (o['@id'] === '#kernel') o.alternateName = '<kernel-display-name>';
-    const placeholder =
-      lockfiles.has(o['@id']) ? '<lockfile>' : o['skybook:executedNotebook'] ? '<executed-notebook>' : UNREPRODUCIBLE.find(([re]) => re.test(o['@id']))?.[1];
+    const placeholder = lockfiles.has(o['@id'])
+      ? '<lockfile>'
+      : o['skybook:executedNotebook']
+        ? '<executed-notebook>'
+        : UNREPRODUCIBLE.find(([re]) => re.test(o['@id']))?.[1];
     if (placeholder && 'sha256' in o) Object.assign(o, { sha256: `${placeholder} sha256`, contentSize: `${placeholder} size` });
     return o;
   });
@@ -199,7 +218,8 @@ export async function expectSnapshot(text: string, file: string): Promise<void> 
     await expect(text).toMatchFileSnapshot(file);
   } catch (e) {
     const test = relative(ROOT, expect.getState().testPath ?? '');
-    if (differs && e instanceof Error) e.message += `\nThe new output is in ${relative(ROOT, changed)}. If the change is intended: npx vitest run ${test} -u`;
+    if (differs && e instanceof Error)
+      e.message += `\nThe new output is in ${relative(ROOT, changed)}. If the change is intended: npx vitest run ${test} -u`;
     throw e;
   }
 }

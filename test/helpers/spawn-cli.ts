@@ -16,7 +16,11 @@ export interface RunningCli {
  * const r = spawnSkybook(['run', 'slow.ipynb', '--log-output']); await r.waitFor('sleeping'); r.child.kill('SIGINT');
  */
 export function spawnSkybook(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): RunningCli {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   const waiters: { text: string | RegExp; resolve(): void }[] = [];
@@ -31,7 +35,9 @@ export function spawnSkybook(args: string[], opts: { cwd?: string; env?: NodeJS.
   };
   child.stdout!.on('data', (b: Buffer) => ((stdout += b.toString()), check()));
   child.stderr!.on('data', (b: Buffer) => ((stderr += b.toString()), check()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((res) => child.on('close', (code) => res({ code, stdout, stderr })));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((res) =>
+    child.on('close', (code) => res({ code, stdout, stderr })),
+  );
   return {
     child,
     done,

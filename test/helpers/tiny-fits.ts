@@ -38,16 +38,34 @@ export const PRIMARY = block([card('SIMPLE', true), card('BITPIX', 8), card('NAX
  * A 3-row BINTABLE: ID (1J), NAME (4A), FLUX (1E), and a variable-length column SPEC (1PJ) with a small heap.
  * `override` replaces header cards by keyword (value `null` drops the card).
  */
-export function tinyTable(override: Record<string, string | number | null> = {}, opts: { heapOffsets?: number[]; noEnd?: boolean } = {}): Uint8Array {
+export function tinyTable(
+  override: Record<string, string | number | null> = {},
+  opts: { heapOffsets?: number[]; noEnd?: boolean } = {},
+): Uint8Array {
   const cards: [string, string | number | boolean][] = [
-    ['XTENSION', 'BINTABLE'], ['BITPIX', 8], ['NAXIS', 2], ['NAXIS1', 20], ['NAXIS2', 3], ['PCOUNT', 24], ['GCOUNT', 1], ['TFIELDS', 4],
-    ['TTYPE1', 'ID'], ['TFORM1', '1J'], ['TTYPE2', 'NAME'], ['TFORM2', '4A'], ['TTYPE3', 'FLUX'], ['TFORM3', '1E'], ['TTYPE4', 'SPEC'], ['TFORM4', '1PJ(2)'],
+    ['XTENSION', 'BINTABLE'],
+    ['BITPIX', 8],
+    ['NAXIS', 2],
+    ['NAXIS1', 20],
+    ['NAXIS2', 3],
+    ['PCOUNT', 24],
+    ['GCOUNT', 1],
+    ['TFIELDS', 4],
+    ['TTYPE1', 'ID'],
+    ['TFORM1', '1J'],
+    ['TTYPE2', 'NAME'],
+    ['TFORM2', '4A'],
+    ['TTYPE3', 'FLUX'],
+    ['TFORM3', '1E'],
+    ['TTYPE4', 'SPEC'],
+    ['TFORM4', '1PJ(2)'],
     ['EXTNAME', 'OBJECTS'],
   ];
-  const text = cards
-    .filter(([k]) => override[k] !== null)
-    .map(([k, v]) => card(k, override[k] !== undefined ? (override[k] as string | number) : v))
-    .join('') + (opts.noEnd ? '' : card('END'));
+  const text =
+    cards
+      .filter(([k]) => override[k] !== null)
+      .map(([k, v]) => card(k, override[k] !== undefined ? (override[k] as string | number) : v))
+      .join('') + (opts.noEnd ? '' : card('END'));
   const rows = new Uint8Array(60 + 24);
   const dv = new DataView(rows.buffer);
   const offsets = opts.heapOffsets ?? [0, 8, 16];

@@ -13,6 +13,8 @@ export const ZCAT_ROW_BYTES = 259;
  */
 export async function writeZcatFile(dir: string, name: string, rows: number, seed: number): Promise<string> {
   const path = join(dir, name);
-  await writeFits(path, [{ kind: 'table', name: 'Z', schema: ZCATALOG_SCHEMA, table: zcatalogBatches({ rows, seed }) }], { overwrite: true });
+  await writeFits(path, [{ kind: 'table', name: 'Z', schema: ZCATALOG_SCHEMA, table: zcatalogBatches({ rows, seed }) }], {
+    overwrite: true,
+  });
   return path;
 }

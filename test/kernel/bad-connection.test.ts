@@ -18,8 +18,11 @@ describe('the kernel refuses a connection file it cannot use', () => {
   it.each([
     ['a missing file', join(dir, 'missing.json'), /missing\.json: kernel skybook: cannot read the connection file \(no such file\)/],
     ['not JSON', file('bad.json', '{"transport": '), /bad\.json: kernel skybook: cannot read the connection file \(.*JSON/],
-    ['an unsupported signature_scheme', file('md5.json', JSON.stringify({ transport: 'tcp', ip: '127.0.0.1', key: 'k', signature_scheme: 'hmac-md5', ...ports })),
-      /kernel skybook: unsupported signature_scheme 'hmac-md5' \(only hmac-sha256\)/],
+    [
+      'an unsupported signature_scheme',
+      file('md5.json', JSON.stringify({ transport: 'tcp', ip: '127.0.0.1', key: 'k', signature_scheme: 'hmac-md5', ...ports })),
+      /kernel skybook: unsupported signature_scheme 'hmac-md5' \(only hmac-sha256\)/,
+    ],
   ])('%s', (_what, path, names) => {
     const r = spawnSync(process.execPath, [KERNEL_MAIN, path], { encoding: 'utf8', timeout: 60_000 });
     expect(r.status, r.stderr).toBe(2);

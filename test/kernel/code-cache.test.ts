@@ -13,14 +13,20 @@ function load(pkgDir: string, cacheDir: string, save = true): { cache: string; v
     const value = m.exports.f(20);
     ${save ? 'm.save();' : ''}
     console.log(JSON.stringify({ cache: m.cache, value }));`;
-  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as { cache: string; value: number };
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as {
+    cache: string;
+    value: number;
+  };
 }
 
 describe('requireWithCodeCache', () => {
   it('misses, saves, hits; refuses a corrupt cache and a changed file, and still loads the module', () => {
     const pkg = mkdtempSync(join(tmpdir(), 'skybook-cc-pkg-'));
     const cache = mkdtempSync(join(tmpdir(), 'skybook-cc-'));
-    writeFileSync(join(pkg, 'mod.cjs'), 'const path = require("node:path"); exports.f = (x) => x + path.sep.length + (module.filename.endsWith("mod.cjs") ? 1 : 100);');
+    writeFileSync(
+      join(pkg, 'mod.cjs'),
+      'const path = require("node:path"); exports.f = (x) => x + path.sep.length + (module.filename.endsWith("mod.cjs") ? 1 : 100);',
+    );
     expect(load(pkg, cache)).toEqual({ cache: 'miss', value: 22 });
     const files = readdirSync(cache);
     expect(files).toHaveLength(1);

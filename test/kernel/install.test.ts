@@ -22,7 +22,12 @@ describe('skybook kernel install', () => {
     const file = join(prefix, 'share', 'jupyter', 'kernels', 'skybook', 'kernel.json');
     expect(out).toMatchObject({ name: 'skybook', file });
     const spec = JSON.parse(readFileSync(file, 'utf8'));
-    expect(spec).toMatchObject({ argv: [process.execPath, KERNEL_MAIN, '{connection_file}'], display_name: 'TypeScript (skybook)', language: 'typescript', interrupt_mode: 'signal' });
+    expect(spec).toMatchObject({
+      argv: [process.execPath, KERNEL_MAIN, '{connection_file}'],
+      display_name: 'TypeScript (skybook)',
+      language: 'typescript',
+      interrupt_mode: 'signal',
+    });
     expect(existsSync(spec.argv[1])).toBe(true);
   });
 
@@ -30,11 +35,18 @@ describe('skybook kernel install', () => {
     const prefix = mkdtempSync(join(tmpdir(), 'skybook-prefix-'));
     expect(skybook(['kernel', 'install', '--prefix', prefix]).code).toBe(0);
     const r = spawnSync('/usr/bin/python3', ['-m', 'jupyter_client.kernelspecapp', 'list', '--json'], {
-      encoding: 'utf8', env: { ...process.env, JUPYTER_PATH: join(prefix, 'share', 'jupyter') },
+      encoding: 'utf8',
+      env: { ...process.env, JUPYTER_PATH: join(prefix, 'share', 'jupyter') },
     });
     expect(r.status).toBe(0);
-    const specs = JSON.parse(r.stdout).kernelspecs as Record<string, { resource_dir: string; spec: { display_name: string; language: string } }>;
-    expect(specs.skybook).toMatchObject({ resource_dir: join(prefix, 'share', 'jupyter', 'kernels', 'skybook'), spec: { display_name: 'TypeScript (skybook)', language: 'typescript' } });
+    const specs = JSON.parse(r.stdout).kernelspecs as Record<
+      string,
+      { resource_dir: string; spec: { display_name: string; language: string } }
+    >;
+    expect(specs.skybook).toMatchObject({
+      resource_dir: join(prefix, 'share', 'jupyter', 'kernels', 'skybook'),
+      spec: { display_name: 'TypeScript (skybook)', language: 'typescript' },
+    });
   });
 
   it('--user installs into the per-user data folder (JUPYTER_DATA_DIR honoured); plain text names the file', () => {

@@ -22,7 +22,10 @@ async function freePort(): Promise<number> {
 }
 
 /** Everything one request caused: its reply and the iopub messages sent under it, up to its idle status. */
-export interface Exchange { reply: Message; iopub: Message[] }
+export interface Exchange {
+  reply: Message;
+  iopub: Message[];
+}
 
 /**
  * A minimal Jupyter client for the tests (a real ZeroMQ client over the real protocol, signed with HMAC): it starts
@@ -56,7 +59,9 @@ export class TestKernel {
         keep(this.wire.deserialize(frames as Buffer[]));
         for (const w of this.#waiters.splice(0)) w();
       }
-    } catch { /* closed */ }
+    } catch {
+      /* closed */
+    }
   }
 
   /** Resolves when `ready()` holds, re-checking on every message received. */
@@ -66,10 +71,14 @@ export class TestKernel {
       const v = ready();
       if (v !== undefined) return v;
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; kernel stderr: ${this.stderr.join('')}`);
-      if (this.proc.exitCode !== null) throw new Error(`the kernel exited (${this.proc.exitCode}) while waiting for ${what}: ${this.stderr.join('')}`);
+      if (this.proc.exitCode !== null)
+        throw new Error(`the kernel exited (${this.proc.exitCode}) while waiting for ${what}: ${this.stderr.join('')}`);
       await new Promise<void>((r) => {
         const t = setTimeout(r, 250); // a bound on each wait, not synchronisation: messages wake us first
-        this.#waiters.push(() => { clearTimeout(t); r(); });
+        this.#waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
       });
     }
   }
@@ -77,12 +86,22 @@ export class TestKernel {
   static async start(opts: { cwd?: string; key?: string; env?: NodeJS.ProcessEnv } = {}): Promise<TestKernel> {
     const dir = mkdtempSync(join(tmpdir(), 'skybook-kernel-'));
     const key = opts.key ?? randomBytes(16).toString('hex');
-    const ports = { shell_port: await freePort(), iopub_port: await freePort(), control_port: await freePort(), stdin_port: await freePort(), hb_port: await freePort() };
+    const ports = {
+      shell_port: await freePort(),
+      iopub_port: await freePort(),
+      control_port: await freePort(),
+      stdin_port: await freePort(),
+      hb_port: await freePort(),
+    };
     const conn = { transport: 'tcp', ip: '127.0.0.1', key, signature_scheme: 'hmac-sha256', ...ports };
     const file = join(dir, 'connection.json');
     writeFileSync(file, JSON.stringify(conn));
     const startedAt = Date.now();
-    const proc = spawn(process.execPath, [KERNEL_MAIN, file], { cwd: opts.cwd ?? dir, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [KERNEL_MAIN, file], {
+      cwd: opts.cwd ?? dir,
+      env: opts.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const url = (p: number) => `tcp://127.0.0.1:${p}`;
     const shell = new zmq.Dealer();
     const control = new zmq.Dealer();
@@ -107,11 +126,20 @@ export class TestKernel {
   async exchange(id: string, timeoutMs?: number): Promise<Exchange> {
     const reply = await this.until(() => this.#replies.get(id), `the reply to ${id}`, timeoutMs);
     const mine = () => this.iopubLog.filter((m) => m.parent_header.msg_id === id);
-    await this.until(() => (mine().some((m) => m.header.msg_type === 'status' && m.content.execution_state === 'idle') ? true : undefined), `idle after ${id}`, timeoutMs);
+    await this.until(
+      () => (mine().some((m) => m.header.msg_type === 'status' && m.content.execution_state === 'idle') ? true : undefined),
+      `idle after ${id}`,
+      timeoutMs,
+    );
     return { reply, iopub: mine().filter((m) => m.header.msg_type !== 'status') };
   }
 
-  async request(type: string, content: Record<string, unknown>, channel: 'shell' | 'control' = 'shell', timeoutMs?: number): Promise<Exchange> {
+  async request(
+    type: string,
+    content: Record<string, unknown>,
+    channel: 'shell' | 'control' = 'shell',
+    timeoutMs?: number,
+  ): Promise<Exchange> {
     return this.exchange(await this.send(type, content, channel), timeoutMs);
   }
 
@@ -120,13 +148,22 @@ export class TestKernel {
     for (;;) {
       const id = await this.send('kernel_info_request', {});
       const reply = await this.until(() => this.#replies.get(id), 'kernel_info_reply');
-      const seen = await this.until(() => (this.iopubLog.some((m) => m.parent_header.msg_id === id && m.content.execution_state === 'idle') ? true : undefined), 'iopub', 2000).catch(() => false);
+      const seen = await this.until(
+        () => (this.iopubLog.some((m) => m.parent_header.msg_id === id && m.content.execution_state === 'idle') ? true : undefined),
+        'iopub',
+        2000,
+      ).catch(() => false);
       if (seen) return reply;
     }
   }
 
   execute(code: string, extra: Record<string, unknown> = {}, timeoutMs?: number): Promise<Exchange> {
-    return this.request('execute_request', { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true, ...extra }, 'shell', timeoutMs);
+    return this.request(
+      'execute_request',
+      { code, silent: false, store_history: true, user_expressions: {}, allow_stdin: false, stop_on_error: true, ...extra },
+      'shell',
+      timeoutMs,
+    );
   }
 
   async close(): Promise<void> {

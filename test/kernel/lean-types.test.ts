@@ -6,7 +6,7 @@ import { LEAN_PACKAGES, leanDeclarations, leanTypeMap, leanTypesDir, writeLeanTy
 import { ROOT } from '../helpers/cli.js';
 
 describe('lean Node declarations for the kernel start', () => {
-  it('the build wrote a lean copy of every .d.ts of Node\'s types: same declarations, no doc comments', () => {
+  it("the build wrote a lean copy of every .d.ts of Node's types: same declarations, no doc comments", () => {
     const map = leanTypeMap(ROOT);
     const src = join(ROOT, LEAN_PACKAGES[0]!.dir);
     for (const name of ['index.d.ts', 'fs.d.ts', 'globals.d.ts', 'stream.d.ts']) {

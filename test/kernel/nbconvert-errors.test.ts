@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { installedPrefix, nbconvert } from './nbconvert-helper.js';
 
 let prefix: string;
-beforeAll(() => { prefix = installedPrefix(); });
+beforeAll(() => {
+  prefix = installedPrefix();
+});
 
 describe('jupyter nbconvert --execute with the skybook kernel: errors', () => {
   const cells = ['const a = 1;\na', 'const z: number = "high";', 'a + 1'];

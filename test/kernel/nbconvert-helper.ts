@@ -6,8 +6,22 @@ import { expect } from 'vitest';
 import { skybook } from '../helpers/cli.js';
 
 // Debian's nbconvert/nbclient drive the installed kernel for real, from a folder outside the project.
-export interface Output { output_type: string; name?: string; text?: string; data?: Record<string, unknown>; execution_count?: number; ename?: string; evalue?: string; traceback?: string[] }
-export interface Cell { cell_type: string; source: string; execution_count?: number | null; outputs?: Output[] }
+export interface Output {
+  output_type: string;
+  name?: string;
+  text?: string;
+  data?: Record<string, unknown>;
+  execution_count?: number;
+  ename?: string;
+  evalue?: string;
+  traceback?: string[];
+}
+export interface Cell {
+  cell_type: string;
+  source: string;
+  execution_count?: number | null;
+  outputs?: Output[];
+}
 
 /** Installs the kernelspec into a fresh prefix and returns it (pass it to nbconvert as JUPYTER_PATH). */
 export function installedPrefix(): string {
@@ -45,14 +59,34 @@ function joinLines(c: Cell): Cell {
 export function nbconvert(prefix: string, cells: string[], extra: string[] = []): { code: number | null; stderr: string; cells: Cell[] } {
   const dir = mkdtempSync(join(tmpdir(), 'skybook-nb-'));
   writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify(notebook(cells)));
-  const r = spawnSync('/usr/bin/jupyter', ['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=skybook',
-    '--ExecutePreprocessor.timeout=120', ...extra, '--output', 'out.ipynb', 'nb.ipynb'], {
-    cwd: dir, encoding: 'utf8', timeout: 180_000, env: { ...process.env, JUPYTER_PATH: join(prefix, 'share', 'jupyter') },
-  });
+  const r = spawnSync(
+    '/usr/bin/jupyter',
+    [
+      'nbconvert',
+      '--to',
+      'notebook',
+      '--execute',
+      '--ExecutePreprocessor.kernel_name=skybook',
+      '--ExecutePreprocessor.timeout=120',
+      ...extra,
+      '--output',
+      'out.ipynb',
+      'nb.ipynb',
+    ],
+    {
+      cwd: dir,
+      encoding: 'utf8',
+      timeout: 180_000,
+      env: { ...process.env, JUPYTER_PATH: join(prefix, 'share', 'jupyter') },
+    },
+  );
   let out: Cell[] = [];
   try {
-    out = (JSON.parse(readFileSync(join(dir, 'out.ipynb'), 'utf8')) as { cells: Cell[] }).cells.filter((c) => c.cell_type === 'code').map(joinLines);
-  } catch { /* no output notebook: the assertions on cells report it */ }
+    out = (JSON.parse(readFileSync(join(dir, 'out.ipynb'), 'utf8')) as { cells: Cell[] }).cells
+      .filter((c) => c.cell_type === 'code')
+      .map(joinLines);
+  } catch {
+    /* no output notebook: the assertions on cells report it */
+  }
   return { code: r.status, stderr: r.stderr, cells: out };
 }
-

@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { installedPrefix, nbconvert } from './nbconvert-helper.js';
 
 let prefix: string;
-beforeAll(() => { prefix = installedPrefix(); });
+beforeAll(() => {
+  prefix = installedPrefix();
+});
 
 describe('jupyter nbconvert --execute with the skybook kernel', () => {
   it('runs a notebook: streams, execution counts and rich bundles (Arrow table, Plotly, Observable Plot SVG)', () => {
@@ -23,12 +25,14 @@ describe('jupyter nbconvert --execute with the skybook kernel', () => {
     expect(table!.data!['text/html']).toContain('2 rows × 2 columns');
     expect(table!.data!['text/plain']).toContain('Int64');
     const plotly = r.cells[2]!.outputs![0]!.data!;
-    expect(plotly['application/vnd.plotly.v1+json']).toEqual({ data: [{ type: 'histogram', x: [0.5, 1, 2.5] }], layout: { title: { text: 'z' } } });
+    expect(plotly['application/vnd.plotly.v1+json']).toEqual({
+      data: [{ type: 'histogram', x: [0.5, 1, 2.5] }],
+      layout: { title: { text: 'z' } },
+    });
     expect(plotly['text/html']).toContain('id="skybook-3-1"');
     const svg = r.cells[3]!.outputs![0]!.data!['image/svg+xml'] as string;
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('<rect');
     expect(r.cells[4]!.outputs![0]!.data).toEqual({ 'text/plain': '5' });
   });
-
 });

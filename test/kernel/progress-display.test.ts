@@ -9,7 +9,9 @@ beforeAll(async () => {
   k = await TestKernel.start();
   await k.ready();
 }, 120_000);
-afterAll(async () => { await k?.close(); });
+afterAll(async () => {
+  await k?.close();
+});
 
 const ofType = (iopub: Message[], type: string) => iopub.filter((m) => m.header.msg_type === type);
 const idOf = (m: Message) => (m.content.transient as { display_id?: string } | undefined)?.display_id;
@@ -17,12 +19,14 @@ const text = (m: Message) => (m.content.data as Record<string, string>)['text/pl
 
 describe('progress and display in the kernel', () => {
   it('an operation given no Progress shows one display, updated in place, settling on a line without timings', async () => {
-    const { reply, iopub } = await k.execute([
-      'const p = sky.core.progressOf(undefined);',
-      "p.start({ label: 'demo', total: 3, unit: 'steps' });",
-      'for (let i = 0; i < 3; i++) p.advance(1, `step ${i}`);',
-      'p.finish();',
-    ].join('\n'));
+    const { reply, iopub } = await k.execute(
+      [
+        'const p = sky.core.progressOf(undefined);',
+        "p.start({ label: 'demo', total: 3, unit: 'steps' });",
+        'for (let i = 0; i < 3; i++) p.advance(1, `step ${i}`);',
+        'p.finish();',
+      ].join('\n'),
+    );
     expect(reply.content.status).toBe('ok');
     const shown = ofType(iopub, 'display_data');
     expect(shown).toHaveLength(1);
@@ -38,11 +42,13 @@ describe('progress and display in the kernel', () => {
   });
 
   it('sky.display and the preloaded display publish a rich output and return its id; false asks for no progress', async () => {
-    const { reply, iopub } = await k.execute([
-      "const id = display(arrow.tableFromArrays({ z: new Float64Array([0.5, 1.5]) }));",
-      "const silent = sky.core.progressOf(false); silent.start({ label: 'quiet' }); silent.finish();",
-      '[id, display === sky.display]',
-    ].join('\n'));
+    const { reply, iopub } = await k.execute(
+      [
+        'const id = display(arrow.tableFromArrays({ z: new Float64Array([0.5, 1.5]) }));',
+        "const silent = sky.core.progressOf(false); silent.start({ label: 'quiet' }); silent.finish();",
+        '[id, display === sky.display]',
+      ].join('\n'),
+    );
     expect(reply.content.status).toBe('ok');
     const shown = ofType(iopub, 'display_data');
     expect(shown).toHaveLength(1);

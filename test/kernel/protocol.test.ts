@@ -12,7 +12,9 @@ beforeAll(async () => {
   k = await TestKernel.start();
   await k.ready();
 }, 120_000);
-afterAll(async () => { await k?.close(); });
+afterAll(async () => {
+  await k?.close();
+});
 
 const ofType = (ms: Message[], t: string) => ms.filter((m) => m.header.msg_type === t);
 
@@ -20,7 +22,12 @@ describe('skybook kernel over the Jupyter protocol', () => {
   it('answers kernel_info with protocol 5.3 and language typescript', async () => {
     const { reply } = await k.request('kernel_info_request', {});
     expect(reply.header.msg_type).toBe('kernel_info_reply');
-    expect(reply.content).toMatchObject({ status: 'ok', protocol_version: '5.3', implementation: 'skybook', language_info: { name: 'typescript', file_extension: '.ts' } });
+    expect(reply.content).toMatchObject({
+      status: 'ok',
+      protocol_version: '5.3',
+      implementation: 'skybook',
+      language_info: { name: 'typescript', file_extension: '.ts' },
+    });
   });
 
   it('answers kernel_info on the control channel too', async () => {
@@ -85,7 +92,9 @@ describe('skybook kernel over the Jupyter protocol', () => {
   });
 
   it('has the library preloaded as sky, with openFits and arrow, and no import cell', async () => {
-    const { reply, iopub } = await k.execute('[typeof sky.openFits, typeof openFits, typeof arrow.tableFromArrays, openFits === sky.openFits]');
+    const { reply, iopub } = await k.execute(
+      '[typeof sky.openFits, typeof openFits, typeof arrow.tableFromArrays, openFits === sky.openFits]',
+    );
     expect(reply.content.status).toBe('ok');
     expect(ofType(iopub, 'execute_result')[0]!.content.data).toEqual({ 'text/plain': "[ 'function', 'function', 'function', true ]" });
   });
@@ -109,7 +118,9 @@ describe('skybook kernel over the Jupyter protocol', () => {
   });
 
   it('after an error, execute requests queued behind it are aborted visibly; later ones run', async () => {
-    const ids = [await k.send('execute_request', { code: 'throw new Error("first fails")', silent: false, store_history: true, stop_on_error: true })];
+    const ids = [
+      await k.send('execute_request', { code: 'throw new Error("first fails")', silent: false, store_history: true, stop_on_error: true }),
+    ];
     ids.push(await k.send('execute_request', { code: '"queued 1"', silent: false, store_history: true }));
     ids.push(await k.send('execute_request', { code: '"queued 2"', silent: false, store_history: true }));
     const [failed, q1, q2] = await Promise.all(ids.map((id) => k.exchange(id)));
@@ -117,7 +128,9 @@ describe('skybook kernel over the Jupyter protocol', () => {
     for (const q of [q1!, q2!]) {
       expect(q.reply.content.status).toBe('aborted');
       expect(ofType(q.iopub, 'execute_result')).toEqual([]);
-      const why = ofType(q.iopub, 'stream').map((m) => m.content.text).join('');
+      const why = ofType(q.iopub, 'stream')
+        .map((m) => m.content.text)
+        .join('');
       expect(why).toContain(`cell [${failed!.reply.content.execution_count}] failed`);
       expect(why).toContain('first fails');
     }
@@ -142,11 +155,13 @@ describe('skybook kernel over the Jupyter protocol', () => {
   });
 
   it('imports ESM-only packages (@observablehq/plot, d3) in cells and renders Plot as SVG', async () => {
-    const { reply, iopub } = await k.execute([
-      'import * as Plot from "@observablehq/plot";',
-      'import * as d3 from "d3";',
-      'Plot.plot({ marks: [Plot.dot([[1, 2], [3, d3.sum([1, 3])]]), Plot.frame()], document })',
-    ].join('\n'));
+    const { reply, iopub } = await k.execute(
+      [
+        'import * as Plot from "@observablehq/plot";',
+        'import * as d3 from "d3";',
+        'Plot.plot({ marks: [Plot.dot([[1, 2], [3, d3.sum([1, 3])]]), Plot.frame()], document })',
+      ].join('\n'),
+    );
     expect(reply.content.status).toBe('ok');
     const data = ofType(iopub, 'execute_result')[0]!.content.data as Record<string, string>;
     expect(data['image/svg+xml']).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
@@ -154,7 +169,9 @@ describe('skybook kernel over the Jupyter protocol', () => {
   });
 
   it('apache-arrow imported in a cell is the same instance as the preloaded library uses', async () => {
-    const { iopub } = await k.execute('import { tableFromArrays, Table } from "apache-arrow";\ntableFromArrays({ x: [1] }) instanceof arrow.Table && Table === arrow.Table');
+    const { iopub } = await k.execute(
+      'import { tableFromArrays, Table } from "apache-arrow";\ntableFromArrays({ x: [1] }) instanceof arrow.Table && Table === arrow.Table',
+    );
     expect(ofType(iopub, 'execute_result')[0]!.content.data).toEqual({ 'text/plain': 'true' });
   });
 
@@ -182,7 +199,10 @@ describe('skybook kernel over the Jupyter protocol', () => {
 
   it('interrupt_request stops an awaiting cell; SIGINT stops a busy loop; the kernel lives on', async () => {
     const id = await k.send('execute_request', { code: 'await new Promise(() => {})', silent: false, store_history: true });
-    await k.until(() => (k.iopubLog.some((m) => m.parent_header.msg_id === id && m.header.msg_type === 'execute_input') ? true : undefined), 'the cell to start');
+    await k.until(
+      () => (k.iopubLog.some((m) => m.parent_header.msg_id === id && m.header.msg_type === 'execute_input') ? true : undefined),
+      'the cell to start',
+    );
     await k.request('interrupt_request', {}, 'control');
     const hung = await k.exchange(id);
     expect(hung.reply.content).toMatchObject({ status: 'error', ename: 'Interrupted' });
@@ -191,7 +211,9 @@ describe('skybook kernel over the Jupyter protocol', () => {
     const mark = join(mkdtempSync(join(tmpdir(), 'skybook-spin-')), 'spinning');
     const loop = await k.send('execute_request', {
       code: `import { writeFileSync } from "node:fs";\n(globalThis as any).spun = 0;\nwriteFileSync(${JSON.stringify(mark)}, "x");\nwhile (true) { (globalThis as any).spun++; }`,
-      silent: false, store_history: true, stop_on_error: false,
+      silent: false,
+      store_history: true,
+      stop_on_error: false,
     });
     await k.until(() => (existsSync(mark) ? true : undefined), 'the loop to start');
     k.proc.kill('SIGINT');

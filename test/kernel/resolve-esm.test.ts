@@ -31,9 +31,12 @@ describe('esmFile: which file an ESM import loads, when it is an ES module', () 
     expect(esmFile(spec, tmpdir(), [ROOT], {})).toBe(real(file));
   });
 
-  it.each(['jsdom', 'zeromq', 'node:fs', 'fs', './local', '/abs/path', 'no-such-package-xyz'])('%s is left to require (CommonJS, builtin, relative or missing)', (spec) => {
-    expect(esmFile(spec, ROOT, [], {})).toBeUndefined();
-  });
+  it.each(['jsdom', 'zeromq', 'node:fs', 'fs', './local', '/abs/path', 'no-such-package-xyz'])(
+    '%s is left to require (CommonJS, builtin, relative or missing)',
+    (spec) => {
+      expect(esmFile(spec, ROOT, [], {})).toBeUndefined();
+    },
+  );
 
   it('maps an alias (skybook itself) to its package folder', () => {
     expect(esmFile('skybook', tmpdir(), [], { skybook: ROOT })).toBe(real('dist/lib/index.js'));
@@ -41,7 +44,10 @@ describe('esmFile: which file an ESM import loads, when it is an ES module', () 
 
   it('follows exports subpaths, patterns, condition order and nested conditions', () => {
     const dir = fakeProject({
-      pat: { json: { type: 'module', exports: { '.': './main.js', './feature/*': { import: './esm/*.js', require: './cjs/*.cjs' } } }, files: ['main.js', 'esm/a.js'] },
+      pat: {
+        json: { type: 'module', exports: { '.': './main.js', './feature/*': { import: './esm/*.js', require: './cjs/*.cjs' } } },
+        files: ['main.js', 'esm/a.js'],
+      },
       dual: { json: { exports: { node: { import: './x.mjs', require: './x.cjs' }, default: './x.cjs' } }, files: ['x.mjs', 'x.cjs'] },
       cjsonly: { json: { main: 'lib.js' }, files: ['lib.js'] },
       '@s/mod': { json: { type: 'module', main: 'index.js' }, files: ['index.js', 'deep/f.js'] },

@@ -12,18 +12,24 @@ beforeAll(async () => {
   k = await TestKernel.start({ env: { ...process.env, XDG_CACHE_HOME: cacheHome } });
   await k.ready();
 }, 120_000);
-afterAll(async () => { await k?.close(); });
+afterAll(async () => {
+  await k?.close();
+});
 
-const result = (iopub: Message[]) => iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data as Record<string, string> | undefined;
+const result = (iopub: Message[]) =>
+  iopub.find((m) => m.header.msg_type === 'execute_result')?.content.data as Record<string, string> | undefined;
 
 describe('kernel start: lazy preload declarations, lean Node types, code cache', () => {
-  it('runs a first cell that uses no preloaded name, and caches TypeScript\'s compiled code for the next start', async () => {
+  it("runs a first cell that uses no preloaded name, and caches TypeScript's compiled code for the next start", async () => {
     const { reply, iopub } = await k.execute('const twice = (x: number) => 2 * x; twice(21)');
     expect(reply.content.status).toBe('ok');
     expect(result(iopub)?.['text/plain']).toBe('42');
     // The kernel writes the cache after its first answer, so the folder may not exist yet when the reply arrives.
     const dir = join(cacheHome, 'skybook');
-    await k.until(() => (existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.v8cache')) ? true : undefined), 'the code cache file');
+    await k.until(
+      () => (existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.v8cache')) ? true : undefined),
+      'the code cache file',
+    );
   });
 
   it('type-checks the first cell against earlier cells even before the preload joins', async () => {
@@ -32,7 +38,7 @@ describe('kernel start: lazy preload declarations, lean Node types, code cache',
     expect(String(bad.reply.content.evalue)).toMatch(/number.*not assignable to.*string/);
   });
 
-  it('checks a cell that mentions a preloaded name against skybook\'s declarations', async () => {
+  it("checks a cell that mentions a preloaded name against skybook's declarations", async () => {
     const bad = await k.execute('openFits(42)');
     expect(bad.reply.content).toMatchObject({ status: 'error' });
     expect(String(bad.reply.content.evalue)).toMatch(/Argument of type 'number' is not assignable/);
@@ -41,7 +47,7 @@ describe('kernel start: lazy preload declarations, lean Node types, code cache',
     expect(result(ok.iopub)?.['text/plain']).toBe("'function 4'");
   });
 
-  it('keeps Node\'s types exact while they are served lean, and hover brings back their documentation', async () => {
+  it("keeps Node's types exact while they are served lean, and hover brings back their documentation", async () => {
     const typed = await k.execute('import { readFileSync } from "node:fs";\nconst n: number = readFileSync("/etc/hostname", "utf8")');
     expect(String(typed.reply.content.evalue)).toMatch(/Type 'string' is not assignable to type 'number'/);
     const code = 'import { readFileSync } from "node:fs";\nreadFileSync';

@@ -31,7 +31,7 @@ describe('layering', () => {
     expect(r.status).toBe(0);
   });
 
-  it('fails on an import up the layers, into a folder\'s inner file, or into the package root, naming each path', () => {
+  it("fails on an import up the layers, into a folder's inner file, or into the package root, naming each path", () => {
     file('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }));
     file('lib/index.ts', "export * as fits from './fits/index.js';\n");
     file('lib/errors/index.ts', 'export const E = 1;\n');

@@ -50,7 +50,12 @@ describe('skybook export --html', () => {
   });
 
   it('leaves plotly.js out when no cell has a Plotly figure, and marks the error banner', () => {
-    const nb: Notebook = { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [newCell('markdown', 'banner', ['skybook-error-banner']), newCell('code', 'x')] };
+    const nb: Notebook = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [newCell('markdown', 'banner', ['skybook-error-banner']), newCell('code', 'x')],
+    };
     const html = exportHtml(nb, { title: 't' });
     expect(html).not.toContain(PLOTLY_MARK);
     expect(html).toContain('<div class="cell markdown banner"');

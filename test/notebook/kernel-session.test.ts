@@ -35,12 +35,14 @@ describe('KernelSession against ipykernel', () => {
   });
 
   it('merges consecutive stream text, honours clear_output and update_display_data', async () => {
-    const r = await k.execute([
-      'from IPython.display import display, clear_output',
-      'for i in range(3): print(i, flush=True)',
-      'h = display("first", display_id=True)',
-      'h.update("second")',
-    ].join('\n'));
+    const r = await k.execute(
+      [
+        'from IPython.display import display, clear_output',
+        'for i in range(3): print(i, flush=True)',
+        'h = display("first", display_id=True)',
+        'h.update("second")',
+      ].join('\n'),
+    );
     expect(r.outputs.map((o) => o.text ?? o.data?.['text/plain'])).toEqual(['0\n1\n2\n', "'second'"]);
     const c = await k.execute('print("gone")\nclear_output(wait=True)\nprint("kept")');
     expect(c.outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'kept\n' }]);
@@ -83,7 +85,9 @@ describe('kernel lifecycle', () => {
   it('detects a kernel that dies mid-cell', async () => {
     const k = await KernelSession.start(python3, { startupTimeout: 30 });
     try {
-      await expect(k.execute('import os, signal\nos.kill(os.getpid(), signal.SIGKILL)', { cell: 4 })).rejects.toThrow(/kernel python3: cell 4: kernel died \(signal SIGKILL\)/);
+      await expect(k.execute('import os, signal\nos.kill(os.getpid(), signal.SIGKILL)', { cell: 4 })).rejects.toThrow(
+        /kernel python3: cell 4: kernel died \(signal SIGKILL\)/,
+      );
       expect(k.alive).toBe(false);
     } finally {
       await k.shutdown();
@@ -103,7 +107,10 @@ describe('kernel lifecycle', () => {
   });
 
   it('fails clearly when a kernel exits at start or never answers', async () => {
-    const quits = tempSpec('quits', { argv: ['/bin/sh', '-c', 'echo no such module >&2; exit 3', '{connection_file}'], language: 'python' });
+    const quits = tempSpec('quits', {
+      argv: ['/bin/sh', '-c', 'echo no such module >&2; exit 3', '{connection_file}'],
+      language: 'python',
+    });
     await expect(KernelSession.start(quits, { startupTimeout: 20 })).rejects.toThrow(/kernel died \(exit code 3\): no such module/);
     const silent = tempSpec('silent', { argv: ['/bin/sh', '-c', 'sleep 30', '{connection_file}'], language: 'python' });
     const e = await KernelSession.start(silent, { startupTimeout: 1 }).catch((x: unknown) => x);

@@ -28,7 +28,13 @@ describe('kernelspec discovery', () => {
 
   it('lets JUPYTER_PATH shadow a system kernel and reads interrupt_mode and env', () => {
     const root = mkdtempSync(join(tmpdir(), 'ks-'));
-    specDir(root, 'python3', { argv: ['/bin/true', '{connection_file}'], display_name: 'Shadow', language: 'Python', interrupt_mode: 'message', env: { A: '1' } });
+    specDir(root, 'python3', {
+      argv: ['/bin/true', '{connection_file}'],
+      display_name: 'Shadow',
+      language: 'Python',
+      interrupt_mode: 'message',
+      env: { A: '1' },
+    });
     specDir(root, 'Broken', { display_name: 'no argv' });
     const env = { JUPYTER_PATH: root, HOME: '/nonexistent' };
     const spec = findKernelSpec('PYTHON3', env);

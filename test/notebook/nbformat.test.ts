@@ -44,14 +44,21 @@ describe('nbformat', () => {
   it('reads fixtures and reports broken ones with the file and cell', async () => {
     expect((await readNotebook(join(FIX, 'params.ipynb'))).cells).toHaveLength(4);
     await expect(readNotebook(join(FIX, 'not-json.ipynb'))).rejects.toThrow(/not-json\.ipynb: not JSON/);
-    await expect(readNotebook(join(FIX, 'nbformat3.ipynb'))).rejects.toThrow(/nbformat3\.ipynb: not an nbformat v4 notebook \(nbformat=3\)/);
-    await expect(readNotebook(join(FIX, 'bad-cell-type.ipynb'))).rejects.toThrow(/bad-cell-type\.ipynb: cell 0: unknown cell_type "python"/);
+    await expect(readNotebook(join(FIX, 'nbformat3.ipynb'))).rejects.toThrow(
+      /nbformat3\.ipynb: not an nbformat v4 notebook \(nbformat=3\)/,
+    );
+    await expect(readNotebook(join(FIX, 'bad-cell-type.ipynb'))).rejects.toThrow(
+      /bad-cell-type\.ipynb: cell 0: unknown cell_type "python"/,
+    );
     await expect(readNotebook(join(FIX, 'missing.ipynb'))).rejects.toBeInstanceOf(NotebookError);
   });
 
   it('Jupyter reads what we write', () => {
     const text = stringifyNotebook(parseNotebook(readFileSync(join(FIX, 'rich.ipynb'), 'utf8')));
-    const out = runPython('import nbformat, sys\nnb = nbformat.reads(sys.argv[1], as_version=4)\nnbformat.validate(nb)\nprint(len(nb.cells), nb.cells[1].source.count(chr(10)))', [text]);
+    const out = runPython(
+      'import nbformat, sys\nnb = nbformat.reads(sys.argv[1], as_version=4)\nnbformat.validate(nb)\nprint(len(nb.cells), nb.cells[1].source.count(chr(10)))',
+      [text],
+    );
     expect(out.trim()).toBe('4 1');
   });
 });

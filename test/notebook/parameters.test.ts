@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  checkParameters, coerceCliValue, injectParameters, newCell, parseParameterCell, type Notebook, type ParamType, type ParamValue,
+  checkParameters,
+  coerceCliValue,
+  injectParameters,
+  newCell,
+  parseParameterCell,
+  type Notebook,
+  type ParamType,
+  type ParamValue,
 } from '../../lib/notebook/index.js';
 import { parseLiteral } from '../../lib/notebook/literal.js';
 import { NotebookError } from '../../lib/errors/index.js';
@@ -25,12 +32,25 @@ describe('parseLiteral', () => {
     ['["x"] as const', ['x']],
   ])('%s', (src, want) => expect(parseLiteral(src)).toEqual(want));
 
-  it.each(['np.arange(3)', 'x + 1', "'open", '[1, 2', '1 2'])('refuses %s', (src) => expect(() => parseLiteral(src)).toThrow(/not a literal/));
+  it.each(['np.arange(3)', 'x + 1', "'open", '[1, 2', '1 2'])('refuses %s', (src) =>
+    expect(() => parseLiteral(src)).toThrow(/not a literal/),
+  );
 });
 
 describe('parseParameterCell', () => {
   it('reads Python defaults, annotations, comments and multi-line values', () => {
-    const src = ["# comment line", "zmax = 1.5  # upper z", "spectype: str = 'QSO'", 'bands = [', "  'b',  # blue", "  'r',", ']', 'seed = np.random.randint(3)', 'n: int = compute()', 'x == 3'].join('\n');
+    const src = [
+      '# comment line',
+      'zmax = 1.5  # upper z',
+      "spectype: str = 'QSO'",
+      'bands = [',
+      "  'b',  # blue",
+      "  'r',",
+      ']',
+      'seed = np.random.randint(3)',
+      'n: int = compute()',
+      'x == 3',
+    ].join('\n');
     const got = parseParameterCell(src, 'python').map((p) => [p.name, p.type, p.default]);
     expect(got).toEqual([
       ['zmax', 'number', 1.5],
@@ -42,7 +62,13 @@ describe('parseParameterCell', () => {
   });
 
   it('reads TypeScript declarations with their keywords and types', () => {
-    const src = ['const zmax = 1.5;', 'let spectype: string = "QSO"; // target class', 'export const opts = { bins: 40 };', 'const flag: boolean = compute();', 'var ids: number[] = [];'].join('\n');
+    const src = [
+      'const zmax = 1.5;',
+      'let spectype: string = "QSO"; // target class',
+      'export const opts = { bins: 40 };',
+      'const flag: boolean = compute();',
+      'var ids: number[] = [];',
+    ].join('\n');
     expect(parseParameterCell(src, 'typescript').map((p) => [p.name, p.type, p.keyword])).toEqual([
       ['zmax', 'number', 'const'],
       ['spectype', 'string', 'let'],
@@ -85,7 +111,9 @@ describe('coerceCliValue', () => {
 describe('checkParameters', () => {
   const decls = parseParameterCell("zmax = 1.5\nspectype = 'QSO'\nextra = None", 'python');
   it('refuses an unknown name, listing the known ones', () => {
-    expect(() => checkParameters({ zmx: 1 }, decls, 'a.ipynb')).toThrow("a.ipynb: parameter zmx: unknown parameter 'zmx'; known: zmax, spectype, extra");
+    expect(() => checkParameters({ zmx: 1 }, decls, 'a.ipynb')).toThrow(
+      "a.ipynb: parameter zmx: unknown parameter 'zmx'; known: zmax, spectype, extra",
+    );
   });
   it('refuses a value of the wrong type', () => {
     const e = (() => {
@@ -106,8 +134,15 @@ describe('checkParameters', () => {
 
 describe('injectParameters', () => {
   const nb: Notebook = {
-    nbformat: 4, nbformat_minor: 5, metadata: {},
-    cells: [newCell('markdown', '# t'), newCell('code', 'zmax = 1.5', ['parameters']), newCell('code', 'zmax = 9', ['injected-parameters']), newCell('code', 'print(zmax)')],
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      newCell('markdown', '# t'),
+      newCell('code', 'zmax = 1.5', ['parameters']),
+      newCell('code', 'zmax = 9', ['injected-parameters']),
+      newCell('code', 'print(zmax)'),
+    ],
   };
   it('puts the injected cell right after the parameters cell, replacing an old one', () => {
     const out = injectParameters(nb, { zmax: 2 }, 'python');

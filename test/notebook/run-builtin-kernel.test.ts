@@ -8,7 +8,7 @@ import { spawnSkybook } from '../helpers/spawn-cli.js';
 const FIX = join(import.meta.dirname, 'fixtures');
 
 describe('skybook run / verify with the skybook kernel not installed', () => {
-  it('use the CLI\'s own kernel: the notebook runs, and its manifest verifies as identical', async () => {
+  it("use the CLI's own kernel: the notebook runs, and its manifest verifies as identical", async () => {
     // Jupyter's user and extra data dirs point at empty folders: no installed `skybook` kernelspec anywhere
     const empty = mkdtempSync(join(tmpdir(), 'sb-nokernel-'));
     const env = { JUPYTER_PATH: empty, JUPYTER_DATA_DIR: empty };
@@ -20,7 +20,11 @@ describe('skybook run / verify with the skybook kernel not installed', () => {
     expect(r.code, r.stderr).toBe(0);
     const nb = await readNotebook(out);
     expect(nb.metadata.kernelspec?.name).toBe('skybook');
-    expect(nb.cells.filter((c) => c.cell_type === 'code').every((c) => typeof c.execution_count === 'number' || c.metadata.tags?.includes('skip-execution'))).toBe(true);
+    expect(
+      nb.cells
+        .filter((c) => c.cell_type === 'code')
+        .every((c) => typeof c.execution_count === 'number' || c.metadata.tags?.includes('skip-execution')),
+    ).toBe(true);
     const manifest = out.replace(/\.ipynb$/, '.provenance.json');
     expect(existsSync(manifest)).toBe(true);
     const v = await spawnSkybook(['verify', manifest], { env }).done;

@@ -8,7 +8,8 @@ import { skybook } from '../helpers/cli.js';
 const FIX = join(import.meta.dirname, 'fixtures');
 const tmp = () => mkdtempSync(join(tmpdir(), 'sb-run-'));
 const texts = (nb: Notebook) => nb.cells.map((c) => (c.outputs ?? []).map((o) => o.text ?? o.ename ?? o.data?.['text/plain']).join(''));
-const statuses = (nb: Notebook) => nb.cells.filter((c) => c.cell_type === 'code').map((c) => (c.metadata.skybook as { status: string }).status);
+const statuses = (nb: Notebook) =>
+  nb.cells.filter((c) => c.cell_type === 'code').map((c) => (c.metadata.skybook as { status: string }).status);
 
 describe('skybook run (python3 kernel): failures and tags', () => {
   it('on an error: exit 1, a banner naming the failing cell at the top, later cells not run', async () => {
@@ -45,6 +46,10 @@ describe('skybook run (python3 kernel): failures and tags', () => {
     const nb = await readNotebook(out);
     expect(texts(nb).slice(1)).toEqual(['', 'started\n', 'sleeping\nKeyboardInterrupt', '']);
     expect(statuses(nb)).toEqual(['completed', 'completed', 'failed', 'not-run']);
-    expect(JSON.parse(readFileSync(out.replace('.ipynb', '.provenance.json'), 'utf8'))['@graph'].find((n: { '@id': string }) => n['@id'] === '#run').actionStatus).toBe('http://schema.org/FailedActionStatus');
+    expect(
+      JSON.parse(readFileSync(out.replace('.ipynb', '.provenance.json'), 'utf8'))['@graph'].find(
+        (n: { '@id': string }) => n['@id'] === '#run',
+      ).actionStatus,
+    ).toBe('http://schema.org/FailedActionStatus');
   });
 });

@@ -8,12 +8,34 @@ import { skybook } from '../helpers/cli.js';
 const FIX = join(import.meta.dirname, 'fixtures');
 const tmp = () => mkdtempSync(join(tmpdir(), 'sb-run-'));
 const texts = (nb: Notebook) => nb.cells.map((c) => (c.outputs ?? []).map((o) => o.text ?? o.ename ?? o.data?.['text/plain']).join(''));
-const statuses = (nb: Notebook) => nb.cells.filter((c) => c.cell_type === 'code').map((c) => (c.metadata.skybook as { status: string }).status);
+const statuses = (nb: Notebook) =>
+  nb.cells.filter((c) => c.cell_type === 'code').map((c) => (c.metadata.skybook as { status: string }).status);
 
 describe('skybook run (python3 kernel): parameters', () => {
   it('injects typed parameters after the parameters cell and Python sees their types', async () => {
     const out = join(tmp(), 'p.ipynb');
-    const r = skybook(['run', join(FIX, 'params.ipynb'), '-p', 'zmax', '2', '-p', 'spectype', 'GALAXY', '-p', 'nums', '[3, 4.5]', '-p', 'opts', '{"b": null}', '-p', 'flag', 'true', '-o', out, '--json']);
+    const r = skybook([
+      'run',
+      join(FIX, 'params.ipynb'),
+      '-p',
+      'zmax',
+      '2',
+      '-p',
+      'spectype',
+      'GALAXY',
+      '-p',
+      'nums',
+      '[3, 4.5]',
+      '-p',
+      'opts',
+      '{"b": null}',
+      '-p',
+      'flag',
+      'true',
+      '-o',
+      out,
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: 'completed', out, cells: 5, failedCell: null });
@@ -46,12 +68,17 @@ describe('skybook run (python3 kernel): parameters', () => {
     const kernel = skybook(['run', join(FIX, 'unknown-kernel.ipynb'), '-o', o]);
     expect(kernel.code).toBe(2);
     expect(kernel.stderr).toMatch(/kernel no-such-kernel-xyz: no such kernel; installed: .*python3/);
-    expect(skybook(['run', join(FIX, 'params.ipynb'), '--timeout', '0', '-o', o]).stderr).toContain("--timeout must be a positive number of seconds, got '0'");
+    expect(skybook(['run', join(FIX, 'params.ipynb'), '--timeout', '0', '-o', o]).stderr).toContain(
+      "--timeout must be a positive number of seconds, got '0'",
+    );
   });
 
   it('--help-notebook lists parameters with types and defaults; --prepare-only injects without running', async () => {
     const h = skybook(['run', join(FIX, 'params.ipynb'), '--help-notebook', '--json']);
-    expect(JSON.parse(h.stdout).parameters.slice(0, 2)).toEqual([{ name: 'zmax', type: 'number', default: '1.5' }, { name: 'spectype', type: 'string', default: "'QSO'" }]);
+    expect(JSON.parse(h.stdout).parameters.slice(0, 2)).toEqual([
+      { name: 'zmax', type: 'number', default: '1.5' },
+      { name: 'spectype', type: 'string', default: "'QSO'" },
+    ]);
     const out = join(tmp(), 'prep.ipynb');
     expect(skybook(['run', join(FIX, 'params.ipynb'), '-p', 'zmax', '9', '--prepare-only', '-o', out]).code).toBe(0);
     const nb = await readNotebook(out);

@@ -13,7 +13,23 @@ describe('skybook run --kernel skybook (TypeScript)', () => {
   it('injects typed TypeScript parameters that re-declare the defaults', async () => {
     const env = installSkybookKernel();
     const out = join(mkdtempSync(join(tmpdir(), 'sb-ts-')), 'ts.ipynb');
-    const args = ['run', join(FIX, 'typescript.ipynb'), '--kernel', 'skybook', '-p', 'zmax', '2.5', '-p', 'spectype', 'GALAXY', '-p', 'bins', '[3, 4]', '-o', out];
+    const args = [
+      'run',
+      join(FIX, 'typescript.ipynb'),
+      '--kernel',
+      'skybook',
+      '-p',
+      'zmax',
+      '2.5',
+      '-p',
+      'spectype',
+      'GALAXY',
+      '-p',
+      'bins',
+      '[3, 4]',
+      '-o',
+      out,
+    ];
     const r = await spawnSkybook(args, { env }).done;
     expect(r.code, r.stderr).toBe(0);
     const nb = await readNotebook(out);

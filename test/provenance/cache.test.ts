@@ -29,5 +29,4 @@ describe('skybook run --cache', () => {
     expect(JSON.parse(miss.stdout)).toMatchObject({ status: 'completed', cached: false });
     writeFileSync(catalog, '1.5\n2.5\n3\n');
   }, 60_000);
-
 });

@@ -30,7 +30,7 @@ describe('provenance of skybook run', () => {
     expect(rb.cells).toEqual(ra.cells);
     // The output really printed the run's own absolute path, which normalisation turned into {out}.
     expect(readFileSync(a.out, 'utf8')).toContain(`wrote ${a.dir}/total.txt`);
-    expect(ra.cells[2]!.source).toBe(sha256('import os\nrows = open(catalog).read().split()\nprint(len(rows), \'rows\')'));
+    expect(ra.cells[2]!.source).toBe(sha256("import os\nrows = open(catalog).read().split()\nprint(len(rows), 'rows')"));
 
     const c = runIn('c', ['-p', 'out_dir', './']);
     const rc = await readManifest(c.manifest);

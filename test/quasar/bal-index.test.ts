@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  absorptionIndex, AI_WINDOW, BAL_IONS, balIndex, balnicityIndex, BI_WINDOW, velocityOffset, wavelengthAtVelocity,
+  absorptionIndex,
+  AI_WINDOW,
+  BAL_IONS,
+  balIndex,
+  balnicityIndex,
+  BI_WINDOW,
+  velocityOffset,
+  wavelengthAtVelocity,
 } from '../../lib/quasar/index.js';
 
 const C = 299792.458;
@@ -24,7 +31,14 @@ describe('balnicityIndex (BI: -25000..-3000 km/s, f < 0.9, wider than 2000 km/s)
   const cases: [string, [number, number, number][], number][] = [
     ['5000 km/s wide, depth 0.5', [[-15000, -10000, 0.5]], expected(-15000, -10000, 0.5, 2000)],
     ['3000 km/s wide, depth 0.8', [[-8000, -5000, 0.8]], expected(-8000, -5000, 0.8, 2000)],
-    ['two troughs add', [[-20000, -16000, 0.6], [-9000, -6000, 0.4]], expected(-20000, -16000, 0.6, 2000) + expected(-9000, -6000, 0.4, 2000)],
+    [
+      'two troughs add',
+      [
+        [-20000, -16000, 0.6],
+        [-9000, -6000, 0.4],
+      ],
+      expected(-20000, -16000, 0.6, 2000) + expected(-9000, -6000, 0.4, 2000),
+    ],
     ['narrower than 2000 km/s gives 0', [[-8000, -6500, 0.9]], 0],
     ['1990 km/s wide, just under the limit, gives 0', [[-8000, -6010, 0.9]], 0],
     ['too shallow (f = 0.95 > 0.9) gives 0', [[-15000, -8000, 0.05]], 0],
@@ -41,7 +55,11 @@ describe('balnicityIndex (BI: -25000..-3000 km/s, f < 0.9, wider than 2000 km/s)
   });
 
   it('lists each counted trough as positive outflow speeds (vmin the red edge), as baltools VMIN/VMAX_CIV_2000', () => {
-    const { rest, flux } = boxTroughs([[-20000, -16000, 0.6], [-9000, -6000, 0.4], [-5000, -4000, 0.9]]);
+    const { rest, flux } = boxTroughs([
+      [-20000, -16000, 0.6],
+      [-9000, -6000, 0.4],
+      [-5000, -4000, 0.9],
+    ]);
     const { troughs } = balnicityIndex(rest, flux, BAL_IONS.CIV);
     expect(troughs).toHaveLength(2);
     // Sorted by increasing rest wavelength: the fastest trough first.
@@ -64,8 +82,12 @@ describe('absorptionIndex (AI: -25000..0 km/s, f < 0.9, wider than 450 km/s)', (
     ['a 1000 km/s trough: AI > 0, BI 0', [[-8000, -7000, 0.5]], expected(-8000, -7000, 0.5, 450), 0],
     ['a trough at -2500..-1000 is inside AI window only', [[-2500, -1000, 0.6]], expected(-2500, -1000, 0.6, 450), 0],
     ['400 km/s is too narrow for AI', [[-8000, -7600, 0.9]], 0, 0],
-    ['a wide trough counts beyond its first 450 km/s for AI, 2000 for BI', [[-15000, -10000, 0.5]],
-      expected(-15000, -10000, 0.5, 450), expected(-15000, -10000, 0.5, 2000)],
+    [
+      'a wide trough counts beyond its first 450 km/s for AI, 2000 for BI',
+      [[-15000, -10000, 0.5]],
+      expected(-15000, -10000, 0.5, 450),
+      expected(-15000, -10000, 0.5, 2000),
+    ],
     ['a trough crossing 0 counts up to 0', [[-1500, 500, 0.5]], expected(-1500, -1, 0.5, 450), 0],
   ];
   it.each(cases)('%s', (_name, boxes, wantAi, wantBi) => {

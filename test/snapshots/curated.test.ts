@@ -12,7 +12,10 @@ import { installSkybookKernel } from '../notebook/skybook-kernel-env.js';
 // Snapshots of the curated notebooks as `npm run pipelines` runs them: the same plan (scripts/pipeline-plan.ts), the
 // skybook kernel, in a fresh folder holding a copy of notebooks/ (01 writes the mock survey 02 and 03 read), each
 // notebook once. When the notebooks change on purpose: `npx vitest run test/snapshots/curated.test.ts -u`.
-const NAMES = readdirSync(join(ROOT, 'notebooks')).filter((f) => f.endsWith('.ipynb')).sort().map((f) => f.replace(/\.ipynb$/, ''));
+const NAMES = readdirSync(join(ROOT, 'notebooks'))
+  .filter((f) => f.endsWith('.ipynb'))
+  .sort()
+  .map((f) => f.replace(/\.ipynb$/, ''));
 const SNAPSHOTS = join(import.meta.dirname, 'curated');
 
 let cwd: string;

@@ -57,19 +57,43 @@ function snapshotTests(name: string, get: () => Run) {
   });
 }
 
-describe.skipIf(!HAVE_PYTHON)(HAVE_PYTHON ? 'snapshot: python3 kernel, parameters injected, an input read, a file written' : NO_PYTHON, () => {
-  let run: Run;
-  beforeAll(async () => {
-    const params = ['-p', 'catalog', 'catalog.csv', '-p', 'zmax', '2', '-p', 'spectype', 'GALAXY', '-p', 'bins', '[3, 4.5]', '-p', 'verbose', 'true'];
-    run = await runFixture('python-params', ['catalog.csv'], ['--kernel', 'python3', ...params]);
-  }, 120_000);
-  snapshotTests('python-params', () => run);
-});
+describe.skipIf(!HAVE_PYTHON)(
+  HAVE_PYTHON ? 'snapshot: python3 kernel, parameters injected, an input read, a file written' : NO_PYTHON,
+  () => {
+    let run: Run;
+    beforeAll(async () => {
+      const params = [
+        '-p',
+        'catalog',
+        'catalog.csv',
+        '-p',
+        'zmax',
+        '2',
+        '-p',
+        'spectype',
+        'GALAXY',
+        '-p',
+        'bins',
+        '[3, 4.5]',
+        '-p',
+        'verbose',
+        'true',
+      ];
+      run = await runFixture('python-params', ['catalog.csv'], ['--kernel', 'python3', ...params]);
+    }, 120_000);
+    snapshotTests('python-params', () => run);
+  },
+);
 
 describe('snapshot: skybook kernel, streams, an Arrow table, a plot, a Plotly figure, expected errors', () => {
   let run: Run;
   beforeAll(async () => {
-    run = await runFixture('typescript-display', [], ['--kernel', 'skybook', '-p', 'rows', '4', '-p', 'label', 'snap'], installSkybookKernel());
+    run = await runFixture(
+      'typescript-display',
+      [],
+      ['--kernel', 'skybook', '-p', 'rows', '4', '-p', 'label', 'snap'],
+      installSkybookKernel(),
+    );
   }, 120_000);
   snapshotTests('typescript-display', () => run);
 });

@@ -10,7 +10,6 @@ import { cli, storeTestFile } from './store-helpers.js';
 const { tmp, engines } = storeTestFile(__filename, 'cli.duckdb');
 const RR = join(FIXTURES, 'desi', 'redrock-special-dark-27247.fits');
 
-
 it('the built binary runs a query on in-memory DuckDB (the rest of this file runs the CLI in-process)', () => {
   const r = skybook(['query', '--db', 'duckdb::memory:', 'select 42 as answer, 9007199254740993::bigint as big', '--format', 'csv']);
   expect(r.code, r.stderr).toBe(0);
@@ -33,48 +32,60 @@ describe('usage errors exit 2 and name the option', () => {
 });
 
 describe.each(engines)('skybook ingest and query on $name', ({ name, url }) => {
-  it.skipIf(!HAVE_FIXTURES)('ingest prints a summary; query prints table, CSV, NDJSON (int64 exact) and Arrow', async () => {
-    const ing = await cli(['ingest', RR, '--into', url(), '--table', 'rr', '--schema', 'redrock']);
-    expect(ing.code, ing.stderr).toBe(0);
-    expect(ing.stdout).toMatch(/^source\s+hdu\s+table\s+status\s+rows\s+loaded\s+quarantined/);
-    expect(ing.stdout).toMatch(/REDSHIFTS\s+rr\s+loaded\s+1\s+1\s+0/);
-    const sqlText = 'select targetid, spectype, coeff, zwarn from rr';
-    const table = await cli(['query', '--db', url(), sqlText]);
-    expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout).toMatch(/^targetid\s+spectype\s+coeff\s+zwarn\n39089837499744649\s+GALAXY\s+\[-59\.1044153234514,/);
-    expect(table.stdout).toContain('(1 row)');
-    const csv = await cli(['query', '--db', url(), sqlText, '--format', 'csv']);
-    expect(csv.stdout.split('\n')[0]).toBe('targetid,spectype,coeff,zwarn');
-    expect(csv.stdout.split('\n')[1]).toMatch(/^39089837499744649,GALAXY,"\[-59\.1044153234514,.*\]",0$/);
-    const nd = await cli(['query', '--db', url(), sqlText, '--format', 'ndjson']);
-    const row = JSON.parse(nd.stdout.trim()) as Record<string, unknown>;
-    expect(row.targetid).toBe('39089837499744649');
-    expect((row.coeff as number[]).length).toBe(10);
-    const out = join(tmp.dir, `${name}.arrow`);
-    const arrow = await cli(['query', '--db', url(), sqlText, '--format', 'arrow', '-o', out]);
-    expect(arrow.code, arrow.stderr).toBe(0);
-    const t = tableFromIPC(readFileSync(out));
-    expect(t.getChild('targetid')!.get(0)).toBe(39089837499744649n);
-    expect(t.numRows).toBe(1);
-    const json = await cli(['ingest', RR, '--into', url(), '--table', 'rr', '--schema', 'redrock', '--json']);
-    expect(JSON.parse(json.stdout)[0]).toMatchObject({ status: 'unchanged', hdu: 'REDSHIFTS', rows: 1 });
-  }, NO_FIXTURES_MESSAGE as never);
+  it.skipIf(!HAVE_FIXTURES)(
+    'ingest prints a summary; query prints table, CSV, NDJSON (int64 exact) and Arrow',
+    async () => {
+      const ing = await cli(['ingest', RR, '--into', url(), '--table', 'rr', '--schema', 'redrock']);
+      expect(ing.code, ing.stderr).toBe(0);
+      expect(ing.stdout).toMatch(/^source\s+hdu\s+table\s+status\s+rows\s+loaded\s+quarantined/);
+      expect(ing.stdout).toMatch(/REDSHIFTS\s+rr\s+loaded\s+1\s+1\s+0/);
+      const sqlText = 'select targetid, spectype, coeff, zwarn from rr';
+      const table = await cli(['query', '--db', url(), sqlText]);
+      expect(table.code, table.stderr).toBe(0);
+      expect(table.stdout).toMatch(/^targetid\s+spectype\s+coeff\s+zwarn\n39089837499744649\s+GALAXY\s+\[-59\.1044153234514,/);
+      expect(table.stdout).toContain('(1 row)');
+      const csv = await cli(['query', '--db', url(), sqlText, '--format', 'csv']);
+      expect(csv.stdout.split('\n')[0]).toBe('targetid,spectype,coeff,zwarn');
+      expect(csv.stdout.split('\n')[1]).toMatch(/^39089837499744649,GALAXY,"\[-59\.1044153234514,.*\]",0$/);
+      const nd = await cli(['query', '--db', url(), sqlText, '--format', 'ndjson']);
+      const row = JSON.parse(nd.stdout.trim()) as Record<string, unknown>;
+      expect(row.targetid).toBe('39089837499744649');
+      expect((row.coeff as number[]).length).toBe(10);
+      const out = join(tmp.dir, `${name}.arrow`);
+      const arrow = await cli(['query', '--db', url(), sqlText, '--format', 'arrow', '-o', out]);
+      expect(arrow.code, arrow.stderr).toBe(0);
+      const t = tableFromIPC(readFileSync(out));
+      expect(t.getChild('targetid')!.get(0)).toBe(39089837499744649n);
+      expect(t.numRows).toBe(1);
+      const json = await cli(['ingest', RR, '--into', url(), '--table', 'rr', '--schema', 'redrock', '--json']);
+      expect(JSON.parse(json.stdout)[0]).toMatchObject({ status: 'unchanged', hdu: 'REDSHIFTS', rows: 1 });
+    },
+    NO_FIXTURES_MESSAGE as never,
+  );
 
-  it.skipIf(!HAVE_FIXTURES)('the schema drives the DDL: NOT NULL on required columns, data-model descriptions as comments', async () => {
-    expect((await cli(['ingest', RR, '--into', url(), '--table', 'fm', '--schema', 'fibermap'])).code).toBe(0);
-    const q = name === 'postgres'
-      ? "select a.attname as col, a.attnotnull as notnull, col_description(a.attrelid, a.attnum) as comment from pg_attribute a where a.attrelid = 'fm'::regclass and a.attname in ('target_ra', 'flux_ivar_r') order by 1"
-      : "select column_name as col, not is_nullable as notnull, comment from duckdb_columns() where table_name = 'fm' and column_name in ('target_ra', 'flux_ivar_r') order by 1";
-    const r = await cli(['query', '--db', url(), q, '--format', 'ndjson']);
-    expect(r.code, r.stderr).toBe(0);
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    // The comments are lib/desi's data-model text for the column, "description [unit]".
-    const spec = (n: string) => FIBERMAP_COLUMNS.find((c) => c.name === n)!;
-    const text = (n: string) => `${spec(n).description} [${spec(n).unit}]`;
-    expect(rows).toEqual([
-      { col: 'flux_ivar_r', notnull: false, comment: text('FLUX_IVAR_R') },
-      { col: 'target_ra', notnull: true, comment: text('TARGET_RA') },
-    ]);
-    expect(text('TARGET_RA')).toMatch(/right ascension.*\[deg\]/i);
-  }, NO_FIXTURES_MESSAGE as never);
+  it.skipIf(!HAVE_FIXTURES)(
+    'the schema drives the DDL: NOT NULL on required columns, data-model descriptions as comments',
+    async () => {
+      expect((await cli(['ingest', RR, '--into', url(), '--table', 'fm', '--schema', 'fibermap'])).code).toBe(0);
+      const q =
+        name === 'postgres'
+          ? "select a.attname as col, a.attnotnull as notnull, col_description(a.attrelid, a.attnum) as comment from pg_attribute a where a.attrelid = 'fm'::regclass and a.attname in ('target_ra', 'flux_ivar_r') order by 1"
+          : "select column_name as col, not is_nullable as notnull, comment from duckdb_columns() where table_name = 'fm' and column_name in ('target_ra', 'flux_ivar_r') order by 1";
+      const r = await cli(['query', '--db', url(), q, '--format', 'ndjson']);
+      expect(r.code, r.stderr).toBe(0);
+      const rows = r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      // The comments are lib/desi's data-model text for the column, "description [unit]".
+      const spec = (n: string) => FIBERMAP_COLUMNS.find((c) => c.name === n)!;
+      const text = (n: string) => `${spec(n).description} [${spec(n).unit}]`;
+      expect(rows).toEqual([
+        { col: 'flux_ivar_r', notnull: false, comment: text('FLUX_IVAR_R') },
+        { col: 'target_ra', notnull: true, comment: text('TARGET_RA') },
+      ]);
+      expect(text('TARGET_RA')).toMatch(/right ascension.*\[deg\]/i);
+    },
+    NO_FIXTURES_MESSAGE as never,
+  );
 });

@@ -22,13 +22,17 @@ describe.each(engines)('ingestTable (an Arrow table from lib/desi) into $name', 
     const again = await ingestTable(await readZcatalog(file), { into: url(), table: 'sel', source: 'notebook:sel', schema: 'zcatalog' });
     expect(again).toMatchObject({ status: 'unchanged', loadId: r.loadId });
     const part = zc.slice(0, 100);
-    await expect(ingestTable(part, { into: url(), table: 'sel', source: 'notebook:sel' })).rejects.toThrow(/changed since load .* use --replace/);
+    await expect(ingestTable(part, { into: url(), table: 'sel', source: 'notebook:sel' })).rejects.toThrow(
+      /changed since load .* use --replace/,
+    );
     const replaced = await ingestTable(part, { into: url(), table: 'sel', source: 'notebook:sel', schema: 'zcatalog', replace: true });
     expect(replaced).toMatchObject({ status: 'replaced', rows: 100 });
     const store = await openStore(url());
     try {
       const t = await store.query('select targetid from sel order by targetid');
-      const want = column(part, 'TARGETID').filter((_, i) => !isBadRow(i)).sort((a, b) => ((a as bigint) < (b as bigint) ? -1 : 1));
+      const want = column(part, 'TARGETID')
+        .filter((_, i) => !isBadRow(i))
+        .sort((a, b) => ((a as bigint) < (b as bigint) ? -1 : 1));
       expect(column(t, 'targetid')).toEqual(want);
       const q = await store.query("select count(*) as n from skybook_quarantine where table_name = 'sel'");
       expect(Number(q.get(0)!.toJSON().n)).toBe(replaced.quarantined);

@@ -49,5 +49,4 @@ describe.each(engines)('the mock survey into $name', ({ url }) => {
       await store.close();
     }
   });
-
 });

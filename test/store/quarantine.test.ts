@@ -22,7 +22,9 @@ describe.each(engines)('quarantine and ledger in $name', ({ url }) => {
     expect(r).toMatchObject({ status: 'loaded', rows: ROWS, loaded: ROWS - expectedBad.length, quarantined: expectedBad.length });
     const store = await openStore(url());
     try {
-      const q = await store.query("select row_number, reasons, row_json, hdu, source_path, table_name from skybook_quarantine where table_name = 'zq' order by row_number");
+      const q = await store.query(
+        "select row_number, reasons, row_json, hdu, source_path, table_name from skybook_quarantine where table_name = 'zq' order by row_number",
+      );
       expect(Array.from(q.getChild('row_number')!.toArray() as ArrayLike<bigint>, Number)).toEqual(expectedBad);
       q.toArray().forEach((row, k) => {
         const o = row.toJSON() as Record<string, unknown>;
@@ -36,16 +38,26 @@ describe.each(engines)('quarantine and ledger in $name', ({ url }) => {
         if (want.column === 'TARGET_DEC') expect(json.TARGET_DEC).toBe(95);
       });
       // Every kind appears, and no loaded row breaks a rule.
-      expect(new Set(q.toArray().map((row) => String(row.toJSON().reasons).split(':')[0]))).toEqual(new Set(BAD_KINDS.map((b) => b.column)));
-      const bad = await store.query(`select count(*) as n from zq where not (target_ra >= 0 and target_ra < 360 and target_dec between -90 and 90
+      expect(new Set(q.toArray().map((row) => String(row.toJSON().reasons).split(':')[0]))).toEqual(
+        new Set(BAD_KINDS.map((b) => b.column)),
+      );
+      const bad =
+        await store.query(`select count(*) as n from zq where not (target_ra >= 0 and target_ra < 360 and target_dec between -90 and 90
         and flux_ivar_r >= 0 and zerr >= 0 and spectype in ('GALAXY', 'QSO', 'STAR'))`);
       expect(Number(bad.get(0)!.toJSON().n)).toBe(0);
       const n = await store.query('select count(*) as n from zq');
       expect(Number(n.get(0)!.toJSON().n)).toBe(ROWS - expectedBad.length);
-      const ledger = await store.query("select rows_loaded, rows_quarantined, sha256, size, hdu, skybook_version from skybook_loads where table_name = 'zq'");
+      const ledger = await store.query(
+        "select rows_loaded, rows_quarantined, sha256, size, hdu, skybook_version from skybook_loads where table_name = 'zq'",
+      );
       expect(ledger.numRows).toBe(1);
       const l = ledger.get(0)!.toJSON();
-      expect([Number(l.rows_loaded), Number(l.rows_quarantined), l.hdu, l.skybook_version]).toEqual([ROWS - expectedBad.length, expectedBad.length, 'ZCATALOG', '0.1.0']);
+      expect([Number(l.rows_loaded), Number(l.rows_quarantined), l.hdu, l.skybook_version]).toEqual([
+        ROWS - expectedBad.length,
+        expectedBad.length,
+        'ZCATALOG',
+        '0.1.0',
+      ]);
       expect(String(l.sha256)).toMatch(/^[0-9a-f]{64}$/);
     } finally {
       await store.close();
@@ -83,9 +95,12 @@ describe('validation rules', () => {
   it('NUL bytes in strings are quarantined (PostgreSQL text cannot hold them); zod gives the reasons', () => {
     const t = new Table({
       TARGETID: vectorFromArray([1n, 2n, 3n], new Int64()),
-      Z: vectorFromArray([0.1, 0.2, 0.3], new Float64()), ZERR: vectorFromArray([0, 0, 0], new Float64()),
-      ZWARN: vectorFromArray([0n, -1n, 0n], new Int64()), CHI2: vectorFromArray([1, 1, 1], new Float64()),
-      SPECTYPE: vectorFromArray(['QSO', 'STAR', 'GAL\u0000AXY'], new Utf8()), DELTACHI2: vectorFromArray([1, 2, NaN], new Float64()),
+      Z: vectorFromArray([0.1, 0.2, 0.3], new Float64()),
+      ZERR: vectorFromArray([0, 0, 0], new Float64()),
+      ZWARN: vectorFromArray([0n, -1n, 0n], new Int64()),
+      CHI2: vectorFromArray([1, 1, 1], new Float64()),
+      SPECTYPE: vectorFromArray(['QSO', 'STAR', 'GAL\u0000AXY'], new Utf8()),
+      DELTACHI2: vectorFromArray([1, 2, NaN], new Float64()),
     });
     const v = validateBatch(t.batches[0]!, PRODUCT_SCHEMAS.redrock);
     expect(Array.from(v.good)).toEqual([0]);
@@ -99,10 +114,25 @@ describe('validation rules', () => {
 
   it('a file missing a column the schema requires is refused with exit code 2, naming it; so is a non-FITS file', async () => {
     const small = join(tmp.dir, 'two-columns.fits');
-    await writeFits(small, [{ kind: 'table', name: 'REDSHIFTS', table: new Table({ TARGETID: vectorFromArray([1n], new Int64()), Z: vectorFromArray([0.5], new Float64()) }) }], { overwrite: true });
-    const err = await ingest(small, { into: 'duckdb::memory:', table: 'x', schema: 'redrock' }).then(() => null, (e: unknown) => e);
+    await writeFits(
+      small,
+      [
+        {
+          kind: 'table',
+          name: 'REDSHIFTS',
+          table: new Table({ TARGETID: vectorFromArray([1n], new Int64()), Z: vectorFromArray([0.5], new Float64()) }),
+        },
+      ],
+      { overwrite: true },
+    );
+    const err = await ingest(small, { into: 'duckdb::memory:', table: 'x', schema: 'redrock' }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StoreError);
-    expect((err as StoreError).message).toMatch(/two-columns\.fits: HDU REDSHIFTS: .*column ZERR: missing column ZERR required by --schema redrock/);
+    expect((err as StoreError).message).toMatch(
+      /two-columns\.fits: HDU REDSHIFTS: .*column ZERR: missing column ZERR required by --schema redrock/,
+    );
     const notFits = join(tmp.dir, 'not-fits.txt');
     writeFileSync(notFits, 'not fits');
     const bad = await cli(['ingest', notFits, '--into', 'duckdb::memory:', '--table', 'x']);

@@ -1,7 +1,22 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  Bool, Field, FixedSizeList, Float32, Float64, Int16, Int32, Int64, Int8, List, Table, Uint16, Uint64, Uint8, Utf8, vectorFromArray,
+  Bool,
+  Field,
+  FixedSizeList,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  List,
+  Table,
+  Uint16,
+  Uint64,
+  Uint8,
+  Utf8,
+  vectorFromArray,
 } from 'apache-arrow';
 import { writeFits } from '../../lib/fits/writer/index.js';
 import { ingest, openStore } from '../../lib/store/index.js';
@@ -32,7 +47,13 @@ function typedTable(): Table {
     FLAG: vectorFromArray([true, false, null, true, false], new Bool()),
     F64: vectorFromArray([0.1, -0, Infinity, NaN, 1e-300], new Float64()),
     TEXT: vectorFromArray(["it's", 'a;b', 'back\\slash', '"quoted"', "x'); drop table rt_typed; --"], new Utf8()),
-    CELL: vectorFromArray(Array.from({ length: n }, (_, r) => [[r, r + 0.5, -r], [NaN, 2 * r, 1e30]]), tdimType),
+    CELL: vectorFromArray(
+      Array.from({ length: n }, (_, r) => [
+        [r, r + 0.5, -r],
+        [NaN, 2 * r, 1e30],
+      ]),
+      tdimType,
+    ),
     VLA: vectorFromArray([[1.5, 2.5], [], [3], [4, 5, 6, 7], [NaN]], new List(new Field('item', new Float64(), true))),
   });
 }
@@ -46,21 +67,25 @@ afterAll(async () => {
 });
 
 describe.each(ENGINES)('round trip into $name', ({ url }) => {
-  it.skipIf(!HAVE_FIXTURES)('the real DESI redrock file: REDSHIFTS, FIBERMAP, EXP_FIBERMAP, every value equal', async () => {
-    const rr = join(FIXTURES, 'desi', 'redrock-special-dark-27247.fits');
-    const [a] = await ingest(rr, { into: url(), table: 'redshifts', schema: 'redrock' });
-    const [b] = await ingest(rr, { into: url(), table: 'fibermap', schema: 'fibermap' });
-    const [c] = await ingest(rr, { into: url(), table: 'exp_fibermap', hdu: 'EXP_FIBERMAP' });
-    expect([a!.loaded, a!.quarantined, b!.loaded, c!.loaded, c!.rows]).toEqual([1, 0, 1, 20, 20]);
-    const store = await openStore(url());
-    try {
-      expect(await expectRoundTrip(store, 'redshifts', rr, 'REDSHIFTS', 'targetid')).toBe(12);
-      expect(await expectRoundTrip(store, 'fibermap', rr, 'FIBERMAP', 'targetid')).toBeGreaterThan(70);
-      expect(await expectRoundTrip(store, 'exp_fibermap', rr, 'EXP_FIBERMAP', 'mjd')).toBe(20 * 29);
-    } finally {
-      await store.close();
-    }
-  }, NO_FIXTURES_MESSAGE as never);
+  it.skipIf(!HAVE_FIXTURES)(
+    'the real DESI redrock file: REDSHIFTS, FIBERMAP, EXP_FIBERMAP, every value equal',
+    async () => {
+      const rr = join(FIXTURES, 'desi', 'redrock-special-dark-27247.fits');
+      const [a] = await ingest(rr, { into: url(), table: 'redshifts', schema: 'redrock' });
+      const [b] = await ingest(rr, { into: url(), table: 'fibermap', schema: 'fibermap' });
+      const [c] = await ingest(rr, { into: url(), table: 'exp_fibermap', hdu: 'EXP_FIBERMAP' });
+      expect([a!.loaded, a!.quarantined, b!.loaded, c!.loaded, c!.rows]).toEqual([1, 0, 1, 20, 20]);
+      const store = await openStore(url());
+      try {
+        expect(await expectRoundTrip(store, 'redshifts', rr, 'REDSHIFTS', 'targetid')).toBe(12);
+        expect(await expectRoundTrip(store, 'fibermap', rr, 'FIBERMAP', 'targetid')).toBeGreaterThan(70);
+        expect(await expectRoundTrip(store, 'exp_fibermap', rr, 'EXP_FIBERMAP', 'mjd')).toBe(20 * 29);
+      } finally {
+        await store.close();
+      }
+    },
+    NO_FIXTURES_MESSAGE as never,
+  );
 
   it('a zcatalog-like table (8,000 rows, seeded): every value equal', async () => {
     const file = join(tmp.dir, 'zcat-8000.fits');
@@ -84,7 +109,9 @@ describe.each(ENGINES)('round trip into $name', ({ url }) => {
     try {
       expect(await expectRoundTrip(store, 'rt_typed', file, 'TYPED', 'id')).toBe(5 * 12);
       // uint64 values beyond int64 are exact in the database itself, not only after our decoding.
-      const big = await store.query("select count(*) as n from rt_typed where u64 = cast('18446744073709551615' as numeric(20,0)) or cast(u64 as varchar) = '18446744073709551615'");
+      const big = await store.query(
+        "select count(*) as n from rt_typed where u64 = cast('18446744073709551615' as numeric(20,0)) or cast(u64 as varchar) = '18446744073709551615'",
+      );
       expect(Number(big.get(0)!.toJSON().n)).toBe(1);
     } finally {
       await store.close();

@@ -40,17 +40,28 @@ it('SIGKILL during a PostgreSQL COPY leaves no partial rows; the re-run complete
     const child = spawn(process.execPath, [CLI, 'ingest', file, '--into', url, '--table', table], { stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
     // The server reports the COPY in progress, with rows already received, before we kill the loader.
-    const progress = await until(db, async () => {
-      const r = await db.query(`select p.pid, p.tuples_processed from pg_stat_progress_copy p join pg_stat_activity a on a.pid = p.pid
-        where a.query like $1 and p.tuples_processed > 0`, [`%copy "${table}"%`]);
-      return r.rows[0] as { pid: number; tuples_processed: string } | undefined;
-    }, 'the COPY to start');
+    const progress = await until(
+      db,
+      async () => {
+        const r = await db.query(
+          `select p.pid, p.tuples_processed from pg_stat_progress_copy p join pg_stat_activity a on a.pid = p.pid
+        where a.query like $1 and p.tuples_processed > 0`,
+          [`%copy "${table}"%`],
+        );
+        return r.rows[0] as { pid: number; tuples_processed: string } | undefined;
+      },
+      'the COPY to start',
+    );
     expect(Number(progress.tuples_processed)).toBeGreaterThan(0);
     expect(Number(progress.tuples_processed)).toBeLessThan(ROWS);
     child.kill('SIGKILL');
     expect(await exited).toBe('SIGKILL');
     // The server notices the dropped connection and rolls the transaction back.
-    await until(db, async () => ((await db.query('select 1 from pg_stat_activity where pid = $1', [progress.pid])).rowCount === 0 ? true : undefined), 'the backend to end');
+    await until(
+      db,
+      async () => ((await db.query('select 1 from pg_stat_activity where pid = $1', [progress.pid])).rowCount === 0 ? true : undefined),
+      'the backend to end',
+    );
     const exists = await db.query('select to_regclass($1) as t', [`${schema}.${table}`]);
     expect(exists.rows[0].t).toBeNull(); // the table was created in the killed transaction, so it is gone too
     const ledger = await db.query(`select count(*)::int as n from ${schema}.skybook_loads where table_name = $1`, [table]);

@@ -16,7 +16,9 @@ function distArcsec(ra1: number, dec1: number, ra2: number, dec2: number): numbe
 }
 
 const rng = new Rng(2026);
-const ra = new Float64Array(N), dec = new Float64Array(N), id = new BigInt64Array(N);
+const ra = new Float64Array(N),
+  dec = new Float64Array(N),
+  id = new BigInt64Array(N);
 for (let i = 0; i < N; i++) {
   ra[i] = rng.float() * 360;
   dec[i] = Math.asin(2 * rng.float() - 1) / D2R;
@@ -24,7 +26,9 @@ for (let i = 0; i < N; i++) {
 }
 // Left side of the cross-match: 120 rows of the big table moved by up to ~8 arcsec (some across RA 0/360), 60 random points.
 const M = 180;
-const lra = new Float64Array(M), ldec = new Float64Array(M), lid = new BigInt64Array(M);
+const lra = new Float64Array(M),
+  ldec = new Float64Array(M),
+  lid = new BigInt64Array(M);
 for (let k = 0; k < M; k++) {
   lid[k] = BigInt(k);
   if (k < 120) {
@@ -39,7 +43,13 @@ for (let k = 0; k < M; k++) {
 }
 
 const CONES: [number, number, number][] = [
-  [10, 20, 1800], [0.05, -30, 1800], [359.97, 45, 1800], [123.4, 89.9, 1800], [200, -89.95, 3600], [300, 0, 20], [77.7, -12.3, 7200],
+  [10, 20, 1800],
+  [0.05, -30, 1800],
+  [359.97, 45, 1800],
+  [123.4, 89.9, 1800],
+  [200, -89.95, 3600],
+  [300, 0, 20],
+  [77.7, -12.3, 7200],
 ];
 
 function bruteCone(r0: number, d0: number, rad: number): bigint[] {
@@ -71,12 +81,18 @@ async function loadTable(store: Store, name: string, t: Table): Promise<void> {
   await store.transaction(async (tx) => {
     const cols = plans.map((p) => sql`${sql.id(p.name)} ${sql.raw(store.engine === 'duckdb' ? p.duckType : p.pgType)}`);
     await tx.run(sql`create table ${sql.id(name)} (${sql.join([...cols, sql`skybook_load integer`])})`);
-    await tx.load({ name }, plans, (async function* () { for (const b of t.batches) yield { batch: b, rows: allRows(b.numRows) }; })(), 1);
+    await tx.load(
+      { name },
+      plans,
+      (async function* () {
+        for (const b of t.batches) yield { batch: b, rows: allRows(b.numRows) };
+      })(),
+      1,
+    );
   });
 }
 
 const results: Record<string, { cones: string[][]; pairs: string[] }> = {};
-
 
 describe.each(engines)('sky queries on 10^6 random rows in $name', ({ name, url }) => {
   it('cone searches and a cross-match equal brute force', async () => {
@@ -95,8 +111,15 @@ describe.each(engines)('sky queries on 10^6 random rows in $name', ({ name, url 
         cones.push(ids.map(String));
       }
       expect(cones.reduce((a, c) => a + c.length, 0)).toBeGreaterThan(200);
-      const pairs = await crossMatch(store, { left: { table: 'small', ra: 'ra', dec: 'dec', id: 'id' }, right: { table: 'big', ra: 'ra', dec: 'dec', id: 'id' }, radiusArcsec: 10 });
-      const got = Array.from({ length: pairs.numRows }, (_, i) => `${pairs.getChild('left_id')!.get(i)}:${pairs.getChild('right_id')!.get(i)}`).sort();
+      const pairs = await crossMatch(store, {
+        left: { table: 'small', ra: 'ra', dec: 'dec', id: 'id' },
+        right: { table: 'big', ra: 'ra', dec: 'dec', id: 'id' },
+        radiusArcsec: 10,
+      });
+      const got = Array.from(
+        { length: pairs.numRows },
+        (_, i) => `${pairs.getChild('left_id')!.get(i)}:${pairs.getChild('right_id')!.get(i)}`,
+      ).sort();
       const want = bruteMatch(10);
       expect(want.length).toBeGreaterThanOrEqual(100);
       expect(got).toEqual(want);

@@ -5,8 +5,15 @@ import { openStore, sql, tableName } from '../../lib/store/index.js';
 import { cli, storeTestFile } from './store-helpers.js';
 
 const HOSTILE = [
-  "Robert'); drop table sentinel; --", 'a;b;c', 'back\\slash\\', '"double" and \'single\'', '$1 $$ dollar $tag$', '\\x00 not a nul', 'ünïcødé ✓',
-  "'; select pg_sleep(10); --", '\n\r\t',
+  "Robert'); drop table sentinel; --",
+  'a;b;c',
+  'back\\slash\\',
+  '"double" and \'single\'',
+  '$1 $$ dollar $tag$',
+  '\\x00 not a nul',
+  'ünïcødé ✓',
+  "'; select pg_sleep(10); --",
+  '\n\r\t',
 ];
 
 describe('the sql tag', () => {
@@ -18,7 +25,9 @@ describe('the sql tag', () => {
   });
 
   it.each([
-    ['', /empty/], ['a\u0000b', /NUL/], ['x'.repeat(64), /63 bytes/],
+    ['', /empty/],
+    ['a\u0000b', /NUL/],
+    ['x'.repeat(64), /63 bytes/],
   ])('refuses the identifier %j', (name, why) => {
     expect(() => sql.id(name)).toThrow(why);
   });
@@ -30,14 +39,20 @@ describe('the sql tag', () => {
   });
 
   it.each([
-    ['zcat', { name: 'zcat' }], ['DR1.Zcat', { schema: 'dr1', name: 'zcat' }], ['_t2', { name: '_t2' }],
+    ['zcat', { name: 'zcat' }],
+    ['DR1.Zcat', { schema: 'dr1', name: 'zcat' }],
+    ['_t2', { name: '_t2' }],
   ])('accepts the table name %s', (text, want) => {
     expect(tableName(text)).toEqual(want);
   });
 
   it.each(['x; drop table y', 'x"', "x'", 'a.b.c', '1abc', 'x y', 'x--', ''])('refuses the table name %j with exit code 2', (text) => {
     let err: unknown;
-    try { tableName(text); } catch (e) { err = e; }
+    try {
+      tableName(text);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(StoreError);
     expect((err as StoreError).exitCode).toBe(2);
     expect((err as StoreError).message).toContain('invalid --table');
@@ -45,7 +60,6 @@ describe('the sql tag', () => {
 });
 
 const { tmp, engines } = storeTestFile(__filename, 'h.duckdb');
-
 
 describe.each(engines)('hostile input in $name cannot run SQL', ({ url }) => {
   it('hostile strings are stored and read back as data; hostile identifiers name tables literally', async () => {

@@ -46,7 +46,10 @@ export function tempDir(): { dir: string; cleanup: () => void } {
 }
 
 /** One engine a store test runs against, for `describe.each(engines)('... $name', ({ url }) => ...)`. */
-export interface EngineCase { name: 'duckdb' | 'postgres'; url: () => string }
+export interface EngineCase {
+  name: 'duckdb' | 'postgres';
+  url: () => string;
+}
 
 /**
  * The set-up of a test file that runs against both engines: its own PostgreSQL schema (made before the file's tests,
@@ -57,7 +60,10 @@ export interface EngineCase { name: 'duckdb' | 'postgres'; url: () => string }
  * const { tmp, engines } = storeTestFile(__filename, 'q.duckdb');
  * describe.each(engines)('quarantine in $name', ({ url }) => { ... });
  */
-export function storeTestFile(testFile: string, duckFile: string): { schema: string; tmp: { dir: string; cleanup: () => void }; engines: EngineCase[] } {
+export function storeTestFile(
+  testFile: string,
+  duckFile: string,
+): { schema: string; tmp: { dir: string; cleanup: () => void }; engines: EngineCase[] } {
   const schema = uniqueSchema(testFile);
   const tmp = tempDir();
   let dropSchema: (() => Promise<void>) | undefined;
@@ -92,10 +98,18 @@ export const badKind = (i: number) => BAD_KINDS[Math.floor(i / 100) % BAD_KINDS.
 function plant(batch: RecordBatch, r: number, i: number): void {
   const col = (name: string) => batch.getChild(name)!.data[0]!;
   switch (badKind(i).column) {
-    case 'TARGET_RA': (col('TARGET_RA').values as Float64Array)[r] = NaN; break;
-    case 'TARGET_DEC': (col('TARGET_DEC').values as Float64Array)[r] = 95; break;
-    case 'FLUX_IVAR_R': (col('FLUX_IVAR_R').values as Float64Array)[r] = -1; break;
-    case 'ZERR': (col('ZERR').values as Float64Array)[r] = -1e-4; break;
+    case 'TARGET_RA':
+      (col('TARGET_RA').values as Float64Array)[r] = NaN;
+      break;
+    case 'TARGET_DEC':
+      (col('TARGET_DEC').values as Float64Array)[r] = 95;
+      break;
+    case 'FLUX_IVAR_R':
+      (col('FLUX_IVAR_R').values as Float64Array)[r] = -1;
+      break;
+    case 'ZERR':
+      (col('ZERR').values as Float64Array)[r] = -1e-4;
+      break;
     case 'SPECTYPE': {
       // Overwrite the first letter with 'X' in place (same length): GALAXY -> XALAXY, QSO -> XSO, STAR -> XTAR.
       const d = col('SPECTYPE');
@@ -133,7 +147,8 @@ export function column(t: Table, name: string): unknown[] {
   const v = t.getChild(name);
   if (!v) throw new Error(`no column ${name} in ${t.schema.fields.map((f) => f.name).join(',')}`);
   // Plain numeric columns without nulls in one typed-array pass; everything else cell by cell.
-  if ((v.type.typeId === Type.Int || v.type.typeId === Type.Float) && v.nullCount === 0) return Array.from(v.toArray() as ArrayLike<unknown>);
+  if ((v.type.typeId === Type.Int || v.type.typeId === Type.Float) && v.nullCount === 0)
+    return Array.from(v.toArray() as ArrayLike<unknown>);
   return Array.from({ length: t.numRows }, (_, i) => cell(v.get(i)));
 }
 
@@ -157,7 +172,7 @@ function same(f: unknown, d: unknown, float32: boolean): boolean {
 function leafType(t: { typeId: Type; children?: { type: unknown }[] }): Type {
   let cur = t;
   while (cur.typeId === Type.FixedSizeList || cur.typeId === Type.List) cur = cur.children![0]!.type as typeof t;
-  return cur.typeId === Type.Float && (cur as unknown as { precision: number }).precision === 1 ? Type.Float32 as never : cur.typeId;
+  return cur.typeId === Type.Float && (cur as unknown as { precision: number }).precision === 1 ? (Type.Float32 as never) : cur.typeId;
 }
 
 /** Every value of every column of the FITS HDU equals the stored one (row order by the given key). */
@@ -168,16 +183,19 @@ export async function expectRoundTrip(store: Store, table: string, file: string,
   const db = await store.query(`select * from ${table} order by ${orderBy}`);
   expect(db.numRows).toBe(src.numRows);
   let cells = 0;
-  const order = column(src, orderBy.toUpperCase()).map((v, i) => [v, i] as const).sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0)).map((x) => x[1]);
+  const order = column(src, orderBy.toUpperCase())
+    .map((v, i) => [v, i] as const)
+    .sort((a, b) => (a[0]! < b[0]! ? -1 : a[0]! > b[0]! ? 1 : 0))
+    .map((x) => x[1]);
   for (const f of src.schema.fields) {
     const fv = column(src, f.name);
     const dv = column(db, f.name.toLowerCase());
     const float32 = leafType(f.type as never) === (Type.Float32 as never);
     order.forEach((srcRow, k) => {
-      if (!same(fv[srcRow], dv[k], float32)) expect.fail(`${table}.${f.name} row ${srcRow}: file ${String(fv[srcRow])} != stored ${String(dv[k])}`);
+      if (!same(fv[srcRow], dv[k], float32))
+        expect.fail(`${table}.${f.name} row ${srcRow}: file ${String(fv[srcRow])} != stored ${String(dv[k])}`);
       cells++;
     });
   }
   return cells;
 }
-

@@ -83,7 +83,9 @@ describe('Arrow vector rendering', () => {
   it('a column shows its type, length and first values, int64 exactly', () => {
     const t = zcat(1234);
     expect(vectorText(t.getChild('TARGETID')!, 2)).toBe('Int64 vector, 1,234 values: [39627586454521344, 39627586454521345, …]');
-    expect(mimeBundle(t.getChild('Z'), 'x')).toEqual({ 'text/plain': 'Float64 vector, 1,234 values: [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, …]' });
+    expect(mimeBundle(t.getChild('Z'), 'x')).toEqual({
+      'text/plain': 'Float64 vector, 1,234 values: [0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.25, …]',
+    });
     expect(vectorText(zcat(1).getChild('Z')!)).toBe('Float64 vector, 1 value: [0]');
   });
 });

@@ -4,7 +4,20 @@ import { elementBundle, mimeBundle, plainText, plotDocument, registerRenderer } 
 import { renumberIds } from '../../lib/viz/plot-svg.js';
 
 // A plot with a clip path: Plot numbers clip ids with a process-wide counter, so two renders differ before renumbering.
-const draw = () => Plot.plot({ marks: [Plot.dot([[1, 2], [3, 4]], { clip: true }), Plot.frame()], document: plotDocument() });
+const draw = () =>
+  Plot.plot({
+    marks: [
+      Plot.dot(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        { clip: true },
+      ),
+      Plot.frame(),
+    ],
+    document: plotDocument(),
+  });
 
 describe('Observable Plot to SVG', () => {
   it('renders to image/svg+xml with the SVG namespace', () => {
@@ -32,15 +45,26 @@ describe('Observable Plot to SVG', () => {
   });
 
   it('a Plot figure (title, legend) becomes text/html', () => {
-    const fig = Plot.plot({ title: 'z', color: { legend: true }, marks: [Plot.dot([{ x: 1, c: 'a' }], { x: 'x', fill: 'c' })], document: plotDocument() });
+    const fig = Plot.plot({
+      title: 'z',
+      color: { legend: true },
+      marks: [Plot.dot([{ x: 1, c: 'a' }], { x: 'x', fill: 'c' })],
+      document: plotDocument(),
+    });
     const b = mimeBundle(fig, 'f-1');
     expect(Object.keys(b).sort()).toEqual(['text/html', 'text/plain']);
     expect(b['text/html']).toMatch(/^<figure/);
   });
 
   it('registered renderers come first; plain values get text/plain only', () => {
-    class Voids { constructor(readonly n: number) {} }
-    registerRenderer({ name: 'voids', test: (v) => v instanceof Voids, render: (v) => ({ 'text/markdown': `**${(v as Voids).n} voids**` }) });
+    class Voids {
+      constructor(readonly n: number) {}
+    }
+    registerRenderer({
+      name: 'voids',
+      test: (v) => v instanceof Voids,
+      render: (v) => ({ 'text/markdown': `**${(v as Voids).n} voids**` }),
+    });
     expect(mimeBundle(new Voids(3), 'x')).toEqual({ 'text/markdown': '**3 voids**', 'text/plain': 'Voids { n: 3 }' });
     expect(mimeBundle('abc', 'x')).toEqual({ 'text/plain': "'abc'" });
     expect(plainText({ z: [1, 2] })).toBe('{ z: [ 1, 2 ] }');

@@ -20,7 +20,10 @@ describe('Plotly figures', () => {
     const t = tableFromArrays({ z: new Float64Array([0.5, NaN]), id: BigInt64Array.from([2n ** 60n + 1n, 5n]) });
     const fig = plotlyFigure([{ type: 'histogram', x: t.getChild('z'), customdata: t.getChild('id') }], { title: { text: 'z' } });
     const b = plotlyBundle(fig, 'skybook-3-1');
-    expect(b[PLOTLY_MIME]).toEqual({ data: [{ type: 'histogram', x: [0.5, null], customdata: ['1152921504606846977', '5'] }], layout: { title: { text: 'z' } } });
+    expect(b[PLOTLY_MIME]).toEqual({
+      data: [{ type: 'histogram', x: [0.5, null], customdata: ['1152921504606846977', '5'] }],
+      layout: { title: { text: 'z' } },
+    });
     expect(b['text/plain']).toBe('Plotly figure: 1 trace (histogram)');
     expect(b['text/html']).toContain('<div id="skybook-3-1" class="skybook-plotly"></div>');
     expect(b['text/html']).toContain('window.Plotly.newPlot(el, fig.data');

@@ -25,7 +25,12 @@ export const datasetsMake: Command = {
   usage: 'skybook datasets make [--preset small|medium|large] [--seed N] --out DIR [--spectra all|none|N] [--manifest FILE] [--json]',
   summary: 'deterministic mock DESI DR1 survey (zcatalog, redrock, coadd) with truth tables',
   async run(argv, io) {
-    const args = parseArgs(argv, { positionals: [], values: ['preset', 'seed', 'out', 'spectra', 'manifest'], switches: ['json'], aliases: { o: 'out' } });
+    const args = parseArgs(argv, {
+      positionals: [],
+      values: ['preset', 'seed', 'out', 'spectra', 'manifest'],
+      switches: ['json'],
+      aliases: { o: 'out' },
+    });
     const preset = args.values.preset ?? 'small';
     if (!PRESETS.includes(preset)) throw UsageError.invalid('preset', preset, `one of ${PRESETS.join(', ')}`);
     const out = args.values.out;
@@ -43,13 +48,16 @@ export const datasetsMake: Command = {
     }
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     // opened only now: the manifest may go inside the survey's folder, which makeSurvey has just made
-    if (args.values.manifest !== undefined) await writeOutput('--manifest', args.values.manifest, JSON.stringify(await surveyManifest(summary), null, 2) + '\n');
+    if (args.values.manifest !== undefined)
+      await writeOutput('--manifest', args.values.manifest, JSON.stringify(await surveyManifest(summary), null, 2) + '\n');
     const bytes = summary.files.reduce((a, f) => a + f.bytes, 0);
     if (json) io.stdout(toJson({ ...summary, bytes, seconds: Math.round(seconds * 1000) / 1000 }, 2) + '\n');
     else {
       const c = summary.counts;
-      io.stdout(`${out}: ${preset} survey, seed ${seed}: ${c.zcatalogRows} zcatalog rows, ${c.pixels} healpix pixels, ${c.spectra} quasar spectra, ` +
-        `${c.voids} voids; ${summary.files.length} files, ${formatBytes(bytes)} in ${seconds.toFixed(1)} s\n`);
+      io.stdout(
+        `${out}: ${preset} survey, seed ${seed}: ${c.zcatalogRows} zcatalog rows, ${c.pixels} healpix pixels, ${c.spectra} quasar spectra, ` +
+          `${c.voids} voids; ${summary.files.length} files, ${formatBytes(bytes)} in ${seconds.toFixed(1)} s\n`,
+      );
     }
     return 0;
   },

@@ -22,9 +22,14 @@ export const exportCommand: Command = {
     if (existsSync(manifest)) {
       const r = await readManifest(manifest);
       footer = {
-        status: r.status + (r.error ? `: ${r.error}` : ''), startTime: r.startTime, endTime: r.endTime, notebookSha256: r.notebook.sha256,
-        kernel: `${r.kernel.name} (${r.kernel.language})`, software: `skybook ${r.software.skybook}, Node.js ${r.software.node}${r.software.lockfile ? `, package-lock.json sha256 ${r.software.lockfile.sha256.slice(0, 16)}` : ''}`,
-        parameters: r.parameters, manifest: relative(dirname(resolve(html)), resolve(manifest)),
+        status: r.status + (r.error ? `: ${r.error}` : ''),
+        startTime: r.startTime,
+        endTime: r.endTime,
+        notebookSha256: r.notebook.sha256,
+        kernel: `${r.kernel.name} (${r.kernel.language})`,
+        software: `skybook ${r.software.skybook}, Node.js ${r.software.node}${r.software.lockfile ? `, package-lock.json sha256 ${r.software.lockfile.sha256.slice(0, 16)}` : ''}`,
+        parameters: r.parameters,
+        manifest: relative(dirname(resolve(html)), resolve(manifest)),
       };
     } else if (args.values.manifest) throw new UsageError(`--manifest ${manifest}: no such file`, { option: 'manifest', value: manifest });
     await writeFileAtomic(html, exportHtml(nb, { title: basename(file), footer }));

@@ -15,7 +15,8 @@ function plain(v: unknown): unknown {
   if (typeof v === 'bigint') return v.toString();
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
-  if (typeof v === 'object' && Symbol.iterator in (v as object) && typeof (v as Vector).toArray === 'function') return [...(v as Iterable<unknown>)].map(plain);
+  if (typeof v === 'object' && Symbol.iterator in (v as object) && typeof (v as Vector).toArray === 'function')
+    return [...(v as Iterable<unknown>)].map(plain);
   if (typeof v === 'object' && v !== null && 'toJSON' in v) return plain((v as { toJSON(): unknown }).toJSON());
   if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
   return v;
@@ -50,28 +51,44 @@ export const fitsExport: Command = {
     if (args.values.hdu === undefined) throw new UsageError('missing --hdu NAME|N', { option: 'hdu' });
     const out = args.values.out;
     if ((format === 'arrow' || format === 'parquet') && !out) throw new UsageError(`--format ${format} needs -o OUT`, { option: 'out' });
-    const columns = args.values.columns?.split(',').map((s) => s.trim()).filter(Boolean);
+    const columns = args.values.columns
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const fits = await FitsFile.open(args.positionals.file!);
     let sink: OutputFile | undefined;
     const progress = progressBar(out !== undefined);
     try {
       const hdu = fits.hdu(args.values.hdu);
       sink = out ? await OutputFile.open('-o', out) : undefined; // an unwritable -o fails before any row is read
-      const batches: AsyncIterable<RecordBatch> = hdu.type === 'BINTABLE'
-        ? fits.readBatches(hdu.index, { columns, progress })
-        : (async function* () { yield* (await fits.readTable(hdu.index, { columns })).batches; })();
+      const batches: AsyncIterable<RecordBatch> =
+        hdu.type === 'BINTABLE'
+          ? fits.readBatches(hdu.index, { columns, progress })
+          : (async function* () {
+              yield* (await fits.readTable(hdu.index, { columns })).batches;
+            })();
       if (format === 'parquet') {
         const all: RecordBatch[] = [];
         let schema: Schema | undefined;
-        for await (const b of batches) { all.push(b); schema ??= b.schema; }
+        for await (const b of batches) {
+          all.push(b);
+          schema ??= b.schema;
+        }
         const require = createRequire(import.meta.url);
-        const pq = require('parquet-wasm/node') as { Table: { fromIPCStream(b: Uint8Array): unknown }; writeParquet(t: unknown): Uint8Array };
+        const pq = require('parquet-wasm/node') as {
+          Table: { fromIPCStream(b: Uint8Array): unknown };
+          writeParquet(t: unknown): Uint8Array;
+        };
         await sink!.write(pq.writeParquet(pq.Table.fromIPCStream(tableToIPC(new Table(schema!, all), 'stream'))));
       } else if (format === 'arrow') {
         const writer = new RecordBatchFileWriter();
         const file = sink!;
-        const pipe = (async () => { for await (const chunk of writer) await file.write(chunk); })();
-        pipe.catch(() => { /* awaited below */ });
+        const pipe = (async () => {
+          for await (const chunk of writer) await file.write(chunk);
+        })();
+        pipe.catch(() => {
+          /* awaited below */
+        });
         for await (const b of batches) writer.write(b);
         writer.finish();
         await pipe;
@@ -79,7 +96,10 @@ export const fitsExport: Command = {
         const write = (s: string) => (sink ? sink.write(s) : io.stdout(s));
         let header = format === 'csv';
         for await (const b of batches) {
-          if (header) { await write(b.schema.fields.map((f) => csvCell(f.name)).join(',') + '\n'); header = false; }
+          if (header) {
+            await write(b.schema.fields.map((f) => csvCell(f.name)).join(',') + '\n');
+            header = false;
+          }
           let text = '';
           for (const line of textLines(b, format)) text += line;
           await write(text);

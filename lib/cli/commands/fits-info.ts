@@ -1,4 +1,12 @@
-import { compressedImageShape, describeAsciiColumns, describeColumns, FitsFile, type HduInfo, imageAxes, pixelScaling } from '../../fits/index.js';
+import {
+  compressedImageShape,
+  describeAsciiColumns,
+  describeColumns,
+  FitsFile,
+  type HduInfo,
+  imageAxes,
+  pixelScaling,
+} from '../../fits/index.js';
 import { parseArgs } from '../args.js';
 import { textTable, toJson } from '../output.js';
 import type { Command } from './command.js';
@@ -22,7 +30,10 @@ export function summarizeHdu(h: HduInfo): HduSummary {
     const s = compressedImageShape(h);
     return { ...base, naxis: s.naxis, dtype: s.dtype };
   }
-  const cols = h.type === 'TABLE' ? describeAsciiColumns(h).map((c) => ({ name: c.name, tform: c.tform })) : describeColumns(h.header).map((c) => ({ name: c.name, tform: c.tformText.trim() }));
+  const cols =
+    h.type === 'TABLE'
+      ? describeAsciiColumns(h).map((c) => ({ name: c.name, tform: c.tform }))
+      : describeColumns(h.header).map((c) => ({ name: c.name, tform: c.tformText.trim() }));
   return { ...base, rows: h.header.int('NAXIS2'), columns: cols };
 }
 
@@ -38,11 +49,22 @@ export const fitsInfo: Command = {
       if (args.switches.has('json')) {
         out.stdout(toJson({ file: fits.name, hdus }) + '\n');
       } else {
-        out.stdout(textTable(['#', 'name', 'type', 'shape / rows', 'dtype / columns'], hdus.map((h) => [
-          h.index, h.name, h.type,
-          h.naxis ? h.naxis.join(' x ') || '(no data)' : `${h.rows} rows`,
-          h.dtype ?? `${h.columns!.length} columns: ${h.columns!.map((c) => `${c.name}(${c.tform})`).join(' ').slice(0, 100)}`,
-        ])) + '\n');
+        out.stdout(
+          textTable(
+            ['#', 'name', 'type', 'shape / rows', 'dtype / columns'],
+            hdus.map((h) => [
+              h.index,
+              h.name,
+              h.type,
+              h.naxis ? h.naxis.join(' x ') || '(no data)' : `${h.rows} rows`,
+              h.dtype ??
+                `${h.columns!.length} columns: ${h
+                  .columns!.map((c) => `${c.name}(${c.tform})`)
+                  .join(' ')
+                  .slice(0, 100)}`,
+            ]),
+          ) + '\n',
+        );
       }
       return 0;
     } finally {

@@ -22,11 +22,41 @@ export const fitsStatsCommand: Command = {
       }
       for (const h of doc.hdus) {
         out.stdout(`HDU ${h.index} ${h.name} ${h.type}  checksum ${h.checksum}, datasum ${h.datasum}, ${h.cards.length} cards\n`);
-        if (h.image) out.stdout(textTable(['naxis', 'dtype', 'count', 'nan', 'min', 'max', 'sum'], [[h.image.naxis.join('x'), h.image.dtype, h.image.count, h.image.nanCount, fmt(h.image.min), fmt(h.image.max), fmt(h.image.sum)]]) + '\n');
+        if (h.image)
+          out.stdout(
+            textTable(
+              ['naxis', 'dtype', 'count', 'nan', 'min', 'max', 'sum'],
+              [
+                [
+                  h.image.naxis.join('x'),
+                  h.image.dtype,
+                  h.image.count,
+                  h.image.nanCount,
+                  fmt(h.image.min),
+                  fmt(h.image.max),
+                  fmt(h.image.sum),
+                ],
+              ],
+            ) + '\n',
+          );
         if (h.table) {
           out.stdout(`${h.table.rows} rows\n`);
-          out.stdout(textTable(['column', 'tform', 'count', 'nulls', 'nan', 'min', 'max', 'sum', 'true'],
-            h.table.columns.map((c) => [c.name, c.tform, c.count, c.nullCount, c.nanCount, fmt(c.min), fmt(c.max), fmt(c.sum), c.countTrue])) + '\n');
+          out.stdout(
+            textTable(
+              ['column', 'tform', 'count', 'nulls', 'nan', 'min', 'max', 'sum', 'true'],
+              h.table.columns.map((c) => [
+                c.name,
+                c.tform,
+                c.count,
+                c.nullCount,
+                c.nanCount,
+                fmt(c.min),
+                fmt(c.max),
+                fmt(c.sum),
+                c.countTrue,
+              ]),
+            ) + '\n',
+          );
         }
         out.stdout('\n');
       }

@@ -16,7 +16,12 @@ export const fitsVerify: Command = {
       const bad = rows.filter((r) => r.checksum === 'bad' || r.datasum === 'bad');
       if (args.switches.has('json')) out.stdout(toJson({ file: fits.name, ok: bad.length === 0, hdus: rows }) + '\n');
       else {
-        out.stdout(textTable(['#', 'name', 'CHECKSUM', 'DATASUM'], rows.map((r) => [r.index, r.name, r.checksum, r.datasum])) + '\n');
+        out.stdout(
+          textTable(
+            ['#', 'name', 'CHECKSUM', 'DATASUM'],
+            rows.map((r) => [r.index, r.name, r.checksum, r.datasum]),
+          ) + '\n',
+        );
         out.stdout(bad.length ? `${fits.name}: ${bad.length} HDU(s) fail verification\n` : `${fits.name}: ok\n`);
       }
       return bad.length ? 1 : 0;

@@ -10,7 +10,8 @@ function summary(results: IngestResult[]): string {
   const lines = [textTable(['source', 'hdu', 'table', 'status', 'rows', 'loaded', 'quarantined', 'load', 'seconds'], rows)];
   for (const r of results) {
     if (r.status === 'unchanged') lines.push(`${r.source}: unchanged since load ${r.loadId} (same sha256); nothing written`);
-    else if (r.quarantined) lines.push(`${r.source}: ${r.quarantined} row(s) quarantined in skybook_quarantine (load ${r.loadId}); see their reasons there`);
+    else if (r.quarantined)
+      lines.push(`${r.source}: ${r.quarantined} row(s) quarantined in skybook_quarantine (load ${r.loadId}); see their reasons there`);
   }
   return lines.join('\n') + '\n';
 }
@@ -24,10 +25,16 @@ function summary(results: IngestResult[]): string {
  */
 export const ingestCommand: Command = {
   name: 'ingest',
-  usage: 'skybook ingest SOURCE... --into duckdb:PATH|postgres://URL --table NAME [--hdu NAME] [--schema zcatalog|redrock|fibermap] [--replace] [--json]',
+  usage:
+    'skybook ingest SOURCE... --into duckdb:PATH|postgres://URL --table NAME [--hdu NAME] [--schema zcatalog|redrock|fibermap] [--replace] [--json]',
   summary: 'load FITS tables into DuckDB or PostgreSQL (validated, quarantined, idempotent)',
   async run(argv, io) {
-    const args = parseArgs(argv, { positionals: ['source'], variadic: true, values: ['into', 'table', 'hdu', 'schema'], switches: ['replace', 'json'] });
+    const args = parseArgs(argv, {
+      positionals: ['source'],
+      variadic: true,
+      values: ['into', 'table', 'hdu', 'schema'],
+      switches: ['replace', 'json'],
+    });
     const into = args.values.into;
     const table = args.values.table;
     if (!into) throw new UsageError('missing --into duckdb:PATH|postgres://URL', { option: 'into' });
@@ -41,7 +48,11 @@ export const ingestCommand: Command = {
     let results: IngestResult[];
     try {
       results = await ingest([args.positionals.source!, ...args.rest], {
-        into, table, hdu: args.values.hdu, schema: schema as ProductSchema['name'] | undefined, replace: args.switches.has('replace'),
+        into,
+        table,
+        hdu: args.values.hdu,
+        schema: schema as ProductSchema['name'] | undefined,
+        replace: args.switches.has('replace'),
         progress,
       });
     } finally {

@@ -14,16 +14,21 @@ export const kernelInstall: Command = {
   async run(argv, out) {
     const args = parseArgs(argv, { positionals: [], switches: ['user', 'json'], values: ['prefix'] });
     const prefix = args.values.prefix;
-    if (prefix !== undefined && args.switches.has('user')) throw new UsageError('--user and --prefix exclude each other; give one', { option: 'prefix', value: prefix });
+    if (prefix !== undefined && args.switches.has('user'))
+      throw new UsageError('--user and --prefix exclude each other; give one', { option: 'prefix', value: prefix });
     if (prefix === '') throw new UsageError("--prefix needs a folder, got ''", { option: 'prefix', value: '' });
     const spec = kernelSpec(skybookVersion());
-    if (!existsSync(spec.argv[1]!)) throw new UsageError(`the kernel entry ${spec.argv[1]} is missing; build skybook first (npm run build)`);
+    if (!existsSync(spec.argv[1]!))
+      throw new UsageError(`the kernel entry ${spec.argv[1]} is missing; build skybook first (npm run build)`);
     const dataDir = prefix !== undefined ? join(resolve(prefix), 'share', 'jupyter') : userDataDir();
     const file = writeKernelSpec(dataDir, spec);
     if (args.switches.has('json')) out.stdout(toJson({ name: 'skybook', file, spec }, 2) + '\n');
     else {
       out.stdout(`Installed kernelspec skybook ("${spec.display_name}") in ${file}\n`);
-      if (prefix !== undefined) out.stdout(`Jupyter finds it when ${join(resolve(prefix), 'share', 'jupyter')} is on JUPYTER_PATH (or PREFIX is its sys.prefix).\n`);
+      if (prefix !== undefined)
+        out.stdout(
+          `Jupyter finds it when ${join(resolve(prefix), 'share', 'jupyter')} is on JUPYTER_PATH (or PREFIX is its sys.prefix).\n`,
+        );
     }
     return 0;
   },

@@ -68,7 +68,11 @@ export function writeKernelSpec(dataDir: string, spec: KernelJson): string {
     renameSync(tmp, file);
   } catch (e) {
     // a folder that cannot be made or written (a file in the way, no permission) is bad input: exit 2, naming it
-    throw new KernelError(`cannot write the kernelspec here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: dir }, 2);
+    throw new KernelError(
+      `cannot write the kernelspec here (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      { file: dir },
+      2,
+    );
   }
   return file;
 }

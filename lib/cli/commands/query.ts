@@ -33,8 +33,14 @@ function render(t: Table, format: Exclude<Format, 'arrow'>): string {
   const rows: unknown[][] = [];
   for (let r = 0; r < t.numRows; r++) rows.push(cols.map((c) => c.get(r)));
   if (format === 'ndjson') return rows.map((row) => toJson(Object.fromEntries(names.map((n, i) => [n, cellOf(row[i])]))) + '\n').join('');
-  if (format === 'csv') return [names, ...rows.map((row) => row.map(cellText))].map((r) => r.map((s) => csvField(String(s))).join(',')).join('\n') + '\n';
-  return textTable(names, rows.map((row) => row.map(cellText))) + `\n(${t.numRows} row${t.numRows === 1 ? '' : 's'})\n`;
+  if (format === 'csv')
+    return [names, ...rows.map((row) => row.map(cellText))].map((r) => r.map((s) => csvField(String(s))).join(',')).join('\n') + '\n';
+  return (
+    textTable(
+      names,
+      rows.map((row) => row.map(cellText)),
+    ) + `\n(${t.numRows} row${t.numRows === 1 ? '' : 's'})\n`
+  );
 }
 
 /**

@@ -17,7 +17,8 @@ export function takeParamPairs(argv: readonly string[]): { argv: string[]; pairs
     if (a === '-p' || a === '--parameters') {
       const name = argv[i + 1];
       const value = argv[i + 2];
-      if (name === undefined || value === undefined) throw new UsageError(`option ${a} needs NAME and VALUE`, { option: a.replace(/^-+/, '') });
+      if (name === undefined || value === undefined)
+        throw new UsageError(`option ${a} needs NAME and VALUE`, { option: a.replace(/^-+/, '') });
       pairs.push([name, value]);
       i += 2;
     } else rest.push(a);
@@ -39,7 +40,8 @@ export function readParamsFile(path: string): Record<string, ParamValue> {
   } catch (e) {
     throw new NotebookError(`not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`, { file: path });
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new NotebookError('a params file must hold an object of NAME: VALUE', { file: path });
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new NotebookError('a params file must hold an object of NAME: VALUE', { file: path });
   return v as Record<string, ParamValue>;
 }
 
@@ -50,7 +52,12 @@ export function readParamsFile(path: string): Record<string, ParamValue> {
  * @example
  * resolveParameters(decls, [['zmax', '2']], undefined, 'a.ipynb') // { zmax: 2 }
  */
-export function resolveParameters(decls: ParamDecl[], pairs: [string, string][], file: string | undefined, notebook: string): Record<string, ParamValue> {
+export function resolveParameters(
+  decls: ParamDecl[],
+  pairs: [string, string][],
+  file: string | undefined,
+  notebook: string,
+): Record<string, ParamValue> {
   const values: Record<string, ParamValue> = file ? checkParameters(readParamsFile(file), decls, notebook) : {};
   const known = new Map(decls.map((d) => [d.name, d]));
   for (const [name, raw] of pairs) {

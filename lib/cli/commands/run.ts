@@ -15,7 +15,8 @@ import { resolveParameters, takeParamPairs } from './run-params.js';
 export function seconds(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number of seconds, got '${v}'`, { option: name, value: v });
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`--${name} must be a positive number of seconds, got '${v}'`, { option: name, value: v });
   return n;
 }
 
@@ -46,7 +47,8 @@ function interruptOnSigint(io: CommandIO): { signal: AbortSignal; dispose(): voi
 /** `skybook run`: a notebook headless with typed parameters, provenance and cache. @example await run.run(['a.ipynb', '-p', 'zmax', '2'], io) */
 export const run: Command = {
   name: 'run',
-  usage: 'skybook run NOTEBOOK [-p NAME VALUE]... [-f params.json|yaml] [-o OUT.ipynb] [--kernel NAME] [--timeout S] [--startup-timeout S] [--cwd DIR] [--input PATH]... [--cache] [--log-output] [--prepare-only] [--help-notebook] [--json]',
+  usage:
+    'skybook run NOTEBOOK [-p NAME VALUE]... [-f params.json|yaml] [-o OUT.ipynb] [--kernel NAME] [--timeout S] [--startup-timeout S] [--cwd DIR] [--input PATH]... [--cache] [--log-output] [--prepare-only] [--help-notebook] [--json]',
   summary: 'executes a notebook headless with typed parameters; writes OUT.ipynb and OUT.provenance.json; exit 1 on a cell error',
   async run(argv, io) {
     useBuiltinKernel(skybookVersion());
@@ -66,7 +68,14 @@ export const run: Command = {
       if (json) io.stdout(toJson({ notebook: file, kernel: loaded.spec.name, language: loaded.language, parameters: rows }) + '\n');
       else {
         io.stdout(`Parameters of ${file} (kernel ${loaded.spec.name}, ${loaded.language}):\n`);
-        io.stdout(rows.length ? textTable(['name', 'type', 'default'], rows.map((r) => [r.name, r.type, r.default])) + '\n' : '  (none: no cell tagged parameters)\n');
+        io.stdout(
+          rows.length
+            ? textTable(
+                ['name', 'type', 'default'],
+                rows.map((r) => [r.name, r.type, r.default]),
+              ) + '\n'
+            : '  (none: no cell tagged parameters)\n',
+        );
       }
       return 0;
     }
@@ -74,13 +83,18 @@ export const run: Command = {
     const timeout = seconds('timeout', args.values.timeout);
     const startupTimeout = seconds('startup-timeout', args.values['startup-timeout']);
     const cwd = args.values.cwd;
-    if (cwd !== undefined && !(existsSync(cwd) && statSync(cwd).isDirectory())) throw new UsageError(`--cwd ${cwd}: no such folder`, { option: 'cwd', value: cwd });
+    if (cwd !== undefined && !(existsSync(cwd) && statSync(cwd).isDirectory()))
+      throw new UsageError(`--cwd ${cwd}: no such folder`, { option: 'cwd', value: cwd });
     const out = resolve(args.values.out ?? `runs/${basename(file).replace(/\.ipynb$/i, '')}.ipynb`);
-    if (resolve(file) === out) throw new UsageError(`-o ${args.values.out} would overwrite the notebook itself`, { option: 'out', value: args.values.out });
+    if (resolve(file) === out)
+      throw new UsageError(`-o ${args.values.out} would overwrite the notebook itself`, { option: 'out', value: args.values.out });
     try {
       mkdirSync(dirname(out), { recursive: true });
     } catch (e) {
-      throw new UsageError(`-o ${out}: cannot make its folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { option: 'out', value: out });
+      throw new UsageError(`-o ${out}: cannot make its folder (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, {
+        option: 'out',
+        value: out,
+      });
     }
     const logging = args.switches.has('log-output');
     const progress = progressBar(!logging && !json);
@@ -89,8 +103,17 @@ export const run: Command = {
     let r;
     try {
       r = await recordRun({
-        notebook: file, out, parameters, inputs: args.lists.input, kernel: args.values.kernel, cwd: args.values.cwd, timeout, startupTimeout,
-        cache: args.switches.has('cache'), prepareOnly: args.switches.has('prepare-only'), signal: sig.signal,
+        notebook: file,
+        out,
+        parameters,
+        inputs: args.lists.input,
+        kernel: args.values.kernel,
+        cwd: args.values.cwd,
+        timeout,
+        startupTimeout,
+        cache: args.switches.has('cache'),
+        prepareOnly: args.switches.has('prepare-only'),
+        signal: sig.signal,
         progress,
         onOutput: logging ? (cell, o) => logOutput(io, cell, o) : undefined,
       });
@@ -101,9 +124,23 @@ export const run: Command = {
     const ok = r.status === 'completed' || r.status === 'cached' || r.status === 'prepared';
     const error = r.status === 'cached' ? undefined : r.record?.error;
     if (json) {
-      io.stdout(toJson({ status: r.status, notebook: file, out: r.out, manifest: r.status === 'prepared' ? null : r.manifestPath, cells: r.record?.cells.length ?? null, failedCell: r.record?.failedCell ?? null, error: error ?? null, cached: r.status === 'cached', seconds: (Date.now() - t0) / 1000 }) + '\n');
+      io.stdout(
+        toJson({
+          status: r.status,
+          notebook: file,
+          out: r.out,
+          manifest: r.status === 'prepared' ? null : r.manifestPath,
+          cells: r.record?.cells.length ?? null,
+          failedCell: r.record?.failedCell ?? null,
+          error: error ?? null,
+          cached: r.status === 'cached',
+          seconds: (Date.now() - t0) / 1000,
+        }) + '\n',
+      );
     } else if (r.status === 'cached') {
-      io.stderr(`skybook run: cached: notebook, parameters, inputs and lockfile unchanged since ${r.record!.endTime}; skipped the run (${r.out})\n`);
+      io.stderr(
+        `skybook run: cached: notebook, parameters, inputs and lockfile unchanged since ${r.record!.endTime}; skipped the run (${r.out})\n`,
+      );
     } else if (r.status === 'prepared') {
       io.stderr(`skybook run: prepared ${r.out} (parameters injected, not executed)\n`);
     } else if (ok) {

@@ -42,7 +42,8 @@ export const verify: Command = {
     }
     const d = rep.firstDiverging;
     if (d) io.stdout(`${path}: diverges at cell ${d.index}${d.id ? ` (id ${d.id})` : ''}: ${d.what} differ\n${d.diff}\n`);
-    for (const c of rep.changedOutputs) io.stdout(`output file differs: ${c.path} (sha256 ${c.recorded.slice(0, 12)} -> ${c.now.slice(0, 12)})\n`);
+    for (const c of rep.changedOutputs)
+      io.stdout(`output file differs: ${c.path} (sha256 ${c.recorded.slice(0, 12)} -> ${c.now.slice(0, 12)})\n`);
     if (rep.status.recorded !== rep.status.rerun) io.stdout(`run status: recorded ${rep.status.recorded}, re-run ${rep.status.rerun}\n`);
     return 1;
   },

@@ -53,7 +53,8 @@ const byName = (cols: readonly ColumnSpec[], name: string): ColumnSpec => cols.f
 
 /** TSNR2 columns in the zcatalog's order (per arm B, R, Z, then the sums), which differs from the TSNR2 HDU's. */
 const ZCAT_TSNR2 = ['_B', '_R', '_Z', ''].flatMap((arm) =>
-  ['GPBDARK', 'ELG', 'GPBBRIGHT', 'LYA', 'BGS', 'GPBBACKUP', 'QSO', 'LRG'].map((t) => byName(TSNR2_COLUMNS, `TSNR2_${t}${arm}`)));
+  ['GPBDARK', 'ELG', 'GPBBRIGHT', 'LYA', 'BGS', 'GPBBACKUP', 'QSO', 'LRG'].map((t) => byName(TSNR2_COLUMNS, `TSNR2_${t}${arm}`)),
+);
 
 /**
  * Columns of the ZCATALOG HDU of zpix-SURVEY-PROGRAM.fits and zall-pix-SPECPROD.fits (zcatalog v1, DR1/iron) in

@@ -41,7 +41,8 @@ const OPS: readonly CompareOp[] = ['=', '!=', '>', '>=', '<', '<='];
  */
 export function where(column: string, op: CompareOp, value: PredicateValue): Predicate {
   if (!OPS.includes(op)) throw new DesiError(`operator '${String(op)}' is not one of ${OPS.join(' ')}`, { scope: 'predicate' });
-  if (typeof value === 'number' && Number.isNaN(value)) throw new DesiError(`${column} ${op} NaN never matches; give a number`, { scope: 'predicate' });
+  if (typeof value === 'number' && Number.isNaN(value))
+    throw new DesiError(`${column} ${op} NaN never matches; give a number`, { scope: 'predicate' });
   return { kind: 'cmp', column, op, value };
 }
 

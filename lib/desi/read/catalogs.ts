@@ -35,9 +35,13 @@ export function readRedrock(
 }
 
 async function readChecked(input: DesiInput, hduName: string, what: string, opts: DesiTableOptions): Promise<Table> {
-  return withFits(input, async (f) => {
-    const hdu = requireHdu(f, hduName, what);
-    requireColumns(f, hdu, hduName === 'REDSHIFTS' || hduName === 'ZCATALOG' ? REQUIRED_REDSHIFT_COLUMNS : ['TARGETID']);
-    return readNamedTable(f, hduName, what, opts);
-  }, opts.open);
+  return withFits(
+    input,
+    async (f) => {
+      const hdu = requireHdu(f, hduName, what);
+      requireColumns(f, hdu, hduName === 'REDSHIFTS' || hduName === 'ZCATALOG' ? REQUIRED_REDSHIFT_COLUMNS : ['TARGETID']);
+      return readNamedTable(f, hduName, what, opts);
+    },
+    opts.open,
+  );
 }

@@ -1,6 +1,15 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { FitsError, SkybookError, SourceError } from '../../errors/index.js';
-import { FileSource, type FitsFile, type GatherJob, GatherTruncated, type HduInfo, pixelScaling, startGather, toNativeOrder } from '../../fits/index.js';
+import {
+  FileSource,
+  type FitsFile,
+  type GatherJob,
+  GatherTruncated,
+  type HduInfo,
+  pixelScaling,
+  startGather,
+  toNativeOrder,
+} from '../../fits/index.js';
 import type { RowRun } from './rows.js';
 
 /** One image's rows to read: rows of `perRow` 4-byte values, as float32 or uint32 (see {@link RowReader.startRows}). */
@@ -54,7 +63,11 @@ export class RowReader {
    * @example
    * const pending = rr.startRows(reqs, runs, 48 << 20); const fm = await readFibermap(); const arrays = await pending.finish();
    */
-  startRows(reqs: readonly RowsRequest[], runs: readonly RowRun[], mainBusyBytes = 0): { finish(): Promise<(Float32Array | Uint32Array | undefined)[]>; cancel(): Promise<void> } {
+  startRows(
+    reqs: readonly RowsRequest[],
+    runs: readonly RowRun[],
+    mainBusyBytes = 0,
+  ): { finish(): Promise<(Float32Array | Uint32Array | undefined)[]>; cancel(): Promise<void> } {
     const nsel = runs.reduce((n, r) => n + r.end - r.start, 0);
     const jobs: { req: number; job: GatherJob }[] = [];
     reqs.forEach((r, i) => {
@@ -72,17 +85,24 @@ export class RowReader {
     });
     const arrays = (buffers: ArrayBuffer[]) => {
       const out: (Float32Array | Uint32Array | undefined)[] = reqs.map(() => undefined);
-      jobs.forEach((j, k) => { out[j.req] = new reqs[j.req]!.ctor(buffers[k]!); });
+      jobs.forEach((j, k) => {
+        out[j.req] = new reqs[j.req]!.ctor(buffers[k]!);
+      });
       return out;
     };
     if (!this.handle) return { finish: async () => arrays(await this.gatherRemote(jobs, reqs)), cancel: async () => {} };
-    const pending = startGather(this.handle.fd, jobs.map((j) => j.job), mainBusyBytes);
+    const pending = startGather(
+      this.handle.fd,
+      jobs.map((j) => j.job),
+      mainBusyBytes,
+    );
     return {
       finish: async () => {
         try {
           return arrays(await pending.finish());
         } catch (e) {
-          if (e instanceof GatherTruncated) throw new FitsError('truncated image data', { file: this.f.name, hdu: hduName(reqs[jobs[e.job]!.req]!.hdu) });
+          if (e instanceof GatherTruncated)
+            throw new FitsError('truncated image data', { file: this.f.name, hdu: hduName(reqs[jobs[e.job]!.req]!.hdu) });
           if (e instanceof SkybookError) throw e;
           throw new SourceError(this.f.name, `read failed: ${(e as Error).message}`, { cause: e }); // EIO and the like, named
         }

@@ -41,7 +41,10 @@ export function findHdu(f: FitsFile, name: string): HduInfo | undefined {
 export function requireHdu(f: FitsFile, name: string, what: string): HduInfo {
   const h = findHdu(f, name);
   if (!h) {
-    throw new FitsError(`missing HDU '${name}' expected in ${what}; the file has: ${f.hdus.map((x) => x.name || `#${x.index}`).join(', ')}`, { file: f.name });
+    throw new FitsError(
+      `missing HDU '${name}' expected in ${what}; the file has: ${f.hdus.map((x) => x.name || `#${x.index}`).join(', ')}`,
+      { file: f.name },
+    );
   }
   return h;
 }
@@ -56,6 +59,9 @@ export function requireColumns(f: FitsFile, hdu: HduInfo, names: readonly string
   const have = describeColumns(hdu.header).map((c) => c.name.toUpperCase());
   const missing = names.filter((n) => !have.includes(n.toUpperCase()));
   if (missing.length) {
-    throw new FitsError(`missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the HDU has: ${have.join(', ')}`, { file: f.name, hdu: hdu.name || hdu.index });
+    throw new FitsError(`missing column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}; the HDU has: ${have.join(', ')}`, {
+      file: f.name,
+      hdu: hdu.name || hdu.index,
+    });
   }
 }

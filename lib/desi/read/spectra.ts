@@ -58,7 +58,8 @@ async function readSpectraFrom(f: FitsFile, opts: ReadSpectraOptions): Promise<S
   const fmHdu = requireHdu(f, 'FIBERMAP', WHAT);
   requireColumns(f, fmHdu, ['TARGETID']);
   const available = armsOf(f);
-  if (available.length === 0) throw new FitsError(`no X_WAVELENGTH HDU: not ${WHAT}; the file has: ${f.hdus.map((h) => h.name).join(', ')}`, { file: f.name });
+  if (available.length === 0)
+    throw new FitsError(`no X_WAVELENGTH HDU: not ${WHAT}; the file has: ${f.hdus.map((h) => h.name).join(', ')}`, { file: f.name });
   const bands = (opts.bands ?? available).map((b) => b.toUpperCase());
   for (const b of bands) if (!available.includes(b)) requireHdu(f, `${b}_WAVELENGTH`, WHAT);
   const ntotal = fmHdu.header.int('NAXIS2');
@@ -83,11 +84,18 @@ async function readSpectraFrom(f: FitsFile, opts: ReadSpectraOptions): Promise<S
     }
     const fast = await pending.finish();
     const arrays = new Map<Wanted, Float32Array | Uint32Array>();
-    for (let i = 0; i < wanted.length; i++) arrays.set(wanted[i]!, fast[i] ?? await decodeRows(f, wanted[i]!, runs));
+    for (let i = 0; i < wanted.length; i++) arrays.set(wanted[i]!, fast[i] ?? (await decodeRows(f, wanted[i]!, runs)));
     arms = {};
     plans.forEach((p, k) => {
       const get = (what: string) => arrays.get(p.wanted.find((w) => w.what === what)!);
-      const arm: ArmSpectra = { wavelength: wavelengths[k]!, nwave: p.nwave, flux: get('FLUX') as Float32Array, ivar: get('IVAR') as Float32Array, mask: get('MASK') as Uint32Array, ndiag: p.ndiag };
+      const arm: ArmSpectra = {
+        wavelength: wavelengths[k]!,
+        nwave: p.nwave,
+        flux: get('FLUX') as Float32Array,
+        ivar: get('IVAR') as Float32Array,
+        mask: get('MASK') as Uint32Array,
+        ndiag: p.ndiag,
+      };
       if (p.wanted.some((w) => w.what === 'RESOLUTION')) arm.resolution = get('RESOLUTION') as Float32Array;
       arms[p.band] = arm;
     });
@@ -117,7 +125,8 @@ async function readSpectraFrom(f: FitsFile, opts: ReadSpectraOptions): Promise<S
 }
 
 async function selectRuns(f: FitsFile, fm: HduInfo, ntotal: number, opts: ReadSpectraOptions): Promise<RowRun[]> {
-  if (opts.targetids !== undefined && opts.rows !== undefined) throw new DesiError('give either targetids or rows, not both', { file: f.name });
+  if (opts.targetids !== undefined && opts.rows !== undefined)
+    throw new DesiError('give either targetids or rows, not both', { file: f.name });
   if (opts.targetids !== undefined) return toRuns(await rowsForTargetids(f, fm, opts.targetids));
   const start = opts.rows?.start ?? 0;
   const end = opts.rows?.end ?? ntotal;
@@ -129,7 +138,13 @@ async function selectRuns(f: FitsFile, fm: HduInfo, ntotal: number, opts: ReadSp
 
 type Ctor<T> = { new (n: number): T; from(a: ArrayLike<number>): T };
 type Wanted = RowsRequest & { what: string; ctor: Ctor<Float32Array> | Ctor<Uint32Array> };
-interface ArmPlan { band: string; wave: HduInfo; nwave: number; ndiag: number; wanted: Wanted[] }
+interface ArmPlan {
+  band: string;
+  wave: HduInfo;
+  nwave: number;
+  ndiag: number;
+  wanted: Wanted[];
+}
 
 /** About what reading 1,000 FIBERMAP rows costs this thread, in bytes of image rows it could gather meanwhile. */
 const FIBERMAP_BUSY_BYTES = 48 * 2 ** 20;
@@ -155,13 +170,23 @@ function planArms(f: FitsFile, bands: readonly string[], ntotal: number, withRes
 }
 
 /** Image X_WHAT, checked to hold `ntotal` rows of `perRow` values. */
-function image(f: FitsFile, band: string, what: string, perRow: number, ntotal: number, ctor: Ctor<Float32Array> | Ctor<Uint32Array>): Wanted {
+function image(
+  f: FitsFile,
+  band: string,
+  what: string,
+  perRow: number,
+  ntotal: number,
+  ctor: Ctor<Float32Array> | Ctor<Uint32Array>,
+): Wanted {
   const hdu = requireHdu(f, `${band}_${what}`, WHAT);
   const axes = imageAxes(hdu);
   const rows = axes[axes.length - 1] ?? 0;
   const per = axes.slice(0, -1).reduce((a, b) => a * b, 1);
   if (rows !== ntotal || per !== perRow) {
-    throw new FitsError(`image shape [${axes.join(', ')}] does not match ${ntotal} FIBERMAP rows x ${perRow} values per spectrum`, { file: f.name, hdu: hdu.name });
+    throw new FitsError(`image shape [${axes.join(', ')}] does not match ${ntotal} FIBERMAP rows x ${perRow} values per spectrum`, {
+      file: f.name,
+      hdu: hdu.name,
+    });
   }
   return { hdu, perRow, ctor: ctor as unknown as Wanted['ctor'] & RowsRequest['ctor'], what };
 }

@@ -63,7 +63,10 @@ export async function readTableRuns(f: FitsFile, hdu: number, runs: readonly Row
   if (runs.length === 0) return f.readTable(hdu, { ...base, rows: { start: 0, end: 0 } });
   if (runs.length === 1) return f.readTable(hdu, { ...base, rows: runs[0]! });
   const h = f.hdu(hdu);
-  if (h.type !== 'BINTABLE') return f.readTable(hdu, { ...base, rows: { start: runs[0]!.start, end: runs[runs.length - 1]!.end } }).then((t) => takeRows(t, runRows(runs)));
+  if (h.type !== 'BINTABLE')
+    return f
+      .readTable(hdu, { ...base, rows: { start: runs[0]!.start, end: runs[runs.length - 1]!.end } })
+      .then((t) => takeRows(t, runRows(runs)));
   const { source, count } = await selectedRowsSource(f.source, h, runs);
   return readTable(source, h, { ...base, rows: { start: 0, end: count } });
 }
@@ -89,7 +92,8 @@ async function selectedRowsSource(src: ByteSource, h: HduInfo, runs: readonly Ro
     const start = group[0]!.start;
     const span = (group[group.length - 1]!.end - start) * rowBytes;
     const bytes = await readAt(src, h.dataOffset + start * rowBytes, span);
-    if (bytes.length < span) throw new FitsError('truncated table data', { file: src.name, hdu: h.index, row: start + Math.floor(bytes.length / rowBytes) });
+    if (bytes.length < span)
+      throw new FitsError('truncated table data', { file: src.name, hdu: h.index, row: start + Math.floor(bytes.length / rowBytes) });
     for (const r of group) {
       rows.set(bytes.subarray((r.start - start) * rowBytes, (r.end - start) * rowBytes), at);
       at += (r.end - r.start) * rowBytes;

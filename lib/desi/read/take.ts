@@ -1,7 +1,17 @@
 import { DataType, makeData, RecordBatch, Struct, Table, vectorFromArray, type Data, type Vector } from 'apache-arrow';
 import { InternalError } from '../../errors/index.js';
 
-type Numbers = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+type Numbers =
+  | Int8Array
+  | Uint8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array;
 
 /**
  * Rows `rows` (indices into `t`, in the order given) of an Arrow table as a new one-batch table with the same schema,
@@ -18,7 +28,16 @@ export function takeRows(t: Table, rows: ArrayLike<number>): Table {
     const v = t.getChild(field.name)!;
     const type = field.type as DataType;
     const fast = v.data.length === 1 ? takeData(v.data[0]!, rows) : undefined;
-    return fast ?? single(vectorFromArray(Array.from({ length: n }, (_, i) => plain(v.get(rows[i]!))), type), field.name);
+    return (
+      fast ??
+      single(
+        vectorFromArray(
+          Array.from({ length: n }, (_, i) => plain(v.get(rows[i]!))),
+          type,
+        ),
+        field.name,
+      )
+    );
   });
   const struct = makeData({ type: new Struct(t.schema.fields), length: n, nullCount: 0, children });
   return new Table([new RecordBatch(t.schema, struct)]);
@@ -57,7 +76,7 @@ function takeData(d: Data, rows: ArrayLike<number>): Data | undefined {
     const at = new Int32Array(n * size);
     for (let i = 0; i < n; i++) for (let k = 0; k < size; k++) at[i * size + k] = rows[i]! * size + k;
     const child = d.children[0] ? takeData(d.children[0], at) : undefined;
-    return child && makeData({ type, length: n, ...nulls, child } as never) as Data;
+    return child && (makeData({ type, length: n, ...nulls, child } as never) as Data);
   }
   return undefined;
 }

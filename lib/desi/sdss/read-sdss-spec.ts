@@ -51,7 +51,8 @@ async function read(f: FitsFile): Promise<SdssSpec> {
   const am = c.getChild('and_mask')!.toArray() as Int32Array;
   const mask = new Uint32Array(am.buffer.slice(am.byteOffset, am.byteOffset + am.byteLength));
   const specobj = await f.readTable(soHdu.index);
-  if (specobj.numRows !== 1) throw new FitsError(`SPECOBJ has ${specobj.numRows} rows; a spec file has exactly 1`, { file: f.name, hdu: 'SPECOBJ' });
+  if (specobj.numRows !== 1)
+    throw new FitsError(`SPECOBJ has ${specobj.numRows} rows; a spec file has exactly 1`, { file: f.name, hdu: 'SPECOBJ' });
   const cellOf = (name: string): unknown => specobj.getChild(name)?.get(0);
   const num = (name: string): number | undefined => {
     const v = cellOf(name);
@@ -73,7 +74,11 @@ async function read(f: FitsFile): Promise<SdssSpec> {
   const out: SdssSpec = { spectra, specobj };
   const z = num('Z');
   if (z !== undefined) out.z = z;
-  for (const [k, col] of [['plate', 'PLATE'], ['mjd', 'MJD'], ['fiber', 'FIBERID']] as const) {
+  for (const [k, col] of [
+    ['plate', 'PLATE'],
+    ['mjd', 'MJD'],
+    ['fiber', 'FIBERID'],
+  ] as const) {
     const v = num(col);
     if (v !== undefined) out[k] = v;
   }

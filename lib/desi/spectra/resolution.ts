@@ -24,7 +24,9 @@ export function diagonalOffset(ndiag: number, d: number): number {
 export function applyResolution(resolution: ArrayLike<number>, ndiag: number, model: ArrayLike<number>): Float64Array {
   const nwave = model.length;
   if (!Number.isInteger(ndiag) || ndiag < 1 || resolution.length !== ndiag * nwave) {
-    throw new DesiError(`resolution has ${resolution.length} values, expected ndiag (${ndiag}) x nwave (${nwave})`, { scope: 'applyResolution' });
+    throw new DesiError(`resolution has ${resolution.length} values, expected ndiag (${ndiag}) x nwave (${nwave})`, {
+      scope: 'applyResolution',
+    });
   }
   const out = new Float64Array(nwave);
   for (let d = 0; d < ndiag; d++) {
@@ -48,8 +50,10 @@ export function applyResolution(resolution: ArrayLike<number>, ndiag: number, mo
  */
 export function convolveWithResolution(spectra: Spectra, band: string, i: number, model: ArrayLike<number>): Float64Array {
   const arm = spectra.arms[band];
-  if (!arm?.resolution) throw new DesiError('no resolution (read it with resolution: true)', { scope: 'convolveWithResolution', arm: band });
-  if (i < 0 || i >= spectra.nspec) throw new DesiError(`spectrum ${i} is outside 0..${spectra.nspec - 1}`, { scope: 'convolveWithResolution' });
+  if (!arm?.resolution)
+    throw new DesiError('no resolution (read it with resolution: true)', { scope: 'convolveWithResolution', arm: band });
+  if (i < 0 || i >= spectra.nspec)
+    throw new DesiError(`spectrum ${i} is outside 0..${spectra.nspec - 1}`, { scope: 'convolveWithResolution' });
   const per = arm.ndiag * arm.nwave;
   return applyResolution(arm.resolution.subarray(i * per, (i + 1) * per), arm.ndiag, model);
 }

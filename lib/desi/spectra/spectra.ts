@@ -79,7 +79,8 @@ export interface OneSpectrum {
 export function spectrumAt(s: Spectra, band: string, i: number): OneSpectrum {
   const a = s.arms[band];
   if (!a) throw new DesiError(`no arm '${band}'; the spectra have ${s.bands.join(', ')}`, { scope: 'spectrumAt' });
-  if (!Number.isInteger(i) || i < 0 || i >= s.nspec) throw new DesiError(`spectrum ${i} is outside 0..${s.nspec - 1}`, { scope: 'spectrumAt' });
+  if (!Number.isInteger(i) || i < 0 || i >= s.nspec)
+    throw new DesiError(`spectrum ${i} is outside 0..${s.nspec - 1}`, { scope: 'spectrumAt' });
   const n = a.nwave;
   const one: OneSpectrum = {
     wavelength: a.wavelength,

@@ -42,8 +42,12 @@ export interface StitchOptions {
 export function stitchArms(spectra: Spectra, opts: StitchOptions = {}): StitchedSpectra {
   const bands = opts.bands ?? spectra.bands;
   const tol = opts.tolerance ?? 0.01;
-  for (const b of bands) if (!spectra.arms[b]) throw new DesiError(`no arm '${b}'; the spectra have ${spectra.bands.join(', ')}`, { scope: 'stitchArms' });
-  const { wavelength, index } = unionGrid(bands.map((b) => spectra.arms[b]!.wavelength), tol);
+  for (const b of bands)
+    if (!spectra.arms[b]) throw new DesiError(`no arm '${b}'; the spectra have ${spectra.bands.join(', ')}`, { scope: 'stitchArms' });
+  const { wavelength, index } = unionGrid(
+    bands.map((b) => spectra.arms[b]!.wavelength),
+    tol,
+  );
   const nwave = wavelength.length;
   const { nspec } = spectra;
   const flux = new Float32Array(nspec * nwave);
@@ -105,7 +109,8 @@ export function unionGrid(grids: readonly Float64Array[], tol: number): { wavele
   // two pixels of one grid must not merge: that would mean the tolerance is coarser than the grid itself
   for (const [g, idx] of index.entries()) {
     for (let j = 1; j < idx.length; j++) {
-      if (idx[j] === idx[j - 1]) throw new DesiError(`tolerance ${tol} A merges neighbouring pixels ${j - 1} and ${j} of arm ${g}`, { scope: 'stitchArms' });
+      if (idx[j] === idx[j - 1])
+        throw new DesiError(`tolerance ${tol} A merges neighbouring pixels ${j - 1} and ${j} of arm ${g}`, { scope: 'stitchArms' });
     }
   }
   return { wavelength: Float64Array.from(out), index };

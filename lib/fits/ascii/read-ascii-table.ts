@@ -33,11 +33,18 @@ export function describeAsciiColumns(hdu: HduInfo): AsciiColumn[] {
     if (!m) throw h.error(`TFORM${n}`, `'${tform}' is not an ASCII table format (Aw, Iw, Fw.d, Ew.d, Dw.d)`);
     const start = h.int(`TBCOL${n}`) - 1;
     const width = Number(m[2]);
-    if (start < 0 || start + width > naxis1) throw h.error(`TBCOL${n}`, `field ${start + 1}..${start + width} lies outside the ${naxis1}-byte row`);
+    if (start < 0 || start + width > naxis1)
+      throw h.error(`TBCOL${n}`, `field ${start + 1}..${start + width} lies outside the ${naxis1}-byte row`);
     const ttype = h.get(`TTYPE${n}`);
     const col: AsciiColumn = {
-      number: n, name: typeof ttype === 'string' ? ttype.trim() : '', tform, code: m[1]!.toUpperCase() as AsciiColumn['code'], width, start,
-      scale: h.number(`TSCAL${n}`, 1), zero: h.number(`TZERO${n}`, 0),
+      number: n,
+      name: typeof ttype === 'string' ? ttype.trim() : '',
+      tform,
+      code: m[1]!.toUpperCase() as AsciiColumn['code'],
+      width,
+      start,
+      scale: h.number(`TSCAL${n}`, 1),
+      zero: h.number(`TZERO${n}`, 0),
     };
     const tnull = h.get(`TNULL${n}`);
     if (typeof tnull === 'string') col.tnull = tnull;
@@ -71,8 +78,19 @@ export async function readAsciiTable(src: ByteSource, hdu: HduInfo, opts: { colu
   if (bytes.length < rowBytes * nrows) throw new FitsError('truncated table data', { file: src.name, hdu: hdu.index });
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   const children = picked.map((c) => columnData(c, text, rowBytes, nrows, { file: src.name, hdu: hdu.index }));
-  const fields = picked.map((c) => new Field(c.name, arrowTypeOf(c), true, new Map([['fits.TFORM', c.tform], ...(c.unit ? [['fits.TUNIT', c.unit] as [string, string]] : [])])));
-  const schema = new Schema(fields, new Map([['fits.HDU', String(hdu.index)], ...(hdu.name ? [['fits.EXTNAME', hdu.name] as [string, string]] : [])]));
+  const fields = picked.map(
+    (c) =>
+      new Field(
+        c.name,
+        arrowTypeOf(c),
+        true,
+        new Map([['fits.TFORM', c.tform], ...(c.unit ? [['fits.TUNIT', c.unit] as [string, string]] : [])]),
+      ),
+  );
+  const schema = new Schema(
+    fields,
+    new Map([['fits.HDU', String(hdu.index)], ...(hdu.name ? [['fits.EXTNAME', hdu.name] as [string, string]] : [])]),
+  );
   const data = makeData({ type: new Struct(fields), length: nrows, nullCount: 0, children } as never);
   return new Table(schema, [new RecordBatch(schema, data as never)]);
 }
@@ -96,9 +114,23 @@ function columnData(c: AsciiColumn, text: string, rowBytes: number, nrows: numbe
     }
     const data = new Uint8Array(offsets[nrows]!);
     parts.forEach((p, r) => data.set(p, offsets[r]!));
-    return makeData({ type, length: nrows, nullCount: nulls, valueOffsets: offsets, data, nullBitmap: nulls ? validity : undefined } as never);
+    return makeData({
+      type,
+      length: nrows,
+      nullCount: nulls,
+      valueOffsets: offsets,
+      data,
+      nullBitmap: nulls ? validity : undefined,
+    } as never);
   }
-  const values = type instanceof Float64 ? new Float64Array(nrows) : type instanceof Int16 ? new Int16Array(nrows) : type instanceof Int32 ? new Int32Array(nrows) : new BigInt64Array(nrows);
+  const values =
+    type instanceof Float64
+      ? new Float64Array(nrows)
+      : type instanceof Int16
+        ? new Int16Array(nrows)
+        : type instanceof Int32
+          ? new Int32Array(nrows)
+          : new BigInt64Array(nrows);
   for (let r = 0; r < nrows; r++) {
     const f = fieldAt(r).trim();
     if (f === '' || (c.tnull !== undefined && f === c.tnull.trim())) {
@@ -106,8 +138,11 @@ function columnData(c: AsciiColumn, text: string, rowBytes: number, nrows: numbe
       continue;
     }
     validity[r >> 3]! |= 1 << (r & 7);
-    const num = parseNumber(f) ?? (/^[+-]?(\d+\.?\d*|\.\d+)[+-]\d+$/.test(f) ? { value: Number(f.replace(/(\d)([+-]\d+)$/, '$1E$2')), isInteger: false } : undefined);
-    if (!num || (c.code === 'I' && !num.isInteger)) throw new FitsError(`cannot parse '${f}' as ${c.tform}`, { ...where, column: c.name, row: r });
+    const num =
+      parseNumber(f) ??
+      (/^[+-]?(\d+\.?\d*|\.\d+)[+-]\d+$/.test(f) ? { value: Number(f.replace(/(\d)([+-]\d+)$/, '$1E$2')), isInteger: false } : undefined);
+    if (!num || (c.code === 'I' && !num.isInteger))
+      throw new FitsError(`cannot parse '${f}' as ${c.tform}`, { ...where, column: c.name, row: r });
     if (values instanceof BigInt64Array) values[r] = BigInt(num.value);
     else if (values instanceof Float64Array) values[r] = Number(num.value) * c.scale + c.zero;
     else values[r] = Number(num.value);

@@ -1,5 +1,21 @@
 import {
-  Bool, Field, FixedSizeList, Float32, Float64, Int16, Int32, Int64, Int8, List, Null, Struct, Uint16, Uint32, Uint64, Uint8, Utf8,
+  Bool,
+  Field,
+  FixedSizeList,
+  Float32,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  List,
+  Null,
+  Struct,
+  Uint16,
+  Uint32,
+  Uint64,
+  Uint8,
+  Utf8,
   type DataType,
 } from 'apache-arrow';
 import type { ColumnDesc, Physical } from './columns.js';
@@ -7,20 +23,36 @@ import type { ColumnDesc, Physical } from './columns.js';
 /** The Arrow type of one element of a column (before TDIM/repeat wrapping). */
 export function elementType(p: Physical): DataType {
   switch (p) {
-    case 'bool': case 'bit': return new Bool();
-    case 'uint8': return new Uint8();
-    case 'int8': return new Int8();
-    case 'int16': return new Int16();
-    case 'uint16': return new Uint16();
-    case 'int32': return new Int32();
-    case 'uint32': return new Uint32();
-    case 'int64': return new Int64();
-    case 'uint64': return new Uint64();
-    case 'float32': return new Float32();
-    case 'float64': case 'scaled': return new Float64();
-    case 'complex64': return new Struct([new Field('re', new Float32(), false), new Field('im', new Float32(), false)]);
-    case 'complex128': return new Struct([new Field('re', new Float64(), false), new Field('im', new Float64(), false)]);
-    case 'string': return new Utf8();
+    case 'bool':
+    case 'bit':
+      return new Bool();
+    case 'uint8':
+      return new Uint8();
+    case 'int8':
+      return new Int8();
+    case 'int16':
+      return new Int16();
+    case 'uint16':
+      return new Uint16();
+    case 'int32':
+      return new Int32();
+    case 'uint32':
+      return new Uint32();
+    case 'int64':
+      return new Int64();
+    case 'uint64':
+      return new Uint64();
+    case 'float32':
+      return new Float32();
+    case 'float64':
+    case 'scaled':
+      return new Float64();
+    case 'complex64':
+      return new Struct([new Field('re', new Float32(), false), new Field('im', new Float32(), false)]);
+    case 'complex128':
+      return new Struct([new Field('re', new Float64(), false), new Field('im', new Float64(), false)]);
+    case 'string':
+      return new Utf8();
   }
 }
 

@@ -7,8 +7,22 @@ import { parseTdim, parseTform, type Tform } from './tform.js';
  * the standard unsigned offsets give unsigned integers (and TZERO -128 on B gives int8); any other scaling gives float64.
  */
 export type Physical =
-  | 'bool' | 'bit' | 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64'
-  | 'float32' | 'float64' | 'complex64' | 'complex128' | 'string' | 'scaled';
+  | 'bool'
+  | 'bit'
+  | 'uint8'
+  | 'int8'
+  | 'int16'
+  | 'uint16'
+  | 'int32'
+  | 'uint32'
+  | 'int64'
+  | 'uint64'
+  | 'float32'
+  | 'float64'
+  | 'complex64'
+  | 'complex128'
+  | 'string'
+  | 'scaled';
 
 /**
  * One BINTABLE column as its header cards describe it.
@@ -49,7 +63,17 @@ const UNSIGNED_ZERO: Record<string, { zero: bigint; physical: Physical }> = {
 };
 
 const PLAIN: Record<string, Physical> = {
-  L: 'bool', X: 'bit', B: 'uint8', I: 'int16', J: 'int32', K: 'int64', A: 'string', E: 'float32', D: 'float64', C: 'complex64', M: 'complex128',
+  L: 'bool',
+  X: 'bit',
+  B: 'uint8',
+  I: 'int16',
+  J: 'int32',
+  K: 'int64',
+  A: 'string',
+  E: 'float32',
+  D: 'float64',
+  C: 'complex64',
+  M: 'complex128',
 };
 
 const ELEMENT_BYTES: Record<string, number> = { L: 1, X: 1, B: 1, I: 2, J: 4, K: 8, A: 1, E: 4, D: 8, C: 8, M: 16 };
@@ -83,7 +107,17 @@ export function describeColumns(header: Header): ColumnDesc[] {
     const ttype = header.get(`TTYPE${n}`);
     const name = typeof ttype === 'string' ? ttype.trim() : '';
     const col: ColumnDesc = {
-      number: n, name, tformText, tform, offset, physical: 'bool', count: tform.repeat, stringWidth: 0, dims: [], scale: 1, zero: 0,
+      number: n,
+      name,
+      tformText,
+      tform,
+      offset,
+      physical: 'bool',
+      count: tform.repeat,
+      stringWidth: 0,
+      dims: [],
+      scale: 1,
+      zero: 0,
     };
     const unit = header.get(`TUNIT${n}`);
     if (typeof unit === 'string') col.unit = unit.trim();
@@ -140,7 +174,12 @@ function shapeStrings(col: ColumnDesc, header: Header): void {
   if (dims && dims.length >= 1 && dims.reduce((a, b) => a * b, 1) === rep && dims[0]! > 0) {
     col.stringWidth = dims[0]!;
     col.dims = dims.length > 1 ? dims.slice(1) : [];
-  } else if (col.tform.substringWidth && col.tform.substringWidth > 0 && rep % col.tform.substringWidth === 0 && col.tform.substringWidth < rep) {
+  } else if (
+    col.tform.substringWidth &&
+    col.tform.substringWidth > 0 &&
+    rep % col.tform.substringWidth === 0 &&
+    col.tform.substringWidth < rep
+  ) {
     col.stringWidth = col.tform.substringWidth;
     col.dims = [rep / col.tform.substringWidth];
   } else {

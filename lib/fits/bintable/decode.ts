@@ -41,14 +41,30 @@ export function decodeInt64(dv: DataView, base: number, stride: number, rows: nu
   }
 }
 
-export function decodeFloat32(dv: DataView, base: number, stride: number, rows: number, count: number, out: Float32Array, at: number): void {
+export function decodeFloat32(
+  dv: DataView,
+  base: number,
+  stride: number,
+  rows: number,
+  count: number,
+  out: Float32Array,
+  at: number,
+): void {
   let o = at;
   for (let r = 0, p = base; r < rows; r++, p += stride) {
     for (let k = 0, q = p; k < count; k++, q += 4) out[o++] = dv.getFloat32(q);
   }
 }
 
-export function decodeFloat64(dv: DataView, base: number, stride: number, rows: number, count: number, out: Float64Array, at: number): void {
+export function decodeFloat64(
+  dv: DataView,
+  base: number,
+  stride: number,
+  rows: number,
+  count: number,
+  out: Float64Array,
+  at: number,
+): void {
   let o = at;
   for (let r = 0, p = base; r < rows; r++, p += stride) {
     for (let k = 0, q = p; k < count; k++, q += 8) out[o++] = dv.getFloat64(q);
@@ -56,8 +72,17 @@ export function decodeFloat64(dv: DataView, base: number, stride: number, rows: 
 }
 
 /** Complex cells: real and imaginary parts into two arrays. `bytes` is 4 (C) or 8 (M) per part. */
-export function decodeComplex(dv: DataView, base: number, stride: number, rows: number, count: number, bytes: 4 | 8,
-  re: Float32Array | Float64Array, im: Float32Array | Float64Array, at: number): void {
+export function decodeComplex(
+  dv: DataView,
+  base: number,
+  stride: number,
+  rows: number,
+  count: number,
+  bytes: 4 | 8,
+  re: Float32Array | Float64Array,
+  im: Float32Array | Float64Array,
+  at: number,
+): void {
   let o = at;
   for (let r = 0, p = base; r < rows; r++, p += stride) {
     for (let k = 0, q = p; k < count; k++, q += 2 * bytes) {
@@ -73,8 +98,16 @@ export function decodeComplex(dv: DataView, base: number, stride: number, rows: 
 }
 
 /** FITS logicals: 'T' true, 'F' false, 0 null (anything else reads as false, as astropy does). */
-export function decodeLogical(src: Uint8Array, base: number, stride: number, rows: number, count: number,
-  values: Uint8Array, validity: Uint8Array, at: number): number {
+export function decodeLogical(
+  src: Uint8Array,
+  base: number,
+  stride: number,
+  rows: number,
+  count: number,
+  values: Uint8Array,
+  validity: Uint8Array,
+  at: number,
+): number {
   let nulls = 0;
   let o = at;
   for (let r = 0, p = base; r < rows; r++, p += stride) {
@@ -92,7 +125,15 @@ export function decodeLogical(src: Uint8Array, base: number, stride: number, row
 }
 
 /** X columns: `count` bits per row, most significant bit first, into an Arrow (LSB-first) bitmap. */
-export function decodeBits(src: Uint8Array, base: number, stride: number, rows: number, count: number, values: Uint8Array, at: number): void {
+export function decodeBits(
+  src: Uint8Array,
+  base: number,
+  stride: number,
+  rows: number,
+  count: number,
+  values: Uint8Array,
+  at: number,
+): void {
   let o = at;
   for (let r = 0, p = base; r < rows; r++, p += stride) {
     for (let k = 0; k < count; k++, o++) {
@@ -105,8 +146,18 @@ export function decodeBits(src: Uint8Array, base: number, stride: number, rows: 
  * Fixed-width strings: each is cut at its first NUL and stripped of trailing blanks, then appended to `data` with its
  * end offset recorded. Returns the new end of `data`. Works on bytes, never on JS strings.
  */
-export function decodeStrings(src: Uint8Array, base: number, stride: number, rows: number, count: number, width: number,
-  offsets: Int32Array, data: Uint8Array, at: number, dataEnd: number): number {
+export function decodeStrings(
+  src: Uint8Array,
+  base: number,
+  stride: number,
+  rows: number,
+  count: number,
+  width: number,
+  offsets: Int32Array,
+  data: Uint8Array,
+  at: number,
+  dataEnd: number,
+): number {
   let o = at;
   let end = dataEnd;
   for (let r = 0, p = base; r < rows; r++, p += stride) {

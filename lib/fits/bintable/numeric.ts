@@ -9,13 +9,20 @@ export type StoredArray = Uint8Array | Int16Array | Int32Array | BigInt64Array |
 
 export function allocStored(code: string, n: number): StoredArray {
   switch (code) {
-    case 'B': return new Uint8Array(n);
-    case 'I': return new Int16Array(n);
-    case 'J': return new Int32Array(n);
-    case 'K': return new BigInt64Array(n);
-    case 'E': return new Float32Array(n);
-    case 'D': return new Float64Array(n);
-    default: throw new InternalError(`not a numeric TFORM code '${code}'`);
+    case 'B':
+      return new Uint8Array(n);
+    case 'I':
+      return new Int16Array(n);
+    case 'J':
+      return new Int32Array(n);
+    case 'K':
+      return new BigInt64Array(n);
+    case 'E':
+      return new Float32Array(n);
+    case 'D':
+      return new Float64Array(n);
+    default:
+      throw new InternalError(`not a numeric TFORM code '${code}'`);
   }
 }
 
@@ -41,10 +48,17 @@ export function tnullValidity(raw: StoredArray, tnull: bigint): { bitmap: Uint8A
 }
 
 /** Stored values -> physical values: unsigned offsets by flipping the sign bit in place, other TSCAL/TZERO to float64. */
-export function toPhysical(raw: StoredArray, col: ColumnDesc, physical = col.physical): StoredArray | Uint16Array | Uint32Array | BigUint64Array | Int8Array {
+export function toPhysical(
+  raw: StoredArray,
+  col: ColumnDesc,
+  physical = col.physical,
+): StoredArray | Uint16Array | Uint32Array | BigUint64Array | Int8Array {
   const n = raw.length;
   switch (physical) {
-    case 'int8': case 'uint16': case 'uint32': case 'uint64':
+    case 'int8':
+    case 'uint16':
+    case 'uint32':
+    case 'uint64':
       return flipSignBit(raw) as Int8Array | Uint16Array | Uint32Array | BigUint64Array;
     case 'scaled': {
       const out = new Float64Array(n);
@@ -66,14 +80,19 @@ export function toPhysical(raw: StoredArray, col: ColumnDesc, physical = col.phy
 export function storeDecode(code: string, chunk: RowChunk, base: number, count: number, out: StoredArray, at: number): void {
   const { bytes, view, rows, rowBytes } = chunk;
   switch (code) {
-    case 'B': return decodeBytes(bytes, base, rowBytes, rows, count, out as Uint8Array, at);
-    case 'I': return decodeInt16(view, base, rowBytes, rows, count, out as Int16Array, at);
-    case 'J': return decodeInt32(view, base, rowBytes, rows, count, out as Int32Array, at);
+    case 'B':
+      return decodeBytes(bytes, base, rowBytes, rows, count, out as Uint8Array, at);
+    case 'I':
+      return decodeInt16(view, base, rowBytes, rows, count, out as Int16Array, at);
+    case 'J':
+      return decodeInt32(view, base, rowBytes, rows, count, out as Int32Array, at);
     case 'K': {
       const b = out as BigInt64Array;
       return decodeInt64(view, base, rowBytes, rows, count, new Int32Array(b.buffer, b.byteOffset, b.length * 2), at);
     }
-    case 'E': return decodeFloat32(view, base, rowBytes, rows, count, out as Float32Array, at);
-    case 'D': return decodeFloat64(view, base, rowBytes, rows, count, out as Float64Array, at);
+    case 'E':
+      return decodeFloat32(view, base, rowBytes, rows, count, out as Float32Array, at);
+    case 'D':
+      return decodeFloat64(view, base, rowBytes, rows, count, out as Float64Array, at);
   }
 }

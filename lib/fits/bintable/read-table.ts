@@ -33,7 +33,11 @@ export interface ReadTableOptions {
 }
 
 /** Picks the columns asked for, in the order asked; an unknown name is an error listing the table's columns. */
-export function selectColumns<C extends { name: string }>(all: C[], names: readonly string[] | undefined, where: { file: string; hdu: number }): C[] {
+export function selectColumns<C extends { name: string }>(
+  all: C[],
+  names: readonly string[] | undefined,
+  where: { file: string; hdu: number },
+): C[] {
   if (!names) return all;
   return names.map((name) => {
     const c = all.find((x) => x.name === name) ?? all.find((x) => x.name.toUpperCase() === name.toUpperCase());
@@ -86,10 +90,15 @@ export async function readTable(src: ByteSource, hdu: HduInfo, opts: ReadTableOp
   const progress = opts.progress;
   progress?.start({ label: `read ${src.name} HDU ${hdu.index}`, total: n, unit: 'rows' });
   if (cols.length > 0) {
-    await plan.forEach(start, end, (chunk, row) => {
-      for (const b of builders) b.add(chunk, row);
-      progress?.advance(chunk.rows);
-    }, opts.chunkBytes);
+    await plan.forEach(
+      start,
+      end,
+      (chunk, row) => {
+        for (const b of builders) b.add(chunk, row);
+        progress?.advance(chunk.rows);
+      },
+      opts.chunkBytes,
+    );
   }
   progress?.finish();
   const heap = makeHeapReader(src, hdu);
@@ -105,7 +114,11 @@ export async function readTable(src: ByteSource, hdu: HduInfo, opts: ReadTableOp
  * @example
  * for await (const batch of readBatches(src, hdu, { batchRows: 65536 })) total += batch.numRows;
  */
-export async function* readBatches(src: ByteSource, hdu: HduInfo, opts: ReadTableOptions & { batchRows?: number } = {}): AsyncGenerator<RecordBatch> {
+export async function* readBatches(
+  src: ByteSource,
+  hdu: HduInfo,
+  opts: ReadTableOptions & { batchRows?: number } = {},
+): AsyncGenerator<RecordBatch> {
   const where = { file: src.name, hdu: hdu.index };
   const cols = selectColumns(describeColumns(hdu.header), opts.columns, where);
   const { start, end } = rowRange(hdu, opts, src.name);
@@ -125,9 +138,14 @@ export async function* readBatches(src: ByteSource, hdu: HduInfo, opts: ReadTabl
   for (let b = start; b < end; b += batchRows) {
     const rows = Math.min(batchRows, end - b);
     const builders = plan.columns.map((c) => makeColumnBuilder(c, rows, opts.skipStrings));
-    await plan.forEach(b, b + rows, (chunk, row) => {
-      for (const x of builders) x.add(chunk, row);
-    }, opts.chunkBytes);
+    await plan.forEach(
+      b,
+      b + rows,
+      (chunk, row) => {
+        for (const x of builders) x.add(chunk, row);
+      },
+      opts.chunkBytes,
+    );
     const data = await Promise.all(builders.map((x) => x.finish(heap, where)));
     progress?.advance(rows);
     yield batchOf(schema, data, rows);

@@ -45,7 +45,13 @@ export function rowsPerChunk(rowBytes: number, chunkBytes: number): number {
  * asynchronously (HTTP, memory): {@link forEachRowChunk}'s path for them. A chunk is valid only until the next one is
  * asked for.
  */
-async function* rowChunks(src: ByteSource, hdu: HduInfo, start: number, end: number, chunkBytes = scanPieceBytes(src)): AsyncGenerator<{ chunk: RowChunk; row: number }> {
+async function* rowChunks(
+  src: ByteSource,
+  hdu: HduInfo,
+  start: number,
+  end: number,
+  chunkBytes = scanPieceBytes(src),
+): AsyncGenerator<{ chunk: RowChunk; row: number }> {
   const rowBytes = hdu.header.int('NAXIS1');
   if (rowBytes === 0 || end === start) return;
   const perChunk = rowsPerChunk(rowBytes, chunkBytes);
@@ -73,7 +79,11 @@ const CHUNKS_PER_TURN = 128;
  * await forEachRowChunk(src, hdu, 0, nrows, (chunk, row) => builder.add(chunk, row));
  */
 export async function forEachRowChunk(
-  src: ByteSource, hdu: HduInfo, start: number, end: number, each: (chunk: RowChunk, row: number) => void,
+  src: ByteSource,
+  hdu: HduInfo,
+  start: number,
+  end: number,
+  each: (chunk: RowChunk, row: number) => void,
   chunkBytes = scanPieceBytes(src),
 ): Promise<void> {
   const rowBytes = hdu.header.int('NAXIS1');
@@ -83,18 +93,32 @@ export async function forEachRowChunk(
     for await (const { chunk, row } of rowChunks(src, hdu, start, end, chunkBytes)) each(chunk, row);
     return;
   }
-  await forEachFilledChunk(start, end, rowBytes, chunkBytes, (r, bytes) => {
-    const got = readIntoSync(hdu.dataOffset + r * rowBytes, bytes);
-    if (got < bytes.length) throw new FitsError('truncated table data', { file: src.name, hdu: hdu.index, row: r + Math.floor(got / rowBytes) });
-  }, each);
+  await forEachFilledChunk(
+    start,
+    end,
+    rowBytes,
+    chunkBytes,
+    (r, bytes) => {
+      const got = readIntoSync(hdu.dataOffset + r * rowBytes, bytes);
+      if (got < bytes.length)
+        throw new FitsError('truncated table data', { file: src.name, hdu: hdu.index, row: r + Math.floor(got / rowBytes) });
+    },
+    each,
+  );
 }
 
 /**
  * Rows [start, end) as chunks of whole `width`-byte rows, each filled synchronously by `fill` into one reused buffer
  * (`fill` throws if it cannot) and handed to `each`; the event loop gets a turn every 128 chunks.
  */
-async function forEachFilledChunk(start: number, end: number, width: number, chunkBytes: number,
-  fill: (row: number, into: Uint8Array) => void, each: (chunk: RowChunk, row: number) => void): Promise<void> {
+async function forEachFilledChunk(
+  start: number,
+  end: number,
+  width: number,
+  chunkBytes: number,
+  fill: (row: number, into: Uint8Array) => void,
+  each: (chunk: RowChunk, row: number) => void,
+): Promise<void> {
   const perChunk = rowsPerChunk(width, chunkBytes);
   const buffer = new Uint8Array(perChunk * width);
   const view = new DataView(buffer.buffer);
@@ -120,7 +144,6 @@ export function makeHeapReader(src: ByteSource, hdu: HduInfo): HeapReader {
     return heap;
   };
 }
-
 
 /** Read packed columns only when they are at most this fraction of a row; wider selections read whole rows as fast. */
 const PACK_FRACTION = 0.5;
@@ -164,10 +187,18 @@ export function planRowReads(src: ByteSource, hdu: HduInfo, cols: ColumnDesc[]):
   const spec = Int32Array.from(fields);
   return {
     columns: cols.map((c) => ({ ...c, offset: at.get(c.offset) ?? 0 })),
-    forEach: (start, end, each, chunkBytes = PACKED_CHUNK_BYTES) => forEachFilledChunk(start, end, packedBytes, chunkBytes, (r, bytes) => {
-      const n = bytes.length / packedBytes;
-      const got = gather(hdu.dataOffset + r * rowBytes, rowBytes, n, spec, bytes);
-      if (got < n) throw new FitsError('truncated table data', { file: src.name, hdu: hdu.index, row: r + got });
-    }, each),
+    forEach: (start, end, each, chunkBytes = PACKED_CHUNK_BYTES) =>
+      forEachFilledChunk(
+        start,
+        end,
+        packedBytes,
+        chunkBytes,
+        (r, bytes) => {
+          const n = bytes.length / packedBytes;
+          const got = gather(hdu.dataOffset + r * rowBytes, rowBytes, n, spec, bytes);
+          if (got < n) throw new FitsError('truncated table data', { file: src.name, hdu: hdu.index, row: r + got });
+        },
+        each,
+      ),
   };
 }

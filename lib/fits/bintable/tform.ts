@@ -3,7 +3,16 @@ export type TformCode = 'L' | 'X' | 'B' | 'I' | 'J' | 'K' | 'A' | 'E' | 'D' | 'C
 
 /** Bytes per element of each fixed-size code (X counts bits and is handled separately). */
 export const CODE_BYTES: Record<Exclude<TformCode, 'P' | 'Q' | 'X'>, number> = {
-  L: 1, B: 1, I: 2, J: 4, K: 8, A: 1, E: 4, D: 8, C: 8, M: 16,
+  L: 1,
+  B: 1,
+  I: 2,
+  J: 4,
+  K: 8,
+  A: 1,
+  E: 4,
+  D: 8,
+  C: 8,
+  M: 16,
 };
 
 /**

@@ -1,9 +1,22 @@
 import type { ColumnDesc, Physical } from './columns.js';
 
 const ELEMENT_NAMES: Record<Physical, string> = {
-  bool: 'Bool', bit: 'Bool', uint8: 'Uint8', int8: 'Int8', int16: 'Int16', uint16: 'Uint16', int32: 'Int32', uint32: 'Uint32',
-  int64: 'Int64', uint64: 'Uint64', float32: 'Float32', float64: 'Float64', scaled: 'Float64',
-  complex64: 'Struct<{re:Float32, im:Float32}>', complex128: 'Struct<{re:Float64, im:Float64}>', string: 'Utf8',
+  bool: 'Bool',
+  bit: 'Bool',
+  uint8: 'Uint8',
+  int8: 'Int8',
+  int16: 'Int16',
+  uint16: 'Uint16',
+  int32: 'Int32',
+  uint32: 'Uint32',
+  int64: 'Int64',
+  uint64: 'Uint64',
+  float32: 'Float32',
+  float64: 'Float64',
+  scaled: 'Float64',
+  complex64: 'Struct<{re:Float32, im:Float32}>',
+  complex128: 'Struct<{re:Float64, im:Float64}>',
+  string: 'Utf8',
 };
 
 /**

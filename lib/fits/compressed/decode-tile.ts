@@ -19,7 +19,10 @@ export interface TileColumns {
 }
 
 /** What a codec hands back: integers (the usual case) or values already of their final kind. */
-type TileValues = { kind: 'int'; values: Int32Array } | { kind: 'float'; values: Float32Array | Float64Array } | { kind: 'int64'; values: BigInt64Array };
+type TileValues =
+  | { kind: 'int'; values: Int32Array }
+  | { kind: 'float'; values: Float32Array | Float64Array }
+  | { kind: 'int64'; values: BigInt64Array };
 
 /**
  * Decodes tile `row` (0-based), whose place in the image is `box`, into `out`, an array of the image's stored type (ZBITPIX),
@@ -29,10 +32,18 @@ type TileValues = { kind: 'int'; values: Int32Array } | { kind: 'float'; values:
  * @example
  * decodeTile(params, table, columns, 0, tileBox(grid, 0), tileBuffer);
  */
-export function decodeTile(p: CompressionParams, table: TileTable, cols: TileColumns, row: number, box: TileBox, out: PixelArray, blankToNaN = true): void {
+export function decodeTile(
+  p: CompressionParams,
+  table: TileTable,
+  cols: TileColumns,
+  row: number,
+  box: TileBox,
+  out: PixelArray,
+  blankToNaN = true,
+): void {
   const npix = box.pixels;
-  const zscale = cols.zscale ? table.scalar(cols.zscale, row) : p.zscale ?? 1;
-  const zzero = cols.zzero ? table.scalar(cols.zzero, row) : p.zzero ?? 0;
+  const zscale = cols.zscale ? table.scalar(cols.zscale, row) : (p.zscale ?? 1);
+  const zzero = cols.zzero ? table.scalar(cols.zzero, row) : (p.zzero ?? 0);
   const zblank = cols.zblank ? table.scalar(cols.zblank, row) : p.zblank;
   const tile = readTile(p, table, cols, row, box);
   if (tile.values.length < npix) throw new CodecError(`the tile holds ${tile.values.length} pixels, ${npix} expected`);
@@ -42,7 +53,8 @@ export function decodeTile(p: CompressionParams, table: TileTable, cols: TileCol
       for (let i = 0; i < npix; i++) out[i] = tile.values[i]!;
       return;
     }
-    if (tile.kind === 'int64' || p.quantize === 'NONE') throw new CodecError(`${p.type} tile of integers in a float image without quantization (no ZSCALE)`);
+    if (tile.kind === 'int64' || p.quantize === 'NONE')
+      throw new CodecError(`${p.type} tile of integers in a float image without quantization (no ZSCALE)`);
     const ints = tile.values;
     const q = { method: p.quantize, scale: zscale, zero: zzero, dither0: p.dither0, tile: row + 1 };
     unquantize(ints, out, 0, npix, zblank === undefined || !blankToNaN ? q : { ...q, blank: zblank });
@@ -144,12 +156,14 @@ function decompress(p: CompressionParams, col: TileColumn, bytes: Uint8Array, bo
     case 'HCOMPRESS_1': {
       const t = hcompressDecompress(bytes, p.smooth, npix);
       // the stream's fast dimension must be the tile's axis 1, or the pixels would land transposed
-      if (t.ny !== box.shape[0]) throw new CodecError(`HCOMPRESS_1: the stream is ${t.nx} x ${t.ny} (slow x fast), the tile ${box.shape.join(' x ')} (FITS order)`);
+      if (t.ny !== box.shape[0])
+        throw new CodecError(`HCOMPRESS_1: the stream is ${t.nx} x ${t.ny} (slow x fast), the tile ${box.shape.join(' x ')} (FITS order)`);
       return { kind: 'int', values: toInt32(t.data, npix) };
     }
     case 'NOCOMPRESS': {
       const size = npix === 0 ? 1 : bytes.length / npix;
-      if (size !== 1 && size !== 2 && size !== 4 && size !== 8) throw new CodecError(`NOCOMPRESS tile of ${bytes.length} bytes for ${npix} pixels`);
+      if (size !== 1 && size !== 2 && size !== 4 && size !== 8)
+        throw new CodecError(`NOCOMPRESS tile of ${bytes.length} bytes for ${npix} pixels`);
       return bigEndianValues(bytes, size, p.zbitpix < 0 && p.quantize === 'NONE', npix);
     }
   }
@@ -192,4 +206,3 @@ function bigEndianValues(raw: Uint8Array, size: number, float: boolean, npix: nu
     }
   }
 }
-

@@ -13,7 +13,8 @@ import { CodecError } from './codec-error.js';
  * const raw = gunzipTile(tileBytes, 300 * 8);
  */
 export function gunzipTile(bytes: Uint8Array, maxBytes: number): Uint8Array {
-  if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) throw new CodecError('GZIP: not a gzip stream (bad magic bytes or too short)');
+  if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b)
+    throw new CodecError('GZIP: not a gzip stream (bad magic bytes or too short)');
   try {
     const out = gunzipSync(bytes, { maxOutputLength: Math.max(1, maxBytes) });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);

@@ -33,7 +33,8 @@ class BitReader {
   }
 
   private byte(): number {
-    if (this.pos >= this.bytes.length) throw new CodecError(`HCOMPRESS_1: compressed data end after ${this.bytes.length} bytes, before the tile was decoded`);
+    if (this.pos >= this.bytes.length)
+      throw new CodecError(`HCOMPRESS_1: compressed data end after ${this.bytes.length} bytes, before the tile was decoded`);
     return this.bytes[this.pos++]!;
   }
 
@@ -67,19 +68,29 @@ class BitReader {
     if (c < 4) return 1 << c; // 1, 2, 4, 8
     c = (c << 1) | this.bit();
     switch (c) {
-      case 8: return 3;
-      case 9: return 5;
-      case 10: return 10;
-      case 11: return 12;
-      case 12: return 15;
+      case 8:
+        return 3;
+      case 9:
+        return 5;
+      case 10:
+        return 10;
+      case 11:
+        return 12;
+      case 12:
+        return 15;
     }
     c = (c << 1) | this.bit();
     switch (c) {
-      case 26: return 6;
-      case 27: return 7;
-      case 28: return 9;
-      case 29: return 11;
-      case 30: return 13;
+      case 26:
+        return 6;
+      case 27:
+        return 7;
+      case 28:
+        return 9;
+      case 29:
+        return 11;
+      case 30:
+        return 13;
     }
     c = (c << 1) | this.bit();
     return c === 62 ? 0 : 14;

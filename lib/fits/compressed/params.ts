@@ -45,7 +45,13 @@ export interface CompressionParams {
 }
 
 const ALIASES: Record<string, CompressionType> = {
-  RICE_1: 'RICE_1', RICE_ONE: 'RICE_1', GZIP_1: 'GZIP_1', GZIP_2: 'GZIP_2', PLIO_1: 'PLIO_1', HCOMPRESS_1: 'HCOMPRESS_1', NOCOMPRESS: 'NOCOMPRESS',
+  RICE_1: 'RICE_1',
+  RICE_ONE: 'RICE_1',
+  GZIP_1: 'GZIP_1',
+  GZIP_2: 'GZIP_2',
+  PLIO_1: 'PLIO_1',
+  HCOMPRESS_1: 'HCOMPRESS_1',
+  NOCOMPRESS: 'NOCOMPRESS',
 };
 
 const STORED: Record<number, ImageDtype> = { 8: 'uint8', 16: 'int16', 32: 'int32', 64: 'int64', [-32]: 'float32', [-64]: 'float64' };
@@ -62,7 +68,12 @@ const MAX_PIXELS = 2 ** 31 - 1;
 export function columnNames(header: Header): string[] {
   const n = header.int('TFIELDS');
   const names: string[] = [];
-  for (let i = 1; i <= n; i++) names.push(String(header.get(`TTYPE${i}`) ?? '').trim().toUpperCase());
+  for (let i = 1; i <= n; i++)
+    names.push(
+      String(header.get(`TTYPE${i}`) ?? '')
+        .trim()
+        .toUpperCase(),
+    );
   return names;
 }
 
@@ -99,10 +110,13 @@ export function compressionParams(hdu: HduInfo): CompressionParams {
 
   const zval = new Map<string, number>();
   for (let i = 1; h.has(`ZNAME${i}`); i++) {
-    const name = String(h.get(`ZNAME${i}`)).trim().toUpperCase();
+    const name = String(h.get(`ZNAME${i}`))
+      .trim()
+      .toUpperCase();
     const v = h.get(`ZVAL${i}`);
     if (typeof v === 'number') zval.set(name, v);
-    else if (typeof v === 'boolean') zval.set(name, v ? 1 : 0); // astropy writes SMOOTH as T/F
+    else if (typeof v === 'boolean')
+      zval.set(name, v ? 1 : 0); // astropy writes SMOOTH as T/F
     else if (typeof v === 'bigint') zval.set(name, Number(v));
   }
   const blocksize = zval.get('BLOCKSIZE') ?? 32;
@@ -113,11 +127,13 @@ export function compressionParams(hdu: HduInfo): CompressionParams {
   }
 
   const columns = new Set(columnNames(h));
-  if (!columns.has('COMPRESSED_DATA')) throw new FitsError('a tile-compressed image needs a COMPRESSED_DATA column', { ...h.where, column: 'COMPRESSED_DATA' });
+  if (!columns.has('COMPRESSED_DATA'))
+    throw new FitsError('a tile-compressed image needs a COMPRESSED_DATA column', { ...h.where, column: 'COMPRESSED_DATA' });
   const optNumber = (k: string): number | undefined => (h.has(k) && h.get(k) !== null ? h.number(k) : undefined);
   const zscale = optNumber('ZSCALE');
   const zzero = optNumber('ZZERO');
-  const zblank = h.has('ZBLANK') && h.get('ZBLANK') !== null ? h.int('ZBLANK') : h.has('BLANK') && h.get('BLANK') !== null ? h.int('BLANK') : undefined;
+  const zblank =
+    h.has('ZBLANK') && h.get('ZBLANK') !== null ? h.int('ZBLANK') : h.has('BLANK') && h.get('BLANK') !== null ? h.int('BLANK') : undefined;
 
   let quantize: QuantizeMethod = 'NONE';
   if (zbitpix < 0 && (columns.has('ZSCALE') || zscale !== undefined)) {
@@ -134,8 +150,20 @@ export function compressionParams(hdu: HduInfo): CompressionParams {
   const hasBlank = columns.has('ZBLANK') || h.has('ZBLANK') || h.has('BLANK');
   const dtype = physicalDtype(zbitpix, storedDtype, bscale, bzero, hasBlank);
   const p: CompressionParams = {
-    type, zbitpix, naxis, tile, blocksize, bytepix, smooth: (zval.get('SMOOTH') ?? 0) !== 0, quantize, dither0,
-    bscale, bzero, storedDtype, dtype, columns,
+    type,
+    zbitpix,
+    naxis,
+    tile,
+    blocksize,
+    bytepix,
+    smooth: (zval.get('SMOOTH') ?? 0) !== 0,
+    quantize,
+    dither0,
+    bscale,
+    bzero,
+    storedDtype,
+    dtype,
+    columns,
   };
   if (zscale !== undefined) p.zscale = zscale;
   if (zzero !== undefined) p.zzero = zzero;

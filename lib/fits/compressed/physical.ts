@@ -17,7 +17,11 @@ export function applyPhysical(p: CompressionParams, stored: PixelArray): { data:
   const n = stored.length;
   // astropy compares with a ZBLANK column too, but per tile it is ill-defined there; the keywords are used
   const blank = p.zblank ?? null;
-  if (dtype === 'uint16' || dtype === 'uint32' || (dtype === 'float64' && (p.zbitpix === 16 || p.zbitpix === 32) && bscale === 1 && bzero === 2 ** (p.zbitpix - 1))) {
+  if (
+    dtype === 'uint16' ||
+    dtype === 'uint32' ||
+    (dtype === 'float64' && (p.zbitpix === 16 || p.zbitpix === 32) && bscale === 1 && bzero === 2 ** (p.zbitpix - 1))
+  ) {
     // unsigned, possibly promoted to float64 because a blank value exists
     const bits = p.zbitpix;
     const mod = 2 ** bits;

@@ -11,12 +11,18 @@ import { placeTile, tileBox, tileGrid, type PixelArray } from './tiles.js';
 
 function allocate(dtype: ImageDtype, n: number): PixelArray {
   switch (dtype) {
-    case 'uint8': return new Uint8Array(n);
-    case 'int16': return new Int16Array(n);
-    case 'int32': return new Int32Array(n);
-    case 'int64': return new BigInt64Array(n);
-    case 'float32': return new Float32Array(n);
-    default: return new Float64Array(n);
+    case 'uint8':
+      return new Uint8Array(n);
+    case 'int16':
+      return new Int16Array(n);
+    case 'int32':
+      return new Int32Array(n);
+    case 'int64':
+      return new BigInt64Array(n);
+    case 'float32':
+      return new Float32Array(n);
+    default:
+      return new Float64Array(n);
   }
 }
 
@@ -55,7 +61,13 @@ export async function readCompressedImage(src: ByteSource, hdu: HduInfo, options
     }
     const column = (name: string) => table.column(name);
     const cols: TileColumns = { compressed: column('COMPRESSED_DATA')! };
-    for (const [key, name] of [['gzip', 'GZIP_COMPRESSED_DATA'], ['uncompressed', 'UNCOMPRESSED_DATA'], ['zscale', 'ZSCALE'], ['zzero', 'ZZERO'], ['zblank', 'ZBLANK']] as const) {
+    for (const [key, name] of [
+      ['gzip', 'GZIP_COMPRESSED_DATA'],
+      ['uncompressed', 'UNCOMPRESSED_DATA'],
+      ['zscale', 'ZSCALE'],
+      ['zzero', 'ZZERO'],
+      ['zblank', 'ZBLANK'],
+    ] as const) {
       const c = column(name);
       if (c) cols[key] = c;
     }
@@ -66,7 +78,12 @@ export async function readCompressedImage(src: ByteSource, hdu: HduInfo, options
       try {
         decodeTile(p, table, cols, t, box, tileBuf, blankToNaN);
       } catch (e) {
-        if (e instanceof CodecError) throw new FitsError(`${p.type} tile ${t + 1} of ${grid.count}: ${e.message}`, { ...where, column: 'COMPRESSED_DATA', row: t + 1 }, { cause: e });
+        if (e instanceof CodecError)
+          throw new FitsError(
+            `${p.type} tile ${t + 1} of ${grid.count}: ${e.message}`,
+            { ...where, column: 'COMPRESSED_DATA', row: t + 1 },
+            { cause: e },
+          );
         throw e;
       }
       placeTile(grid, box, tileBuf, stored);

@@ -8,7 +8,6 @@ import { CodecError } from './codec-error.js';
  * (`d >= 0 ? 2d : -2d - 1`) and wrap in the pixel width.
  */
 
-
 /** fsbits, fsmax per bytes-per-pixel. */
 const PARAMS: Record<number, [number, number]> = { 1: [3, 6], 2: [4, 14], 4: [5, 25] };
 

@@ -37,7 +37,8 @@ export class TileTable {
     this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const tableBytes = this.rowBytes * this.nrows;
     this.heapStart = header.int('THEAP', tableBytes);
-    if (this.heapStart < tableBytes) throw header.error('THEAP', `heap offset ${this.heapStart} lies inside the table (${tableBytes} bytes)`);
+    if (this.heapStart < tableBytes)
+      throw header.error('THEAP', `heap offset ${this.heapStart} lies inside the table (${tableBytes} bytes)`);
     if (tableBytes > data.length) throw new FitsError(`the table needs ${tableBytes} bytes, the data holds ${data.length}`, where);
     let offset = 0;
     columnNames(header).forEach((name, i) => {
@@ -83,13 +84,20 @@ export class TileTable {
   scalar(col: TileColumn, row: number): number {
     const at = row * this.rowBytes + col.offset;
     switch (col.tform.code) {
-      case 'D': return this.view.getFloat64(at);
-      case 'E': return this.view.getFloat32(at);
-      case 'J': return this.view.getInt32(at);
-      case 'I': return this.view.getInt16(at);
-      case 'B': return this.view.getUint8(at);
-      case 'K': return Number(this.view.getBigInt64(at));
-      default: throw this.error(col, row, `expected a numeric column, found TFORM '${col.tform.code}'`);
+      case 'D':
+        return this.view.getFloat64(at);
+      case 'E':
+        return this.view.getFloat32(at);
+      case 'J':
+        return this.view.getInt32(at);
+      case 'I':
+        return this.view.getInt16(at);
+      case 'B':
+        return this.view.getUint8(at);
+      case 'K':
+        return Number(this.view.getBigInt64(at));
+      default:
+        throw this.error(col, row, `expected a numeric column, found TFORM '${col.tform.code}'`);
     }
   }
 

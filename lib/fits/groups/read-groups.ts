@@ -49,9 +49,10 @@ export async function readGroups(src: ByteSource, hdu: HduInfo): Promise<RandomG
     const scale = h.number(`PSCAL${p + 1}`, 1);
     const zero = h.number(`PZERO${p + 1}`, 0);
     // Parameters with no PSCAL/PZERO keep their stored type; scaled ones become float64 (astropy's choice).
-    const ps: PixelScaling = scale === 1 && zero === 0
-      ? { bitpix, dtype: STORED_DTYPE[bitpix]!, mode: 'none', bscale: 1, bzero: 0 }
-      : { bitpix, dtype: 'float64', mode: 'scaled', bscale: scale, bzero: zero };
+    const ps: PixelScaling =
+      scale === 1 && zero === 0
+        ? { bitpix, dtype: STORED_DTYPE[bitpix]!, mode: 'none', bscale: 1, bzero: 0 }
+        : { bitpix, dtype: 'float64', mode: 'scaled', bscale: scale, bzero: zero };
     parameters.push({ name: typeof ptype === 'string' ? ptype.trim() : `PAR${p + 1}`, values: decodePixels(one, 0, gcount, ps) });
   }
   const s = pixelScaling(h);

@@ -90,7 +90,10 @@ function badText(keyword: string, what: string, text: string): FitsError {
   const i = [...text].findIndex((c) => !PRINTABLE.test(c));
   const ch = [...text][i] ?? '';
   const code = ch.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0');
-  return new FitsError(`${what} ${JSON.stringify(text)} has a character FITS headers cannot hold (U+${code} at ${i}): only printable ASCII is allowed`, { keyword });
+  return new FitsError(
+    `${what} ${JSON.stringify(text)} has a character FITS headers cannot hold (U+${code} at ${i}): only printable ASCII is allowed`,
+    { keyword },
+  );
 }
 
 /** Normalises a keyword: `{ key, hierarch }`, or throws naming the keyword and the rule it breaks. */
@@ -98,7 +101,8 @@ export function checkKeyword(keyword: string): { key: string; hierarch: boolean 
   if (!PRINTABLE.test(keyword)) throw badText(keyword, 'keyword', keyword);
   if (/^HIERARCH /i.test(keyword)) {
     const key = keyword.slice(9).trim();
-    if (key === '' || key.includes('=')) throw new FitsError(`invalid HIERARCH keyword ${JSON.stringify(keyword)}: empty or contains '='`, { keyword });
+    if (key === '' || key.includes('='))
+      throw new FitsError(`invalid HIERARCH keyword ${JSON.stringify(keyword)}: empty or contains '='`, { keyword });
     return { key, hierarch: true };
   }
   const upper = keyword.toUpperCase();
@@ -142,7 +146,8 @@ export function formatCard(card: CardInput): string {
     value = value.trim();
     let head = `HIERARCH ${key} = ${value}`;
     if (head.length === CARD + 1) head = `HIERARCH ${key}= ${value}`;
-    if (head.length > CARD) throw new FitsError(`HIERARCH keyword ${JSON.stringify(key)} with its value does not fit in one 80-character card`, { keyword: key });
+    if (head.length > CARD)
+      throw new FitsError(`HIERARCH keyword ${JSON.stringify(key)} with its value does not fit in one 80-character card`, { keyword: key });
     return (head + tail).slice(0, CARD).padEnd(CARD);
   }
   const head = `${key.padEnd(8)}= ${value}`;

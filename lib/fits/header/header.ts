@@ -103,7 +103,14 @@ export function parseCards(text: string): Card[] {
     const card = parseCardImage(text.slice(off, off + 80));
     if (card.keyword === 'END') break;
     const prev = cards[cards.length - 1];
-    if (card.keyword === 'CONTINUE' && prev && typeof prev.value === 'string' && prev.value.endsWith('&') && !prev.invalid && prev.image.slice(8, 10) === '= ') {
+    if (
+      card.keyword === 'CONTINUE' &&
+      prev &&
+      typeof prev.value === 'string' &&
+      prev.value.endsWith('&') &&
+      !prev.invalid &&
+      prev.image.slice(8, 10) === '= '
+    ) {
       const piece = parseContinue(card.image);
       if (piece) {
         prev.value = prev.value.slice(0, -1) + piece.text;

@@ -15,7 +15,10 @@ export interface GatherJob {
 
 /** Why a job could not be gathered: the file ended early at `pos`. */
 export class GatherTruncated extends Error {
-  constructor(readonly job: number, readonly pos: number) {
+  constructor(
+    readonly job: number,
+    readonly pos: number,
+  ) {
     super(`the file ends before byte ${pos}`);
   }
 }

@@ -7,12 +7,18 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { GatherTruncated, gatherOne, type GatherJob } from './gather-bytes.js';
 
 /** What the main thread sends: the file descriptor and the jobs (with their indices in the caller's list). */
-export interface GatherWorkerInput { fd: number; jobs: { index: number; job: GatherJob }[] }
+export interface GatherWorkerInput {
+  fd: number;
+  jobs: { index: number; job: GatherJob }[];
+}
 
 const input = workerData as GatherWorkerInput;
 try {
   const buffers = input.jobs.map(({ index, job }) => ({ index, buffer: gatherOne(input.fd, job, index) }));
-  parentPort!.postMessage({ buffers }, buffers.map((b) => b.buffer));
+  parentPort!.postMessage(
+    { buffers },
+    buffers.map((b) => b.buffer),
+  );
 } catch (e) {
   parentPort!.postMessage(e instanceof GatherTruncated ? { truncated: { job: e.job, pos: e.pos } } : { error: (e as Error).message });
 }

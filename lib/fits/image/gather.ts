@@ -19,7 +19,13 @@ function split(jobs: readonly GatherJob[], mainBusy: number): { main: number[]; 
   let m = mainBusy;
   let h = 0;
   for (const i of order) {
-    if (m <= h) { main.push(i); m += jobs[i]!.bytes; } else { helper.push(i); h += jobs[i]!.bytes; }
+    if (m <= h) {
+      main.push(i);
+      m += jobs[i]!.bytes;
+    } else {
+      helper.push(i);
+      h += jobs[i]!.bytes;
+    }
   }
   return { main, helper };
 }
@@ -63,7 +69,9 @@ export function startGather(fd: number, jobs: readonly GatherJob[], mainBusyByte
   const input: GatherWorkerInput = { fd, jobs: helper.map((index) => ({ index, job: jobs[index]! })) };
   const worker = new Worker(WORKER, { workerData: input });
   const answer = firstAnswer<Answer>(worker, 'the gather thread');
-  answer.catch(() => { /* awaited in finish() */ });
+  answer.catch(() => {
+    /* awaited in finish() */
+  });
   return {
     async finish() {
       try {
@@ -78,7 +86,9 @@ export function startGather(fd: number, jobs: readonly GatherJob[], mainBusyByte
         void worker.terminate();
       }
     },
-    cancel: async () => { await worker.terminate(); },
+    cancel: async () => {
+      await worker.terminate();
+    },
   };
 }
 
@@ -115,7 +125,9 @@ function startNativeGather(fd: number, jobs: readonly GatherJob[]): PendingGathe
   // The pool takes all cores but this thread's while this thread reads other things; finish() then joins in. Taking
   // every core at once would oversubscribe them and slow this thread's own reading several times over.
   const { handle, done } = addon.gatherRanges(fd, ranges, spec, buffers, Math.max(1, availableParallelism() - 1));
-  done.catch(() => { /* awaited in finish() */ });
+  done.catch(() => {
+    /* awaited in finish() */
+  });
   return {
     async finish() {
       addon.helpGather(handle);

@@ -14,9 +14,19 @@ export interface PixelScaling {
 }
 
 /** The dtype of stored pixels for each BITPIX. */
-export const STORED_DTYPE: Record<number, ImageDtype> = { 8: 'uint8', 16: 'int16', 32: 'int32', 64: 'int64', [-32]: 'float32', [-64]: 'float64' };
+export const STORED_DTYPE: Record<number, ImageDtype> = {
+  8: 'uint8',
+  16: 'int16',
+  32: 'int32',
+  64: 'int64',
+  [-32]: 'float32',
+  [-64]: 'float64',
+};
 const UNSIGNED: Record<number, { zero: bigint; dtype: ImageDtype }> = {
-  8: { zero: -128n, dtype: 'int8' }, 16: { zero: 32768n, dtype: 'uint16' }, 32: { zero: 2147483648n, dtype: 'uint32' }, 64: { zero: 9223372036854775808n, dtype: 'uint64' },
+  8: { zero: -128n, dtype: 'int8' },
+  16: { zero: 32768n, dtype: 'uint16' },
+  32: { zero: 2147483648n, dtype: 'uint32' },
+  64: { zero: 9223372036854775808n, dtype: 'uint64' },
 };
 
 /**
@@ -75,16 +85,36 @@ export function decodePixels(bytes: Uint8Array, offset: number, n: number, s: Pi
 
 function decodeStored(dv: DataView, bytes: Uint8Array, offset: number, n: number, bitpix: number): ImageArray {
   switch (bitpix) {
-    case 8: return bytes.slice(offset, offset + n);
-    case 16: { const a = new Int16Array(n); for (let i = 0, p = offset; i < n; i++, p += 2) a[i] = dv.getInt16(p); return a; }
-    case 32: { const a = new Int32Array(n); for (let i = 0, p = offset; i < n; i++, p += 4) a[i] = dv.getInt32(p); return a; }
+    case 8:
+      return bytes.slice(offset, offset + n);
+    case 16: {
+      const a = new Int16Array(n);
+      for (let i = 0, p = offset; i < n; i++, p += 2) a[i] = dv.getInt16(p);
+      return a;
+    }
+    case 32: {
+      const a = new Int32Array(n);
+      for (let i = 0, p = offset; i < n; i++, p += 4) a[i] = dv.getInt32(p);
+      return a;
+    }
     case 64: {
       const a = new BigInt64Array(n);
       const w = new Int32Array(a.buffer);
-      for (let i = 0, p = offset; i < n; i++, p += 8) { w[2 * i] = dv.getInt32(p + 4); w[2 * i + 1] = dv.getInt32(p); }
+      for (let i = 0, p = offset; i < n; i++, p += 8) {
+        w[2 * i] = dv.getInt32(p + 4);
+        w[2 * i + 1] = dv.getInt32(p);
+      }
       return a;
     }
-    case -32: { const a = new Float32Array(n); for (let i = 0, p = offset; i < n; i++, p += 4) a[i] = dv.getFloat32(p); return a; }
-    default: { const a = new Float64Array(n); for (let i = 0, p = offset; i < n; i++, p += 8) a[i] = dv.getFloat64(p); return a; }
+    case -32: {
+      const a = new Float32Array(n);
+      for (let i = 0, p = offset; i < n; i++, p += 4) a[i] = dv.getFloat32(p);
+      return a;
+    }
+    default: {
+      const a = new Float64Array(n);
+      for (let i = 0, p = offset; i < n; i++, p += 8) a[i] = dv.getFloat64(p);
+      return a;
+    }
   }
 }

@@ -11,6 +11,12 @@ export function fileError(path: string, e: unknown): SkybookError {
   if (e instanceof SkybookError) return e;
   const code = (e as NodeJS.ErrnoException).code;
   const why =
-    code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory, not a file' : (e as Error).message ?? String(e);
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EACCES'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'is a directory, not a file'
+          : ((e as Error).message ?? String(e));
   return new SourceError(path, why, { cause: e });
 }

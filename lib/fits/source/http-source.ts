@@ -1,7 +1,13 @@
 import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
-import { DEFAULT_RETRY, isTransientNetworkError, retryAfterMs, TRANSIENT_HTTP_STATUS as TRANSIENT_STATUS, withRetry } from '../../core/index.js';
+import {
+  DEFAULT_RETRY,
+  isTransientNetworkError,
+  retryAfterMs,
+  TRANSIENT_HTTP_STATUS as TRANSIENT_STATUS,
+  withRetry,
+} from '../../core/index.js';
 import { SkybookError, SourceError } from '../../errors/index.js';
 import type { ByteSource } from './byte-source.js';
 
@@ -51,8 +57,16 @@ export interface HttpSourceStats {
 
 const optionsSchema = z.object({
   name: z.string().optional(),
-  readAheadBytes: z.number().int().min(0).default(64 * 1024),
-  cacheBytes: z.number().int().min(0).default(1024 * 1024),
+  readAheadBytes: z
+    .number()
+    .int()
+    .min(0)
+    .default(64 * 1024),
+  cacheBytes: z
+    .number()
+    .int()
+    .min(0)
+    .default(1024 * 1024),
   retries: z.number().int().min(0).max(20).default(DEFAULT_RETRY.retries),
   retryBaseMs: z.number().min(0).default(DEFAULT_RETRY.baseMs),
   retryMaxMs: z.number().min(0).default(DEFAULT_RETRY.maxMs),
@@ -134,7 +148,8 @@ export class HttpSource implements ByteSource {
 
   async read(offset: number, length: number): Promise<Uint8Array> {
     if (this.closed) throw new SourceError(this.name, 'read after close');
-    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length)) throw new SourceError(this.name, `invalid read of ${length} bytes at ${offset}`);
+    if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length))
+      throw new SourceError(this.name, `invalid read of ${length} bytes at ${offset}`);
     const start = Math.min(Math.max(0, offset), this.size);
     const end = Math.min(this.size, start + Math.max(0, length));
     if (end <= start) return new Uint8Array(0);
@@ -181,7 +196,8 @@ export class HttpSource implements ByteSource {
     }
     if (r.status === 206) {
       const cr = parseContentRange(r.headers['content-range']);
-      if (!cr || cr.start !== 0 || cr.total === undefined) throw new SourceError(this.name, `bad Content-Range '${r.headers['content-range']}'`);
+      if (!cr || cr.start !== 0 || cr.total === undefined)
+        throw new SourceError(this.name, `bad Content-Range '${r.headers['content-range']}'`);
       this.size = cr.total;
     } else if (r.status === 200) {
       if (r.headers['content-length'] === undefined) throw new SourceError(this.name, 'the server reports no size (no Content-Length)');
@@ -210,7 +226,10 @@ export class HttpSource implements ByteSource {
       } else if (r.status === 206) {
         const cr = parseContentRange(r.headers['content-range']);
         if (!cr || cr.start !== pos || cr.end >= end || cr.end - cr.start + 1 !== r.body.length) {
-          throw new SourceError(this.name, `asked for bytes ${pos}-${end - 1}, got Content-Range '${r.headers['content-range']}' with ${r.body.length} bytes`);
+          throw new SourceError(
+            this.name,
+            `asked for bytes ${pos}-${end - 1}, got Content-Range '${r.headers['content-range']}' with ${r.body.length} bytes`,
+          );
         }
         if (cr.total !== undefined && cr.total !== this.size) this.changed(`its size is now ${cr.total}`);
       } else {
@@ -233,7 +252,8 @@ export class HttpSource implements ByteSource {
     const etag = r.headers.etag;
     if (etag && this.etag && stripWeak(etag) !== stripWeak(this.etag)) this.changed(`ETag ${this.etag} became ${etag}`);
     const modified = r.headers['last-modified'];
-    if (!this.etag && modified && this.lastModified && modified !== this.lastModified) this.changed(`Last-Modified ${this.lastModified} became ${modified}`);
+    if (!this.etag && modified && this.lastModified && modified !== this.lastModified)
+      this.changed(`Last-Modified ${this.lastModified} became ${modified}`);
     this.remember(r.headers);
   }
 
@@ -249,7 +269,13 @@ export class HttpSource implements ByteSource {
     const at = r.url.href === this.name ? '' : ` at ${r.url.href}`;
     const s = r.status;
     const why =
-      s === 401 || s === 403 ? 'access denied' : s === 404 || s === 410 ? 'not found' : TRANSIENT_STATUS.has(s) ? `server error, gave up after ${this.options.retries + 1} attempts` : 'unexpected response';
+      s === 401 || s === 403
+        ? 'access denied'
+        : s === 404 || s === 410
+          ? 'not found'
+          : TRANSIENT_STATUS.has(s)
+            ? `server error, gave up after ${this.options.retries + 1} attempts`
+            : 'unexpected response';
     throw new SourceError(this.name, `${why} (HTTP ${s})${at}`);
   }
 

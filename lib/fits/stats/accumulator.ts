@@ -52,17 +52,27 @@ export class StatsAccumulator {
     let hiSum = 0;
     let loSum = 0;
     let n = 0;
-    let minHi = Infinity, minLo = Infinity, maxHi = -Infinity, maxLo = -Infinity;
+    let minHi = Infinity,
+      minLo = Infinity,
+      maxHi = -Infinity,
+      maxLo = -Infinity;
     for (let i = start; i < end; i++) {
       if (valid && !valid(i)) continue;
       const lo = words[2 * i]! >>> 0;
       const hi = unsigned ? words[2 * i + 1]! >>> 0 : words[2 * i + 1]!;
       hiSum += hi;
       loSum += lo;
-      if (hi < minHi || (hi === minHi && lo < minLo)) { minHi = hi; minLo = lo; }
-      if (hi > maxHi || (hi === maxHi && lo > maxLo)) { maxHi = hi; maxLo = lo; }
+      if (hi < minHi || (hi === minHi && lo < minLo)) {
+        minHi = hi;
+        minLo = lo;
+      }
+      if (hi > maxHi || (hi === maxHi && lo > maxLo)) {
+        maxHi = hi;
+        maxLo = lo;
+      }
       n++;
-      if ((n & 0xfffff) === 0) { // 2^20 halves of < 2^32 keep both sums exact
+      if ((n & 0xfffff) === 0) {
+        // 2^20 halves of < 2^32 keep both sums exact
         this.intSum += (BigInt(hiSum) << 32n) + BigInt(loSum);
         hiSum = loSum = 0;
       }
@@ -89,13 +99,14 @@ export class StatsAccumulator {
     let nan = 0;
     for (let i = start; i < end; i++) {
       const v = a[i]!;
-      if (v - v !== 0) { // NaN or an infinity: the one rare branch
+      if (v - v !== 0) {
+        // NaN or an infinity: the one rare branch
         if (v !== v) nan++;
         continue;
       }
       const t = sum + v;
       const bp = t - sum;
-      comp += (sum - (t - bp)) + (v - bp);
+      comp += sum - (t - bp) + (v - bp);
       sum = t;
       if (v < mn) mn = v;
       if (v > mx) mx = v;
@@ -130,7 +141,7 @@ export class StatsAccumulator {
         }
         const t = sum + v;
         const bp = t - sum;
-        comp += (sum - (t - bp)) + (v - bp);
+        comp += sum - (t - bp) + (v - bp);
         sum = t;
         if (v < mn) mn = v;
         if (v > mx) mx = v;
@@ -150,17 +161,27 @@ export class StatsAccumulator {
     let hiSum = 0;
     let loSum = 0;
     let n = 0;
-    let minHi = Infinity, minLo = Infinity, maxHi = -Infinity, maxLo = -Infinity;
+    let minHi = Infinity,
+      minLo = Infinity,
+      maxHi = -Infinity,
+      maxLo = -Infinity;
     for (let r = 0, p = base; r < rows; r++, p += stride) {
       for (let k = 0, q = p; k < count; k++, q += 8) {
         const lo = dv.getUint32(q + 4);
         const hi = unsigned ? (dv.getInt32(q) ^ 0x80000000) >>> 0 : dv.getInt32(q);
         hiSum += hi;
         loSum += lo;
-        if (hi < minHi || (hi === minHi && lo < minLo)) { minHi = hi; minLo = lo; }
-        if (hi > maxHi || (hi === maxHi && lo > maxLo)) { maxHi = hi; maxLo = lo; }
+        if (hi < minHi || (hi === minHi && lo < minLo)) {
+          minHi = hi;
+          minLo = lo;
+        }
+        if (hi > maxHi || (hi === maxHi && lo > maxLo)) {
+          maxHi = hi;
+          maxLo = lo;
+        }
         n++;
-        if ((n & 0xfffff) === 0) { // 2^20 halves of < 2^32 keep both sums exact
+        if ((n & 0xfffff) === 0) {
+          // 2^20 halves of < 2^32 keep both sums exact
           this.intSum += (BigInt(hiSum) << 32n) + BigInt(loSum);
           hiSum = loSum = 0;
         }
@@ -196,12 +217,30 @@ export class StatsAccumulator {
   }
 
   /** The summary as JSON-safe values: integers exact (a number below 2^53, else a decimal string). */
-  summary(): { count: number; nullCount: number; nanCount: number; min: number | string | null; max: number | string | null; sum: number | string | null; countTrue: number | null } {
+  summary(): {
+    count: number;
+    nullCount: number;
+    nanCount: number;
+    min: number | string | null;
+    max: number | string | null;
+    sum: number | string | null;
+    countTrue: number | null;
+  } {
     const exact = (v: bigint) => (v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString());
-    const base = { count: this.count, nullCount: this.nullCount, nanCount: this.nanCount, countTrue: this.kind === 'bool' ? this.countTrue : null };
+    const base = {
+      count: this.count,
+      nullCount: this.nullCount,
+      nanCount: this.nanCount,
+      countTrue: this.kind === 'bool' ? this.countTrue : null,
+    };
     if (this.kind === 'int') {
       if (this.bigMin !== undefined || this.bigMax !== undefined) {
-        return { ...base, min: this.bigMin === undefined ? null : exact(this.bigMin), max: this.bigMax === undefined ? null : exact(this.bigMax), sum: exact(this.intSum) };
+        return {
+          ...base,
+          min: this.bigMin === undefined ? null : exact(this.bigMin),
+          max: this.bigMax === undefined ? null : exact(this.bigMax),
+          sum: exact(this.intSum),
+        };
       }
       return { ...base, min: this.count ? this.min : null, max: this.count ? this.max : null, sum: exact(this.intSum) };
     }

@@ -20,7 +20,11 @@ export function arrowSink(col: ColumnDesc, nrows: number, acc: StatsAccumulator,
 
 class ArrowSink implements ColumnStatsSink {
   private row = 0;
-  constructor(private readonly builder: ColumnBuilder, private readonly acc: StatsAccumulator, private readonly imag: StatsAccumulator) {}
+  constructor(
+    private readonly builder: ColumnBuilder,
+    private readonly acc: StatsAccumulator,
+    private readonly imag: StatsAccumulator,
+  ) {}
   add(chunk: RowChunk): void {
     this.builder.add(chunk, this.row);
     this.row += chunk.rows;

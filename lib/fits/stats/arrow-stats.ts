@@ -2,7 +2,6 @@ import { Type, type Data } from 'apache-arrow';
 import type { ImageArray } from '../image/fits-image.js';
 import { addTyped, bitmapValidity, type StatsAccumulator } from './accumulator.js';
 
-
 function validity(data: Data): ((i: number) => boolean) | undefined {
   const bitmap = data.nullBitmap;
   if (!data.nullCount || !bitmap || bitmap.length === 0) return undefined;
@@ -13,7 +12,13 @@ function validity(data: Data): ((i: number) => boolean) | undefined {
  * Adds the values of one Arrow column chunk to `acc`, descending through FixedSizeList and List cells to their elements
  * (so a 10-element vector cell counts 10). Complex (struct re/im) cells go to `acc` as their real parts and to `imag`.
  */
-export function addArrowData(acc: StatsAccumulator, data: Data, imag?: StatsAccumulator, start = data.offset, end = data.offset + data.length): void {
+export function addArrowData(
+  acc: StatsAccumulator,
+  data: Data,
+  imag?: StatsAccumulator,
+  start = data.offset,
+  end = data.offset + data.length,
+): void {
   const t = data.type;
   switch (t.typeId) {
     case Type.FixedSizeList: {
@@ -32,7 +37,9 @@ export function addArrowData(acc: StatsAccumulator, data: Data, imag?: StatsAccu
       if (im && imag) addArrowData(imag, im, undefined, im.offset + start - data.offset, im.offset + end - data.offset);
       return;
     }
-    case Type.Utf8: case Type.LargeUtf8: case Type.Null: {
+    case Type.Utf8:
+    case Type.LargeUtf8:
+    case Type.Null: {
       const nulls = data.typeId === Type.Null ? end - start : countNulls(data, start, end);
       acc.nullCount += nulls;
       acc.addOther(end - start - nulls);
@@ -41,7 +48,8 @@ export function addArrowData(acc: StatsAccumulator, data: Data, imag?: StatsAccu
     case Type.Bool:
       acc.nullCount += countNulls(data, start, end);
       return acc.addBools(data.values as Uint8Array, start, end, validity(data));
-    case Type.Int: case Type.Float:
+    case Type.Int:
+    case Type.Float:
       acc.nullCount += countNulls(data, start, end);
       return addTyped(acc, data.values as ImageArray, start, end, validity(data));
     default:

@@ -42,18 +42,27 @@ export async function scanColumns(src: ByteSource, hdu: HduInfo, part: ScanPart,
   const capacity = Math.min(rows, rowsPerChunk(Math.max(1, hdu.header.int('NAXIS1')), chunkBytes));
   const accs: (StatsAccumulator | undefined)[] = cols.map(() => undefined);
   const imags: (StatsAccumulator | undefined)[] = cols.map(() => undefined);
-  const sinks = await Promise.all(part.columns.map(async (i) => {
-    const acc = (accs[i] = new StatsAccumulator());
-    const imag = (imags[i] = new StatsAccumulator());
-    // heap columns build an Arrow column: load Arrow only for them
-    return fixedWidthSink(cols[i]!, capacity, acc, imag) ?? (await import('./arrow-sink.js')).arrowSink(cols[i]!, rows, acc, imag);
-  }));
+  const sinks = await Promise.all(
+    part.columns.map(async (i) => {
+      const acc = (accs[i] = new StatsAccumulator());
+      const imag = (imags[i] = new StatsAccumulator());
+      // heap columns build an Arrow column: load Arrow only for them
+      return fixedWidthSink(cols[i]!, capacity, acc, imag) ?? (await import('./arrow-sink.js')).arrowSink(cols[i]!, rows, acc, imag);
+    }),
+  );
   const rowSum = part.sum ? new FitsChecksum() : undefined;
-  await forEachRowChunk(src, hdu, 0, rows, (chunk) => {
-    rowSum?.update(chunk.bytes);
-    for (const s of sinks) s.add(chunk);
-    progress?.advance(chunk.rows);
-  }, chunkBytes);
+  await forEachRowChunk(
+    src,
+    hdu,
+    0,
+    rows,
+    (chunk) => {
+      rowSum?.update(chunk.bytes);
+      for (const s of sinks) s.add(chunk);
+      progress?.advance(chunk.rows);
+    },
+    chunkBytes,
+  );
   const heap = makeHeapReader(src, hdu);
   for (const s of sinks) await s.finish(heap, where);
   return rowSum ? { accs, imags, rowSum, threads: 1 } : { accs, imags, threads: 1 };

@@ -25,15 +25,26 @@ export interface ColumnStatsSink {
  * const sink = fixedWidthSink(col, 512, acc, imag)!;
  * await forEachRowChunk(src, hdu, 0, nrows, (chunk) => sink.add(chunk));
  */
-export function fixedWidthSink(col: ColumnDesc, capacity: number, acc: StatsAccumulator, imag: StatsAccumulator): ColumnStatsSink | undefined {
+export function fixedWidthSink(
+  col: ColumnDesc,
+  capacity: number,
+  acc: StatsAccumulator,
+  imag: StatsAccumulator,
+): ColumnStatsSink | undefined {
   if (col.vla || col.count === 0) return undefined;
   const n = capacity * col.count;
   switch (col.physical) {
-    case 'string': return { add: (chunk) => acc.addOther(chunk.rows * col.count), finish: async () => {} };
-    case 'bool': return new LogicalSink(col, n, acc);
-    case 'bit': return new BitSink(col, n, acc);
-    case 'complex64': case 'complex128': return new ComplexSink(col, n, acc, imag);
-    default: return new NumericSink(col, n, acc);
+    case 'string':
+      return { add: (chunk) => acc.addOther(chunk.rows * col.count), finish: async () => {} };
+    case 'bool':
+      return new LogicalSink(col, n, acc);
+    case 'bit':
+      return new BitSink(col, n, acc);
+    case 'complex64':
+    case 'complex128':
+      return new ComplexSink(col, n, acc, imag);
+    default:
+      return new NumericSink(col, n, acc);
   }
 }
 
@@ -41,7 +52,11 @@ class NumericSink implements ColumnStatsSink {
   private readonly raw: StoredArray;
   /** For plain floats and 64-bit integers without TNULL: the accumulator reads the stored bytes itself. */
   private readonly direct?: (chunk: RowChunk) => void;
-  constructor(private readonly col: ColumnDesc, capacity: number, private readonly acc: StatsAccumulator) {
+  constructor(
+    private readonly col: ColumnDesc,
+    capacity: number,
+    private readonly acc: StatsAccumulator,
+  ) {
     this.raw = allocStored(col.tform.code, capacity);
     // a chunk of no rows still tells the accumulator what kind of values the column holds (a sum of 0, not null)
     addTyped(acc, toPhysical(this.raw.subarray(0, 0), col), 0, 0);
@@ -71,7 +86,11 @@ class NumericSink implements ColumnStatsSink {
 class LogicalSink implements ColumnStatsSink {
   private readonly values: Uint8Array;
   private readonly validity: Uint8Array;
-  constructor(private readonly col: ColumnDesc, capacity: number, private readonly acc: StatsAccumulator) {
+  constructor(
+    private readonly col: ColumnDesc,
+    capacity: number,
+    private readonly acc: StatsAccumulator,
+  ) {
     this.values = new Uint8Array((capacity + 7) >> 3);
     this.validity = new Uint8Array((capacity + 7) >> 3);
     acc.addBools(this.values, 0, 0);
@@ -90,7 +109,11 @@ class LogicalSink implements ColumnStatsSink {
 
 class BitSink implements ColumnStatsSink {
   private readonly values: Uint8Array;
-  constructor(private readonly col: ColumnDesc, capacity: number, private readonly acc: StatsAccumulator) {
+  constructor(
+    private readonly col: ColumnDesc,
+    capacity: number,
+    private readonly acc: StatsAccumulator,
+  ) {
     this.values = new Uint8Array((capacity + 7) >> 3);
     acc.addBools(this.values, 0, 0);
   }
@@ -107,7 +130,12 @@ class ComplexSink implements ColumnStatsSink {
   private readonly re: Float32Array | Float64Array;
   private readonly im: Float32Array | Float64Array;
   private readonly bytes: 4 | 8;
-  constructor(private readonly col: ColumnDesc, capacity: number, private readonly acc: StatsAccumulator, private readonly imag: StatsAccumulator) {
+  constructor(
+    private readonly col: ColumnDesc,
+    capacity: number,
+    private readonly acc: StatsAccumulator,
+    private readonly imag: StatsAccumulator,
+  ) {
     this.bytes = col.physical === 'complex64' ? 4 : 8;
     this.re = this.bytes === 4 ? new Float32Array(capacity) : new Float64Array(capacity);
     this.im = this.bytes === 4 ? new Float32Array(capacity) : new Float64Array(capacity);

@@ -9,7 +9,11 @@ import { arrowTableStats, bintableStats, type TableStats } from './table-stats.j
 /** A JSON-safe header value: bigints as decimal strings, complex as [re, im]. */
 export type JsonCardValue = boolean | number | string | [number, number] | null;
 
-export interface CardJson { keyword: string; value: JsonCardValue; comment: string }
+export interface CardJson {
+  keyword: string;
+  value: JsonCardValue;
+  comment: string;
+}
 
 export interface ValueStats {
   count: number;
@@ -20,9 +24,18 @@ export interface ValueStats {
   sum: number | string | [number, number] | null;
 }
 
-export interface ImageStats extends ValueStats { naxis: number[]; dtype: string }
+export interface ImageStats extends ValueStats {
+  naxis: number[];
+  dtype: string;
+}
 
-export interface ColumnStats extends ValueStats { name: string; tform: string; type: string; nullCount: number; countTrue: number | null }
+export interface ColumnStats extends ValueStats {
+  name: string;
+  tform: string;
+  type: string;
+  nullCount: number;
+  countTrue: number | null;
+}
 
 /** One HDU in `skybook fits stats --json`. */
 export interface HduStats {
@@ -62,8 +75,14 @@ function imageStats(img: FitsImage): ImageStats {
  */
 export async function hduStats(fits: FitsFile, hdu: HduInfo, progress?: Progress): Promise<HduStats> {
   const out: HduStats = {
-    index: hdu.index, name: hdu.name, type: hdu.type, cards: hdu.header.cards.map(cardJson),
-    checksum: 'absent', datasum: 'absent', image: null, table: null,
+    index: hdu.index,
+    name: hdu.name,
+    type: hdu.type,
+    cards: hdu.header.cards.map(cardJson),
+    checksum: 'absent',
+    datasum: 'absent',
+    image: null,
+    table: null,
   };
   if (hdu.type === 'BINTABLE') {
     // one pass over the rows gives the column statistics and the data sum together
@@ -84,7 +103,18 @@ export async function hduStats(fits: FitsFile, hdu: HduInfo, progress?: Progress
         const acc = new StatsAccumulator();
         addTyped(acc, p.values);
         const s = acc.summary();
-        return { name: p.name, tform: '', type: p.values.constructor.name.replace('Array', ''), count: s.count, nullCount: 0, nanCount: s.nanCount, min: s.min, max: s.max, sum: s.sum, countTrue: null };
+        return {
+          name: p.name,
+          tform: '',
+          type: p.values.constructor.name.replace('Array', ''),
+          count: s.count,
+          nullCount: 0,
+          nanCount: s.nanCount,
+          min: s.min,
+          max: s.max,
+          sum: s.sum,
+          countTrue: null,
+        };
       }),
     };
   } else if (hdu.type === 'TABLE') {

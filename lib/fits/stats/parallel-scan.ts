@@ -23,8 +23,22 @@ const WORKER = new URL('./stats-worker.js', import.meta.url);
 function columnCost(c: ColumnDesc): number {
   if (c.vla) return 20;
   const perElement: Record<string, number> = {
-    string: 0, bool: 12, bit: 12, float32: 7, float64: 5, scaled: 15, complex64: 10, complex128: 10,
-    int64: 11, uint64: 12, int32: 11, int16: 11, uint8: 11, int8: 15, uint16: 18, uint32: 18,
+    string: 0,
+    bool: 12,
+    bit: 12,
+    float32: 7,
+    float64: 5,
+    scaled: 15,
+    complex64: 10,
+    complex128: 10,
+    int64: 11,
+    uint64: 12,
+    int32: 11,
+    int16: 11,
+    uint8: 11,
+    int8: 15,
+    uint16: 18,
+    uint32: 18,
   };
   return 0.5 + c.count * (perElement[c.physical] ?? 11);
 }
@@ -40,7 +54,10 @@ export function splitColumns(cols: ColumnDesc[], sum: boolean, rowBytes: number)
   const jobs = cols.map((c, i) => ({ column: i, cost: columnCost(c) }));
   if (sum) jobs.push({ column: -1, cost: (rowBytes / 4) * 0.32 });
   jobs.sort((a, b) => b.cost - a.cost || a.column - b.column);
-  const parts: [ScanPart, ScanPart] = [{ columns: [], sum: false }, { columns: [], sum: false }];
+  const parts: [ScanPart, ScanPart] = [
+    { columns: [], sum: false },
+    { columns: [], sum: false },
+  ];
   const load = [0, WORKER_START_COST]; // parts[1] goes to the worker
   for (const j of jobs) {
     const k = load[0]! <= load[1]! ? 0 : 1;
@@ -51,7 +68,6 @@ export function splitColumns(cols: ColumnDesc[], sum: boolean, rowBytes: number)
   for (const p of parts) p.columns.sort((a, b) => a - b);
   return parts;
 }
-
 
 /**
  * Runs one part in a worker thread. Resolves undefined when the worker could not do it, and the caller then does it
@@ -100,7 +116,13 @@ function revive(m: ColumnScan): ColumnScan {
  * @example
  * const { accs, rowSum } = await scanAllColumns(src, hdu, describeColumns(hdu.header), true);
  */
-export async function scanAllColumns(src: ByteSource, hdu: HduInfo, cols: ColumnDesc[], sum: boolean, progress?: Progress): Promise<ColumnScan> {
+export async function scanAllColumns(
+  src: ByteSource,
+  hdu: HduInfo,
+  cols: ColumnDesc[],
+  sum: boolean,
+  progress?: Progress,
+): Promise<ColumnScan> {
   const rowBytes = hdu.header.int('NAXIS1');
   const all: ScanPart = { columns: cols.map((_, i) => i), sum };
   const bytes = rowBytes * hdu.header.int('NAXIS2');

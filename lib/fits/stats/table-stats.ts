@@ -10,18 +10,36 @@ import { scanAllColumns } from './parallel-scan.js';
 import type { ColumnStats } from './hdu-stats.js';
 
 /** The `table` part of one HDU's statistics. */
-export interface TableStats { rows: number; columns: ColumnStats[] }
+export interface TableStats {
+  rows: number;
+  columns: ColumnStats[];
+}
 
 /** What a column is called and read as (the Arrow type's name), for its line in the statistics. */
-interface ColumnHead { name: string; tform: string; type: string; complex: boolean }
+interface ColumnHead {
+  name: string;
+  tform: string;
+  type: string;
+  complex: boolean;
+}
 
 function columnLines(heads: ColumnHead[], accs: StatsAccumulator[], imags: StatsAccumulator[]): ColumnStats[] {
   return heads.map((h, i) => {
     const complex = h.complex;
     const s = accs[i]!.summary();
-    const sum = complex ? [Number(s.sum ?? 0), Number(imags[i]!.summary().sum ?? 0)] as [number, number] : s.sum;
-    return { name: h.name, tform: h.tform, type: h.type, count: s.count, nullCount: s.nullCount, nanCount: s.nanCount,
-      min: complex ? null : s.min, max: complex ? null : s.max, sum, countTrue: s.countTrue };
+    const sum = complex ? ([Number(s.sum ?? 0), Number(imags[i]!.summary().sum ?? 0)] as [number, number]) : s.sum;
+    return {
+      name: h.name,
+      tform: h.tform,
+      type: h.type,
+      count: s.count,
+      nullCount: s.nullCount,
+      nanCount: s.nanCount,
+      min: complex ? null : s.min,
+      max: complex ? null : s.max,
+      sum,
+      countTrue: s.countTrue,
+    };
   });
 }
 
@@ -35,7 +53,11 @@ function columnLines(heads: ColumnHead[], accs: StatsAccumulator[], imags: Stats
  * @example
  * const { table, verdict } = await bintableStats(fits.source, fits.hdus[1]);
  */
-export async function bintableStats(src: ByteSource, hdu: HduInfo, progress?: Progress): Promise<{ table: TableStats; verdict: ChecksumVerdict }> {
+export async function bintableStats(
+  src: ByteSource,
+  hdu: HduInfo,
+  progress?: Progress,
+): Promise<{ table: TableStats; verdict: ChecksumVerdict }> {
   const cols = describeColumns(hdu.header);
   const rows = hdu.header.int('NAXIS2');
   const sum = hasChecksumCards(hdu);
@@ -65,6 +87,11 @@ export async function arrowTableStats(table: Table, rows: number): Promise<Table
     while (t.typeId === Type.FixedSizeList || t.typeId === Type.List) t = t.children[0]!.type;
     return t.typeId;
   };
-  const heads = fields.map((f) => ({ name: f.name, tform: f.metadata.get('fits.TFORM') ?? '', type: String(f.type), complex: leafTypeId(f.type) === Type.Struct }));
+  const heads = fields.map((f) => ({
+    name: f.name,
+    tform: f.metadata.get('fits.TFORM') ?? '',
+    type: String(f.type),
+    complex: leafTypeId(f.type) === Type.Struct,
+  }));
   return { rows, columns: columnLines(heads, accs, imags) };
 }

@@ -73,7 +73,8 @@ export function defaultTnull(leaf: Leaf): bigint {
 function fieldTnull(field: Field): bigint | undefined {
   const text = field.metadata.get('fits.TNULL');
   if (text === undefined) return undefined;
-  if (!/^\s*[+-]?\d+\s*$/.test(text)) throw new FitsError(`field metadata fits.TNULL ${JSON.stringify(text)} is not an integer`, { column: field.name });
+  if (!/^\s*[+-]?\d+\s*$/.test(text))
+    throw new FitsError(`field metadata fits.TNULL ${JSON.stringify(text)} is not an integer`, { column: field.name });
   return BigInt(text.trim());
 }
 
@@ -91,7 +92,8 @@ export function planColumns(schema: Schema, inputs: PlanInputs): ColumnPlan[] {
   let offset = 0;
   return schema.fields.map((field, index) => {
     const name = field.name;
-    if (!/^[\x20-\x7e]*$/.test(name)) throw new FitsError('column name is not printable ASCII, which FITS headers require', { column: name });
+    if (!/^[\x20-\x7e]*$/.test(name))
+      throw new FitsError('column name is not printable ASCII, which FITS headers require', { column: name });
     const d = describeType(name, field.type);
     const plan: ColumnPlan = { index, name, field, kind: d.kind, dims: d.dims, repeat: 1, width: 0, offset, checkTnull: false, vlaMax: 0 };
     if (d.leaf) plan.leaf = d.leaf;
@@ -101,7 +103,10 @@ export function planColumns(schema: Schema, inputs: PlanInputs): ColumnPlan[] {
     } else if (d.kind === 'string') {
       const w = inputs.stringWidths.get(name) ?? declaredStringWidth(field);
       if (w === undefined) {
-        throw new FitsError("the width of a streamed string column must be declared: set field metadata fits.TFORM (e.g. '16A') or the stringWidths option", { column: name });
+        throw new FitsError(
+          "the width of a streamed string column must be declared: set field metadata fits.TFORM (e.g. '16A') or the stringWidths option",
+          { column: name },
+        );
       }
       plan.repeat = Math.max(1, w);
       plan.width = plan.repeat;

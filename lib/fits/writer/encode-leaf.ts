@@ -27,9 +27,16 @@ const FALSE = 0x46; // 'F'
  * encodeLeaf(sourceOfArray('f32', pixels), 0, pixels.length, 1, view, bytes, 0, 4, undefined, undefined);
  */
 export function encodeLeaf(
-  src: LeafSource, first: number, rows: number, repeat: number,
-  out: DataView, bytes: Uint8Array, pos: number, stride: number,
-  nulls: Uint8Array | undefined, tnull: StoredNull | undefined,
+  src: LeafSource,
+  first: number,
+  rows: number,
+  repeat: number,
+  out: DataView,
+  bytes: Uint8Array,
+  pos: number,
+  stride: number,
+  nulls: Uint8Array | undefined,
+  tnull: StoredNull | undefined,
 ): void {
   const nl = tnull?.lo ?? 0;
   const nh = tnull?.hi ?? 0;

@@ -95,7 +95,9 @@ export class FitsWriter {
       streaming: known === undefined,
     };
     const setup: TableWriterSetup = {
-      out, where, inputs,
+      out,
+      where,
+      inputs,
       cards: checkUserCards(options.cards, where),
       chunkBytes: this.options.chunkBytes,
       heapPath: `${this.tempPath}.heap`,
@@ -115,7 +117,7 @@ export class FitsWriter {
     const src = hdu.table;
     const batches = src instanceof Table ? src.batches : Array.isArray(src) ? (src as RecordBatch[]) : undefined;
     if (batches) {
-      const schema = src instanceof Table ? src.schema : hdu.schema ?? batches[0]?.schema ?? new Schema([]);
+      const schema = src instanceof Table ? src.schema : (hdu.schema ?? batches[0]?.schema ?? new Schema([]));
       const known = scanTable(schema, batches);
       for (const [k, v] of Object.entries(hdu.stringWidths ?? {})) known.stringWidths.set(k, Math.max(v, known.stringWidths.get(k) ?? 0));
       const t = await this.beginTable(schema, { ...hdu, known });
@@ -128,9 +130,10 @@ export class FitsWriter {
       }
       return;
     }
-    const iterator = Symbol.asyncIterator in (src as object)
-      ? (src as AsyncIterable<RecordBatch>)[Symbol.asyncIterator]()
-      : (src as Iterable<RecordBatch>)[Symbol.iterator]();
+    const iterator =
+      Symbol.asyncIterator in (src as object)
+        ? (src as AsyncIterable<RecordBatch>)[Symbol.asyncIterator]()
+        : (src as Iterable<RecordBatch>)[Symbol.iterator]();
     let first = await iterator.next();
     const schema = hdu.schema ?? (first.done ? undefined : (first.value as RecordBatch).schema);
     if (!schema) throw new FitsError('a streamed table with no batches needs its schema', this.where());

@@ -70,7 +70,10 @@ export class HduOutput {
     const datasum = this.sum.value;
     let text = this.render(cards, String(datasum));
     if (text.length !== this.headerLength) {
-      throw new FitsError(`internal: the final header (${text.length} bytes) differs in size from the one written first (${this.headerLength})`, this.where);
+      throw new FitsError(
+        `internal: the final header (${text.length} bytes) differs in size from the one written first (${this.headerLength})`,
+        this.where,
+      );
     }
     if (this.checksums) {
       const hduSum = addSums(checksum32(Buffer.from(text, 'latin1')), datasum);

@@ -9,10 +9,15 @@ import type { ImageHdu } from './types.js';
 export function imageCards(hdu: ImageHdu, primary: boolean, userCards: CardInput[], where: { file: string; hdu: number }): CardInput[] {
   const data = hdu.data;
   const leaf = data ? leafOfArray(data) : 'u8';
-  if (!leaf) throw new FitsError('image data must be a typed array (Uint8/Int8/Int16/Uint16/Int32/Uint32/BigInt64/BigUint64/Float32/Float64)', where);
+  if (!leaf)
+    throw new FitsError(
+      'image data must be a typed array (Uint8/Int8/Int16/Uint16/Int32/Uint32/BigInt64/BigUint64/Float32/Float64)',
+      where,
+    );
   const naxis = data ? (hdu.naxis ?? [data.length]) : (hdu.naxis ?? []);
   if (!data && naxis.length > 0) throw new FitsError(`naxis ${JSON.stringify(naxis)} given without data`, where);
-  if (naxis.length > 999 || naxis.some((n) => !Number.isSafeInteger(n) || n < 0)) throw new FitsError(`invalid naxis ${JSON.stringify(naxis)}`, where);
+  if (naxis.length > 999 || naxis.some((n) => !Number.isSafeInteger(n) || n < 0))
+    throw new FitsError(`invalid naxis ${JSON.stringify(naxis)}`, where);
   const count = naxis.reduce((a, b) => a * b, 1);
   if (data && count !== data.length) {
     throw new FitsError(`naxis ${JSON.stringify(naxis)} holds ${count} pixels but the data has ${data.length}`, where);
@@ -25,7 +30,11 @@ export function imageCards(hdu: ImageHdu, primary: boolean, userCards: CardInput
   cards.push({ keyword: 'NAXIS', value: naxis.length, comment: 'number of array dimensions' });
   naxis.forEach((n, i) => cards.push({ keyword: `NAXIS${i + 1}`, value: n }));
   if (primary) cards.push({ keyword: 'EXTEND', value: true });
-  else cards.push({ keyword: 'PCOUNT', value: 0, comment: 'number of parameters' }, { keyword: 'GCOUNT', value: 1, comment: 'number of groups' });
+  else
+    cards.push(
+      { keyword: 'PCOUNT', value: 0, comment: 'number of parameters' },
+      { keyword: 'GCOUNT', value: 1, comment: 'number of groups' },
+    );
   if (data && info.zero !== undefined) {
     cards.push({ keyword: 'BSCALE', value: 1 });
     cards.push({ keyword: 'BZERO', value: info.zero });

@@ -30,10 +30,14 @@ export function leafOfType(type: DataType): Leaf | undefined {
   if (DataType.isInt(type)) {
     const s = type.isSigned;
     switch (type.bitWidth) {
-      case 8: return s ? 'i8' : 'u8';
-      case 16: return s ? 'i16' : 'u16';
-      case 32: return s ? 'i32' : 'u32';
-      case 64: return s ? 'i64' : 'u64';
+      case 8:
+        return s ? 'i8' : 'u8';
+      case 16:
+        return s ? 'i16' : 'u16';
+      case 32:
+        return s ? 'i32' : 'u32';
+      case 64:
+        return s ? 'i64' : 'u64';
     }
   }
   if (DataType.isFloat(type)) {
@@ -89,7 +93,8 @@ export interface LeafSource {
 export function sourceOfArray(leaf: Leaf, values: Typed, bitOffset = 0): LeafSource {
   const src: LeafSource = { leaf, values, bitOffset };
   const size = LEAF_INFO[leaf].size;
-  if (size >= 4 && leaf !== 'L') src.words = new Uint32Array(values.buffer, values.byteOffset, (values.length * values.BYTES_PER_ELEMENT) >>> 2);
+  if (size >= 4 && leaf !== 'L')
+    src.words = new Uint32Array(values.buffer, values.byteOffset, (values.length * values.BYTES_PER_ELEMENT) >>> 2);
   return src;
 }
 

@@ -32,7 +32,15 @@ export class RowEncoder {
    * Encodes rows `start .. start + count` of `batch` into rows `at ..` of `bytes`/`view`; `rowBase` is the table
    * row of the batch's first row (for error messages).
    */
-  async encode(batch: RecordBatch, start: number, count: number, bytes: Uint8Array, view: DataView, at: number, rowBase: number): Promise<void> {
+  async encode(
+    batch: RecordBatch,
+    start: number,
+    count: number,
+    bytes: Uint8Array,
+    view: DataView,
+    at: number,
+    rowBase: number,
+  ): Promise<void> {
     for (const plan of this.plans) {
       const data = batch.data.children[plan.index]!;
       const base = at * this.rowWidth + plan.offset;
@@ -71,7 +79,16 @@ export class RowEncoder {
     return { leaf: d, nulls };
   }
 
-  private fixed(plan: ColumnPlan, data: Data, start: number, rows: number, bytes: Uint8Array, view: DataView, base: number, rowBase: number): void {
+  private fixed(
+    plan: ColumnPlan,
+    data: Data,
+    start: number,
+    rows: number,
+    bytes: Uint8Array,
+    view: DataView,
+    base: number,
+    rowBase: number,
+  ): void {
     const { leaf, nulls } = this.elementNulls(plan, data, start, rows, plan.repeat);
     const src = sourceOfData(plan.leaf!, leaf);
     const first = start * plan.repeat;
@@ -95,11 +112,20 @@ export class RowEncoder {
         const b = data.offset + start + r;
         if (((checkNulls[b >> 3]! >> (b & 7)) & 1) === 0) len = 0;
       }
-      if (len > width) throw new FitsError(`string of ${len} bytes is longer than the column width ${width}`, { ...this.where, column: plan.name, row: rowBase + start + r });
+      if (len > width)
+        throw new FitsError(`string of ${len} bytes is longer than the column width ${width}`, {
+          ...this.where,
+          column: plan.name,
+          row: rowBase + start + r,
+        });
       for (let k = 0; k < len; k++) {
         const c = chars[s + k]!;
         if (c >= 0x80) {
-          throw new FitsError('non-ASCII text: FITS strings hold ASCII only', { ...this.where, column: plan.name, row: rowBase + start + r });
+          throw new FitsError('non-ASCII text: FITS strings hold ASCII only', {
+            ...this.where,
+            column: plan.name,
+            row: rowBase + start + r,
+          });
         }
         bytes[p + k] = c;
       }
@@ -107,7 +133,15 @@ export class RowEncoder {
     }
   }
 
-  private async vla(plan: ColumnPlan, data: Data, start: number, rows: number, view: DataView, base: number, rowBase: number): Promise<void> {
+  private async vla(
+    plan: ColumnPlan,
+    data: Data,
+    start: number,
+    rows: number,
+    view: DataView,
+    base: number,
+    rowBase: number,
+  ): Promise<void> {
     const offsets = data.valueOffsets as Int32Array;
     const child = data.children[0]!;
     const size = LEAF_INFO[plan.leaf!].size;
@@ -115,7 +149,11 @@ export class RowEncoder {
     const count = offsets[start + rows]! - s0;
     const need = count * size;
     const heapBase = this.heap!.size;
-    if (heapBase + need > MAX_HEAP) throw new FitsError('the heap of variable-length arrays exceeds 2 GiB, the limit of P descriptors', { ...this.where, column: plan.name });
+    if (heapBase + need > MAX_HEAP)
+      throw new FitsError('the heap of variable-length arrays exceeds 2 GiB, the limit of P descriptors', {
+        ...this.where,
+        column: plan.name,
+      });
     if (this.heapBytes.length < need) {
       this.heapBytes = new Uint8Array(Math.max(need, this.heapBytes.length * 2));
       this.heapView = new DataView(this.heapBytes.buffer);
@@ -143,7 +181,11 @@ export class RowEncoder {
   }
 
   private tnullClash(plan: ColumnPlan, row: number): FitsError {
-    return new FitsError(`a valid value equals TNULL ${plan.tnull} and would read back as null: choose another fits.TNULL`, { ...this.where, column: plan.name, row });
+    return new FitsError(`a valid value equals TNULL ${plan.tnull} and would read back as null: choose another fits.TNULL`, {
+      ...this.where,
+      column: plan.name,
+      row,
+    });
   }
 }
 
@@ -162,21 +204,21 @@ function findStored(src: LeafSource, first: number, count: number, nulls: Uint8A
     const f = flip ? (size === 1 ? 0x80 : 0x8000) : 0;
     const want = pattern.lo & mask;
     const v = src.values as Int16Array;
-    for (let e = 0; e < count; e++) if ((((v[first + e]! ^ f) & mask) === want) && !(nulls && nulls[e])) return e;
+    for (let e = 0; e < count; e++) if (((v[first + e]! ^ f) & mask) === want && !(nulls && nulls[e])) return e;
     return -1;
   }
   const w = src.words!;
   const f = flip ? 0x80000000 : 0;
   if (size === 4) {
     const want = pattern.lo >>> 0;
-    for (let e = 0; e < count; e++) if (((w[first + e]! ^ f) >>> 0) === want && !(nulls && nulls[e])) return e;
+    for (let e = 0; e < count; e++) if ((w[first + e]! ^ f) >>> 0 === want && !(nulls && nulls[e])) return e;
     return -1;
   }
   const hi = pattern.hi >>> 0;
   const lo = pattern.lo >>> 0;
   for (let e = 0; e < count; e++) {
     const i = (first + e) * 2;
-    if (w[i] === lo && ((w[i + 1]! ^ f) >>> 0) === hi && !(nulls && nulls[e])) return e;
+    if (w[i] === lo && (w[i + 1]! ^ f) >>> 0 === hi && !(nulls && nulls[e])) return e;
   }
   return -1;
 }

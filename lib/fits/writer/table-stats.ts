@@ -11,7 +11,10 @@ import { LEAF_INFO, type Leaf } from './leaf.js';
  * @example
  * const { stringWidths, tnulls } = scanTable(table.schema, table.batches);
  */
-export function scanTable(schema: Schema, batches: readonly RecordBatch[]): { stringWidths: Map<string, number>; tnulls: Map<string, bigint> } {
+export function scanTable(
+  schema: Schema,
+  batches: readonly RecordBatch[],
+): { stringWidths: Map<string, number>; tnulls: Map<string, bigint> } {
   const stringWidths = new Map<string, number>();
   const tnulls = new Map<string, bigint>();
   schema.fields.forEach((field, i) => {
@@ -92,7 +95,9 @@ function chooseTnull(column: string, leaf: Leaf, leaves: Data[]): bigint {
   const bits = BigInt(size * 8);
   const min = -(1n << (bits - 1n));
   const max = (1n << (bits - 1n)) - 1n;
-  return pick(column, leaf, (k) => (k - min < BigInt(NEAR) ? low[Number(k - min)] === 1 : max - k < BigInt(NEAR) ? high[Number(max - k)] === 1 : true));
+  return pick(column, leaf, (k) =>
+    k - min < BigInt(NEAR) ? low[Number(k - min)] === 1 : max - k < BigInt(NEAR) ? high[Number(max - k)] === 1 : true,
+  );
 }
 
 function pick(column: string, leaf: Leaf, used: (stored: bigint) => boolean): bigint {
@@ -105,5 +110,8 @@ function pick(column: string, leaf: Leaf, used: (stored: bigint) => boolean): bi
     if (!used(first + step * k)) return first + step * k;
     if (!used(other - step * k)) return other - step * k;
   }
-  throw new FitsError('every value near both ends of the integer range is used, so no TNULL could be chosen: set field metadata fits.TNULL', { column });
+  throw new FitsError(
+    'every value near both ends of the integer range is used, so no TNULL could be chosen: set field metadata fits.TNULL',
+    { column },
+  );
 }

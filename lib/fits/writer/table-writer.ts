@@ -101,7 +101,10 @@ export class TableHduWriter {
     if (this.ended) throw new FitsError('write() after end()', this.setup.where);
     const fields = batch.schema.fields;
     if (fields.length !== this.plans.length || fields.some((f, i) => String(f.type) !== this.typeNames[i])) {
-      throw new FitsError(`a record batch's schema (${fields.map((f) => `${f.name}: ${f.type}`).join(', ')}) differs from the table's`, { ...this.setup.where, row: this.rows });
+      throw new FitsError(`a record batch's schema (${fields.map((f) => `${f.name}: ${f.type}`).join(', ')}) differs from the table's`, {
+        ...this.setup.where,
+        row: this.rows,
+      });
     }
     const n = batch.numRows;
     if (this.rowWidth === 0) {

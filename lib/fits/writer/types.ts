@@ -51,7 +51,12 @@ const OptionsSchema = z
     /** Write CHECKSUM and DATASUM in every HDU (default true). */
     checksum: z.boolean().default(true),
     /** Bytes per data write (default 1 MiB). */
-    chunkBytes: z.number().int().min(2880).max(1 << 30).default(1 << 20),
+    chunkBytes: z
+      .number()
+      .int()
+      .min(2880)
+      .max(1 << 30)
+      .default(1 << 20),
   })
   .strict();
 
@@ -70,14 +75,20 @@ export function resolveOptions(options: WriteOptions | undefined, file: string):
   throw new FitsError(`invalid option ${key}${value ? `: ${value}` : ''} (${issue.message})`, { file });
 }
 
-const RESERVED = /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|EXTEND|PCOUNT|GCOUNT|TFIELDS|THEAP|GROUPS|CHECKSUM|DATASUM|END|EXTNAME|BZERO|BSCALE|T(TYPE|FORM|NULL|ZERO|SCAL|UNIT|DISP|DIM)\d+)$/;
+const RESERVED =
+  /^(SIMPLE|XTENSION|BITPIX|NAXIS\d*|EXTEND|PCOUNT|GCOUNT|TFIELDS|THEAP|GROUPS|CHECKSUM|DATASUM|END|EXTNAME|BZERO|BSCALE|T(TYPE|FORM|NULL|ZERO|SCAL|UNIT|DISP|DIM)\d+)$/;
 
 /** Rejects user cards whose keywords the writer owns. */
 export function checkUserCards(cards: readonly CardInput[] | undefined, where: { file: string; hdu: number }): CardInput[] {
   for (const c of cards ?? []) {
     const k = c.keyword.trim().toUpperCase();
     if (RESERVED.test(k)) {
-      const hint = k === 'EXTNAME' ? ': set the HDU name instead' : /^T[A-Z]+\d+$/.test(k) ? ': it comes from the Arrow schema and field metadata' : ': the writer sets it';
+      const hint =
+        k === 'EXTNAME'
+          ? ': set the HDU name instead'
+          : /^T[A-Z]+\d+$/.test(k)
+            ? ': it comes from the Arrow schema and field metadata'
+            : ': the writer sets it';
       throw new FitsError(`card ${k} cannot be given${hint}`, { ...where, keyword: k });
     }
   }

@@ -19,7 +19,11 @@ export async function writeFits(target: string, hdus: readonly WriteHdu[], optio
     for (const [i, hdu] of hdus.entries()) {
       if (hdu.kind === 'image') await writer.addImage(hdu);
       else if (hdu.kind === 'table') await writer.addTable(hdu);
-      else throw new FitsError(`invalid HDU kind ${JSON.stringify((hdu as { kind: unknown }).kind)}: expected 'image' or 'table'`, { file: target, hdu: i });
+      else
+        throw new FitsError(`invalid HDU kind ${JSON.stringify((hdu as { kind: unknown }).kind)}: expected 'image' or 'table'`, {
+          file: target,
+          hdu: i,
+        });
     }
     await writer.close();
   } catch (e) {

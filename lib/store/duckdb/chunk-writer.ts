@@ -6,7 +6,16 @@ import type { ColumnPlan, ElementKind } from '../column-plan.js';
 import type { LoadPart } from '../store.js';
 
 const BYTES: Partial<Record<ElementKind, number>> = {
-  int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, float32: 4, int64: 8, uint64: 8, float64: 8,
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  uint32: 4,
+  float32: 4,
+  int64: 8,
+  uint64: 8,
+  float64: 8,
 };
 
 const VECTOR_SIZE = duckdb.vector_size();
@@ -43,10 +52,14 @@ function fillStrings(vector: duckdb.Vector, d: Data, n: number, src: (k: number)
   for (let k = 0; k < n; k++) {
     if (!validBit(d, src(k))) continue;
     const j = d.offset + src(k);
-    const a = o[j]!, len = o[j + 1]! - a;
+    const a = o[j]!,
+      len = o[j + 1]! - a;
     let ascii = len <= INLINE;
     for (let q = 0; ascii && q < len; q++) if (b[a + q]! >= 0x80) ascii = false;
-    if (!ascii) { slow.push(k); continue; }
+    if (!ascii) {
+      slow.push(k);
+      continue;
+    }
     words[4 * k] = len;
     for (let q = 0; q < len; q++) structs[16 * k + 4 + q] = b[a + q]!;
   }
@@ -73,7 +86,10 @@ function fillLeaf(vector: duckdb.Vector, kind: ElementKind, d: Data, n: number, 
   } else if (kind === 'bool') {
     const tmp = new Uint8Array(n);
     const bits = d.values as Uint8Array;
-    for (let k = 0; k < n; k++) { const j = d.offset + src(k); tmp[k] = (bits[j >> 3]! >> (j & 7)) & 1; }
+    for (let k = 0; k < n; k++) {
+      const j = d.offset + src(k);
+      tmp[k] = (bits[j >> 3]! >> (j & 7)) & 1;
+    }
     duckdb.copy_data_to_vector(vector, 0, tmp.buffer, 0, n);
   } else {
     fillStrings(vector, d, n, src);
@@ -111,7 +127,10 @@ function fillColumn(vector: duckdb.Vector, plan: ColumnPlan, d: Data, rows: Int3
   // Nested fixed-size ARRAYs: the leaf vector holds n * prod(dims) elements in row-major order, like the Arrow leaf.
   let leafVector = vector;
   let leaf = d;
-  for (let i = 0; i < plan.dims.length; i++) { leafVector = duckdb.array_vector_get_child(leafVector); leaf = leaf.children[0]!; }
+  for (let i = 0; i < plan.dims.length; i++) {
+    leafVector = duckdb.array_vector_get_child(leafVector);
+    leaf = leaf.children[0]!;
+  }
   const per = plan.dims.reduce((a, b) => a * b, 1);
   const base = d.offset * per - leaf.offset;
   fillLeaf(leafVector, plan.element, leaf, n * per, (k) => base + rows[k0 + Math.floor(k / per)]! * per + (k % per), contiguous);
@@ -124,7 +143,12 @@ function fillColumn(vector: duckdb.Vector, plan: ColumnPlan, d: Data, rows: Int3
  * @example
  * const n = await appendParts(appender, plans, parts, 7);
  */
-export async function appendParts(appender: unknown, plans: readonly ColumnPlan[], parts: AsyncIterable<LoadPart>, loadId: number): Promise<number> {
+export async function appendParts(
+  appender: unknown,
+  plans: readonly ColumnPlan[],
+  parts: AsyncIterable<LoadPart>,
+  loadId: number,
+): Promise<number> {
   const native = (appender as { appender: duckdb.Appender }).appender;
   const ncol = duckdb.appender_column_count(native);
   const types = Array.from({ length: ncol }, (_, i) => duckdb.appender_column_type(native, i));
@@ -147,7 +171,15 @@ export async function appendParts(appender: unknown, plans: readonly ColumnPlan[
  * Fills a data chunk with target rows `rows[k0 .. k0+n)` (n <= one vector) of a record batch's columns, then the load
  * id column (`ids`: a vector's worth of it), and sets its size.
  */
-function fillChunk(chunk: duckdb.DataChunk, plans: readonly ColumnPlan[], columns: readonly Data[], rows: Int32Array, k0: number, n: number, ids: Int32Array): void {
+function fillChunk(
+  chunk: duckdb.DataChunk,
+  plans: readonly ColumnPlan[],
+  columns: readonly Data[],
+  rows: Int32Array,
+  k0: number,
+  n: number,
+  ids: Int32Array,
+): void {
   plans.forEach((p, c) => fillColumn(duckdb.data_chunk_get_vector(chunk, c), p, columns[p.index]!, rows, k0, n));
   duckdb.copy_data_to_vector(duckdb.data_chunk_get_vector(chunk, plans.length), 0, ids.buffer as ArrayBuffer, 0, 4 * n);
   duckdb.data_chunk_set_size(chunk, n);

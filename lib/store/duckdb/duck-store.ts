@@ -55,7 +55,15 @@ export async function openDuckDb(path: string, opts: { loadPath?: DuckLoadPath }
   };
   const load: StoreSession['load'] = async (table, plans, parts, loadId) => {
     if (loadPath === 'parquet') {
-      return stageParquet(parts, plans, async (t) => { await conn.run(t); }, tableId(table).text, loadId);
+      return stageParquet(
+        parts,
+        plans,
+        async (t) => {
+          await conn.run(t);
+        },
+        tableId(table).text,
+        loadId,
+      );
     }
     const appender = await conn.createAppender(table.name, table.schema ?? null);
     try {
@@ -69,12 +77,20 @@ export async function openDuckDb(path: string, opts: { loadPath?: DuckLoadPath }
   // DuckDB's own errors become StoreErrors naming the engine (exit 2 for a wrong statement, 1 for a failed database)
   const session: StoreSession = {
     engine: 'duckdb',
-    query: (q) => duckQuery(conn, q).catch((e: unknown) => { throw databaseError('duckdb', e); }),
+    query: (q) =>
+      duckQuery(conn, q).catch((e: unknown) => {
+        throw databaseError('duckdb', e);
+      }),
     run: async (q) => {
       const { text, values } = typeof q === 'string' ? { text: q, values: [] } : q;
-      await conn.run(text, values.length ? values.map(bindValue) : undefined).catch((e: unknown) => { throw databaseError('duckdb', e); });
+      await conn.run(text, values.length ? values.map(bindValue) : undefined).catch((e: unknown) => {
+        throw databaseError('duckdb', e);
+      });
     },
-    load: (table, plans, parts, loadId) => load(table, plans, parts, loadId).catch((e: unknown) => { throw databaseError('duckdb', e); }),
+    load: (table, plans, parts, loadId) =>
+      load(table, plans, parts, loadId).catch((e: unknown) => {
+        throw databaseError('duckdb', e);
+      }),
   };
   return {
     engine: 'duckdb',
@@ -82,17 +98,18 @@ export async function openDuckDb(path: string, opts: { loadPath?: DuckLoadPath }
     query: (q) => serial(() => session.query(q)),
     run: (q) => serial(() => session.run(q)),
     load: () => Promise.reject(new StoreError('load() runs inside transaction()', {}, 1)),
-    transaction: (fn) => serial(async () => {
-      await session.run('begin transaction');
-      try {
-        const out = await fn(session);
-        await session.run('commit');
-        return out;
-      } catch (e) {
-        await conn.run('rollback').catch(() => {});
-        throw e;
-      }
-    }),
+    transaction: (fn) =>
+      serial(async () => {
+        await session.run('begin transaction');
+        try {
+          const out = await fn(session);
+          await session.run('commit');
+          return out;
+        } catch (e) {
+          await conn.run('rollback').catch(() => {});
+          throw e;
+        }
+      }),
     async close() {
       await tail;
       conn.closeSync();

@@ -19,7 +19,7 @@ function pick(part: LoadPart, plans: readonly ColumnPlan[]): RecordBatch[] {
   const { batch, rows } = part;
   const fields = plans.map((p) => new Field(p.name, batch.schema.fields[p.index]!.type, true));
   const out: RecordBatch[] = [];
-  for (let a = 0; a < rows.length;) {
+  for (let a = 0; a < rows.length; ) {
     let b = a + 1;
     while (b < rows.length && rows[b] === rows[b - 1]! + 1) b++;
     const sliced = batch.slice(rows[a]!, rows[a]! + (b - a));
@@ -38,7 +38,13 @@ function pick(part: LoadPart, plans: readonly ColumnPlan[]): RecordBatch[] {
  * @example
  * await stageParquet(parts, plans, (text) => conn.run(text), '"zcat"', 7);
  */
-export async function stageParquet(parts: AsyncIterable<LoadPart>, plans: readonly ColumnPlan[], exec: (text: string) => Promise<void>, target: string, loadId: number): Promise<number> {
+export async function stageParquet(
+  parts: AsyncIterable<LoadPart>,
+  plans: readonly ColumnPlan[],
+  exec: (text: string) => Promise<void>,
+  target: string,
+  loadId: number,
+): Promise<number> {
   const require = createRequire(import.meta.url);
   const pq = require('parquet-wasm/node') as ParquetWasm;
   const dir = await mkdtemp(join(tmpdir(), 'skybook-stage-'));

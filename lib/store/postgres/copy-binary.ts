@@ -25,12 +25,34 @@ export const COPY_TRAILER = Uint8Array.from([0xff, 0xff]);
 
 /** Bytes of a stored element, or -1 when it varies (strings, NUMERIC). */
 const FIXED: Record<ElementKind, number> = {
-  bool: 1, int8: 2, uint8: 2, int16: 2, uint16: 4, int32: 4, uint32: 8, int64: 8, uint64: -1, float32: 4, float64: 8, string: -1,
+  bool: 1,
+  int8: 2,
+  uint8: 2,
+  int16: 2,
+  uint16: 4,
+  int32: 4,
+  uint32: 8,
+  int64: 8,
+  uint64: -1,
+  float32: 4,
+  float64: 8,
+  string: -1,
 };
 
 /** PostgreSQL type OIDs of the stored elements (for array headers). */
 const OID: Record<ElementKind, number> = {
-  bool: 16, int8: 21, uint8: 21, int16: 21, uint16: 23, int32: 23, uint32: 20, int64: 20, uint64: 1700, float32: 700, float64: 701, string: 25,
+  bool: 16,
+  int8: 21,
+  uint8: 21,
+  int16: 21,
+  uint16: 23,
+  int32: 23,
+  uint32: 20,
+  int64: 20,
+  uint64: 1700,
+  float32: 700,
+  float64: 701,
+  string: 25,
 };
 
 interface Leaf {
@@ -75,23 +97,46 @@ function elementSize(kind: ElementKind, l: Leaf, i: number): number {
 function writeElement(kind: ElementKind, l: Leaf, i: number, u8: Uint8Array, dv: DataView, p: number): number {
   const j = l.offset + i;
   switch (kind) {
-    case 'bool': u8[p] = ((l.values as Uint8Array)[j >> 3]! >> (j & 7)) & 1; return p + 1;
-    case 'int8': case 'uint8': case 'int16': dv.setInt16(p, (l.values as Int16Array)[j]!); return p + 2;
-    case 'uint16': case 'int32': dv.setInt32(p, (l.values as Int32Array)[j]!); return p + 4;
-    case 'uint32': dv.setUint32(p, 0); dv.setUint32(p + 4, (l.values as Uint32Array)[j]!); return p + 8;
+    case 'bool':
+      u8[p] = ((l.values as Uint8Array)[j >> 3]! >> (j & 7)) & 1;
+      return p + 1;
+    case 'int8':
+    case 'uint8':
+    case 'int16':
+      dv.setInt16(p, (l.values as Int16Array)[j]!);
+      return p + 2;
+    case 'uint16':
+    case 'int32':
+      dv.setInt32(p, (l.values as Int32Array)[j]!);
+      return p + 4;
+    case 'uint32':
+      dv.setUint32(p, 0);
+      dv.setUint32(p + 4, (l.values as Uint32Array)[j]!);
+      return p + 8;
     case 'int64': {
       const w = new Uint32Array(l.values.buffer, l.values.byteOffset + 8 * j, 2);
-      dv.setUint32(p, w[1]!); dv.setUint32(p + 4, w[0]!); return p + 8;
+      dv.setUint32(p, w[1]!);
+      dv.setUint32(p + 4, w[0]!);
+      return p + 8;
     }
-    case 'float32': dv.setFloat32(p, (l.values as Float32Array)[j]!); return p + 4;
-    case 'float64': dv.setFloat64(p, (l.values as Float64Array)[j]!); return p + 8;
+    case 'float32':
+      dv.setFloat32(p, (l.values as Float32Array)[j]!);
+      return p + 4;
+    case 'float64':
+      dv.setFloat64(p, (l.values as Float64Array)[j]!);
+      return p + 8;
     case 'string': {
-      const a = l.offsets![j]!, b = l.offsets![j + 1]!;
-      u8.set((l.values as Uint8Array).subarray(a, b), p); return p + b - a;
+      const a = l.offsets![j]!,
+        b = l.offsets![j + 1]!;
+      u8.set((l.values as Uint8Array).subarray(a, b), p);
+      return p + b - a;
     }
     case 'uint64': {
       const { digits, weight } = numericDigits((l.values as BigUint64Array)[j]!);
-      dv.setInt16(p, digits.length); dv.setInt16(p + 2, weight); dv.setInt16(p + 4, 0); dv.setInt16(p + 6, 0);
+      dv.setInt16(p, digits.length);
+      dv.setInt16(p + 2, weight);
+      dv.setInt16(p + 4, 0);
+      dv.setInt16(p + 6, 0);
       digits.forEach((d, k) => dv.setInt16(p + 8 + 2 * k, d));
       return p + 8 + 2 * digits.length;
     }
@@ -119,26 +164,44 @@ function scalarWriter(plan: ColumnPlan, data: Data): ColumnWriter {
       // The common kinds get their own loops: these run once per cell of a 5M-row load.
       if (kind === 'float64' && !l.valid) {
         const v = l.values as Float64Array;
-        for (let k = 0; k < rows.length; k++) { const p = cur[k]!; dv.setInt32(p, 8); dv.setFloat64(p + 4, v[l.offset + rows[k]!]!); cur[k] = p + 12; }
+        for (let k = 0; k < rows.length; k++) {
+          const p = cur[k]!;
+          dv.setInt32(p, 8);
+          dv.setFloat64(p + 4, v[l.offset + rows[k]!]!);
+          cur[k] = p + 12;
+        }
         return;
       }
       if (kind === 'int64' && !l.valid) {
         const w = new Uint32Array(l.values.buffer, l.values.byteOffset, l.values.length * 2);
         for (let k = 0; k < rows.length; k++) {
-          const p = cur[k]!, j = 2 * (l.offset + rows[k]!);
-          dv.setInt32(p, 8); dv.setUint32(p + 4, w[j + 1]!); dv.setUint32(p + 8, w[j]!); cur[k] = p + 12;
+          const p = cur[k]!,
+            j = 2 * (l.offset + rows[k]!);
+          dv.setInt32(p, 8);
+          dv.setUint32(p + 4, w[j + 1]!);
+          dv.setUint32(p + 8, w[j]!);
+          cur[k] = p + 12;
         }
         return;
       }
       if (kind === 'float32' && !l.valid) {
         const v = l.values as Float32Array;
-        for (let k = 0; k < rows.length; k++) { const p = cur[k]!; dv.setInt32(p, 4); dv.setFloat32(p + 4, v[l.offset + rows[k]!]!); cur[k] = p + 8; }
+        for (let k = 0; k < rows.length; k++) {
+          const p = cur[k]!;
+          dv.setInt32(p, 4);
+          dv.setFloat32(p + 4, v[l.offset + rows[k]!]!);
+          cur[k] = p + 8;
+        }
         return;
       }
       if (kind === 'string' && !l.valid) {
-        const o = l.offsets!, bytes = l.values as Uint8Array;
+        const o = l.offsets!,
+          bytes = l.values as Uint8Array;
         for (let k = 0; k < rows.length; k++) {
-          const p = cur[k]!, j = l.offset + rows[k]!, a = o[j]!, b = o[j + 1]!;
+          const p = cur[k]!,
+            j = l.offset + rows[k]!,
+            a = o[j]!,
+            b = o[j + 1]!;
           dv.setInt32(p, b - a);
           for (let q = a, t = p + 4; q < b; q++, t++) u8[t] = bytes[q]!;
           cur[k] = p + 4 + b - a;
@@ -146,8 +209,13 @@ function scalarWriter(plan: ColumnPlan, data: Data): ColumnWriter {
         return;
       }
       for (let k = 0; k < rows.length; k++) {
-        const r = rows[k]!, p = cur[k]!;
-        if (!isValid(l, r)) { dv.setInt32(p, -1); cur[k] = p + 4; continue; }
+        const r = rows[k]!,
+          p = cur[k]!;
+        if (!isValid(l, r)) {
+          dv.setInt32(p, -1);
+          cur[k] = p + 4;
+          continue;
+        }
         const end = writeElement(kind, l, r, u8, dv, p + 4);
         dv.setInt32(p, end - p - 4);
         cur[k] = end;
@@ -176,7 +244,10 @@ function arrayWriter(plan: ColumnPlan, data: Data): ColumnWriter {
     addSizes(rows, sizes) {
       for (let k = 0; k < rows.length; k++) {
         const r = rows[k]!;
-        if (!isValid(outer, r)) { sizes[k]! += 4; continue; }
+        if (!isValid(outer, r)) {
+          sizes[k]! += 4;
+          continue;
+        }
         const [a, b] = range(r);
         // An empty array is written with no axes (PostgreSQL's '{}').
         let s = 4 + 12 + (b > a ? 8 * ndim : 0) + 4 * (b - a);
@@ -188,19 +259,33 @@ function arrayWriter(plan: ColumnPlan, data: Data): ColumnWriter {
       for (let k = 0; k < rows.length; k++) {
         const r = rows[k]!;
         let p = cur[k]!;
-        if (!isValid(outer, r)) { dv.setInt32(p, -1); cur[k] = p + 4; continue; }
+        if (!isValid(outer, r)) {
+          dv.setInt32(p, -1);
+          cur[k] = p + 4;
+          continue;
+        }
         const [a, b] = range(r);
         const start = p;
         let hasNull = 0;
         for (let i = a; i < b; i++) if (!isValid(leaf, i)) hasNull = 1;
-        dv.setInt32(p + 4, b === a ? 0 : ndim); dv.setInt32(p + 8, hasNull); dv.setInt32(p + 12, OID[kind]);
+        dv.setInt32(p + 4, b === a ? 0 : ndim);
+        dv.setInt32(p + 8, hasNull);
+        dv.setInt32(p + 12, OID[kind]);
         p += 16;
         if (b > a) {
           const dims = variable ? [b - a] : plan.dims;
-          for (const d of dims) { dv.setInt32(p, d); dv.setInt32(p + 4, 1); p += 8; }
+          for (const d of dims) {
+            dv.setInt32(p, d);
+            dv.setInt32(p + 4, 1);
+            p += 8;
+          }
         }
         for (let i = a; i < b; i++) {
-          if (!isValid(leaf, i)) { dv.setInt32(p, -1); p += 4; continue; }
+          if (!isValid(leaf, i)) {
+            dv.setInt32(p, -1);
+            p += 4;
+            continue;
+          }
           const end = writeElement(kind, leaf, i, u8, dv, p + 4);
           dv.setInt32(p, end - p - 4);
           p = end;
@@ -219,7 +304,12 @@ function arrayWriter(plan: ColumnPlan, data: Data): ColumnWriter {
  * @example
  * const bytes = encodeRows(batch, planColumns(batch.schema), allRows(batch.numRows), [loadId]);
  */
-export function encodeRows(batch: RecordBatch, plans: readonly ColumnPlan[], rows: Int32Array, trailer: readonly number[] = []): Uint8Array {
+export function encodeRows(
+  batch: RecordBatch,
+  plans: readonly ColumnPlan[],
+  rows: Int32Array,
+  trailer: readonly number[] = [],
+): Uint8Array {
   const writers = plans.map((p) => {
     const data = batch.data.children[p.index]!;
     return p.dims.length ? arrayWriter(p, data) : scalarWriter(p, data);
@@ -229,13 +319,25 @@ export function encodeRows(batch: RecordBatch, plans: readonly ColumnPlan[], row
   for (const w of writers) w.addSizes(rows, sizes);
   const cur = new Float64Array(n);
   let total = 0;
-  for (let k = 0; k < n; k++) { cur[k] = total; total += sizes[k]!; }
+  for (let k = 0; k < n; k++) {
+    cur[k] = total;
+    total += sizes[k]!;
+  }
   const u8 = new Uint8Array(total);
   const dv = new DataView(u8.buffer);
   const fields = plans.length + trailer.length;
-  for (let k = 0; k < n; k++) { dv.setInt16(cur[k]!, fields); cur[k]! += 2; }
+  for (let k = 0; k < n; k++) {
+    dv.setInt16(cur[k]!, fields);
+    cur[k]! += 2;
+  }
   for (const w of writers) w.write(rows, cur, u8, dv);
-  for (const t of trailer) for (let k = 0; k < n; k++) { const p = cur[k]!; dv.setInt32(p, 4); dv.setInt32(p + 4, t); cur[k] = p + 8; }
+  for (const t of trailer)
+    for (let k = 0; k < n; k++) {
+      const p = cur[k]!;
+      dv.setInt32(p, 4);
+      dv.setInt32(p + 4, t);
+      cur[k] = p + 8;
+    }
   return u8;
 }
 

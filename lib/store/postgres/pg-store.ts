@@ -40,15 +40,30 @@ type Queryable = pg.Pool | pg.PoolClient;
 
 async function pgQuery(db: Queryable, q: SqlQuery | string): Promise<Table> {
   const { text, values } = typeof q === 'string' ? { text: q, values: [] } : q;
-  const res = await db.query({ text, values: values.map(bindValue), rowMode: 'array', types: TYPES } as never) as unknown as pg.QueryResult<unknown[]>;
+  const res = (await db.query({
+    text,
+    values: values.map(bindValue),
+    rowMode: 'array',
+    types: TYPES,
+  } as never)) as unknown as pg.QueryResult<unknown[]>;
   const fields = res.fields ?? [];
   const columns = fields.map((_, i) => res.rows.map((r) => r[i]));
   const types = fields.map((f, i) => arrowTypeOfPg(f.dataTypeID, arrayDepth(columns[i]!)));
-  return columnsToTable(fields.map((f) => f.name), types, columns);
+  return columnsToTable(
+    fields.map((f) => f.name),
+    types,
+    columns,
+  );
 }
 
 /** Streams binary COPY tuples into `table` inside the client's current transaction. */
-async function copyIn(client: pg.PoolClient, table: TableRef, plans: readonly ColumnPlan[], parts: AsyncIterable<LoadPart>, loadId: number): Promise<number> {
+async function copyIn(
+  client: pg.PoolClient,
+  table: TableRef,
+  plans: readonly ColumnPlan[],
+  parts: AsyncIterable<LoadPart>,
+  loadId: number,
+): Promise<number> {
   const cols = sql.join([...plans.map((p) => sql.id(p.name)), sql.id('skybook_load')]);
   const text = sql`copy ${tableId(table)} (${cols}) from stdin with (format binary)`.text;
   const stream = client.query(copyStreams.from(text));
@@ -58,11 +73,15 @@ async function copyIn(client: pg.PoolClient, table: TableRef, plans: readonly Co
   });
   finished.catch(() => {});
   const write = async (bytes: Uint8Array) => {
-    if (!stream.write(bytes)) await new Promise<void>((resolve, reject) => {
-      const onErr = (e: Error) => reject(e);
-      stream.once('error', onErr);
-      stream.once('drain', () => { stream.off('error', onErr); resolve(); });
-    });
+    if (!stream.write(bytes))
+      await new Promise<void>((resolve, reject) => {
+        const onErr = (e: Error) => reject(e);
+        stream.once('error', onErr);
+        stream.once('drain', () => {
+          stream.off('error', onErr);
+          resolve();
+        });
+      });
   };
   let n = 0;
   try {
@@ -85,11 +104,15 @@ async function copyIn(client: pg.PoolClient, table: TableRef, plans: readonly Co
 
 /** A session on a pool or one client; PostgreSQL's own errors become StoreErrors naming the engine (see databaseError). */
 function session(db: Queryable, load: StoreSession['load']): StoreSession {
-  const failed = (e: unknown): never => { throw databaseError('postgres', e); };
+  const failed = (e: unknown): never => {
+    throw databaseError('postgres', e);
+  };
   return {
     engine: 'postgres',
     query: (q) => pgQuery(db, q).catch(failed),
-    run: async (q) => { await pgQuery(db, q).catch(failed); },
+    run: async (q) => {
+      await pgQuery(db, q).catch(failed);
+    },
     load: (table, plans, parts, loadId) => load(table, plans, parts, loadId).catch(failed),
   };
 }
@@ -131,12 +154,16 @@ export async function openPostgres(url: string, opts: { schema?: string; max?: n
     await pool.end();
     throw new StoreError(`cannot open ${redactUrl(url)}: ${(e as Error).message}`, {}, 2, { cause: e });
   }
-  const noLoad: StoreSession['load'] = async () => { throw new StoreError('load() runs inside transaction()', {}, 1); };
+  const noLoad: StoreSession['load'] = async () => {
+    throw new StoreError('load() runs inside transaction()', {}, 1);
+  };
   return {
     ...session(pool, noLoad),
     url: redactUrl(url),
     async transaction(fn) {
-      const client = await pool.connect().catch((e: unknown) => { throw databaseError('postgres', e); });
+      const client = await pool.connect().catch((e: unknown) => {
+        throw databaseError('postgres', e);
+      });
       try {
         const s = session(client, (table, plans, parts, loadId) => copyIn(client, table, plans, parts, loadId));
         await s.run('begin');

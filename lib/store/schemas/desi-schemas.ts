@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { FIBERMAP_COLUMNS, FIBERMAP_HDU, REDSHIFTS_COLUMNS, REDSHIFTS_HDU, SPECTYPES, ZCATALOG_COLUMNS, ZCATALOG_HDU, type ColumnSpec } from '../../desi/index.js';
+import {
+  FIBERMAP_COLUMNS,
+  FIBERMAP_HDU,
+  REDSHIFTS_COLUMNS,
+  REDSHIFTS_HDU,
+  SPECTYPES,
+  ZCATALOG_COLUMNS,
+  ZCATALOG_HDU,
+  type ColumnSpec,
+} from '../../desi/index.js';
 import { InternalError } from '../../errors/index.js';
 
 /**
@@ -21,7 +30,12 @@ function doc(columns: readonly ColumnSpec[], name: string): string {
 const rr = (name: string) => doc(REDSHIFTS_COLUMNS, name);
 const ra = (cols: readonly ColumnSpec[]) => z.number().gte(0).lt(360).describe(doc(cols, 'TARGET_RA'));
 const dec = (cols: readonly ColumnSpec[]) => z.number().gte(-90).lte(90).describe(doc(cols, 'TARGET_DEC'));
-const ivar = (cols: readonly ColumnSpec[], band: string) => z.number().gte(0).describe(doc(cols, `FLUX_IVAR_${band}`)).optional();
+const ivar = (cols: readonly ColumnSpec[], band: string) =>
+  z
+    .number()
+    .gte(0)
+    .describe(doc(cols, `FLUX_IVAR_${band}`))
+    .optional();
 
 const redrockCore = {
   TARGETID: z.bigint().describe(rr('TARGETID')),

@@ -33,7 +33,8 @@ export interface SkyColumns {
 const refOf = (t: string | TableRef): TableRef => (typeof t === 'string' ? tableName(t) : t);
 
 function checkRadius(arcsec: number): number {
-  if (!(arcsec > 0) || !Number.isFinite(arcsec) || arcsec > 180 * 3600) throw new StoreError(`invalid radius: ${arcsec} arcsec (0 < r <= 648000)`);
+  if (!(arcsec > 0) || !Number.isFinite(arcsec) || arcsec > 180 * 3600)
+    throw new StoreError(`invalid radius: ${arcsec} arcsec (0 < r <= 648000)`);
   return arcsec / 3600;
 }
 
@@ -48,7 +49,9 @@ export async function createSkyIndex(s: StoreSession, c: SkyColumns): Promise<vo
   if (s.engine !== 'postgres') return;
   const t = refOf(c.table);
   await s.run('create extension if not exists q3c');
-  await s.run(sql`create index if not exists ${sql.id(`${t.name}_q3c_idx`)} on ${tableId(t)} (q3c_ang2ipix(${sql.id(c.ra)}, ${sql.id(c.dec)}))`);
+  await s.run(
+    sql`create index if not exists ${sql.id(`${t.name}_q3c_idx`)} on ${tableId(t)} (q3c_ang2ipix(${sql.id(c.ra)}, ${sql.id(c.dec)}))`,
+  );
   await s.run(sql`analyze ${tableId(t)}`);
 }
 
@@ -72,10 +75,14 @@ export async function coneSearch(s: StoreSession, c: SkyColumns, ra: number, dec
     if (Math.abs(dec) + r < 89.999) {
       // Half-width in RA of a cone at declination dec: asin(sin r / cos dec), padded for rounding.
       const w = (Math.asin(Math.sin((r * Math.PI) / 180) / Math.cos((dec * Math.PI) / 180)) * 180) / Math.PI + 1e-9;
-      const lo = ra - w, hi = ra + w;
-      const window = lo < 0 ? sql`(${raCol} >= ${f8(lo + 360)} or ${raCol} <= ${f8(hi)})`
-        : hi >= 360 ? sql`(${raCol} >= ${f8(lo)} or ${raCol} <= ${f8(hi - 360)})`
-          : sql`${raCol} between ${f8(lo)} and ${f8(hi)}`;
+      const lo = ra - w,
+        hi = ra + w;
+      const window =
+        lo < 0
+          ? sql`(${raCol} >= ${f8(lo + 360)} or ${raCol} <= ${f8(hi)})`
+          : hi >= 360
+            ? sql`(${raCol} >= ${f8(lo)} or ${raCol} <= ${f8(hi - 360)})`
+            : sql`${raCol} between ${f8(lo)} and ${f8(hi)}`;
       narrow = sql`${narrow} and ${window}`;
     }
   }
@@ -107,8 +114,10 @@ export async function crossMatch(s: StoreSession, o: CrossMatchOptions): Promise
   const r = checkRadius(o.radiusArcsec);
   const L = tableId(refOf(o.left.table));
   const R = tableId(refOf(o.right.table));
-  const lra = sql`l.${sql.id(o.left.ra)}`, ldec = sql`l.${sql.id(o.left.dec)}`;
-  const rra = sql`r.${sql.id(o.right.ra)}`, rdec = sql`r.${sql.id(o.right.dec)}`;
+  const lra = sql`l.${sql.id(o.left.ra)}`,
+    ldec = sql`l.${sql.id(o.left.dec)}`;
+  const rra = sql`r.${sql.id(o.right.ra)}`,
+    rdec = sql`r.${sql.id(o.right.dec)}`;
   const ids = sql`l.${sql.id(o.left.id)} as left_id, r.${sql.id(o.right.id)} as right_id`;
   const dist = haversine(lra, ldec, rra, rdec);
   let pairs: SqlQuery;

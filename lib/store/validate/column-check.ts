@@ -62,7 +62,11 @@ function fastCheck(inner: z.ZodType, d: Data, nullable: boolean): CellCheck | un
   const def = defOf(inner);
   const t = d.type.typeId;
   const isNull = (i: number) => !valid(d, i);
-  if (def.type === 'number' && (t === Type.Float || t === Type.Int) && !(t === Type.Int && (d.type as unknown as { bitWidth: number }).bitWidth === 64)) {
+  if (
+    def.type === 'number' &&
+    (t === Type.Float || t === Type.Int) &&
+    !(t === Type.Int && (d.type as unknown as { bitWidth: number }).bitWidth === 64)
+  ) {
     const range = rangeTest<number>(inner);
     if (!range) return undefined;
     const v = d.values as unknown as ArrayLike<number>;
@@ -80,7 +84,8 @@ function fastCheck(inner: z.ZodType, d: Data, nullable: boolean): CellCheck | un
     const bytes = d.values as Uint8Array;
     return (i) => {
       if (isNull(i)) return nullable;
-      const a = o[d.offset + i]!, len = o[d.offset + i + 1]! - a;
+      const a = o[d.offset + i]!,
+        len = o[d.offset + i + 1]! - a;
       return options.some((opt) => opt.length === len && opt.every((b, k) => bytes[a + k] === b));
     };
   }
@@ -145,7 +150,10 @@ export function columnCheck(field: z.ZodType, vector: Vector): CellCheck {
 export function nulCheck(vector: Vector): CellCheck | undefined {
   let d = vector.data[0]!;
   let per = 1;
-  while (d.type.typeId === Type.FixedSizeList) { per *= (d.type as unknown as { listSize: number }).listSize; d = d.children[0]!; }
+  while (d.type.typeId === Type.FixedSizeList) {
+    per *= (d.type as unknown as { listSize: number }).listSize;
+    d = d.children[0]!;
+  }
   if (d.type.typeId !== Type.Utf8 || vector.data.length !== 1) return undefined;
   const bytes = d.values as Uint8Array;
   if (bytes.indexOf(0) < 0) return undefined; // the common case: no NUL anywhere in the column

@@ -18,6 +18,8 @@ function jsonCell(v: unknown): unknown {
  */
 export function rowJson(batch: RecordBatch, row: number): string {
   const o: Record<string, unknown> = {};
-  batch.schema.fields.forEach((f, i) => { o[f.name] = jsonCell(batch.getChildAt(i)!.get(row)); });
+  batch.schema.fields.forEach((f, i) => {
+    o[f.name] = jsonCell(batch.getChildAt(i)!.get(row));
+  });
   return JSON.stringify(o);
 }

@@ -74,8 +74,15 @@ export function validateBatch(batch: RecordBatch, product?: ProductSchema): Batc
   const rejected: RejectedRow[] = [];
   for (let i = 0; i < n; i++) {
     let ok = true;
-    for (const c of checks) if (!c.check(i)) { ok = false; break; }
-    if (ok) { good[ng++] = i; continue; }
+    for (const c of checks)
+      if (!c.check(i)) {
+        ok = false;
+        break;
+      }
+    if (ok) {
+      good[ng++] = i;
+      continue;
+    }
     const reasons = reasonsFor(batch, i, checks, shape, present);
     if (reasons.length) rejected.push({ row: i, reasons });
     else good[ng++] = i;
@@ -83,7 +90,13 @@ export function validateBatch(batch: RecordBatch, product?: ProductSchema): Batc
   return { good: good.subarray(0, ng), rejected };
 }
 
-function reasonsFor(batch: RecordBatch, i: number, checks: { name: string; check: CellCheck; nul: boolean }[], shape: Record<string, z.ZodType>, present: Record<string, number>): string[] {
+function reasonsFor(
+  batch: RecordBatch,
+  i: number,
+  checks: { name: string; check: CellCheck; nul: boolean }[],
+  shape: Record<string, z.ZodType>,
+  present: Record<string, number>,
+): string[] {
   const reasons: string[] = [];
   if (Object.keys(present).length) {
     const row: Record<string, unknown> = {};
@@ -91,10 +104,13 @@ function reasonsFor(batch: RecordBatch, i: number, checks: { name: string; check
     for (const [name, field] of Object.entries(shape)) {
       if (!(name in row)) continue;
       const r = (field as z.ZodType).safeParse(row[name]);
-      if (!r.success) for (const issue of r.error.issues) reasons.push(`${[name, ...issue.path.map(String)].join('.')}: ${issue.message} (value ${show(row[name])})`);
+      if (!r.success)
+        for (const issue of r.error.issues)
+          reasons.push(`${[name, ...issue.path.map(String)].join('.')}: ${issue.message} (value ${show(row[name])})`);
     }
   }
-  for (const c of checks) if (c.nul && !c.check(i)) reasons.push(`${c.name}: string contains NUL (U+0000), which PostgreSQL text cannot store`);
+  for (const c of checks)
+    if (c.nul && !c.check(i)) reasons.push(`${c.name}: string contains NUL (U+0000), which PostgreSQL text cannot store`);
   return reasons;
 }
 

@@ -20,7 +20,15 @@ export interface MappedAddon {
    * mapping into `dest` as packed rows, over `threads` native threads. Returns the rows copied whole: fewer than `rows`
    * only when the file shrank under the mapping.
    */
-  gatherRows(mapping: MappingHandle, at: number, rowBytes: number, rows: number, fields: Int32Array, dest: Uint8Array, threads: number): number;
+  gatherRows(
+    mapping: MappingHandle,
+    at: number,
+    rowBytes: number,
+    rows: number,
+    fields: Int32Array,
+    dest: Uint8Array,
+    threads: number,
+  ): number;
   /**
    * Starts reading byte ranges of the open file `fd` into `dests` (one ArrayBuffer per job, its ranges one after
    * another) with pread, turning big-endian `word`-byte values into this machine's order (and flipping the top bit of
@@ -28,7 +36,13 @@ export interface MappedAddon {
    * length, ...]; `jobs` = [first range, range count, word, flipSign 0/1, ...]. `done` resolves to -1, or to the first
    * job not read whole (the file ends first). `fd` must stay open and the buffers unused until it settles.
    */
-  gatherRanges(fd: number, ranges: Float64Array, jobs: Int32Array, dests: ArrayBuffer[], threads: number): { handle: GatherHandle; done: Promise<number> };
+  gatherRanges(
+    fd: number,
+    ranges: Float64Array,
+    jobs: Int32Array,
+    dests: ArrayBuffer[],
+    threads: number,
+  ): { handle: GatherHandle; done: Promise<number> };
   /** This thread joins a gather under way, reading until no piece is left to take; then await its `done`. */
   helpGather(handle: GatherHandle): void;
   /**
