@@ -1,6 +1,6 @@
 import {
   Bool,
-  Data,
+  type Data,
   Field,
   FixedSizeList,
   Float32,

@@ -140,7 +140,7 @@ export function targetValues(set: TargetSet, numexp: Int16Array, rng: Rng): Colu
     DESINAME: strs(n, (i) => desiName(set.ra[i]!, set.dec[i]!)),
   };
   for (const kind of TSNR2_KINDS) {
-    const arms = ['B', 'R', 'Z'].map((arm, k) => f32(n, (i) => TSNR2_SCALE[kind] * depth[i]! * [0.2, 0.3, 0.5][k]!));
+    const arms = ['B', 'R', 'Z'].map((_arm, k) => f32(n, (i) => TSNR2_SCALE[kind] * depth[i]! * [0.2, 0.3, 0.5][k]!));
     ['B', 'R', 'Z'].forEach((arm, k) => {
       values[`TSNR2_${kind}_${arm}`] = arms[k];
     });

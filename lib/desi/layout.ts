@@ -121,7 +121,7 @@ export function dr1Location(opts: Dr1LocationOptions, desiRoot?: string): Dr1Loc
  * locateDr1(zallPixRelpath()).s3; // 's3://desidata/dr1/spectro/redux/iron/zcatalog/v1/zall-pix-iron.fits'
  */
 export function locateDr1(relpath: string, desiRoot?: string): Dr1Location {
-  const root = desiRoot ?? process.env['DESI_ROOT'];
+  const root = desiRoot ?? process.env.DESI_ROOT;
   const loc: Dr1Location = { relpath, https: `${DR1_HTTPS_ROOT}/${relpath}`, s3: `${DR1_S3_ROOT}/${relpath}` };
   if (root) loc.local = `${root.replace(/\/+$/, '')}/${relpath}`;
   return loc;

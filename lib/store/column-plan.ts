@@ -1,4 +1,4 @@
-import { DataType, Type, type Field, type Schema } from 'apache-arrow';
+import { type DataType, Type, type Field, type Schema } from 'apache-arrow';
 import { StoreError, type StoreLocation } from '../errors/index.js';
 
 /**

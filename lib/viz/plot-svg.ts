@@ -30,8 +30,8 @@ let doc: unknown;
  * @example
  * const svg = Plot.plot({ marks: [Plot.rectY(z, Plot.binX())], document: plotDocument() });
  */
+// biome-ignore lint/suspicious/noExplicitAny: a DOM Document; skybook compiles without the DOM lib
 export function plotDocument(): any {
-  // eslint-disable-line @typescript-eslint/no-explicit-any -- a DOM Document; lib has no DOM types
   if (!doc) {
     // Typed by hand: @types/jsdom would pull the DOM lib into every skybook compile.
     const { JSDOM } = createRequire(import.meta.url)('jsdom') as { JSDOM: new (html: string) => { window: { document: unknown } } };

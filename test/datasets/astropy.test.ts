@@ -24,7 +24,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Opens every file with warnings as errors and checksum verification, and reports what astropy sees: HDU names,
 // per table the (name, TFORM) pairs, per image dtype/shape/BZERO.
-const SCRIPT = String.raw`
+const SCRIPT = `
 import json, sys, warnings
 warnings.simplefilter('error')
 from astropy.io import fits

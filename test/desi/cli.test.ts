@@ -23,7 +23,7 @@ interface Exp {
 }
 const expected = (f: string): Exp =>
   JSON.parse(
-    readFileSync(join(DESI, 'expected', `fits__desi__${f}.json`), 'utf8').replace(/(?<=[:\[,]\s*)(\d{16,})(?=\s*[,\]}])/g, '"$1"'),
+    readFileSync(join(DESI, 'expected', `fits__desi__${f}.json`), 'utf8').replace(/(?<=[:[,]\s*)(\d{16,})(?=\s*[,\]}])/g, '"$1"'),
   ) as Exp;
 const card = (e: Exp, k: string): unknown => e.hdus[0]!.cards.find((c) => c.keyword === k)?.value;
 
@@ -81,7 +81,7 @@ describe.skipIf(!HAVE_FIXTURES)(HAVE_FIXTURES ? 'skybook desi info on the real D
     const r = skybook(['desi', 'info', join(DESI, 'coadd-special-dark-27247.fits')]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /coadd-special-dark-27247\.fits: coadd\n  survey special, program dark, healpix 27247\n  1 spectra; first TARGETIDs: 39089837499744649\n  arm B: 2751 pixels, 3600\.0-5800\.0 A/,
+      /coadd-special-dark-27247\.fits: coadd\n {2}survey special, program dark, healpix 27247\n {2}1 spectra; first TARGETIDs: 39089837499744649\n {2}arm B: 2751 pixels, 3600\.0-5800\.0 A/,
     );
   });
 

@@ -30,15 +30,15 @@ describe('DR1 layout', () => {
   });
 
   it('uses $DESI_ROOT when no root is given, and gives the zall-pix path', () => {
-    const saved = process.env['DESI_ROOT'];
+    const saved = process.env.DESI_ROOT;
     try {
-      process.env['DESI_ROOT'] = '/global/desi';
+      process.env.DESI_ROOT = '/global/desi';
       expect(locateDr1(zallPixRelpath()).local).toBe('/global/desi/spectro/redux/iron/zcatalog/v1/zall-pix-iron.fits');
-      delete process.env['DESI_ROOT'];
+      delete process.env.DESI_ROOT;
       expect(locateDr1(zallPixRelpath()).local).toBeUndefined();
     } finally {
-      if (saved === undefined) delete process.env['DESI_ROOT'];
-      else process.env['DESI_ROOT'] = saved;
+      if (saved === undefined) delete process.env.DESI_ROOT;
+      else process.env.DESI_ROOT = saved;
     }
   });
 

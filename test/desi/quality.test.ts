@@ -149,7 +149,7 @@ describe('the same predicates as SQL in DuckDB select the same rows', () => {
   });
 });
 
-const PG_URL = process.env['SKYBOOK_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PG_URL = process.env.SKYBOOK_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const pgClient = new pg.Client({ connectionString: PG_URL });
 const HAVE_PG = await pgClient.connect().then(
   () => true,

@@ -10,7 +10,7 @@ import { HAVE_ASTROPY, NO_ASTROPY_MESSAGE, runPython } from '../helpers/astropy.
 import { skybook } from '../helpers/cli.js';
 import { parseJsonExact } from '../helpers/fixtures.js';
 
-const WRITE_AND_SUMMARIZE = String.raw`
+const WRITE_AND_SUMMARIZE = `
 import sys, json, math
 import numpy as np
 from astropy.io import fits

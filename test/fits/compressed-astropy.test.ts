@@ -17,7 +17,7 @@ import { bigEndianSha256 } from '../helpers/images.js';
 
 const PYTHON = '/usr/bin/python3';
 
-const GENERATOR = String.raw`
+const GENERATOR = `
 import sys, os, json, hashlib, warnings
 import numpy as np
 from astropy.io import fits

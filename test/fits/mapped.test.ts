@@ -40,7 +40,13 @@ function counting(src: ByteSource): { src: ByteSource; gathers: () => number } {
   let n = 0;
   const gather = src.gatherRowsSync!.bind(src);
   return {
-    src: { ...positionalOnly(src), gatherRowsSync: (...a) => (n++, gather(...a)) },
+    src: {
+      ...positionalOnly(src),
+      gatherRowsSync: (...a) => {
+        n++;
+        return gather(...a);
+      },
+    },
     gathers: () => n,
   };
 }

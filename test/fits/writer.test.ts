@@ -27,7 +27,7 @@ import {
   type Vector,
 } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FitsError, SkybookError } from '../../lib/errors/index.js';
+import { FitsError, type SkybookError } from '../../lib/errors/index.js';
 import { verifyHdu } from '../../lib/fits/checksum.js';
 import { walkHdus } from '../../lib/fits/hdu.js';
 import type { ImageArray } from '../../lib/fits/image/fits-image.js';

@@ -172,8 +172,8 @@ export class TestHttpServer {
     if (range && !this.ignoreRange && method === 'GET') {
       const m = /^bytes=(\d*)-(\d*)$/.exec(range);
       if (m && (m[1] || m[2])) {
-        let start = m[1] ? Number(m[1]) : Math.max(0, size - Number(m[2]));
-        let end = m[1] ? (m[2] ? Math.min(Number(m[2]), size - 1) : size - 1) : size - 1;
+        const start = m[1] ? Number(m[1]) : Math.max(0, size - Number(m[2]));
+        const end = m[1] ? (m[2] ? Math.min(Number(m[2]), size - 1) : size - 1) : size - 1;
         if (start >= size || end < start) {
           return this.finish(res, rec, 416, { 'Content-Range': `bytes */${size}` }, new Uint8Array(0));
         }

@@ -33,8 +33,14 @@ export function spawnSkybook(args: string[], opts: { cwd?: string; env?: NodeJS.
       }
     }
   };
-  child.stdout!.on('data', (b: Buffer) => ((stdout += b.toString()), check()));
-  child.stderr!.on('data', (b: Buffer) => ((stderr += b.toString()), check()));
+  child.stdout!.on('data', (b: Buffer) => {
+    stdout += b.toString();
+    check();
+  });
+  child.stderr!.on('data', (b: Buffer) => {
+    stderr += b.toString();
+    check();
+  });
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((res) =>
     child.on('close', (code) => res({ code, stdout, stderr })),
   );

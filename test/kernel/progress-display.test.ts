@@ -23,7 +23,7 @@ describe('progress and display in the kernel', () => {
       [
         'const p = sky.core.progressOf(undefined);',
         "p.start({ label: 'demo', total: 3, unit: 'steps' });",
-        'for (let i = 0; i < 3; i++) p.advance(1, `step ${i}`);',
+        "for (let i = 0; i < 3; i++) p.advance(1, 'step ' + i);",
         'p.finish();',
       ].join('\n'),
     );

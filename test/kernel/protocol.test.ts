@@ -109,6 +109,7 @@ describe('skybook kernel over the Jupyter protocol', () => {
   });
 
   it('a runtime error replies with its name, message and the cell stack (no kernel frames)', async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the cell's own template literal, run by the kernel
     const { reply } = await k.execute('function f(z: number) { if (z > 1) throw new RangeError(`z=${z} out of range`); }\nf(3)');
     expect(reply.content).toMatchObject({ status: 'error', ename: 'RangeError', evalue: 'z=3 out of range' });
     const tb = reply.content.traceback as string[];

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,8 +8,6 @@ import { skybook } from '../helpers/cli.js';
 const FIX = join(import.meta.dirname, 'fixtures');
 const tmp = () => mkdtempSync(join(tmpdir(), 'sb-run-'));
 const texts = (nb: Notebook) => nb.cells.map((c) => (c.outputs ?? []).map((o) => o.text ?? o.ename ?? o.data?.['text/plain']).join(''));
-const statuses = (nb: Notebook) =>
-  nb.cells.filter((c) => c.cell_type === 'code').map((c) => (c.metadata.skybook as { status: string }).status);
 
 describe('skybook run (python3 kernel): parameters', () => {
   it('injects typed parameters after the parameters cell and Python sees their types', async () => {

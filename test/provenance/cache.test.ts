@@ -10,7 +10,6 @@ describe('skybook run --cache', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sb-verify-'));
   const catalog = join(dir, 'catalog.txt');
   const out = join(dir, 'run.ipynb');
-  const manifest = join(dir, 'run.provenance.json');
   const run = (...extra: string[]) => skybook(['run', NB, '-p', 'catalog', catalog, '--cwd', dir, '-o', out, '--cache', ...extra]);
 
   it('--cache runs on a miss, skips on a hit, and runs again when an input changes', () => {

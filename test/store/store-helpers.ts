@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import pg from 'pg';
-import { RecordBatch, Type, type Table, type Vector } from 'apache-arrow';
+import { type RecordBatch, Type, type Table, type Vector } from 'apache-arrow';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { openFits } from '../../lib/fits/index.js';
 import type { Store } from '../../lib/store/index.js';

@@ -1,4 +1,4 @@
-import { Table, type Vector } from 'apache-arrow';
+import type { Table, Vector } from 'apache-arrow';
 import { takeRows as takeTableRows } from '../read/take.js';
 import { DesiError } from '../../errors/index.js';
 import type { CompareOp, Predicate, PredicateValue } from './predicate.js';

@@ -1,4 +1,4 @@
-import { Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
 import { type ByteSource, type FitsFile, type HduInfo, type OpenSourceOptions, readAt, readTable } from '../../fits/index.js';
 import { DesiError, FitsError } from '../../errors/index.js';
 import { requireColumns, requireHdu, withFits, type DesiInput } from './open.js';

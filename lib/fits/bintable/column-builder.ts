@@ -309,7 +309,7 @@ class VarLengthBuilder implements ColumnBuilder {
   private decodeElements(heap: Uint8Array, view: DataView, total: number, where: { file: string; hdu: number }): Data {
     const vla = this.col.vla!;
     const code = this.col.tform.elementCode!;
-    const chunkOf = (r: number): RowChunk => ({ bytes: heap, view, rows: 1, rowBytes: 0 });
+    const chunkOf = (): RowChunk => ({ bytes: heap, view, rows: 1, rowBytes: 0 });
     if (vla.physical === 'bool' || vla.physical === 'bit') {
       const values = new Uint8Array((total + 7) >> 3);
       const validity = new Uint8Array((total + 7) >> 3);
@@ -346,7 +346,7 @@ class VarLengthBuilder implements ColumnBuilder {
     let at = 0;
     for (let r = 0; r < this.nrows; r++) {
       const c = this.counts[r]!;
-      if (c > 0) storeDecode(code, chunkOf(r), this.offsets[r]!, c, raw, at);
+      if (c > 0) storeDecode(code, chunkOf(), this.offsets[r]!, c, raw, at);
       at += c;
     }
     void where;

@@ -1,4 +1,3 @@
-import { FitsError } from '../../errors/index.js';
 import type { Header } from '../header/header.js';
 import { parseTdim, parseTform, type Tform } from './tform.js';
 

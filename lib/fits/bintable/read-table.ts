@@ -3,7 +3,6 @@ import type { Progress } from '../../core/index.js';
 import { FitsError } from '../../errors/index.js';
 import type { HduInfo } from '../hdu.js';
 import type { ByteSource } from '../source/byte-source.js';
-import { scanPieceBytes } from '../source/read-range.js';
 import { columnMetadata, columnType } from './arrow-types.js';
 import { makeColumnBuilder } from './column-builder.js';
 import { describeColumns, type ColumnDesc } from './columns.js';

@@ -186,7 +186,7 @@ export function physicalDtype(zbitpix: number, stored: ImageDtype, bscale: numbe
   if (zbitpix < 0) d = stored;
   else if (bscale === 1 && zbitpix === 16 && bzero === 32768) d = 'uint16';
   else if (bscale === 1 && zbitpix === 32 && bzero === 2147483648) d = 'uint32';
-  else if (bscale === 1 && zbitpix === 64 && bzero === 9223372036854775808) d = 'uint64';
+  else if (bscale === 1 && zbitpix === 64 && bzero === 2 ** 63) d = 'uint64';
   else d = zbitpix > 16 ? 'float64' : 'float32';
   if (hasBlank && d !== 'float32') d = 'float64';
   return d;

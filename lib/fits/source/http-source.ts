@@ -196,8 +196,7 @@ export class HttpSource implements ByteSource {
     }
     if (r.status === 206) {
       const cr = parseContentRange(r.headers['content-range']);
-      if (!cr || cr.start !== 0 || cr.total === undefined)
-        throw new SourceError(this.name, `bad Content-Range '${r.headers['content-range']}'`);
+      if (cr?.start !== 0 || cr.total === undefined) throw new SourceError(this.name, `bad Content-Range '${r.headers['content-range']}'`);
       this.size = cr.total;
     } else if (r.status === 200) {
       if (r.headers['content-length'] === undefined) throw new SourceError(this.name, 'the server reports no size (no Content-Length)');

@@ -49,7 +49,7 @@ export function encodeLeaf(
         let p = pos + r * stride;
         for (let k = 0; k < repeat; k++, e++, p++) {
           const b = b0 + e;
-          bytes[p] = nulls !== undefined && nulls[e] ? 0 : (bits[b >> 3]! >> (b & 7)) & 1 ? TRUE : FALSE;
+          bytes[p] = nulls?.[e] ? 0 : (bits[b >> 3]! >> (b & 7)) & 1 ? TRUE : FALSE;
         }
       }
       return;
@@ -60,7 +60,7 @@ export function encodeLeaf(
       const flip = src.leaf === 'i8' ? 0x80 : 0;
       for (let r = 0; r < rows; r++) {
         let p = pos + r * stride;
-        for (let k = 0; k < repeat; k++, e++, p++) bytes[p] = nulls !== undefined && nulls[e] ? nl : (v[first + e]! ^ flip) & 0xff;
+        for (let k = 0; k < repeat; k++, e++, p++) bytes[p] = nulls?.[e] ? nl : (v[first + e]! ^ flip) & 0xff;
       }
       return;
     }
@@ -70,7 +70,7 @@ export function encodeLeaf(
       const flip = src.leaf === 'u16' ? 0x8000 : 0;
       for (let r = 0; r < rows; r++) {
         let p = pos + r * stride;
-        for (let k = 0; k < repeat; k++, e++, p += 2) out.setUint16(p, nulls !== undefined && nulls[e] ? nl : v[first + e]! ^ flip);
+        for (let k = 0; k < repeat; k++, e++, p += 2) out.setUint16(p, nulls?.[e] ? nl : v[first + e]! ^ flip);
       }
       return;
     }
@@ -86,7 +86,7 @@ export function encodeLeaf(
       }
       for (let r = 0; r < rows; r++) {
         let p = pos + r * stride;
-        for (let k = 0; k < repeat; k++, e++, p += 4) out.setUint32(p, nulls !== undefined && nulls[e] ? nul : w[first + e]! ^ flip);
+        for (let k = 0; k < repeat; k++, e++, p += 4) out.setUint32(p, nulls?.[e] ? nul : w[first + e]! ^ flip);
       }
       return;
     }
@@ -107,7 +107,7 @@ export function encodeLeaf(
       for (let r = 0; r < rows; r++) {
         let p = pos + r * stride;
         for (let k = 0; k < repeat; k++, e++, p += 8) {
-          if (nulls !== undefined && nulls[e]) {
+          if (nulls?.[e]) {
             out.setUint32(p, nulHi);
             out.setUint32(p + 4, nulLo);
           } else {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { open, rename, rm, type FileHandle } from 'node:fs/promises';
-import { RecordBatch, Schema, Table } from 'apache-arrow';
+import { type RecordBatch, Schema, Table } from 'apache-arrow';
 import { FitsError, SourceError } from '../../errors/index.js';
 import type { PlanInputs } from './column-plan.js';
 import { HduOutput } from './hdu-output.js';

@@ -204,21 +204,21 @@ function findStored(src: LeafSource, first: number, count: number, nulls: Uint8A
     const f = flip ? (size === 1 ? 0x80 : 0x8000) : 0;
     const want = pattern.lo & mask;
     const v = src.values as Int16Array;
-    for (let e = 0; e < count; e++) if (((v[first + e]! ^ f) & mask) === want && !(nulls && nulls[e])) return e;
+    for (let e = 0; e < count; e++) if (((v[first + e]! ^ f) & mask) === want && !nulls?.[e]) return e;
     return -1;
   }
   const w = src.words!;
   const f = flip ? 0x80000000 : 0;
   if (size === 4) {
     const want = pattern.lo >>> 0;
-    for (let e = 0; e < count; e++) if ((w[first + e]! ^ f) >>> 0 === want && !(nulls && nulls[e])) return e;
+    for (let e = 0; e < count; e++) if ((w[first + e]! ^ f) >>> 0 === want && !nulls?.[e]) return e;
     return -1;
   }
   const hi = pattern.hi >>> 0;
   const lo = pattern.lo >>> 0;
   for (let e = 0; e < count; e++) {
     const i = (first + e) * 2;
-    if (w[i] === lo && (w[i + 1]! ^ f) >>> 0 === hi && !(nulls && nulls[e])) return e;
+    if (w[i] === lo && (w[i + 1]! ^ f) >>> 0 === hi && !nulls?.[e]) return e;
   }
   return -1;
 }

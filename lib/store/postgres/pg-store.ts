@@ -3,7 +3,7 @@ import copyStreams from 'pg-copy-streams';
 import type { Table } from 'apache-arrow';
 import type { ColumnPlan } from '../column-plan.js';
 import { arrayDepth, arrowTypeOfPg, columnsToTable, PG_ARRAY_ELEMENT } from '../result-arrow.js';
-import { sql, SqlQuery, tableId, type SqlValue } from '../sql.js';
+import { sql, type SqlQuery, tableId, type SqlValue } from '../sql.js';
 import { StoreError } from '../../errors/index.js';
 import { databaseError } from '../database-error.js';
 import type { LoadPart, Store, StoreSession, TableRef } from '../store.js';
