@@ -54,16 +54,23 @@ export function publishDisplay(k: Kernel, value: unknown): string {
 
 /** How long after a failure requests dated before it are still aborted (bounds the harm of a skewed client clock). */
 const ABORT_WINDOW_MS = 10_000;
+/**
+ * A request dated this close to the failure is given the benefit of the doubt and runs. Dates have millisecond
+ * precision and a VM's wall clock can step back a little: a client that saw the failure and sent the next cell within
+ * the same millisecond (or across such a step) had its cell aborted, which made the interrupt test flaky under load.
+ */
+const CLOCK_SLACK_MS = 25;
 
 /**
- * Whether a request was queued behind the failed cell: sent (by its header's date, same-host clock) before the
- * failure, or, for a request without a usable date, already waiting in the queue when the cell failed.
+ * Whether a request was queued behind the failed cell: already waiting in the queue when the cell failed, or still in
+ * flight then, sent (by its header's date, same-host clock) clearly before the failure.
  */
 function queuedBehindFailure(k: Kernel, msg: Message): Kernel['failedAt'] {
   const f = k.failedAt;
   if (!f || Date.now() - f.time > ABORT_WINDOW_MS) return undefined;
+  if (f.queued.has(msg.header.msg_id)) return f;
   const t = Date.parse(String(msg.header.date ?? ''));
-  return (Number.isFinite(t) ? t <= f.time : f.queued.has(msg.header.msg_id)) ? f : undefined;
+  return Number.isFinite(t) && t < f.time - CLOCK_SLACK_MS ? f : undefined;
 }
 
 async function execute(k: Kernel, msg: Message, sock: Zmq.Router): Promise<void> {

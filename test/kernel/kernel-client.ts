@@ -122,6 +122,11 @@ export class TestKernel {
     return msg.header.msg_id;
   }
 
+  /** The reply to `id` if it has come. */
+  replied(id: string): Message | undefined {
+    return this.#replies.get(id);
+  }
+
   /** The reply to `id` and its iopub messages up to the idle status. */
   async exchange(id: string, timeoutMs?: number): Promise<Exchange> {
     const reply = await this.until(() => this.#replies.get(id), `the reply to ${id}`, timeoutMs);

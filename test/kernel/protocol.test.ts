@@ -140,6 +140,19 @@ describe('skybook kernel over the Jupyter protocol', () => {
     expect(ofType(later.iopub, 'execute_result')[0]!.content.data).toEqual({ 'text/plain': "'runs again'" });
   });
 
+  it('a request sent once the failure is seen runs, even when dated the same millisecond as the failure', async () => {
+    const failed = await k.exchange(
+      await k.send('execute_request', { code: 'throw new Error("fails at t")', silent: false, store_history: true, stop_on_error: true }),
+    );
+    expect(failed.reply.content.status).toBe('error');
+    // The error message is stamped just before the kernel notes the failure's time: the same millisecond, or one before.
+    const m = k.wire.message('execute_request', { code: '"sent after seeing it"', silent: false, store_history: true });
+    m.header.date = ofType(failed.iopub, 'error')[0]!.header.date;
+    await k.shell.send(k.wire.serialize(m));
+    const next = await k.exchange(m.header.msg_id);
+    expect(next.reply.content.status).toBe('ok');
+  });
+
   it('requests without a usable date are aborted only when they were queued at the failure', async () => {
     const undated = async (code: string) => {
       const m = k.wire.message('execute_request', { code, silent: false, store_history: true, stop_on_error: true });
@@ -216,7 +229,13 @@ describe('skybook kernel over the Jupyter protocol', () => {
       store_history: true,
       stop_on_error: false,
     });
-    await k.until(() => (existsSync(mark) ? true : undefined), 'the loop to start');
+    // A reply before the marker means the loop never ran (aborted, or failed to compile): say so now, not at the timeout.
+    await k.until(() => {
+      if (existsSync(mark)) return true;
+      const early = k.replied(loop);
+      if (early) throw new Error(`the loop cell replied before it ran: ${JSON.stringify(early.content)}`);
+      return undefined;
+    }, 'the loop to start');
     k.proc.kill('SIGINT');
     const spun = await k.exchange(loop);
     expect(spun.reply.content.status).toBe('error');
