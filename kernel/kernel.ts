@@ -44,6 +44,7 @@ export class Kernel {
   /** When the last cell failed (ms since epoch) and what was queued then: execute requests sent before it are aborted. */
   failedAt: { time: number; count: number | null; summary: string; queued: Set<string> } | undefined;
   #displayCount = 0;
+  #progressCount = 0;
   #sockets!: { shell: Zmq.Router; control: Zmq.Router; iopub: Zmq.Publisher; stdin: Zmq.Router; hb: Zmq.Reply };
   #working = false;
   /** Shell requests received so far (an idle moment is one in which this does not change). */
@@ -191,9 +192,15 @@ export class Kernel {
     return `skybook-${this.executionCount}-${++this.#displayCount}`;
   }
 
+  /** A display id for a progress display, counted apart so rich outputs keep their ids whether or not work showed progress. */
+  nextProgressId(): string {
+    return `skybook-${this.executionCount}-progress-${++this.#progressCount}`;
+  }
+
   /** Starts a cell: output ids restart at 1. */
   beginCell(): void {
     this.#displayCount = 0;
+    this.#progressCount = 0;
   }
 
   /** `display(value)` in a cell: publishes `display_data` now and returns its display id. */

@@ -1,4 +1,4 @@
-import { formatProgress, ProgressTracker, type ProgressState } from '../lib/core/index.js';
+import { formatProgress, PROGRESS_DISPLAY_METADATA, ProgressTracker, type ProgressState } from '../lib/core/index.js';
 import { escapeHtml } from '../lib/viz/index.js';
 import type { Message } from '../lib/notebook/index.js';
 import type { Kernel } from './kernel.js';
@@ -26,7 +26,7 @@ export class KernelProgress extends ProgressTracker {
   protected render(s: ProgressState): void {
     const now = performance.now();
     if (this.#id === undefined) {
-      this.#id = this.kernel.nextOutputId();
+      this.#id = this.kernel.nextProgressId();
       this.#parent = this.kernel.current;
       this.kernel.publish('display_data', this.#content(s, false), this.#parent);
       this.#last = now;
@@ -47,7 +47,7 @@ export class KernelProgress extends ProgressTracker {
     const bar = s.total !== undefined ? `<progress value="${s.done}" max="${s.total}"></progress> ` : '';
     return {
       data: { 'text/plain': text, 'text/html': `<div class="skybook-progress">${bar}<span>${escapeHtml(text)}</span></div>` },
-      metadata: {},
+      metadata: PROGRESS_DISPLAY_METADATA,
       transient: { display_id: this.#id },
     };
   }

@@ -8,6 +8,8 @@ export {
   subProgress,
   setProgressHost,
   progressOf,
+  PROGRESS_DISPLAY_METADATA,
+  isProgressDisplay,
 } from './progress.js';
 export type { Progress, ProgressTask, ProgressState, ProgressEvent } from './progress.js';
 export {

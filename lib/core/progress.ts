@@ -195,6 +195,27 @@ export function subProgress(progress: Progress): Progress {
   return { start() {}, advance: (by, detail) => progress.advance(by, detail), finish() {} };
 }
 
+/**
+ * The metadata a progress display carries in a notebook (`display_data.metadata`), so that provenance can leave it out:
+ * progress says how the work went (a re-run that finds an ingest already done shows none), not what it produced.
+ *
+ * @example
+ * publish('display_data', { data, metadata: PROGRESS_DISPLAY_METADATA, transient: { display_id } });
+ */
+export const PROGRESS_DISPLAY_METADATA: Readonly<{ skybook: { progress: true } }> = Object.freeze({
+  skybook: Object.freeze({ progress: true as const }),
+});
+
+/**
+ * Whether an output's metadata marks it as a progress display.
+ *
+ * @example
+ * outputs.filter((o) => !isProgressDisplay(o.metadata));
+ */
+export function isProgressDisplay(metadata: unknown): boolean {
+  return (metadata as { skybook?: { progress?: unknown } } | undefined)?.skybook?.progress === true;
+}
+
 let host: (() => Progress) | undefined;
 
 /**

@@ -1,3 +1,4 @@
+import { isProgressDisplay } from '../core/index.js';
 import { isJsonMime, sortKeys, type Output } from '../notebook/index.js';
 
 /** Paths to replace by placeholders: the run's working directory and output folder (and the user's home). */
@@ -81,32 +82,36 @@ function normaliseJson(v: unknown, ctx: NormaliseContext, ids: IdMap): unknown {
 
 /**
  * A cell's outputs reduced to what the code determined: no execution counts, no transient/display ids, no
- * timestamps, no absolute paths of this run, deterministic SVG and Plotly ids, keys sorted.
+ * timestamps, no absolute paths of this run, deterministic SVG and Plotly ids, keys sorted. Progress displays (marked
+ * with lib/core's `PROGRESS_DISPLAY_METADATA`) are left out: they say how the work went, and a re-run that finds the
+ * work done (an ingest of an unchanged file) shows none.
  *
  * @example
  * normaliseOutputs(cell.outputs, { cwd: process.cwd() })
  */
 export function normaliseOutputs(outputs: readonly Output[], ctx: NormaliseContext = {}): unknown[] {
   const ids = new IdMap('id');
-  return outputs.map((o) => {
-    const n: Record<string, unknown> = { output_type: o.output_type };
-    if (o.output_type === 'stream') {
-      n.name = o.name;
-      n.text = normaliseText(o.text ?? '', ctx, ids);
-    } else if (o.output_type === 'error') {
-      n.ename = o.ename;
-      n.evalue = normaliseText(o.evalue ?? '', ctx, ids);
-      n.traceback = (o.traceback ?? []).map((l) => normaliseText(l, ctx, ids).replace(/\bIn ?\[\d+\]/g, 'In [#]'));
-    } else {
-      const data: Record<string, unknown> = {};
-      for (const [mime, v] of Object.entries(o.data ?? {})) {
-        if (isJsonMime(mime)) data[mime] = normaliseJson(v, ctx, ids);
-        else if (typeof v === 'string') data[mime] = normaliseText(mime === 'image/svg+xml' ? normaliseSvg(v) : v, ctx, ids);
-        else data[mime] = v;
+  return outputs
+    .filter((o) => !isProgressDisplay(o.metadata))
+    .map((o) => {
+      const n: Record<string, unknown> = { output_type: o.output_type };
+      if (o.output_type === 'stream') {
+        n.name = o.name;
+        n.text = normaliseText(o.text ?? '', ctx, ids);
+      } else if (o.output_type === 'error') {
+        n.ename = o.ename;
+        n.evalue = normaliseText(o.evalue ?? '', ctx, ids);
+        n.traceback = (o.traceback ?? []).map((l) => normaliseText(l, ctx, ids).replace(/\bIn ?\[\d+\]/g, 'In [#]'));
+      } else {
+        const data: Record<string, unknown> = {};
+        for (const [mime, v] of Object.entries(o.data ?? {})) {
+          if (isJsonMime(mime)) data[mime] = normaliseJson(v, ctx, ids);
+          else if (typeof v === 'string') data[mime] = normaliseText(mime === 'image/svg+xml' ? normaliseSvg(v) : v, ctx, ids);
+          else data[mime] = v;
+        }
+        n.data = data;
+        n.metadata = normaliseJson(o.metadata ?? {}, ctx, ids);
       }
-      n.data = data;
-      n.metadata = normaliseJson(o.metadata ?? {}, ctx, ids);
-    }
-    return sortKeys(n);
-  });
+      return sortKeys(n);
+    });
 }

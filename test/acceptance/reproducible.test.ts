@@ -54,6 +54,16 @@ describe('reproducible runs of the curated notebooks (skybook run --kernel skybo
     expect(cellHashes(b!.manifest)).toEqual(ha);
   });
 
+  it.each(CURATED)(
+    '%s: verify re-runs it over its own outputs (02 finds its zcatalog already loaded) and says identical',
+    async (name) => {
+      const v = await spawnSkybook(['verify', runs[name]![1]!.manifest], { env, cwd: dirs[1]! }).done;
+      expect(v.code, v.stdout + v.stderr).toBe(0);
+      expect(v.stdout).toContain('identical');
+    },
+    300_000,
+  );
+
   it('one changed byte in the zcatalog: verify exits 1 naming the ingest cell, the first that read it', async () => {
     const dir = dirs[0]!;
     const path = join(dir, ZCATALOG);

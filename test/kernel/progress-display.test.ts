@@ -31,7 +31,9 @@ describe('progress and display in the kernel', () => {
     const shown = ofType(iopub, 'display_data');
     expect(shown).toHaveLength(1);
     const id = idOf(shown[0]!);
-    expect(id).toMatch(/^skybook-\d+-1$/);
+    expect(id).toMatch(/^skybook-\d+-progress-1$/);
+    // marked, so provenance leaves it out of the cell's hash
+    expect(shown[0]!.content.metadata).toEqual({ skybook: { progress: true } });
     expect(text(shown[0]!)).toMatch(/^demo {2}0% 0\/3 steps/);
     const updates = ofType(iopub, 'update_display_data');
     expect(updates.length).toBeGreaterThanOrEqual(1);
