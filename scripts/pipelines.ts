@@ -7,10 +7,11 @@
  *   skybook export runs/pipelines/NN-*.ipynb --html runs/pipelines/NN-*.html
  *
  * Each run leaves the executed notebook, its provenance manifest (`skybook verify` re-runs and compares it) and a
- * static HTML page. Options: `--cache` skips notebooks whose inputs are unchanged; `--keep` keeps earlier results.
+ * static HTML page. Options: `--cache` skips notebooks whose inputs are unchanged (reported as `cached`); `--keep` keeps
+ * earlier results; `--cwd DIR` puts runs/ under DIR instead of the repository root (tests run it in a temporary folder).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PIPELINES_OUT, runArgs } from './pipeline-plan.js';
@@ -29,9 +30,16 @@ interface RunSummary {
   error: string | null;
 }
 
+/** Where runs/ goes: `--cwd DIR`, else the repository root. */
+function workDir(): string {
+  const i = process.argv.indexOf('--cwd');
+  return i >= 0 && process.argv[i + 1] ? resolve(process.argv[i + 1]!) : ROOT;
+}
+const WORK = workDir();
+
 function skybook(args: string[], env: NodeJS.ProcessEnv): { code: number; stdout: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], {
-    cwd: ROOT,
+    cwd: WORK,
     env,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -42,10 +50,10 @@ function skybook(args: string[], env: NodeJS.ProcessEnv): { code: number; stdout
 
 function main(): number {
   const cache = process.argv.includes('--cache');
-  if (!cache && !process.argv.includes('--keep')) rmSync(join(ROOT, OUT), { recursive: true, force: true });
-  mkdirSync(join(ROOT, OUT), { recursive: true });
+  if (!cache && !process.argv.includes('--keep')) rmSync(join(WORK, OUT), { recursive: true, force: true });
+  mkdirSync(join(WORK, OUT), { recursive: true });
   // The kernel goes into a prefix inside runs/, so the main job never touches the user's Jupyter set-up.
-  const env = { ...process.env, JUPYTER_PATH: join(ROOT, 'runs', 'jupyter', 'share', 'jupyter') };
+  const env = { ...process.env, JUPYTER_PATH: join(WORK, 'runs', 'jupyter', 'share', 'jupyter') };
   if (skybook(['kernel', 'install', '--prefix', 'runs/jupyter', '--json'], env).code !== 0) return 1;
 
   const notebooks = readdirSync(join(ROOT, 'notebooks'))
@@ -56,7 +64,8 @@ function main(): number {
   for (const file of notebooks) {
     const name = file.replace(/\.ipynb$/, '');
     const out = `${OUT}/${name}.ipynb`;
-    const args = runArgs(name);
+    // The notebook by its absolute path, so a run under --cwd still finds it in the repository.
+    const args = runArgs(name).map((a) => (a === `notebooks/${file}` ? join(ROOT, 'notebooks', file) : a));
     if (cache) args.push('--cache');
     process.stderr.write(`\n== ${name}\n`);
     const run = skybook(args, env);
@@ -66,12 +75,13 @@ function main(): number {
     } catch {
       summary = undefined;
     }
-    if (run.code !== 0 || !summary || summary.status !== 'completed') {
+    // `cached`: skybook run found an earlier run with the same notebook, parameters and inputs (its outputs stand).
+    if (run.code !== 0 || !summary || (summary.status !== 'completed' && summary.status !== 'cached')) {
       failed++;
       rows.push(`${name.padEnd(20)} FAILED  ${summary?.error ?? `exit ${run.code}`}`);
       continue;
     }
-    skybook(['export', out, '--html', `${OUT}/${name}.html`], env);
+    if (!summary.cached || !existsSync(join(WORK, OUT, `${name}.html`))) skybook(['export', out, '--html', `${OUT}/${name}.html`], env);
     rows.push(
       `${name.padEnd(20)} ${summary.cached ? 'cached ' : 'ok     '} ${String(summary.cells).padStart(3)} cells ${summary.seconds.toFixed(1).padStart(6)} s  ${out}`,
     );

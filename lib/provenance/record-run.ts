@@ -25,7 +25,7 @@ import {
 import { cacheKey, cacheLookup } from './cache.js';
 import { filesNamedBy, snapshotDir, writtenFiles } from './files.js';
 import { cellHashes, hashFile, type FileDigest } from './hash.js';
-import { manifestPathFor, toRoCrate, type RunRecord } from './manifest.js';
+import { manifestPathFor, readManifest, toRoCrate, type RunRecord } from './manifest.js';
 import { redactParameters, redactText } from './redact.js';
 import { softwareInfo } from './software.js';
 
@@ -85,6 +85,16 @@ export interface RecordedRun {
   run?: RunResult;
 }
 
+/** The files the run recorded in this manifest wrote, if there is one. */
+async function previousOutputs(manifestPath: string): Promise<Set<string>> {
+  if (!existsSync(manifestPath)) return new Set();
+  try {
+    return new Set((await readManifest(manifestPath)).outputs.map((f) => f.path));
+  } catch {
+    return new Set(); // not a manifest we can read: cacheLookup misses on it too
+  }
+}
+
 async function digestInputs(paths: string[], file: string): Promise<FileDigest[]> {
   const out: FileDigest[] = [];
   for (const p of [...new Set(paths)].sort()) {
@@ -121,16 +131,20 @@ export async function recordRun(o: RecordRunOptions): Promise<RecordedRun> {
   const notebook = await hashFile(resolve(o.notebook));
   const inputs = await digestInputs([...(o.inputs ?? []).map((p) => resolve(p)), ...filesNamedBy(params, cwd)], o.notebook);
   const redaction = redactParameters(params, env);
-  const key = cacheKey({
-    notebook: notebook.sha256,
-    parameters: params,
-    inputs,
-    lockfile: software.lockfile?.sha256,
-    kernel: loaded.spec.name,
-    skybook: software.skybook,
-  });
+  // A file the run itself writes (a DuckDB file named by a parameter) is its output, not an input of its cache key:
+  // it does not exist before the first run and does after, which would make every second run a miss. The key leaves
+  // out what the run wrote; the lookup leaves out what the previous run wrote (checked unchanged as an output).
+  const keyWithout = (written: ReadonlySet<string>) =>
+    cacheKey({
+      notebook: notebook.sha256,
+      parameters: params,
+      inputs: inputs.filter((i) => !written.has(i.path)),
+      lockfile: software.lockfile?.sha256,
+      kernel: loaded.spec.name,
+      skybook: software.skybook,
+    });
   if (o.cache) {
-    const hit = await cacheLookup(manifestPath, key);
+    const hit = await cacheLookup(manifestPath, keyWithout(await previousOutputs(manifestPath)));
     if (hit) return { status: 'cached', out, manifestPath, record: hit };
   }
   const before = snapshotDir(outDir);
@@ -178,7 +192,7 @@ export async function recordRun(o: RecordRunOptions): Promise<RecordedRun> {
     failedCell: run.failedCell,
     cwd,
     timeout: o.timeout,
-    cacheKey: key,
+    cacheKey: keyWithout(new Set(written)),
   };
   if (o.manifest !== false) await writeFileAtomic(manifestPath, JSON.stringify(toRoCrate(record, dirname(manifestPath)), null, 1) + '\n');
   return { status: run.status, out, manifestPath, record, run };

@@ -28,4 +28,33 @@ describe('skybook run --cache', () => {
     expect(JSON.parse(miss.stdout)).toMatchObject({ status: 'completed', cached: false });
     writeFileSync(catalog, '1.5\n2.5\n3\n');
   }, 60_000);
+
+  it('a file the run writes and a parameter names (a database) is its output: the second --cache run is a hit', () => {
+    const nb = join(dir, 'writes-named.ipynb');
+    const cell = (source: string, tags: string[] = []) => ({
+      cell_type: 'code',
+      execution_count: null,
+      metadata: { tags },
+      outputs: [],
+      source,
+    });
+    writeFileSync(
+      nb,
+      JSON.stringify({
+        cells: [cell("result = 'result.txt'", ['parameters']), cell("open(result, 'w').write('42\\n')\nprint('wrote', result)")],
+        metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+        nbformat: 4,
+        nbformat_minor: 5,
+      }),
+    );
+    const result = join(dir, 'named', 'result.txt');
+    const args = ['run', nb, '-p', 'result', result, '--cwd', dir, '-o', join(dir, 'named', 'run.ipynb'), '--cache', '--json'];
+    const first = skybook(args);
+    expect(first.code, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ status: 'completed' });
+    const second = skybook(args);
+    expect(JSON.parse(second.stdout)).toMatchObject({ status: 'cached', cached: true });
+    writeFileSync(result, 'edited\n'); // an output changed since: run again
+    expect(JSON.parse(skybook(args).stdout)).toMatchObject({ status: 'completed', cached: false });
+  }, 60_000);
 });
