@@ -1,0 +1,32 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCapped } from '../helpers/capped.js';
+import { tinyTable } from '../helpers/tiny-fits.js';
+
+// The watchdog every hostile case runs under: it must see the child's real peak memory and stop a run past its caps.
+describe('runCapped', () => {
+  it('reports the exit, output and peak memory of a normal run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-capped-'));
+    const file = join(dir, 'tiny.fits');
+    writeFileSync(file, tinyTable());
+    const r = await runCapped(['fits', 'info', file, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toBeTruthy();
+    expect(r.peakRssMb).toBeGreaterThan(10); // a Node process: tens of MB at least
+    expect(r.peakRssMb).toBeLessThan(1024);
+    expect(r.killed).toBeUndefined();
+  });
+
+  it('kills a run that outlives its time cap, and one whose memory grows past its cap', async () => {
+    const hang = await runCapped([], { node: ['-e', 'setInterval(() => {}, 1000)'], maxSeconds: 1 });
+    expect(hang.killed).toBe('time');
+    expect(hang.signal).toBe('SIGKILL');
+    expect(hang.seconds).toBeLessThan(5);
+    const grow = await runCapped([], { node: ['-e', 'const a = []; setInterval(() => a.push(Buffer.alloc(50e6, 1)), 20)'], maxRssMb: 300 });
+    expect(grow.killed).toBe('rss');
+    expect(grow.peakRssMb).toBeGreaterThan(300);
+    expect(grow.peakRssMb).toBeLessThan(600);
+  });
+});
