@@ -16,14 +16,20 @@ export interface RequestRecord {
 /**
  * A scripted failure for the next matching request(s): an HTTP status, a connection dropped before any response
  * (`hangup`), a response cut off after half its body (`reset`), no answer at all until the server closes (`stall`),
- * or a redirect elsewhere (`redirect`).
+ * or a redirect elsewhere (`redirect`). The hostile roles answer as a broken or malicious server would: `endless`, the
+ * right status and Content-Range but no Content-Length and a body that never ends (the asked bytes, then the rest of
+ * the file, then zeros, as fast as the client takes them); `drip`, the right headers, then one body byte every
+ * `intervalMs`; `hang`, the right headers, then nothing until the client gives up. Give `times: Infinity` for a server
+ * that always does it.
  */
 export interface Fault {
-  kind: 'status' | 'hangup' | 'reset' | 'stall' | 'redirect';
+  kind: 'status' | 'hangup' | 'reset' | 'stall' | 'redirect' | 'endless' | 'drip' | 'hang';
   /** For `status` (default 500) and `redirect` (default 302). */
   status?: number;
   /** For `redirect`: the Location header. */
   location?: string;
+  /** For `drip`: milliseconds between body bytes (default 1000). */
+  intervalMs?: number;
   /** Only requests for this path (default: any). */
   path?: string;
   /** Only this method (default: any). */
@@ -32,10 +38,22 @@ export interface Fault {
   times?: number;
 }
 
+/**
+ * A file too big to hold: `head`, then zeros up to `size` bytes, made piece by piece as they are sent (a 1 GB body
+ * costs the test no memory).
+ */
+export interface SparseFile {
+  head: Uint8Array;
+  size: number;
+}
+
+/** What the server can serve at a path: a file on disk (read once), bytes, or a {@link SparseFile}. */
+export type ServedFile = string | Uint8Array | SparseFile;
+
 /** Behaviour switches; all may be changed while the server runs. */
 export interface TestServerOptions {
-  /** URL path -> file path on disk (read once) or bytes. */
-  files?: Record<string, string | Uint8Array>;
+  /** URL path -> file path on disk (read once), bytes, or a sparse file. */
+  files?: Record<string, ServedFile>;
   /** Answer every GET with 200 and the whole body, as a server without Range support does. */
   ignoreRange?: boolean;
   /** Answer HEAD with 405 (as some presigned-URL hosts do). */
@@ -59,7 +77,8 @@ export class TestHttpServer {
   ignoreRange: boolean;
   rejectHead: boolean;
   validators: boolean;
-  private readonly files = new Map<string, { bytes: Uint8Array; etag: string; modified: Date }>();
+  private readonly files = new Map<string, { body: Body; etag: string; modified: Date }>();
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly faults: Fault[] = [];
 
   private constructor(
@@ -91,12 +110,15 @@ export class TestHttpServer {
   }
 
   /** Serves (or replaces, with a new ETag) the bytes at `path`. */
-  setFile(path: string, content: string | Uint8Array): void {
+  setFile(path: string, content: ServedFile): void {
     const bytes = typeof content === 'string' ? new Uint8Array(readFileSync(content)) : content;
-    const etag = `"${createHash('sha1').update(bytes).digest('hex').slice(0, 16)}"`;
+    const body = bytes instanceof Uint8Array ? bytesBody(bytes) : sparseBody(bytes);
+    const hash = createHash('sha1').update(bytes instanceof Uint8Array ? bytes : bytes.head);
+    if (!(bytes instanceof Uint8Array)) hash.update(String(bytes.size));
+    const etag = `"${hash.digest('hex').slice(0, 16)}"`;
     // Last-Modified has one-second resolution: make each version distinct
     const prev = this.files.get(path)?.modified.getTime() ?? Date.UTC(2024, 0, 1);
-    this.files.set(path, { bytes, etag, modified: new Date(prev + 1000) });
+    this.files.set(path, { body, etag, modified: new Date(prev + 1000) });
   }
 
   /** Queues a fault for the next matching request(s). */
@@ -125,6 +147,8 @@ export class TestHttpServer {
   }
 
   async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers.clear();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -165,9 +189,10 @@ export class TestHttpServer {
         return this.finish(res, rec, 412, {}, new Uint8Array(0));
       }
     }
-    const size = file.bytes.length;
+    const size = file.body.length;
     let status = 200;
-    let body = file.bytes;
+    let body = file.body;
+    let from = 0;
     if (!this.ignoreRange) headers['Accept-Ranges'] = 'bytes';
     if (range && !this.ignoreRange && method === 'GET') {
       const m = /^bytes=(\d*)-(\d*)$/.exec(range);
@@ -179,18 +204,85 @@ export class TestHttpServer {
         }
         status = 206;
         headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
-        body = file.bytes.subarray(start, end + 1);
+        body = sliceBody(file.body, start, end + 1);
+        from = start;
       }
     }
     if (fault?.kind === 'reset') {
       res.writeHead(status, { ...headers, 'Content-Length': String(body.length) });
-      const half = body.subarray(0, Math.floor(body.length / 2));
+      const half = body.piece(0, Math.floor(body.length / 2));
       rec.status = status;
       rec.bytesSent = half.length;
       res.write(half, () => req.socket.destroy());
       return;
     }
-    this.finish(res, rec, status, headers, method === 'HEAD' ? new Uint8Array(0) : body, body.length);
+    if (method !== 'HEAD' && fault?.kind === 'endless') return this.endless(res, rec, status, headers, file.body, from);
+    if (method !== 'HEAD' && fault?.kind === 'hang') {
+      rec.status = status;
+      res.writeHead(status, { ...headers, 'Content-Length': String(body.length) });
+      res.flushHeaders();
+      return;
+    }
+    if (method !== 'HEAD' && fault?.kind === 'drip') return this.drip(res, rec, status, headers, body, fault.intervalMs ?? 1000);
+    this.finish(res, rec, status, headers, method === 'HEAD' ? bytesBody(new Uint8Array(0)) : body, body.length);
+  }
+
+  /** The asked bytes' headers with no Content-Length, then the file from the range's start on, then zeros, forever. */
+  private endless(
+    res: ServerResponse,
+    rec: RequestRecord,
+    status: number,
+    headers: Record<string, string>,
+    file: Body,
+    start: number,
+  ): void {
+    rec.status = status;
+    res.writeHead(status, headers); // no Content-Length: chunked, so the body has no declared end
+    const zeros = new Uint8Array(CHUNK);
+    let pos = start;
+    const pump = (): void => {
+      while (!res.destroyed) {
+        const piece = pos < file.length ? file.piece(pos, Math.min(file.length, pos + CHUNK)) : zeros;
+        pos += piece.length;
+        rec.bytesSent += piece.length;
+        if (!res.write(piece)) {
+          res.once('drain', pump);
+          return;
+        }
+      }
+    };
+    pump();
+  }
+
+  /** The right headers, then one body byte every `intervalMs` until the body is done or the client hangs up. */
+  private drip(
+    res: ServerResponse,
+    rec: RequestRecord,
+    status: number,
+    headers: Record<string, string>,
+    body: Body,
+    intervalMs: number,
+  ): void {
+    rec.status = status;
+    res.writeHead(status, { ...headers, 'Content-Length': String(body.length) });
+    res.flushHeaders();
+    let pos = 0;
+    const timer = setInterval(() => {
+      if (res.destroyed || pos >= body.length) {
+        clearInterval(timer);
+        this.timers.delete(timer);
+        if (!res.destroyed) res.end();
+        return;
+      }
+      res.write(body.piece(pos, pos + 1));
+      pos++;
+      rec.bytesSent++;
+    }, intervalMs);
+    this.timers.add(timer);
+    res.on('close', () => {
+      clearInterval(timer);
+      this.timers.delete(timer);
+    });
   }
 
   /** Writes the response in 64 KiB chunks with backpressure, counting bytes handed to the socket (a client that hangs up stops the count). */
@@ -199,17 +291,17 @@ export class TestHttpServer {
     rec: RequestRecord,
     status: number,
     headers: Record<string, string>,
-    body: Uint8Array,
-    length = body.length,
+    content: Uint8Array | Body,
+    length = content.length,
   ): void {
+    const body = content instanceof Uint8Array ? bytesBody(content) : content;
     rec.status = status;
     res.writeHead(status, { ...headers, 'Content-Length': String(length) });
-    const CHUNK = 64 * 1024;
     let pos = 0;
     const pump = (): void => {
       while (pos < body.length) {
         if (res.destroyed) return;
-        const piece = body.subarray(pos, Math.min(body.length, pos + CHUNK));
+        const piece = body.piece(pos, Math.min(body.length, pos + CHUNK));
         pos += piece.length;
         rec.bytesSent += piece.length;
         if (!res.write(piece)) {
@@ -221,4 +313,31 @@ export class TestHttpServer {
     };
     pump();
   }
+}
+
+const CHUNK = 64 * 1024;
+
+/** A response body made piece by piece: `piece(start, end)` is bytes [start, end) of it. */
+interface Body {
+  length: number;
+  piece(start: number, end: number): Uint8Array;
+}
+
+function bytesBody(bytes: Uint8Array): Body {
+  return { length: bytes.length, piece: (start, end) => bytes.subarray(start, end) };
+}
+
+function sparseBody({ head, size }: SparseFile): Body {
+  return {
+    length: size,
+    piece(start, end) {
+      const out = new Uint8Array(Math.max(0, Math.min(end, size) - start));
+      if (start < head.length) out.set(head.subarray(start, Math.min(end, head.length)));
+      return out;
+    },
+  };
+}
+
+function sliceBody(body: Body, start: number, end: number): Body {
+  return { length: end - start, piece: (a, b) => body.piece(start + a, start + Math.min(b, end - start)) };
 }
