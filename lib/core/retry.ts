@@ -83,34 +83,50 @@ export interface RetryHooks<T> {
   again?(result: T): boolean | number;
   /** Whether an error is worth another attempt. Default: {@link isTransientNetworkError}. */
   transient?(error: unknown): boolean;
-  /** The error to throw for a failure: `exhausted` when retries ran out, else it was not transient. Default: as is. */
-  fail?(error: unknown, how: { exhausted: boolean; attempts: number }): unknown;
+  /**
+   * The error to throw for a failure: `exhausted` when it was transient but no attempt is left (the retries are spent, or
+   * with `outOfTime` the next wait would end past `until`), else it was not transient. Default: as is.
+   */
+  fail?(error: unknown, how: { exhausted: boolean; attempts: number; outOfTime?: true }): unknown;
   /** Called before each wait (count retries, log, or throw to stop: a closed client). */
   beforeWait?(attempt: number, waitMs: number): void;
+  /**
+   * A deadline on the `performance.now()` clock: no retry whose wait would end after it, so the failure in hand is the
+   * last (a result is returned, an error thrown through `fail`). Default: none, only the policy's retries count.
+   */
+  until?: number;
 }
 
 /**
- * Runs `attempt` until it succeeds, fails for good, or the policy's retries are spent. A result the hooks call
- * transient but still failing after the last retry is returned (the caller reports its status); an error is thrown
- * through `hooks.fail`.
+ * Runs `attempt` until it succeeds, fails for good, or the policy's retries (or the time up to `hooks.until`) are
+ * spent. A result the hooks call transient but still failing after the last retry is returned (the caller reports its
+ * status); an error is thrown through `hooks.fail`.
  *
  * @example
  * const r = await withRetry(DEFAULT_RETRY, () => fetchOnce(url), { again: (r) => TRANSIENT_HTTP_STATUS.has(r.status) });
  */
 export async function withRetry<T>(policy: RetryPolicy, attempt: (n: number) => Promise<T>, hooks: RetryHooks<T> = {}): Promise<T> {
   const transient = hooks.transient ?? isTransientNetworkError;
+  const raise = (e: unknown, how: { exhausted: boolean; attempts: number; outOfTime?: true }) => (hooks.fail ? hooks.fail(e, how) : e);
   for (let n = 0; ; n++) {
     let serverMs: number | undefined;
+    let outcome: { result: T } | { error: unknown };
     try {
       const result = await attempt(n);
       const again = hooks.again?.(result) ?? false;
       if (again === false || n >= policy.retries) return result;
       if (typeof again === 'number') serverMs = again;
+      outcome = { result };
     } catch (e) {
       const retry = transient(e);
-      if (!retry || n >= policy.retries) throw hooks.fail ? hooks.fail(e, { exhausted: retry, attempts: n + 1 }) : e;
+      if (!retry || n >= policy.retries) throw raise(e, { exhausted: retry, attempts: n + 1 });
+      outcome = { error: e };
     }
     const wait = retryDelay(policy, n, serverMs);
+    if (hooks.until !== undefined && performance.now() + wait >= hooks.until) {
+      if ('result' in outcome) return outcome.result;
+      throw raise(outcome.error, { exhausted: true, attempts: n + 1, outOfTime: true });
+    }
     hooks.beforeWait?.(n, wait);
     await sleep(wait);
   }

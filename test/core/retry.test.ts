@@ -124,3 +124,40 @@ describe('withRetry', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('withRetry until a deadline', () => {
+  const slow: RetryPolicy = { retries: 10, baseMs: 40, maxMs: 40 };
+
+  it('makes no retry whose wait would end past `until`, and says the failure is final for lack of time', async () => {
+    let calls = 0;
+    const t0 = performance.now();
+    const err = await withRetry(
+      slow,
+      async () => {
+        calls++;
+        throw failure('ETIMEDOUT');
+      },
+      { until: t0 + 100, fail: (e, how) => Object.assign(new Error((e as Error).message), { how }) },
+    ).catch((e: { how: unknown }) => e);
+    expect(err.how).toEqual({ exhausted: true, attempts: calls, outOfTime: true });
+    expect(calls).toBeGreaterThanOrEqual(2); // waits of 20-40 ms: at least two fit in 100 ms
+    expect(calls).toBeLessThan(10);
+    expect(performance.now() - t0).toBeLessThan(100);
+  });
+
+  it('hands back a transient result when no retry fits, and ignores `until` while retries are quick enough', async () => {
+    let calls = 0;
+    const r = await withRetry(
+      { ...slow, maxMs: 120_000 },
+      async () => {
+        calls++;
+        return 503;
+      },
+      { again: () => 60_000, until: performance.now() + 1000 }, // Retry-After a minute: more than the time left
+    );
+    expect(r).toBe(503);
+    expect(calls).toBe(1);
+    const statuses = [503, 503, 200];
+    expect(await withRetry(slow, async (n) => statuses[n]!, { again: (s) => s === 503, until: performance.now() + 10_000 })).toBe(200);
+  });
+});
