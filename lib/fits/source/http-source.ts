@@ -10,6 +10,7 @@ import {
 } from '../../core/index.js';
 import { SkybookError, SourceError } from '../../errors/index.js';
 import type { ByteSource } from './byte-source.js';
+import { SegmentCache } from './segment-cache.js';
 
 /**
  * How an {@link HttpSource} fetches. Every field is optional; the defaults suit FITS headers on a public server.
@@ -388,45 +389,4 @@ export function parseContentRange(value: string | undefined): { start: number; e
   const m = /^bytes\s+(?:(\d+)-(\d+)|\*)\/(\d+|\*)$/i.exec(value?.trim() ?? '');
   if (!m) return undefined;
   return { start: m[1] ? Number(m[1]) : -1, end: m[2] ? Number(m[2]) : -1, total: m[3] === '*' ? undefined : Number(m[3]) };
-}
-
-/** Recently fetched read-ahead windows, oldest evicted first once their total passes `limit` bytes. */
-class SegmentCache {
-  private segments: { start: number; bytes: Uint8Array }[] = [];
-  private total = 0;
-
-  constructor(private readonly limit: number) {}
-
-  /** The bytes [start, end) when one segment holds them all. */
-  find(start: number, end: number): Uint8Array | undefined {
-    for (let i = this.segments.length - 1; i >= 0; i--) {
-      const s = this.segments[i]!;
-      if (s.start <= start && s.start + s.bytes.length >= end) return s.bytes.subarray(start - s.start, end - s.start);
-    }
-    return undefined;
-  }
-
-  /** The longest cached run of bytes beginning at `start`, if any. */
-  prefix(start: number): Uint8Array | undefined {
-    let best: Uint8Array | undefined;
-    for (const s of this.segments) {
-      if (s.start <= start && s.start + s.bytes.length > start) {
-        const run = s.bytes.subarray(start - s.start);
-        if (!best || run.length > best.length) best = run;
-      }
-    }
-    return best;
-  }
-
-  put(start: number, bytes: Uint8Array): void {
-    if (bytes.length === 0 || bytes.length > this.limit) return;
-    this.segments.push({ start, bytes });
-    this.total += bytes.length;
-    while (this.total > this.limit) this.total -= this.segments.shift()!.bytes.length;
-  }
-
-  clear(): void {
-    this.segments = [];
-    this.total = 0;
-  }
 }
