@@ -90,14 +90,16 @@ describe('HttpSource ranges', () => {
     expect(server.requests).toBe(1);
   });
 
-  it('works with a server that ignores Range, and says so', async () => {
+  it('works with a server that ignores Range, and says so once', async () => {
     server.ignoreRange = true;
-    const src = await HttpSource.open(server.url('/small.bin'), FAST);
+    const warnings: string[] = [];
+    const src = await HttpSource.open(server.url('/small.bin'), { ...FAST, onWarning: (m) => warnings.push(m) });
     const got = await src.read(200_000, 5000);
     expect(Buffer.from(got).equals(Buffer.from(SMALL.subarray(200_000, 205_000)))).toBe(true);
     expect(src.stats.rangeIgnored).toBe(true);
     const all = await src.read(0, SMALL.length);
     expect(Buffer.from(all).equals(Buffer.from(SMALL))).toBe(true);
+    expect(warnings).toEqual([expect.stringMatching(/small\.bin: the server ignores Range requests \(HTTP 200 with the whole file\)/)]);
   });
 
   it('learns the size from a ranged GET when HEAD is refused', async () => {
@@ -212,6 +214,123 @@ describe('HttpSource failures', () => {
 
   it('rejects bad options by name', async () => {
     await expect(HttpSource.open(server.url('/small.bin'), { retries: -1 })).rejects.toThrow(/invalid retries: -1/);
+  });
+});
+
+describe('HttpSource bounds every body and every request', () => {
+  // a 1 GB file the server makes as it sends, so a reader that takes more than it asked for shows in its stats
+  const HUGE = { head: SMALL.subarray(0, 100_000), size: 2 ** 30 };
+  beforeAll(() => server.setFile('/huge.bin', HUGE));
+  const noRate = { minBytesPerSecond: 1e12 }; // no allowance for size: the deadline is deadlineMs itself
+
+  it('cuts off a 206 whose body runs past its Content-Range, and says so without retrying', async () => {
+    const src = await HttpSource.open(server.url('/big.bin'), FAST);
+    server.fault({ kind: 'endless', method: 'GET', times: Infinity });
+    const err = await src.read(0, 100).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SourceError);
+    expect((err as Error).message).toBe(
+      `${server.url('/big.bin')}: HTTP 206 for bytes 0-65535 sent more than its Content-Range 'bytes 0-65535/16777216' (65536 bytes); cut off there`,
+    );
+    expect(src.stats.retries).toBe(0);
+    expect(src.stats.bytesFetched).toBeLessThan(65536 + 2 * 65536); // the chunk that ran over, not what the server pushed
+    await src.close();
+  });
+
+  it('refuses a 206 whose Content-Range is not what was asked, at its headers', async () => {
+    const src = await HttpSource.open(server.url('/big.bin'), FAST);
+    server.fault({ kind: 'headers', method: 'GET', headers: { 'Content-Range': 'bytes 0-999999/16777216' } });
+    await expect(src.read(0, 100)).rejects.toThrow(/asked for bytes 0-65535, got HTTP 206 with Content-Range 'bytes 0-999999\/16777216'/);
+    server.fault({ kind: 'headers', method: 'GET', headers: { 'Content-Range': 'bytes 10-65535/16777216' } });
+    await expect(src.read(0, 100)).rejects.toThrow(/asked for bytes 0-65535, got HTTP 206 with Content-Range 'bytes 10-65535/);
+    expect(src.stats.retries).toBe(0);
+  });
+
+  it('reads a 200 (Range ignored) of a 1 GB file only up to the end of what was asked', async () => {
+    server.ignoreRange = true;
+    const src = await HttpSource.open(server.url('/huge.bin'), { ...FAST, onWarning: () => {} });
+    expect(src.size).toBe(2 ** 30);
+    const got = await src.read(50_000, 100);
+    expect(Buffer.from(got).equals(Buffer.from(SMALL.subarray(50_000, 50_100)))).toBe(true);
+    expect(src.stats.bytesFetched).toBeGreaterThanOrEqual(50_000 + 65_536);
+    expect(src.stats.bytesFetched).toBeLessThan(50_000 + 65_536 + 2 * 65_536); // up to the chunk holding the window's end
+    await src.close();
+  });
+
+  it('abandons a server that drips bytes at its deadline, without retrying', async () => {
+    const src = await HttpSource.open(server.url('/small.bin'), { ...FAST, ...noRate, deadlineMs: 400 });
+    server.fault({ kind: 'drip', method: 'GET', intervalMs: 50, times: Infinity });
+    const t0 = performance.now();
+    const err = await src.read(0, 100).catch((e: unknown) => e);
+    const ms = performance.now() - t0;
+    expect(err).toBeInstanceOf(SourceError);
+    expect((err as Error).message).toMatch(
+      /small\.bin: network error: too slow: [1-9] of 65536 bytes in 0\.4 s, past this request's deadline of 0\.4 s \(SKYBOOK_HTTP_DEADLINE\)$/,
+    );
+    expect(ms).toBeGreaterThanOrEqual(390);
+    expect(ms).toBeLessThan(1500);
+    expect(server.log.filter((r) => r.method === 'GET')).toHaveLength(1);
+  });
+
+  it('gives the deadline 1 s more for every minBytesPerSecond bytes asked', async () => {
+    const src = await HttpSource.open(server.url('/small.bin'), { ...FAST, deadlineMs: 200, minBytesPerSecond: 65536 * 4 });
+    server.fault({ kind: 'drip', method: 'GET', intervalMs: 50, times: Infinity });
+    const t0 = performance.now();
+    await expect(src.read(0, 100)).rejects.toThrow(/deadline of 0\.5 s/); // 200 ms + 65536 bytes at 256 KiB/s
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(440);
+  });
+
+  it('times out a server that hangs after its headers, retries as the policy says, and stops at the deadline', async () => {
+    const src = await HttpSource.open(server.url('/small.bin'), { ...FAST, ...noRate, timeoutMs: 100, deadlineMs: 10_000 });
+    server.fault({ kind: 'hang', method: 'GET', times: Infinity });
+    await expect(src.read(0, 100)).rejects.toThrow(
+      /network error: timed out: nothing received for 0\.1 s after the headers and 0 of 65536 bytes, gave up after 5 attempts$/,
+    );
+    expect(src.stats.retries).toBe(4);
+    // a retry whose wait would end past the deadline is not made: the timeout in hand is the answer
+    const late = await HttpSource.open(server.url('/small.bin'), {
+      ...noRate,
+      timeoutMs: 100,
+      deadlineMs: 250,
+      retryBaseMs: 300,
+      retryMaxMs: 300,
+    });
+    const t0 = performance.now();
+    await expect(late.read(0, 100)).rejects.toThrow(
+      /timed out: nothing received for 0\.1 s after the headers and 0 of 65536 bytes, gave up after 1 attempt, no time left before its deadline of 0\.3 s \(SKYBOOK_HTTP_DEADLINE\)$/,
+    );
+    expect(performance.now() - t0).toBeLessThan(250);
+  });
+
+  it('takes its limits from SKYBOOK_HTTP_TIMEOUT / _DEADLINE / _MIN_RATE, an option winning over its variable', async () => {
+    const saved = { ...process.env };
+    try {
+      process.env.SKYBOOK_HTTP_DEADLINE = '0.3';
+      process.env.SKYBOOK_HTTP_MIN_RATE = '1e12';
+      process.env.SKYBOOK_HTTP_TIMEOUT = '0.1';
+      server.fault({ kind: 'drip', method: 'GET', intervalMs: 50, times: Infinity });
+      const src = await HttpSource.open(server.url('/small.bin'), FAST);
+      await expect(src.read(0, 100)).rejects.toThrow(/deadline of 0\.3 s/);
+      const mine = await HttpSource.open(server.url('/small.bin'), { ...FAST, deadlineMs: 200 });
+      await expect(mine.read(0, 100)).rejects.toThrow(/deadline of 0\.2 s/);
+      server.clearFaults();
+      server.fault({ kind: 'hang', method: 'GET', times: Infinity });
+      const idle = await HttpSource.open(server.url('/small.bin'), { ...FAST, retries: 0, deadlineMs: 10_000 });
+      await expect(idle.read(0, 100)).rejects.toThrow(/timed out: nothing received for 0\.1 s/);
+      process.env.SKYBOOK_HTTP_TIMEOUT = 'soon';
+      await expect(HttpSource.open(server.url('/small.bin'), FAST)).rejects.toThrow(
+        /small\.bin: invalid SKYBOOK_HTTP_TIMEOUT: 'soon' \(seconds, a number > 0\)/,
+      );
+    } finally {
+      for (const k of ['SKYBOOK_HTTP_DEADLINE', 'SKYBOOK_HTTP_MIN_RATE', 'SKYBOOK_HTTP_TIMEOUT']) {
+        if (saved[k] === undefined) delete process.env[k];
+        else process.env[k] = saved[k];
+      }
+    }
+  });
+
+  it('rejects bad limits by name', async () => {
+    await expect(HttpSource.open(server.url('/small.bin'), { deadlineMs: 0 })).rejects.toThrow(/invalid deadlineMs: 0/);
+    await expect(HttpSource.open(server.url('/small.bin'), { minBytesPerSecond: -1 })).rejects.toThrow(/invalid minBytesPerSecond: -1/);
   });
 });
 

@@ -19,17 +19,20 @@ export interface RequestRecord {
  * or a redirect elsewhere (`redirect`). The hostile roles answer as a broken or malicious server would: `endless`, the
  * right status and Content-Range but no Content-Length and a body that never ends (the asked bytes, then the rest of
  * the file, then zeros, as fast as the client takes them); `drip`, the right headers, then one body byte every
- * `intervalMs`; `hang`, the right headers, then nothing until the client gives up. Give `times: Infinity` for a server
+ * `intervalMs`; `hang`, the right headers, then nothing until the client gives up; `headers`, the right body under the headers given
+ * (a lie). Give `times: Infinity` for a server
  * that always does it.
  */
 export interface Fault {
-  kind: 'status' | 'hangup' | 'reset' | 'stall' | 'redirect' | 'endless' | 'drip' | 'hang';
+  kind: 'status' | 'hangup' | 'reset' | 'stall' | 'redirect' | 'endless' | 'drip' | 'hang' | 'headers';
   /** For `status` (default 500) and `redirect` (default 302). */
   status?: number;
   /** For `redirect`: the Location header. */
   location?: string;
   /** For `drip`: milliseconds between body bytes (default 1000). */
   intervalMs?: number;
+  /** For `headers`: response headers to set over the right ones (a server that lies about its Content-Range). */
+  headers?: Record<string, string>;
   /** Only requests for this path (default: any). */
   path?: string;
   /** Only this method (default: any). */
@@ -216,6 +219,7 @@ export class TestHttpServer {
       res.write(half, () => req.socket.destroy());
       return;
     }
+    if (fault?.kind === 'headers') Object.assign(headers, fault.headers);
     if (method !== 'HEAD' && fault?.kind === 'endless') return this.endless(res, rec, status, headers, file.body, from);
     if (method !== 'HEAD' && fault?.kind === 'hang') {
       rec.status = status;

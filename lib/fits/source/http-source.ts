@@ -8,15 +8,19 @@ import {
   TRANSIENT_HTTP_STATUS as TRANSIENT_STATUS,
   withRetry,
 } from '../../core/index.js';
-import { SkybookError, SourceError } from '../../errors/index.js';
+import { InternalError, SkybookError, SourceError } from '../../errors/index.js';
 import type { ByteSource } from './byte-source.js';
+import { HTTP_DEADLINE_ENV, httpLimitsFromEnv } from './http-env.js';
+import { type ByteRange, exchange, parseContentRange, type Reply, seconds } from './http-exchange.js';
 import { SegmentCache } from './segment-cache.js';
 
 /**
- * How an {@link HttpSource} fetches. Every field is optional; the defaults suit FITS headers on a public server.
+ * How an {@link HttpSource} fetches. Every field is optional; the defaults suit FITS headers on a public server. The time
+ * limits may also come from the environment (`SKYBOOK_HTTP_TIMEOUT`, `SKYBOOK_HTTP_DEADLINE` in seconds,
+ * `SKYBOOK_HTTP_MIN_RATE` in bytes per second); an option given here wins over its variable.
  *
  * @example
- * await HttpSource.open(url, { readAheadBytes: 256 * 1024, retries: 2, timeoutMs: 10_000 });
+ * await HttpSource.open(url, { readAheadBytes: 256 * 1024, retries: 2, timeoutMs: 10_000, deadlineMs: 30_000 });
  */
 export interface HttpSourceOptions {
   /** What to call the source in messages (default: the URL). */
@@ -31,8 +35,17 @@ export interface HttpSourceOptions {
   retryBaseMs?: number;
   /** Longest retry delay, also the cap on a server's Retry-After (default 10 s). */
   retryMaxMs?: number;
-  /** A request that receives nothing for this long is abandoned and retried (default 30 s). */
+  /** A request that receives nothing for this long is abandoned and retried (default 30 s; `SKYBOOK_HTTP_TIMEOUT`). */
   timeoutMs?: number;
+  /**
+   * The most one request may take, its retries included, before the allowance for its size: a server that sends too
+   * slowly (a byte every few seconds never trips `timeoutMs`) is abandoned, not retried (default 60 s; `SKYBOOK_HTTP_DEADLINE`).
+   */
+  deadlineMs?: number;
+  /** The deadline grows by 1 s for every this many bytes asked, so a big read is allowed time at this rate (default 64 KiB/s; `SKYBOOK_HTTP_MIN_RATE`). */
+  minBytesPerSecond?: number;
+  /** Where a warning goes (the server ignores Range; said once per source). Default: `process.emitWarning`. */
+  onWarning?: (message: string) => void;
   /** Extra request headers. */
   headers?: Record<string, string>;
 }
@@ -72,6 +85,11 @@ const optionsSchema = z.object({
   retryBaseMs: z.number().min(0).default(DEFAULT_RETRY.baseMs),
   retryMaxMs: z.number().min(0).default(DEFAULT_RETRY.maxMs),
   timeoutMs: z.number().positive().default(30_000),
+  deadlineMs: z.number().positive().default(60_000),
+  minBytesPerSecond: z
+    .number()
+    .positive()
+    .default(64 * 1024),
   headers: z.record(z.string(), z.string()).default({}),
 });
 type Options = z.output<typeof optionsSchema>;
@@ -79,17 +97,14 @@ type Options = z.output<typeof optionsSchema>;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 5;
 
-interface Reply {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Uint8Array;
-  url: URL;
-}
+/** A reply, and how many attempts it took. */
+type Sent = Reply & { attempts: number };
 
-/** For a 200 answer to a Range request: keep only bytes [start, end) of the full body and hang up after them. */
-interface Slice {
-  start: number;
-  end: number;
+/** The time a request has: its deadline on the `performance.now()` clock, when it began, and its whole budget in ms. */
+interface Limit {
+  deadline: number;
+  startedAt: number;
+  budgetMs: number;
 }
 
 /**
@@ -115,6 +130,7 @@ export class HttpSource implements ByteSource {
   private constructor(
     readonly url: URL,
     private readonly options: Options,
+    private readonly warn: (message: string) => void,
   ) {
     this.name = options.name ?? url.href;
     this.cache = new SegmentCache(options.cacheBytes);
@@ -123,11 +139,13 @@ export class HttpSource implements ByteSource {
 
   /** Opens `url` and learns its size (HEAD, or a ranged GET where HEAD is refused). */
   static async open(url: string | URL, options: HttpSourceOptions = {}): Promise<HttpSource> {
-    const parsed = optionsSchema.safeParse(options);
+    const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+    const merged = { ...httpLimitsFromEnv(process.env, options.name ?? String(url)), ...given };
+    const parsed = optionsSchema.safeParse(merged);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const key = issue.path.join('.');
-      const value = issue.path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown>)?.[k as PropertyKey], options);
+      const value = issue.path.reduce<unknown>((o, k) => (o as Record<PropertyKey, unknown>)?.[k as PropertyKey], merged);
       throw new SourceError(String(url), `invalid ${key}: ${JSON.stringify(value)} (${issue.message})`);
     }
     let u: URL;
@@ -137,7 +155,8 @@ export class HttpSource implements ByteSource {
       throw new SourceError(String(url), 'not a valid URL', { cause: e });
     }
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new SourceError(u.href, `not an http(s) URL`);
-    const src = new HttpSource(u, parsed.data);
+    const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, { type: 'SkybookWarning', code: 'SKYBOOK_HTTP' }));
+    const src = new HttpSource(u, parsed.data, warn);
     try {
       await src.probe();
     } catch (e) {
@@ -196,8 +215,8 @@ export class HttpSource implements ByteSource {
       return;
     }
     if (r.status === 206) {
-      const cr = parseContentRange(r.headers['content-range']);
-      if (cr?.start !== 0 || cr.total === undefined) throw new SourceError(this.name, `bad Content-Range '${r.headers['content-range']}'`);
+      const cr = parseContentRange(r.headers['content-range']); // within the asked range: exchange() checked
+      if (cr?.total === undefined) throw new SourceError(this.name, `bad Content-Range '${r.headers['content-range']}'`);
       this.size = cr.total;
     } else if (r.status === 200) {
       if (r.headers['content-length'] === undefined) throw new SourceError(this.name, 'the server reports no size (no Content-Length)');
@@ -224,14 +243,9 @@ export class HttpSource implements ByteSource {
         this.noteRangeIgnored();
         if (Number(r.headers['content-length'] ?? this.size) !== this.size) this.changed(`its size is now ${r.headers['content-length']}`);
       } else if (r.status === 206) {
+        // exchange() saw to it that the Content-Range is within what was asked and the body is exactly its length
         const cr = parseContentRange(r.headers['content-range']);
-        if (!cr || cr.start !== pos || cr.end >= end || cr.end - cr.start + 1 !== r.body.length) {
-          throw new SourceError(
-            this.name,
-            `asked for bytes ${pos}-${end - 1}, got Content-Range '${r.headers['content-range']}' with ${r.body.length} bytes`,
-          );
-        }
-        if (cr.total !== undefined && cr.total !== this.size) this.changed(`its size is now ${cr.total}`);
+        if (cr?.total !== undefined && cr.total !== this.size) this.changed(`its size is now ${cr.total}`);
       } else {
         this.fail(r);
       }
@@ -247,7 +261,7 @@ export class HttpSource implements ByteSource {
     this.lastModified ??= headers['last-modified'];
   }
 
-  private checkSameVersion(r: Reply): void {
+  private checkSameVersion(r: Sent): void {
     if (r.status === 412) this.changed('the server reports its ETag / Last-Modified no longer match');
     const etag = r.headers.etag;
     if (etag && this.etag && stripWeak(etag) !== stripWeak(this.etag)) this.changed(`ETag ${this.etag} became ${etag}`);
@@ -261,11 +275,16 @@ export class HttpSource implements ByteSource {
     throw new SourceError(this.name, `changed on the server while being read (${how}); open it again`);
   }
 
+  /** Marks the server as one that ignores Range, and says so once. */
   private noteRangeIgnored(): void {
+    if (this.stats.rangeIgnored) return;
     this.stats.rangeIgnored = true;
+    this.warn(
+      `${this.name}: the server ignores Range requests (HTTP 200 with the whole file): each read downloads from the start of the file to the end of what it needs, and no further`,
+    );
   }
 
-  private fail(r: Reply): never {
+  private fail(r: Sent): never {
     const at = r.url.href === this.name ? '' : ` at ${r.url.href}`;
     const s = r.status;
     const why =
@@ -274,38 +293,61 @@ export class HttpSource implements ByteSource {
         : s === 404 || s === 410
           ? 'not found'
           : TRANSIENT_STATUS.has(s)
-            ? `server error, gave up after ${this.options.retries + 1} attempts`
+            ? `server error, gave up after ${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`
             : 'unexpected response';
     throw new SourceError(this.name, `${why} (HTTP ${s})${at}`);
   }
 
-  /** One logical request: redirects followed, transient failures retried with lib/core's backoff. Other statuses are the caller's. */
-  private async send(method: 'GET' | 'HEAD', headers: Record<string, string>, slice?: Slice): Promise<Reply> {
-    const { retries, retryBaseMs, retryMaxMs } = this.options;
+  /**
+   * One logical request: redirects followed, transient failures retried with lib/core's backoff, all within one deadline
+   * (`deadlineMs` plus 1 s per `minBytesPerSecond` bytes asked). Other statuses are the caller's.
+   */
+  private async send(method: 'GET' | 'HEAD', headers: Record<string, string>, range?: ByteRange): Promise<Sent> {
+    const { retries, retryBaseMs, retryMaxMs, deadlineMs, minBytesPerSecond } = this.options;
+    // a server that ignores Range sends from byte 0: allow time for all it must send
+    const bytes = range ? range.end - (this.stats.rangeIgnored ? 0 : range.start) : 0;
+    const startedAt = performance.now();
+    const budgetMs = deadlineMs + (bytes / minBytesPerSecond) * 1000;
+    const limit: Limit = { deadline: startedAt + budgetMs, startedAt, budgetMs };
     // a network failure is Node's error or our SourceError with its `code` (a timeout, a body cut short); others are final
     const network = (e: unknown) => !(e instanceof SkybookError) || (e instanceof SourceError && e.code !== undefined);
-    return withRetry({ retries, baseMs: retryBaseMs, maxMs: retryMaxMs }, () => this.follow(method, headers, slice), {
+    let attempts = 0;
+    const attempt = (n: number) => {
+      attempts = n + 1;
+      return this.follow(method, headers, limit, range);
+    };
+    const reply = await withRetry({ retries, baseMs: retryBaseMs, maxMs: retryMaxMs }, attempt, {
       again: (r) => TRANSIENT_STATUS.has(r.status) && (retryAfterMs(r.headers['retry-after']) ?? true),
       transient: (e) => network(e) && isTransientNetworkError(e),
-      fail: (e, { exhausted, attempts }) => {
+      fail: (e, { exhausted, attempts, outOfTime }) => {
         if (!network(e)) return e;
-        const code = (e as NodeJS.ErrnoException).code ?? '';
+        // our own messages say what happened; Node's get their code
+        const code = e instanceof SourceError ? '' : ((e as NodeJS.ErrnoException).code ?? '');
         const message = e instanceof SourceError ? e.problem : (e as Error).message;
         const what = `${message}${code && !message.includes(code) ? ` (${code})` : ''}`;
-        return new SourceError(this.name, `network error: ${what}${exhausted ? `, gave up after ${attempts} attempts` : ''}`, { cause: e });
+        const late = outOfTime || (e instanceof SourceError && e.code === 'EDEADLINE');
+        const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+        const gaveUp = outOfTime
+          ? `, gave up after ${tries}, no time left before its deadline of ${seconds(budgetMs)}`
+          : exhausted
+            ? `, gave up after ${tries}`
+            : '';
+        return new SourceError(this.name, `network error: ${what}${gaveUp}${late ? ` (${HTTP_DEADLINE_ENV})` : ''}`, { cause: e });
       },
       beforeWait: () => {
         if (this.closed) throw new SourceError(this.name, 'closed while retrying');
         this.stats.retries++;
       },
+      until: limit.deadline,
     });
+    return { ...reply, attempts };
   }
 
-  private async follow(method: 'GET' | 'HEAD', headers: Record<string, string>, slice?: Slice): Promise<Reply> {
+  private async follow(method: 'GET' | 'HEAD', headers: Record<string, string>, limit: Limit, range?: ByteRange): Promise<Reply> {
     let url = this.url;
     let hdrs: Record<string, string> = { 'User-Agent': 'skybook', 'Accept-Encoding': 'identity', ...this.options.headers, ...headers };
     for (let hop = 0; ; hop++) {
-      const r = await this.once(method, url, hdrs, slice);
+      const r = await this.once(method, url, hdrs, limit, range);
       const location = r.headers.location;
       if (!REDIRECTS.has(r.status) || !location) return r;
       if (hop >= MAX_REDIRECTS) throw new SourceError(this.name, `more than ${MAX_REDIRECTS} redirects (last to ${location})`);
@@ -315,78 +357,27 @@ export class HttpSource implements ByteSource {
     }
   }
 
-  /** One HTTP exchange. Rejects with a Node error, or a SourceError with its `code`, on network failure or a body cut short. */
-  private once(method: 'GET' | 'HEAD', url: URL, headers: Record<string, string>, slice?: Slice): Promise<Reply> {
-    const lib = url.protocol === 'https:' ? https : http;
+  /** One HTTP exchange, its body bounded by what was asked (http-exchange.ts). */
+  private once(method: 'GET' | 'HEAD', url: URL, headers: Record<string, string>, limit: Limit, range?: ByteRange): Promise<Reply> {
     this.stats.requests++;
-    return new Promise<Reply>((resolve, reject) => {
-      let settled = false;
-      const done = (err: Error | undefined, reply?: Reply): void => {
-        if (settled) return;
-        settled = true;
-        if (err) reject(err);
-        else resolve(reply!);
-      };
-      const req = lib.request(url, { method, headers, agent: this.agent }, (res) => {
-        const status = res.statusCode ?? 0;
-        const reply = (body: Uint8Array): Reply => ({ status, headers: res.headers, body, url });
-        if (method === 'HEAD' || (status !== 200 && status !== 206)) {
-          res.resume(); // drain a short error body so the connection can be reused
-          done(undefined, reply(new Uint8Array(0)));
-          return;
-        }
-        const expected = res.headers['content-length'] === undefined ? undefined : Number(res.headers['content-length']);
-        const ignoring = status === 200 && slice !== undefined;
-        const chunks: Buffer[] = [];
-        let seen = 0;
-        let kept = 0;
-        res.on('data', (chunk: Buffer) => {
-          this.stats.bytesFetched += chunk.length;
-          if (!ignoring) {
-            chunks.push(chunk);
-            seen += chunk.length;
-            return;
-          }
-          const from = Math.max(0, slice.start - seen);
-          const to = Math.min(chunk.length, slice.end - seen);
-          seen += chunk.length;
-          if (to > from) {
-            chunks.push(chunk.subarray(from, to));
-            kept += to - from;
-          }
-          if (seen >= slice.end) {
-            done(undefined, reply(Buffer.concat(chunks, kept)));
-            res.destroy();
-          }
-        });
-        res.on('end', () => {
-          if (expected !== undefined && seen < expected) return done(premature(this.name, seen, expected));
-          done(undefined, reply(Buffer.concat(chunks)));
-        });
-        res.on('error', (e) => done(e));
-        res.on('close', () => done(premature(this.name, seen, expected)));
-      });
-      req.setTimeout(this.options.timeoutMs, () => {
-        req.destroy(new SourceError(this.name, `timed out: nothing received for ${this.options.timeoutMs} ms`, { code: 'ETIMEDOUT' }));
-      });
-      req.on('error', (e) => done(e));
-      req.end();
-    });
+    const common = {
+      name: this.name,
+      url,
+      headers,
+      agent: this.agent,
+      limits: { idleMs: this.options.timeoutMs, ...limit },
+      onBytes: (n: number) => {
+        this.stats.bytesFetched += n;
+      },
+    };
+    if (method === 'HEAD') return exchange({ ...common, method });
+    if (!range) throw new InternalError('HttpSource: a GET without a range (every body must be bounded)');
+    return exchange({ ...common, method, range });
   }
-}
-
-function premature(name: string, seen: number, expected: number | undefined): SourceError {
-  const of = expected === undefined ? '' : ` of ${expected}`;
-  return new SourceError(name, `connection closed after ${seen}${of} bytes`, { code: 'EPREMATURE' });
 }
 
 function stripWeak(etag: string): string {
   return etag.startsWith('W/') ? etag.slice(2) : etag;
 }
 
-/** `bytes 0-99/1000` -> {start 0, end 99, total 1000}; `bytes *\/1000` -> {start -1, end -1, total 1000}. */
-export function parseContentRange(value: string | undefined): { start: number; end: number; total: number | undefined } | undefined {
-  const m = /^bytes\s+(?:(\d+)-(\d+)|\*)\/(\d+|\*)$/i.exec(value?.trim() ?? '');
-  if (!m) return undefined;
-  return { start: m[1] ? Number(m[1]) : -1, end: m[2] ? Number(m[2]) : -1, total: m[3] === '*' ? undefined : Number(m[3]) };
-}
+export { parseContentRange };
