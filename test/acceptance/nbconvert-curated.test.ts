@@ -1,12 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { installSkybookKernel } from '../notebook/skybook-kernel-env.js';
-import { CURATED, NOTEBOOKS, codeCells, mimes, tmp, type Cell } from './curated.js';
+import { CURATED, NOTEBOOKS, ZCATALOG, codeCells, mimes, tmp, type Cell } from './curated.js';
 
 // Issue 5, "Real client": Debian's nbconvert/nbclient runs the curated notebooks with our kernel. nbconvert cannot
-// inject parameters, so the notebooks run on their defaults in a temp cwd where `runs/survey` resolves; 01 first.
+// inject parameters, so the notebooks run on their defaults, 01 first, in a temp project laid out as a clone is
+// (package.json, notebooks/). nbconvert starts the kernel in the notebook's folder, notebooks/; the notebooks resolve
+// their paths from the project root (issue 12, item 13), so the survey lands in runs/survey, not notebooks/runs/.
 let env: NodeJS.ProcessEnv;
 let dir: string;
 const executed: Record<string, { code: number | null; stderr: string; cells: Cell[] }> = {};
@@ -14,8 +16,10 @@ const executed: Record<string, { code: number | null; stderr: string; cells: Cel
 beforeAll(() => {
   env = { ...process.env, ...installSkybookKernel() };
   dir = tmp('nbconvert');
+  writeFileSync(join(dir, 'package.json'), '{ "name": "nbconvert-project", "private": true }\n');
+  mkdirSync(join(dir, 'notebooks'));
   for (const name of CURATED) {
-    copyFileSync(join(NOTEBOOKS, `${name}.ipynb`), join(dir, `${name}.ipynb`));
+    copyFileSync(join(NOTEBOOKS, `${name}.ipynb`), join(dir, 'notebooks', `${name}.ipynb`));
     const r = spawnSync(
       '/usr/bin/jupyter',
       [
@@ -27,13 +31,13 @@ beforeAll(() => {
         '--ExecutePreprocessor.timeout=300',
         '--output',
         `${name}.out.ipynb`,
-        `${name}.ipynb`,
+        `notebooks/${name}.ipynb`,
       ],
       { cwd: dir, env, encoding: 'utf8', timeout: 400_000 },
     );
     let cells: Cell[] = [];
     try {
-      cells = codeCells(join(dir, `${name}.out.ipynb`));
+      cells = codeCells(join(dir, 'notebooks', `${name}.out.ipynb`));
     } catch {
       /* no notebook written: the tests report the exit code and stderr */
     }
@@ -49,6 +53,12 @@ describe('jupyter nbconvert --execute --ExecutePreprocessor.kernel_name=skybook 
     expect(r.cells.length).toBeGreaterThan(3);
     expect(r.cells.map((c) => c.execution_count)).toEqual(r.cells.map((_, i) => i + 1));
     expect(r.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.output_type === 'error')).toEqual([]);
+  });
+
+  it('the survey lands at the project root, not in notebooks/ where nbconvert starts the kernel', () => {
+    expect(executed['01-quickstart']!.code).toBe(0);
+    expect(existsSync(join(dir, ZCATALOG))).toBe(true);
+    expect(existsSync(join(dir, 'notebooks', 'runs'))).toBe(false);
   });
 
   it('the rich outputs: Observable Plot SVG in 01, an Arrow HTML table in 02, a Plotly figure in 03', () => {
