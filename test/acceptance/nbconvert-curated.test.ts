@@ -61,14 +61,14 @@ describe('jupyter nbconvert --execute --ExecutePreprocessor.kernel_name=skybook 
     expect(existsSync(join(dir, 'notebooks', 'runs'))).toBe(false);
   });
 
-  it('the rich outputs: Observable Plot SVG in 01, an Arrow HTML table in 02, a Plotly figure in 03', () => {
-    const svg = executed['01-quickstart']!.cells.flatMap((c) => (c.outputs ?? []).map((o) => o.data?.['image/svg+xml'])).filter(Boolean);
-    expect(svg.length).toBeGreaterThanOrEqual(2); // the sky map and the redshift histogram
-    expect([svg[0]].flat().join('')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<circle/);
-    const html = executed['02-sky-store']!.cells.flatMap((c) =>
-      (c.outputs ?? []).map((o) => [o.data?.['text/html'] ?? ''].flat().join('')),
-    );
-    expect(html.find((h) => h.includes('<table') && h.includes('GALAXY') && h.includes('QSO'))).toBeDefined();
+  it('the rich outputs: Observable Plot figures with legends in 01, an Arrow HTML table in 02, a Plotly figure in 03', () => {
+    const html = (name: string) =>
+      executed[name]!.cells.flatMap((c) => (c.outputs ?? []).map((o) => [o.data?.['text/html'] ?? ''].flat().join('')));
+    const figures = html('01-quickstart').filter((h) => h.startsWith('<figure'));
+    expect(figures.length).toBeGreaterThanOrEqual(3); // the sky map and the two redshift panels
+    expect(figures[0]).toMatch(/<svg class="[^"]*"[\s\S]*<circle/);
+    for (const f of figures) expect(f).toMatch(/-swatch">.*GALAXY<\/span>.*-swatch">.*QSO<\/span>/);
+    expect(html('02-sky-store').find((h) => h.includes('<table') && h.includes('GALAXY') && h.includes('QSO'))).toBeDefined();
     const plotly = executed['03-quasar-spectra']!.cells.find((c) => mimes(c).includes('application/vnd.plotly.v1+json'));
     const fig = plotly!.outputs!.find((o) => o.data?.['application/vnd.plotly.v1+json'])!.data!['application/vnd.plotly.v1+json'] as {
       data: unknown[];
