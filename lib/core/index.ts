@@ -1,4 +1,5 @@
 export { packageRoot, skybookVersion } from './package-info.js';
+export { projectPath, projectRoot } from './project-root.js';
 export {
   ProgressTracker,
   formatProgress,

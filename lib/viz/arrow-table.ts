@@ -1,5 +1,5 @@
+import { type CellFormat, columnFormat, formatCell } from './format-cell.js';
 import { escapeHtml } from './html.js';
-import { formatCell } from './format-cell.js';
 
 /** The part of an Arrow `Table` (or `RecordBatch`) the renderers read; duck-typed so any apache-arrow copy works. */
 export interface ArrowTableLike {
@@ -57,8 +57,24 @@ function typeName(t: unknown): string {
   return String(t);
 }
 
-function cell(table: ArrowTableLike, col: number, row: number): string {
-  return formatCell(table.getChildAt(col)?.get(row));
+/** The longest exact value a cell's `title` carries (a long string, a list's text). */
+const TITLE_MAX_CHARS = 1000;
+
+/** Each shown column's format, from its Arrow type (floats to their precision's digits). */
+function formats(table: ArrowTableLike, v: View): CellFormat[] {
+  return v.columns.map((c) => columnFormat(table.schema.fields[c]!.type));
+}
+
+function cell(table: ArrowTableLike, col: number, row: number, fmt: CellFormat): string {
+  return formatCell(table.getChildAt(col)?.get(row), fmt);
+}
+
+/** A `<td>`: the value as the column shows it, and the exact value in a `title` (shown on hover) when they differ. */
+function cellHtml(table: ArrowTableLike, col: number, row: number, fmt: CellFormat): string {
+  const value = table.getChildAt(col)?.get(row);
+  const shown = formatCell(value, fmt);
+  const exact = formatCell(value, { float32: fmt.float32, maxChars: TITLE_MAX_CHARS });
+  return exact === shown ? `<td>${escapeHtml(shown)}</td>` : `<td title="${escapeHtml(exact)}">${escapeHtml(shown)}</td>`;
 }
 
 /** "1,234 rows × 5 columns", with grouping that does not depend on the machine's locale. */
@@ -69,16 +85,23 @@ export function tableCaption(table: ArrowTableLike): string {
   return `${group(r)} row${r === 1 ? '' : 's'} × ${group(c)} column${c === 1 ? '' : 's'}`;
 }
 
+/** The wrapper's style: a wide table scrolls sideways inside the output instead of running off the page. */
+const WRAPPER_STYLE = 'overflow-x: auto; max-width: 100%;';
+
 /**
  * An Arrow table as an HTML `<table>`: column names with their Arrow types, the first and last rows with a gap row
- * between them, and a caption with the row and column counts. Every name and value is HTML-escaped; the output depends
- * only on the table's contents (same table, same bytes).
+ * between them, and a caption with the row and column counts. Floats show their column's precision (float32 7
+ * significant digits, float64 8) with the exact value in the cell's `title` (on hover); int64 and other values are
+ * exact; a cell cut for length has its whole text in the title. A wide table scrolls sideways (inline CSS, no
+ * stylesheet needed). Every name and value is HTML-escaped; the output depends only on the table's contents (same
+ * table, same bytes).
  *
  * @example
  * const html = tableHtml(await fits.readTable('ZCATALOG'), { head: 3, tail: 3 });
  */
 export function tableHtml(table: ArrowTableLike, opts: TableViewOptions = {}): string {
   const v = view(table, opts);
+  const fmt = formats(table, v);
   const fields = table.schema.fields;
   const more = v.hiddenColumns > 0 ? `<th>… ${v.hiddenColumns} more</th>` : '';
   const moreCell = v.hiddenColumns > 0 ? '<td>…</td>' : '';
@@ -89,10 +112,10 @@ export function tableHtml(table: ArrowTableLike, opts: TableViewOptions = {}): s
   const body = v.rows.map((r) =>
     r === null
       ? `<tr class="skybook-gap"><th>…</th>${v.columns.map(() => '<td>…</td>').join('')}${moreCell}</tr>`
-      : `<tr><th>${r}</th>${v.columns.map((c) => `<td>${escapeHtml(cell(table, c, r))}</td>`).join('')}${moreCell}</tr>`,
+      : `<tr><th>${r}</th>${v.columns.map((c, i) => cellHtml(table, c, r, fmt[i]!)).join('')}${moreCell}</tr>`,
   );
   return [
-    '<div class="skybook-table">',
+    `<div class="skybook-table" style="${WRAPPER_STYLE}">`,
     '<table>',
     `<thead>${head.join('')}</thead>`,
     `<tbody>${body.join('')}</tbody>`,
@@ -103,7 +126,8 @@ export function tableHtml(table: ArrowTableLike, opts: TableViewOptions = {}): s
 }
 
 /**
- * An Arrow table as aligned plain text: a header of names, a line of types, the first and last rows, a caption.
+ * An Arrow table as aligned plain text: a header of names, a line of types, the first and last rows, a caption. Floats
+ * show their column's precision as in {@link tableHtml}, so the columns stay narrow.
  *
  * @example
  * console.log(tableText(tableFromArrays({ z: new Float64Array([0.5, 1.25]) })));
@@ -115,6 +139,7 @@ export function tableHtml(table: ArrowTableLike, opts: TableViewOptions = {}): s
  */
 export function tableText(table: ArrowTableLike, opts: TableViewOptions = {}): string {
   const v = view(table, opts);
+  const fmt = formats(table, v);
   const fields = table.schema.fields;
   const more = v.hiddenColumns > 0 ? [`… ${v.hiddenColumns} more`] : [];
   const grid: string[][] = [
@@ -123,7 +148,7 @@ export function tableText(table: ArrowTableLike, opts: TableViewOptions = {}): s
     ...v.rows.map((r) =>
       r === null
         ? ['…', ...v.columns.map(() => '…'), ...more.map(() => '…')]
-        : [String(r), ...v.columns.map((c) => cell(table, c, r)), ...more.map(() => '…')],
+        : [String(r), ...v.columns.map((c, i) => cell(table, c, r, fmt[i]!)), ...more.map(() => '…')],
     ),
   ];
   const widths = grid[0]!.map((_, i) => Math.max(...grid.map((row) => row[i]!.length)));

@@ -1,6 +1,7 @@
 export { isArrowTable, tableHtml, tableText, tableCaption } from './arrow-table.js';
 export type { ArrowTableLike, TableViewOptions } from './arrow-table.js';
-export { formatCell } from './format-cell.js';
+export { formatCell, columnFormat } from './format-cell.js';
+export type { CellFormat } from './format-cell.js';
 export { vectorText } from './arrow-vector.js';
 export { escapeHtml } from './html.js';
 export { toJsonValue } from './json-value.js';

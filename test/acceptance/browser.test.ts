@@ -9,7 +9,8 @@ import { installSkybookKernel } from '../notebook/skybook-kernel-env.js';
 import { NOTEBOOKS, tmp } from './curated.js';
 
 // Issue 5, "Browser": the classic Notebook (Debian's jupyter-notebook) in headless Chromium opens 01-quickstart with
-// the skybook kernel, runs every cell from the Cell menu, and the plot's SVG is in the page; a screenshot is saved.
+// the skybook kernel, runs every cell from the Cell menu, and the plots' SVG and legends are in the page; a screenshot
+// is saved.
 const CHROMIUM = '/usr/bin/chromium';
 const NOTEBOOK_APP = '/usr/bin/jupyter-notebook';
 const missing = [CHROMIUM, NOTEBOOK_APP].filter((p) => !existsSync(p));
@@ -111,11 +112,15 @@ describe('classic Notebook in headless Chromium with the skybook kernel', () => 
           undefined,
           { timeout: 300_000, polling: 500 },
         );
-        await page.waitForSelector('.output_area svg', { timeout: 30_000 });
+        // Plot's figures: a title, the colour legend (swatches, each a small svg) and the plot's own svg.
+        await page.waitForSelector('.output_area figure > svg', { timeout: 30_000 });
 
         expect(await page.locator('.output_error').count()).toBe(0);
-        const svgs = page.locator('.output_area svg');
-        expect(await svgs.count()).toBeGreaterThanOrEqual(2); // sky map and redshift histogram
+        const svgs = page.locator('.output_area figure > svg');
+        expect(await svgs.count()).toBeGreaterThanOrEqual(3); // sky map and the two redshift panels
+        expect(await page.locator('.output_area figure [class$="-swatch"]').allTextContents()).toEqual(
+          expect.arrayContaining(['GALAXY', 'QSO']),
+        );
         const first = await svgs.first().evaluate((e) => ({ circles: e.querySelectorAll('circle').length, text: e.textContent ?? '' }));
         expect(first.circles).toBeGreaterThan(100);
         expect(first.text).toContain('RA (deg)');

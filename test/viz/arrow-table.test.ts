@@ -89,3 +89,41 @@ describe('Arrow vector rendering', () => {
     expect(vectorText(zcat(1).getChild('Z')!)).toBe('Float64 vector, 1 value: [0]');
   });
 });
+
+describe('Arrow table precision (issue 12: floats to 17 digits ran the table off the page)', () => {
+  const t = tableFromArrays({
+    TARGETID: new BigInt64Array([39627586454521344n, 2n]),
+    Z: new Float64Array([0.20043752985109645, 0.4]),
+    FLUX: new Float32Array([1 / 3, 0.1]),
+    NAME: ['x'.repeat(100), 'short'],
+  });
+
+  it('HTML: floats to their column precision with the exact value in the title; int64 exact; long text whole in the title', () => {
+    const html = tableHtml(t);
+    expect(html).toContain(
+      '<tr><th>0</th><td>39627586454521344</td><td title="0.20043752985109645">0.20043753</td><td title="0.33333334">0.3333333</td>' +
+        `<td title="${'x'.repeat(100)}">${'x'.repeat(59)}…</td></tr>`,
+    );
+    // Values the digits show whole carry no title.
+    expect(html).toContain('<tr><th>1</th><td>2</td><td>0.4</td><td>0.1</td><td>short</td></tr>');
+    expect(html).not.toMatch(/>-?\d*\.\d{9,}</); // no cell shows more than 8 decimals
+  });
+
+  it('HTML: the table scrolls sideways inside its output rather than running off the page', () => {
+    expect(tableHtml(t)).toMatch(/^<div class="skybook-table" style="overflow-x: auto; max-width: 100%;">\n<table>/);
+  });
+
+  it('text/plain: the same digits, so the columns stay narrow', () => {
+    expect(tableText(t).split('\n')).toEqual([
+      '   TARGETID           Z           FLUX       NAME',
+      '   Int64              Float64     Float32    Dictionary<Int32, Utf8>',
+      `0  39627586454521344  0.20043753  0.3333333  ${'x'.repeat(59)}…`,
+      '1  2                  0.4         0.1        short',
+      '2 rows × 4 columns',
+    ]);
+  });
+
+  it('a float32 column prints its float32 values, not their float64 expansions', () => {
+    expect(vectorText(t.getChild('FLUX')!)).toBe('Float32 vector, 2 values: [0.33333334, 0.1]');
+  });
+});
