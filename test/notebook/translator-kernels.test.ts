@@ -17,6 +17,7 @@ const VALUES: [string, string][] = [
   ['escapes', 'tab\there\r\nnew line\u000b\u000c'],
   ['emoji', 'telescope 🔭 and family 👩‍👩‍👧'],
   ['NUL', 'a\u0000b'],
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template placeholder in a plain string is the case tested
   ['template and comment', '${x} `tick` */ // # -->'],
 ];
 
