@@ -1,4 +1,4 @@
-import { skybookVersion } from '../core/index.js';
+import { Redactor, skybookVersion } from '../core/index.js';
 import { InternalError, SkybookError } from '../errors/index.js';
 import type { Command, CommandIO } from './commands/command.js';
 
@@ -79,14 +79,17 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
 
 /**
  * How a command's failure reaches the user, by its class only: a SkybookError's message on one line and its exit code;
- * anything else as an InternalError (a bug in skybook), exit 1. SKYBOOK_DEBUG=1 prints the stack trace first.
+ * anything else as an InternalError (a bug in skybook), exit 1. SKYBOOK_DEBUG=1 prints the stack trace first. Both
+ * go through lib/core's one rule of what is secret: a URL quoted with its password (even a malformed one) or the value
+ * of a secret-named environment variable is never printed.
  *
  * @example
  * reportFailure('fits info', new FitsError('truncated data', { file: 'x.fits', hdu: 1 }), io); // 2, "skybook fits info: x.fits: HDU 1: truncated data"
  */
 export function reportFailure(command: string, e: unknown, io: CommandIO): number {
   const err = e instanceof SkybookError ? e : new InternalError(e instanceof Error ? e.message : String(e), {}, { cause: e });
-  if (process.env.SKYBOOK_DEBUG) io.stderr(`${e instanceof Error ? e.stack : String(e)}\n`);
-  io.stderr(`skybook ${command}: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`);
+  const redactor = new Redactor({ env: process.env });
+  if (process.env.SKYBOOK_DEBUG) io.stderr(`${redactor.text(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
+  io.stderr(`skybook ${command}: ${redactor.text(err.message.replace(/\s*\n\s*/g, ' '))}\n`);
   return err.exitCode;
 }

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { Redactor } from '../core/index.js';
 import { withoutBanner } from './banner.js';
 import { renderMarkdown } from './markdown.js';
 import { cellTags, type Notebook, type Output } from './nbformat.js';
+import { redactNotebook } from './redact-notebook.js';
 
 /** The provenance facts shown in the footer of an export (the CLI reads them from OUT.provenance.json). */
 export interface ExportFooter {
@@ -90,15 +92,24 @@ table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 6px}`;
 /**
  * A self-contained HTML page of a notebook: markdown, code with its prompt, every output (text, HTML, images, SVG,
  * errors, interactive Plotly with plotly.js embedded once), and a provenance footer. No network is needed to view it.
+ * Secrets stay out by lib/core's one rule, as in a saved run (`redactNotebook`): secret-named values of the
+ * injected-parameters cell, URL passwords anywhere, values of secret-named environment variables (`redactor`
+ * overrides which secrets are known).
  *
  * @example
  * writeFileSync('run.html', exportHtml(nb, { title: 'quickstart' }));
  */
-export function exportHtml(input: Notebook, opts: { title?: string; footer?: ExportFooter } = {}): string {
-  const nb = input;
+export function exportHtml(input: Notebook, opts: { title?: string; footer?: ExportFooter; redactor?: Redactor } = {}): string {
+  const redactor = opts.redactor ?? new Redactor({ env: process.env });
+  const nb = redactNotebook(input, { redactor });
+  const footer = opts.footer && {
+    ...opts.footer,
+    status: redactor.text(opts.footer.status),
+    parameters: redactor.named(opts.footer.parameters).values,
+  };
   const body: string[] = [];
   let plotly = false;
-  const banner = input.cells.length - withoutBanner(input).cells.length;
+  const banner = nb.cells.length - withoutBanner(nb).cells.length;
   nb.cells.forEach((c, i) => {
     if (c.cell_type === 'markdown')
       body.push(
@@ -126,7 +137,7 @@ export function exportHtml(input: Notebook, opts: { title?: string; footer?: Exp
     plotly ? `<script>${plotlySource().replace(/<\/script/gi, '<\\/script')}</script>` : '',
     '</head><body>',
     ...body,
-    opts.footer ? renderFooter(opts.footer) : '',
+    footer ? renderFooter(footer) : '',
     '</body></html>',
     '',
   ].join('\n');

@@ -27,8 +27,10 @@ export {
   coerceCliValue,
   checkParameters,
   injectParameters,
+  redactInjectedSource,
   typeOfValue,
 } from './parameters.js';
+export { redactNotebook } from './redact-notebook.js';
 export type { ParamDecl, ParamType } from './parameters.js';
 export { BANNER_TAG, bannerCell, withoutBanner } from './banner.js';
 export { runNotebook } from './runner.js';

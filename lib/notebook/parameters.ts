@@ -1,3 +1,4 @@
+import { REDACTED, Redactor, isSecretName } from '../core/index.js';
 import { NotebookError } from '../errors/index.js';
 import { parseLiteral } from './literal.js';
 import { cellTags, newCell, type Notebook } from './nbformat.js';
@@ -54,6 +55,15 @@ function stripComment(line: string, marker: '#' | '//'): string {
 
 const depth = (s: string) => (s.match(/[[({]/g)?.length ?? 0) - (s.match(/[\])}]/g)?.length ?? 0);
 
+/** A declaration in a parameters (or injected-parameters) cell: Python `name[: hint] = value`, else `const|let|var`. */
+function declaration(language: string): { py: boolean; marker: '#' | '//'; decl: RegExp } {
+  const py = language === 'python';
+  const decl = py
+    ? /^([A-Za-z_]\w*)\s*(?::\s*([^=]+?))?\s*=(?!=)\s*(.*)$/
+    : /^\s*(?:export\s+)?(const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*([^=]+?))?\s*=(?!=)\s*(.*)$/;
+  return { py, marker: py ? '#' : '//', decl };
+}
+
 /**
  * Reads the declarations of a parameters cell: `name = value` (Python, with an optional `: hint`) or
  * `const|let|var name[: type] = value` (TypeScript/JavaScript); a value may span lines while brackets are open.
@@ -63,11 +73,7 @@ const depth = (s: string) => (s.match(/[[({]/g)?.length ?? 0) - (s.match(/[\])}]
  * // [{ name: 'zmax', type: 'number', default: 1.5, ... }, { name: 'spectype', type: 'string', default: 'QSO', ... }]
  */
 export function parseParameterCell(source: string, language: string): ParamDecl[] {
-  const py = language === 'python';
-  const marker = py ? '#' : '//';
-  const decl = py
-    ? /^([A-Za-z_]\w*)\s*(?::\s*([^=]+?))?\s*=(?!=)\s*(.*)$/
-    : /^\s*(?:export\s+)?(const|let|var)\s+([A-Za-z_$][\w$]*)\s*(?::\s*([^=]+?))?\s*=(?!=)\s*(.*)$/;
+  const { py, marker, decl } = declaration(language);
   const lines = source.split('\n');
   const out: ParamDecl[] = [];
   for (let i = 0; i < lines.length; i++) {
@@ -90,6 +96,36 @@ export function parseParameterCell(source: string, language: string): ParamDecl[
   return out;
 }
 
+/**
+ * The source of an injected-parameters cell fit to save or show: a declaration of a secret-named parameter
+ * (lib/core's `isSecretName`) gets the translator's `'[redacted]'` literal in place of its value (lines the value ran
+ * on to are dropped); everything else goes through `redactor.text` (URL passwords, the run's literal secrets). For a
+ * cell skybook did not write (papermill's, an older run's); a run saves the cell re-written from redacted values.
+ *
+ * @example
+ * redactInjectedSource("# Parameters\ndb_password = 'hunter22'\nzmax = 2", 'python') // "# Parameters\ndb_password = '[redacted]'\nzmax = 2"
+ */
+export function redactInjectedSource(source: string, language: string, redactor: Redactor = new Redactor()): string {
+  const { py, marker, decl } = declaration(language);
+  const literal = translatorFor(language)?.translate(REDACTED) ?? JSON.stringify(REDACTED);
+  const lines = source.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    const m = decl.exec(line.trimEnd());
+    const name = m && (py ? m[1]! : m[2]!);
+    if (!m || !name || !isSecretName(name)) {
+      out.push(redactor.text(line));
+      continue;
+    }
+    const value = py ? m[3]! : m[4]!;
+    out.push(line.trimEnd().slice(0, -value.length || undefined) + literal + (py ? '' : ';'));
+    let expr = stripComment(value, marker);
+    while (depth(expr) > 0 && i + 1 < lines.length) expr += '\n' + stripComment(lines[++i]!, marker);
+  }
+  return out.join('\n');
+}
+
 /** The index of the cell tagged `parameters`, or -1. @example parametersCellIndex(nb) // 1 */
 export function parametersCellIndex(nb: Notebook): number {
   return nb.cells.findIndex((c) => cellTags(c).includes('parameters'));
@@ -109,6 +145,11 @@ export function notebookLanguage(nb: Notebook): string {
 export function notebookParameters(nb: Notebook, language: string): ParamDecl[] {
   const i = parametersCellIndex(nb);
   return i < 0 ? [] : parseParameterCell(nb.cells[i]!.source, language);
+}
+
+/** A parameter's value as an error message quotes it: `[redacted]` for a secret-named one, URL passwords removed. */
+function shown(name: string, v: ParamValue): string {
+  return isSecretName(name) ? REDACTED : JSON.stringify(new Redactor().value(v));
 }
 
 /** A command-line string as a value, papermill style, when the declared type says nothing (`unknown`/`null`). */
@@ -137,7 +178,7 @@ function inferValue(raw: string): ParamValue {
  */
 export function coerceCliValue(name: string, raw: string, type: ParamType, file?: string): ParamValue {
   const bad = (): never => {
-    throw new NotebookError(`${JSON.stringify(raw)} is not a ${type === 'bool' ? 'bool (true or false)' : type}`, {
+    throw new NotebookError(`${shown(name, raw)} is not a ${type === 'bool' ? 'bool (true or false)' : type}`, {
       file,
       parameter: name,
     });
@@ -191,7 +232,7 @@ export function checkParameters(values: Record<string, ParamValue>, decls: Param
       );
     const t = typeOfValue(v);
     if (d.type !== 'unknown' && d.type !== 'null' && t !== d.type)
-      throw new NotebookError(`${JSON.stringify(v)} is a ${t}, expected ${d.type}`, { file, parameter: name });
+      throw new NotebookError(`${shown(name, v)} is a ${t}, expected ${d.type}`, { file, parameter: name });
   }
   return values;
 }

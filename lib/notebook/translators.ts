@@ -70,7 +70,11 @@ export class PythonTranslator extends Translator {
   override translateInt(v: number): string {
     return Number.isFinite(v) ? String(v) : this.translateFloat(v);
   }
-  /** Python's repr(): single quotes unless the text holds ' and no ". */
+  /**
+   * Python's repr(): single quotes unless the text holds ' and no ". Control characters (C0, DEL, C1 such as U+0085)
+   * become `\xNN`, and the line and paragraph separators U+2028/U+2029 and lone surrogates `\uNNNN`, as repr writes
+   * them: `str.splitlines` (which IPython's input handling uses) breaks lines at U+0085, U+2028 and U+2029.
+   */
   override translateStr(v: string): string {
     const q = v.includes("'") && !v.includes('"') ? '"' : "'";
     let s = '';
@@ -80,7 +84,8 @@ export class PythonTranslator extends Translator {
       else if (ch === '\n') s += '\\n';
       else if (ch === '\r') s += '\\r';
       else if (ch === '\t') s += '\\t';
-      else if (c < 0x20 || c === 0x7f) s += '\\x' + c.toString(16).padStart(2, '0');
+      else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) s += '\\x' + c.toString(16).padStart(2, '0');
+      else if (c === 0x2028 || c === 0x2029 || (c >= 0xd800 && c <= 0xdfff)) s += '\\u' + c.toString(16);
       else s += ch;
     }
     return q + s + q;
@@ -95,6 +100,15 @@ export class PythonTranslator extends Translator {
 
 /** TypeScript and JavaScript: JSON literals, NaN/Infinity, declarations that re-use the parameters cell's keyword. @example new TypeScriptTranslator().assign('zmax', '2', 'const') // 'const zmax = 2;' */
 export class TypeScriptTranslator extends Translator {
+  /**
+   * A JSON string literal with U+2028 and U+2029 escaped: JSON allows them raw, but TypeScript's scanner ends a string
+   * literal at them (TS1002 "Unterminated string literal"). Lone surrogates JSON.stringify escapes itself.
+   */
+  override translateStr(v: string): string {
+    return JSON.stringify(v)
+      .replace(/\u2028/g, '\\u2028')
+      .replace(/\u2029/g, '\\u2029');
+  }
   override translateFloat(v: number): string {
     return Number.isNaN(v) ? 'NaN' : !Number.isFinite(v) ? (v > 0 ? 'Infinity' : '-Infinity') : String(v);
   }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
-import type { Progress } from '../core/index.js';
+import { Redactor, type Progress } from '../core/index.js';
 import { KernelError, NotebookError } from '../errors/index.js';
 import {
   checkParameters,
@@ -10,6 +10,7 @@ import {
   notebookLanguage,
   notebookParameters,
   readNotebook,
+  redactNotebook,
   runNotebook,
   stringifyNotebook,
   writeFileAtomic,
@@ -26,7 +27,6 @@ import { cacheKey, cacheLookup } from './cache.js';
 import { filesNamedBy, snapshotDir, writtenFiles } from './files.js';
 import { cellHashes, hashFile, type FileDigest } from './hash.js';
 import { manifestPathFor, readManifest, toRoCrate, type RunRecord } from './manifest.js';
-import { redactParameters, redactText } from './redact.js';
 import { softwareInfo } from './software.js';
 
 /** A notebook ready to run: its kernel, language and declared parameters. */
@@ -108,7 +108,9 @@ async function digestInputs(paths: string[], file: string): Promise<FileDigest[]
  * Runs a notebook with provenance: checks and injects the parameters, hashes the notebook, inputs (declared ones
  * and parameters naming files) and the lockfile, skips the run on a cache hit (`cache`), executes (saving the
  * partial notebook after every cell), hashes every cell's normalised outputs and the files written under the output
- * folder, and writes OUT.ipynb and OUT.provenance.json.
+ * folder, and writes OUT.ipynb and OUT.provenance.json. Secrets (lib/core's one rule) reach the kernel and nothing
+ * kept: the notebook is saved with its injected cell written from redacted values and its outputs redacted, the cell
+ * hashes are of that notebook (so a re-run given the same secrets verifies identical), `onOutput` sees redacted outputs.
  *
  * @example
  * const r = await recordRun({ notebook: 'a.ipynb', out: 'runs/a.ipynb', parameters: { zmax: 2 } });
@@ -118,19 +120,29 @@ export async function recordRun(o: RecordRunOptions): Promise<RecordedRun> {
   const env = o.env ?? process.env;
   const loaded = await loadNotebookForRun(o.notebook, o.kernel, env);
   const params = checkParameters(o.parameters ?? {}, loaded.parameters, o.notebook);
-  const nb = Object.keys(params).length ? injectParameters(loaded.notebook, params, loaded.language, o.notebook) : loaded.notebook;
+  const inject = (values: Record<string, ParamValue>) => injectParameters(loaded.notebook, values, loaded.language, o.notebook);
+  const nb = Object.keys(params).length ? inject(params) : loaded.notebook;
+  // Secrets, by lib/core's one rule: the kernel runs the real injected cell; everything kept (the notebook, its cell
+  // hashes, the manifest, the lines passed to onOutput) holds the cell re-written from redacted values instead.
+  const redactor = new Redactor({ values: params, env });
+  const redaction = redactor.named(params);
+  const injected = Object.keys(params).length
+    ? inject(redaction.values).cells.find((c) => c.metadata.tags?.includes('injected-parameters'))?.source
+    : undefined;
+  const saved = (n: Notebook) => redactNotebook(n, { redactor, injected });
   const out = resolve(o.out);
   const outDir = resolve(o.outDir ?? dirname(out));
   const manifestPath = manifestPathFor(out);
   const cwd = resolve(o.cwd ?? process.cwd());
   if (o.prepareOnly) {
-    await writeNotebook(out, nb);
+    await writeNotebook(out, saved(nb));
     return { status: 'prepared', out, manifestPath };
   }
   const software = await softwareInfo();
   const notebook = await hashFile(resolve(o.notebook));
-  const inputs = await digestInputs([...(o.inputs ?? []).map((p) => resolve(p)), ...filesNamedBy(params, cwd)], o.notebook);
-  const redaction = redactParameters(params, env);
+  // a secret-named parameter naming a file is not recorded as an input (its path would be in the manifest)
+  const named = filesNamedBy(redaction.values, cwd);
+  const inputs = await digestInputs([...(o.inputs ?? []).map((p) => resolve(p)), ...named], o.notebook);
   // A file the run itself writes (a DuckDB file named by a parameter) is its output, not an input of its cache key:
   // it does not exist before the first run and does after, which would make every second run a miss. The key leaves
   // out what the run wrote; the lookup leaves out what the previous run wrote (checked unchanged as an output).
@@ -159,13 +171,14 @@ export async function recordRun(o: RecordRunOptions): Promise<RecordedRun> {
       signal: o.signal,
       progress: o.progress,
       label: `run ${basename(o.notebook)}`,
-      onOutput: o.onOutput,
-      onCellDone: (partial) => writeNotebook(out, partial),
+      onOutput: o.onOutput && ((cell, output) => o.onOutput!(cell, redactor.value(output, 'text'))),
+      onCellDone: (partial) => writeNotebook(out, saved(partial)),
     });
   } catch (e) {
-    if (e instanceof KernelError) await writeNotebook(out, nb);
+    if (e instanceof KernelError) await writeNotebook(out, saved(nb));
     throw e;
   }
+  run = { ...run, notebook: saved(run.notebook) };
   await writeFileAtomic(out, stringifyNotebook(run.notebook));
   const written = writtenFiles(before, snapshotDir(outDir)).filter((p) => p !== out && p !== manifestPath);
   const info = run.kernelInfo as { implementation?: string; implementation_version?: string };
@@ -188,7 +201,7 @@ export async function recordRun(o: RecordRunOptions): Promise<RecordedRun> {
     startTime: run.startTime.toISOString(),
     endTime: run.endTime.toISOString(),
     status: run.status,
-    error: run.error ? redactText(run.error.message, env) : undefined,
+    error: run.error ? redactor.text(run.error.message) : undefined,
     failedCell: run.failedCell,
     cwd,
     timeout: o.timeout,

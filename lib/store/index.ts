@@ -3,7 +3,9 @@ export { openStore } from './open-store.js';
 export type { OpenStoreOptions } from './open-store.js';
 export { openDuckDb } from './duckdb/duck-store.js';
 export type { DuckLoadPath } from './duckdb/duck-store.js';
-export { openPostgres, redactUrl } from './postgres/pg-store.js';
+export { openPostgres } from './postgres/pg-store.js';
+/** lib/core's one rule for URL passwords, where store users have always found it. */
+export { redactUrl } from '../core/index.js';
 export { sql, SqlQuery, tableName, tableId } from './sql.js';
 export type { SqlValue, SqlIdentifier } from './sql.js';
 export type { ColumnPlan } from './column-plan.js';

@@ -1,5 +1,6 @@
 import { openDuckDb, type DuckLoadPath } from './duckdb/duck-store.js';
 import { openPostgres } from './postgres/pg-store.js';
+import { redactUrl } from '../core/index.js';
 import { StoreError } from '../errors/index.js';
 import type { EngineName, Store } from './store.js';
 
@@ -43,7 +44,5 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
 export function storeEngineOf(url: string): EngineName {
   if (url.startsWith('duckdb:')) return 'duckdb';
   if (/^postgres(ql)?:\/\//.test(url)) return 'postgres';
-  throw new StoreError(
-    `invalid store URL: ${JSON.stringify(url.replace(/:[^:@/]*@/, ':***@'))} (duckdb:PATH, duckdb::memory: or postgres://...)`,
-  );
+  throw new StoreError(`invalid store URL: ${JSON.stringify(redactUrl(url))} (duckdb:PATH, duckdb::memory: or postgres://...)`);
 }

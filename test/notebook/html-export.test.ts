@@ -61,4 +61,34 @@ describe('skybook export --html', () => {
     expect(html).toContain('<div class="cell markdown banner"');
     expect(html.length).toBeLessThan(5000);
   });
+
+  it('shows no secret of a notebook skybook did not redact (papermill output, an older run)', () => {
+    const nb: Notebook = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: 'python3', language: 'python' } },
+      cells: [
+        newCell('code', "db_password = ''", ['parameters']),
+        newCell('code', "# Parameters\ndb_password = 'hunter2-plain'\nurl = 'postgres://u:pa/ss-word@h/db'", ['injected-parameters']),
+        {
+          ...newCell('code', 'connect(url)'),
+          outputs: [{ output_type: 'error', ename: 'E', evalue: 'x', traceback: ['cannot open postgres://u:pa/ss-word@h/db'] }],
+        },
+      ],
+    };
+    const footer = {
+      status: 'failed: cannot open postgres://u:pa/ss-word@h/db',
+      startTime: '',
+      endTime: '',
+      notebookSha256: '',
+      kernel: '',
+      software: '',
+      manifest: 'm.json',
+      parameters: { token: 'tok-plain-1' },
+    };
+    const html = exportHtml(nb, { title: 't', footer });
+    for (const secret of ['hunter2-plain', 'pa/ss-word', 'tok-plain-1']) expect(html).not.toContain(secret);
+    expect(html).toContain("db_password = '[redacted]'");
+    expect(html).toContain('postgres://u:***@h/db');
+  });
 });

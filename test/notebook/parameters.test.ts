@@ -5,12 +5,15 @@ import {
   injectParameters,
   newCell,
   parseParameterCell,
+  redactInjectedSource,
+  redactNotebook,
   type Notebook,
   type ParamType,
   type ParamValue,
 } from '../../lib/notebook/index.js';
 import { parseLiteral } from '../../lib/notebook/literal.js';
 import { NotebookError } from '../../lib/errors/index.js';
+import { Redactor } from '../../lib/core/index.js';
 
 describe('parseLiteral', () => {
   it.each<[string, ParamValue]>([
@@ -127,6 +130,14 @@ describe('checkParameters', () => {
     expect(e!.exitCode).toBe(2);
     expect(e!.message).toBe('parameter zmax: "2" is a string, expected number');
   });
+  it('quotes no secret: a secret-named value is [redacted], a URL loses its password', () => {
+    const d = parseParameterCell("db_password = ''\nport = 5432", 'python');
+    expect(() => checkParameters({ db_password: 12345678 }, d)).toThrow('parameter db_password: [redacted] is a number, expected string');
+    expect(() => coerceCliValue('port', 'postgres://u:pa/ss@h/db', 'number')).toThrow(
+      'parameter port: "postgres://u:***@h/db" is not a number',
+    );
+    expect(() => coerceCliValue('api_key', 'hunter22', 'number')).toThrow('parameter api_key: [redacted] is not a number');
+  });
   it('accepts any type where the default is None', () => {
     expect(checkParameters({ extra: [1], zmax: 3 }, decls)).toEqual({ extra: [1], zmax: 3 });
   });
@@ -152,5 +163,43 @@ describe('injectParameters', () => {
   });
   it('refuses a language without a translator', () => {
     expect(() => injectParameters(nb, { zmax: 2 }, 'cobol')).toThrow(/no parameter translator for kernel language 'cobol'/);
+  });
+});
+
+describe('redacting a notebook to save or show it', () => {
+  it.each<[string, string, string]>([
+    [
+      'python',
+      "# Parameters\ndb_password = 'hunter22'\nurl = 'postgres://u:pa/ss@h/db'\nzmax = 2",
+      "# Parameters\ndb_password = '[redacted]'\nurl = 'postgres://u:***@h/db'\nzmax = 2",
+    ],
+    ['python', "token: str = 'abc'  # note\ncreds = {\n 'a': 1,\n}\nz = 1", "token: str = '[redacted]'\ncreds = '[redacted]'\nz = 1"],
+    [
+      'typescript',
+      '// Parameters\nconst apiKey = "k-123";\nlet url = "https://u:p@h/x";\nconst n = 1;',
+      '// Parameters\nconst apiKey = "[redacted]";\nlet url = "https://u:***@h/x";\nconst n = 1;',
+    ],
+  ])('%s injected cell: %j', (language, source, want) => expect(redactInjectedSource(source, language)).toBe(want));
+
+  it('redacts sources and outputs by the one rule, and keeps a notebook without secrets as it was', () => {
+    const nb: Notebook = {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: { kernelspec: { name: 'python3', language: 'python' } },
+      cells: [
+        newCell('code', "db_password = ''", ['parameters']),
+        newCell('code', "db_password = 'hunter22'", ['injected-parameters']),
+        {
+          ...newCell('code', "connect('postgres://u:pw@h/db')"),
+          outputs: [{ output_type: 'stream', name: 'stderr', text: 'bad hunter22' }],
+        },
+      ],
+    };
+    const r = redactNotebook(nb, { redactor: new Redactor({ values: { db_password: 'hunter22' }, env: {} }) });
+    expect(r.cells.map((c) => c.source)).toEqual(["db_password = ''", "db_password = '[redacted]'", "connect('postgres://u:***@h/db')"]);
+    expect(r.cells[2]!.outputs![0]!.text).toBe('bad [redacted]');
+    expect(nb.cells[1]!.source).toBe("db_password = 'hunter22'"); // a copy: the kernel's notebook is untouched
+    const plain: Notebook = { ...nb, cells: [newCell('code', 'zmax = 1', ['parameters']), newCell('code', 'print(zmax)')] };
+    expect(redactNotebook(plain, { redactor: new Redactor({ env: {} }) })).toEqual(plain);
   });
 });

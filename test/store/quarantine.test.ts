@@ -1,10 +1,12 @@
+import { isUtf8 } from 'node:buffer';
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Float64, Int64, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { Float64, Int64, makeData, makeVector, RecordBatch, Schema, Field, Struct, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { writeFits } from '../../lib/fits/writer/index.js';
 import { StoreError } from '../../lib/errors/index.js';
 import { ingest, openStore, PRODUCT_SCHEMAS, validateBatch } from '../../lib/store/index.js';
+import { firstInvalidUtf8 } from '../../lib/store/validate/column-check.js';
 import { BAD_KINDS, badKind, isBadRow, writeZcatalog, cli, storeTestFile } from './store-helpers.js';
 
 const ROWS = 20_000;
@@ -110,6 +112,59 @@ describe('validation rules', () => {
     expect(r2).toMatch(/SPECTYPE: /);
     expect(r2).toMatch(/DELTACHI2: .*NaN/);
     expect(r2).toMatch(/SPECTYPE: string contains NUL/);
+  });
+
+  it.each<[string, number[], number]>([
+    ['ASCII', [0x41, 0x42], -1],
+    ['two- three- and four-byte characters', [0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9f, 0x94, 0xad], -1],
+    ['0xFF', [0x41, 0xff, 0x42], 1],
+    ['a stray continuation byte', [0x41, 0x80], 1],
+    ['a sequence cut short', [0x41, 0xe2, 0x82], 1],
+    ['an overlong slash', [0xc0, 0xaf], 0],
+    ['an overlong three-byte form', [0xe0, 0x80, 0xaf], 0],
+    ['a UTF-16 surrogate', [0xed, 0xa0, 0x80], 0],
+    ['a code point past U+10FFFF', [0xf4, 0x90, 0x80, 0x80], 0],
+    ['a lead byte before ASCII', [0xc3, 0x41], 0],
+  ])('firstInvalidUtf8: %s', (_, bytes, at) => {
+    expect(firstInvalidUtf8(Uint8Array.from(bytes))).toBe(at);
+    expect(at < 0).toBe(isUtf8(Uint8Array.from(bytes))); // Node's own validator agrees
+  });
+
+  it('bytes that are not UTF-8 are quarantined with the column and a hex excerpt, with or without a schema, cell by cell', () => {
+    // Five cells: valid, 0xFF, valid 'é', and 'ab\xC3' + '\xA9cd': invalid apart although 'ab©cd' is valid together.
+    const cells = [
+      [0x6f, 0x6b],
+      [0x4e, 0x41, 0xff, 0x45],
+      [0xc3, 0xa9],
+      [0x61, 0x62, 0xc3],
+      [0xa9, 0x63, 0x64],
+    ];
+    const offsets = Int32Array.from([0, ...cells.map((_, i) => cells.slice(0, i + 1).flat().length)]);
+    const name = makeVector(makeData({ type: new Utf8(), length: 5, valueOffsets: offsets, data: Uint8Array.from(cells.flat()) }));
+    const id = vectorFromArray([1n, 2n, 3n, 4n, 5n], new Int64());
+    const batch = new RecordBatch(
+      new Schema([new Field('ID', new Int64()), new Field('NAME', new Utf8())]),
+      makeData({
+        type: new Struct([new Field('ID', new Int64()), new Field('NAME', new Utf8())]),
+        length: 5,
+        children: [id.data[0]!, name.data[0]!],
+      }),
+    );
+    const v = validateBatch(batch);
+    expect(Array.from(v.good)).toEqual([0, 2]);
+    expect(v.rejected).toEqual([
+      { row: 1, reasons: ['NAME: invalid UTF-8 at byte 2 of 4: 4e 41 ff 45 (PostgreSQL and DuckDB store text as UTF-8)'] },
+      { row: 3, reasons: ['NAME: invalid UTF-8 at byte 2 of 3: 61 62 c3 (PostgreSQL and DuckDB store text as UTF-8)'] },
+      { row: 4, reasons: ['NAME: invalid UTF-8 at byte 0 of 3: a9 63 64 (PostgreSQL and DuckDB store text as UTF-8)'] },
+    ]);
+    // A long cell shows 16 bytes around the bad one, with ... where it goes on.
+    const long = Uint8Array.from([...Array(20).fill(0x61), 0xff, ...Array(20).fill(0x62)]);
+    const one = new Table({
+      S: makeVector(makeData({ type: new Utf8(), length: 1, valueOffsets: Int32Array.from([0, long.length]), data: long })),
+    });
+    expect(validateBatch(one.batches[0]!).rejected[0]!.reasons[0]).toBe(
+      'S: invalid UTF-8 at byte 20 of 41: ... 61 61 61 61 61 61 61 61 ff 62 62 62 62 62 62 62 ... (PostgreSQL and DuckDB store text as UTF-8)',
+    );
   });
 
   it('a file missing a column the schema requires is refused with exit code 2, naming it; so is a non-FITS file', async () => {

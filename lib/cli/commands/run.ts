@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { skybookVersion } from '../../core/index.js';
+import { Redactor, skybookVersion } from '../../core/index.js';
 import type { Output } from '../../notebook/index.js';
 import { loadNotebookForRun, recordRun } from '../../provenance/index.js';
 import { UsageError } from '../../errors/index.js';
@@ -44,8 +44,8 @@ function interruptOnSigint(io: CommandIO): { signal: AbortSignal; dispose(): voi
   return { signal: ac.signal, dispose: () => process.off('SIGINT', handler) };
 }
 
-/** `skybook run`: a notebook headless with typed parameters, provenance and cache. @example await run.run(['a.ipynb', '-p', 'zmax', '2'], io) */
-export const run: Command = {
+/** The run itself; `run` below adds the redaction of its errors. */
+const runUnredacted: Command = {
   name: 'run',
   usage:
     'skybook run NOTEBOOK [-p NAME VALUE]... [-f params.json|yaml] [-o OUT.ipynb] [--kernel NAME] [--timeout S] [--startup-timeout S] [--cwd DIR] [--input PATH]... [--cache] [--log-output] [--prepare-only] [--help-notebook] [--json]',
@@ -149,5 +149,25 @@ export const run: Command = {
       io.stderr(`skybook run: ${file}: ${r.status}: ${error}; partial notebook saved to ${r.out}\n`);
     }
     return ok ? 0 : 1;
+  },
+};
+
+/**
+ * `skybook run`: a notebook headless with typed parameters, provenance and cache. An error it raises quotes no `-p`
+ * secret (a secret-named value, a URL's password: lib/core's one rule), wherever in the run it was raised.
+ *
+ * @example
+ * await run.run(['a.ipynb', '-p', 'zmax', '2'], io)
+ */
+export const run: Command = {
+  ...runUnredacted,
+  async run(argv, io) {
+    const secrets = new Redactor({ values: Object.fromEntries(takeParamPairs(argv).pairs), env: process.env });
+    try {
+      return await runUnredacted.run(argv, io);
+    } catch (e) {
+      if (e instanceof Error) e.message = secrets.text(e.message);
+      throw e;
+    }
   },
 };

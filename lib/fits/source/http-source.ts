@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   DEFAULT_RETRY,
   isTransientNetworkError,
+  redactUrl,
   retryAfterMs,
   TRANSIENT_HTTP_STATUS as TRANSIENT_STATUS,
   withRetry,
@@ -132,7 +133,7 @@ export class HttpSource implements ByteSource {
     private readonly options: Options,
     private readonly warn: (message: string) => void,
   ) {
-    this.name = options.name ?? url.href;
+    this.name = options.name ?? redactUrl(url.href); // a name is printed: never with the URL's password
     this.cache = new SegmentCache(options.cacheBytes);
     this.agent = url.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
   }
@@ -285,7 +286,7 @@ export class HttpSource implements ByteSource {
   }
 
   private fail(r: Sent): never {
-    const at = r.url.href === this.name ? '' : ` at ${r.url.href}`;
+    const at = redactUrl(r.url.href) === this.name ? '' : ` at ${redactUrl(r.url.href)}`;
     const s = r.status;
     const why =
       s === 401 || s === 403

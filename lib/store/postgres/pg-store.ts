@@ -4,6 +4,7 @@ import type { Table } from 'apache-arrow';
 import type { ColumnPlan } from '../column-plan.js';
 import { arrayDepth, arrowTypeOfPg, columnsToTable, PG_ARRAY_ELEMENT } from '../result-arrow.js';
 import { sql, type SqlQuery, tableId, type SqlValue } from '../sql.js';
+import { redactUrl, redactUrls } from '../../core/index.js';
 import { StoreError } from '../../errors/index.js';
 import { databaseError } from '../database-error.js';
 import type { LoadPart, Store, StoreSession, TableRef } from '../store.js';
@@ -118,22 +119,6 @@ function session(db: Queryable, load: StoreSession['load']): StoreSession {
 }
 
 /**
- * Removes the password from a URL for printing and records.
- *
- * @example
- * redactUrl('postgres://me:secret@db/x') // 'postgres://me:***@db/x'
- */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url.replace(/:[^:@/]*@/, ':***@');
-  }
-}
-
-/**
  * Opens a PostgreSQL database through a `pg` pool. `schema` (optional) is created if missing and put first on every
  * connection's search_path (then `public`, where the q3c extension lives), so unqualified tables land there.
  *
@@ -152,7 +137,7 @@ export async function openPostgres(url: string, opts: { schema?: string; max?: n
     await pool.query(opts.schema ? `create schema if not exists ${sql.id(opts.schema.toLowerCase()).text}` : 'select 1');
   } catch (e) {
     await pool.end();
-    throw new StoreError(`cannot open ${redactUrl(url)}: ${(e as Error).message}`, {}, 2, { cause: e });
+    throw new StoreError(`cannot open ${redactUrl(url)}: ${redactUrls((e as Error).message)}`, {}, 2, { cause: e });
   }
   const noLoad: StoreSession['load'] = async () => {
     throw new StoreError('load() runs inside transaction()', {}, 1);

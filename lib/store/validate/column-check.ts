@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Type, type Data, type Vector } from 'apache-arrow';
 import type { z } from 'zod';
 
@@ -142,12 +143,52 @@ export function columnCheck(field: z.ZodType, vector: Vector): CellCheck {
 }
 
 /**
- * True when any string cell of a column (scalar or in a list) holds a NUL byte, which PostgreSQL text cannot store.
+ * Where the bytes of a string cell stop being UTF-8: the index of the first byte of the first invalid sequence
+ * (a stray continuation byte, a truncated, overlong or surrogate sequence, a code point past U+10FFFF), or -1.
  *
  * @example
- * const check = nulCheck(batch.getChild('SPECTYPE')!); check?.(3) // false if row 3 holds a NUL
+ * firstInvalidUtf8(Buffer.from([0x41, 0xff, 0x42])) // 1
  */
-export function nulCheck(vector: Vector): CellCheck | undefined {
+export function firstInvalidUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const n = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0 || i + n >= b.length) return i; // not a lead byte, or the sequence is cut short
+    // the second byte's range rules out overlong forms, surrogates and code points past U+10FFFF
+    const c1 = b[i + 1]!;
+    const lo = c === 0xe0 ? 0xa0 : c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xed ? 0x9f : c === 0xf4 ? 0x8f : 0xbf;
+    if (c1 < lo || c1 > hi) return i;
+    for (let k = 2; k <= n; k++) if ((b[i + k]! & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+/** Up to 16 bytes around `at` in hex (`4e 41 ff 45`), with `...` where the cell goes on. */
+function hexExcerpt(b: Uint8Array, at: number): string {
+  const from = Math.max(0, at - 8);
+  const to = Math.min(b.length, at + 8);
+  const hex = Array.from(b.subarray(from, to), (x) => x.toString(16).padStart(2, '0')).join(' ');
+  return `${from > 0 ? '... ' : ''}${hex}${to < b.length ? ' ...' : ''}`;
+}
+
+/**
+ * A check of the bytes of a string column (scalar or in fixed-size lists) that both engines must refuse: NUL, which
+ * PostgreSQL text cannot store, and bytes that are not UTF-8 (a FITS string is bytes: 0xFF made DuckDB store NULL
+ * silently and PostgreSQL fail the whole file). `reason(i)` says which and where, with a hex excerpt. Undefined for a
+ * column that is not a string column or whose bytes are all clean, the common case, found in one pass over the
+ * column's bytes (valid as a whole, and no cell starting inside a character).
+ *
+ * @example
+ * const c = stringBytesCheck(batch.getChild('SPECTYPE')!); c?.check(3) // false if row 3 holds a NUL or 0xFF
+ * c?.reason(3) // 'SPECTYPE: invalid UTF-8 at byte 2 of 6: 51 53 ff 4f 58 58 (PostgreSQL and DuckDB store text as UTF-8)'
+ */
+export function stringBytesCheck(vector: Vector, name: string): { check: CellCheck; reason(i: number): string } | undefined {
   let d = vector.data[0]!;
   let per = 1;
   while (d.type.typeId === Type.FixedSizeList) {
@@ -156,14 +197,28 @@ export function nulCheck(vector: Vector): CellCheck | undefined {
   }
   if (d.type.typeId !== Type.Utf8 || vector.data.length !== 1) return undefined;
   const bytes = d.values as Uint8Array;
-  if (bytes.indexOf(0) < 0) return undefined; // the common case: no NUL anywhere in the column
   const o = d.valueOffsets as Int32Array;
+  const lo = o[d.offset]!;
+  const hi = o[d.offset + d.length]!;
+  let clean = bytes.subarray(lo, hi).indexOf(0) < 0 && isUtf8(bytes.subarray(lo, hi));
+  for (let e = 1; clean && e < d.length; e++) if ((bytes[o[d.offset + e]!]! & 0xc0) === 0x80 && o[d.offset + e]! < hi) clean = false;
+  if (clean) return undefined;
   const outer = vector.data[0]!;
-  return (i) => {
+  const cell = (e: number) => bytes.subarray(o[d.offset + e]!, o[d.offset + e + 1]!);
+  const elements = (i: number) => {
     const start = outer.type.typeId === Type.FixedSizeList ? (outer.offset + i) * per : i;
-    for (let e = start; e < start + per; e++) {
-      for (let k = o[d.offset + e]!; k < o[d.offset + e + 1]!; k++) if (bytes[k] === 0) return false;
-    }
-    return true;
+    return Array.from({ length: per }, (_, k) => start + k);
+  };
+  const bad = (b: Uint8Array) => b.indexOf(0) >= 0 || !isUtf8(b);
+  return {
+    check: (i) => !elements(i).some((e) => bad(cell(e))),
+    reason: (i) => {
+      const e = elements(i).find((x) => bad(cell(x)))!;
+      const b = cell(e);
+      const at = per > 1 ? ` [${e - elements(i)[0]!}]` : '';
+      if (b.indexOf(0) >= 0) return `${name}${at}: string contains NUL (U+0000), which PostgreSQL text cannot store`;
+      const k = firstInvalidUtf8(b);
+      return `${name}${at}: invalid UTF-8 at byte ${k} of ${b.length}: ${hexExcerpt(b, k)} (PostgreSQL and DuckDB store text as UTF-8)`;
+    },
   };
 }

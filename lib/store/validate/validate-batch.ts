@@ -2,7 +2,7 @@ import type { RecordBatch, Schema } from 'apache-arrow';
 import type { z } from 'zod';
 import type { ProductSchema } from '../schemas/desi-schemas.js';
 import { StoreError, type StoreLocation } from '../../errors/index.js';
-import { cellValue, columnCheck, nulCheck, unwrapField, type CellCheck } from './column-check.js';
+import { cellValue, columnCheck, stringBytesCheck, unwrapField, type CellCheck } from './column-check.js';
 
 /**
  * A row that failed validation: its index in the batch and why, one reason per failing column.
@@ -47,26 +47,27 @@ export function requireColumns(product: ProductSchema, schema: Schema, where: St
 }
 
 /**
- * Validates a batch: every row against the product's zod schema (when given) and every string cell for NUL bytes.
- * Typed per-column checks find the bad rows; zod's own `safeParse` of each such row gives the reasons, so the reasons
- * are zod's messages and a row zod accepts is never quarantined.
+ * Validates a batch: every row against the product's zod schema (when given) and every string cell's bytes, with or
+ * without a schema: NUL and bytes that are not UTF-8 are refused (both engines would lose or reject them), the reason
+ * naming the column with a hex excerpt. Typed per-column checks find the bad rows; zod's own `safeParse` of each such
+ * row gives the schema's reasons, so those are zod's messages and a row zod accepts is never quarantined for them.
  *
  * @example
  * const { good, rejected } = validateBatch(batch, PRODUCT_SCHEMAS.zcatalog);
  */
 export function validateBatch(batch: RecordBatch, product?: ProductSchema): BatchVerdict {
-  const checks: { name: string; check: CellCheck; nul: boolean }[] = [];
+  const checks: Check[] = [];
   const shape = (product?.row.shape ?? {}) as Record<string, z.ZodType>;
   const present: Record<string, number> = {};
   for (const [name, field] of Object.entries(shape)) {
     const idx = fieldIndex(batch.schema, name);
     if (idx < 0) continue;
     present[name] = idx;
-    checks.push({ name, check: columnCheck(field, batch.getChildAt(idx)!), nul: false });
+    checks.push({ name, check: columnCheck(field, batch.getChildAt(idx)!) });
   }
   batch.schema.fields.forEach((f, idx) => {
-    const c = nulCheck(batch.getChildAt(idx)!);
-    if (c) checks.push({ name: f.name, check: c, nul: true });
+    const c = stringBytesCheck(batch.getChildAt(idx)!, f.name);
+    if (c) checks.push({ name: f.name, check: c.check, reason: c.reason });
   });
   const n = batch.numRows;
   const good = new Int32Array(n);
@@ -90,10 +91,17 @@ export function validateBatch(batch: RecordBatch, product?: ProductSchema): Batc
   return { good: good.subarray(0, ng), rejected };
 }
 
+/** One per-cell check; `reason` for the checks of string bytes, which say themselves what is wrong (zod says the rest). */
+interface Check {
+  name: string;
+  check: CellCheck;
+  reason?(i: number): string;
+}
+
 function reasonsFor(
   batch: RecordBatch,
   i: number,
-  checks: { name: string; check: CellCheck; nul: boolean }[],
+  checks: Check[],
   shape: Record<string, z.ZodType>,
   present: Record<string, number>,
 ): string[] {
@@ -109,8 +117,7 @@ function reasonsFor(
           reasons.push(`${[name, ...issue.path.map(String)].join('.')}: ${issue.message} (value ${show(row[name])})`);
     }
   }
-  for (const c of checks)
-    if (c.nul && !c.check(i)) reasons.push(`${c.name}: string contains NUL (U+0000), which PostgreSQL text cannot store`);
+  for (const c of checks) if (c.reason && !c.check(i)) reasons.push(c.reason(i));
   return reasons;
 }
 
