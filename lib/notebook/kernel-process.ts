@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KernelError } from '../errors/index.js';
+import { startKernelGuardian, type KernelGuardian } from './kernel-guardian.js';
 import type { KernelSpec } from './kernelspec.js';
 
 /** The contents of a Jupyter connection file. */
@@ -49,6 +50,10 @@ async function freePorts(n: number): Promise<number[]> {
  * A kernel process started from a kernelspec with a fresh connection file (random key, free ports). The kernel gets
  * its own process group, so a Ctrl-C at the terminal reaches skybook, which decides how to interrupt it.
  *
+ * A kernel never outlives this process: `kill` stops its whole group; on `process.exit` and uncaught errors an exit
+ * hook does; and when this process is killed outright (SIGKILL, or a signal it does not handle) a guardian
+ * (kernel-guardian.ts) that notices our end of its pipe closing does, and removes the connection file with it.
+ *
  * @example
  * const k = await KernelProcess.launch(findKernelSpec('python3'), { cwd: process.cwd() });
  * k.interrupt(); await k.kill();
@@ -58,6 +63,8 @@ export class KernelProcess {
   readonly exited: Promise<KernelExit>;
   exit: KernelExit | undefined;
   private stderrTail = '';
+  private guardian: KernelGuardian | undefined;
+  private unhook = () => {};
 
   private constructor(
     readonly spec: KernelSpec,
@@ -107,10 +114,14 @@ export class KernelProcess {
       detached: true,
     });
     const k = new KernelProcess(spec, connection, child, runtimeDir);
-    // A kernel must not outlive skybook, even when skybook dies on an uncaught error.
-    const reap = () => k.killSync();
+    // A kernel must not outlive skybook: the exit hook covers process.exit and uncaught errors, the guardian SIGKILL.
+    const reap = () => {
+      k.killSync();
+      rmSync(runtimeDir, { recursive: true, force: true });
+    };
     process.once('exit', reap);
-    void k.exited.then(() => process.off('exit', reap));
+    k.unhook = () => process.off('exit', reap);
+    if (child.pid) k.guardian = startKernelGuardian(child.pid, runtimeDir);
     return k;
   }
 
@@ -154,6 +165,8 @@ export class KernelProcess {
     }
     const exit = await this.exited;
     rmSync(this.runtimeDir, { recursive: true, force: true });
+    this.unhook();
+    this.guardian?.release();
     return exit;
   }
 

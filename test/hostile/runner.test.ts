@@ -1,0 +1,105 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { spawnSkybook } from '../helpers/spawn-cli.js';
+
+// Issue 13, item 5: a runner killed from outside (SIGKILL) leaves no kernel and no connection file behind. Both
+// kernels: skybook's own (this build's, as the CLI's built-in: Jupyter's user folders point at an empty one) and
+// Debian's python3 ipykernel, which we do not control.
+
+const KERNELS = [
+  {
+    name: 'skybook',
+    language: 'typescript',
+    hello: "console.log('start');",
+    // the kernel's pid, then a synchronous spin (its timers never run again: only SIGINT or SIGKILL stops it)
+    spin: (marker: string) =>
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, String(process.pid));\nwhile (true) {}`,
+  },
+  {
+    name: 'python3',
+    language: 'python',
+    hello: "print('start')",
+    spin: (marker: string) => `import os\nwith open(${JSON.stringify(marker)}, 'w') as f: f.write(str(os.getpid()))\nwhile True: pass`,
+  },
+] as const;
+
+/** A fresh folder per run: the notebook, the output, the marker, and TMPDIR (where the connection file goes). */
+function workspace(): { dir: string; tmp: string; marker: string; env: NodeJS.ProcessEnv } {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-hostile-run-'));
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
+  const jupyter = join(dir, 'jupyter'); // no installed kernelspecs here: `skybook` is this build's built-in kernel
+  mkdirSync(jupyter);
+  return { dir, tmp, marker: join(dir, 'kernel.pid'), env: { TMPDIR: tmp, JUPYTER_PATH: jupyter, JUPYTER_DATA_DIR: jupyter } };
+}
+
+function notebookFile(path: string, kernel: (typeof KERNELS)[number], cells: string[]): string {
+  const nb = {
+    cells: cells.map((source) => ({ cell_type: 'code', execution_count: null, metadata: {}, outputs: [], source })),
+    metadata: { kernelspec: { name: kernel.name, display_name: kernel.name, language: kernel.language } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  writeFileSync(path, JSON.stringify(nb));
+  return path;
+}
+
+/** Resolves once `check` holds, polling every 20 ms; rejects after `ms` with `what`. A condition, not a sleep. */
+async function until(check: () => boolean, ms: number, what: string): Promise<number> {
+  const t0 = performance.now();
+  while (!check()) {
+    if (performance.now() - t0 > ms) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return performance.now() - t0;
+}
+
+/** The pid the kernel wrote into the marker, once it has (the cell is running). */
+const markedPid = (marker: string) => (existsSync(marker) ? Number(readFileSync(marker, 'utf8')) || 0 : 0);
+
+/** Resolves with the kernel's pid once the cell has written it (it is running); rejects if the runner ends first. */
+async function cellRunning(run: ReturnType<typeof spawnSkybook>, marker: string): Promise<number> {
+  let ended: string | undefined;
+  void run.done.then((r) => (ended = `exit ${r.code}: ${r.stderr}`));
+  await until(
+    () => {
+      if (ended) throw new Error(`the runner ended before the cell ran (${ended})`);
+      return markedPid(marker) > 0;
+    },
+    50_000,
+    'the spinning cell started',
+  );
+  return markedPid(marker);
+}
+
+/** Whether a process is still there: a zombie (dead, not yet reaped by init) counts as gone. */
+function running(pid: number): boolean {
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+const connectionDirs = (tmp: string) => readdirSync(tmp).filter((n) => n.startsWith('skybook-kernel-'));
+
+describe.each(KERNELS)('skybook run on the $name kernel, stopped from outside', (kernel) => {
+  it('SIGKILL of the runner mid-cell: the kernel and its connection file are gone within 3 s', async () => {
+    const w = workspace();
+    const nb = notebookFile(join(w.dir, 'spin.ipynb'), kernel, [kernel.hello, kernel.spin(w.marker)]);
+    const run = spawnSkybook(['run', nb, '-o', join(w.dir, 'out', 'spin.ipynb')], { env: w.env });
+    const pid = await cellRunning(run, w.marker);
+    // the process is the kernel this runner started, from a connection file under our TMPDIR
+    const [file] = connectionDirs(w.tmp).map((d) => join(w.tmp, d, `kernel-${run.child.pid}.json`));
+    expect(file && existsSync(file)).toBe(true);
+    expect(cmdline(pid)).toContain(file);
+    expect(running(pid)).toBe(true);
+    run.child.kill('SIGKILL');
+    const waited = await until(() => !running(pid) && connectionDirs(w.tmp).length === 0, 3000, `kernel ${pid} gone`);
+    expect(waited).toBeLessThan(3000);
+    expect(existsSync(file!)).toBe(false);
+  });
+});
