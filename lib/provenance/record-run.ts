@@ -70,6 +70,8 @@ export interface RecordRunOptions {
   /** Write OUT.provenance.json (default true). */
   manifest?: boolean;
   signal?: AbortSignal;
+  /** Aborting stops the run now (status `terminated`); the partial notebook and the manifest are still written. */
+  terminate?: AbortSignal;
   env?: NodeJS.ProcessEnv;
   /** Cells run; defaults to the host's display in the kernel (`false`: none). */
   progress?: Progress | false;
@@ -157,6 +159,7 @@ export async function recordRun(o: RecordRunOptions): Promise<RecordedRun> {
       timeout: o.timeout,
       startupTimeout: o.startupTimeout,
       signal: o.signal,
+      terminate: o.terminate,
       progress: o.progress,
       label: `run ${basename(o.notebook)}`,
       onOutput: o.onOutput,

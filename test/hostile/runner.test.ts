@@ -2,11 +2,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readNotebook } from '../../lib/notebook/index.js';
 import { spawnSkybook } from '../helpers/spawn-cli.js';
 
-// Issue 13, item 5: a runner killed from outside (SIGKILL) leaves no kernel and no connection file behind. Both
-// kernels: skybook's own (this build's, as the CLI's built-in: Jupyter's user folders point at an empty one) and
-// Debian's python3 ipykernel, which we do not control.
+// Issue 13, item 5: a runner killed from outside (SIGKILL, SIGTERM) leaves no kernel and no connection file behind,
+// and SIGTERM still saves the partial notebook and a manifest. Both kernels: skybook's own (this build's, as the CLI's
+// built-in: Jupyter's user folders point at an empty one) and Debian's python3 ipykernel, which we do not control.
 
 const KERNELS = [
   {
@@ -85,6 +86,8 @@ function running(pid: number): boolean {
 
 const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
 const connectionDirs = (tmp: string) => readdirSync(tmp).filter((n) => n.startsWith('skybook-kernel-'));
+const status = (nb: { cells: { metadata: Record<string, unknown> }[] }) =>
+  nb.cells.map((c) => (c.metadata.skybook as { status?: string } | undefined)?.status);
 
 describe.each(KERNELS)('skybook run on the $name kernel, stopped from outside', (kernel) => {
   it('SIGKILL of the runner mid-cell: the kernel and its connection file are gone within 3 s', async () => {
@@ -101,5 +104,59 @@ describe.each(KERNELS)('skybook run on the $name kernel, stopped from outside', 
     const waited = await until(() => !running(pid) && connectionDirs(w.tmp).length === 0, 3000, `kernel ${pid} gone`);
     expect(waited).toBeLessThan(3000);
     expect(existsSync(file!)).toBe(false);
+  });
+
+  it('SIGTERM mid-cell: exit 1, the partial notebook and a manifest (terminated) are written, the kernel is gone', async () => {
+    const w = workspace();
+    const out = join(w.dir, 'out', 'spin.ipynb');
+    const nb = notebookFile(join(w.dir, 'spin.ipynb'), kernel, [kernel.hello, kernel.spin(w.marker), '1 + 1']);
+    const run = spawnSkybook(['run', nb, '-o', out], { env: w.env });
+    const pid = await cellRunning(run, w.marker);
+    const t0 = performance.now();
+    run.child.kill('SIGTERM');
+    const r = await run.done;
+    const seconds = (performance.now() - t0) / 1000;
+    expect(r.code, r.stderr).toBe(1);
+    expect(seconds).toBeLessThan(5); // the cell's interrupt, or 2 s of grace and a kill, then the files
+    expect(r.stderr).toMatch(/SIGTERM: stopping the kernel/);
+    expect(r.stderr).toMatch(/terminated: cell 1 .*partial notebook saved to/);
+    expect(running(pid)).toBe(false);
+    expect(connectionDirs(w.tmp)).toEqual([]);
+    const executed = await readNotebook(out);
+    expect(executed.cells[0]!.source).toContain('An exception was encountered at cell 1');
+    const cells = executed.cells.slice(1);
+    expect(status(executed).slice(1)).toEqual(['completed', 'failed', 'not-run']);
+    expect(cells[0]!.outputs!.map((o) => o.text)).toEqual(['start\n']);
+    const manifest = JSON.parse(readFileSync(out.replace(/\.ipynb$/, '.provenance.json'), 'utf8')) as {
+      '@graph': Record<string, unknown>[];
+    };
+    const action = manifest['@graph'].find((n) => n['@id'] === '#run')!;
+    expect(action['skybook:status']).toBe('terminated');
+    expect(action.actionStatus).toBe('http://schema.org/FailedActionStatus');
+  });
+});
+
+describe('skybook run, SIGTERM to a cell that ignores the interrupt', () => {
+  it('is abandoned 2 s later: the kernel is killed, the output it printed is kept, the run is terminated', async () => {
+    const w = workspace();
+    const out = join(w.dir, 'out', 'deaf.ipynb');
+    const deaf = `import os, signal, sys\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nprint('deaf', flush=True)\n${KERNELS[1].spin(w.marker)}`;
+    const nb = notebookFile(join(w.dir, 'deaf.ipynb'), KERNELS[1], [deaf]);
+    const run = spawnSkybook(['run', nb, '-o', out, '--log-output'], { env: w.env });
+    await run.waitFor('deaf');
+    const pid = await cellRunning(run, w.marker);
+    const t0 = performance.now();
+    run.child.kill('SIGTERM');
+    const r = await run.done;
+    const seconds = (performance.now() - t0) / 1000;
+    expect(r.code, r.stderr).toBe(1);
+    expect(seconds).toBeGreaterThan(1.9);
+    expect(seconds).toBeLessThan(5);
+    expect(r.stderr).toMatch(/terminated: cell 0 raised Terminated: .*did not stop within 2 s of its interrupt, so the kernel was killed/);
+    expect(running(pid)).toBe(false);
+    expect(connectionDirs(w.tmp)).toEqual([]);
+    const executed = await readNotebook(out);
+    expect(executed.cells[1]!.outputs!.map((o) => o.text)).toEqual(['deaf\n']);
+    expect(status(executed).slice(1)).toEqual(['failed']);
   });
 });

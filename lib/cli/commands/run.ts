@@ -31,17 +31,36 @@ function logOutput(io: CommandIO, cell: number, o: Output): void {
 
 /**
  * Runs SIGINT as "interrupt the kernel and save what ran": the first Ctrl-C aborts the run gracefully, a second
- * one quits at once (the notebook as of the last finished cell is already on disk).
+ * one quits at once (the notebook as of the last finished cell is already on disk). SIGTERM and SIGHUP terminate:
+ * the running cell is interrupted, the kernel killed if it has not stopped 2 s later, and the partial notebook and
+ * the manifest (status `terminated`) are written; a second one quits at once. Quitting at once still stops the
+ * kernel and removes its connection file (KernelProcess's exit hook).
  */
-function interruptOnSigint(io: CommandIO): { signal: AbortSignal; dispose(): void } {
-  const ac = new AbortController();
-  const handler = () => {
-    if (ac.signal.aborted) process.exit(1);
+function stopOnSignals(io: CommandIO): { signal: AbortSignal; terminate: AbortSignal; dispose(): void } {
+  const interrupt = new AbortController();
+  const terminate = new AbortController();
+  const onInt = () => {
+    if (interrupt.signal.aborted || terminate.signal.aborted) process.exit(1);
     io.stderr('\nskybook run: interrupting the kernel; saving what ran (Ctrl-C again to quit now)\n');
-    ac.abort();
+    interrupt.abort();
   };
-  process.on('SIGINT', handler);
-  return { signal: ac.signal, dispose: () => process.off('SIGINT', handler) };
+  const onTerm = (name: NodeJS.Signals) => {
+    if (terminate.signal.aborted) process.exit(1);
+    io.stderr(`\nskybook run: ${name}: stopping the kernel; saving the partial notebook and manifest\n`);
+    terminate.abort(name);
+  };
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onTerm);
+  return {
+    signal: interrupt.signal,
+    terminate: terminate.signal,
+    dispose: () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onTerm);
+    },
+  };
 }
 
 /** `skybook run`: a notebook headless with typed parameters, provenance and cache. @example await run.run(['a.ipynb', '-p', 'zmax', '2'], io) */
@@ -98,7 +117,7 @@ export const run: Command = {
     }
     const logging = args.switches.has('log-output');
     const progress = progressBar(!logging && !json);
-    const sig = interruptOnSigint(io);
+    const sig = stopOnSignals(io);
     const t0 = Date.now();
     let r;
     try {
@@ -114,6 +133,7 @@ export const run: Command = {
         cache: args.switches.has('cache'),
         prepareOnly: args.switches.has('prepare-only'),
         signal: sig.signal,
+        terminate: sig.terminate,
         progress,
         onOutput: logging ? (cell, o) => logOutput(io, cell, o) : undefined,
       });
