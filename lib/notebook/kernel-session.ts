@@ -29,6 +29,8 @@ export interface StartOptions {
    * the thread that echoes heartbeats (the skybook kernel) would look dead during any long synchronous cell.
    */
   heartbeatMs?: number;
+  /** The most resident memory, in bytes, the kernel and its subprocesses may take; past it the kernel is stopped. */
+  memoryLimit?: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -71,7 +73,7 @@ export class KernelSession {
 
   /** Launches the kernel and waits until it answers (start-up timeout), or throws a KernelError. */
   static async start(spec: KernelSpec, opts: StartOptions = {}): Promise<KernelSession> {
-    const proc = await KernelProcess.launch(spec, { cwd: opts.cwd, env: opts.env });
+    const proc = await KernelProcess.launch(spec, { cwd: opts.cwd, env: opts.env, memoryLimit: opts.memoryLimit });
     const client = await KernelClient.connect(proc.connection);
     const s = new KernelSession(spec, proc, client);
     try {

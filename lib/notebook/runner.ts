@@ -23,6 +23,8 @@ export interface RunOptions {
    * 2 s later, the kernel is killed (its outputs so far are kept).
    */
   terminate?: AbortSignal;
+  /** The most resident memory, in bytes, the kernel (and its subprocesses) may take: past it the kernel is stopped and the run has status `died`. */
+  memoryLimit?: number;
   /** Cells run; defaults to the host's display in the kernel (`false`: none). */
   progress?: Progress | false;
   /** What the progress display calls the run (default `run` and the kernel's name). */
@@ -68,7 +70,12 @@ export async function runNotebook(input: Notebook, opts: RunOptions): Promise<Ru
   const progress = progressOf(opts.progress);
   progress.start({ label: opts.label ?? `run (${opts.kernel.name})`, total: code.length, unit: 'cells' });
   progress.advance(0, `starting kernel ${opts.kernel.name}`);
-  const session = await KernelSession.start(opts.kernel, { cwd: opts.cwd, env: opts.env, startupTimeout: opts.startupTimeout });
+  const session = await KernelSession.start(opts.kernel, {
+    cwd: opts.cwd,
+    env: opts.env,
+    startupTimeout: opts.startupTimeout,
+    memoryLimit: opts.memoryLimit,
+  });
   const result: RunResult = {
     notebook: nb,
     status: 'completed',

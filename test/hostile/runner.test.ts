@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readNotebook } from '../../lib/notebook/index.js';
+import { runCapped } from '../helpers/capped.js';
 import { spawnSkybook } from '../helpers/spawn-cli.js';
 
 // Issue 13, item 5: a runner killed from outside (SIGKILL, SIGTERM) leaves no kernel and no connection file behind,
-// and SIGTERM still saves the partial notebook and a manifest. Both kernels: skybook's own (this build's, as the CLI's
-// built-in: Jupyter's user folders point at an empty one) and Debian's python3 ipykernel, which we do not control.
+// and a kernel allocating without bound is stopped at --memory-limit. Both kernels: skybook's own (this build's, as
+// the CLI's built-in: Jupyter's user folders point at an empty one) and Debian's python3 ipykernel, which we do not control.
 
 const KERNELS = [
   {
@@ -17,12 +18,16 @@ const KERNELS = [
     // the kernel's pid, then a synchronous spin (its timers never run again: only SIGINT or SIGKILL stops it)
     spin: (marker: string) =>
       `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, String(process.pid));\nwhile (true) {}`,
+    pid: (marker: string) => `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, String(process.pid));`,
+    bomb: 'const hold: Buffer[] = [];\nwhile (true) hold.push(Buffer.alloc(50e6, 1));', // filled, so resident, and off V8's heap
   },
   {
     name: 'python3',
     language: 'python',
     hello: "print('start')",
     spin: (marker: string) => `import os\nwith open(${JSON.stringify(marker)}, 'w') as f: f.write(str(os.getpid()))\nwhile True: pass`,
+    pid: (marker: string) => `import os\nwith open(${JSON.stringify(marker)}, 'w') as f: f.write(str(os.getpid()))`,
+    bomb: "hold = []\nwhile True: hold.append(b'x' * 50_000_000)",
   },
 ] as const;
 
@@ -133,6 +138,55 @@ describe.each(KERNELS)('skybook run on the $name kernel, stopped from outside', 
     const action = manifest['@graph'].find((n) => n['@id'] === '#run')!;
     expect(action['skybook:status']).toBe('terminated');
     expect(action.actionStatus).toBe('http://schema.org/FailedActionStatus');
+  });
+
+  it('a cell allocating without bound under --memory-limit 300M: exit 1, one line naming the cell and the limit, < 10 s', async () => {
+    const w = workspace();
+    const out = join(w.dir, 'out', 'bomb.ipynb');
+    const nb = notebookFile(join(w.dir, 'bomb.ipynb'), kernel, [kernel.pid(w.marker), kernel.bomb, '1 + 1']);
+    const capped = runCapped(['run', nb, '-o', out, '--memory-limit', '300M'], { env: w.env });
+    // the kernel's own peak, sampled while the runner runs (runCapped measures the runner)
+    let kernelPeakKb = 0;
+    let done = false;
+    void capped.then(() => (done = true));
+    const sample = until(
+      () => {
+        const pid = markedPid(w.marker);
+        if (pid) {
+          const hwm = /^VmHWM:\s+(\d+) kB/m.exec(existsSync(`/proc/${pid}/status`) ? readFileSync(`/proc/${pid}/status`, 'utf8') : '');
+          kernelPeakKb = Math.max(kernelPeakKb, Number(hwm?.[1] ?? 0));
+        }
+        return done;
+      },
+      60_000,
+      'the run ended',
+    );
+    const r = await capped;
+    await sample;
+    expect(r.killed, r.stderr).toBeUndefined();
+    expect(r.code, r.stderr).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^skybook run: .*bomb\\.ipynb: died: kernel ${kernel.name}: cell 1: kernel stopped: its memory reached \\d+ MiB, over the limit of 300 MiB; partial notebook saved to`,
+      ),
+    );
+    expect(r.seconds).toBeLessThan(10);
+    expect(r.peakRssMb).toBeLessThan(1024); // the runner
+    // the kernel's peak: the runner's last sample, which stopped it, and ours (20 ms apart, so it may miss the top)
+    const reached = Number(/memory reached (\d+) MiB/.exec(lines[0]!)?.[1]);
+    expect(reached).toBeGreaterThan(300);
+    expect(reached).toBeLessThan(500); // stopped near its limit (a 25 ms sample's overshoot), not by the OS
+    expect(kernelPeakKb / 1024).toBeGreaterThan(100); // we did watch it (a started kernel)
+    expect(kernelPeakKb / 1024).toBeLessThan(500);
+    expect(running(markedPid(w.marker))).toBe(false);
+    expect(connectionDirs(w.tmp)).toEqual([]);
+    expect(status(await readNotebook(out)).slice(1)).toEqual(['completed', 'failed', 'not-run']);
+    const manifest = JSON.parse(readFileSync(out.replace(/\.ipynb$/, '.provenance.json'), 'utf8')) as {
+      '@graph': Record<string, unknown>[];
+    };
+    expect(manifest['@graph'].find((n) => n['@id'] === '#run')!['skybook:status']).toBe('died');
   });
 });
 

@@ -20,6 +20,20 @@ export function seconds(name: string, v: string | undefined): number | undefined
   return n;
 }
 
+/**
+ * A size in bytes from an option: a number and a binary unit, `K`, `M`, `G` or `T` (any case, `B`/`iB` optional:
+ * `512M`, `2G`, `1.5GiB`); a bare number is bytes. A usage error naming the option otherwise.
+ *
+ * @example byteSize('memory-limit', '512M') // 536870912
+ */
+export function byteSize(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(v.trim());
+  const bytes = m ? Math.round(Number(m[1]) * 1024 ** ' kmgt'.indexOf(m[2]!.toLowerCase() || ' ')) : NaN;
+  if (!(bytes > 0)) throw UsageError.invalid(name, v, 'a size such as 512M or 2G');
+  return bytes;
+}
+
 function logOutput(io: CommandIO, cell: number, o: Output): void {
   if (o.output_type === 'stream') io.stderr(o.text ?? '');
   else if (o.output_type === 'error') io.stderr(`[cell ${cell}] ${o.ename}: ${o.evalue}\n`);
@@ -67,14 +81,14 @@ function stopOnSignals(io: CommandIO): { signal: AbortSignal; terminate: AbortSi
 export const run: Command = {
   name: 'run',
   usage:
-    'skybook run NOTEBOOK [-p NAME VALUE]... [-f params.json|yaml] [-o OUT.ipynb] [--kernel NAME] [--timeout S] [--startup-timeout S] [--cwd DIR] [--input PATH]... [--cache] [--log-output] [--prepare-only] [--help-notebook] [--json]',
+    'skybook run NOTEBOOK [-p NAME VALUE]... [-f params.json|yaml] [-o OUT.ipynb] [--kernel NAME] [--timeout S] [--startup-timeout S] [--memory-limit SIZE] [--cwd DIR] [--input PATH]... [--cache] [--log-output] [--prepare-only] [--help-notebook] [--json]',
   summary: 'executes a notebook headless with typed parameters; writes OUT.ipynb and OUT.provenance.json; exit 1 on a cell error',
   async run(argv, io) {
     useBuiltinKernel(skybookVersion());
     const { argv: rest, pairs } = takeParamPairs(argv);
     const args = parseArgs(rest, {
       positionals: ['notebook'],
-      values: ['out', 'kernel', 'timeout', 'startup-timeout', 'cwd', 'file'],
+      values: ['out', 'kernel', 'timeout', 'startup-timeout', 'memory-limit', 'cwd', 'file'],
       repeatable: ['input'],
       switches: ['cache', 'log-output', 'prepare-only', 'help-notebook', 'json'],
       aliases: { o: 'out', f: 'file', k: 'kernel' },
@@ -101,6 +115,7 @@ export const run: Command = {
     const parameters = resolveParameters(loaded.parameters, pairs, args.values.file, file);
     const timeout = seconds('timeout', args.values.timeout);
     const startupTimeout = seconds('startup-timeout', args.values['startup-timeout']);
+    const memoryLimit = byteSize('memory-limit', args.values['memory-limit']);
     const cwd = args.values.cwd;
     if (cwd !== undefined && !(existsSync(cwd) && statSync(cwd).isDirectory()))
       throw new UsageError(`--cwd ${cwd}: no such folder`, { option: 'cwd', value: cwd });
@@ -134,6 +149,7 @@ export const run: Command = {
         prepareOnly: args.switches.has('prepare-only'),
         signal: sig.signal,
         terminate: sig.terminate,
+        memoryLimit,
         progress,
         onOutput: logging ? (cell, o) => logOutput(io, cell, o) : undefined,
       });
