@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The kernel's entry point, what kernel.json's argv runs: `node dist/kernel/main.js CONNECTION_FILE`.
- * SIGINT (Jupyter's default interrupt) stops the running cell; the kernel itself keeps running.
+ * SIGINT (Jupyter's default interrupt) stops the running cell; the kernel itself keeps running. With JPY_PARENT_PID set
+ * (Jupyter clients and skybook's runner set it) the kernel dies with the process that started it (parent-watch.ts).
  *
  * @example
  * // kernel.json: { "argv": ["/usr/bin/node", "/…/skybook/dist/kernel/main.js", "{connection_file}"], … }
@@ -11,12 +12,14 @@ import { packageRoot } from '../lib/core/index.js';
 import { KernelError, SkybookError } from '../lib/errors/index.js';
 import { Compiler } from './compiler.js';
 import type { ConnectionInfo } from './kernel.js';
+import { dieWithParent } from './parent-watch.js';
 
 const file = process.argv[2];
 if (!file) {
   process.stderr.write('usage: node dist/kernel/main.js CONNECTION_FILE\n');
   process.exit(2);
 }
+if (process.env.JPY_PARENT_PID) dieWithParent();
 const root = packageRoot();
 // The compiler thread's first TypeScript program is the longest part of a start: it begins before anything else loads.
 const compiler = new Compiler(process.cwd(), root);

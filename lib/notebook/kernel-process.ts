@@ -5,6 +5,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KernelError } from '../errors/index.js';
+import { startKernelGuardian, type KernelGuardian } from './kernel-guardian.js';
+import { canWatchMemory, watchGroupMemory } from './kernel-memory.js';
 import type { KernelSpec } from './kernelspec.js';
 
 /** The contents of a Jupyter connection file. */
@@ -25,6 +27,11 @@ export interface ConnectionInfo {
 export interface KernelExit {
   code: number | null;
   signal: NodeJS.Signals | null;
+}
+
+/** Bytes as MiB, or GiB from 1 GiB on. @example sizeText(300 * 2 ** 20) // '300 MiB' */
+function sizeText(bytes: number): string {
+  return bytes < 2 ** 30 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${Number((bytes / 2 ** 30).toFixed(2))} GiB`;
 }
 
 /** Five distinct free TCP ports on 127.0.0.1 (held open together so none is handed out twice). */
@@ -49,6 +56,11 @@ async function freePorts(n: number): Promise<number[]> {
  * A kernel process started from a kernelspec with a fresh connection file (random key, free ports). The kernel gets
  * its own process group, so a Ctrl-C at the terminal reaches skybook, which decides how to interrupt it.
  *
+ * A kernel never outlives this process: `kill` stops its whole group; on `process.exit` and uncaught errors an exit
+ * hook does; and when this process is killed outright (SIGKILL, or a signal it does not handle) a guardian
+ * (kernel-guardian.ts) that notices our end of its pipe closing does, and removes the connection file with it.
+ * `memoryLimit` (bytes) stops the kernel once its group's resident memory passes it (kernel-memory.ts, Linux).
+ *
  * @example
  * const k = await KernelProcess.launch(findKernelSpec('python3'), { cwd: process.cwd() });
  * k.interrupt(); await k.kill();
@@ -57,7 +69,12 @@ export class KernelProcess {
   /** Resolves when the process exits, for death detection. */
   readonly exited: Promise<KernelExit>;
   exit: KernelExit | undefined;
+  /** Set when the memory limit stopped the kernel: its resident bytes then and the limit. */
+  overLimit: { bytes: number; limit: number } | undefined;
   private stderrTail = '';
+  private guardian: KernelGuardian | undefined;
+  private stopWatching = () => {};
+  private unhook = () => {};
 
   private constructor(
     readonly spec: KernelSpec,
@@ -81,8 +98,17 @@ export class KernelProcess {
     child.stdout?.resume();
   }
 
-  /** Launches `spec` with `{connection_file}` (and `{resource_dir}`) substituted in its argv. */
-  static async launch(spec: KernelSpec, opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<KernelProcess> {
+  /**
+   * Launches `spec` with `{connection_file}` (and `{resource_dir}`) substituted in its argv. `memoryLimit`: the most
+   * resident memory, in bytes, the kernel and its subprocesses may take (a KernelError, exit 2, where it cannot be
+   * measured).
+   */
+  static async launch(
+    spec: KernelSpec,
+    opts: { cwd?: string; env?: NodeJS.ProcessEnv; memoryLimit?: number } = {},
+  ): Promise<KernelProcess> {
+    if (opts.memoryLimit !== undefined && !canWatchMemory())
+      throw new KernelError("a memory limit needs Linux's /proc to measure the kernel", { kernel: spec.name }, 2);
     const [shell, iopub, stdin, control, hb] = (await freePorts(5)) as [number, number, number, number, number];
     const connection: ConnectionInfo = {
       transport: 'tcp',
@@ -107,10 +133,22 @@ export class KernelProcess {
       detached: true,
     });
     const k = new KernelProcess(spec, connection, child, runtimeDir);
-    // A kernel must not outlive skybook, even when skybook dies on an uncaught error.
-    const reap = () => k.killSync();
+    // A kernel must not outlive skybook: the exit hook covers process.exit and uncaught errors, the guardian SIGKILL.
+    const reap = () => {
+      k.killSync();
+      rmSync(runtimeDir, { recursive: true, force: true });
+    };
     process.once('exit', reap);
-    void k.exited.then(() => process.off('exit', reap));
+    k.unhook = () => process.off('exit', reap);
+    if (child.pid) {
+      k.guardian = startKernelGuardian(child.pid, runtimeDir);
+      const limit = opts.memoryLimit;
+      if (limit !== undefined)
+        k.stopWatching = watchGroupMemory(child.pid, limit, (bytes) => {
+          k.overLimit = { bytes, limit };
+          k.killSync();
+        });
+    }
     return k;
   }
 
@@ -153,12 +191,20 @@ export class KernelProcess {
       this.killSync();
     }
     const exit = await this.exited;
+    this.stopWatching();
     rmSync(this.runtimeDir, { recursive: true, force: true });
+    this.unhook();
+    this.guardian?.release();
     return exit;
   }
 
   /** A KernelError describing how the kernel died, with the tail of its stderr. */
   deathError(cell?: number): KernelError {
+    if (this.overLimit)
+      return new KernelError(
+        `kernel stopped: its memory reached ${sizeText(this.overLimit.bytes)}, over the limit of ${sizeText(this.overLimit.limit)}`,
+        { kernel: this.spec.name, cell },
+      );
     const how = this.exit?.signal ? `signal ${this.exit.signal}` : `exit code ${this.exit?.code}`;
     const tail = this.stderr.trim().split('\n').slice(-3).join(' | ');
     return new KernelError(`kernel died (${how})${tail ? `: ${tail}` : ''}`, { kernel: this.spec.name, cell });

@@ -5,9 +5,13 @@ import type { KernelSpec } from './kernelspec.js';
 import type { Output } from './nbformat.js';
 import { OutputCollector } from './output-collector.js';
 
-/** What one execute_request produced. `timeout`: the kernel was interrupted after the cell's time ran out. */
+/**
+ * What one execute_request produced. `timeout`: the kernel was interrupted after the cell's time ran out;
+ * `terminated`: the run was stopped and the cell did not end within its grace after the interrupt, so the kernel was
+ * killed (the outputs so far are kept).
+ */
 export interface ExecuteResult {
-  status: 'ok' | 'error' | 'aborted' | 'timeout';
+  status: 'ok' | 'error' | 'aborted' | 'timeout' | 'terminated';
   outputs: Output[];
   executionCount: number | null;
   error?: { ename: string; evalue: string; traceback: string[] };
@@ -25,6 +29,8 @@ export interface StartOptions {
    * the thread that echoes heartbeats (the skybook kernel) would look dead during any long synchronous cell.
    */
   heartbeatMs?: number;
+  /** The most resident memory, in bytes, the kernel and its subprocesses may take; past it the kernel is stopped. */
+  memoryLimit?: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -67,7 +73,7 @@ export class KernelSession {
 
   /** Launches the kernel and waits until it answers (start-up timeout), or throws a KernelError. */
   static async start(spec: KernelSpec, opts: StartOptions = {}): Promise<KernelSession> {
-    const proc = await KernelProcess.launch(spec, { cwd: opts.cwd, env: opts.env });
+    const proc = await KernelProcess.launch(spec, { cwd: opts.cwd, env: opts.env, memoryLimit: opts.memoryLimit });
     const client = await KernelClient.connect(proc.connection);
     const s = new KernelSession(spec, proc, client);
     try {
@@ -106,10 +112,19 @@ export class KernelSession {
    * reply). A cell running past `timeoutMs` is interrupted and reported as `timeout`; a kernel death rejects.
    * `stopOnError` (default true) lets the kernel abort requests queued behind a failing cell; pass false where an
    * error is expected (nbclient does the same for `raises-exception` cells), or the next cell may come back aborted.
+   * Aborting `terminate` interrupts the cell; one that has not ended `terminateGraceMs` (2000) later is abandoned:
+   * the kernel is killed and the result is `terminated`, with the outputs so far.
    */
   async execute(
     code: string,
-    opts: { timeoutMs?: number; onOutput?: (o: Output) => void; cell?: number; stopOnError?: boolean } = {},
+    opts: {
+      timeoutMs?: number;
+      onOutput?: (o: Output) => void;
+      cell?: number;
+      stopOnError?: boolean;
+      terminate?: AbortSignal;
+      terminateGraceMs?: number;
+    } = {},
   ): Promise<ExecuteResult> {
     const collector = new OutputCollector(opts.onOutput);
     let idle!: () => void;
@@ -143,8 +158,24 @@ export class KernelSession {
     const timedOut = new Promise<'timeout'>((r) => {
       if (opts.timeoutMs !== undefined) timer = setTimeout(() => r('timeout'), opts.timeoutMs);
     });
+    let onTerminate = () => {};
+    const terminated = new Promise<'terminate'>((r) => (onTerminate = () => r('terminate')));
+    opts.terminate?.addEventListener('abort', onTerminate);
+    if (opts.terminate?.aborted) onTerminate();
     try {
-      const first = await Promise.race([done, dead, timedOut]);
+      let first = await Promise.race([done, dead, timedOut, terminated]);
+      if (first === 'terminate') {
+        await this.interrupt();
+        let graceTimer: NodeJS.Timeout | undefined;
+        const grace = new Promise<'late'>((r) => (graceTimer = setTimeout(() => r('late'), opts.terminateGraceMs ?? 2000)));
+        const ended = await Promise.race([done, this.dead.then(() => 'late' as const), grace]);
+        clearTimeout(graceTimer);
+        if (ended === 'late') {
+          await this.process.kill(0);
+          return { status: 'terminated', outputs: collector.outputs, executionCount: null };
+        }
+        first = ended; // the cell stopped (KeyboardInterrupt): its reply, as any other
+      }
       if (first === 'timeout') {
         await this.interrupt();
         // Give the kernel a moment to report the interruption; its outputs so far are kept either way.
@@ -163,6 +194,7 @@ export class KernelSession {
       return result;
     } finally {
       clearTimeout(timer);
+      opts.terminate?.removeEventListener('abort', onTerminate);
       off();
     }
   }

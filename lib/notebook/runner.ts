@@ -5,8 +5,8 @@ import { KernelSession } from './kernel-session.js';
 import type { KernelSpec } from './kernelspec.js';
 import { cellTags, type Cell, type Notebook, type Output } from './nbformat.js';
 
-/** How a run ended. */
-export type RunStatus = 'completed' | 'failed' | 'timeout' | 'interrupted' | 'died';
+/** How a run ended. `terminated`: stopped from outside (`RunOptions.terminate`, SIGTERM in the CLI). */
+export type RunStatus = 'completed' | 'failed' | 'timeout' | 'interrupted' | 'terminated' | 'died';
 
 /** What `runNotebook` needs. Times in seconds. */
 export interface RunOptions {
@@ -18,6 +18,13 @@ export interface RunOptions {
   startupTimeout?: number;
   /** Aborting interrupts the kernel; the run stops after the current cell with status `interrupted`. */
   signal?: AbortSignal;
+  /**
+   * Aborting stops the run now, with status `terminated`: the running cell is interrupted and, if it has not ended
+   * 2 s later, the kernel is killed (its outputs so far are kept).
+   */
+  terminate?: AbortSignal;
+  /** The most resident memory, in bytes, the kernel (and its subprocesses) may take: past it the kernel is stopped and the run has status `died`. */
+  memoryLimit?: number;
   /** Cells run; defaults to the host's display in the kernel (`false`: none). */
   progress?: Progress | false;
   /** What the progress display calls the run (default `run` and the kernel's name). */
@@ -63,7 +70,12 @@ export async function runNotebook(input: Notebook, opts: RunOptions): Promise<Ru
   const progress = progressOf(opts.progress);
   progress.start({ label: opts.label ?? `run (${opts.kernel.name})`, total: code.length, unit: 'cells' });
   progress.advance(0, `starting kernel ${opts.kernel.name}`);
-  const session = await KernelSession.start(opts.kernel, { cwd: opts.cwd, env: opts.env, startupTimeout: opts.startupTimeout });
+  const session = await KernelSession.start(opts.kernel, {
+    cwd: opts.cwd,
+    env: opts.env,
+    startupTimeout: opts.startupTimeout,
+    memoryLimit: opts.memoryLimit,
+  });
   const result: RunResult = {
     notebook: nb,
     status: 'completed',
@@ -84,6 +96,12 @@ export async function runNotebook(input: Notebook, opts: RunOptions): Promise<Ru
     for (let k = 0; k < code.length; k++) {
       const [cell, index] = code[k]!;
       progress.advance(0, `cell ${index}`);
+      if (opts.terminate?.aborted) {
+        result.status = 'terminated';
+        result.error = new CellExecutionError(index, 'Terminated', 'the run was terminated before this cell');
+        result.failedCell = index;
+        break;
+      }
       if (opts.signal?.aborted) {
         result.status = 'interrupted';
         result.error = new CellExecutionError(index, 'KeyboardInterrupt', 'interrupted before this cell');
@@ -104,6 +122,7 @@ export async function runNotebook(input: Notebook, opts: RunOptions): Promise<Ru
           cell: index,
           onOutput: (o) => opts.onOutput?.(index, o),
           stopOnError: !expected,
+          terminate: opts.terminate,
         });
       } catch (e) {
         if (!(e instanceof KernelError)) throw e;
@@ -123,7 +142,14 @@ export async function runNotebook(input: Notebook, opts: RunOptions): Promise<Ru
       }
       setStatus(cell, 'failed');
       result.failedCell = index;
-      if (r.status === 'timeout') {
+      if (r.status === 'terminated') {
+        result.status = 'terminated';
+        result.error = new CellExecutionError(
+          index,
+          'Terminated',
+          `the run was terminated; cell ${index} did not stop within 2 s of its interrupt, so the kernel was killed`,
+        );
+      } else if (r.status === 'timeout') {
         result.status = 'timeout';
         result.error = new CellExecutionError(
           index,
@@ -131,7 +157,7 @@ export async function runNotebook(input: Notebook, opts: RunOptions): Promise<Ru
           `cell ${index} ran past its ${opts.timeout} s timeout and was interrupted`,
         );
       } else {
-        result.status = opts.signal?.aborted ? 'interrupted' : 'failed';
+        result.status = opts.terminate?.aborted ? 'terminated' : opts.signal?.aborted ? 'interrupted' : 'failed';
         const e = r.error ?? { ename: r.status === 'aborted' ? 'Aborted' : 'Error', evalue: '', traceback: [] };
         result.error = new CellExecutionError(index, e.ename, e.evalue, e.traceback);
       }

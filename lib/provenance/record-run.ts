@@ -70,6 +70,10 @@ export interface RecordRunOptions {
   /** Write OUT.provenance.json (default true). */
   manifest?: boolean;
   signal?: AbortSignal;
+  /** Aborting stops the run now (status `terminated`); the partial notebook and the manifest are still written. */
+  terminate?: AbortSignal;
+  /** The most resident memory, in bytes, the kernel may take (`runNotebook`'s `memoryLimit`). */
+  memoryLimit?: number;
   env?: NodeJS.ProcessEnv;
   /** Cells run; defaults to the host's display in the kernel (`false`: none). */
   progress?: Progress | false;
@@ -169,6 +173,8 @@ export async function recordRun(o: RecordRunOptions): Promise<RecordedRun> {
       timeout: o.timeout,
       startupTimeout: o.startupTimeout,
       signal: o.signal,
+      terminate: o.terminate,
+      memoryLimit: o.memoryLimit,
       progress: o.progress,
       label: `run ${basename(o.notebook)}`,
       onOutput: o.onOutput && ((cell, output) => o.onOutput!(cell, redactor.value(output, 'text'))),

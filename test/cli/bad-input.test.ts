@@ -162,6 +162,7 @@ const CASES: Record<string, Case[]> = {
     ['-p wrong type', [PARAMS, '-p', 'zmax', 'abc'], /parameter zmax: "abc" is not a number/],
     ['-f missing', [PARAMS, '-f', join(dir, 'missing.yaml')], /missing\.yaml: cannot read params file \(ENOENT\)/],
     ['--timeout 0', [PARAMS, '--timeout', '0'], /--timeout must be a positive number of seconds, got '0'/],
+    ['--memory-limit lots', [PARAMS, '--memory-limit', 'lots'], /invalid --memory-limit: lots \(a size such as 512M or 2G\)/],
     ['--cwd missing', [PARAMS, '--cwd', missing], /--cwd .*missing\.fits: no such folder/],
     ['--kernel unknown', [PARAMS, '--kernel', 'nosuch'], /kernel nosuch: no such kernel/],
     ['-o not writable', [PARAMS, '-o', join(blocker, 'o.ipynb')], /-o .*blocker\/o\.ipynb: cannot make its folder/],

@@ -20,6 +20,20 @@ export function seconds(name: string, v: string | undefined): number | undefined
   return n;
 }
 
+/**
+ * A size in bytes from an option: a number and a binary unit, `K`, `M`, `G` or `T` (any case, `B`/`iB` optional:
+ * `512M`, `2G`, `1.5GiB`); a bare number is bytes. A usage error naming the option otherwise.
+ *
+ * @example byteSize('memory-limit', '512M') // 536870912
+ */
+export function byteSize(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i.exec(v.trim());
+  const bytes = m ? Math.round(Number(m[1]) * 1024 ** ' kmgt'.indexOf(m[2]!.toLowerCase() || ' ')) : NaN;
+  if (!(bytes > 0)) throw UsageError.invalid(name, v, 'a size such as 512M or 2G');
+  return bytes;
+}
+
 function logOutput(io: CommandIO, cell: number, o: Output): void {
   if (o.output_type === 'stream') io.stderr(o.text ?? '');
   else if (o.output_type === 'error') io.stderr(`[cell ${cell}] ${o.ename}: ${o.evalue}\n`);
@@ -31,31 +45,50 @@ function logOutput(io: CommandIO, cell: number, o: Output): void {
 
 /**
  * Runs SIGINT as "interrupt the kernel and save what ran": the first Ctrl-C aborts the run gracefully, a second
- * one quits at once (the notebook as of the last finished cell is already on disk).
+ * one quits at once (the notebook as of the last finished cell is already on disk). SIGTERM and SIGHUP terminate:
+ * the running cell is interrupted, the kernel killed if it has not stopped 2 s later, and the partial notebook and
+ * the manifest (status `terminated`) are written; a second one quits at once. Quitting at once still stops the
+ * kernel and removes its connection file (KernelProcess's exit hook).
  */
-function interruptOnSigint(io: CommandIO): { signal: AbortSignal; dispose(): void } {
-  const ac = new AbortController();
-  const handler = () => {
-    if (ac.signal.aborted) process.exit(1);
+function stopOnSignals(io: CommandIO): { signal: AbortSignal; terminate: AbortSignal; dispose(): void } {
+  const interrupt = new AbortController();
+  const terminate = new AbortController();
+  const onInt = () => {
+    if (interrupt.signal.aborted || terminate.signal.aborted) process.exit(1);
     io.stderr('\nskybook run: interrupting the kernel; saving what ran (Ctrl-C again to quit now)\n');
-    ac.abort();
+    interrupt.abort();
   };
-  process.on('SIGINT', handler);
-  return { signal: ac.signal, dispose: () => process.off('SIGINT', handler) };
+  const onTerm = (name: NodeJS.Signals) => {
+    if (terminate.signal.aborted) process.exit(1);
+    io.stderr(`\nskybook run: ${name}: stopping the kernel; saving the partial notebook and manifest\n`);
+    terminate.abort(name);
+  };
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  process.on('SIGHUP', onTerm);
+  return {
+    signal: interrupt.signal,
+    terminate: terminate.signal,
+    dispose: () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      process.off('SIGHUP', onTerm);
+    },
+  };
 }
 
 /** The run itself; `run` below adds the redaction of its errors. */
 const runUnredacted: Command = {
   name: 'run',
   usage:
-    'skybook run NOTEBOOK [-p NAME VALUE]... [-f params.json|yaml] [-o OUT.ipynb] [--kernel NAME] [--timeout S] [--startup-timeout S] [--cwd DIR] [--input PATH]... [--cache] [--log-output] [--prepare-only] [--help-notebook] [--json]',
+    'skybook run NOTEBOOK [-p NAME VALUE]... [-f params.json|yaml] [-o OUT.ipynb] [--kernel NAME] [--timeout S] [--startup-timeout S] [--memory-limit SIZE] [--cwd DIR] [--input PATH]... [--cache] [--log-output] [--prepare-only] [--help-notebook] [--json]',
   summary: 'executes a notebook headless with typed parameters; writes OUT.ipynb and OUT.provenance.json; exit 1 on a cell error',
   async run(argv, io) {
     useBuiltinKernel(skybookVersion());
     const { argv: rest, pairs } = takeParamPairs(argv);
     const args = parseArgs(rest, {
       positionals: ['notebook'],
-      values: ['out', 'kernel', 'timeout', 'startup-timeout', 'cwd', 'file'],
+      values: ['out', 'kernel', 'timeout', 'startup-timeout', 'memory-limit', 'cwd', 'file'],
       repeatable: ['input'],
       switches: ['cache', 'log-output', 'prepare-only', 'help-notebook', 'json'],
       aliases: { o: 'out', f: 'file', k: 'kernel' },
@@ -82,6 +115,7 @@ const runUnredacted: Command = {
     const parameters = resolveParameters(loaded.parameters, pairs, args.values.file, file);
     const timeout = seconds('timeout', args.values.timeout);
     const startupTimeout = seconds('startup-timeout', args.values['startup-timeout']);
+    const memoryLimit = byteSize('memory-limit', args.values['memory-limit']);
     const cwd = args.values.cwd;
     if (cwd !== undefined && !(existsSync(cwd) && statSync(cwd).isDirectory()))
       throw new UsageError(`--cwd ${cwd}: no such folder`, { option: 'cwd', value: cwd });
@@ -98,7 +132,7 @@ const runUnredacted: Command = {
     }
     const logging = args.switches.has('log-output');
     const progress = progressBar(!logging && !json);
-    const sig = interruptOnSigint(io);
+    const sig = stopOnSignals(io);
     const t0 = Date.now();
     let r;
     try {
@@ -114,6 +148,8 @@ const runUnredacted: Command = {
         cache: args.switches.has('cache'),
         prepareOnly: args.switches.has('prepare-only'),
         signal: sig.signal,
+        terminate: sig.terminate,
+        memoryLimit,
         progress,
         onOutput: logging ? (cell, o) => logOutput(io, cell, o) : undefined,
       });
