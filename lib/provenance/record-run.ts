@@ -88,7 +88,7 @@ export interface RecordedRun {
 async function digestInputs(paths: string[], file: string): Promise<FileDigest[]> {
   const out: FileDigest[] = [];
   for (const p of [...new Set(paths)].sort()) {
-    if (!existsSync(p)) throw new NotebookError(`input ${p} does not exist`, { file });
+    if (!existsSync(p)) throw new NotebookError(`input ${p}: no such file`, { file });
     out.push(await hashFile(p));
   }
   return out;
