@@ -73,6 +73,8 @@ export interface RecordRunOptions {
   env?: NodeJS.ProcessEnv;
   /** Cells run; defaults to the host's display in the kernel (`false`: none). */
   progress?: Progress | false;
+  /** What the progress display calls the run (default `run NOTEBOOK-NAME`). */
+  label?: string;
   onOutput?(cell: number, output: Output): void;
 }
 
@@ -144,7 +146,7 @@ export async function recordRun(o: RecordRunOptions): Promise<RecordedRun> {
       startupTimeout: o.startupTimeout,
       signal: o.signal,
       progress: o.progress,
-      label: `run ${basename(o.notebook)}`,
+      label: o.label ?? `run ${basename(o.notebook)}`,
       onOutput: o.onOutput,
       onCellDone: (partial) => writeNotebook(out, partial),
     });
