@@ -7,11 +7,23 @@ import { toJson } from '../output.js';
 import type { Command } from './command.js';
 import { kernelSpec, userDataDir, writeKernelSpec } from './kernel-spec.js';
 
+/**
+ * `skybook kernel install [--user|--prefix DIR] [--json]`: writes the `skybook` kernelspec (this Node running this
+ * clone's dist/kernel/main.js).
+ *
+ * @example
+ * skybook kernel install --user
+ */
 export const kernelInstall: Command = {
   name: 'kernel install',
   usage: 'skybook kernel install [--user|--prefix DIR] [--json]',
   summary: 'registers the `skybook` Jupyter kernel ("TypeScript (skybook)")',
-  async run(argv, out) {
+  flags: [
+    { flag: '--user', help: "Jupyter's per-user folder (the default): $JUPYTER_DATA_DIR, else ~/.local/share/jupyter" },
+    { flag: '--prefix DIR', help: 'DIR/share/jupyter/kernels/skybook instead (put DIR/share/jupyter on JUPYTER_PATH)' },
+    { flag: '--json', help: 'print { name, file, spec } as JSON' },
+  ],
+  async run(argv, io) {
     const args = parseArgs(argv, { positionals: [], switches: ['user', 'json'], values: ['prefix'] });
     const prefix = args.values.prefix;
     if (prefix !== undefined && args.switches.has('user'))
@@ -22,13 +34,11 @@ export const kernelInstall: Command = {
       throw new UsageError(`the kernel entry ${spec.argv[1]} is missing; build skybook first (npm run build)`);
     const dataDir = prefix !== undefined ? join(resolve(prefix), 'share', 'jupyter') : userDataDir();
     const file = writeKernelSpec(dataDir, spec);
-    if (args.switches.has('json')) out.stdout(toJson({ name: 'skybook', file, spec }, 2) + '\n');
+    if (args.switches.has('json')) io.stdout(toJson({ name: 'skybook', file, spec }, 2) + '\n');
     else {
-      out.stdout(`Installed kernelspec skybook ("${spec.display_name}") in ${file}\n`);
+      io.stdout(`Installed kernelspec skybook ("${spec.display_name}") in ${file}\n`);
       if (prefix !== undefined)
-        out.stdout(
-          `Jupyter finds it when ${join(resolve(prefix), 'share', 'jupyter')} is on JUPYTER_PATH (or PREFIX is its sys.prefix).\n`,
-        );
+        io.stdout(`Jupyter finds it when ${join(resolve(prefix), 'share', 'jupyter')} is on JUPYTER_PATH (or PREFIX is its sys.prefix).\n`);
     }
     return 0;
   },
