@@ -17,6 +17,7 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
   { name: 'ingest', load: async () => (await import('./commands/ingest.js')).ingestCommand },
   { name: 'query', load: async () => (await import('./commands/query.js')).queryCommand },
   { name: 'kernel install', load: async () => (await import('./commands/kernel-install.js')).kernelInstall },
+  { name: 'kernel doctor', load: async () => (await import('./commands/kernel-doctor.js')).kernelDoctor },
   { name: 'run', load: async () => (await import('./commands/run.js')).run },
   { name: 'verify', load: async () => (await import('./commands/verify.js')).verify },
   { name: 'export', load: async () => (await import('./commands/export.js')).exportCommand },
@@ -27,7 +28,7 @@ export const GROUPS: Readonly<Record<string, string>> = {
   fits: 'FITS files: HDUs, header cards and statistics, export to NDJSON/CSV/Arrow/Parquet, checksums',
   desi: 'DESI products: what a file (or every file in a folder) is, and its summary',
   datasets: 'deterministic mock DESI DR1 surveys with truth tables',
-  kernel: 'the skybook Jupyter kernel: install its kernelspec',
+  kernel: 'the skybook Jupyter kernel: install its kernelspec, check an installed one',
 };
 
 async function help(): Promise<string> {

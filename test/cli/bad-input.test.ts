@@ -155,6 +155,12 @@ const CASES: Record<string, Case[]> = {
       'built',
     ],
   ],
+  'kernel doctor': [
+    ['unknown option', ['--bogus'], /unknown option --bogus/],
+    ['an install option', ['--user'], /unknown option --user/],
+    ['a short unknown option', ['-x'], /unknown option -x/],
+    ['extra argument', ['skybook'], /unexpected argument 'skybook'/],
+  ],
   run: [
     ['unknown option', [PARAMS, '--bogus'], /unknown option --bogus/],
     ['missing NOTEBOOK', ['-o', join(dir, 'o.ipynb')], /missing NOTEBOOK/],

@@ -18,6 +18,8 @@ const dir = mkdtempSync(join(tmpdir(), 'skybook-new-user-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const at = (...parts: string[]) => join(dir, ...parts);
 const TS = join(ROOT, 'test/notebook/fixtures/typescript.ipynb'); // skybook kernel, 3 code cells
+const NODE = process.execPath;
+const ENTRY = join(ROOT, 'dist/kernel/main.js');
 const BIG = 39089837499744649n; // a real DESI TARGETID, beyond 2^53
 
 /** A stand-in terminal for progress bars: what is drawn on it, with `isTTY` set. */
@@ -26,6 +28,14 @@ function terminal(): PassThrough & { isTTY: true; columns: number; text(): strin
   const s = Object.assign(new PassThrough(), { isTTY: true as const, columns: 200, text: () => Buffer.concat(chunks).toString('utf8') });
   s.on('data', (c: Buffer) => chunks.push(c));
   return s;
+}
+
+/** A kernelspec folder on its own Jupyter path, its kernel.json running `argv`. */
+function kernelspec(name: string, argv: string[]): string {
+  const data = at('jupyter', name);
+  mkdirSync(join(data, 'kernels', 'skybook'), { recursive: true });
+  writeFileSync(join(data, 'kernels', 'skybook', 'kernel.json'), JSON.stringify({ argv, display_name: 'x', language: 'typescript' }));
+  return data;
 }
 
 beforeAll(async () => {
@@ -157,7 +167,7 @@ const ROWS: Row[] = [
   { what: '8 fits --help', argv: () => ['fits', '--help'], code: 0, line: /^ {2}skybook fits export {2}a table HDU as NDJSON/m },
   { what: '8 desi --help', argv: () => ['desi', '--help'], code: 0, line: /^ {2}skybook desi info {2}what DESI product/m },
   { what: '8 datasets --help', argv: () => ['datasets', '-h'], code: 0, line: /^ {2}skybook datasets make {2}deterministic mock/m },
-  { what: '8 kernel --help', argv: () => ['kernel', '--help'], code: 0, line: /^ {2}skybook kernel install {2}registers/m },
+  { what: '8 kernel --help', argv: () => ['kernel', '--help'], code: 0, line: /^ {2}skybook kernel doctor {3}checks that/m },
   { what: '8 fits alone', argv: () => ['fits'], code: 2, line: /^skybook fits: missing COMMAND\n[\s\S]*skybook fits stats/ },
   { what: '8 desi alone', argv: () => ['desi'], code: 2, line: /^skybook desi: missing COMMAND\n/ },
   { what: '8 datasets alone', argv: () => ['datasets'], code: 2, line: /^skybook datasets: missing COMMAND\n/ },
@@ -360,6 +370,52 @@ const ROWS: Row[] = [
     code: 0,
     line: /"targetids":\["39089837499744649","39089837499744650",/,
   },
+  // 13b: kernel install says it writes absolute paths; kernel doctor finds a stale kernelspec
+  {
+    what: '13b kernel install says its paths are absolute',
+    argv: () => ['kernel', 'install', '--prefix', at('prefix')],
+    code: 0,
+    line: new RegExp(
+      `^It runs ${NODE} ${ENTRY}: absolute paths, so after moving or deleting this clone \\(or changing Node\\) run skybook kernel install again; skybook kernel doctor checks it\\.$`,
+      'm',
+    ),
+  },
+  {
+    what: '13b kernel doctor: the kernelspec kernel install wrote works',
+    argv: () => ['kernel', 'doctor'],
+    env: () => ({ JUPYTER_PATH: at('prefix', 'share', 'jupyter') }),
+    code: 0,
+    line: new RegExp(`^ok {5}${at('prefix')}/share/jupyter/kernels/skybook/kernel\\.json: runs ${NODE} ${ENTRY}$`, 'm'),
+  },
+  {
+    what: '13b kernel doctor: a moved clone',
+    argv: () => ['kernel', 'doctor'],
+    env: () => ({ JUPYTER_PATH: kernelspec('moved', [NODE, '/nowhere/skybook/dist/kernel/main.js', '{connection_file}']) }),
+    code: 1,
+    line: /^skybook kernel doctor: \/.*\/moved\/kernels\/skybook\/kernel\.json: stale: its kernel \/nowhere\/skybook\/dist\/kernel\/main\.js does not exist \(was the clone moved or deleted\?\); run skybook kernel install again \(--user or --prefix as before\)$/m,
+  },
+  {
+    what: '13b kernel doctor: a node that is gone',
+    argv: () => ['kernel', 'doctor'],
+    env: () => ({ JUPYTER_PATH: kernelspec('no-node', ['/nowhere/bin/node', ENTRY, '{connection_file}']) }),
+    code: 1,
+    line: /^skybook kernel doctor: \/.*\/no-node\/kernels\/skybook\/kernel\.json: stale: its node \/nowhere\/bin\/node does not exist or cannot run;/m,
+  },
+  {
+    what: "13b kernel doctor: another installation's kernel",
+    argv: () => ['kernel', 'doctor', '--json'],
+    env: () => ({ JUPYTER_PATH: kernelspec('other', [NODE, at('tiny.fits'), '{connection_file}']) }),
+    code: 1,
+    line: /"problems": \[\n\s+"it runs another installation's kernel, \/.*\/tiny\.fits, not this one's \(\/.*\/dist\/kernel\/main\.js\)"/,
+    on: 'stdout',
+  },
+  {
+    what: '13b kernel doctor: nothing installed',
+    argv: () => ['kernel', 'doctor'],
+    env: () => ({}),
+    code: 1,
+    line: /^skybook kernel doctor: no skybook kernelspec on the Jupyter path \(.*\); run skybook kernel install$/m,
+  },
 ];
 
 describe('issue 12: what a new user hit, one row per case', () => {
@@ -389,9 +445,9 @@ describe('issue 12: what a new user hit, one row per case', () => {
     }
   });
 
-  it('covers items 6 to 13a of the issue', () => {
+  it('covers items 6 to 13 of the issue', () => {
     const items = new Set(ROWS.map((r) => r.what.split(' ')[0]));
-    expect([...items].sort()).toEqual(['10', '11', '12', '13a', '6', '7', '8', '9']);
+    expect([...items].sort()).toEqual(['10', '11', '12', '13a', '13b', '6', '7', '8', '9']);
     expect(existsSync(at('made.duckdb'))).toBe(true); // the ingest in beforeAll made it: writing commands still do
   });
 });
