@@ -1,8 +1,13 @@
 import cliProgress from 'cli-progress';
 import { formatProgress, ProgressTracker, silentProgress, type Progress, type ProgressState } from '../core/index.js';
 
-/** Where the bar is drawn: a terminal stream (process.stderr, or a test's stand-in with `isTTY`). */
-type BarStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+/**
+ * Where the bar is drawn: a terminal stream (process.stderr, or a test's stand-in with `isTTY`).
+ *
+ * @example
+ * const stream: BarStream = process.stderr;
+ */
+export type BarStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
 
 /**
  * lib/core's Progress drawn as a bar on a terminal: `label [████░░░░] 45% 2,250/5,000 rows  1,203 rows/s  ETA 2 s`.

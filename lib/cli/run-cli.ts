@@ -17,10 +17,19 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
   { name: 'ingest', load: async () => (await import('./commands/ingest.js')).ingestCommand },
   { name: 'query', load: async () => (await import('./commands/query.js')).queryCommand },
   { name: 'kernel install', load: async () => (await import('./commands/kernel-install.js')).kernelInstall },
+  { name: 'kernel doctor', load: async () => (await import('./commands/kernel-doctor.js')).kernelDoctor },
   { name: 'run', load: async () => (await import('./commands/run.js')).run },
   { name: 'verify', load: async () => (await import('./commands/verify.js')).verify },
   { name: 'export', load: async () => (await import('./commands/export.js')).exportCommand },
 ];
+
+/** What each command group is about, for `skybook GROUP --help` (a group is the first word of several commands). */
+export const GROUPS: Readonly<Record<string, string>> = {
+  fits: 'FITS files: HDUs, header cards and statistics, export to NDJSON/CSV/Arrow/Parquet, checksums',
+  desi: 'DESI products: what a file (or every file in a folder) is, and its summary',
+  datasets: 'deterministic mock DESI DR1 surveys with truth tables',
+  kernel: 'the skybook Jupyter kernel: install its kernelspec, check an installed one',
+};
 
 async function help(): Promise<string> {
   const commands = await Promise.all(COMMANDS.map((c) => c.load()));
@@ -32,9 +41,58 @@ async function help(): Promise<string> {
       'Usage:',
       ...commands.map((c) => `  ${c.usage}\n      ${c.summary}`),
       '',
-      'Options: --help, --version. Exit codes: 0 ok, 1 the work failed, 2 bad usage or bad input.',
+      'Options: --help, --version; skybook COMMAND --help describes every option of a command.',
+      'Exit codes: 0 ok, 1 the work failed, 2 bad usage or bad input.',
     ].join('\n') + '\n'
   );
+}
+
+/** `skybook GROUP --help`: the group's subcommands with their summaries. */
+async function groupHelp(group: string): Promise<string> {
+  const entries = COMMANDS.filter((c) => c.name.startsWith(`${group} `));
+  const commands = await Promise.all(entries.map((c) => c.load()));
+  const width = Math.max(...commands.map((c) => c.name.length)) + 'skybook '.length;
+  return (
+    [
+      `skybook ${group}: ${GROUPS[group] ?? ''}`,
+      '',
+      'Commands:',
+      ...commands.map((c) => `  ${`skybook ${c.name}`.padEnd(width)}  ${c.summary}`),
+      '',
+      `skybook ${group} COMMAND --help describes its options.`,
+    ].join('\n') + '\n'
+  );
+}
+
+/** Wraps `text` to `width` columns, every line after the first indented by `indent` spaces. */
+function wrap(text: string, width: number, indent: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(indent)}`);
+}
+
+/**
+ * A command's `--help`: its usage, summary, and a line (or more) per positional and option from its `flags`.
+ *
+ * @example
+ * commandHelp(await COMMANDS[0]!.load()); // 'Usage: skybook fits info FILE [--json]\n...\n  FILE    the FITS file ...'
+ */
+export function commandHelp(cmd: Command): string {
+  const rows = [...cmd.flags, { flag: '-h, --help', help: 'print this help and exit' }];
+  const width = Math.min(30, Math.max(...rows.map((r) => r.flag.length)));
+  const column = 2 + width + 2;
+  const lines = rows.map((r) => {
+    const help = wrap(r.help, Math.max(40, 120 - column), column);
+    return r.flag.length > width ? `  ${r.flag}\n${' '.repeat(column)}${help}` : `  ${r.flag.padEnd(width)}  ${help}`;
+  });
+  return `Usage: ${cmd.usage}\n${cmd.summary}\n\nArguments and options:\n${lines.join('\n')}\n`;
 }
 
 /**
@@ -60,14 +118,29 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
       const words = c.name.split(' ');
       return words.every((w, i) => argv[i] === w);
     });
+  const isHelp = (a: string | undefined) => a === '--help' || a === '-h';
+  const group = argv[0]!;
+  if (!entry && COMMANDS.some((c) => c.name.startsWith(`${group} `))) {
+    // a command group: its list, on stdout when asked for (exit 0), on stderr when a subcommand is missing (exit 2)
+    if (isHelp(argv[1])) {
+      io.stdout(await groupHelp(group));
+      return 0;
+    }
+    if (argv[1] === undefined || argv[1].startsWith('-')) {
+      io.stderr(`skybook ${group}: missing COMMAND\n${await groupHelp(group)}`);
+      return 2;
+    }
+    io.stderr(`skybook: unknown command '${argv.slice(0, 2).join(' ')}'; see skybook ${group} --help\n`);
+    return 2;
+  }
   if (!entry) {
     io.stderr(`skybook: unknown command '${argv.slice(0, 2).join(' ')}'; see skybook --help\n`);
     return 2;
   }
   const cmd = await entry.load();
   const rest = argv.slice(cmd.name.split(' ').length);
-  if (rest.includes('--help') || rest.includes('-h')) {
-    io.stdout(`Usage: ${cmd.usage}\n${cmd.summary}\n`);
+  if (rest.some(isHelp)) {
+    io.stdout(commandHelp(cmd));
     return 0;
   }
   try {
@@ -91,5 +164,7 @@ export function reportFailure(command: string, e: unknown, io: CommandIO): numbe
   const redactor = new Redactor({ env: process.env });
   if (process.env.SKYBOOK_DEBUG) io.stderr(`${redactor.text(e instanceof Error ? (e.stack ?? e.message) : String(e))}\n`);
   io.stderr(`skybook ${command}: ${redactor.text(err.message.replace(/\s*\n\s*/g, ' '))}\n`);
+  // the engine's LINE and caret lines under a refused SQL statement, as they are (the caret aligns with its line)
+  if (err.detail) io.stderr(`${redactor.text(err.detail.replace(/\n+$/, ''))}\n`);
   return err.exitCode;
 }

@@ -69,4 +69,6 @@ export type { Predicate, CompareOp, PredicateValue, SqlOptions, SqlFragment, Goo
 export { readSdssSpec } from './sdss/index.js';
 export type { SdssSpec } from './sdss/index.js';
 export { desiInfo, detectProduct } from './info.js';
-export type { DesiInfo, DesiProduct } from './info.js';
+export type { CatalogSummary, DesiInfo, DesiProduct } from './info.js';
+export { desiInfoDir } from './info-dir.js';
+export type { DesiDirInfo } from './info-dir.js';

@@ -1,5 +1,7 @@
+import { progressOf, type Progress } from '../core/index.js';
 import { FitsError } from '../errors/index.js';
-import { describeColumns, type FitsFile } from '../fits/index.js';
+import { basename } from 'node:path';
+import { describeColumns, type FitsFile, type HduInfo } from '../fits/index.js';
 import { findHdu, requireColumns, requireHdu, withFits, type DesiInput } from './read/open.js';
 import { primaryMeta } from './read/primary-meta.js';
 import { armsOf } from './read/spectra.js';
@@ -29,6 +31,23 @@ export interface DesiInfo {
   targetids: string[];
   arms: Record<string, { nwave: number; wmin: number; wmax: number }>;
   columns: string[];
+  /** A zcatalog's contents (absent for other products), from a scan of its SURVEY, PROGRAM and HEALPIX columns. */
+  catalog?: CatalogSummary;
+}
+
+/**
+ * What a zcatalog holds: its rows, the surveys and programs present with their row counts (from the SURVEY and PROGRAM
+ * columns; a zcatalog without the column counts every row under its header's or file name's value), and the range
+ * of its HEALPIX column (null without one).
+ *
+ * @example
+ * const { rows, surveys, programs, healpix } = (await desiInfo('zall-pix-iron.fits')).catalog!; // surveys { main: 1500, sv3: 200 }
+ */
+export interface CatalogSummary {
+  rows: number;
+  surveys: Record<string, number>;
+  programs: Record<string, number>;
+  healpix: { min: number; max: number } | null;
 }
 
 /**
@@ -60,12 +79,14 @@ const MAIN_HDU: Record<DesiProduct, string> = {
 /**
  * Summarises a DESI (or SDSS spec) file: product, survey/program/healpix, number of spectra, the first five
  * TARGETIDs, per-arm wavelength ranges and the main table's columns (ZCATALOG, REDSHIFTS, FIBERMAP, or COADD for
- * SDSS). Reads headers, five TARGETIDs and the wavelength HDUs only. A file that is none of these is bad input.
+ * SDSS). Reads headers, five TARGETIDs and the wavelength HDUs, and for a zcatalog its SURVEY, PROGRAM and HEALPIX
+ * columns ({@link CatalogSummary}: a scan of every row, reported to `progress`). A file that is none of these is bad
+ * input.
  *
  * @example
  * const info = await desiInfo('coadd-main-dark-27247.fits'); // { product: 'coadd', nspec: 512, arms: { B: {...} } ... }
  */
-export function desiInfo(input: DesiInput): Promise<DesiInfo> {
+export function desiInfo(input: DesiInput, opts: { progress?: Progress | false } = {}): Promise<DesiInfo> {
   return withFits(input, async (f) => {
     const product = detectProduct(f);
     if (!product) {
@@ -110,6 +131,7 @@ export function desiInfo(input: DesiInput): Promise<DesiInfo> {
     info.nspec = main.header.int('NAXIS2');
     const first = await f.readTable(main.index, { columns: ['TARGETID'], rows: { start: 0, end: Math.min(5, info.nspec) } });
     info.targetids = Array.from(first.getChild('TARGETID')!.toArray() as BigInt64Array, (t) => t.toString());
+    if (product === 'zcatalog') info.catalog = await catalogSummary(f, main, meta, opts.progress);
     for (const arm of armsOf(f)) {
       for (const part of ['FLUX', 'IVAR']) requireHdu(f, `${arm}_${part}`, `a ${product} file`);
       const w = (await f.readImage(`${arm}_WAVELENGTH`)).data;
@@ -117,4 +139,53 @@ export function desiInfo(input: DesiInput): Promise<DesiInfo> {
     }
     return info;
   });
+}
+
+/** Counts a zcatalog's surveys and programs and finds its HEALPIX range in one pass over those columns. */
+async function catalogSummary(
+  f: FitsFile,
+  main: HduInfo,
+  meta: { survey?: string; program?: string },
+  progressOption: Progress | false | undefined,
+): Promise<CatalogSummary> {
+  const rows = main.header.int('NAXIS2');
+  const have = new Set(describeColumns(main.header).map((c) => c.name.toUpperCase()));
+  const columns = ['SURVEY', 'PROGRAM', 'HEALPIX'].filter((c) => have.has(c));
+  const surveys = new Map<string, number>();
+  const programs = new Map<string, number>();
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  if (columns.length && rows > 0) {
+    const progress = progressOf(progressOption);
+    progress.start({ label: `desi info ${basename(f.name)}`, total: rows, unit: 'rows' });
+    try {
+      for await (const batch of f.readBatches(main.index, { columns })) {
+        const count = (name: string, into: Map<string, number>) => {
+          const v = batch.getChild(name);
+          if (!v) return;
+          for (let i = 0; i < batch.numRows; i++) {
+            const key = String(v.get(i) ?? '').trim() || '(blank)';
+            into.set(key, (into.get(key) ?? 0) + 1);
+          }
+        };
+        count('SURVEY', surveys);
+        count('PROGRAM', programs);
+        const pix = batch.getChild('HEALPIX');
+        if (pix)
+          for (let i = 0; i < batch.numRows; i++) {
+            const p = Number(pix.get(i));
+            if (p < min) min = p;
+            if (p > max) max = p;
+          }
+        progress.advance(batch.numRows);
+      }
+    } finally {
+      progress.finish();
+    }
+  }
+  // without the column, every row is the header's (or file name's) survey and program
+  if (!have.has('SURVEY') && meta.survey !== undefined && rows > 0) surveys.set(meta.survey, rows);
+  if (!have.has('PROGRAM') && meta.program !== undefined && rows > 0) programs.set(meta.program, rows);
+  const sorted = (m: Map<string, number>) => Object.fromEntries([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return { rows, surveys: sorted(surveys), programs: sorted(programs), healpix: min <= max ? { min, max } : null };
 }

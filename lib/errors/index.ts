@@ -1,6 +1,7 @@
 export { SkybookError } from './skybook-error.js';
 export { formatLocation } from './location.js';
 export type { Location } from './location.js';
+export { fileProblem, IS_A_DIRECTORY } from './file-problem.js';
 export { FitsError } from './fits-error.js';
 export type { FitsLocation } from './fits-error.js';
 export { SourceError } from './source-error.js';

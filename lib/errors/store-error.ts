@@ -11,7 +11,8 @@ export type StoreLocation = Pick<Location, 'engine' | 'file' | 'hdu' | 'table' |
 
 /**
  * A store problem: a bad option, URL or table name (exit code 2), a refused load (changed file without `--replace`, 2),
- * or a database that failed the work (1). The message names the engine, file, HDU, table, column and row that are known.
+ * or a database that failed the work (1). The message names the engine, file, HDU, table, column and row that are known;
+ * `detail` carries the engine's `LINE n:` and caret lines for a statement it refused.
  *
  * @example
  * throw new StoreError('column TARGET_RA missing', { table: 'zcat', file: 'zall.fits', hdu: 'ZCATALOG' });
@@ -19,7 +20,7 @@ export type StoreLocation = Pick<Location, 'engine' | 'file' | 'hdu' | 'table' |
 export class StoreError extends SkybookError {
   readonly location: StoreLocation;
 
-  constructor(problem: string, location: StoreLocation = {}, exitCode: 1 | 2 = 2, options?: { cause?: unknown }) {
+  constructor(problem: string, location: StoreLocation = {}, exitCode: 1 | 2 = 2, options?: { cause?: unknown; detail?: string }) {
     super(formatLocation(location) + problem, exitCode, options);
     this.location = location;
   }

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { NotebookError } from '../errors/index.js';
+import { fileProblem, NotebookError } from '../errors/index.js';
 import { writeFileAtomic } from './atomic.js';
 
 /** One output of a code cell, as nbformat v4 stores it (multi-line strings already joined). */
@@ -147,7 +147,7 @@ export async function readNotebook(path: string): Promise<Notebook> {
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new NotebookError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file: path });
+    throw new NotebookError(fileProblem(e), { file: path });
   }
   return parseNotebook(text, path);
 }

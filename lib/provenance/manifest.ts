@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { NotebookError } from '../errors/index.js';
+import { fileProblem, NotebookError } from '../errors/index.js';
 import type { ParamValue, RunStatus } from '../notebook/index.js';
 import type { CellHash, FileDigest } from './hash.js';
 
@@ -143,9 +143,15 @@ export function toRoCrate(r: RunRecord, crateDir: string): Record<string, unknow
  * const r = await readManifest('runs/a.provenance.json'); r.cells.length
  */
 export async function readManifest(path: string): Promise<RunRecord> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new NotebookError(fileProblem(e), { file: path });
+  }
   let json: { '@graph'?: Node[] };
   try {
-    json = JSON.parse(await readFile(path, 'utf8'));
+    json = JSON.parse(text);
   } catch (e) {
     throw new NotebookError(`not a readable provenance manifest (${(e as Error).message})`, { file: path });
   }

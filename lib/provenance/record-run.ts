@@ -77,6 +77,8 @@ export interface RecordRunOptions {
   env?: NodeJS.ProcessEnv;
   /** Cells run; defaults to the host's display in the kernel (`false`: none). */
   progress?: Progress | false;
+  /** What the progress display calls the run (default `run NOTEBOOK-NAME`). */
+  label?: string;
   onOutput?(cell: number, output: Output): void;
 }
 
@@ -102,7 +104,7 @@ async function previousOutputs(manifestPath: string): Promise<Set<string>> {
 async function digestInputs(paths: string[], file: string): Promise<FileDigest[]> {
   const out: FileDigest[] = [];
   for (const p of [...new Set(paths)].sort()) {
-    if (!existsSync(p)) throw new NotebookError(`input ${p} does not exist`, { file });
+    if (!existsSync(p)) throw new NotebookError(`input ${p}: no such file`, { file });
     out.push(await hashFile(p));
   }
   return out;
@@ -176,7 +178,7 @@ export async function recordRun(o: RecordRunOptions): Promise<RecordedRun> {
       terminate: o.terminate,
       memoryLimit: o.memoryLimit,
       progress: o.progress,
-      label: `run ${basename(o.notebook)}`,
+      label: o.label ?? `run ${basename(o.notebook)}`,
       onOutput: o.onOutput && ((cell, output) => o.onOutput!(cell, redactor.value(output, 'text'))),
       onCellDone: (partial) => writeNotebook(out, saved(partial)),
     });

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import type { Progress } from '../core/index.js';
+import { progressOf, type Progress } from '../core/index.js';
 import { NotebookError } from '../errors/index.js';
 import { readNotebook, withoutBanner, type Notebook, type Output, type ParamValue } from '../notebook/index.js';
 import { lineDiff } from './diff.js';
@@ -61,9 +61,21 @@ export async function verifyRun(
     });
   const outDir = dirname(rec.executed.path);
   const changedInputs = [];
-  for (const i of rec.inputs) {
-    const now = await currentHash(i.path);
-    if (now !== i.sha256) changedInputs.push({ path: i.path, recorded: i.sha256, now });
+  // one display for the whole verification: the recorded inputs hashed, then the cells re-run
+  const progress = progressOf(opts.progress);
+  const name = basename(rec.notebook.path);
+  if (rec.inputs.length) {
+    progress.start({ label: `verify ${name}: hash inputs`, total: rec.inputs.length, unit: 'files' });
+    try {
+      for (const i of rec.inputs) {
+        progress.advance(0, basename(i.path));
+        const now = await currentHash(i.path);
+        if (now !== i.sha256) changedInputs.push({ path: i.path, recorded: i.sha256, now });
+        progress.advance(1);
+      }
+    } finally {
+      progress.finish();
+    }
   }
   const tmp = mkdtempSync(join(tmpdir(), 'skybook-verify-'));
   try {
@@ -77,7 +89,8 @@ export async function verifyRun(
       timeout: rec.timeout,
       outDir,
       manifest: false,
-      progress: opts.progress,
+      progress,
+      label: `verify ${name}`,
       signal: opts.signal,
     });
     const now = rerun.record!;

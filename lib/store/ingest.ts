@@ -10,7 +10,7 @@ import { openStore, storeEngineOf, type OpenStoreOptions } from './open-store.js
 import { PRODUCT_SCHEMAS, SCHEMA_NAMES, type ProductSchema } from './schemas/desi-schemas.js';
 import { createSkyIndex } from './sky/sky-query.js';
 import { tableName } from './sql.js';
-import { StoreError } from '../errors/index.js';
+import { fileProblem, IS_A_DIRECTORY, StoreError } from '../errors/index.js';
 import type { LoadPart, Store, StoreSession, TableRef } from './store.js';
 import { ensureTable } from './table-ddl.js';
 import { rowJson } from './validate/row-json.js';
@@ -258,10 +258,10 @@ async function writeQuarantine(
 
 /** The size of an input file, or a StoreError naming it (as given) when it is missing, unreadable or a folder. */
 async function inputSize(path: string): Promise<number> {
-  const st = await stat(resolve(path)).catch((e: NodeJS.ErrnoException) => {
-    throw new StoreError(e.code === 'ENOENT' ? 'no such file' : `cannot read: ${e.message}`, { file: path });
+  const st = await stat(resolve(path)).catch((e: unknown) => {
+    throw new StoreError(fileProblem(e), { file: path });
   });
-  if (st.isDirectory()) throw new StoreError('is a folder, not a FITS file', { file: path });
+  if (st.isDirectory()) throw new StoreError(IS_A_DIRECTORY, { file: path });
   return st.size;
 }
 

@@ -138,6 +138,8 @@ describe('skybook desi info on files written here', () => {
       targetids: [0, 1, 2, 3, 4].map((i) => mockTargetid(i).toString()),
       arms: {},
       columns: ['TARGETID', 'Z', 'ZERR', 'ZWARN', 'SPECTYPE', 'DELTACHI2'],
+      // no SURVEY, PROGRAM or HEALPIX columns: every row counts under the header's survey and program
+      catalog: { rows: 7, surveys: { main: 7 }, programs: { bright: 7 }, healpix: null },
     });
   });
 

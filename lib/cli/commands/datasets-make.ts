@@ -3,7 +3,7 @@ import { UsageError } from '../../errors/index.js';
 import { parseArgs } from '../args.js';
 import { writeOutput } from '../output-file.js';
 import { toJson } from '../output.js';
-import { progressBar } from '../progress.js';
+import { progressFor } from '../stdio.js';
 import type { Command } from './command.js';
 
 const PRESETS = ['small', 'medium', 'large'];
@@ -24,6 +24,20 @@ export const datasetsMake: Command = {
   name: 'datasets make',
   usage: 'skybook datasets make [--preset small|medium|large] [--seed N] --out DIR [--spectra all|none|N] [--manifest FILE] [--json]',
   summary: 'deterministic mock DESI DR1 survey (zcatalog, redrock, coadd) with truth tables',
+  flags: [
+    {
+      flag: '--preset NAME',
+      help: 'small (default: a 6 x 6 deg patch), medium (20 x 10 deg) or large (140 x 40 deg, no spectra by default)',
+    },
+    { flag: '--seed N', help: 'the random seed, 0..4294967295 (default 1); the same seed writes byte-identical files' },
+    { flag: '-o, --out DIR', help: 'the folder to write the survey into, in the DR1 layout (required; made if missing)' },
+    {
+      flag: '--spectra all|none|N',
+      help: 'quasar coadd files for every dark-program healpix pixel (default, none for large), none, or N pixels',
+    },
+    { flag: '--manifest FILE', help: "also write a JSON manifest: preset, seed, command and every file's sha256 and size" },
+    { flag: '--json', help: 'print the summary (counts, files, bytes, seconds) as JSON instead of one line' },
+  ],
   async run(argv, io) {
     const args = parseArgs(argv, {
       positionals: [],
@@ -38,7 +52,7 @@ export const datasetsMake: Command = {
     const seed = parseSeed(args.values.seed);
     const spectra = parseSpectra(args.values.spectra);
     const json = args.switches.has('json');
-    const progress = progressBar(!json);
+    const progress = progressFor(io, !json);
     const t0 = process.hrtime.bigint();
     let summary;
     try {

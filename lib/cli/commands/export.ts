@@ -11,6 +11,14 @@ export const exportCommand: Command = {
   name: 'export',
   usage: 'skybook export NOTEBOOK --html OUT.html [--manifest RUN.provenance.json]',
   summary: 'a static HTML page (code, outputs, interactive Plotly, SVG, provenance footer) that renders with no network',
+  flags: [
+    { flag: 'NOTEBOOK', help: 'the .ipynb to render, usually an executed one (runs/NAME.ipynb)' },
+    { flag: '--html OUT.html', help: 'the page to write (required): code, outputs, interactive Plotly, SVG; works offline' },
+    {
+      flag: '--manifest RUN.provenance.json',
+      help: "the run to describe in the footer (default: NOTEBOOK's own .provenance.json when it exists)",
+    },
+  ],
   async run(argv, io) {
     const args = parseArgs(argv, { positionals: ['notebook'], values: ['html', 'manifest'] });
     const file = args.positionals.notebook!;

@@ -41,15 +41,19 @@ export const fitsInfo: Command = {
   name: 'fits info',
   usage: 'skybook fits info FILE [--json]',
   summary: 'HDU list: index, name, type, naxis/rows, columns',
-  async run(argv, out) {
+  flags: [
+    { flag: 'FILE', help: 'the FITS file: a path (.gz and .fz too), an http(s):// URL or s3://BUCKET/KEY' },
+    { flag: '--json', help: 'one JSON document: { file, hdus: [{ index, name, ver, type, naxis, dtype, rows, columns }] }' },
+  ],
+  async run(argv, io) {
     const args = parseArgs(argv, { positionals: ['file'], switches: ['json'] });
     const fits = await FitsFile.open(args.positionals.file!);
     try {
       const hdus = fits.hdus.map(summarizeHdu);
       if (args.switches.has('json')) {
-        out.stdout(toJson({ file: fits.name, hdus }) + '\n');
+        io.stdout(toJson({ file: fits.name, hdus }) + '\n');
       } else {
-        out.stdout(
+        io.stdout(
           textTable(
             ['#', 'name', 'type', 'shape / rows', 'dtype / columns'],
             hdus.map((h) => [

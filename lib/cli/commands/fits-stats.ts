@@ -1,29 +1,47 @@
 import { FitsFile, fitsStats } from '../../fits/index.js';
 import { parseArgs } from '../args.js';
 import { textTable, toJson } from '../output.js';
-import { progressBar } from '../progress.js';
+import { progressFor } from '../stdio.js';
 import type { Command } from './command.js';
 
+/**
+ * `skybook fits stats FILE [--hdu NAME|N] [--json]`: every HDU (or one) with its header cards, as the file has them,
+ * checksum verdicts, and per column / image count, NaN count, min, max, sum (exact for integers) and countTrue.
+ *
+ * @example
+ * skybook fits stats zall-pix-iron.fits --hdu ZCATALOG --json
+ */
 export const fitsStatsCommand: Command = {
   name: 'fits stats',
   usage: 'skybook fits stats FILE [--hdu NAME|N] [--json]',
   summary: 'header cards and per column / image: count, nanCount, min, max, sum, countTrue',
-  async run(argv, out) {
+  flags: [
+    { flag: 'FILE', help: 'the FITS file: a path (.gz and .fz too), an http(s):// URL or s3://BUCKET/KEY' },
+    { flag: '--hdu NAME|N', help: 'only this HDU, by EXTNAME or index (default: every HDU)' },
+    {
+      flag: '--json',
+      help: 'one JSON document: { file, hdus: [{ index, name, type, cards, checksum, datasum, image, table }] }; int64 as strings',
+    },
+  ],
+  async run(argv, io) {
     const args = parseArgs(argv, { positionals: ['file'], values: ['hdu'], switches: ['json'] });
     const json = args.switches.has('json');
     const fits = await FitsFile.open(args.positionals.file!);
-    const progress = progressBar(!json);
+    const progress = progressFor(io, !json);
     try {
       const doc = await fitsStats(fits, { hdu: args.values.hdu, progress });
       progress.finish();
       if (json) {
-        out.stdout(toJson(doc) + '\n');
+        io.stdout(toJson(doc) + '\n');
         return 0;
       }
       for (const h of doc.hdus) {
-        out.stdout(`HDU ${h.index} ${h.name} ${h.type}  checksum ${h.checksum}, datasum ${h.datasum}, ${h.cards.length} cards\n`);
+        const cards = fits.hdus[h.index]!.header.cards;
+        io.stdout(`HDU ${h.index} ${h.name} ${h.type}  checksum ${h.checksum}, datasum ${h.datasum}, ${cards.length} cards\n`);
+        // the cards as the file writes them (a CONTINUE group is one card of several 80-column lines)
+        for (const c of cards) for (const line of c.image.match(/.{1,80}/g) ?? []) io.stdout(`  ${line.trimEnd()}\n`);
         if (h.image)
-          out.stdout(
+          io.stdout(
             textTable(
               ['naxis', 'dtype', 'count', 'nan', 'min', 'max', 'sum'],
               [
@@ -40,8 +58,8 @@ export const fitsStatsCommand: Command = {
             ) + '\n',
           );
         if (h.table) {
-          out.stdout(`${h.table.rows} rows\n`);
-          out.stdout(
+          io.stdout(`${h.table.rows} rows\n`);
+          io.stdout(
             textTable(
               ['column', 'tform', 'count', 'nulls', 'nan', 'min', 'max', 'sum', 'true'],
               h.table.columns.map((c) => [
@@ -58,7 +76,7 @@ export const fitsStatsCommand: Command = {
             ) + '\n',
           );
         }
-        out.stdout('\n');
+        io.stdout('\n');
       }
       return 0;
     } finally {

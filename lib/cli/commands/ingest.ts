@@ -2,7 +2,7 @@ import { ingest, SCHEMA_NAMES, type IngestResult, type ProductSchema } from '../
 import { UsageError } from '../../errors/index.js';
 import { parseArgs } from '../args.js';
 import { textTable, toJson } from '../output.js';
-import { progressBar } from '../progress.js';
+import { progressFor } from '../stdio.js';
 import type { Command } from './command.js';
 
 function summary(results: IngestResult[]): string {
@@ -28,6 +28,18 @@ export const ingestCommand: Command = {
   usage:
     'skybook ingest SOURCE... --into duckdb:PATH|postgres://URL --table NAME [--hdu NAME] [--schema zcatalog|redrock|fibermap] [--replace] [--json]',
   summary: 'load FITS tables into DuckDB or PostgreSQL (validated, quarantined, idempotent)',
+  flags: [
+    { flag: 'SOURCE...', help: 'local FITS files (.gz too), one transaction each; a file loaded before and unchanged is skipped' },
+    { flag: '--into URL', help: 'duckdb:PATH (made if missing), duckdb::memory: or postgres://USER@HOST:PORT/DB (required)' },
+    { flag: '--table NAME', help: "the table to load into, made from the HDU's columns if missing (required)" },
+    { flag: '--hdu NAME|N', help: "the table HDU to load, by EXTNAME or index (default: the --schema's HDU, else the first BINTABLE)" },
+    {
+      flag: '--schema NAME',
+      help: 'validate against a DESI product: zcatalog, redrock or fibermap (rows that fail go to skybook_quarantine)',
+    },
+    { flag: '--replace', help: 'reload a file whose contents changed since its last load (default: refuse, exit 2)' },
+    { flag: '--json', help: 'print one JSON object per file (status, rows, loaded, quarantined, load id, seconds)' },
+  ],
   async run(argv, io) {
     const args = parseArgs(argv, {
       positionals: ['source'],
@@ -44,7 +56,7 @@ export const ingestCommand: Command = {
       throw UsageError.invalid('schema', schema, `one of ${SCHEMA_NAMES.join(', ')}`);
     }
     const json = args.switches.has('json');
-    const progress = progressBar(!json);
+    const progress = progressFor(io, !json);
     let results: IngestResult[];
     try {
       results = await ingest([args.positionals.source!, ...args.rest], {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { NotebookError, UsageError } from '../../errors/index.js';
+import { fileProblem, NotebookError, UsageError } from '../../errors/index.js';
 import { checkParameters, coerceCliValue, type ParamDecl, type ParamValue } from '../../notebook/index.js';
 
 /**
@@ -32,7 +32,7 @@ export function readParamsFile(path: string): Record<string, ParamValue> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new NotebookError(`cannot read params file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { file: path });
+    throw new NotebookError(fileProblem(e), { file: path });
   }
   let v: unknown;
   try {

@@ -6,7 +6,7 @@ import { loadNotebookForRun, recordRun } from '../../provenance/index.js';
 import { UsageError } from '../../errors/index.js';
 import { parseArgs } from '../args.js';
 import { textTable, toJson } from '../output.js';
-import { progressBar } from '../progress.js';
+import { progressFor } from '../stdio.js';
 import { useBuiltinKernel } from './kernel-spec.js';
 import type { Command, CommandIO } from './command.js';
 import { resolveParameters, takeParamPairs } from './run-params.js';
@@ -83,6 +83,29 @@ const runUnredacted: Command = {
   usage:
     'skybook run NOTEBOOK [-p NAME VALUE]... [-f params.json|yaml] [-o OUT.ipynb] [--kernel NAME] [--timeout S] [--startup-timeout S] [--memory-limit SIZE] [--cwd DIR] [--input PATH]... [--cache] [--log-output] [--prepare-only] [--help-notebook] [--json]',
   summary: 'executes a notebook headless with typed parameters; writes OUT.ipynb and OUT.provenance.json; exit 1 on a cell error',
+  flags: [
+    { flag: 'NOTEBOOK', help: 'the .ipynb to execute' },
+    {
+      flag: '-p, --parameters NAME VALUE',
+      help: 'set a parameter (repeatable); VALUE is converted to the type of its default in the cell tagged parameters',
+    },
+    { flag: '-f, --file params.json|yaml', help: 'parameters from a file (an object of NAME: VALUE); -p wins over it' },
+    { flag: '-o, --out OUT.ipynb', help: 'the executed notebook (default runs/NAME.ipynb); OUT.provenance.json goes beside it' },
+    { flag: '-k, --kernel NAME', help: "run on this kernel (default: the notebook's kernelspec; skybook works without kernel install)" },
+    { flag: '--timeout S', help: 'seconds a cell may run before it is interrupted and the run fails (default: no limit)' },
+    { flag: '--startup-timeout S', help: 'seconds to wait for the kernel to start (default 60)' },
+    { flag: '--cwd DIR', help: "the kernel's working folder (default: the current folder)" },
+    {
+      flag: '--memory-limit SIZE',
+      help: "stop the kernel when its process group's resident memory passes SIZE (512M, 2G; powers of 1024): exit 1 naming the cell",
+    },
+    { flag: '--input PATH', help: 'a file the run reads (repeatable): hashed into the manifest and the cache key' },
+    { flag: '--cache', help: 'skip the run when notebook, parameters, inputs, lockfile and kernel match the last manifest' },
+    { flag: '--log-output', help: 'print cell outputs on stderr as they come, instead of the progress bar' },
+    { flag: '--prepare-only', help: 'write OUT.ipynb with the parameters injected, without executing it' },
+    { flag: '--help-notebook', help: "list the notebook's parameters (name, type, default) and exit" },
+    { flag: '--json', help: 'print { status, notebook, out, manifest, cells, failedCell, error, cached, seconds } as JSON' },
+  ],
   async run(argv, io) {
     useBuiltinKernel(skybookVersion());
     const { argv: rest, pairs } = takeParamPairs(argv);
@@ -131,7 +154,7 @@ const runUnredacted: Command = {
       });
     }
     const logging = args.switches.has('log-output');
-    const progress = progressBar(!logging && !json);
+    const progress = progressFor(io, !logging && !json);
     const sig = stopOnSignals(io);
     const t0 = Date.now();
     let r;

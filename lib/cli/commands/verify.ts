@@ -2,7 +2,7 @@ import { skybookVersion } from '../../core/index.js';
 import { loadNotebookForRun, readManifest, verifyRun } from '../../provenance/index.js';
 import { parseArgs } from '../args.js';
 import { toJson } from '../output.js';
-import { progressBar } from '../progress.js';
+import { progressFor } from '../stdio.js';
 import { useBuiltinKernel } from './kernel-spec.js';
 import type { Command } from './command.js';
 import { resolveParameters, takeParamPairs } from './run-params.js';
@@ -12,6 +12,11 @@ export const verify: Command = {
   name: 'verify',
   usage: 'skybook verify RUN.provenance.json [-p NAME VALUE]... [--json]',
   summary: 're-runs a recorded run and compares per-cell hashes; names the first diverging cell; exit 1 when not identical',
+  flags: [
+    { flag: 'RUN.provenance.json', help: 'the manifest `skybook run` wrote beside its executed notebook' },
+    { flag: '-p, --parameters NAME VALUE', help: 'a value for a parameter the manifest redacted (a secret), repeatable' },
+    { flag: '--json', help: 'print the report (identical, first diverging cell, changed inputs and outputs) as JSON' },
+  ],
   async run(argv, io) {
     useBuiltinKernel(skybookVersion());
     const { argv: rest, pairs } = takeParamPairs(argv);
@@ -23,7 +28,7 @@ export const verify: Command = {
       const loaded = await loadNotebookForRun(rec.notebook.path, rec.kernel.name);
       overrides = resolveParameters(loaded.parameters, pairs, undefined, rec.notebook.path);
     }
-    const progress = progressBar(!args.switches.has('json'));
+    const progress = progressFor(io, !args.switches.has('json'));
     let rep;
     try {
       rep = await verifyRun(path, { parameters: overrides, progress });

@@ -1,7 +1,7 @@
 import { readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { open, type FileHandle } from 'node:fs/promises';
-import { SourceError } from '../../errors/index.js';
+import { IS_A_DIRECTORY, SourceError } from '../../errors/index.js';
 import type { ByteSource } from './byte-source.js';
 import { fileError } from './file-error.js';
 import { mappedAddon, type MappedAddon, type MappingHandle } from './mapped/native.js';
@@ -37,7 +37,7 @@ export class FileSource implements ByteSource {
     const st = await handle.stat();
     if (st.isDirectory()) {
       await handle.close();
-      throw new SourceError(path, 'is a directory, not a FITS file');
+      throw new SourceError(path, IS_A_DIRECTORY);
     }
     return new FileSource(handle, path, st.size);
   }

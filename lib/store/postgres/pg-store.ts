@@ -105,16 +105,19 @@ async function copyIn(
 
 /** A session on a pool or one client; PostgreSQL's own errors become StoreErrors naming the engine (see databaseError). */
 function session(db: Queryable, load: StoreSession['load']): StoreSession {
-  const failed = (e: unknown): never => {
-    throw databaseError('postgres', e);
-  };
+  // the statement's text lets the error show psql's LINE and caret lines under the message
+  const failed =
+    (q?: SqlQuery | string) =>
+    (e: unknown): never => {
+      throw databaseError('postgres', e, typeof q === 'string' ? q : q?.text);
+    };
   return {
     engine: 'postgres',
-    query: (q) => pgQuery(db, q).catch(failed),
+    query: (q) => pgQuery(db, q).catch(failed(q)),
     run: async (q) => {
-      await pgQuery(db, q).catch(failed);
+      await pgQuery(db, q).catch(failed(q));
     },
-    load: (table, plans, parts, loadId) => load(table, plans, parts, loadId).catch(failed),
+    load: (table, plans, parts, loadId) => load(table, plans, parts, loadId).catch(failed()),
   };
 }
 
