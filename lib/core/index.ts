@@ -36,3 +36,15 @@ export {
 } from './sphere.js';
 export type { Vec3, Cone } from './sphere.js';
 export { inverseLookup } from './inverse-lookup.js';
+export {
+  MAX_BUFFER_BYTES,
+  MEMORY_BUDGET_ENV,
+  checkMemory,
+  defaultMemoryBudget,
+  formatByteSize,
+  memoryBudget,
+  parseByteSize,
+} from './memory-budget.js';
+export type { MemoryBudget } from './memory-budget.js';
+export { collectWarnings, setWarningHost, warn } from './warn.js';
+export type { WarningHost } from './warn.js';
