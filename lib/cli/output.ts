@@ -7,6 +7,17 @@ export function toJson(value: unknown, indent?: number): string {
   );
 }
 
+/**
+ * The `warnings` member of a `--json` document: the run's warnings so far, or nothing when there are none (so a clean
+ * file's document keeps its documented keys).
+ *
+ * @example
+ * out.stdout(toJson({ file, hdus, ...warningsOf(io) }));
+ */
+export function warningsOf(io: { warnings?: readonly string[] }): { warnings?: string[] } {
+  return io.warnings?.length ? { warnings: [...io.warnings] } : {};
+}
+
 /** Formats rows as an aligned text table for terminals. */
 export function textTable(header: string[], rows: (string | number | null)[][]): string {
   const cells = [header, ...rows.map((r) => r.map((c) => (c === null ? '' : String(c))))];

@@ -2,6 +2,11 @@
 export interface CommandIO {
   stdout(text: string): void;
   stderr(text: string): void;
+  /**
+   * The warnings raised so far in this run (`core.warn`), filled by `runCli`, which prints them on stderr once the
+   * command has finished; a command with `--json` output lists them in its document too.
+   */
+  warnings?: readonly string[];
 }
 
 /** One `skybook` subcommand. `run` returns the exit code (0 ok, 1 the work failed); bad input throws a SkybookError (2). */

@@ -8,7 +8,7 @@ import {
   pixelScaling,
 } from '../../fits/index.js';
 import { parseArgs } from '../args.js';
-import { textTable, toJson } from '../output.js';
+import { textTable, toJson, warningsOf } from '../output.js';
 import type { Command } from './command.js';
 
 export interface HduSummary {
@@ -47,7 +47,7 @@ export const fitsInfo: Command = {
     try {
       const hdus = fits.hdus.map(summarizeHdu);
       if (args.switches.has('json')) {
-        out.stdout(toJson({ file: fits.name, hdus }) + '\n');
+        out.stdout(toJson({ file: fits.name, hdus, ...warningsOf(out) }) + '\n');
       } else {
         out.stdout(
           textTable(

@@ -1,6 +1,6 @@
 import { FitsFile, fitsStats } from '../../fits/index.js';
 import { parseArgs } from '../args.js';
-import { textTable, toJson } from '../output.js';
+import { textTable, toJson, warningsOf } from '../output.js';
 import { progressBar } from '../progress.js';
 import type { Command } from './command.js';
 
@@ -17,7 +17,7 @@ export const fitsStatsCommand: Command = {
       const doc = await fitsStats(fits, { hdu: args.values.hdu, progress });
       progress.finish();
       if (json) {
-        out.stdout(toJson(doc) + '\n');
+        out.stdout(toJson({ ...doc, ...warningsOf(out) }) + '\n');
         return 0;
       }
       for (const h of doc.hdus) {
