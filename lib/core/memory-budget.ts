@@ -2,10 +2,20 @@ import { constants as bufferConstants } from 'node:buffer';
 import { totalmem } from 'node:os';
 import { ArgumentError, type SkybookError } from '../errors/index.js';
 
-/** The environment variable that sets the memory budget: a size such as `2G`, `512M` or a number of bytes. */
+/**
+ * The environment variable that sets the memory budget: a size such as `2G`, `512M` or a number of bytes.
+ *
+ * @example
+ * process.env[MEMORY_BUDGET_ENV] = '2G';
+ */
 export const MEMORY_BUDGET_ENV = 'SKYBOOK_MAX_MEMORY';
 
-/** The most bytes one Buffer can hold on this Node (4 GiB on Node 20): a read into one buffer cannot be larger. */
+/**
+ * The most bytes one Buffer can hold on this Node (4 GiB on Node 20): a read into one buffer cannot be larger.
+ *
+ * @example
+ * if (bytes > MAX_BUFFER_BYTES) readInPieces();
+ */
 export const MAX_BUFFER_BYTES: number = bufferConstants.MAX_LENGTH;
 
 const UNIT: Record<string, number> = { '': 1, b: 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40 };

@@ -1,4 +1,9 @@
-/** Where warnings go instead of Node's `process.emitWarning`: the CLI prints them on stderr and keeps them for `--json`. */
+/**
+ * Where warnings go instead of Node's `process.emitWarning`: the CLI prints them on stderr and keeps them for `--json`.
+ *
+ * @example
+ * const host: WarningHost = (message) => log.push(message);
+ */
 export type WarningHost = (message: string) => void;
 
 let host: WarningHost | undefined;

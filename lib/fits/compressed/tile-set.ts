@@ -13,12 +13,20 @@ const DEFLATE_MAX_RATIO = 1032;
 /** Rice's smallest block: an FS code of fsbits bits for BLOCKSIZE equal pixels, by bytes per pixel. */
 const RICE_FSBITS: Record<number, number> = { 1: 3, 2: 4, 4: 5 };
 
-/** Bytes per pixel of each stored dtype. */
+/**
+ * Bytes per pixel of each stored dtype.
+ *
+ * @example
+ * const bytes = npix * STORED_BYTES[p.storedDtype]!;
+ */
 export const STORED_BYTES: Record<string, number> = { uint8: 1, int16: 2, int32: 4, int64: 8, float32: 4, float64: 8 };
 
 /**
  * The tile table of a compressed image, read and checked before any tile is decoded: its params, tile grid, table,
  * the columns decoding uses, and where it is (for errors).
+ *
+ * @example
+ * const { p, grid, npix } = await openTileSet(src, hdu);
  */
 export interface TileSet {
   p: CompressionParams;

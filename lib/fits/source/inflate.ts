@@ -43,6 +43,9 @@ export async function* inflateChunks(src: ByteSource, pieceBytes: number): Async
  * What inflating a gzip source once says: its inflated size (`total`, or how far it got when it passed `maxBytes`:
  * `over`), and its first inflated chunks, as zlib handed them out, up to `retainBytes` (the chunk that crosses it
  * included).
+ *
+ * @example
+ * const { total, over, kept }: Inflated = await inflateAndKeep(src, 1 << 20, 1 << 29, 2 ** 32);
  */
 export interface Inflated {
   total: number;
