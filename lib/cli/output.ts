@@ -44,6 +44,18 @@ export function toJson(value: unknown, indent?: number, bigints: BigintJson = 's
 }
 
 /**
+/**
+ * The `warnings` member of a `--json` document: the run's warnings so far, or nothing when there are none (so a clean
+ * file's document keeps its documented keys).
+ *
+ * @example
+ * out.stdout(toJson({ file, hdus, ...warningsOf(io) }));
+ */
+export function warningsOf(io: { warnings?: readonly string[] }): { warnings?: string[] } {
+  return io.warnings?.length ? { warnings: [...io.warnings] } : {};
+}
+
+/**
  * Formats rows as an aligned text table for terminals.
  *
  * @example

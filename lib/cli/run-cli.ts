@@ -1,4 +1,4 @@
-import { Redactor, skybookVersion } from '../core/index.js';
+import { memoryBudget, Redactor, setWarningHost, skybookVersion } from '../core/index.js';
 import { InternalError, SkybookError } from '../errors/index.js';
 import type { Command, CommandIO } from './commands/command.js';
 
@@ -98,7 +98,9 @@ export function commandHelp(cmd: Command): string {
 /**
  * Runs one CLI invocation and returns its exit code. Errors become one line on stderr, by their class alone: a
  * SkybookError's own message and exit code (2 bad usage or input, 1 the work failed); anything else is reported as an
- * InternalError, "internal error: ... (a bug in skybook ...)", exit 1. SKYBOOK_DEBUG=1 adds the stack trace.
+ * InternalError, "internal error: ... (a bug in skybook ...)", exit 1. SKYBOOK_DEBUG=1 adds the stack trace. Warnings
+ * (`core.warn`) are printed after a command's output, `skybook COMMAND: warning: ...`, once each, and handed to the command
+ * (`io.warnings`) for its `--json` document; a failed command prints only its error.
  *
  * @example
  * const code = await runCli(['fits', 'info', 'm13.fits', '--json'], io);
@@ -143,10 +145,21 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     io.stdout(commandHelp(cmd));
     return 0;
   }
+  // Warnings (core.warn) are kept, once each, and printed after the command's output, one line each; a command that
+  // fails prints only its error, so a failure is always exactly one line.
+  const warnings: string[] = [];
+  const previous = setWarningHost((m) => {
+    if (!warnings.includes(m)) warnings.push(m);
+  });
   try {
-    return await cmd.run(rest, io);
+    memoryBudget(); // an unreadable SKYBOOK_MAX_MEMORY is bad usage before any work, whatever the command
+    const code = await cmd.run(rest, { ...io, warnings });
+    for (const w of warnings) io.stderr(`skybook ${cmd.name}: warning: ${w.replace(/\s*\n\s*/g, ' ')}\n`);
+    return code;
   } catch (e) {
     return reportFailure(cmd.name, e, io);
+  } finally {
+    setWarningHost(previous);
   }
 }
 

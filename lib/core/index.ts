@@ -39,3 +39,15 @@ export type { Vec3, Cone } from './sphere.js';
 export { inverseLookup } from './inverse-lookup.js';
 export { REDACTED, REDACTED_PASSWORD, Redactor, isSecretName, redactUrl, redactUrls } from './secrets.js';
 export type { SecretValue } from './secrets.js';
+export {
+  MAX_BUFFER_BYTES,
+  MEMORY_BUDGET_ENV,
+  checkMemory,
+  defaultMemoryBudget,
+  formatByteSize,
+  memoryBudget,
+  parseByteSize,
+} from './memory-budget.js';
+export type { MemoryBudget } from './memory-budget.js';
+export { collectWarnings, setWarningHost, warn } from './warn.js';
+export type { WarningHost } from './warn.js';

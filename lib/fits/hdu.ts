@@ -1,3 +1,4 @@
+import { warn } from '../core/index.js';
 import { FitsError } from '../errors/index.js';
 import { Header, parseCards } from './header/header.js';
 import type { ByteSource } from './source/byte-source.js';
@@ -52,6 +53,7 @@ export async function readHeaderAt(src: ByteSource, offset: number, index: numbe
     for (let c = 0; c < chunk.length; c += 80) {
       if (chunk.startsWith('END', c) && chunk.slice(c + 3, c + 80).trim() === '') {
         text += chunk.slice(0, c);
+        warnUnprintable(text, where);
         const headerBlocks = Math.ceil((text.length + 80) / BLOCK);
         return { header: new Header(parseCards(text), where), dataOffset: offset + headerBlocks * BLOCK };
       }
@@ -62,6 +64,36 @@ export async function readHeaderAt(src: ByteSource, offset: number, index: numbe
       throw new FitsError('truncated header: no END card before the end of the file', where);
     }
   }
+}
+
+const UNPRINTABLE = /[^\x20-\x7e]/;
+
+/**
+ * Warns (once per header) when cards hold bytes outside printable ASCII (32-126), which the standard forbids in a
+ * header: usually binary data read as cards. astropy's verify reports the same ("Unprintable string"); the cards are
+ * still parsed as they are.
+ */
+function warnUnprintable(text: string, where: { file: string; hdu: number }): void {
+  if (!UNPRINTABLE.test(text)) return;
+  let first = -1;
+  let count = 0;
+  for (let c = 0; c < text.length; c += 80) {
+    if (!UNPRINTABLE.test(text.slice(c, c + 80))) continue;
+    count++;
+    if (first < 0) first = c;
+  }
+  const card = text.slice(first, first + 80);
+  const col = card.search(UNPRINTABLE);
+  const keyword = card
+    .slice(0, 8)
+    .trimEnd()
+    .replace(/[^\x20-\x7e]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const byte = card.charCodeAt(col).toString(16).padStart(2, '0');
+  warn(
+    `${where.file}: HDU ${where.hdu}: ${count} header card${count === 1 ? '' : 's'} hold${count === 1 ? 's' : ''} bytes that are not printable ASCII ` +
+      `(the first: card ${first / 80 + 1}${keyword ? ` '${keyword}'` : ''}, byte 0x${byte} at column ${col + 1}); ` +
+      'a FITS header is ASCII 32-126 only, so this is likely binary data read as keywords',
+  );
 }
 
 /** Classifies an HDU and checks its mandatory keywords; returns the data size it declares. */
@@ -121,7 +153,8 @@ function hduName(header: Header, index: number, type: HduType): string {
 
 /**
  * Walks every HDU of a FITS byte source, reading headers only. Trailing bytes after the last HDU that do not start
- * an extension are ignored, as astropy does; a truncated HDU is an error naming it.
+ * an extension are ignored, as astropy does, with a warning (`core.warn`) saying how many; a truncated HDU is an
+ * error naming it.
  *
  * @example
  * const hdus = await walkHdus(await FileSource.open('m13.fits'));
@@ -138,9 +171,15 @@ export async function walkHdus(src: ByteSource): Promise<HduInfo[]> {
   while (offset < src.size) {
     const index = hdus.length;
     if (index > 0) {
-      if (src.size - offset < BLOCK) break;
-      const peek = Buffer.from(await readAt(src, offset, 8)).toString('latin1');
-      if (peek !== 'XTENSION') break;
+      const peek = src.size - offset < BLOCK ? '' : Buffer.from(await readAt(src, offset, 8)).toString('latin1');
+      if (peek !== 'XTENSION') {
+        const n = src.size - offset;
+        warn(
+          `${src.name}: ${n} byte${n === 1 ? '' : 's'} after the last HDU (HDU ${index - 1}, ending at offset ${offset}) ` +
+            'do not start an extension; ignored',
+        );
+        break;
+      }
     }
     const { header, dataOffset } = await readHeaderAt(src, offset, index);
     const { type, xtension, dataSize } = describeHdu(header, index);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,9 @@ import {
   registeredSchemes,
   schemeOf,
 } from '../../lib/fits/source/index.js';
+import { GzipStreamSource } from '../../lib/fits/source/gzip-stream-source.js';
 import { TestHttpServer } from '../helpers/http-server.js';
+import { block, card, concat, padData } from '../helpers/tiny-fits.js';
 
 const ASTROPY = '/work/shared/fixtures/fits/astropy';
 const DSS = `${ASTROPY}/dss.14.29.56-62.41.05.fits.gz`;
@@ -172,6 +175,143 @@ describe('gzip', () => {
     registerScheme('track', async () => Object.assign(Object.create(inner) as MemorySource, { close: async () => void (closed = true) }));
     await openSource('track://x.gz');
     expect(closed).toBe(true);
+  });
+});
+
+describe('gzip larger than it may keep in memory (issue 13: a 3.9 GB bomb took 12 GB)', () => {
+  /** Bytes that compress, but not to nothing: each 4 KiB run a different value. */
+  const pattern = (n: number) => Uint8Array.from({ length: n }, (_, i) => (Math.floor(i / 4096) * 37 + (i % 7)) & 0xff);
+  /** A FITS file of a primary header, a 3 MiB image, and an extension after it. */
+  function bigFits(): Uint8Array {
+    const image = block(
+      [card('SIMPLE', true), card('BITPIX', 8), card('NAXIS', 2), card('NAXIS1', 1024), card('NAXIS2', 3072), card('END')].join(''),
+    );
+    const ext = block(
+      [
+        card('XTENSION', 'IMAGE'),
+        card('BITPIX', 8),
+        card('NAXIS', 1),
+        card('NAXIS1', 100),
+        card('PCOUNT', 0),
+        card('GCOUNT', 1),
+        card('END'),
+      ].join(''),
+    );
+    return concat(image, padData(pattern(3 * 2 ** 20)), ext, padData(pattern(100)));
+  }
+
+  it('keeps its first retainBytes, reads the rest by inflating again, and any read agrees with the bytes', async () => {
+    const raw = bigFits();
+    const path = join(dir, 'big.fits.gz');
+    await writeFile(path, Buffer.concat([gzipSync(raw.subarray(0, 1_000_000)), gzipSync(raw.subarray(1_000_000))]));
+    const file = await FileSource.open(path);
+    const src = await gunzipSource(file, { retainBytes: 1 << 20 });
+    expect(src).toBeInstanceOf(GzipStreamSource);
+    expect(src.size).toBe(raw.length);
+    const same = async (offset: number, length: number) =>
+      expect(
+        Buffer.from(await src.read(offset, length)).equals(Buffer.from(raw.subarray(offset, offset + length))),
+        `${offset}+${length}`,
+      ).toBe(true);
+    await same(0, 2880); // the kept start
+    await same(1_048_000, 10_000); // across the kept start and the stream
+    await same(3_000_000, 300_000); // forward
+    await same(2_000_000, 5); // back: inflated again from the start
+    await same(raw.length - 100, 1000); // the end, cut at the size
+    // reads in flight together are served one at a time, each with its own bytes
+    await Promise.all([same(2_500_000, 70_000), same(1_100_000, 3), same(3_100_000, 2_000_000 - 1_100_000)]);
+    expect((await walkHdus(src)).map((h) => [h.dataOffset, h.dataSize])).toEqual([
+      [2880, 3 * 2 ** 20],
+      [2880 + Math.ceil((3 * 2 ** 20) / 2880) * 2880 + 2880, 100],
+    ]);
+    await src.close();
+    await expect(file.read(0, 1)).rejects.toThrow(/read after close/);
+    await expect(src.read(0, 1)).rejects.toThrow(/read after close/);
+  });
+
+  it('a local .gz of 1 MiB or more is inflated on a worker thread (the built package): the same bytes, the same errors', async () => {
+    // worker threads run compiled JavaScript: from the sources the script does not exist and the inflation stays here
+    const dist = join(import.meta.dirname, '../../dist/lib/fits/source');
+    expect(existsSync(join(dist, 'inflate-worker.js'))).toBe(true);
+    const built = (await import(join(dist, 'index.js'))) as typeof import('../../lib/fits/source/index.js');
+    const raw = new Uint8Array(randomBytes(1_500_000)); // does not compress, so the .gz itself passes 1 MiB
+    const gz = gzipSync(raw);
+    expect(gz.length).toBeGreaterThan(1 << 20);
+    const path = join(dir, 'noise.fits.gz');
+    await writeFile(path, gz);
+    const kept = await built.gunzipSource(await built.FileSource.open(path));
+    expect(kept).toBeInstanceOf(built.MemorySource);
+    expect(Buffer.from(await kept.read(0, kept.size)).equals(Buffer.from(raw))).toBe(true);
+    const streamed = await built.gunzipSource(await built.FileSource.open(path), { retainBytes: 100_000 });
+    expect(streamed.constructor.name).toBe('GzipStreamSource');
+    expect(Buffer.from(await streamed.read(99_000, 1_000_000)).equals(Buffer.from(raw.subarray(99_000, 1_099_000)))).toBe(true);
+    await streamed.close();
+    await expect(built.gunzipSource(await built.FileSource.open(path), { maxBytes: 1_000_000 })).rejects.toThrow(
+      `${path}: decompresses to more than 1000000 bytes (maxBytes)`,
+    );
+    const cut = join(dir, 'noise-cut.fits.gz');
+    await writeFile(cut, gz.subarray(0, gz.length - 1000));
+    await expect(built.gunzipSource(await built.FileSource.open(cut))).rejects.toThrow(
+      new RegExp(`^${cut.replace(/[.]/g, '\\.')}: corrupt gzip data: `),
+    );
+  });
+
+  it('openSource hands the compressed file to the streaming source, which closes it', async () => {
+    const raw = bigFits();
+    const path = join(dir, 'big2.fits.gz');
+    await writeFile(path, gzipSync(raw));
+    const src = await openSource(path, { retainBytes: 4096 });
+    expect(src).toBeInstanceOf(GzipStreamSource);
+    expect(Buffer.from(await src.read(3_000_000, 10)).equals(Buffer.from(raw.subarray(3_000_000, 3_000_010)))).toBe(true);
+    await src.close();
+  });
+
+  it('a remote .gz is fetched once: inflating again reads the compressed bytes kept in memory', async () => {
+    const raw = bigFits();
+    const path = join(dir, 'remote.fits.gz');
+    await writeFile(path, gzipSync(raw));
+    const server = await TestHttpServer.start({ files: { '/big.fits.gz': path } });
+    try {
+      const src = await openSource(server.url('/big.fits.gz'), { retainBytes: 4096 });
+      const requests = server.log.length;
+      expect(Buffer.from(await src.read(3_000_000, 10)).equals(Buffer.from(raw.subarray(3_000_000, 3_000_010)))).toBe(true);
+      expect(Buffer.from(await src.read(10_000, 10)).equals(Buffer.from(raw.subarray(10_000, 10_010)))).toBe(true);
+      expect(server.log.length).toBe(requests);
+      await src.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('past the memory budget (SKYBOOK_MAX_MEMORY) it is refused, saying how to read it instead', async () => {
+    const saved = process.env.SKYBOOK_MAX_MEMORY;
+    process.env.SKYBOOK_MAX_MEMORY = '1M';
+    try {
+      const src = new MemorySource(gzipSync(Buffer.alloc(3_000_000)), 'zeros.fits.gz');
+      await expect(gunzipSource(src)).rejects.toThrow(
+        'zeros.fits.gz: decompresses to more than 1 MiB, the memory budget (SKYBOOK_MAX_MEMORY=1M); decompress it on disk (gunzip -k) and open the .fits, or raise SKYBOOK_MAX_MEMORY',
+      );
+    } finally {
+      if (saved === undefined) delete process.env.SKYBOOK_MAX_MEMORY;
+      else process.env.SKYBOOK_MAX_MEMORY = saved;
+    }
+  });
+});
+
+describe('MemorySource over chunks', () => {
+  it('reads inside one chunk as a view and across chunks as a copy', async () => {
+    const a = text('hello, ');
+    const b = text('wide ');
+    const c = text('world');
+    const src = new MemorySource([a, new Uint8Array(0), b, c], 'chunks');
+    expect(src.size).toBe(17);
+    const view = await src.read(7, 4);
+    expect(Buffer.from(view).toString()).toBe('wide');
+    expect(view.buffer).toBe(b.buffer);
+    expect(Buffer.from(await src.read(5, 10)).toString()).toBe(', wide wor');
+    expect(Buffer.from(await src.read(12, 100)).toString()).toBe('world');
+    expect((await src.read(17, 5)).length).toBe(0);
+    expect((await new MemorySource([], 'none').read(0, 5)).length).toBe(0);
   });
 });
 

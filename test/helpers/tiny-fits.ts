@@ -79,3 +79,46 @@ export function tinyTable(
   for (let i = 0; i < 6; i++) dv.setInt32(60 + 4 * i, 10 * i);
   return concat(PRIMARY, block(text), padData(rows));
 }
+
+/**
+ * A tile-compressed image (ZIMAGE = T) of `naxis` pixels in tiles of `tile` (FITS order): a primary HDU, then the tile
+ * table with one COMPRESSED_DATA descriptor `[count, heap offset]` a row into `heap`, which may point anywhere (hostile
+ * tables share or overrun it).
+ */
+export function tiledImage(o: {
+  zbitpix: number;
+  naxis: number[];
+  tile: number[];
+  heap: Uint8Array;
+  descriptors: [number, number][];
+  cmptype?: string;
+  extname?: string;
+}): Uint8Array {
+  const rows = new Uint8Array(8 * o.descriptors.length);
+  const dv = new DataView(rows.buffer);
+  o.descriptors.forEach(([count, offset], r) => {
+    dv.setInt32(8 * r, count);
+    dv.setInt32(8 * r + 4, offset);
+  });
+  const header = [
+    card('XTENSION', 'BINTABLE'),
+    card('BITPIX', 8),
+    card('NAXIS', 2),
+    card('NAXIS1', 8),
+    card('NAXIS2', o.descriptors.length),
+    card('PCOUNT', o.heap.length),
+    card('GCOUNT', 1),
+    card('TFIELDS', 1),
+    card('TTYPE1', 'COMPRESSED_DATA'),
+    card('TFORM1', `1PB(${Math.max(0, ...o.descriptors.map(([c]) => c))})`),
+    card('ZIMAGE', true),
+    card('ZCMPTYPE', o.cmptype ?? 'GZIP_1'),
+    card('ZBITPIX', o.zbitpix),
+    card('ZNAXIS', o.naxis.length),
+    ...o.naxis.map((n, i) => card(`ZNAXIS${i + 1}`, n)),
+    ...o.tile.map((n, i) => card(`ZTILE${i + 1}`, n)),
+    card('EXTNAME', o.extname ?? 'SCI'),
+    card('END'),
+  ].join('');
+  return concat(PRIMARY, block(header), padData(concat(rows, o.heap)));
+}

@@ -13,6 +13,11 @@ export interface CommandIO {
   stdoutIsTTY?: boolean;
   /** The stream progress bars are drawn on when it is a terminal; absent: process.stderr. */
   terminal?: BarStream;
+  /**
+   * The warnings raised so far in this run (`core.warn`), filled by `runCli`, which prints them on stderr once the
+   * command has finished; a command with `--json` output lists them in its document too.
+   */
+  warnings?: readonly string[];
 }
 
 /**

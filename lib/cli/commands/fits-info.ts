@@ -8,7 +8,7 @@ import {
   pixelScaling,
 } from '../../fits/index.js';
 import { parseArgs } from '../args.js';
-import { textTable, toJson } from '../output.js';
+import { textTable, toJson, warningsOf } from '../output.js';
 import type { Command } from './command.js';
 
 export interface HduSummary {
@@ -51,7 +51,7 @@ export const fitsInfo: Command = {
     try {
       const hdus = fits.hdus.map(summarizeHdu);
       if (args.switches.has('json')) {
-        io.stdout(toJson({ file: fits.name, hdus }) + '\n');
+        io.stdout(toJson({ file: fits.name, hdus, ...warningsOf(io) }) + '\n');
       } else {
         io.stdout(
           textTable(

@@ -1,6 +1,6 @@
 import { FitsFile, fitsStats } from '../../fits/index.js';
 import { parseArgs } from '../args.js';
-import { textTable, toJson } from '../output.js';
+import { textTable, toJson, warningsOf } from '../output.js';
 import { progressFor } from '../stdio.js';
 import type { Command } from './command.js';
 
@@ -32,7 +32,7 @@ export const fitsStatsCommand: Command = {
       const doc = await fitsStats(fits, { hdu: args.values.hdu, progress });
       progress.finish();
       if (json) {
-        io.stdout(toJson(doc) + '\n');
+        io.stdout(toJson({ ...doc, ...warningsOf(io) }) + '\n');
         return 0;
       }
       for (const h of doc.hdus) {

@@ -1,6 +1,6 @@
 import { FitsFile } from '../../fits/index.js';
 import { parseArgs } from '../args.js';
-import { textTable, toJson } from '../output.js';
+import { textTable, toJson, warningsOf } from '../output.js';
 import type { Command } from './command.js';
 
 export const fitsVerify: Command = {
@@ -18,7 +18,7 @@ export const fitsVerify: Command = {
       const rows: { index: number; name: string; checksum: string; datasum: string }[] = [];
       for (const h of fits.hdus) rows.push({ index: h.index, name: h.name, ...(await fits.verify(h.index)) });
       const bad = rows.filter((r) => r.checksum === 'bad' || r.datasum === 'bad');
-      if (args.switches.has('json')) io.stdout(toJson({ file: fits.name, ok: bad.length === 0, hdus: rows }) + '\n');
+      if (args.switches.has('json')) io.stdout(toJson({ file: fits.name, ok: bad.length === 0, hdus: rows, ...warningsOf(io) }) + '\n');
       else {
         io.stdout(
           textTable(

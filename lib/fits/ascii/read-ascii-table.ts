@@ -1,4 +1,5 @@
 import { Field, Float64, Int16, Int32, Int64, makeData, RecordBatch, Schema, Struct, Table, Utf8, type DataType } from 'apache-arrow';
+import { checkMemory } from '../../core/index.js';
 import { FitsError } from '../../errors/index.js';
 import { selectColumns } from '../bintable/read-table.js';
 import { parseNumber } from '../header/card.js';
@@ -74,6 +75,14 @@ export async function readAsciiTable(src: ByteSource, hdu: HduInfo, opts: { colu
   const picked = selectColumns(cols, opts.columns, { file: src.name, hdu: hdu.index });
   const rowBytes = hdu.header.int('NAXIS1');
   const nrows = hdu.header.int('NAXIS2');
+  // the rows' bytes, their text, and the parsed columns (8 bytes a number, the field and an offset a string)
+  const parsed = picked.reduce((a, c) => a + (c.code === 'A' ? c.width + 4 : 8), 0) * nrows;
+  checkMemory(
+    3 * rowBytes * nrows + parsed,
+    `the ASCII table (${nrows} rows of ${rowBytes} bytes)`,
+    (problem) => new FitsError(`${problem}; read fewer columns, or raise SKYBOOK_MAX_MEMORY`, { file: src.name, hdu: hdu.index }),
+    rowBytes * nrows,
+  );
   const bytes = await src.read(hdu.dataOffset, rowBytes * nrows);
   if (bytes.length < rowBytes * nrows) throw new FitsError('truncated table data', { file: src.name, hdu: hdu.index });
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');

@@ -1,5 +1,5 @@
 import { Field, makeData, RecordBatch, Schema, Struct, Table, type Data } from 'apache-arrow';
-import type { Progress } from '../../core/index.js';
+import { checkMemory, type Progress } from '../../core/index.js';
 import { FitsError } from '../../errors/index.js';
 import type { HduInfo } from '../hdu.js';
 import type { ByteSource } from '../source/byte-source.js';
@@ -69,10 +69,32 @@ function batchOf(schema: Schema, columns: Data[], length: number): RecordBatch {
 }
 
 /**
+ * Refuses, before anything is allocated, a table read whose Arrow columns would take more than the memory budget:
+ * each column's cells (strings with their offsets) for `n` rows, and the heap when a variable-length column is read.
+ */
+function checkTableMemory(hdu: HduInfo, cols: ColumnDesc[], n: number, where: { file: string; hdu: number }): void {
+  let perRow = 0;
+  let heap = 0;
+  for (const c of cols) {
+    perRow += c.tform.width + (c.physical === 'string' ? 4 * Math.max(1, c.count) : 0);
+    if (c.vla) heap = hdu.dataSize - hdu.header.int('NAXIS1') * hdu.header.int('NAXIS2');
+  }
+  checkMemory(
+    n * perRow + heap,
+    `the table (${n} rows of ${cols.length} column${cols.length === 1 ? '' : 's'})`,
+    (problem) =>
+      new FitsError(
+        `${problem}; read fewer columns or rows (\`columns\`, \`rows\`), stream it (readBatches), or raise SKYBOOK_MAX_MEMORY`,
+        where,
+      ),
+  );
+}
+
+/**
  * Reads a BINTABLE HDU into an Arrow table: all or some columns, all or some rows. Reads only the table's bytes (and the
  * heap when a variable-length column is asked for), in large sequential chunks, or for a few columns of a local file only
  * those columns' bytes through a memory map (`planRowReads`); decodes with typed loops, never value by value through JS
- * objects. One thread: a helper thread reading ahead (retired) made one column of a 1.3 GB table
+ * objects. A read beyond the memory budget (`SKYBOOK_MAX_MEMORY`) is a FitsError before anything is allocated. One thread: a helper thread reading ahead (retired) made one column of a 1.3 GB table
  * slower on an idle 2-core machine (0.34 s against 0.22 s) and a full read no faster (bench/fits-read).
  *
  * @example
@@ -84,6 +106,7 @@ export async function readTable(src: ByteSource, hdu: HduInfo, opts: ReadTableOp
   const cols = selectColumns(describeColumns(hdu.header), opts.columns, where);
   const { start, end } = rowRange(hdu, opts, src.name);
   const n = end - start;
+  checkTableMemory(hdu, cols, n, where);
   const plan = planRowReads(src, hdu, cols);
   const builders = plan.columns.map((c) => makeColumnBuilder(c, n));
   const progress = opts.progress;

@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { formatByteSize, MAX_BUFFER_BYTES } from '../../core/index.js';
 import { CodecError } from './codec-error.js';
 
 /**
@@ -7,7 +8,9 @@ import { CodecError } from './codec-error.js';
  */
 
 /**
- * Gunzips one tile, refusing output larger than `maxBytes` (a corrupt or hostile stream cannot allocate more).
+ * Gunzips one tile, refusing output larger than `maxBytes` (a corrupt or hostile stream cannot allocate more). A tile
+ * whose pixels could need more than one Node buffer holds (4 GiB) is refused as such before inflating: zlib cannot
+ * inflate into more.
  *
  * @example
  * const raw = gunzipTile(tileBytes, 300 * 8);
@@ -15,6 +18,11 @@ import { CodecError } from './codec-error.js';
 export function gunzipTile(bytes: Uint8Array, maxBytes: number): Uint8Array {
   if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b)
     throw new CodecError('GZIP: not a gzip stream (bad magic bytes or too short)');
+  if (maxBytes > MAX_BUFFER_BYTES)
+    throw new CodecError(
+      `GZIP: the tile's pixels may inflate to ${formatByteSize(maxBytes)}, more than one buffer can hold ` +
+        `(${formatByteSize(MAX_BUFFER_BYTES)}): a tile this large cannot be decompressed here; compress the image in smaller tiles (ZTILEn)`,
+    );
   try {
     const out = gunzipSync(bytes, { maxOutputLength: Math.max(1, maxBytes) });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);

@@ -1,4 +1,4 @@
-export { readCompressedImage } from './read.js';
+export { compressedImageBands, readCompressedImage } from './read.js';
 export type { ReadCompressedOptions } from './read.js';
 export { compressedImageShape, compressionParams, physicalDtype } from './params.js';
 export type { CompressionParams, CompressionType } from './params.js';

@@ -57,8 +57,22 @@ export class TileTable {
     return this.columns.get(name);
   }
 
+  /** Where the heap starts in the HDU's data (bytes). */
+  get heapOffset(): number {
+    return this.heapStart;
+  }
+
   /** The heap array of a P/Q column in row `row` (0-based), as bytes; empty when its count is 0. */
   heapBytes(col: TileColumn, row: number): Uint8Array {
+    const { start, length } = this.heapSpan(col, row);
+    return this.data.subarray(start, start + length);
+  }
+
+  /**
+   * Where the heap array of a P/Q column in row `row` (0-based) lies in the HDU's data: `length` bytes from `start`
+   * (both 0 when its count is 0). A descriptor outside the heap is an error naming the column and row.
+   */
+  heapSpan(col: TileColumn, row: number): { start: number; length: number } {
     const at = row * this.rowBytes + col.offset;
     let count: number;
     let offset: number;
@@ -71,13 +85,12 @@ export class TileTable {
     } else {
       throw this.error(col, row, `expected a variable-length array column (P or Q), found TFORM '${col.tform.code}'`);
     }
-    if (count === 0) return new Uint8Array(0);
+    if (count === 0) return { start: 0, length: 0 };
     const length = count * col.elementBytes;
     if (count < 0 || offset < 0 || !Number.isSafeInteger(length) || this.heapStart + offset + length > this.data.length) {
       throw this.error(col, row, `descriptor (${count} elements at heap offset ${offset}) points outside the heap`);
     }
-    const start = this.heapStart + offset;
-    return this.data.subarray(start, start + length);
+    return { start: this.heapStart + offset, length };
   }
 
   /** A scalar numeric column (ZSCALE, ZZERO, ZBLANK) in row `row`. */

@@ -1,3 +1,4 @@
+import { checkMemory } from '../../core/index.js';
 import { FitsError } from '../../errors/index.js';
 import type { HduInfo } from '../hdu.js';
 import { decodePixels, pixelScaling, STORED_DTYPE, type PixelScaling } from '../image/scaling.js';
@@ -31,6 +32,13 @@ export async function readGroups(src: ByteSource, hdu: HduInfo): Promise<RandomG
   const axes: number[] = [];
   for (let i = 2; i <= naxis; i++) axes.push(h.int(`NAXIS${i}`));
   const perGroup = axes.reduce((a, b) => a * b, 1);
+  // the stored bytes, split into parameters and arrays, then decoded (at most 8 bytes a value)
+  checkMemory(
+    2 * hdu.dataSize + 8 * gcount * (pcount + perGroup),
+    `the random groups (${gcount} groups of ${pcount} parameters and ${perGroup} values)`,
+    (problem) => new FitsError(`${problem}; raise SKYBOOK_MAX_MEMORY to read them`, { file: src.name, hdu: hdu.index }),
+    hdu.dataSize,
+  );
   const bytes = await src.read(hdu.dataOffset, hdu.dataSize);
   if (bytes.length < hdu.dataSize) throw new FitsError('truncated random-groups data', { file: src.name, hdu: hdu.index });
   // Gather parameters and arrays into two contiguous big-endian buffers, then decode each with the image rules.

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { SourceError } from '../../errors/index.js';
 import type { ByteSource } from './byte-source.js';
 import { FileSource } from './file-source.js';
+import { MemorySource } from './memory-source.js';
 import type { GzipOptions } from './gzip.js';
 import type { HttpSourceOptions } from './http-source.js';
 import type { S3Options } from './s3.js';
@@ -13,7 +14,7 @@ import type { S3Options } from './s3.js';
  * await openSource('s3://desidata/x.fits', { region: 'us-west-2', retries: 2 });
  */
 export interface OpenSourceOptions extends Omit<HttpSourceOptions, 'name'>, S3Options, GzipOptions {
-  /** Inflate a gzip file (detected by its first two bytes) into memory; `false` hands back the compressed bytes (default true). */
+  /** Inflate a gzip file (detected by its first two bytes); `false` hands back the compressed bytes (default true). */
   gunzip?: boolean;
 }
 
@@ -68,8 +69,9 @@ export function schemeOf(location: string | URL): string {
 
 /**
  * Opens a FITS file wherever it lives: a path, `file://`, `http(s)://`, `s3://`, or a scheme added with
- * {@link registerScheme}. A gzip-compressed file (magic bytes 1f 8b, whatever its name) is inflated into memory;
- * `.fz` files are ordinary FITS and are read as they are.
+ * {@link registerScheme}. A gzip-compressed file (magic bytes 1f 8b, whatever its name) is inflated as a stream, into
+ * memory when small, else read by inflating again (see `gunzipSource`); `.fz` files are ordinary FITS and are read as
+ * they are.
  *
  * @example
  * const src = await openSource('https://data.desi.lbl.gov/public/dr1/spectro/redux/iron/zcatalog/zall-pix-iron.fits');
@@ -92,6 +94,7 @@ export async function openSource(location: string | URL, options: OpenSourceOpti
     await src.close();
     throw e;
   }
-  await src.close(); // the compressed bytes are no longer needed
+  // inflated into memory: the compressed bytes are no longer needed (a streaming source reads them again, and closes them)
+  if (inflated instanceof MemorySource) await src.close();
   return inflated;
 }

@@ -66,9 +66,20 @@ function imageStats(img: FitsImage): ImageStats {
   return { naxis: img.naxis, dtype: img.dtype, count: s.count, nanCount: s.nanCount, min: s.min, max: s.max, sum: s.sum };
 }
 
+/** Statistics of a tile-compressed image, band by band of tiles: memory holds one band, never the image. */
+async function compressedImageStats(fits: FitsFile, hdu: HduInfo): Promise<ImageStats> {
+  const { compressedImageBands, compressedImageShape } = await import('../compressed/index.js');
+  const { naxis, dtype } = compressedImageShape(hdu);
+  const acc = new StatsAccumulator();
+  for await (const band of compressedImageBands(fits.source, hdu)) addTyped(acc, band.data);
+  const s = acc.summary();
+  return { naxis, dtype, count: s.count, nanCount: s.nanCount, min: s.min, max: s.max, sum: s.sum };
+}
+
 /**
  * Statistics of one HDU: header cards, checksum verdicts, and per image / per column counts, NaN counts, min, max and sums.
- * Tables are streamed in record batches, so memory stays bounded whatever their size. `progress` counts a table's rows.
+ * Tables are streamed in record batches and compressed images band by band of tiles, so memory stays bounded whatever
+ * their size; a plain image is read whole, within the memory budget. `progress` counts a table's rows.
  *
  * @example
  * const s = await hduStats(fits, fits.hdus[1]);
@@ -91,9 +102,11 @@ export async function hduStats(fits: FitsFile, hdu: HduInfo, progress?: Progress
     progress?.finish();
     return { ...out, ...verdict, table };
   }
-  Object.assign(out, await fits.verify(hdu.index));
-  if (hdu.type === 'IMAGE' || hdu.type === 'COMPRESSED_IMAGE') {
-    if (hdu.header.int('NAXIS') > 0 || hdu.type === 'COMPRESSED_IMAGE') out.image = imageStats(await fits.readImage(hdu.index));
+  // the data first, then the checksums: an image beyond the memory budget is refused before the data is read whole
+  if (hdu.type === 'COMPRESSED_IMAGE') {
+    out.image = await compressedImageStats(fits, hdu);
+  } else if (hdu.type === 'IMAGE') {
+    if (hdu.header.int('NAXIS') > 0) out.image = imageStats(await fits.readImage(hdu.index));
   } else if (hdu.type === 'RANDOM_GROUPS') {
     const g = await fits.readGroups(hdu.index);
     out.image = imageStats(g.data);
@@ -120,6 +133,7 @@ export async function hduStats(fits: FitsFile, hdu: HduInfo, progress?: Progress
   } else if (hdu.type === 'TABLE') {
     out.table = await arrowTableStats(await fits.readTable(hdu.index), hdu.header.int('NAXIS2'));
   }
+  Object.assign(out, await fits.verify(hdu.index));
   return out;
 }
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Progress } from '../../core/index.js';
+import { type Progress, warn } from '../../core/index.js';
 import type { ColumnDesc } from '../bintable/columns.js';
 import { FitsChecksum } from '../checksum.js';
 import type { HduInfo } from '../hdu.js';
@@ -83,7 +83,7 @@ function scanInWorker(src: FileSource, hdu: HduInfo, part: ScanPart): { result: 
     const settle = (scan: ColumnScan | undefined, warning?: string) => {
       if (settled) return;
       settled = true;
-      if (warning) process.emitWarning(`fits stats: the second thread failed (${warning}); finishing on one`);
+      if (warning) warn(`${src.name}: HDU ${hdu.index}: the statistics helper thread failed (${warning}); finishing on one thread`);
       resolve(scan);
     };
     worker.once('message', (m: StatsWorkerOutput) => {
