@@ -30,6 +30,10 @@ export async function withSchema(schema: string): Promise<() => Promise<void>> {
   await c.connect();
   await c.query(`drop schema if exists ${schema} cascade`);
   await c.query(`create schema ${schema}`);
+  // q3c once, in public, before test files race to install it from inside their loads (the loser's load would fail)
+  await c.query('create extension if not exists q3c with schema public').catch(() => {
+    /* another test file installed it at the same moment */
+  });
   await c.end();
   return async () => {
     const d = new pg.Client({ connectionString: PG_URL });

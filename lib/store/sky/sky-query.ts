@@ -39,6 +39,16 @@ function checkRadius(arcsec: number): number {
 }
 
 /**
+ * Installs q3c once per database, in `public`: `create extension` puts an extension in the first schema of the search
+ * path, so a load into a schema of its own (a test's, a user's `search_path=mine,public`) installed q3c there, and
+ * dropping that schema dropped q3c from under every other table's sky index.
+ */
+async function ensureQ3c(s: StoreSession): Promise<void> {
+  const installed = await s.query("select 1 as one from pg_extension where extname = 'q3c'");
+  if (installed.numRows === 0) await s.run('create extension if not exists q3c with schema public');
+}
+
+/**
  * Creates the sky index for a table's positions: q3c in PostgreSQL (installing the extension if needed); DuckDB needs
  * none (its scans are fast and the band filter prunes by zone maps).
  *
@@ -48,7 +58,7 @@ function checkRadius(arcsec: number): number {
 export async function createSkyIndex(s: StoreSession, c: SkyColumns): Promise<void> {
   if (s.engine !== 'postgres') return;
   const t = refOf(c.table);
-  await s.run('create extension if not exists q3c');
+  await ensureQ3c(s);
   await s.run(
     sql`create index if not exists ${sql.id(`${t.name}_q3c_idx`)} on ${tableId(t)} (q3c_ang2ipix(${sql.id(c.ra)}, ${sql.id(c.dec)}))`,
   );
