@@ -1,6 +1,7 @@
 import { Redactor, skybookVersion } from '../core/index.js';
 import { InternalError, SkybookError } from '../errors/index.js';
 import type { Command, CommandIO } from './commands/command.js';
+import { OutputClosed } from './stdio.js';
 
 /**
  * Every command, by its words, loaded on demand: a command's module pulls in its whole stack (DuckDB, zeromq, the
@@ -146,6 +147,7 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
   try {
     return await cmd.run(rest, io);
   } catch (e) {
+    if (e instanceof OutputClosed) return 0; // the reader had what it wanted (`| head`): stop quietly
     return reportFailure(cmd.name, e, io);
   }
 }
