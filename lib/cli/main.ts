@@ -21,6 +21,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   stdoutBytes: (b) => new Promise<void>((resolve, reject) => process.stdout.write(b, (e) => (e ? reject(e) : resolve()))),
+  stdoutText: (t) => new Promise<void>((resolve, reject) => process.stdout.write(t, (e) => (e ? reject(e) : resolve()))),
   stdoutIsTTY: process.stdout.isTTY === true,
   terminal: process.stderr,
 });

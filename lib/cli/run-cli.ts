@@ -1,6 +1,7 @@
 import { memoryBudget, Redactor, setWarningHost, skybookVersion } from '../core/index.js';
 import { InternalError, SkybookError } from '../errors/index.js';
 import type { Command, CommandIO } from './commands/command.js';
+import { OutputClosed } from './stdio.js';
 
 /**
  * Every command, by its words, loaded on demand: a command's module pulls in its whole stack (DuckDB, zeromq, the
@@ -157,6 +158,7 @@ export async function runCli(argv: string[], io: CommandIO): Promise<number> {
     for (const w of warnings) io.stderr(`skybook ${cmd.name}: warning: ${w.replace(/\s*\n\s*/g, ' ')}\n`);
     return code;
   } catch (e) {
+    if (e instanceof OutputClosed) return 0; // the reader had what it wanted (`| head`): stop quietly
     return reportFailure(cmd.name, e, io);
   } finally {
     setWarningHost(previous);

@@ -14,13 +14,14 @@ const CONTEXT_WIDTH = 100;
  * A database's own error as a StoreError naming the engine: exit code 2 when the statement is wrong (bad SQL, an unknown
  * table, a value of the wrong type: the user's input for `skybook query`), 1 when the database failed the work. The
  * message is the engine's first lines; `detail` holds the statement line it points at and a caret under the place,
- * as psql and DuckDB print them (DuckDB's own, PostgreSQL's built from the error's `position` in `statement`). A
- * SkybookError passes through unchanged.
+ * as psql and DuckDB print them (DuckDB's own, PostgreSQL's built from the error's `position` in `statement`, less
+ * `offset` when the text sent had `offset` characters of skybook's own before the statement). A SkybookError passes
+ * through unchanged.
  *
  * @example
  * try { await conn.run(text); } catch (e) { throw databaseError('duckdb', e); } // "duckdb: Parser Error: syntax error at ..."
  */
-export function databaseError(engine: EngineName, e: unknown, statement?: string): SkybookError {
+export function databaseError(engine: EngineName, e: unknown, statement?: string, offset = 0): SkybookError {
   if (e instanceof SkybookError) return e;
   const message = e instanceof Error ? e.message : String(e);
   const sqlstate = (e as { code?: unknown }).code;
@@ -37,7 +38,7 @@ export function databaseError(engine: EngineName, e: unknown, statement?: string
         .trimEnd();
     }
   } else {
-    const position = Number((e as { position?: unknown }).position);
+    const position = Number((e as { position?: unknown }).position) - offset;
     if (statement !== undefined && Number.isInteger(position) && position > 0) detail = caretContext(statement, position);
   }
   return new StoreError(problem.trim().replace(/\s*\n\s*/g, ' '), { engine }, isStatement ? 2 : 1, { cause: e, detail });

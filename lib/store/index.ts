@@ -1,4 +1,4 @@
-export type { Store, StoreSession, EngineName, TableRef, LoadPart } from './store.js';
+export type { Store, StoreSession, EngineName, TableRef, LoadPart, StreamOptions } from './store.js';
 export { openStore } from './open-store.js';
 export type { OpenStoreOptions } from './open-store.js';
 export { openDuckDb } from './duckdb/duck-store.js';

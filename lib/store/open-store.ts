@@ -21,6 +21,21 @@ export interface OpenStoreOptions {
    * `false`, so a mistyped path is refused (a StoreError, exit code 2, naming it) instead of becoming an empty database.
    */
   create?: boolean;
+  /**
+   * Read only (default false): one statement per call, and only statements that read; DuckDB opens the file with
+   * `access_mode=READ_ONLY` (so other readers may share it), PostgreSQL runs each statement in a `BEGIN READ ONLY`
+   * transaction. Anything else is refused before it runs (a StoreError, exit code 2, saying how to allow it).
+   * What `skybook query` opens unless given `--write`.
+   */
+  readOnly?: boolean;
+  /**
+   * Let SQL read and write files (default: true for a writable store, false for a read-only one). Off: DuckDB opens
+   * with `enable_external_access=false` (read_text, read_csv, read_parquet, COPY TO, ATTACH, INSTALL are refused by
+   * DuckDB itself); PostgreSQL refuses COPY, DO and its server-file functions (pg_read_file, lo_import, ...) before
+   * sending them, though a role without superuser, pg_read_server_files and pg_write_server_files is the server's own
+   * guarantee. `skybook query --allow-files` turns it on.
+   */
+  allowFiles?: boolean;
 }
 
 /**
@@ -28,18 +43,22 @@ export interface OpenStoreOptions {
  * or `duckdb:` (in memory), or `postgres://USER@HOST:PORT/DB` / `postgresql://...` (a connection pool). Anything else
  * is a usage error (exit code 2).
  *
+ * `readOnly` and `allowFiles` fix what SQL the store runs (docs/store.md, "Read-only by default").
+ *
  * @example
  * const store = await openStore('duckdb:survey.duckdb', { create: false }); // refuses a missing file
  * const n = await store.query('select count(*) as n from zcat');
  * await store.close();
+ * const ro = await openStore('duckdb:survey.duckdb', { readOnly: true }); // reads only, one statement, no files
+ * for await (const batch of ro.stream('select * from zcat')) console.log(batch.numRows);
  */
 export async function openStore(url: string, opts: OpenStoreOptions = {}): Promise<Store> {
   if (storeEngineOf(url) === 'duckdb') {
     const path = url.slice('duckdb:'.length) || ':memory:';
     if (opts.create === false && path !== ':memory:') refuseMissing(path);
-    return openDuckDb(path, { loadPath: opts.duckLoadPath });
+    return openDuckDb(path, { loadPath: opts.duckLoadPath, readOnly: opts.readOnly, allowFiles: opts.allowFiles });
   }
-  return openPostgres(url, { schema: opts.schema });
+  return openPostgres(url, { schema: opts.schema, readOnly: opts.readOnly, allowFiles: opts.allowFiles });
 }
 
 /**

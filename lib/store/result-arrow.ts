@@ -9,6 +9,7 @@ import {
   Int64,
   Int8,
   List,
+  type RecordBatch,
   Table,
   TimestampMillisecond,
   Uint16,
@@ -21,6 +22,7 @@ import {
   type Vector,
 } from 'apache-arrow';
 import { DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
+import { StoreError } from '../errors/index.js';
 
 /**
  * Query results as Arrow tables, from both engines' JS values. Integers stay exact (int64 as bigint), NUMERIC/DECIMAL as
@@ -162,6 +164,30 @@ const INT64_MIN = -(2n ** 63n),
   INT64_MAX = 2n ** 63n - 1n;
 
 /**
+ * The Arrow types a result's columns take, given their values: a HUGEINT column (typed Int64) whose values leave int64
+ * becomes exact decimal strings (Utf8) instead.
+ *
+ * @example
+ * resultTypes([new Int64()], [[2n ** 70n]]) // [Utf8]
+ */
+export function resultTypes(types: readonly DataType[], columns: readonly (readonly unknown[])[]): DataType[] {
+  return types.map((t, i) =>
+    t instanceof Int64 && (columns[i] ?? []).some((v) => typeof v === 'bigint' && (v < INT64_MIN || v > INT64_MAX)) ? new Utf8() : t,
+  );
+}
+
+/** Unique column names, as Arrow tables need them: a repeated name gets `_2`, `_3`, ... */
+function uniqueNames(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  return names.map((name) => {
+    let key = name;
+    for (let k = 2; seen.has(key); k++) key = `${name}_${k}`;
+    seen.add(key);
+    return key;
+  });
+}
+
+/**
  * Builds an Arrow table from column-major JS values and their Arrow types. A HUGEINT column whose values leave int64 is
  * given as exact decimal strings instead.
  *
@@ -169,14 +195,37 @@ const INT64_MIN = -(2n ** 63n),
  * columnsToTable(['n'], [new Int64()], [[1n, 2n]]).getChild('n')?.get(1) // 2n
  */
 export function columnsToTable(names: readonly string[], types: DataType[], columns: readonly (readonly unknown[])[]): Table {
+  const fixed = resultTypes(types, columns);
   const vectors: Record<string, Vector> = {};
-  names.forEach((name, i) => {
-    let t = types[i]!;
-    const col = columns[i] ?? [];
-    if (t instanceof Int64 && col.some((v) => typeof v === 'bigint' && (v < INT64_MIN || v > INT64_MAX))) t = new Utf8();
-    let key = name;
-    for (let k = 2; key in vectors; k++) key = `${name}_${k}`;
-    vectors[key] = vectorFromArray(col.map((v) => normalise(v, t)) as never, t as never);
+  uniqueNames(names).forEach((key, i) => {
+    vectors[key] = vectorFromArray((columns[i] ?? []).map((v) => normalise(v, fixed[i]!)) as never, fixed[i] as never);
   });
   return new Table(vectors);
+}
+
+/**
+ * One record batch of a streamed result, in types fixed by the stream's first batch ({@link resultTypes}): a later
+ * int64 column value beyond int64 is refused (a StoreError naming the column) rather than wrapped.
+ *
+ * @example
+ * columnsToBatch(['n'], [new Int64()], [[1n, 2n]]).numRows // 2
+ */
+export function columnsToBatch(
+  names: readonly string[],
+  types: readonly DataType[],
+  columns: readonly (readonly unknown[])[],
+): RecordBatch {
+  const keys = uniqueNames(names);
+  const vectors: Record<string, Vector> = {};
+  keys.forEach((key, i) => {
+    const t = types[i]!;
+    const col = columns[i] ?? [];
+    if (t instanceof Int64 && col.some((v) => typeof v === 'bigint' && (v < INT64_MIN || v > INT64_MAX)))
+      throw new StoreError(
+        `a value beyond int64 after the first batch held none (cast the column to text or numeric: ${JSON.stringify(names[i])}::varchar)`,
+        { column: names[i] },
+      );
+    vectors[key] = vectorFromArray(col.map((v) => normalise(v, t)) as never, t as never);
+  });
+  return new Table(vectors).batches[0]!; // one batch, empty or not (a table of vectors always has one)
 }

@@ -33,6 +33,17 @@ export interface LoadPart {
 }
 
 /**
+ * Options for `stream()`.
+ *
+ * @example
+ * for await (const batch of store.stream('select * from zcat', { batchRows: 50_000 })) total += batch.numRows;
+ */
+export interface StreamOptions {
+  /** Rows per record batch (default 8192; the last batch may be shorter). */
+  batchRows?: number;
+}
+
+/**
  * One connection's view of a store: queries return Arrow tables; `load` bulk-writes Arrow rows into an existing table
  * (binary COPY in PostgreSQL, data chunks or Parquet staging in DuckDB).
  *
@@ -41,8 +52,24 @@ export interface LoadPart {
  */
 export interface StoreSession {
   readonly engine: EngineName;
-  /** Runs a query and returns its rows as an Arrow table (int64 as bigint, exact). */
+  /**
+   * Runs a query and returns its rows as an Arrow table (int64 as bigint, exact). On a read-only store (`openStore(url,
+   * { readOnly: true })`) it runs one reading statement, as `stream()` does.
+   */
   query(q: SqlQuery | string): Promise<Table>;
+  /**
+   * Runs a query and yields its rows as Arrow record batches while the engine produces them, so memory stays flat
+   * whatever the size of the result and the first rows come at once (DuckDB's streaming results; a PostgreSQL cursor,
+   * `FETCH batchRows` at a time, inside the statement's transaction). A result without rows still yields one empty
+   * batch, which carries the columns. The first batch fixes the column types for the rest.
+   *
+   * On a read-only store the SQL must be one statement that reads (a StoreError, exit code 2, refuses anything else
+   * before it runs). On a writable store several statements run in order in one transaction and the last one's rows
+   * are yielded; a script, or a single statement that writes, is run to its end before the first batch is yielded.
+   * Stopping early (`break`, `return()`) ends the statement: a PostgreSQL cursor's transaction is rolled back.
+   * The store's connection (DuckDB's only one) is held until the iteration ends.
+   */
+  stream(q: SqlQuery | string, opts?: StreamOptions): AsyncIterable<RecordBatch>;
   /** Runs a statement for its effect. */
   run(q: SqlQuery | string): Promise<void>;
   /**

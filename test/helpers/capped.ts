@@ -13,6 +13,8 @@ export interface CappedRun {
   seconds: number;
   /** Why the watchdog stopped it, if it did: `rss` over the cap or `time` over the limit. */
   killed?: 'rss' | 'time';
+  /** With `head`: seconds from the start until its last wanted line came (undefined if it never did). */
+  headSeconds?: number;
 }
 
 /** The process's peak and current resident memory in kB, from /proc (0 once it has gone). */
@@ -46,6 +48,11 @@ export function runCapped(
     stdin?: string;
     /** Node arguments to run instead of the CLI (the harness's own tests). */
     node?: string[];
+    /**
+     * Read this many lines of stdout, then close it, as `| head -N` does: the child's next write meets a closed pipe
+     * (EPIPE). `stdout` holds those lines; `headSeconds` when the last of them came.
+     */
+    head?: number;
   } = {},
 ): Promise<CappedRun> {
   const maxRssKb = (opts.maxRssMb ?? 1024) * 1024;
@@ -61,8 +68,17 @@ export function runCapped(
   let stderr = '';
   let peakKb = 0;
   let killed: CappedRun['killed'];
+  let headSeconds: number | undefined;
   child.stdout!.on('data', (b: Buffer) => {
+    if (headSeconds !== undefined) return;
     stdout += b.toString();
+    if (opts.head === undefined) return;
+    const lines = stdout.split('\n');
+    if (lines.length > opts.head) {
+      headSeconds = (performance.now() - t0) / 1000;
+      stdout = lines.slice(0, opts.head).join('\n') + '\n';
+      child.stdout!.destroy(); // the reader goes away, as head does after its lines
+    }
   });
   child.stderr!.on('data', (b: Buffer) => {
     stderr += b.toString();
@@ -89,6 +105,7 @@ export function runCapped(
         peakRssMb: peakKb / 1024,
         seconds: (performance.now() - t0) / 1000,
         ...(killed ? { killed } : {}),
+        ...(headSeconds !== undefined ? { headSeconds } : {}),
       });
     });
   });

@@ -29,4 +29,16 @@ describe('runCapped', () => {
     expect(grow.peakRssMb).toBeGreaterThan(300);
     expect(grow.peakRssMb).toBeLessThan(600);
   });
+
+  it('with head, reads that many lines and closes the pipe, as `| head -N` does', async () => {
+    const r = await runCapped([], {
+      node: ['-e', "process.stdout.on('error', () => process.exit(3)); setInterval(() => process.stdout.write('x\\n'), 5)"],
+      head: 2,
+      maxSeconds: 5,
+    });
+    expect(r.stdout).toBe('x\nx\n');
+    expect(r.headSeconds).toBeGreaterThan(0);
+    expect(r.killed).toBeUndefined(); // the writer met the closed pipe and stopped on its own
+    expect(r.code).toBe(3);
+  });
 });

@@ -9,6 +9,11 @@ export interface CommandIO {
   stderr(text: string): void;
   /** Binary results (Arrow IPC, Parquet) on stdout, in order; absent: process.stdout. */
   stdoutBytes?(bytes: Uint8Array): Promise<void>;
+  /**
+   * Text results streamed in parts, resolved when a part is handed on (back-pressure) and rejected when the reader
+   * has gone (`| head`); absent: `stdout(text)`, at once.
+   */
+  stdoutText?(text: string): Promise<void>;
   /** Whether stdout is a terminal, where binary output is refused; absent: process.stdout.isTTY. */
   stdoutIsTTY?: boolean;
   /** The stream progress bars are drawn on when it is a terminal; absent: process.stderr. */

@@ -5,7 +5,7 @@ import { FitsFile } from '../../fits/index.js';
 import { parseArgs } from '../args.js';
 import { OutputFile } from '../output-file.js';
 import { int64Json } from '../output.js';
-import { progressFor, refuseBinaryOnTerminal, writeStdoutBytes } from '../stdio.js';
+import { progressFor, refuseBinaryOnTerminal, writeStdoutBytes, writeStdoutText } from '../stdio.js';
 import type { Command } from './command.js';
 
 const FORMATS = ['ndjson', 'csv', 'arrow', 'parquet'] as const;
@@ -106,17 +106,21 @@ export const fitsExport: Command = {
         await bytes(pq.writeParquet(pq.Table.fromIPCStream(tableToIPC(new Table(schema!, all), 'stream'))));
       } else if (format === 'arrow') {
         const writer = new RecordBatchFileWriter();
+        let broken: unknown;
         const pipe = (async () => {
           for await (const chunk of writer) await bytes(chunk);
         })();
-        pipe.catch(() => {
-          /* awaited below */
+        pipe.catch((e: unknown) => {
+          broken = e; // a reader gone (or a full disk) stops the reading at the next batch; awaited below
         });
-        for await (const b of batches) writer.write(b);
+        for await (const b of batches) {
+          if (broken !== undefined) break;
+          writer.write(b);
+        }
         writer.finish();
         await pipe;
       } else {
-        const write = (s: string) => (sink ? sink.write(s) : io.stdout(s));
+        const write = (s: string) => (sink ? sink.write(s) : writeStdoutText(io, s));
         let header = format === 'csv';
         for await (const b of batches) {
           if (header) {

@@ -1,11 +1,14 @@
-import { DuckDBInstance, listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Table } from 'apache-arrow';
 import { arrowTypeOfDuck, columnsToTable } from '../result-arrow.js';
-import { tableId, type SqlQuery, type SqlValue } from '../sql.js';
+import { tableId, type SqlQuery } from '../sql.js';
 import { StoreError } from '../../errors/index.js';
+import { refusedWrite, type StoreAccess } from '../access.js';
 import { databaseError } from '../database-error.js';
+import { collectTable, drain, heldStream } from '../stream-helpers.js';
 import type { Store, StoreSession } from '../store.js';
 import { appendParts } from './chunk-writer.js';
+import { bindValue, duckStream } from './duck-stream.js';
 import { stageParquet } from './parquet-stage.js';
 
 /**
@@ -15,12 +18,6 @@ import { stageParquet } from './parquet-stage.js';
  * await openStore('duckdb:x.duckdb', { duckLoadPath: 'parquet' });
  */
 export type DuckLoadPath = 'chunks' | 'parquet';
-
-function bindValue(v: SqlValue): DuckDBValue {
-  if (v instanceof Date) return v.toISOString();
-  if (Array.isArray(v)) return listValue(v as DuckDBValue[]);
-  return v as DuckDBValue;
-}
 
 async function duckQuery(conn: DuckDBConnection, q: SqlQuery | string): Promise<Table> {
   const { text, values } = typeof q === 'string' ? { text: q, values: [] } : q;
@@ -32,15 +29,26 @@ async function duckQuery(conn: DuckDBConnection, q: SqlQuery | string): Promise<
 
 /**
  * Opens a DuckDB database: a file path, or `:memory:`. DuckDB has one writer per file, so the store holds one connection
- * and runs its work in order (a queue), transactions included.
+ * and runs its work in order (a queue), transactions included. `readOnly` opens a file with `access_mode=READ_ONLY`
+ * (other readers may open it too) and runs one reading statement at a time (an in-memory database, which DuckDB
+ * cannot open read-only, is held to the same rule); `allowFiles: false` (the default when read-only) opens it with
+ * `enable_external_access=false`, so file functions, COPY TO, ATTACH and extension installs are refused by DuckDB.
  *
  * @example
- * const store = await openDuckDb('survey.duckdb');
+ * const store = await openDuckDb('survey.duckdb', { readOnly: true });
  */
-export async function openDuckDb(path: string, opts: { loadPath?: DuckLoadPath } = {}): Promise<Store> {
+export async function openDuckDb(
+  path: string,
+  opts: { loadPath?: DuckLoadPath; readOnly?: boolean; allowFiles?: boolean } = {},
+): Promise<Store> {
+  const readOnly = opts.readOnly ?? false;
+  const access: StoreAccess = { readOnly, allowFiles: opts.allowFiles ?? !readOnly };
+  const config: Record<string, string> = {};
+  if (readOnly && path !== ':memory:') config.access_mode = 'READ_ONLY';
+  if (!access.allowFiles) config.enable_external_access = 'false';
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(path);
+    instance = await DuckDBInstance.create(path, config);
   } catch (e) {
     throw new StoreError(`cannot open DuckDB database ${path}: ${(e as Error).message}`, {}, 2, { cause: e });
   }
@@ -74,36 +82,54 @@ export async function openDuckDb(path: string, opts: { loadPath?: DuckLoadPath }
       appender.closeSync();
     }
   };
-  // DuckDB's own errors become StoreErrors naming the engine (exit 2 for a wrong statement, 1 for a failed database)
-  const session: StoreSession = {
-    engine: 'duckdb',
-    query: (q) =>
-      duckQuery(conn, q).catch((e: unknown) => {
-        throw databaseError('duckdb', e);
-      }),
-    run: async (q) => {
-      const { text, values } = typeof q === 'string' ? { text: q, values: [] } : q;
-      await conn.run(text, values.length ? values.map(bindValue) : undefined).catch((e: unknown) => {
-        throw databaseError('duckdb', e);
-      });
-    },
-    load: (table, plans, parts, loadId) =>
-      load(table, plans, parts, loadId).catch((e: unknown) => {
-        throw databaseError('duckdb', e);
-      }),
+  // DuckDB's own errors become StoreErrors naming the engine (exit 2 for a wrong statement, 1 for a failed database).
+  // A read-only session reads through the checked, streaming path; a writable one keeps DuckDB's own (all statements run).
+  const sessionOf = (inTransaction: boolean): StoreSession => {
+    const stream: StoreSession['stream'] = (q, o) => duckStream(conn, q, access, o, inTransaction);
+    return {
+      engine: 'duckdb',
+      stream,
+      query: readOnly
+        ? (q) => collectTable(stream(q))
+        : (q) =>
+            duckQuery(conn, q).catch((e: unknown) => {
+              throw databaseError('duckdb', e);
+            }),
+      run: readOnly
+        ? (q) => drain(stream(q))
+        : async (q) => {
+            const { text, values } = typeof q === 'string' ? { text: q, values: [] } : q;
+            await conn.run(text, values.length ? values.map(bindValue) : undefined).catch((e: unknown) => {
+              throw databaseError('duckdb', e);
+            });
+          },
+      load: readOnly
+        ? () => Promise.reject(refusedWrite('duckdb', 'a load writes'))
+        : (table, plans, parts, loadId) =>
+            load(table, plans, parts, loadId).catch((e: unknown) => {
+              throw databaseError('duckdb', e);
+            }),
+    };
   };
+  const session = sessionOf(false);
+  const inTransaction = sessionOf(true);
   return {
     engine: 'duckdb',
     url: `duckdb:${path}`,
     query: (q) => serial(() => session.query(q)),
     run: (q) => serial(() => session.run(q)),
+    stream: (q, o) => heldStream(serial, () => session.stream(q, o)),
     load: () => Promise.reject(new StoreError('load() runs inside transaction()', {}, 1)),
     transaction: (fn) =>
       serial(async () => {
-        await session.run('begin transaction');
+        await conn.run('begin transaction').catch((e: unknown) => {
+          throw databaseError('duckdb', e);
+        });
         try {
-          const out = await fn(session);
-          await session.run('commit');
+          const out = await fn(inTransaction);
+          await conn.run('commit').catch((e: unknown) => {
+            throw databaseError('duckdb', e);
+          });
           return out;
         } catch (e) {
           await conn.run('rollback').catch(() => {});

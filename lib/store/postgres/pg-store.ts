@@ -1,41 +1,18 @@
 import pg from 'pg';
 import copyStreams from 'pg-copy-streams';
-import type { Table } from 'apache-arrow';
+import type { RecordBatch, Table } from 'apache-arrow';
 import type { ColumnPlan } from '../column-plan.js';
-import { arrayDepth, arrowTypeOfPg, columnsToTable, PG_ARRAY_ELEMENT } from '../result-arrow.js';
-import { sql, type SqlQuery, tableId, type SqlValue } from '../sql.js';
+import { arrayDepth, arrowTypeOfPg, columnsToTable } from '../result-arrow.js';
+import { sql, type SqlQuery, tableId } from '../sql.js';
+import { pgStream } from './pg-stream.js';
+import { bindValue, TYPES } from './pg-values.js';
 import { redactUrl, redactUrls } from '../../core/index.js';
-import { StoreError } from '../../errors/index.js';
+import { SkybookError, StoreError } from '../../errors/index.js';
+import { refusedWrite, type StoreAccess } from '../access.js';
+import { collectTable, drain } from '../stream-helpers.js';
 import { databaseError } from '../database-error.js';
 import type { LoadPart, Store, StoreSession, TableRef } from '../store.js';
 import { COPY_HEADER, COPY_TRAILER, encodeRows } from './copy-binary.js';
-
-const textArray = pg.types.getTypeParser(1009 as never) as (s: string) => unknown;
-
-/** Type parsers that keep int64 and NUMERIC exact: int8 as bigint, numeric as its decimal text, arrays alike. */
-const TYPES = {
-  getTypeParser(oid: number, format?: string) {
-    if (oid === 20) return (s: string) => BigInt(s);
-    if (oid === 1700) return (s: string) => s;
-    const element = PG_ARRAY_ELEMENT[oid];
-    if (element === 20) return (s: string) => deepMap(textArray(s), (x) => BigInt(x));
-    if (element === 1700) return (s: string) => textArray(s);
-    return pg.types.getTypeParser(oid as never, format as never);
-  },
-};
-
-function deepMap(v: unknown, f: (s: string) => unknown): unknown {
-  if (v === null) return null;
-  return Array.isArray(v) ? v.map((x) => deepMap(x, f)) : f(v as string);
-}
-
-/** Values as pg binds them: bigint as decimal text (exact), typed bytes as Buffer. */
-function bindValue(v: SqlValue): unknown {
-  if (typeof v === 'bigint') return v.toString();
-  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
-  if (Array.isArray(v)) return v.map((x) => (typeof x === 'bigint' ? x.toString() : x));
-  return v;
-}
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -103,16 +80,28 @@ async function copyIn(
   return n;
 }
 
-/** A session on a pool or one client; PostgreSQL's own errors become StoreErrors naming the engine (see databaseError). */
-function session(db: Queryable, load: StoreSession['load']): StoreSession {
+/**
+ * A session on a pool or one client; PostgreSQL's own errors become StoreErrors naming the engine (see databaseError).
+ * A read-only session reads through the checked, streaming path (`pgStream`); a writable one sends its SQL as it is.
+ */
+function session(db: Queryable, load: StoreSession['load'], access: StoreAccess, stream: StoreSession['stream']): StoreSession {
   // the statement's text lets the error show psql's LINE and caret lines under the message
   const failed =
     (q?: SqlQuery | string) =>
     (e: unknown): never => {
       throw databaseError('postgres', e, typeof q === 'string' ? q : q?.text);
     };
+  if (access.readOnly)
+    return {
+      engine: 'postgres',
+      stream,
+      query: (q) => collectTable(stream(q)),
+      run: (q) => drain(stream(q)),
+      load: () => Promise.reject(refusedWrite('postgres', 'a load writes')),
+    };
   return {
     engine: 'postgres',
+    stream,
     query: (q) => pgQuery(db, q).catch(failed(q)),
     run: async (q) => {
       await pgQuery(db, q).catch(failed(q));
@@ -121,23 +110,47 @@ function session(db: Queryable, load: StoreSession['load']): StoreSession {
   };
 }
 
+/** A stream on a client of the pool, given back when the stream ends. */
+async function* pooled(pool: pg.Pool, open: (client: pg.PoolClient) => AsyncIterable<RecordBatch>): AsyncGenerator<RecordBatch> {
+  const client = await pool.connect().catch((e: unknown) => {
+    throw databaseError('postgres', e);
+  });
+  let broken: Error | undefined;
+  try {
+    yield* open(client);
+  } catch (e) {
+    if (!(e instanceof SkybookError) || e.exitCode === 1) broken = e instanceof Error ? e : new Error(String(e));
+    throw e;
+  } finally {
+    client.release(broken);
+  }
+}
+
 /**
  * Opens a PostgreSQL database through a `pg` pool. `schema` (optional) is created if missing and put first on every
  * connection's search_path (then `public`, where the q3c extension lives), so unqualified tables land there.
+ * `readOnly` runs every statement alone in a `BEGIN READ ONLY` transaction, refuses commands that write before sending
+ * them, and makes no schema; `allowFiles: false`
+ * (the default when read-only) refuses COPY, DO and the server-file functions (pg_read_file, lo_import, ...).
  *
  * @example
  * const store = await openPostgres('postgres://postgres@127.0.0.1:5432/test', { schema: 'survey' });
  */
-export async function openPostgres(url: string, opts: { schema?: string; max?: number } = {}): Promise<Store> {
+export async function openPostgres(
+  url: string,
+  opts: { schema?: string; max?: number; readOnly?: boolean; allowFiles?: boolean } = {},
+): Promise<Store> {
   if (opts.schema !== undefined && !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(opts.schema)) {
     throw new StoreError(`invalid schema: ${JSON.stringify(opts.schema)} (letters, digits and _ only)`);
   }
+  const readOnly = opts.readOnly ?? false;
+  const access: StoreAccess = { readOnly, allowFiles: opts.allowFiles ?? !readOnly };
   // The search_path goes in the startup packet, so every pooled connection has it before its first query.
   const options = opts.schema ? `-c search_path=${opts.schema.toLowerCase()},public` : undefined;
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 4, ...(options ? { options } : {}) });
   pool.on('error', () => {}); // an idle client's broken connection is reported on its next use
   try {
-    await pool.query(opts.schema ? `create schema if not exists ${sql.id(opts.schema.toLowerCase()).text}` : 'select 1');
+    await pool.query(opts.schema && !readOnly ? `create schema if not exists ${sql.id(opts.schema.toLowerCase()).text}` : 'select 1');
   } catch (e) {
     await pool.end();
     throw new StoreError(`cannot open ${redactUrl(url)}: ${redactUrls((e as Error).message)}`, {}, 2, { cause: e });
@@ -146,17 +159,26 @@ export async function openPostgres(url: string, opts: { schema?: string; max?: n
     throw new StoreError('load() runs inside transaction()', {}, 1);
   };
   return {
-    ...session(pool, noLoad),
+    ...session(pool, noLoad, access, (q, o) => pooled(pool, (client) => pgStream(client, q, access, o, false))),
     url: redactUrl(url),
     async transaction(fn) {
       const client = await pool.connect().catch((e: unknown) => {
         throw databaseError('postgres', e);
       });
       try {
-        const s = session(client, (table, plans, parts, loadId) => copyIn(client, table, plans, parts, loadId));
-        await s.run('begin');
+        const s = session(
+          client,
+          (table, plans, parts, loadId) => copyIn(client, table, plans, parts, loadId),
+          access,
+          (q, o) => pgStream(client, q, access, o, true),
+        );
+        await client.query(readOnly ? 'begin read only' : 'begin').catch((e: unknown) => {
+          throw databaseError('postgres', e);
+        });
         const out = await fn(s);
-        await s.run('commit');
+        await client.query('commit').catch((e: unknown) => {
+          throw databaseError('postgres', e);
+        });
         return out;
       } catch (e) {
         await client.query('rollback').catch(() => {});
