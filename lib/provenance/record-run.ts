@@ -155,7 +155,9 @@ export async function recordRun(o: RecordRunOptions): Promise<RecordedRun> {
   const keyWithout = (written: ReadonlySet<string>) =>
     cacheKey({
       notebook: notebook.sha256,
-      parameters: params,
+      // The redacted values: the key is written into the manifest, and a hash over a short password can be searched
+      // offline. A changed secret (a rotated password) is not a changed analysis, so it does not make a run stale.
+      parameters: redaction.values,
       inputs: inputs.filter((i) => !written.has(i.path)),
       lockfile: software.lockfile?.sha256,
       kernel: loaded.spec.name,

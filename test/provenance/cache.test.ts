@@ -29,6 +29,45 @@ describe('skybook run --cache', () => {
     writeFileSync(catalog, '1.5\n2.5\n3\n');
   }, 60_000);
 
+  it('a secret parameter does not enter the cache key: a rotated password is a hit, not a new analysis', () => {
+    const nb = join(dir, 'secret.ipynb');
+    const cell = (source: string, tags: string[] = []) => ({
+      cell_type: 'code',
+      execution_count: null,
+      metadata: { tags },
+      outputs: [],
+      source,
+    });
+    writeFileSync(
+      nb,
+      JSON.stringify({
+        cells: [cell("db_password = ''\nzmax = 1.0", ['parameters']), cell('print(len(db_password) > 0, zmax)')],
+        metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+        nbformat: 4,
+        nbformat_minor: 5,
+      }),
+    );
+    const args = (password: string, zmax: string) => [
+      'run',
+      nb,
+      '-p',
+      'db_password',
+      password,
+      '-p',
+      'zmax',
+      zmax,
+      '--cwd',
+      dir,
+      '-o',
+      join(dir, 'secret', 'run.ipynb'),
+      '--cache',
+      '--json',
+    ];
+    expect(JSON.parse(skybook(args('first-Pa55word', '2')).stdout)).toMatchObject({ status: 'completed' });
+    expect(JSON.parse(skybook(args('rotated-Pa55word', '2')).stdout)).toMatchObject({ status: 'cached' });
+    expect(JSON.parse(skybook(args('rotated-Pa55word', '3')).stdout)).toMatchObject({ status: 'completed' });
+  }, 60_000);
+
   it('a file the run writes and a parameter names (a database) is its output: the second --cache run is a hit', () => {
     const nb = join(dir, 'writes-named.ipynb');
     const cell = (source: string, tags: string[] = []) => ({
