@@ -28,13 +28,14 @@ export interface SurveyPreset {
 const common = { zMin: 0.02, walls: 3, balFraction: 0.15, anomalyFraction: 0.04 };
 
 /**
- * The three presets. `small` is for tests (seconds, ~30 MB); `medium` for demos and streaming checks; `large`
- * reaches 10M zcatalog rows and 1.6M quasar spectra, which only fit on disk without spectra (see datasets/README.md).
+ * The presets. `small` is for tests (seconds, ~30 MB); `medium` for demos and streaming checks; `large` reaches 10M
+ * zcatalog rows and 1.6M quasar spectra, which only fit on disk without spectra (see datasets/README.md); `voids` is a
+ * nearby wide volume with 15-25 Mpc/h voids for VoidFinder.
  *
  * @example
  * PRESETS.large.galaxies + PRESETS.large.quasars; // 10_000_000
  */
-export const PRESETS: Readonly<Record<'small' | 'medium' | 'large', SurveyPreset>> = {
+export const PRESETS: Readonly<Record<'small' | 'medium' | 'large' | 'voids', SurveyPreset>> = {
   small: {
     ...common,
     name: 'small',
@@ -74,6 +75,22 @@ export const PRESETS: Readonly<Record<'small' | 'medium' | 'large', SurveyPreset
     voids: 1500,
     voidRadius: [10, 25],
   },
+  // A DR7-like nearby volume for void finding: wide enough on the sky that spheres of 15-25 Mpc/h fit well inside the
+  // mask (VoidFinder drops holes more than 10% outside), dense enough (mean separation ~5 Mpc/h, as SDSS DR7's
+  // volume-limited sample) that chance gaps between galaxies stay below its 10 Mpc/h maximal-sphere cut.
+  voids: {
+    ...common,
+    name: 'voids',
+    raMin: 150,
+    raMax: 190,
+    decMin: 0,
+    decMax: 30,
+    zMax: 0.12,
+    galaxies: 60_000,
+    quasars: 20,
+    voids: 10,
+    voidRadius: [15, 25],
+  },
 };
 
 /**
@@ -86,7 +103,7 @@ export type PresetName = keyof typeof PRESETS;
 
 const OptionsSchema = z
   .object({
-    preset: z.enum(['small', 'medium', 'large']).default('small'),
+    preset: z.enum(['small', 'medium', 'large', 'voids']).default('small'),
     seed: z
       .number()
       .int()
