@@ -10,9 +10,12 @@ export interface CappedRun {
   stderr: string;
   /** Peak resident memory of the process, MB (its VmHWM, read while it ran). */
   peakRssMb: number;
+  /** Wall-clock seconds from spawn to close. */
   seconds: number;
-  /** Why the watchdog stopped it, if it did: `rss` over the cap or `time` over the limit. */
-  killed?: 'rss' | 'time';
+  /** CPU seconds the process used (user + system, all its threads), from /proc: the work it did, whatever the load. */
+  cpuSeconds: number;
+  /** Why the watchdog stopped it, if it did: `rss` over the memory cap, `cpu` over the CPU cap, `wall` hung past the wall cap. */
+  killed?: 'rss' | 'cpu' | 'wall';
   /** With `head`: seconds from the start until its last wanted line came (undefined if it never did). */
   headSeconds?: number;
 }
@@ -28,11 +31,29 @@ function rssOf(pid: number): { peak: number; now: number } {
   }
 }
 
+/** CPU seconds (utime + stime) the process has used so far, from /proc (0 once it has gone). */
+function cpuOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // after the command name in parentheses (which may hold spaces): state is field 3, utime 14, stime 15
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Linux's USER_HZ, the unit of /proc's times (100 on every architecture Node runs on). */
+const CLOCK_TICKS = 100;
+
 /**
- * Runs the built `skybook` CLI under a watchdog, for hostile inputs: it samples the child's memory every 50 ms and
- * kills it (SIGKILL) past `maxRssMb` or `maxSeconds`, so a bomb cannot take the machine down with the test. The caps
- * are the acceptance limits themselves (1 GB, 10 s by default): a run that hits one reports `killed`, and the test's
- * assertions on exit code and memory fail with the figures.
+ * Runs the built `skybook` CLI under a watchdog, for hostile inputs: it samples the child's memory and CPU time every
+ * 50 ms and kills it (SIGKILL) past `maxRssMb` or past `maxSeconds` of CPU, so a bomb cannot take the machine down with
+ * the test. The caps are the acceptance limits themselves (1 GB, 10 s by default): a run that hits one reports
+ * `killed`, and the test's assertions on exit code and memory fail with the figures. Time is capped in CPU seconds,
+ * not wall seconds, because the limit is about the work a hostile file can make us do: with another full test run
+ * beside this one on two cores, 5 CPU seconds take 10-15 wall seconds. A run that hangs without using CPU is stopped
+ * by the wall cap, `maxWallSeconds` (45 s by default, under the suite's 60 s test timeout, so the figures are seen).
  *
  * @example
  * const r = await runCapped(['fits', 'stats', bomb]);
@@ -42,7 +63,10 @@ export function runCapped(
   args: string[],
   opts: {
     maxRssMb?: number;
+    /** CPU seconds (user + system) before the run is killed as `cpu`. */
     maxSeconds?: number;
+    /** Wall seconds before a run is killed as `wall` (hung). */
+    maxWallSeconds?: number;
     cwd?: string;
     env?: NodeJS.ProcessEnv;
     stdin?: string;
@@ -56,7 +80,8 @@ export function runCapped(
   } = {},
 ): Promise<CappedRun> {
   const maxRssKb = (opts.maxRssMb ?? 1024) * 1024;
-  const maxMs = (opts.maxSeconds ?? 10) * 1000;
+  const maxCpu = opts.maxSeconds ?? 10;
+  const maxWallMs = (opts.maxWallSeconds ?? Math.max(45, 2 * maxCpu)) * 1000;
   const t0 = performance.now();
   const child = spawn(process.execPath, opts.node ?? [CLI, ...args], {
     cwd: opts.cwd ?? ROOT,
@@ -67,6 +92,7 @@ export function runCapped(
   let stdout = '';
   let stderr = '';
   let peakKb = 0;
+  let cpu = 0;
   let killed: CappedRun['killed'];
   let headSeconds: number | undefined;
   child.stdout!.on('data', (b: Buffer) => {
@@ -86,14 +112,17 @@ export function runCapped(
   const watch = setInterval(() => {
     const { peak } = rssOf(child.pid!);
     peakKb = Math.max(peakKb, peak);
+    cpu = Math.max(cpu, cpuOf(child.pid!));
     if (peak > maxRssKb) killed ??= 'rss';
-    else if (performance.now() - t0 > maxMs) killed ??= 'time';
+    else if (cpu > maxCpu) killed ??= 'cpu';
+    else if (performance.now() - t0 > maxWallMs) killed ??= 'wall';
     if (killed) child.kill('SIGKILL');
   }, 50);
   return new Promise((resolve) => {
     child.on('exit', () => {
       // the last sample before exit: /proc still holds the zombie's figures until it is reaped
       peakKb = Math.max(peakKb, rssOf(child.pid!).peak);
+      cpu = Math.max(cpu, cpuOf(child.pid!));
     });
     child.on('close', (code, signal) => {
       clearInterval(watch);
@@ -104,6 +133,7 @@ export function runCapped(
         stderr,
         peakRssMb: peakKb / 1024,
         seconds: (performance.now() - t0) / 1000,
+        cpuSeconds: cpu,
         ...(killed ? { killed } : {}),
         ...(headSeconds !== undefined ? { headSeconds } : {}),
       });

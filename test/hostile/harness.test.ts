@@ -16,14 +16,21 @@ describe('runCapped', () => {
     expect(JSON.parse(r.stdout)).toBeTruthy();
     expect(r.peakRssMb).toBeGreaterThan(10); // a Node process: tens of MB at least
     expect(r.peakRssMb).toBeLessThan(1024);
+    expect(r.cpuSeconds).toBeGreaterThan(0); // a Node process's start-up alone takes tens of ms
+    expect(r.cpuSeconds).toBeLessThanOrEqual(r.seconds * 4);
     expect(r.killed).toBeUndefined();
   });
 
-  it('kills a run that outlives its time cap, and one whose memory grows past its cap', async () => {
-    const hang = await runCapped([], { node: ['-e', 'setInterval(() => {}, 1000)'], maxSeconds: 1 });
-    expect(hang.killed).toBe('time');
+  it('kills a run that spins past its CPU cap, one that hangs past its wall cap, and one whose memory grows past its cap', async () => {
+    const spin = await runCapped([], { node: ['-e', 'for (;;);'], maxSeconds: 1 });
+    expect(spin.killed).toBe('cpu');
+    expect(spin.signal).toBe('SIGKILL');
+    expect(spin.cpuSeconds).toBeGreaterThan(1);
+    expect(spin.cpuSeconds).toBeLessThan(2); // sampled every 50 ms
+    const hang = await runCapped([], { node: ['-e', 'setInterval(() => {}, 1000)'], maxWallSeconds: 1 });
+    expect(hang.killed).toBe('wall');
     expect(hang.signal).toBe('SIGKILL');
-    expect(hang.seconds).toBeLessThan(5);
+    expect(hang.cpuSeconds).toBeLessThan(1); // idle: the CPU cap alone would never stop it
     const grow = await runCapped([], { node: ['-e', 'const a = []; setInterval(() => a.push(Buffer.alloc(50e6, 1)), 20)'], maxRssMb: 300 });
     expect(grow.killed).toBe('rss');
     expect(grow.peakRssMb).toBeGreaterThan(300);
