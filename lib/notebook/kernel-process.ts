@@ -29,9 +29,14 @@ export interface KernelExit {
   signal: NodeJS.Signals | null;
 }
 
-/** Bytes as MiB, or GiB from 1 GiB on. @example sizeText(300 * 2 ** 20) // '300 MiB' */
-function sizeText(bytes: number): string {
-  return bytes < 2 ** 30 ? `${Math.round(bytes / 2 ** 20)} MiB` : `${Number((bytes / 2 ** 30).toFixed(2))} GiB`;
+/**
+ * Bytes as MiB, or GiB (two decimals) from 1 GiB on. `round` is Math.ceil for a figure over a limit, so 300.2 MiB
+ * over a limit of 300 MiB reads 301, never "reached 300 MiB, over the limit of 300 MiB".
+ *
+ * @example sizeText(300 * 2 ** 20) // '300 MiB'
+ */
+function sizeText(bytes: number, round: (x: number) => number = Math.round): string {
+  return bytes < 2 ** 30 ? `${round(bytes / 2 ** 20)} MiB` : `${round((bytes / 2 ** 30) * 100) / 100} GiB`;
 }
 
 /** Five distinct free TCP ports on 127.0.0.1 (held open together so none is handed out twice). */
@@ -202,7 +207,7 @@ export class KernelProcess {
   deathError(cell?: number): KernelError {
     if (this.overLimit)
       return new KernelError(
-        `kernel stopped: its memory reached ${sizeText(this.overLimit.bytes)}, over the limit of ${sizeText(this.overLimit.limit)}`,
+        `kernel stopped: its memory reached ${sizeText(this.overLimit.bytes, Math.ceil)}, over the limit of ${sizeText(this.overLimit.limit)}`,
         { kernel: this.spec.name, cell },
       );
     const how = this.exit?.signal ? `signal ${this.exit.signal}` : `exit code ${this.exit?.code}`;
