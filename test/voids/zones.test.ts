@@ -83,7 +83,7 @@ describe('zoneMembership', () => {
     expect(() => zoneMembership({ ...t, zoneVoid: badVoid })).toThrow('HDU ZONEVOID: column void0: row 1: void 7 is not in VOIDS');
     const noTarget = zoneMembership({
       ...t,
-      galZone: badZone.select(['GAL', 'X']).assign(tableFromArrays({ ZONE: BigInt64Array.of(0n, 0n, 0n, 0n, 0n, 0n, 0n) })),
+      galZone: tableFromArrays({ GAL: BigInt64Array.of(0n, 1n), ZONE: BigInt64Array.of(0n, 0n) }),
     });
     expect(() => rowsOfTargets(noTarget, BigInt64Array.of(1n))).toThrow(/no target column/);
   });
