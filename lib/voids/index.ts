@@ -9,7 +9,7 @@ export { classifyGalaxies, classifySkyGalaxies, galaxyEnvironments, holeIndex } 
 export type { GalaxyEnvironments, HolesAndMask, SkyGalaxies } from './membership.js';
 export { readVoidCatalogue, writeVoidCatalogue } from './catalogue-file.js';
 export type { CatalogueSettings, CatalogueToWrite, VoidCatalogueFile } from './catalogue-file.js';
-export { writeVoidTable } from './table-file.js';
+export { tableFileBytes, writeVoidTable } from './table-file.js';
 export { readV2Catalogue, rowsOfTargets, zoneMembership } from './zones.js';
 export type { V2Tables, ZoneMembership } from './zones.js';
 export { ksTwoSample } from './ks-test.js';
