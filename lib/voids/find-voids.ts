@@ -7,7 +7,8 @@ import { buildGalaxyCells } from './galaxy-cells.js';
 import { buildHoleGrid } from './hole-grid.js';
 import type { HoleJobSetup } from './hole-jobs.js';
 import { buildSurveyMask, type SurveyMask } from './survey-mask.js';
-import { type DistanceMetric, vastDistances, vastPositions } from './vast-distance.js';
+import { type DistanceMetric, vastDistances } from './galaxy-positions.js';
+import { vastRadii, vastXyz } from './vast-xyz.js';
 import { type VoidCatalogue, type VoidFinderSettings, type VoidFinderSummary, voidTables } from './void-catalogue.js';
 import { volumeProbes } from './volume-cut.js';
 import { separateWallField } from './wall-field.js';
@@ -97,17 +98,18 @@ export async function findVoids(galaxies: GalaxyPositions, options: FindVoidsOpt
   const zMax = options.zMax ?? zHi;
   if (!(zMin >= 0) || !(zMax > zMin))
     throw new VoidsError(`invalid redshift range: [${zMin}, ${zMax}] (0 <= zMin < zMax)`, { scope: 'findVoids' });
-  const cosmology = { omegaM, h, metric: distanceMetric };
-  const limits = vastDistances(Float64Array.of(zMin, zMax), cosmology);
+  const cosmology = { omegaM, h, distanceMetric, float32: options.float32 };
+  // VAST's limits come from python floats: float32 for comoving (it casts), double for redshift.
+  const limits = vastDistances(Float64Array.of(zMin, zMax), { omegaM, h, distanceMetric });
   const rMin = limits[0]!,
     rMax = limits[1]!;
   // VAST's mask takes every galaxy given, whatever its redshift.
   const mask = buildSurveyMask(ra, dec, { rMin, rMax, minMaximalRadius: minMaximal, smooth: smoothMask });
-  const r = vastDistances(z, cosmology);
+  const r = vastRadii(z, cosmology);
   const keep: number[] = [];
   for (let i = 0; i < n; i++) if (r[i]! >= rMin && r[i]! <= rMax) keep.push(i);
   const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]!);
-  const xyz = vastPositions(pick(ra), pick(dec), pick(r), { float32: options.float32 });
+  const xyz = vastXyz(pick(ra), pick(dec), pick(r), { float32: options.float32 });
   const catalogue = await findVoidsXyz(xyz, mask, options);
   const settings: VoidFinderSettings = { ...catalogue.settings, omegaM, h, zMin, zMax, distanceMetric };
   const summary = catalogue.summary && { ...catalogue.summary, galaxies: n };

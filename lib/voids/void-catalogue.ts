@@ -1,7 +1,7 @@
 import { type Table, tableFromArrays } from 'apache-arrow';
 import type { CombinedHoles } from './combine-holes.js';
 import type { SurveyMask } from './survey-mask.js';
-import type { DistanceMetric } from './vast-distance.js';
+import type { DistanceMetric } from './galaxy-positions.js';
 
 /**
  * What produced a void catalogue. Every field is optional: a catalogue read from a foreign file (VAST's own output,
