@@ -1,0 +1,62 @@
+import { type DistanceMetric, vastDistances } from './galaxy-positions.js';
+
+const RAD_PER_DEG = Math.PI / 180;
+
+/** VAST's speed of light (vast.voidfinder.constants.c), km/s. */
+const VAST_C = 299792.0;
+
+/**
+ * Galaxy distances as VAST's VoidFinder gets them for its input: `comoving` always in float32 (VAST casts redshifts to
+ * float32 first; {@link vastDistances}); `redshift` as c z / (100 h) in the precision of the redshift column: float32
+ * arithmetic when `float32` (numpy keeps a float32 column float32), double otherwise.
+ *
+ * @example
+ * const r = vastRadii(z, { omegaM: 0.26, distanceMetric: 'comoving' });
+ */
+export function vastRadii(
+  z: Float64Array,
+  options: { omegaM: number; h: number; distanceMetric: DistanceMetric; float32?: boolean },
+): Float64Array {
+  if (options.distanceMetric !== 'redshift' || !options.float32) return vastDistances(z, options);
+  const f = Math.fround;
+  const c = f(VAST_C);
+  const hubble = f(100 * options.h);
+  return Float64Array.from(z, (zi) => f(f(c * f(zi)) / hubble));
+}
+
+/**
+ * Comoving Cartesian positions (interleaved x y z) of galaxies at distances r toward (ra, dec) in degrees, as VAST's
+ * ra_dec_to_xyz computes them: x = r cos(ra) cos(dec), y = r sin(ra) cos(dec), z = r sin(dec), multiplied left to
+ * right. With `float32`, as numpy computes them for float32 ra and dec columns (a FITS `E` column, as in VAST's SDSS
+ * DR7 file): radians, sines, cosines and every product rounded to float32.
+ *
+ * @example
+ * const xyz = vastXyz(ra, dec, r, { float32: true });
+ */
+export function vastXyz(ra: Float64Array, dec: Float64Array, r: Float64Array, options: { float32?: boolean } = {}): Float64Array {
+  const n = ra.length;
+  const out = new Float64Array(3 * n);
+  if (options.float32) {
+    const f = Math.fround;
+    const d2r = f(RAD_PER_DEG);
+    for (let i = 0; i < n; i++) {
+      const a = f(f(ra[i]!) * d2r);
+      const d = f(f(dec[i]!) * d2r);
+      const ri = f(r[i]!);
+      const cd = f(Math.cos(d));
+      out[3 * i] = f(f(ri * f(Math.cos(a))) * cd);
+      out[3 * i + 1] = f(f(ri * f(Math.sin(a))) * cd);
+      out[3 * i + 2] = f(ri * f(Math.sin(d)));
+    }
+    return out;
+  }
+  for (let i = 0; i < n; i++) {
+    const a = ra[i]! * RAD_PER_DEG;
+    const d = dec[i]! * RAD_PER_DEG;
+    const ri = r[i]!;
+    out[3 * i] = ri * Math.cos(a) * Math.cos(d);
+    out[3 * i + 1] = ri * Math.sin(a) * Math.cos(d);
+    out[3 * i + 2] = ri * Math.sin(d);
+  }
+  return out;
+}
