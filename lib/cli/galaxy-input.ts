@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { type Table, tableFromIPC } from 'apache-arrow';
+import { type Table, tableFromIPC, Type } from 'apache-arrow';
 import { fileProblem, VoidsError } from '../errors/index.js';
 import { describeColumns, FitsFile } from '../fits/index.js';
 
@@ -19,6 +19,8 @@ export interface GalaxyColumns {
   redshift: Float64Array;
   targetid: BigInt64Array | undefined;
   names: { ra: string; dec: string; z: string; targetid: string | undefined };
+  /** ra and dec are float32 columns (FITS E): VAST then computes positions in float32, and so does classification. */
+  float32: boolean;
 }
 
 /**
@@ -157,9 +159,14 @@ export async function readGalaxyColumns(path: string, names: GalaxyColumnNames =
     if (Number.isFinite(d) && (d < -90 || d > 90))
       throw new VoidsError(`dec ${d} is outside [-90, 90] degrees`, { ...where, column: chosen.dec, row: i });
   }
+  const single = (name: string) => {
+    const t = table.getChild(name)!.type;
+    return t.typeId === Type.Float && (t as unknown as { precision: number }).precision === 1;
+  };
   return {
     file: path,
     hdu,
+    float32: single(chosen.ra) && single(chosen.dec),
     ra,
     dec,
     redshift,

@@ -21,11 +21,15 @@ export interface VastCosmology {
   omegaM?: number;
   h?: number;
   distanceMetric?: DistanceMetric;
+  /**
+   * Whether the ra, dec (and redshift) columns are float32, as in VAST's SDSS DR7 file: numpy then computes the
+   * positions in float32 (`vastXyz`), and so must anyone who wants VAST's positions to the last bit.
+   */
+  float32?: boolean;
 }
 
 /** VAST's speed of light (its constants.py), km/s: not the exact value, and distances follow it. */
 const VAST_C = 299792.0;
-const DEG_TO_RAD = Math.PI / 180;
 
 /**
  * Distances of redshifts as VAST's preprocessing computes them (Mpc/h for h = 1). 'comoving': VAST casts each redshift
@@ -56,32 +60,4 @@ export function vastDistances(redshift: ArrayLike<number>, cosmology: VastCosmol
   const cOverH0 = Math.fround(Math.fround(VAST_C) / Math.fround(100 * h));
   for (let i = 0; i < out.length; i++) out[i] = Math.fround(Math.fround(integral[i]!) * cOverH0);
   return out;
-}
-
-/**
- * Comoving positions of galaxies as VAST computes them (its ra_dec_to_xyz): x = r cos(ra) cos(dec), y = r sin(ra)
- * cos(dec), z = r sin(dec), multiplied in that order, with r from {@link vastDistances}; interleaved x y z.
- *
- * @example
- * const xyz = vastPositions(ra, dec, redshift, { omegaM: 0.26 });
- */
-export function vastPositions(
-  ra: ArrayLike<number>,
-  dec: ArrayLike<number>,
-  redshift: ArrayLike<number>,
-  cosmology: VastCosmology = {},
-): Float64Array {
-  const n = ra.length;
-  if (dec.length !== n || redshift.length !== n)
-    throw new VoidsError(`ra (${n}), dec (${dec.length}) and redshift (${redshift.length}) lengths differ`, { scope: 'vastPositions' });
-  const r = vastDistances(redshift, cosmology);
-  const xyz = new Float64Array(3 * n);
-  for (let i = 0; i < n; i++) {
-    const a = ra[i]! * DEG_TO_RAD;
-    const d = dec[i]! * DEG_TO_RAD;
-    xyz[3 * i] = r[i]! * Math.cos(a) * Math.cos(d);
-    xyz[3 * i + 1] = r[i]! * Math.sin(a) * Math.cos(d);
-    xyz[3 * i + 2] = r[i]! * Math.sin(d);
-  }
-  return xyz;
 }

@@ -1,4 +1,5 @@
-import { type DistanceMetric, vastDistances } from './galaxy-positions.js';
+import { VoidsError } from '../errors/index.js';
+import { type DistanceMetric, type VastCosmology, vastDistances } from './galaxy-positions.js';
 
 const RAD_PER_DEG = Math.PI / 180;
 
@@ -59,4 +60,27 @@ export function vastXyz(ra: Float64Array, dec: Float64Array, r: Float64Array, op
     out[3 * i + 2] = ri * Math.sin(d);
   }
   return out;
+}
+
+/**
+ * Positions of galaxies on the sky as VAST's VoidFinder places them (interleaved x y z, Mpc/h): {@link vastRadii}
+ * then {@link vastXyz}, in float32 arithmetic when `float32` (float32 ra and dec columns). Classification must place
+ * galaxies exactly as the void finder did: the galaxies that bound a hole lie on its surface, and the last bit of their
+ * position decides whether VAST's strict test puts them inside.
+ *
+ * @example
+ * const xyz = vastPositions(ra, dec, redshift, { omegaM: 0.26, float32: true });
+ */
+export function vastPositions(
+  ra: ArrayLike<number>,
+  dec: ArrayLike<number>,
+  redshift: ArrayLike<number>,
+  cosmology: VastCosmology = {},
+): Float64Array {
+  const n = ra.length;
+  if (dec.length !== n || redshift.length !== n)
+    throw new VoidsError(`ra (${n}), dec (${dec.length}) and redshift (${redshift.length}) lengths differ`, { scope: 'vastPositions' });
+  const { omegaM = 0.3, h = 1, distanceMetric = 'comoving', float32 = false } = cosmology;
+  const r = vastRadii(Float64Array.from(redshift), { omegaM, h, distanceMetric, float32 });
+  return vastXyz(Float64Array.from(ra), Float64Array.from(dec), r, { float32 });
 }

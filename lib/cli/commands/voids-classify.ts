@@ -118,6 +118,8 @@ export const voidsClassify: Command = {
         omegaM: omegaArg ?? catalogue.settings.omegaM ?? 0.3,
         h: hArg ?? catalogue.settings.h ?? 1,
         distanceMetric: catalogue.settings.distanceMetric ?? 'comoving',
+        // float32 ra/dec columns: VAST placed these galaxies in float32 arithmetic, so do the same (hole surfaces)
+        float32: galaxies.float32,
       };
       let mask: SurveyMask | undefined = catalogue.mask;
       if (!mask) {
@@ -142,7 +144,7 @@ export const voidsClassify: Command = {
           `${voidsPath}: no MASK HDU; classified against the survey mask of ${galaxiesPath} (VAST's generate_mask, ${rMin}-${rMax.toFixed(2)} Mpc/h)`,
         );
       }
-      const env = classifySkyGalaxies(galaxies, { holes: catalogue.holes, mask }, cosmology);
+      const env = classifySkyGalaxies(galaxies, { holes: catalogue.holes, mask, wall: catalogue.wall, field: catalogue.field }, cosmology);
       let beyond = 0;
       if (zmax !== undefined)
         for (let i = 0; i < env.vflag.length; i++)
@@ -174,6 +176,8 @@ export const voidsClassify: Command = {
         columns: galaxies.names,
         cosmology,
         mask: catalogue.mask ? 'file' : 'built from the galaxies',
+        // galaxies placed at the catalogue's own WALL/FIELD positions (VAST's float32 bits)
+        snapped: env.snapped,
         holes: catalogue.holes.numRows,
         out: outPath,
         ...(storeUrl !== undefined ? { store: 'void_membership' } : {}),
