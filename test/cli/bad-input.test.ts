@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../lib/cli/run-cli.js';
 import { ROOT, skybook, skybookInProcess } from '../helpers/cli.js';
 import { tinyTable } from '../helpers/tiny-fits.js';
+import { writeVoidFiles } from '../helpers/voids-files.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'skybook-bad-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -37,6 +38,8 @@ const notNotebook = at('three.ipynb', '{"cells": 3}');
 const notManifest = at('x.provenance.json', '{}');
 const PARAMS = join(ROOT, 'test/notebook/fixtures/params.ipynb'); // python3, parameters zmax = 1.5, spectype, ...
 const NOWHERE = 'postgres://skybook@127.0.0.1:1/none'; // nothing listens on port 1
+const V = await writeVoidFiles(dir, 40);
+const flags = join(dir, 'flags.parquet');
 
 /**
  * `built`: run the built binary instead (kernel install needs dist/kernel/main.js beside the module that runs);
@@ -184,6 +187,47 @@ const CASES: Record<string, Case[]> = {
     ['not JSON', [notJson], /not-json\.ipynb: not a readable provenance manifest/],
     ['not a manifest', [notManifest], /x\.provenance\.json: no CreateAction #run in @graph: not a skybook provenance manifest/],
     ['-p without a value', [notManifest, '-p', 'zmax'], /option -p needs NAME and VALUE/],
+  ],
+  'voids classify': [
+    ['unknown option', [V.galaxies, '--voids', V.voids, '--out', flags, '--bogus'], /unknown option --bogus/],
+    ['missing GALAXIES', ['--voids', V.voids, '--out', flags], /missing GALAXIES/],
+    ['missing --voids', [V.galaxies, '--out', flags], /missing --voids VOIDS\.fits/],
+    ['missing --out', [V.galaxies, '--voids', V.voids], /missing --out FLAGS\.parquet/],
+    [
+      '--out a .csv',
+      [V.galaxies, '--voids', V.voids, '--out', join(dir, 'f.csv')],
+      /invalid --out: .*f\.csv \(a \.parquet or \.arrow file\)/,
+    ],
+    ['--omega-m 2', [V.galaxies, '--voids', V.voids, '--out', flags, '--omega-m', '2'], /invalid --omega-m: 2 \(0 < Omega_M <= 1\)/],
+    ['--store mysql', [V.galaxies, '--voids', V.voids, '--out', flags, '--store', 'mysql://x'], /invalid --store: mysql:\/\/x/],
+    ['missing voids file', [V.galaxies, '--voids', missing, '--out', flags], /missing\.fits: no such file/],
+    [
+      'voids file without MAXIMALS',
+      [V.galaxies, '--voids', tiny, '--out', flags],
+      /tiny\.fits: no MAXIMALS HDU: not a VoidFinder catalogue/,
+    ],
+    ['no z column', [V.noZ, '--voids', V.voids, '--out', flags], /no-z\.fits: HDU GALAXIES: column z: no z or redshift column/],
+    [
+      '--z-column unknown',
+      [V.galaxies, '--voids', V.voids, '--out', flags, '--z-column', 'ZZ'],
+      /galaxies\.fits: HDU GALAXIES: column ZZ: no ZZ column/,
+    ],
+    ['an empty table', [V.noRows, '--voids', V.voids, '--out', flags], /no-rows\.fits: HDU GALAXIES: the galaxy table has no rows/],
+    [
+      'a dec out of range',
+      [V.badDec, '--voids', V.voids, '--out', flags],
+      /bad-dec\.fits: HDU GALAXIES: column dec: row 2: dec 95 is outside \[-90, 90\]/,
+    ],
+    [
+      '--store without TARGETID',
+      [V.noTargetid, '--voids', V.voids, '--out', flags, '--store', 'duckdb::memory:'],
+      /no-targetid\.fits: HDU GALAXIES: column TARGETID: --store needs a TARGETID column/,
+    ],
+    [
+      '--out not writable',
+      [V.galaxies, '--voids', V.voids, '--out', join(blocker, 'f.parquet')],
+      /--out .*blocker\/f\.parquet: cannot write it \(ENOTDIR\)/,
+    ],
   ],
   export: [
     ['unknown option', [PARAMS, '--html', join(dir, 'a.html'), '--bogus'], /unknown option --bogus/],
