@@ -15,6 +15,7 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
   { name: 'fits verify', load: async () => (await import('./commands/fits-verify.js')).fitsVerify },
   { name: 'desi info', load: async () => (await import('./commands/desi-info.js')).desiInfoCommand },
   { name: 'datasets make', load: async () => (await import('./commands/datasets-make.js')).datasetsMake },
+  { name: 'voids find', load: async () => (await import('./commands/voids-find.js')).voidsFind },
   { name: 'ingest', load: async () => (await import('./commands/ingest.js')).ingestCommand },
   { name: 'query', load: async () => (await import('./commands/query.js')).queryCommand },
   { name: 'kernel install', load: async () => (await import('./commands/kernel-install.js')).kernelInstall },
@@ -30,6 +31,7 @@ export const GROUPS: Readonly<Record<string, string>> = {
   fits: 'FITS files: HDUs, header cards and statistics, export to NDJSON/CSV/Arrow/Parquet, checksums',
   desi: 'DESI products: what a file (or every file in a folder) is, and its summary',
   datasets: 'deterministic mock DESI DR1 surveys with truth tables',
+  voids: "cosmic voids: VAST's VoidFinder catalogues from galaxy tables",
   kernel: 'the skybook Jupyter kernel: install its kernelspec, check an installed one',
   voids: 'cosmic voids as VAST finds them: galaxy environments (void, wall, edge) against a VoidFinder catalogue',
 };
