@@ -31,9 +31,9 @@ export const GROUPS: Readonly<Record<string, string>> = {
   fits: 'FITS files: HDUs, header cards and statistics, export to NDJSON/CSV/Arrow/Parquet, checksums',
   desi: 'DESI products: what a file (or every file in a folder) is, and its summary',
   datasets: 'deterministic mock DESI DR1 surveys with truth tables',
-  voids: "cosmic voids: VAST's VoidFinder catalogues from galaxy tables",
   kernel: 'the skybook Jupyter kernel: install its kernelspec, check an installed one',
-  voids: 'cosmic voids as VAST finds them: galaxy environments (void, wall, edge) against a VoidFinder catalogue',
+  voids:
+    "cosmic voids as VAST finds them: VoidFinder catalogues from galaxy tables, and galaxies' environments (void, wall, edge) against one",
 };
 
 async function help(): Promise<string> {

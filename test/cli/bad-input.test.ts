@@ -188,6 +188,16 @@ const CASES: Record<string, Case[]> = {
     ['not a manifest', [notManifest], /x\.provenance\.json: no CreateAction #run in @graph: not a skybook provenance manifest/],
     ['-p without a value', [notManifest, '-p', 'zmax'], /option -p needs NAME and VALUE/],
   ],
+  'voids find': [
+    ['unknown option', [V.noTargetid, '--out', join(dir, 'v.fits'), '--bogus'], /unknown option --bogus/],
+    ['missing GALAXIES', ['--out', join(dir, 'v.fits')], /missing GALAXIES/],
+    ['missing --out', [V.noTargetid], /missing --out VOIDS\.fits/],
+    ['--cell 0', [V.noTargetid, '--out', join(dir, 'v.fits'), '--cell', '0'], /invalid --cell: 0/],
+    ['missing file', [missing, '--out', join(dir, 'v.fits')], /missing\.fits: no such file/],
+    ['no z column', [V.noZ, '--out', join(dir, 'v.fits')], /no-z\.fits: HDU GALAXIES: column z: no z or redshift column/],
+    ['an empty table', [V.noRows, '--out', join(dir, 'v.fits')], /no-rows\.fits: HDU GALAXIES: no galaxies \(an empty table\)/],
+    ['a NaN redshift', [V.galaxies, '--out', join(dir, 'v.fits')], /galaxies\.fits: HDU GALAXIES: column z: row 3: redshift is NaN/],
+  ],
   'voids classify': [
     ['unknown option', [V.galaxies, '--voids', V.voids, '--out', flags, '--bogus'], /unknown option --bogus/],
     ['missing GALAXIES', ['--voids', V.voids, '--out', flags], /missing GALAXIES/],
@@ -206,13 +216,17 @@ const CASES: Record<string, Case[]> = {
       [V.galaxies, '--voids', tiny, '--out', flags],
       /tiny\.fits: no MAXIMALS HDU: not a VoidFinder catalogue/,
     ],
-    ['no z column', [V.noZ, '--voids', V.voids, '--out', flags], /no-z\.fits: HDU GALAXIES: column z: no z or redshift column/],
+    [
+      'no z column',
+      [V.noZ, '--voids', V.voids, '--out', flags],
+      /no-z\.fits: HDU GALAXIES: column z: no z or redshift column \(the table has ra, dec\); name the z column with --z-column/,
+    ],
     [
       '--z-column unknown',
       [V.galaxies, '--voids', V.voids, '--out', flags, '--z-column', 'ZZ'],
       /galaxies\.fits: HDU GALAXIES: column ZZ: no ZZ column/,
     ],
-    ['an empty table', [V.noRows, '--voids', V.voids, '--out', flags], /no-rows\.fits: HDU GALAXIES: the galaxy table has no rows/],
+    ['an empty table', [V.noRows, '--voids', V.voids, '--out', flags], /no-rows\.fits: HDU GALAXIES: no galaxies \(an empty table\)/],
     [
       'a dec out of range',
       [V.badDec, '--voids', V.voids, '--out', flags],

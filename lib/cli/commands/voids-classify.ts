@@ -11,7 +11,7 @@ import {
   vastDistances,
 } from '../../voids/index.js';
 import { parseArgs } from '../args.js';
-import { readGalaxyColumns } from '../galaxy-input.js';
+import { readGalaxyColumns } from '../galaxy-table.js';
 import { OutputFile } from '../output-file.js';
 import { toJson } from '../output.js';
 import type { Command } from './command.js';
@@ -101,9 +101,9 @@ export const voidsClassify: Command = {
     // Inputs before outputs, outputs before work: bad input is named first, an unwritable --out before any classifying.
     const catalogue = await readVoidCatalogue(voidsPath);
     const galaxies = await readGalaxyColumns(galaxiesPath, {
-      ...(args.values['ra-column'] !== undefined ? { ra: args.values['ra-column'] } : {}),
-      ...(args.values['dec-column'] !== undefined ? { dec: args.values['dec-column'] } : {}),
-      ...(args.values['z-column'] !== undefined ? { z: args.values['z-column'] } : {}),
+      ra: args.values['ra-column'],
+      dec: args.values['dec-column'],
+      z: args.values['z-column'],
     });
     if (storeUrl !== undefined && !galaxies.targetid)
       throw new VoidsError('--store needs a TARGETID column to key void_membership by; the table has none', {
@@ -131,8 +131,8 @@ export const voidsClassify: Command = {
             file: voidsPath,
           });
         const rMin = catalogue.distanceLimits?.[0] ?? 0;
-        const usable = Int32Array.from(galaxies.redshift.keys()).filter((i) => {
-          const z = galaxies.redshift[i]!;
+        const usable = Int32Array.from(galaxies.z.keys()).filter((i) => {
+          const z = galaxies.z[i]!;
           return z >= 0 && Number.isFinite(z) && Number.isFinite(galaxies.ra[i]!) && Number.isFinite(galaxies.dec[i]!);
         });
         mask = buildSurveyMask(
@@ -144,11 +144,15 @@ export const voidsClassify: Command = {
           `${voidsPath}: no MASK HDU; classified against the survey mask of ${galaxiesPath} (VAST's generate_mask, ${rMin}-${rMax.toFixed(2)} Mpc/h)`,
         );
       }
-      const env = classifySkyGalaxies(galaxies, { holes: catalogue.holes, mask, wall: catalogue.wall, field: catalogue.field }, cosmology);
+      const env = classifySkyGalaxies(
+        { ra: galaxies.ra, dec: galaxies.dec, redshift: galaxies.z },
+        { holes: catalogue.holes, mask, wall: catalogue.wall, field: catalogue.field },
+        cosmology,
+      );
       let beyond = 0;
       if (zmax !== undefined)
         for (let i = 0; i < env.vflag.length; i++)
-          if (galaxies.redshift[i]! > zmax && env.vflag[i] !== 9) {
+          if (galaxies.z[i]! > zmax && env.vflag[i] !== 9) {
             env.vflag[i] = 9;
             env.void[i] = -1;
             beyond++;
