@@ -42,6 +42,14 @@ export interface VoidFinderRunOptions {
   progress?: Progress | false;
 }
 
+/** Options of {@link findVoidsXyz}: how to run, and what VAST's find_voids lets a caller set directly. */
+export interface FindVoidsXyzOptions extends VoidFinderRunOptions {
+  /** Split the galaxies into wall and field first (default true); false treats every galaxy as wall, as VAST's find_voids does when called directly. */
+  wallFieldSplit?: boolean;
+  /** The search grid's corner (default: the minimum x, y, z over all galaxies). */
+  gridOrigin?: readonly [number, number, number];
+}
+
 /**
  * Options of {@link findVoids}: the redshift range and cosmology, then how to run.
  *
@@ -123,17 +131,25 @@ export async function findVoids(galaxies: GalaxyPositions, options: FindVoidsOpt
  * @example
  * const voids = await findVoidsXyz(xyz, buildSurveyMask(ra, dec, { rMin: 0, rMax: 301.27 }), { cell: 5 });
  */
-export async function findVoidsXyz(xyz: Float64Array, mask: SurveyMask, options: VoidFinderRunOptions = {}): Promise<VoidCatalogue> {
+export async function findVoidsXyz(xyz: Float64Array, mask: SurveyMask, options: FindVoidsXyzOptions = {}): Promise<VoidCatalogue> {
   const { cell = 5, minMaximal = 10, threads = 1, fourthGalaxy = false, float32 = false } = options;
   if (!(cell > 0)) throw new VoidsError(`invalid cell: ${cell} (Mpc/h, > 0)`, { scope: 'findVoids' });
   if (!(minMaximal > 0)) throw new VoidsError(`invalid minMaximal: ${minMaximal} (Mpc/h, > 0)`, { scope: 'findVoids' });
   if (xyz.length === 0)
     throw new VoidsError(`no galaxies within the distance limits [${mask.rMin}, ${mask.rMax}] Mpc/h`, { scope: 'findVoids' });
+  for (let i = 0; i < xyz.length; i++)
+    if (!Number.isFinite(xyz[i]!))
+      throw new VoidsError(`position is ${xyz[i]}`, { scope: 'findVoids', column: 'xyz'[i % 3]!, row: Math.floor(i / 3) });
   const progress = progressOf(options.progress);
-  const split = separateWallField(xyz);
+  const split =
+    options.wallFieldSplit === false
+      ? { wall: xyz, field: new Float64Array(0), duplicates: 0, meanSeparation: Number.NaN, sdSeparation: Number.NaN, limit: Number.NaN }
+      : separateWallField(xyz);
   const origin = Float64Array.of(Infinity, Infinity, Infinity);
-  for (const set of [split.wall, split.field])
-    for (let g = 0; g < set.length; g += 3) for (let a = 0; a < 3; a++) if (set[g + a]! < origin[a]!) origin[a] = set[g + a]!;
+  if (options.gridOrigin) origin.set(options.gridOrigin);
+  else
+    for (const set of [split.wall, split.field])
+      for (let g = 0; g < set.length; g += 3) for (let a = 0; a < 3; a++) if (set[g + a]! < origin[a]!) origin[a] = set[g + a]!;
   const shared = threads > 1;
   const grid = buildHoleGrid(split.wall, origin, cell, { float32, shared });
   const cells = buildGalaxyCells(split.wall, origin, 3 * cell, shared);
