@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { VoidsError } from '../../lib/errors/index.js';
 import { buildSurveyMask, findVoids, findVoidsXyz, type VoidCatalogue } from '../../lib/voids/index.js';
 import { FIXTURES } from '../helpers/fixtures.js';
-import { mulberry32 } from '../helpers/prng.js';
+import { coneSurvey } from './cone-survey.js';
 import { fewEmptyCells } from './few-cells-survey.js';
 import { PLANTED_MAXIMALS, syntheticSurvey } from './synthetic-survey.js';
 
@@ -98,36 +98,6 @@ describe("VAST's synthetic test survey (python/vast/test/test_VF.py)", () => {
   });
 });
 
-/**
- * Seeded galaxies filling a cone (ra within 12 degrees of `raCentre`, |dec| <= 12, 20..220 Mpc/h, 0.02 per (Mpc/h)^3)
- * with one planted empty sphere of radius 14 Mpc/h at (raCentre, 0, 150 Mpc/h); redshifts for the `redshift` metric.
- */
-function coneSurvey(
-  raCentre: number,
-  seed: number,
-): { ra: Float64Array; dec: Float64Array; z: Float64Array; centre: Record<string, number> } {
-  const rnd = mulberry32(seed);
-  const D = Math.PI / 180;
-  const [r0, r1] = [20, 220];
-  const omega = 24 * D * (2 * Math.sin(12 * D));
-  const n = Math.round(((0.02 * omega) / 3) * (r1 ** 3 - r0 ** 3));
-  const centre = { x: 150 * Math.cos(raCentre * D), y: 150 * Math.sin(raCentre * D), z: 0 };
-  const ra: number[] = [],
-    dec: number[] = [],
-    z: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const a = raCentre - 12 + 24 * rnd();
-    const d = Math.asin((2 * rnd() - 1) * Math.sin(12 * D)) / D;
-    const r = Math.cbrt(rnd() * (r1 ** 3 - r0 ** 3) + r0 ** 3);
-    const p = { x: r * Math.cos(d * D) * Math.cos(a * D), y: r * Math.cos(d * D) * Math.sin(a * D), z: r * Math.sin(d * D) };
-    if (dist(p, centre) < 14) continue;
-    ra.push(((a % 360) + 360) % 360);
-    dec.push(d);
-    z.push((r * 100) / 299792);
-  }
-  return { ra: Float64Array.from(ra), dec: Float64Array.from(dec), z: Float64Array.from(z), centre };
-}
-
 describe('surveys VAST users report breaking it', () => {
   it.each([
     ['across RA = 0/360 (ra 348..360 and 0..12)', 0],
@@ -138,7 +108,7 @@ describe('surveys VAST users report breaking it', () => {
       expect(s.ra.some((a) => a > 348)).toBe(true);
       expect(s.ra.some((a) => a < 12)).toBe(true);
     }
-    const cat = await findVoids(s, { zMin: (20 * 100) / 299792, zMax: (220 * 100) / 299792, distanceMetric: 'redshift', progress: false });
+    const cat = await findVoids(s, { zMin: s.zMin, zMax: s.zMax, distanceMetric: 'redshift', progress: false });
     const max = rows(cat.maximals);
     const best = max.reduce((a, b) => (dist(a, s.centre) <= dist(b, s.centre) ? a : b));
     expect(dist(best, s.centre)).toBeLessThanOrEqual(0.3 * 14);
