@@ -7,7 +7,7 @@ import { buildGalaxyCells } from './galaxy-cells.js';
 import { buildHoleGrid } from './hole-grid.js';
 import type { HoleJobSetup } from './hole-jobs.js';
 import { buildSurveyMask, type SurveyMask } from './survey-mask.js';
-import { type DistanceMetric, vastDistances } from './galaxy-positions.js';
+import type { DistanceMetric } from './galaxy-positions.js';
 import { vastRadii, vastXyz } from './vast-xyz.js';
 import { type VoidCatalogue, type VoidFinderSettings, type VoidFinderSummary, voidTables } from './void-catalogue.js';
 import { volumeProbes } from './volume-cut.js';
@@ -108,7 +108,7 @@ export async function findVoids(galaxies: GalaxyPositions, options: FindVoidsOpt
     throw new VoidsError(`invalid redshift range: [${zMin}, ${zMax}] (0 <= zMin < zMax)`, { scope: 'findVoids' });
   const cosmology = { omegaM, h, distanceMetric, float32: options.float32 };
   // VAST's limits come from python floats: float32 for comoving (it casts), double for redshift.
-  const limits = vastDistances(Float64Array.of(zMin, zMax), { omegaM, h, distanceMetric });
+  const limits = vastRadii(Float64Array.of(zMin, zMax), { omegaM, h, distanceMetric });
   const rMin = limits[0]!,
     rMax = limits[1]!;
   // VAST's mask takes every galaxy given, whatever its redshift.
