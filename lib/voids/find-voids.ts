@@ -7,7 +7,7 @@ import { buildGalaxyCells } from './galaxy-cells.js';
 import { buildHoleGrid } from './hole-grid.js';
 import type { HoleJobSetup } from './hole-jobs.js';
 import { buildSurveyMask, type SurveyMask } from './survey-mask.js';
-import { type DistanceMetric, vastDistances } from './galaxy-positions.js';
+import type { DistanceMetric } from './galaxy-positions.js';
 import { vastRadii, vastXyz } from './vast-xyz.js';
 import { type VoidCatalogue, type VoidFinderSettings, type VoidFinderSummary, voidTables } from './void-catalogue.js';
 import { volumeProbes } from './volume-cut.js';
@@ -40,6 +40,14 @@ export interface VoidFinderRunOptions {
   /** Positions are float32 values (VAST's arithmetic for float32 columns): the grid shape is computed in float32 too. */
   float32?: boolean;
   progress?: Progress | false;
+}
+
+/** Options of {@link findVoidsXyz}: how to run, and what VAST's find_voids lets a caller set directly. */
+export interface FindVoidsXyzOptions extends VoidFinderRunOptions {
+  /** Split the galaxies into wall and field first (default true); false treats every galaxy as wall, as VAST's find_voids does when called directly. */
+  wallFieldSplit?: boolean;
+  /** The search grid's corner (default: the minimum x, y, z over all galaxies). */
+  gridOrigin?: readonly [number, number, number];
 }
 
 /**
@@ -100,7 +108,7 @@ export async function findVoids(galaxies: GalaxyPositions, options: FindVoidsOpt
     throw new VoidsError(`invalid redshift range: [${zMin}, ${zMax}] (0 <= zMin < zMax)`, { scope: 'findVoids' });
   const cosmology = { omegaM, h, distanceMetric, float32: options.float32 };
   // VAST's limits come from python floats: float32 for comoving (it casts), double for redshift.
-  const limits = vastDistances(Float64Array.of(zMin, zMax), { omegaM, h, distanceMetric });
+  const limits = vastRadii(Float64Array.of(zMin, zMax), { omegaM, h, distanceMetric });
   const rMin = limits[0]!,
     rMax = limits[1]!;
   // VAST's mask takes every galaxy given, whatever its redshift.
@@ -123,17 +131,25 @@ export async function findVoids(galaxies: GalaxyPositions, options: FindVoidsOpt
  * @example
  * const voids = await findVoidsXyz(xyz, buildSurveyMask(ra, dec, { rMin: 0, rMax: 301.27 }), { cell: 5 });
  */
-export async function findVoidsXyz(xyz: Float64Array, mask: SurveyMask, options: VoidFinderRunOptions = {}): Promise<VoidCatalogue> {
+export async function findVoidsXyz(xyz: Float64Array, mask: SurveyMask, options: FindVoidsXyzOptions = {}): Promise<VoidCatalogue> {
   const { cell = 5, minMaximal = 10, threads = 1, fourthGalaxy = false, float32 = false } = options;
   if (!(cell > 0)) throw new VoidsError(`invalid cell: ${cell} (Mpc/h, > 0)`, { scope: 'findVoids' });
   if (!(minMaximal > 0)) throw new VoidsError(`invalid minMaximal: ${minMaximal} (Mpc/h, > 0)`, { scope: 'findVoids' });
   if (xyz.length === 0)
     throw new VoidsError(`no galaxies within the distance limits [${mask.rMin}, ${mask.rMax}] Mpc/h`, { scope: 'findVoids' });
+  for (let i = 0; i < xyz.length; i++)
+    if (!Number.isFinite(xyz[i]!))
+      throw new VoidsError(`position is ${xyz[i]}`, { scope: 'findVoids', column: 'xyz'[i % 3]!, row: Math.floor(i / 3) });
   const progress = progressOf(options.progress);
-  const split = separateWallField(xyz);
+  const split =
+    options.wallFieldSplit === false
+      ? { wall: xyz, field: new Float64Array(0), duplicates: 0, meanSeparation: Number.NaN, sdSeparation: Number.NaN, limit: Number.NaN }
+      : separateWallField(xyz);
   const origin = Float64Array.of(Infinity, Infinity, Infinity);
-  for (const set of [split.wall, split.field])
-    for (let g = 0; g < set.length; g += 3) for (let a = 0; a < 3; a++) if (set[g + a]! < origin[a]!) origin[a] = set[g + a]!;
+  if (options.gridOrigin) origin.set(options.gridOrigin);
+  else
+    for (const set of [split.wall, split.field])
+      for (let g = 0; g < set.length; g += 3) for (let a = 0; a < 3; a++) if (set[g + a]! < origin[a]!) origin[a] = set[g + a]!;
   const shared = threads > 1;
   const grid = buildHoleGrid(split.wall, origin, cell, { float32, shared });
   const cells = buildGalaxyCells(split.wall, origin, 3 * cell, shared);

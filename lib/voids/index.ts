@@ -3,7 +3,7 @@ export type { SurveyMask, SurveyMaskOptions } from './survey-mask.js';
 export { PointIndex } from './spatial-index.js';
 export type { Neighbours } from './spatial-index.js';
 export { findVoids, findVoidsXyz } from './find-voids.js';
-export type { FindVoidsOptions, GalaxyPositions, VoidFinderRunOptions } from './find-voids.js';
+export type { FindVoidsOptions, FindVoidsXyzOptions, GalaxyPositions, VoidFinderRunOptions } from './find-voids.js';
 export type { VoidCatalogue, VoidFinderSettings, VoidFinderSummary } from './void-catalogue.js';
 export { separateWallField } from './wall-field.js';
 export type { WallFieldSplit } from './wall-field.js';

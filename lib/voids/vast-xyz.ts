@@ -1,5 +1,7 @@
 import { VoidsError } from '../errors/index.js';
-import { type DistanceMetric, type VastCosmology, vastDistances } from './galaxy-positions.js';
+import type { DistanceMetric, VastCosmology } from './galaxy-positions.js';
+import { numpyCosF32, numpySinF32 } from './numpy-float32-trig.js';
+import { vastComovingDistances } from './vast-comoving.js';
 
 const RAD_PER_DEG = Math.PI / 180;
 
@@ -7,8 +9,8 @@ const RAD_PER_DEG = Math.PI / 180;
 const VAST_C = 299792.0;
 
 /**
- * Galaxy distances as VAST's VoidFinder gets them for its input: `comoving` always in float32 (VAST casts redshifts to
- * float32 first; {@link vastDistances}); `redshift` as c z / (100 h) in the precision of the redshift column: float32
+ * Galaxy distances as VAST's VoidFinder gets them for its input: `comoving` always in float32, bit for bit
+ * ({@link vastComovingDistances}); `redshift` as c z / (100 h) in the precision of the redshift column: float32
  * arithmetic when `float32` (numpy keeps a float32 column float32), double otherwise.
  *
  * @example
@@ -18,8 +20,8 @@ export function vastRadii(
   z: Float64Array,
   options: { omegaM: number; h: number; distanceMetric: DistanceMetric; float32?: boolean },
 ): Float64Array {
-  if (options.distanceMetric !== 'redshift' || !options.float32) return vastDistances(z, options);
-  const f = Math.fround;
+  if (options.distanceMetric === 'comoving') return vastComovingDistances(z, options.omegaM, options.h);
+  const f = options.float32 ? Math.fround : (v: number) => v;
   const c = f(VAST_C);
   const hubble = f(100 * options.h);
   return Float64Array.from(z, (zi) => f(f(c * f(zi)) / hubble));
@@ -29,7 +31,8 @@ export function vastRadii(
  * Comoving Cartesian positions (interleaved x y z) of galaxies at distances r toward (ra, dec) in degrees, as VAST's
  * ra_dec_to_xyz computes them: x = r cos(ra) cos(dec), y = r sin(ra) cos(dec), z = r sin(dec), multiplied left to
  * right. With `float32`, as numpy computes them for float32 ra and dec columns (a FITS `E` column, as in VAST's SDSS
- * DR7 file): radians, sines, cosines and every product rounded to float32.
+ * DR7 file): radians and every product rounded to float32, sines and cosines by numpy's own float32 routine
+ * (numpy-float32-trig.ts), so the positions are VAST's to the bit.
  *
  * @example
  * const xyz = vastXyz(ra, dec, r, { float32: true });
@@ -44,10 +47,10 @@ export function vastXyz(ra: Float64Array, dec: Float64Array, r: Float64Array, op
       const a = f(f(ra[i]!) * d2r);
       const d = f(f(dec[i]!) * d2r);
       const ri = f(r[i]!);
-      const cd = f(Math.cos(d));
-      out[3 * i] = f(f(ri * f(Math.cos(a))) * cd);
-      out[3 * i + 1] = f(f(ri * f(Math.sin(a))) * cd);
-      out[3 * i + 2] = f(ri * f(Math.sin(d)));
+      const cd = numpyCosF32(d);
+      out[3 * i] = f(f(ri * numpyCosF32(a)) * cd);
+      out[3 * i + 1] = f(f(ri * numpySinF32(a)) * cd);
+      out[3 * i + 2] = f(ri * numpySinF32(d));
     }
     return out;
   }
