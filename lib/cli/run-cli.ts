@@ -15,6 +15,7 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
   { name: 'fits verify', load: async () => (await import('./commands/fits-verify.js')).fitsVerify },
   { name: 'desi info', load: async () => (await import('./commands/desi-info.js')).desiInfoCommand },
   { name: 'datasets make', load: async () => (await import('./commands/datasets-make.js')).datasetsMake },
+  { name: 'voids find', load: async () => (await import('./commands/voids-find.js')).voidsFind },
   { name: 'ingest', load: async () => (await import('./commands/ingest.js')).ingestCommand },
   { name: 'query', load: async () => (await import('./commands/query.js')).queryCommand },
   { name: 'kernel install', load: async () => (await import('./commands/kernel-install.js')).kernelInstall },
@@ -22,6 +23,7 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
   { name: 'run', load: async () => (await import('./commands/run.js')).run },
   { name: 'verify', load: async () => (await import('./commands/verify.js')).verify },
   { name: 'export', load: async () => (await import('./commands/export.js')).exportCommand },
+  { name: 'voids classify', load: async () => (await import('./commands/voids-classify.js')).voidsClassify },
 ];
 
 /** What each command group is about, for `skybook GROUP --help` (a group is the first word of several commands). */
@@ -30,6 +32,8 @@ export const GROUPS: Readonly<Record<string, string>> = {
   desi: 'DESI products: what a file (or every file in a folder) is, and its summary',
   datasets: 'deterministic mock DESI DR1 surveys with truth tables',
   kernel: 'the skybook Jupyter kernel: install its kernelspec, check an installed one',
+  voids:
+    "cosmic voids as VAST finds them: VoidFinder catalogues from galaxy tables, and galaxies' environments (void, wall, edge) against one",
 };
 
 async function help(): Promise<string> {
