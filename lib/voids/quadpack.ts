@@ -35,13 +35,15 @@ interface Rule {
   resasc: number;
 }
 
+// Scratch reused by every call (the work is synchronous, one integral at a time per thread).
+const fv1 = new Float64Array(10);
+const fv2 = new Float64Array(10);
+
 /** dqk21: the Kronrod estimate over [a, b] and QUADPACK's error estimate. */
 function qk21(f: (x: number) => number, a: number, b: number, out: Rule): void {
   const centr = 0.5 * (a + b);
   const hlgth = 0.5 * (b - a);
   const dhlgth = Math.abs(hlgth);
-  const fv1 = new Float64Array(10);
-  const fv2 = new Float64Array(10);
   let resg = 0;
   const fc = f(centr);
   let resk = WGK[10]! * fc;
@@ -224,6 +226,23 @@ function qelg(st: { n: number; nres: number }, epstab: Float64Array, res3la: Flo
   return { result, abserr: Math.max(abserr, 5 * EPMACH * Math.abs(result)) };
 }
 
+function newScratch(limit: number) {
+  const rule = (): Rule => ({ result: 0, abserr: 0, resabs: 0, resasc: 0 });
+  return {
+    alist: new Float64Array(limit + 1),
+    blist: new Float64Array(limit + 1),
+    rlist: new Float64Array(limit + 1),
+    elist: new Float64Array(limit + 1),
+    iord: new Int32Array(limit + 1),
+    rlist2: new Float64Array(53),
+    res3la: new Float64Array(4),
+    rule: rule(),
+    r1: rule(),
+    r2: rule(),
+  };
+}
+let scratch = newScratch(50);
+
 /**
  * The integral of f over [a, b] by QUADPACK's dqagse (scipy.integrate.quad's finite-interval routine): result and
  * error estimate.
@@ -239,17 +258,12 @@ export function qags(
   epsrel: number,
   limit: number,
 ): { result: number; abserr: number; last: number; ier: number } {
-  const alist = new Float64Array(limit + 1);
-  const blist = new Float64Array(limit + 1);
-  const rlist = new Float64Array(limit + 1);
-  const elist = new Float64Array(limit + 1);
-  const iord = new Int32Array(limit + 1);
-  const rlist2 = new Float64Array(53);
-  const res3la = new Float64Array(4);
+  if (scratch.alist.length < limit + 1) scratch = newScratch(limit);
+  const { alist, blist, rlist, elist, iord, rlist2, res3la, rule, r1, r2 } = scratch;
+  res3la.fill(0);
   let ier = 0;
   alist[1] = a;
   blist[1] = b;
-  const rule: Rule = { result: 0, abserr: 0, resabs: 0, resasc: 0 };
   qk21(f, a, b, rule);
   let result = rule.result;
   let abserr = rule.abserr;
@@ -285,8 +299,6 @@ export function qags(
     erlarg = 0,
     ertest = 0,
     correc = 0;
-  const r1: Rule = { result: 0, abserr: 0, resabs: 0, resasc: 0 };
-  const r2: Rule = { result: 0, abserr: 0, resabs: 0, resasc: 0 };
   let sumOut = false;
   for (last = 2; last <= limit; last++) {
     const maxerr = sel.maxerr;
