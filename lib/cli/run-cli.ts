@@ -23,6 +23,7 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
   { name: 'run', load: async () => (await import('./commands/run.js')).run },
   { name: 'verify', load: async () => (await import('./commands/verify.js')).verify },
   { name: 'export', load: async () => (await import('./commands/export.js')).exportCommand },
+  { name: 'voids classify', load: async () => (await import('./commands/voids-classify.js')).voidsClassify },
 ];
 
 /** What each command group is about, for `skybook GROUP --help` (a group is the first word of several commands). */
@@ -30,8 +31,9 @@ export const GROUPS: Readonly<Record<string, string>> = {
   fits: 'FITS files: HDUs, header cards and statistics, export to NDJSON/CSV/Arrow/Parquet, checksums',
   desi: 'DESI products: what a file (or every file in a folder) is, and its summary',
   datasets: 'deterministic mock DESI DR1 surveys with truth tables',
-  voids: "cosmic voids: VAST's VoidFinder catalogues from galaxy tables",
   kernel: 'the skybook Jupyter kernel: install its kernelspec, check an installed one',
+  voids:
+    "cosmic voids as VAST finds them: VoidFinder catalogues from galaxy tables, and galaxies' environments (void, wall, edge) against one",
 };
 
 async function help(): Promise<string> {

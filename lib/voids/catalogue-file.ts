@@ -2,27 +2,20 @@ import { Table as ArrowTable, Field, Float64, Int32, makeData, RecordBatch, Sche
 import { VoidsError } from '../errors/index.js';
 import { type CardInput, type CardValue, FitsFile, type HduInfo, writeFits } from '../fits/index.js';
 import type { SurveyMask } from './survey-mask.js';
+import type { VoidFinderSettings } from './void-catalogue.js';
 import { columnName, float64Column, int32Column } from './table-columns.js';
 
 /**
- * What a VoidFinder run records in the PRIMARY header, as far as skybook knows its meaning (VAST's keywords in
- * brackets): the cosmology (OMEGAM, HP), redshift limits (ZLIML, ZLIMU), distance metric (METRIC), hole grid cell
- * (HGEL), smallest maximal sphere (MMR), the input's name (INFILE). Distance limits and mask resolution travel with
- * the mask. Every field is optional: a foreign file may lack any of them.
+ * What a VoidFinder run records in the PRIMARY header, as far as skybook knows its meaning: `findVoids`'s settings
+ * (VAST's keywords: OMEGAM, HP, ZLIML, ZLIMU, METRIC, HGEL, MMR, GOX/GOY/GOZ for the grid origin, DLIML/DLIMU for
+ * rMin/rMax) and the input's name (INFILE). Every field is optional: a foreign file may lack any of them. VAST's own
+ * files round DLIML, DLIMU and the grid origin to 2 decimals, and overwrite MMR with its neighbour-grid edge (the card's
+ * comment says so), which is then not read as the smallest maximal radius.
  *
  * @example
  * const s: CatalogueSettings = { omegaM: 0.26, h: 1, zMin: 0, zMax: 0.1026, distanceMetric: 'comoving', cell: 5, minMaximal: 10 };
  */
-export interface CatalogueSettings {
-  omegaM?: number;
-  h?: number;
-  zMin?: number;
-  zMax?: number;
-  distanceMetric?: 'comoving' | 'redshift';
-  cell?: number;
-  minMaximal?: number;
-  inputFile?: string;
-}
+export type CatalogueSettings = VoidFinderSettings & { inputFile?: string };
 
 /**
  * A VoidFinder catalogue as a file holds it: MAXIMALS (x, y, z, radius, void, edge, r, ra, dec, then any further
@@ -189,6 +182,9 @@ export async function writeVoidCatalogue(path: string, catalogue: CatalogueToWri
   card('FIELDNUM', field.length / 3, 'Field Galaxy Count');
   card('VOID', voids, 'Void Count');
   card('HGEL', settings.cell, 'Hole Grid Edge Length');
+  card('GOX', settings.gridOrigin?.[0], 'Grid Origin X Coordinate');
+  card('GOY', settings.gridOrigin?.[1], 'Grid Origin Y Coordinate');
+  card('GOZ', settings.gridOrigin?.[2], 'Grid Origin Z Coordinate');
   card('MMR', settings.minMaximal, 'Minimum Allowed Maximal Radius');
   // float header values keep their type even when whole (DLIML = 0.0, not 0), as VAST's are floats
   for (const c of primary)
@@ -294,10 +290,15 @@ export async function readVoidCatalogue(path: string): Promise<VoidCatalogueFile
     set('zMax', num('ZLIMU'));
     if (metric === 'comoving' || metric === 'redshift') settings.distanceMetric = metric;
     set('cell', num('HGEL'));
-    set('minMaximal', num('MMR'));
+    // VAST writes MMR twice, the second time with its neighbour-grid edge ("Edge Length of NN Grid"): not a radius
+    if (!/NN Grid/i.test(primary.header.card('MMR')?.comment ?? '')) set('minMaximal', num('MMR'));
+    const origin = [num('GOX'), num('GOY'), num('GOZ')];
+    if (origin.every((v) => v !== undefined)) settings.gridOrigin = origin as [number, number, number];
     if (typeof infile === 'string') settings.inputFile = infile;
     const rMin = num('DLIML');
     const rMax = num('DLIMU');
+    set('rMin', rMin);
+    set('rMax', rMax);
     const distanceLimits: [number, number] | undefined = rMin !== undefined && rMax !== undefined ? [rMin, rMax] : undefined;
 
     const maximals = maximalsTable(await fits.readTable(maximalsHdu.index), { file: path, hdu: 'MAXIMALS' }, true);

@@ -1,9 +1,11 @@
 import type { Table } from 'apache-arrow';
 import { VoidsError } from '../errors/index.js';
-import { type VastCosmology, vastPositions } from './galaxy-positions.js';
+import type { VastCosmology } from './galaxy-positions.js';
+import { snapToCatalogue } from './catalogue-positions.js';
 import { SphereGrid } from './sphere-grid.js';
 import { columnName, float64Column, int32Column } from './table-columns.js';
 import { isOutsideMask, type SurveyMask } from './survey-mask.js';
+import { vastPositions } from './vast-xyz.js';
 import { VFLAG } from './vflag.js';
 
 /**
@@ -126,19 +128,22 @@ export interface SkyGalaxies {
 }
 
 /**
- * {@link galaxyEnvironments} of galaxies on the sky, with their positions (VAST's conversion: `vastPositions`) and the
- * rows that could not be placed: a NaN, infinite or negative redshift, or a NaN or infinite ra or dec. Those rows get vflag 9 and
- * void -1 and are listed in `invalidRows` (ascending): counted, never dropped.
+ * {@link galaxyEnvironments} of galaxies on the sky: placed as VAST's VoidFinder places them (`vastPositions`; float32
+ * arithmetic with `cosmology.float32`), then, when the catalogue records its wall and field galaxies (VAST's WALL and
+ * FIELD, ours), moved onto those recorded positions (`snapToCatalogue`: the galaxies that bound holes sit on the hole
+ * surfaces, so their flags need VAST's own last bits). Rows that cannot be placed (a NaN, infinite or negative
+ * redshift, a NaN or infinite ra or dec) get vflag 9 and void -1 and are listed in `invalidRows`: counted, never
+ * dropped. `snapped` counts the galaxies found in the catalogue's records.
  *
  * @example
- * const env = classifySkyGalaxies({ ra, dec, redshift }, catalogue, { omegaM: 0.26 });
- * console.log(env.counts, env.invalidRows.length);
+ * const env = classifySkyGalaxies({ ra, dec, redshift }, await readVoidCatalogue('voids.fits'), { omegaM: 0.26 });
+ * console.log(env.counts, env.invalidRows.length, env.snapped);
  */
 export function classifySkyGalaxies(
   galaxies: SkyGalaxies,
-  catalogue: HolesAndMask,
+  catalogue: HolesAndMask & { readonly wall?: Float64Array; readonly field?: Float64Array },
   cosmology: VastCosmology = {},
-): GalaxyEnvironments & { xyz: Float64Array; invalidRows: Int32Array } {
+): GalaxyEnvironments & { xyz: Float64Array; invalidRows: Int32Array; snapped: number } {
   const { ra, dec, redshift } = galaxies;
   const n = ra.length;
   if (dec.length !== n || redshift.length !== n)
@@ -150,8 +155,9 @@ export function classifySkyGalaxies(
     const z = redshift[i]!;
     if (!(z >= 0) || z === Infinity || !Number.isFinite(ra[i]!) || !Number.isFinite(dec[i]!)) invalid.push(i);
   }
-  const xyz = vastPositions(ra, dec, redshift, cosmology);
-  for (const i of invalid) xyz.fill(Number.NaN, 3 * i, 3 * i + 3);
+  const computed = vastPositions(ra, dec, redshift, cosmology);
+  for (const i of invalid) computed.fill(Number.NaN, 3 * i, 3 * i + 3);
+  const { xyz, snapped } = snapToCatalogue(computed, [catalogue.wall ?? new Float64Array(0), catalogue.field ?? new Float64Array(0)]);
   const env = galaxyEnvironments(xyz, catalogue);
-  return { ...env, xyz, invalidRows: Int32Array.from(invalid) };
+  return { ...env, xyz, invalidRows: Int32Array.from(invalid), snapped };
 }

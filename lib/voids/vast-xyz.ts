@@ -1,6 +1,6 @@
-import type { DistanceMetric } from './galaxy-positions.js';
+import { VoidsError } from '../errors/index.js';
+import { type DistanceMetric, type VastCosmology, vastDistances } from './galaxy-positions.js';
 import { numpyCosF32, numpySinF32 } from './numpy-float32-trig.js';
-import { vastComovingDistances } from './vast-comoving.js';
 
 const RAD_PER_DEG = Math.PI / 180;
 
@@ -9,7 +9,7 @@ const VAST_C = 299792.0;
 
 /**
  * Galaxy distances as VAST's VoidFinder gets them for its input: `comoving` always in float32, bit for bit
- * ({@link vastComovingDistances}); `redshift` as c z / (100 h) in the precision of the redshift column: float32
+ * ({@link vastDistances}); `redshift` as c z / (100 h) in the precision of the redshift column: float32
  * arithmetic when `float32` (numpy keeps a float32 column float32), double otherwise.
  *
  * @example
@@ -19,7 +19,7 @@ export function vastRadii(
   z: Float64Array,
   options: { omegaM: number; h: number; distanceMetric: DistanceMetric; float32?: boolean },
 ): Float64Array {
-  if (options.distanceMetric === 'comoving') return vastComovingDistances(z, options.omegaM, options.h);
+  if (options.distanceMetric === 'comoving') return vastDistances(z, options);
   const f = options.float32 ? Math.fround : (v: number) => v;
   const c = f(VAST_C);
   const hubble = f(100 * options.h);
@@ -62,4 +62,27 @@ export function vastXyz(ra: Float64Array, dec: Float64Array, r: Float64Array, op
     out[3 * i + 2] = ri * Math.sin(d);
   }
   return out;
+}
+
+/**
+ * Positions of galaxies on the sky as VAST's VoidFinder places them (interleaved x y z, Mpc/h): {@link vastRadii}
+ * then {@link vastXyz}, in float32 arithmetic when `float32` (float32 ra and dec columns). Classification must place
+ * galaxies exactly as the void finder did: the galaxies that bound a hole lie on its surface, and the last bit of their
+ * position decides whether VAST's strict test puts them inside.
+ *
+ * @example
+ * const xyz = vastPositions(ra, dec, redshift, { omegaM: 0.26, float32: true });
+ */
+export function vastPositions(
+  ra: ArrayLike<number>,
+  dec: ArrayLike<number>,
+  redshift: ArrayLike<number>,
+  cosmology: VastCosmology = {},
+): Float64Array {
+  const n = ra.length;
+  if (dec.length !== n || redshift.length !== n)
+    throw new VoidsError(`ra (${n}), dec (${dec.length}) and redshift (${redshift.length}) lengths differ`, { scope: 'vastPositions' });
+  const { omegaM = 0.3, h = 1, distanceMetric = 'comoving', float32 = false } = cosmology;
+  const r = vastRadii(Float64Array.from(redshift), { omegaM, h, distanceMetric, float32 });
+  return vastXyz(Float64Array.from(ra), Float64Array.from(dec), r, { float32 });
 }

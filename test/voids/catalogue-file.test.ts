@@ -77,7 +77,7 @@ describe('writeVoidCatalogue / readVoidCatalogue', () => {
     expect(back.mask).toEqual(cat.mask);
     expect(Array.from(back.wall)).toEqual(Array.from(cat.wall));
     expect(Array.from(back.field)).toEqual(Array.from(cat.field));
-    expect(back.settings).toEqual(cat.settings);
+    expect(back.settings).toEqual({ ...cat.settings, rMin: 0, rMax: 301.23456789 });
     expect(back.distanceLimits).toEqual([0, 301.23456789]);
     expect(back.header.VOID).toBe(5);
   });
@@ -186,6 +186,12 @@ if style != 'desivast':
     h['ZLIMU'] = (0.1026, 'Upper Redshift Limit')
     h['OMEGAM'] = (0.26, 'Matter Density')
     h['HP'] = (1.0, 'Reduced Hubble Parameter h (((km/s)/Mpc)/100)')
+    h['HGEL'] = (mknum(5.0), 'Hole Grid Edge Length')
+    h['GOX'] = (mknum(-301.1812), 'Grid Origin X Coordinate')
+    h['GOY'] = (mknum(-274.3456), 'Grid Origin Y Coordinate')
+    h['GOZ'] = (mknum(-18.4213), 'Grid Origin Z Coordinate')
+    h['MMR'] = (mknum(10.0), 'Minimum Allowed Maximal Radius')
+    h['MMR'] = (mknum(15.0), 'Edge Length of NN Grid')  # VAST overwrites it, as its save_output_from_find_voids does
     for name, xyzs in (('WALL', wall), ('FIELD', field)):
         hdu = fits.BinTableHDU(); hdu.name = name; hdul.append(hdu)
         names = ['X', 'Y', 'Z'] if style == 'upper' else ['x', 'y', 'z']
@@ -249,8 +255,12 @@ describe.skipIf(!HAVE_ASTROPY)('readVoidCatalogue reads files written as VAST an
         zMin: 0,
         zMax: 0.1026,
         distanceMetric: 'comoving',
+        cell: 5,
+        gridOrigin: [-301.18, -274.35, -18.42], // VAST's 2 decimals
+        rMin: 0,
+        rMax: 301.23,
         inputFile: 'vollim_dr7_cbp_102709.fits',
-      });
+      }); // no minMaximal: VAST's last MMR card holds its neighbour-grid edge
     });
   }
 });

@@ -1,7 +1,7 @@
 import { tableFromArrays } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../lib/core/index.js';
-import { vastPositions } from '../../lib/voids/galaxy-positions.js';
+import { vastPositions } from '../../lib/voids/vast-xyz.js';
 import { classifyGalaxies, classifySkyGalaxies, galaxyEnvironments } from '../../lib/voids/membership.js';
 import { isOutsideMask, type SurveyMask } from '../../lib/voids/survey-mask.js';
 

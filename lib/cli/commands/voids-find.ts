@@ -47,9 +47,9 @@ export const voidsFind: Command = {
     { flag: '--cell MPC', help: 'edge of the search-grid cells a hole is grown from, Mpc/h (default 5)' },
     { flag: '--min-maximal MPC', help: 'smallest radius of a maximal sphere (a void), Mpc/h (default 10)' },
     { flag: '--threads N', help: 'worker threads (default 1); the catalogue is byte-identical for any number' },
-    { flag: '--ra-column NAME', help: 'the right ascension column (default ra, any case)' },
-    { flag: '--dec-column NAME', help: 'the declination column (default dec, any case)' },
-    { flag: '--z-column NAME', help: 'the redshift column (default z, any case)' },
+    { flag: '--ra-column NAME', help: 'the right ascension column (default ra or TARGET_RA, any case)' },
+    { flag: '--dec-column NAME', help: 'the declination column (default dec or TARGET_DEC, any case)' },
+    { flag: '--z-column NAME', help: 'the redshift column (default z or redshift, any case)' },
     {
       flag: '--fourth-galaxy',
       help: 'grow each hole until a 4th galaxy bounds it, as VoidFinder intends (VAST 1.7.6 stops at 3; the default matches VAST)',
