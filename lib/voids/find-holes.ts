@@ -22,6 +22,10 @@ export interface HoleRunOptions {
  * Runs hole jobs on the calling thread or on worker threads. Batches go to whichever thread is free, and each answer
  * is filed under its batch number, so the assembled result is the same for any number of threads and any batch size.
  * From TypeScript sources (no compiled worker next to this file) the work stays on the calling thread.
+ *
+ * @example
+ * const pool = HoleThreads.start(setup, 2);
+ * try { await growHoles(pool, setup); } finally { await pool.close(); }
  */
 export class HoleThreads {
   private readonly workers: Worker[];

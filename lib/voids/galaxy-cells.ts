@@ -126,6 +126,10 @@ function lastUsefulLevel(cells: GalaxyCells, c: Int32Array): number {
  * The searches hole growing makes, with VAST's exact conventions (_voidfinder_cython_find_next.pyx): the nearest
  * galaxy to a position, and the next galaxy a growing sphere meets as its centre moves along a direction. Reuses its
  * scratch arrays; one per thread.
+ *
+ * @example
+ * const search = new GalaxySearch(cells);
+ * const a = search.nearest(x, y, z); // index into cells.points
  */
 export class GalaxySearch {
   private readonly cell = new Int32Array(3);
