@@ -1,7 +1,12 @@
 import { shellOffsets } from './galaxy-cells.js';
 import { isOutsideMask, type SurveyMask } from './survey-mask.js';
 
-/** VAST's hole-combining settings (hole_combine.combine_holes_2), with its defaults. */
+/**
+ * VAST's hole-combining settings (hole_combine.combine_holes_2), with its defaults.
+ *
+ * @example
+ * const o: CombineOptions = { minMaximalRadius: 10 };
+ */
 export interface CombineOptions {
   /** Holes closer than this (centres and radii, Mpc/h) to the last kept hole are the same hole (dup_tol, 0.1). */
   duplicateTolerance?: number;
@@ -13,7 +18,12 @@ export interface CombineOptions {
   joinFraction?: number;
 }
 
-/** Voids from holes: which holes are maximal, which void each kept hole belongs to, and each void's edge flag. */
+/**
+ * Voids from holes: which holes are maximal, which void each kept hole belongs to, and each void's edge flag.
+ *
+ * @example
+ * const { maximals, holes, holeVoid, edge }: CombinedHoles = combineHoles(sorted, boundary, mask);
+ */
 export interface CombinedHoles {
   /** The holes after duplicate removal, x y z radius per hole, largest first. */
   readonly unique: Float64Array;

@@ -9,7 +9,12 @@ import type { VolumeProbes } from './volume-cut.js';
 
 const WORKER = new URL('./hole-worker.js', import.meta.url);
 
-/** Threads, batches and progress of a hole run. */
+/**
+ * Threads, batches and progress of a hole run.
+ *
+ * @example
+ * const o: HoleRunOptions = { batchSize: 4096, progress };
+ */
 export interface HoleRunOptions {
   /** Worker threads (default 1: all work on the calling thread). */
   threads?: number;

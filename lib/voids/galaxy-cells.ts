@@ -4,6 +4,9 @@ import { isOutsideMask } from './survey-mask.js';
 /**
  * The wall galaxies sorted into cubic cells three hole-grid cells wide (VAST's GalaxyMap): the index hole growing
  * searches shell by shell around a position. Plain typed arrays, so worker threads can share them.
+ *
+ * @example
+ * const cells: GalaxyCells = buildGalaxyCells(wall, origin, 15);
  */
 export interface GalaxyCells {
   /** The grid's corner (x, y, z), VAST's grid origin. */

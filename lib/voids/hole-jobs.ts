@@ -83,6 +83,7 @@ export function cutBatch(probes: VolumeProbes, mask: SurveyMask, holes: Float64A
 export type HoleJob =
   | { kind: 'grow'; batch: number; start: number; end: number }
   | { kind: 'cut'; batch: number; start: number; end: number; probes: VolumeProbes; holes: Float64Array };
+/** A thread's answer to a {@link HoleJob}. @example if ('grown' in r) holes.push(r.grown); */
 export type HoleJobResult = { batch: number; grown: Float64Array } | { batch: number; verdicts: Uint8Array } | { error: string };
 
 /**

@@ -3,7 +3,12 @@ import { VoidsError } from '../errors/index.js';
 /** Points per leaf: small enough that a leaf is a few cache lines, large enough that the tree stays shallow. */
 const DEFAULT_LEAF_SIZE = 12;
 
-/** The k nearest points of a query, nearest first (ties: the lower point index first). */
+/**
+ * The k nearest points of a query, nearest first (ties: the lower point index first).
+ *
+ * @example
+ * const { indices, distances }: Neighbours = index.nearest(x, y, z, 3);
+ */
 export interface Neighbours {
   /** Point indices into the interleaved array the index was built on. */
   readonly indices: Int32Array;

@@ -1,6 +1,11 @@
 import { PointIndex } from './spatial-index.js';
 
-/** How VoidFinder split galaxies into wall and field (voidfinder.wall_field_separation). */
+/**
+ * How VoidFinder split galaxies into wall and field (voidfinder.wall_field_separation).
+ *
+ * @example
+ * const { wall, field, limit }: WallFieldSplit = separateWallField(xyz);
+ */
 export interface WallFieldSplit {
   /** Wall galaxies, interleaved x y z, in input order. */
   readonly wall: Float64Array;
@@ -16,9 +21,16 @@ export interface WallFieldSplit {
   readonly limit: number;
 }
 
-/** Galaxy kinds in {@link WallFieldSplit.kind}. */
+/**
+ * Galaxy kinds in {@link WallFieldSplit.kind}.
+ *
+ * @example
+ * split.kind[i] === WALL;
+ */
 export const WALL = 1;
+/** A field (isolated) galaxy in {@link WallFieldSplit.kind}. @example split.kind[i] === FIELD; */
 export const FIELD = 0;
+/** A galaxy dropped as a duplicate in {@link WallFieldSplit.kind}. @example split.kind[i] === DUPLICATE; */
 export const DUPLICATE = 255;
 
 /**
