@@ -1,6 +1,7 @@
 import { VoidsError } from '../errors/index.js';
-import { type DistanceMetric, type VastCosmology, vastDistances } from './galaxy-positions.js';
+import type { DistanceMetric, VastCosmology } from './galaxy-positions.js';
 import { numpyCosF32, numpySinF32 } from './numpy-float32-trig.js';
+import { vastComovingDistances } from './vast-comoving.js';
 
 const RAD_PER_DEG = Math.PI / 180;
 
@@ -9,7 +10,7 @@ const VAST_C = 299792.0;
 
 /**
  * Galaxy distances as VAST's VoidFinder gets them for its input: `comoving` always in float32, bit for bit
- * ({@link vastDistances}); `redshift` as c z / (100 h) in the precision of the redshift column: float32
+ * ({@link vastComovingDistances}); `redshift` as c z / (100 h) in the precision of the redshift column: float32
  * arithmetic when `float32` (numpy keeps a float32 column float32), double otherwise.
  *
  * @example
@@ -19,7 +20,7 @@ export function vastRadii(
   z: Float64Array,
   options: { omegaM: number; h: number; distanceMetric: DistanceMetric; float32?: boolean },
 ): Float64Array {
-  if (options.distanceMetric === 'comoving') return vastDistances(z, options);
+  if (options.distanceMetric === 'comoving') return vastComovingDistances(z, options.omegaM, options.h);
   const f = options.float32 ? Math.fround : (v: number) => v;
   const c = f(VAST_C);
   const hubble = f(100 * options.h);

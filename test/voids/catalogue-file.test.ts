@@ -289,3 +289,23 @@ describe('readVoidCatalogue: bad files', () => {
     expect(existsSync(f)).toBe(true);
   });
 });
+
+describe('writeVoidTable', () => {
+  it('writes MAXIMALS and HOLES as Parquet or Arrow IPC by extension, reads back the same, refuses what it cannot', async () => {
+    const { writeVoidTable } = await import('../../lib/voids/table-file.js');
+    const { tableFromIPC } = await import('apache-arrow');
+    const { createRequire } = await import('node:module');
+    const pq = createRequire(import.meta.url)('parquet-wasm/node') as { readParquet(b: Uint8Array): { intoIPCStream(): Uint8Array } };
+    const cat = catalogue();
+    const parquet = join(dir, 'maximals.parquet');
+    const arrow = join(dir, 'holes.arrow');
+    await writeVoidTable(parquet, cat.maximals);
+    await writeVoidTable(arrow, cat.holes);
+    const m = tableFromIPC(pq.readParquet(readFileSync(parquet)).intoIPCStream());
+    const h = tableFromIPC(readFileSync(arrow));
+    for (const f of cat.maximals.schema.fields) expect(column(m, f.name)).toEqual(column(cat.maximals, f.name));
+    for (const f of cat.holes.schema.fields) expect(column(h, f.name)).toEqual(column(cat.holes, f.name));
+    await expect(writeVoidTable(parquet, cat.maximals)).rejects.toThrow(/maximals\.parquet: exists/);
+    await expect(writeVoidTable(join(dir, 'x.csv'), cat.maximals)).rejects.toThrow(/x\.csv: unknown table format/);
+  });
+});
