@@ -1,7 +1,12 @@
 import { shellOffsets } from './galaxy-cells.js';
 import { isOutsideMask, type SurveyMask } from './survey-mask.js';
 
-/** VAST's hole-combining settings (hole_combine.combine_holes_2), with its defaults. */
+/**
+ * VAST's hole-combining settings (hole_combine.combine_holes_2), with its defaults.
+ *
+ * @example
+ * const o: CombineOptions = { minMaximalRadius: 10 };
+ */
 export interface CombineOptions {
   /** Holes closer than this (centres and radii, Mpc/h) to the last kept hole are the same hole (dup_tol, 0.1). */
   duplicateTolerance?: number;
@@ -13,7 +18,12 @@ export interface CombineOptions {
   joinFraction?: number;
 }
 
-/** Voids from holes: which holes are maximal, which void each kept hole belongs to, and each void's edge flag. */
+/**
+ * Voids from holes: which holes are maximal, which void each kept hole belongs to, and each void's edge flag.
+ *
+ * @example
+ * const { maximals, holes, holeVoid, edge }: CombinedHoles = combineHoles(sorted, boundary, mask);
+ */
 export interface CombinedHoles {
   /** The holes after duplicate removal, x y z radius per hole, largest first. */
   readonly unique: Float64Array;
@@ -87,32 +97,41 @@ export function combineHoles(sorted: Float64Array, boundary: Uint8Array, mask: S
   const width = 2.0 * largest;
   const lo = min.map((v) => v - largest);
   const nd = max.map((v, a) => Math.max(1, Math.ceil((v + largest - lo[a]!) / width)));
-  const cellOf = (i: number, out: number[]) => {
+  const cellOf = (i: number, out: Int32Array) => {
     for (let a = 0; a < 3; a++) out[a] = Math.trunc((h[4 * i + a]! - lo[a]!) / width);
   };
-  const members = new Map<number, number[]>();
-  const key = (ci: number, cj: number, ck: number) => (ci * nd[1]! + cj) * nd[2]! + ck;
-  const inGrid = (ci: number, cj: number, ck: number) => ci >= 0 && cj >= 0 && ck >= 0 && ci < nd[0]! && cj < nd[1]! && ck < nd[2]!;
-  /** Visits the maximals of the 27 cells around hole i in VAST's order (_gen_cube: the cell, then shell 1); stops when visit returns true. */
-  const aroundHole = (i: number, visit: (m: number) => 'next' | 'skip-cell' | 'stop') => {
-    const c = [0, 0, 0];
-    cellOf(i, c);
-    for (const level of [0, 1]) {
+  // Maximals by cell, in the order they were accepted (VAST's GalaxyMapCustomDict over candidate cells); a dense
+  // array while the grid is small, a Map when small holes spread over a large volume.
+  const cellCount = nd[0]! * nd[1]! * nd[2]!;
+  const dense: (number[] | undefined)[] | undefined = cellCount <= 1 << 22 ? new Array(cellCount) : undefined;
+  const sparse = new Map<number, number[]>();
+  const members = {
+    get: (k: number) => (dense ? dense[k] : sparse.get(k)),
+    add(k: number, i: number) {
+      const list = this.get(k);
+      if (list) list.push(i);
+      else if (dense) dense[k] = [i];
+      else sparse.set(k, [i]);
+    },
+  };
+  const cell = new Int32Array(3);
+  const around: number[][] = [];
+  /** The member lists of the 27 cells around hole i in VAST's order (_gen_cube: the cell, then shell 1). */
+  const listsAround = (i: number): number[][] => {
+    around.length = 0;
+    cellOf(i, cell);
+    for (let level = 0; level <= 1; level++) {
       const shell = shellOffsets(level);
       for (let s = 0; s < shell.length; s += 3) {
-        const ci = c[0]! + shell[s]!,
-          cj = c[1]! + shell[s + 1]!,
-          ck = c[2]! + shell[s + 2]!;
-        if (!inGrid(ci, cj, ck)) continue;
-        const list = members.get(key(ci, cj, ck));
-        if (!list) continue;
-        for (const m of list) {
-          const v = visit(m);
-          if (v === 'stop') return;
-          if (v === 'skip-cell') break;
-        }
+        const ci = cell[0]! + shell[s]!,
+          cj = cell[1]! + shell[s + 1]!,
+          ck = cell[2]! + shell[s + 2]!;
+        if (ci < 0 || cj < 0 || ck < 0 || ci >= nd[0]! || cj >= nd[1]! || ck >= nd[2]!) continue;
+        const list = members.get((ci * nd[1]! + cj) * nd[2]! + ck);
+        if (list) around.push(list);
       }
     }
+    return around;
   };
   const maximals: number[] = [];
   const isMaximal = new Int32Array(n).fill(-1);
@@ -120,24 +139,21 @@ export function combineHoles(sorted: Float64Array, boundary: Uint8Array, mask: S
     const r = h[4 * i + 3]!;
     const threshold = maximalOverlap * (4.0 / 3.0) * Math.PI * r * r * r;
     let maximal = true;
-    aroundHole(i, (m) => {
-      const d = distance(h, i, m);
-      const big = h[4 * m + 3]!;
-      if (big - r >= d || (big + r >= d && overlapVolume(r, big, d) > threshold)) {
-        maximal = false;
-        return 'stop';
+    search: for (const list of listsAround(i))
+      for (const m of list) {
+        const d = distance(h, i, m);
+        const big = h[4 * m + 3]!;
+        if (big - r >= d || (big + r >= d && overlapVolume(r, big, d) > threshold)) {
+          maximal = false;
+          break search;
+        }
       }
-      return 'next';
-    });
     if (!maximal) continue;
     isMaximal[i] = maximals.length;
     maximals.push(i);
-    const c = [0, 0, 0];
-    cellOf(i, c);
-    const k = key(c[0]!, c[1]!, c[2]!);
-    const list = members.get(k);
-    if (list) list.push(i);
-    else members.set(k, [i]);
+    cellOf(i, cell);
+    const k = (cell[0]! * nd[1]! + cell[1]!) * nd[2]! + cell[2]!;
+    members.add(k, i);
   }
 
   // 3. Holes join the void of the one maximal they overlap by more than joinFraction of their volume.
@@ -153,16 +169,16 @@ export function combineHoles(sorted: Float64Array, boundary: Uint8Array, mask: S
     const threshold = joinFraction * (4.0 / 3.0) * Math.PI * r * r * r;
     let matches = 0;
     let last = -1;
-    aroundHole(i, (m) => {
-      const d = distance(h, i, m);
-      const big = h[4 * m + 3]!;
-      if (big - r >= d) return 'skip-cell'; // inside this maximal: VAST leaves the rest of the cell unchecked
-      if (big + r >= d && overlapVolume(r, big, d) > threshold) {
-        matches++;
-        last = m;
+    for (const list of listsAround(i))
+      for (const m of list) {
+        const d = distance(h, i, m);
+        const big = h[4 * m + 3]!;
+        if (big - r >= d) break; // inside this maximal: VAST leaves the rest of the cell unchecked
+        if (big + r >= d && overlapVolume(r, big, d) > threshold) {
+          matches++;
+          last = m;
+        }
       }
-      return 'next';
-    });
     if (matches === 1) {
       holes.push(i);
       holeVoid.push(isMaximal[last]!);

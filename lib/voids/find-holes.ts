@@ -9,7 +9,12 @@ import type { VolumeProbes } from './volume-cut.js';
 
 const WORKER = new URL('./hole-worker.js', import.meta.url);
 
-/** Threads, batches and progress of a hole run. */
+/**
+ * Threads, batches and progress of a hole run.
+ *
+ * @example
+ * const o: HoleRunOptions = { batchSize: 4096, progress };
+ */
 export interface HoleRunOptions {
   /** Worker threads (default 1: all work on the calling thread). */
   threads?: number;
@@ -22,6 +27,10 @@ export interface HoleRunOptions {
  * Runs hole jobs on the calling thread or on worker threads. Batches go to whichever thread is free, and each answer
  * is filed under its batch number, so the assembled result is the same for any number of threads and any batch size.
  * From TypeScript sources (no compiled worker next to this file) the work stays on the calling thread.
+ *
+ * @example
+ * const pool = HoleThreads.start(setup, 2);
+ * try { await growHoles(pool, setup); } finally { await pool.close(); }
  */
 export class HoleThreads {
   private readonly workers: Worker[];

@@ -25,7 +25,12 @@ export interface GalaxyPositions {
   z: Float64Array;
 }
 
-/** How the void finder runs once positions are known (shared by {@link findVoids} and {@link findVoidsXyz}). */
+/**
+ * How the void finder runs once positions are known (shared by {@link findVoids} and {@link findVoidsXyz}).
+ *
+ * @example
+ * const o: VoidFinderRunOptions = { cell: 5, minMaximal: 10, threads: 2 };
+ */
 export interface VoidFinderRunOptions {
   /** Search-grid cell edge, Mpc/h (VAST's hole_grid_edge_length); default 5. */
   cell?: number;
@@ -42,7 +47,12 @@ export interface VoidFinderRunOptions {
   progress?: Progress | false;
 }
 
-/** Options of {@link findVoidsXyz}: how to run, and what VAST's find_voids lets a caller set directly. */
+/**
+ * Options of {@link findVoidsXyz}: how to run, and what VAST's find_voids lets a caller set directly.
+ *
+ * @example
+ * const o: FindVoidsXyzOptions = { cell: 1, minMaximal: 1, wallFieldSplit: false, gridOrigin: [0, 0, -5.7] };
+ */
 export interface FindVoidsXyzOptions extends VoidFinderRunOptions {
   /** Split the galaxies into wall and field first (default true); false treats every galaxy as wall, as VAST's find_voids does when called directly. */
   wallFieldSplit?: boolean;

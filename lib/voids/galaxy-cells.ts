@@ -4,6 +4,9 @@ import { isOutsideMask } from './survey-mask.js';
 /**
  * The wall galaxies sorted into cubic cells three hole-grid cells wide (VAST's GalaxyMap): the index hole growing
  * searches shell by shell around a position. Plain typed arrays, so worker threads can share them.
+ *
+ * @example
+ * const cells: GalaxyCells = buildGalaxyCells(wall, origin, 15);
  */
 export interface GalaxyCells {
   /** The grid's corner (x, y, z), VAST's grid origin. */
@@ -126,6 +129,10 @@ function lastUsefulLevel(cells: GalaxyCells, c: Int32Array): number {
  * The searches hole growing makes, with VAST's exact conventions (_voidfinder_cython_find_next.pyx): the nearest
  * galaxy to a position, and the next galaxy a growing sphere meets as its centre moves along a direction. Reuses its
  * scratch arrays; one per thread.
+ *
+ * @example
+ * const search = new GalaxySearch(cells);
+ * const a = search.nearest(x, y, z); // index into cells.points
  */
 export class GalaxySearch {
   private readonly cell = new Int32Array(3);

@@ -11,6 +11,10 @@ import { isOutsideMask, type SurveyMask } from './survey-mask.js';
  * VAST 1.7.6 reads the fourth step's move and failure flag from a variable it never sets (`result`), which reads as 0
  * in its build: its holes stop after the third galaxy (45,246 of its 45,252 DR7 holes have exactly 3 wall galaxies on
  * their surface). `fourthGalaxy: false` (the default) reproduces that; `true` takes the fourth step as intended.
+ *
+ * @example
+ * const out = new Float64Array(4);
+ * new HoleGrower(cells, grid, mask).grow(i, j, k, out, 0); // x, y, z, radius, or NaN
  */
 export class HoleGrower {
   private readonly search: GalaxySearch;

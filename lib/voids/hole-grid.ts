@@ -3,6 +3,9 @@ import { VoidsError } from '../errors/index.js';
 /**
  * VoidFinder's search grid: cubic cells of `edge` Mpc/h from `origin`; a hole is grown from the centre of every cell
  * no wall galaxy falls in. Plain typed arrays, so worker threads can share them.
+ *
+ * @example
+ * const grid: HoleGrid = buildHoleGrid(wall, origin, 5);
  */
 export interface HoleGrid {
   /** The grid's corner: the minimum x, y, z over all galaxies, wall and field (VAST's grid_origin). */

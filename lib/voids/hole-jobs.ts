@@ -7,6 +7,9 @@ import { cutHole, type VolumeProbes } from './volume-cut.js';
 /**
  * Everything a thread needs to grow holes and cut them: the galaxy cells, the search grid and the mask (shareable
  * typed arrays), and how to grow.
+ *
+ * @example
+ * const setup: HoleJobSetup = { cells, grid, mask, fourthGalaxy: false };
  */
 export interface HoleJobSetup {
   readonly cells: GalaxyCells;
@@ -40,7 +43,12 @@ export function growBatch(setup: HoleJobSetup, grower: HoleGrower, start: number
   return Float64Array.from(out);
 }
 
-/** How many grid cells in [start, end) of the walk are empty (where holes are grown). */
+/**
+ * How many grid cells in [start, end) of the walk are empty (where holes are grown).
+ *
+ * @example
+ * emptyCellsIn(grid, 0, 4096);
+ */
 export function emptyCellsIn(grid: HoleGrid, start: number, end: number): number {
   const ijk = new Int32Array(3);
   const nj = grid.shape[1]!,
@@ -53,7 +61,12 @@ export function emptyCellsIn(grid: HoleGrid, start: number, end: number): number
   return n;
 }
 
-/** The volume cut's verdict (0 keep, 1 keep on the edge, 2 drop) for holes [start, end) of x y z r rows. */
+/**
+ * The volume cut's verdict (0 keep, 1 keep on the edge, 2 drop) for holes [start, end) of x y z r rows.
+ *
+ * @example
+ * const verdicts = cutBatch(probes, mask, holes, 0, holes.length / 4);
+ */
 export function cutBatch(probes: VolumeProbes, mask: SurveyMask, holes: Float64Array, start: number, end: number): Uint8Array {
   const out = new Uint8Array(end - start);
   for (let i = start; i < end; i++)
@@ -61,13 +74,24 @@ export function cutBatch(probes: VolumeProbes, mask: SurveyMask, holes: Float64A
   return out;
 }
 
-/** A job for a hole thread, and its answer. */
+/**
+ * A job for a hole thread, and its answer.
+ *
+ * @example
+ * const job: HoleJob = { kind: 'grow', batch: 3, start: 12288, end: 16384 };
+ */
 export type HoleJob =
   | { kind: 'grow'; batch: number; start: number; end: number }
   | { kind: 'cut'; batch: number; start: number; end: number; probes: VolumeProbes; holes: Float64Array };
+/** A thread's answer to a {@link HoleJob}. @example if ('grown' in r) holes.push(r.grown); */
 export type HoleJobResult = { batch: number; grown: Float64Array } | { batch: number; verdicts: Uint8Array } | { error: string };
 
-/** Runs one job against a setup (what a worker thread does with each message). */
+/**
+ * Runs one job against a setup (what a worker thread does with each message).
+ *
+ * @example
+ * runJob(setup, grower, { kind: 'grow', batch: 0, start: 0, end: 4096 });
+ */
 export function runJob(setup: HoleJobSetup, grower: HoleGrower, job: HoleJob): HoleJobResult {
   if (job.kind === 'grow') return { batch: job.batch, grown: growBatch(setup, grower, job.start, job.end) };
   return { batch: job.batch, verdicts: cutBatch(job.probes, setup.mask, job.holes, job.start, job.end) };

@@ -9,7 +9,12 @@
 
 const f = Math.fround;
 
-/** The float32 nearest to a * b + c (a, b, c float32 values): one rounding, as a fused multiply-add does. */
+/**
+ * The float32 nearest to a * b + c (a, b, c float32 values): one rounding, as a fused multiply-add does.
+ *
+ * @example
+ * fmaF32(Math.fround(1.5), Math.fround(2), Math.fround(0.25)); // 3.25
+ */
 export function fmaF32(a: number, b: number, c: number): number {
   const p = a * b; // exact: two 24-bit significands fit in 53 bits
   const s = p + c;

@@ -3,7 +3,12 @@ import { VoidsError } from '../errors/index.js';
 /** Points per leaf: small enough that a leaf is a few cache lines, large enough that the tree stays shallow. */
 const DEFAULT_LEAF_SIZE = 12;
 
-/** The k nearest points of a query, nearest first (ties: the lower point index first). */
+/**
+ * The k nearest points of a query, nearest first (ties: the lower point index first).
+ *
+ * @example
+ * const { indices, distances }: Neighbours = index.nearest(x, y, z, 3);
+ */
 export interface Neighbours {
   /** Point indices into the interleaved array the index was built on. */
   readonly indices: Int32Array;
@@ -151,6 +156,19 @@ export class PointIndex {
   }
 
   /**
+   * The distances to the k nearest points, nearest first, written into `out` without allocating; returns how many
+   * (fewer than k when the index holds fewer points).
+   *
+   * @example
+   * const d = new Float64Array(4); index.nearestDistancesInto(x, y, z, 4, d); // d[1] === 0: a duplicate of the query
+   */
+  nearestDistancesInto(x: number, y: number, z: number, k: number, out: Float64Array): number {
+    const n = this.searchNearest(x, y, z, k);
+    for (let i = 0; i < n; i++) out[i] = Math.sqrt(this.bestD2[i]!);
+    return n;
+  }
+
+  /**
    * Indices of every point within distance r of (x, y, z), the boundary included, in ascending order.
    *
    * @example
@@ -221,9 +239,14 @@ export class PointIndex {
     const r = this.right[node]!;
     const dl = boxDistance2(this.box, l, x, y, z);
     const dr = boxDistance2(this.box, r, x, y, z);
-    const [first, dFirst, second, dSecond] = dl <= dr ? [l, dl, r, dr] : [r, dr, l, dl];
-    if (this.bestN < this.bestK || dFirst <= this.bestD2[this.bestN - 1]!) this.visit(first, x, y, z);
-    if (this.bestN < this.bestK || dSecond <= this.bestD2[this.bestN - 1]!) this.visit(second, x, y, z);
+    // nearer child first; the farther one only while it can still hold a candidate (ties included)
+    if (dl <= dr) {
+      if (this.bestN < this.bestK || dl <= this.bestD2[this.bestN - 1]!) this.visit(l, x, y, z);
+      if (this.bestN < this.bestK || dr <= this.bestD2[this.bestN - 1]!) this.visit(r, x, y, z);
+    } else {
+      if (this.bestN < this.bestK || dr <= this.bestD2[this.bestN - 1]!) this.visit(r, x, y, z);
+      if (this.bestN < this.bestK || dl <= this.bestD2[this.bestN - 1]!) this.visit(l, x, y, z);
+    }
   }
 
   /** Inserts a candidate into the sorted best list (distance, then index), dropping the worst when full. */

@@ -19,7 +19,12 @@ export interface SurveyMask {
   readonly rMax: number;
 }
 
-/** Options of {@link buildSurveyMask}. */
+/**
+ * Options of {@link buildSurveyMask}.
+ *
+ * @example
+ * const o: SurveyMaskOptions = { rMin: 0, rMax: 301.27, minMaximalRadius: 10, smooth: true };
+ */
 export interface SurveyMaskOptions {
   /** Nearest distance of the survey, Mpc/h. */
   rMin: number;

@@ -1,6 +1,11 @@
 import { isOutsideMask, type SurveyMask } from './survey-mask.js';
 
-/** The settings of VAST's volume cut (volume_cut.check_hole_bounds), with VAST's defaults. */
+/**
+ * The settings of VAST's volume cut (volume_cut.check_hole_bounds), with VAST's defaults.
+ *
+ * @example
+ * const o: VolumeCutOptions = { cutFraction: 0.1, pointsPerUnitVolume: 0.01, surfacePoints: 20 };
+ */
 export interface VolumeCutOptions {
   /** Drop a hole when at least this fraction of its mesh points lie outside the survey (VAST's cut_pct, 0.1). */
   cutFraction?: number;
@@ -14,6 +19,9 @@ export interface VolumeCutOptions {
  * The fixed probes of the volume cut: `surfacePoints` points on the unit sphere (the golden spiral) and a cubic mesh of
  * offsets filling the largest hole, sorted by distance from its centre. Built once per run from the largest radius, as
  * VAST does, so every hole is measured with the same points whatever the thread.
+ *
+ * @example
+ * const probes: VolumeProbes = volumeProbes(largestRadius);
  */
 export interface VolumeProbes {
   readonly unitSphere: Float64Array;

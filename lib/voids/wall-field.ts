@@ -1,6 +1,11 @@
 import { PointIndex } from './spatial-index.js';
 
-/** How VoidFinder split galaxies into wall and field (voidfinder.wall_field_separation). */
+/**
+ * How VoidFinder split galaxies into wall and field (voidfinder.wall_field_separation).
+ *
+ * @example
+ * const { wall, field, limit }: WallFieldSplit = separateWallField(xyz);
+ */
 export interface WallFieldSplit {
   /** Wall galaxies, interleaved x y z, in input order. */
   readonly wall: Float64Array;
@@ -16,9 +21,16 @@ export interface WallFieldSplit {
   readonly limit: number;
 }
 
-/** Galaxy kinds in {@link WallFieldSplit.kind}. */
+/**
+ * Galaxy kinds in {@link WallFieldSplit.kind}.
+ *
+ * @example
+ * split.kind[i] === WALL;
+ */
 export const WALL = 1;
+/** A field (isolated) galaxy in {@link WallFieldSplit.kind}. @example split.kind[i] === FIELD; */
 export const FIELD = 0;
+/** A galaxy dropped as a duplicate in {@link WallFieldSplit.kind}. @example split.kind[i] === DUPLICATE; */
 export const DUPLICATE = 255;
 
 /**
@@ -35,15 +47,21 @@ export function separateWallField(xyz: Float64Array, options: { neighbour?: numb
   const n = xyz.length / 3;
   const kind = new Uint8Array(n);
   let index = new PointIndex(xyz);
+  const k = neighbour + 1; // the galaxy itself is its own nearest neighbour, at distance 0
+  let d = new Float64Array(n);
   let duplicates = 0;
+  const near = new Float64Array(Math.max(k, 2));
   for (let i = 0; i < n; i++) {
-    if (n > 1 && index.kthDistance(xyz[3 * i]!, xyz[3 * i + 1]!, xyz[3 * i + 2]!, 2) === 0) {
+    const found = index.nearestDistancesInto(xyz[3 * i]!, xyz[3 * i + 1]!, xyz[3 * i + 2]!, Math.max(k, 2), near);
+    d[i] = found >= k ? near[k - 1]! : Number.NaN;
+    if (found >= 2 && near[1] === 0) {
       kind[i] = DUPLICATE;
       duplicates++;
     }
   }
   let kept = xyz;
   if (duplicates > 0) {
+    // VAST drops every copy, then measures the rest among themselves
     kept = new Float64Array(3 * (n - duplicates));
     let m = 0;
     for (let i = 0; i < n; i++) {
@@ -54,11 +72,10 @@ export function separateWallField(xyz: Float64Array, options: { neighbour?: numb
       m++;
     }
     index = new PointIndex(kept);
+    d = new Float64Array(m);
+    for (let i = 0; i < m; i++) d[i] = index.kthDistance(kept[3 * i]!, kept[3 * i + 1]!, kept[3 * i + 2]!, k);
   }
   const m = kept.length / 3;
-  const d = new Float64Array(m);
-  // The galaxy itself is its own nearest neighbour at distance 0, so the n-th neighbour is the (n + 1)-th nearest.
-  for (let i = 0; i < m; i++) d[i] = index.kthDistance(kept[3 * i]!, kept[3 * i + 1]!, kept[3 * i + 2]!, neighbour + 1);
   const mean = pairwiseSum(d, 0, m) / m;
   const dev = new Float64Array(m);
   for (let i = 0; i < m; i++) {

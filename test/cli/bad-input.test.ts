@@ -138,6 +138,7 @@ const CASES: Record<string, Case[]> = {
     ['--omega-m 2', [noZ, '--out', join(dir, 'v.fits'), '--omega-m', '2'], /invalid --omega-m: 2 \(a number in \(0, 1\]\)/],
     ['--threads 0', [noZ, '--out', join(dir, 'v.fits'), '--threads', '0'], /invalid --threads: 0/],
     ['--zmax below --zmin', [noZ, '--out', join(dir, 'v.fits'), '--zmin', '0.1', '--zmax', '0.05'], /invalid --zmax: 0\.05/],
+    ['--cell 0', [V.noTargetid, '--out', join(dir, 'v.fits'), '--cell', '0'], /invalid --cell: 0/],
   ],
   ingest: [
     ['unknown option', [tiny, '--into', NOWHERE, '--table', 't', '--bogus'], /unknown option --bogus/],
