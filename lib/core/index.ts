@@ -37,6 +37,7 @@ export {
 } from './sphere.js';
 export type { Vec3, Cone } from './sphere.js';
 export { inverseLookup } from './inverse-lookup.js';
+export { Rng } from './seeded-random.js';
 export { REDACTED, REDACTED_PASSWORD, Redactor, isSecretName, redactUrl, redactUrls } from './secrets.js';
 export type { SecretValue } from './secrets.js';
 export {

@@ -11,3 +11,7 @@ export function runPython(script: string, args: string[] = []): string {
   if (r.status !== 0) throw new Error(`python failed (${r.status}): ${r.stderr}`);
   return r.stdout;
 }
+
+/** Whether Debian's python3 also has scipy (python3-scipy), the reference for KS tests and distributions. */
+export const HAVE_SCIPY = spawnSync(ASTROPY_PYTHON, ['-c', 'import scipy.stats, scipy.special, numpy'], { encoding: 'utf8' }).status === 0;
+export const NO_SCIPY_MESSAGE = `skipped: ${ASTROPY_PYTHON} cannot import scipy (apt-get install python3-scipy; .ci/run does)`;
