@@ -1,11 +1,17 @@
 """VAST's per-galaxy environment flag (vflag) for every row of a galaxy catalogue, against a VoidFinder output file.
 
-Done the way VAST's example_scripts/classifyEnvironment.py does it: comoving distance from VAST's
-z_to_comoving_dist (float32 redshifts, as VAST computes it), xyz from ra/dec (float64, as read from VAST's .dat
-example), then vflag.determine_vflag(x, y, z, HOLES, MASK, MSKRES, DLIML, DLIMU) one galaxy at a time.
+vflag.determine_vflag(x, y, z, HOLES, MASK, MSKRES, DLIML, DLIMU) one galaxy at a time, as VAST's
+example_scripts/classifyEnvironment.py does, with DLIML/DLIMU read from the file's PRIMARY header. Where each galaxy
+is (--positions) decides the flags of the galaxies that bound holes (they lie on hole surfaces, so a float32 ulp
+moves them in or out):
+- find (default): VAST's own positions of the galaxies, as its VoidFinder placed them (file_preprocess's float32
+  comoving distance from z_to_comoving_dist, then voidfinder.ra_dec_to_xyz on the file's float32 ra/dec: float32
+  x = r cos(ra) cos(dec) ...), the coordinates in its WALL and FIELD tables;
+- example: classifyEnvironment.py's arithmetic on the same float32 table (x = r cos(dec) cos(ra), float32);
+- float64: ra/dec cast to float64 first (the example's arithmetic on a text catalogue of the same values).
 
     .venv/bin/python bench/voids/vast_dr7_classify.py GALAXIES.fits VOIDS.fits OUT.txt [--omega-m 0.26] [--h 1]
-        [--redshift-column z] [--rows N]
+        [--redshift-column z] [--positions find|example|float64] [--rows N]
 
 OUT.txt holds `row vflag` per input row (1 void, 0 wall, 2 edge, 9 outside); OUT.json the timing. --rows N
 classifies only the first N rows (a quick estimate of the per-galaxy cost); the last stdout line is the JSON.
@@ -30,8 +36,10 @@ def main() -> None:
     parser.add_argument("--h", type=float, default=1.0)
     parser.add_argument("--redshift-column", default="z")
     parser.add_argument("--rows", type=int, default=None)
+    parser.add_argument("--positions", default="find", choices=["find", "example", "float64"])
     args = parser.parse_args()
 
+    from vast.voidfinder import ra_dec_to_xyz
     from vast.voidfinder.distance import z_to_comoving_dist
     from vast.voidfinder.vflag import determine_vflag
 
@@ -50,11 +58,17 @@ def main() -> None:
     t_xyz = time.perf_counter()
     rgal = z_to_comoving_dist(np.asarray(galaxies[args.redshift_column], dtype=np.float32), args.omega_m, args.h)
     d2r = np.pi / 180
-    ra = np.asarray(galaxies["ra"], dtype=np.float64) * d2r
-    dec = np.asarray(galaxies["dec"], dtype=np.float64) * d2r
-    x = rgal * np.cos(dec) * np.cos(ra)
-    y = rgal * np.cos(dec) * np.sin(ra)
-    z = rgal * np.sin(dec)
+    if args.positions == "find":
+        galaxies["Rgal"] = rgal
+        xyz = ra_dec_to_xyz(galaxies, "comoving", args.h)
+        x, y, z = xyz[:, 0], xyz[:, 1], xyz[:, 2]
+    else:
+        dtype = np.float64 if args.positions == "float64" else None
+        ra = np.asarray(galaxies["ra"], dtype=dtype)
+        dec = np.asarray(galaxies["dec"], dtype=dtype)
+        x = rgal * np.cos(dec * d2r) * np.cos(ra * d2r)
+        y = rgal * np.cos(dec * d2r) * np.sin(ra * d2r)
+        z = rgal * np.sin(dec * d2r)
     xyz_s = time.perf_counter() - t_xyz
 
     t = time.perf_counter()
@@ -71,7 +85,7 @@ def main() -> None:
     result = {
         "vast_version": __import__("vast").__version__,
         "galaxies": args.galaxies, "voids": args.voids, "rows": int(len(galaxies)),
-        "omega_m": args.omega_m, "h": args.h, "dist_limits": [float(rmin), float(rmax)],
+        "omega_m": args.omega_m, "h": args.h, "positions": args.positions, "position_dtype": str(np.asarray(x).dtype), "dist_limits": [float(rmin), float(rmax)],
         "mask_resolution": int(mask_resolution), "holes": int(len(holes)),
         "counts": counts, "load_s": load_s, "xyz_s": xyz_s, "classify_s": classify_s,
     }
