@@ -1,2 +1,11 @@
 export { buildSurveyMask, isOutsideMask, maskResolution } from './survey-mask.js';
 export type { SurveyMask, SurveyMaskOptions } from './survey-mask.js';
+export { PointIndex } from './spatial-index.js';
+export type { Neighbours } from './spatial-index.js';
+export { findVoids, findVoidsXyz } from './find-voids.js';
+export type { FindVoidsOptions, GalaxyPositions, VoidFinderRunOptions } from './find-voids.js';
+export type { VoidCatalogue, VoidFinderSettings, VoidFinderSummary } from './void-catalogue.js';
+export { VAST_C_KMS, vastDistances, vastPositions } from './vast-distance.js';
+export type { DistanceMetric, VastDistanceOptions } from './vast-distance.js';
+export { separateWallField } from './wall-field.js';
+export type { WallFieldSplit } from './wall-field.js';
