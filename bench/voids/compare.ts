@@ -32,6 +32,9 @@ export interface VflagAgreement {
   rows: number;
   same: number;
   fraction: number;
+  /** The same over the rows not excluded (galaxies off every hole surface), when an exclusion was given. */
+  excluded?: number;
+  fractionKept?: number;
   /** `confusion['0->1']`: rows VAST calls 0 and we call 1 (only the off-diagonal cells that occur). */
   confusion: Record<string, number>;
   oursCounts: Record<string, number>;
@@ -191,23 +194,30 @@ function counts(flags: ArrayLike<number>): Record<string, number> {
 }
 
 /**
- * Per-row vflag agreement of two classifications of the same rows.
+ * Per-row vflag agreement of two classifications of the same rows; `exclude[i] = 1` leaves row i out of a second
+ * figure (galaxies on a hole's surface, whose flag rounding decides).
  *
  * @example
  * compareVflags(Uint8Array.of(0, 1, 9), Uint8Array.of(0, 1, 2)).fraction; // 2/3
  */
-export function compareVflags(ours: ArrayLike<number>, theirs: ArrayLike<number>): VflagAgreement {
+export function compareVflags(ours: ArrayLike<number>, theirs: ArrayLike<number>, exclude?: ArrayLike<number>): VflagAgreement {
   if (ours.length !== theirs.length) throw new Error(`vflag rows differ: ours ${ours.length}, VAST ${theirs.length}`);
   let same = 0;
+  let excluded = 0;
+  let sameKept = 0;
   const confusion: Record<string, number> = {};
   for (let i = 0; i < ours.length; i++) {
-    if (ours[i] === theirs[i]) same++;
-    else {
+    const out = exclude ? exclude[i] === 1 : false;
+    if (out) excluded++;
+    if (ours[i] === theirs[i]) {
+      same++;
+      if (!out) sameKept++;
+    } else {
       const k = `${theirs[i]}->${ours[i]}`;
       confusion[k] = (confusion[k] ?? 0) + 1;
     }
   }
-  return {
+  const a: VflagAgreement = {
     rows: ours.length,
     same,
     fraction: ours.length ? same / ours.length : 1,
@@ -215,4 +225,9 @@ export function compareVflags(ours: ArrayLike<number>, theirs: ArrayLike<number>
     oursCounts: counts(ours),
     theirsCounts: counts(theirs),
   };
+  if (exclude) {
+    a.excluded = excluded;
+    a.fractionKept = ours.length - excluded ? sameKept / (ours.length - excluded) : 1;
+  }
+  return a;
 }

@@ -119,7 +119,7 @@ export function formatReport(f: Figures): string {
   L.push(`  VAST classify: ${v.classifyNote}`);
   if (f.oursOnVast)
     L.push(
-      `  skybook classifyGalaxies on VAST's own catalogue (read with readVoidCatalogue): ${f.oursOnVast.classifySeconds.toFixed(3)} s`,
+      `  skybook's classifier on VAST's own catalogue (HOLES, MASK, DLIML/DLIMU of its file): ${f.oursOnVast.classifySeconds.toFixed(3)} s`,
     );
   L.push('');
 
@@ -171,12 +171,18 @@ export function formatReport(f: Figures): string {
         `${mark(g.fraction >= GOALS.vflagFraction)}  vflags, our find + our classify vs VAST's find + determine_vflag: ${pct(g.fraction)} of ${g.rows.toLocaleString('en-US')} rows identical (goal >= ${100 * GOALS.vflagFraction}%); ` +
           `differences (VAST->ours): ${formatConfusion(g.confusion)}`,
       );
+      if (g.excluded !== undefined)
+        L.push(
+          `      leaving out the ${g.excluded.toLocaleString('en-US')} galaxies within 1e-4 Mpc/h of a VAST hole's surface (they bound holes; rounding decides their flag): ${pct(g.fractionKept!)} identical`,
+        );
       L.push(`      counts ours ${JSON.stringify(g.oursCounts)}, VAST ${JSON.stringify(g.theirsCounts)}`);
     }
     const ov = f.oursOnVast?.agreement;
     if (ov)
       L.push(
-        `      our classifyGalaxies on VAST's catalogue vs VAST's determine_vflag: ${pct(ov.fraction)} identical; differences (VAST->ours): ${formatConfusion(ov.confusion)}`,
+        `      our classifier on VAST's catalogue vs VAST's determine_vflag: ${pct(ov.fraction)} identical` +
+          (ov.fractionKept !== undefined ? ` (${pct(ov.fractionKept)} off hole surfaces)` : '') +
+          `; differences (VAST->ours): ${formatConfusion(ov.confusion)}`,
       );
   }
   return L.join('\n') + '\n';

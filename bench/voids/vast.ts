@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Table } from 'apache-arrow';
 import { openFits } from '../../lib/fits/index.js';
+import type { SurveyMask } from '../../lib/voids/index.js';
 import type { Spheres } from './compare.js';
 
 /**
@@ -49,17 +51,22 @@ export function lastJson<T>(stdout: string): T {
   return JSON.parse(stdout.trim().split('\n').at(-1)!) as T;
 }
 
-/** `row vflag` lines (after a # header) as one flag per row. */
-export function readVflagText(path: string): Uint8Array {
+/**
+ * `row vflag [surface]` lines (after a # header): one flag per row, and which rows lie on a hole's surface (the third
+ * column of vast_dr7_classify.py; all 0 when a file has no such column).
+ */
+export function readVflagText(path: string): { vflag: Uint8Array; surface: Uint8Array } {
   const lines = readFileSync(path, 'utf8').split('\n');
   const flags: number[] = [];
+  const surface: number[] = [];
   for (const line of lines) {
     if (!line || line.startsWith('#')) continue;
-    const [row, flag] = line.split(' ');
+    const [row, flag, onSurface] = line.split(' ');
     if (Number(row) !== flags.length) throw new Error(`${path}: row ${row} out of order`);
     flags.push(Number(flag));
+    surface.push(Number(onSurface ?? 0));
   }
-  return Uint8Array.from(flags);
+  return { vflag: Uint8Array.from(flags), surface: Uint8Array.from(surface) };
 }
 
 /** VAST's output FITS: its MAXIMALS spheres and its WALL and FIELD positions (float32 there). */
@@ -97,4 +104,23 @@ export function sha256File(path: string): Promise<string> {
       .on('end', () => res(h.digest('hex')))
       .on('error', rej);
   });
+}
+
+/**
+ * VAST's output FITS as the classifier needs it: HOLES as an Arrow table and MASK with its resolution and VAST's
+ * distance limits from PRIMARY (DLIML, DLIMU, rounded there to 2 decimals, as VAST's classifyEnvironment reads them).
+ * The bench's own reader, so that it measures the classifier on VAST's file whatever catalogue reader lib/voids has.
+ */
+export async function readVastHolesAndMask(path: string): Promise<{ holes: Table; mask: SurveyMask }> {
+  const f = await openFits(path);
+  try {
+    const holes = await f.readTable('HOLES');
+    const image = await f.readImage('MASK');
+    const primary = f.hdu(0).header;
+    const resolution = f.hdu('MASK').header.int('MSKRES');
+    const cells = Uint8Array.from(image.data as ArrayLike<number | bigint>, (v) => (Number(v) ? 1 : 0));
+    return { holes, mask: { resolution, cells, rMin: Number(primary.get('DLIML')), rMax: Number(primary.get('DLIMU')) } };
+  } finally {
+    await f.close();
+  }
 }
