@@ -23,6 +23,11 @@ const PLAN: Record<string, PipelineStep> = {
     inputs: [`${PIPELINES_SURVEY}/spectro/redux/iron/zcatalog/v1/zall-pix-iron.fits`, `${PIPELINES_SURVEY}/truth/voids.parquet`],
   },
   '03-quasar-spectra': { params: { survey: PIPELINES_SURVEY, count: '2' }, inputs: [`${PIPELINES_SURVEY}/truth/quasars.parquet`] },
+  // 04 makes its own survey (the `voids` preset): nothing upstream, so its cache key is its parameters and code.
+  '04-void-environments': {
+    params: { survey: `${PIPELINES_OUT}/voids-survey`, seed: '1', db: `${PIPELINES_OUT}/voids.duckdb`, threads: '2' },
+    inputs: [],
+  },
 };
 
 /** The plan of a notebook by name (file name without `.ipynb`); a notebook not in the plan runs with its defaults. @example planFor('01-quickstart').params.seed // '1' */

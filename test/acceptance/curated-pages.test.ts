@@ -129,6 +129,25 @@ describe.skipIf(missing)("the curated notebooks' HTML pages in headless Chromium
     });
   }, 120_000);
 
+  it('04-void-environments: the slab and both histograms have their legends, and every planted void is recovered', async () => {
+    await rendered('04-void-environments', 'figure > svg', async (page) => {
+      expect(await swatches(page)).toEqual([
+        ['galaxies in the slab', 'VoidFinder holes', 'planted voids (truth)'],
+        ['void galaxies', 'wall galaxies'], // g - r
+        ['void galaxies', 'wall galaxies'], // M_r
+      ]);
+      // The slab draws one disc per hole cut by it and one dashed circle per planted void in it.
+      const paths = await page.$$eval('figure', (fs) => [...fs[0]!.querySelectorAll(':scope > svg [aria-label="line"] path')].length);
+      expect(paths).toBeGreaterThan(2);
+    });
+    const nb = await readNotebook(out('04-void-environments', 'ipynb'));
+    const last = nb.cells.filter((c) => c.cell_type === 'code').at(-1)!;
+    const text = (last.outputs ?? []).map((o) => String((o as { data?: Record<string, unknown> }).data?.['text/plain'] ?? '')).join('');
+    const [, recovered, planted] = /recovered: (\d+), planted: (\d+)/.exec(text) ?? [];
+    expect(Number(planted), text).toBe(10);
+    expect(Number(recovered), text).toBe(Number(planted));
+  }, 120_000);
+
   it('03-quasar-spectra: each spectrum has a legend naming the flux and the emission lines', async () => {
     await rendered('03-quasar-spectra', '.plotly .legend', async (page) => {
       const legends = await page.$$eval('div[id^="plotly-"]', (ps) =>
