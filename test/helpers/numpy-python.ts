@@ -71,3 +71,9 @@ export function runNumpy(script: string, args: string[] = []): string {
   if (r.status !== 0) throw new Error(`python failed (${r.status}): ${r.stderr}`);
   return r.stdout;
 }
+
+/** A Python that imports VAST's VoidFinder (the project's .venv after bench/voids/install-vast.sh), or undefined. */
+export const VAST_PYTHON = CANDIDATES.find(
+  (p) => spawnSync(p, ['-c', 'import vast.voidfinder.distance, vast.voidfinder.voidfinder'], { encoding: 'utf8' }).status === 0,
+);
+export const NO_VAST_MESSAGE = `skipped: no Python imports VAST (${CANDIDATES.join(', ') || 'none found'}); npm run setup:python, then bash bench/voids/install-vast.sh PATH_TO_VAST`;
