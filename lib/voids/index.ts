@@ -11,6 +11,7 @@ export { VFLAG } from './vflag.js';
 export type { VFlag } from './vflag.js';
 export { SphereGrid } from './sphere-grid.js';
 export { vastDistances, vastPositions } from './galaxy-positions.js';
+export { vastRadii, vastXyz } from './vast-xyz.js';
 export type { DistanceMetric, VastCosmology } from './galaxy-positions.js';
 export { classifyGalaxies, classifySkyGalaxies, galaxyEnvironments, holeIndex } from './membership.js';
 export type { GalaxyEnvironments, HolesAndMask, SkyGalaxies } from './membership.js';
