@@ -11,7 +11,10 @@
  * machine runs AVX512_SKX, `numpy.lib.introspect.opt_func_info('^(sin|cos)$', 'float32')`). Both targets compute lane by
  * lane with hardware fused multiply-adds (Highway's MulAdd), so they give the same bits; numpy 2.0's C version of the
  * loop takes the same steps. The steps:
- *   q = rint(x * 2/pi) (a float32 product, then the 1.5 * 2^23 trick: ties to even);
+ *   q = rint(x * 2/pi): x * 2/pi + 1.5 * 2^23 in ONE fused multiply-add, then - 1.5 * 2^23 (ties to even). The source
+ *     writes a product and a sum; numpy's build fuses them (GCC's default -ffp-contract=fast contracts Highway's Mul
+ *     and Add), and numpy's results say so: where x * 2/pi is within a float32 rounding of n + 1/2 (x near an odd
+ *     multiple of pi/4) the rounded product would pick the other quadrant, about 20,000 float32 angles below 71476;
  *   r = x - q pi/2 by Cody-Waite in three float32 FMAs (pi/2 split into three float32 parts);
  *   sine: a degree-9 odd polynomial in r, cosine: a degree-8 even polynomial in r^2 (r^2 a plain float32 product),
  *   each Horner step one float32 FMA; the quadrant (q, plus 1 for cosine) picks the polynomial and the sign (0 - v).
@@ -73,7 +76,7 @@ const COS_LIMIT = 71476.0625;
 
 /** numpy's loop for |x| within the limit: quadrant 0 (sine) or 1 (cosine) added to rint(x 2/pi). */
 function codyWaite(x: number, quadrantShift: 0 | 1): number {
-  const q = fround(fround(fround(x * TWO_OVER_PI) + RINT_MAGIC) - RINT_MAGIC);
+  const q = fround(fmaF32(x, TWO_OVER_PI, RINT_MAGIC) - RINT_MAGIC); // fused in numpy's build, see above
   let r = fmaF32(q, PIO2_HIGH, x);
   r = fmaF32(q, PIO2_MED, r);
   r = fmaF32(q, PIO2_LOW, r);

@@ -35,16 +35,19 @@ function uniformF32(n: number, lo: number, hi: number, seed: number): Float32Arr
   return Float32Array.from({ length: n }, () => lo + (hi - lo) * rnd());
 }
 
-/** Angles where the algorithm is hardest: every float32 within 40 ulps of k pi/2 (cancellation), near 0 and the limits. */
+/**
+ * Angles where the algorithm is hardest: every float32 within 40 ulps of k pi/4 (at even k the reduction cancels; at
+ * odd k, x 2/pi is near n + 1/2 and the rounding of rint(x 2/pi) picks the quadrant), near 0 and near the limits.
+ */
 function hardAngles(): Float32Array {
   const out: number[] = [];
   const around = (v: number, ulps: number) => {
     const b = bitsOf(f(Math.abs(v)));
     for (let d = -ulps; d <= ulps; d++) if (b + d >= 0) for (const s of [1, -1]) out.push(s * fromBits(b + d));
   };
-  for (let k = 1; k <= 200; k++) around((k * Math.PI) / 2, 40);
-  for (let k = 45_000; k <= 45_500; k += 7) around((k * Math.PI) / 2, 40);
-  for (let k = 74_700; k <= 74_760; k += 3) around((k * Math.PI) / 2, 40); // beyond the cosine's limit: sine only
+  for (let k = 1; k <= 400; k++) around((k * Math.PI) / 4, 40);
+  for (let k = 90_000; k <= 91_000; k += 7) around((k * Math.PI) / 4, 40);
+  for (let k = 149_400; k <= 149_520; k += 3) around((k * Math.PI) / 4, 40); // beyond the cosine's limit: sine only
   for (const v of [0, 2 ** -149, 2 ** -126, 2 ** -24, 2 ** -12, 1, Math.PI / 4, 2 ** 16, COS_LIMIT, SIN_LIMIT]) around(v, 40);
   return Float32Array.from(out);
 }
