@@ -27,6 +27,15 @@ export interface MaximalAgreement {
   medianNearest: number;
 }
 
+/** Two sphere tables row by row, in their order: rows identical to the bit, rows within 1e-12, the largest difference. */
+export interface RowAgreement {
+  ours: number;
+  theirs: number;
+  identical: number;
+  within1e12: number;
+  largest: number;
+}
+
 /** Per-row vflag agreement and the confusion counts (VAST's flag -> ours). */
 export interface VflagAgreement {
   rows: number;
@@ -185,6 +194,28 @@ export function compareMaximals(ours: Spheres, theirs: Spheres, centre: number, 
     worstRadius: theirsWay.worstRadius,
     medianNearest: theirsWay.median,
   };
+}
+
+/**
+ * Spheres compared row by row in the order both tables have (VAST orders HOLES by void, then radius): x, y, z, radius.
+ *
+ * @example
+ * compareRows(ourHoles, vastHoles).identical; // rows equal to the bit
+ */
+export function compareRows(ours: Spheres, theirs: Spheres): RowAgreement {
+  const n = Math.min(ours.radius.length, theirs.radius.length);
+  let identical = 0;
+  let within1e12 = 0;
+  let largest = 0;
+  for (let i = 0; i < n; i++) {
+    const d = [0, 1, 2].map((a) => Math.abs(ours.xyz[3 * i + a]! - theirs.xyz[3 * i + a]!));
+    d.push(Math.abs(ours.radius[i]! - theirs.radius[i]!));
+    const worst = Math.max(...d);
+    if (worst === 0) identical++;
+    if (worst <= 1e-12) within1e12++;
+    largest = Math.max(largest, worst);
+  }
+  return { ours: ours.radius.length, theirs: theirs.radius.length, identical, within1e12, largest };
 }
 
 function counts(flags: ArrayLike<number>): Record<string, number> {

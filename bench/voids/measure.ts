@@ -3,18 +3,19 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { openFits } from '../../lib/fits/index.js';
-import { findVoids } from '../../lib/voids/index.js';
-import { classifySkyGalaxies } from '../../lib/voids/membership.js';
+import { classifyGalaxies, findVoids, type SurveyMask, vastRadii, vastXyz } from '../../lib/voids/index.js';
 import { readVastHolesAndMask } from './vast.js';
 
 /**
  * The skybook side of bench/voids, run by the driver in a fresh process: reads a galaxy table (ra, dec, z), runs
- * `findVoids` then classifies every row with `classifySkyGalaxies` (positions as VAST computes them, then
- * `classifyGalaxies`) against the voids just found (or, with `--voids FILE`,
- * against VAST's own output FITS, without finding). Writes what the driver
- * compares with VAST into OUT (maximals.json, wall.f64, field.f64: interleaved xyz little-endian, vflag.u8) and prints
- * one JSON line: the seconds of each step (not Node's start or the imports), CPU seconds, peak RSS, counts and a
- * sha256 of the whole catalogue (to check that every thread count gives the same bytes).
+ * `findVoids` then classifies every row with `classifyGalaxies` against the voids just found (or, with `--voids FILE`,
+ * against VAST's own output FITS, without finding). Positions are VAST's to the bit: `vastRadii` + `vastXyz`, in
+ * float32 (numpy's float32 sin/cos) when ra and dec are float32 columns, as in the DR7 file; findVoids gets the same
+ * `float32`. Writes what the driver compares with VAST into OUT (maximals.json; wall.f64, field.f64: interleaved xyz;
+ * holes.f64: x y z radius per hole; vflag.u8; vflag-dlimu2.u8: the flags with the survey's far limit rounded to two
+ * decimals, as VAST's file stores DLIMU and its classification reads it back) and prints one JSON line: the seconds
+ * of each step (not Node's start or the imports), CPU seconds, peak RSS, counts and a sha256 of the whole catalogue (to
+ * check that every thread count gives the same bytes).
  *
  * @example
  * node dist/bench/voids/measure.js ../shared/fixtures/voids/vollim_dr7_cbp_102709.fits --out bench/out/voids/ours-t1 --threads 1
@@ -26,7 +27,7 @@ export interface Measurement {
   readSeconds: number;
   /** findVoids alone (mask, wall/field split, holes, volume cut, maximals, voids). */
   findSeconds: number;
-  /** classifySkyGalaxies: comoving xyz of every row, then the vflags. */
+  /** VAST's comoving xyz of every row (vastRadii + vastXyz), then classifyGalaxies. */
   classifySeconds: number;
   /** find + classify: the issue's goal (<= 15 s on one thread). */
   seconds: number;
@@ -95,12 +96,18 @@ function parseOptions(argv: string[]): Options {
   return o;
 }
 
-async function readGalaxies(path: string, columns: Options['columns']): Promise<{ ra: Float64Array; dec: Float64Array; z: Float64Array }> {
+/** ra, dec and z of every row, and whether ra and dec are float32 columns (then VAST computes positions in float32). */
+async function readGalaxies(
+  path: string,
+  columns: Options['columns'],
+): Promise<{ ra: Float64Array; dec: Float64Array; z: Float64Array; float32: boolean }> {
   const f = await openFits(path);
   try {
     const t = await f.readTable(1, { columns: [columns.ra, columns.dec, columns.z] });
-    const col = (name: string) => Float64Array.from(t.getChild(name)!.toArray() as ArrayLike<number>);
-    return { ra: col(columns.ra), dec: col(columns.dec), z: col(columns.z) };
+    const raw = (name: string) => t.getChild(name)!.toArray() as ArrayLike<number>;
+    const col = (name: string) => Float64Array.from(raw(name));
+    const float32 = raw(columns.ra) instanceof Float32Array && raw(columns.dec) instanceof Float32Array;
+    return { ra: col(columns.ra), dec: col(columns.dec), z: col(columns.z), float32 };
   } finally {
     await f.close();
   }
@@ -117,6 +124,11 @@ function hashTable(hash: ReturnType<typeof createHash>, t: Table): void {
 
 function column(t: Table, name: string): Float64Array {
   return Float64Array.from(t.getChild(name)!.toArray() as ArrayLike<number>);
+}
+
+/** A header number as VAST's postprocessing.mknum writes it: 3 significant digits below 1, else 2 decimals. */
+function vastHeaderNumber(v: number): number {
+  return Math.abs(v) < 1 ? Number(v.toPrecision(3)) : Number(v.toFixed(2));
 }
 
 function bytes(a: Float64Array | Uint8Array): Uint8Array {
@@ -141,16 +153,20 @@ async function main(): Promise<void> {
         cell: o.cell,
         minMaximal: o.minMaximal,
         threads: o.threads,
+        float32: galaxies.float32,
       });
   const t2 = performance.now();
   const catalogue = found ?? (await readVastHolesAndMask(o.voids!));
   const t2b = performance.now();
-  const { vflag } = classifySkyGalaxies({ ra: galaxies.ra, dec: galaxies.dec, redshift: galaxies.z }, catalogue, {
-    omegaM: o.omegaM,
-    h: o.h,
-    distanceMetric: 'comoving',
-  });
+  const { float32 } = galaxies;
+  const r = vastRadii(galaxies.z, { omegaM: o.omegaM, h: o.h, distanceMetric: 'comoving', float32 });
+  const xyz = vastXyz(galaxies.ra, galaxies.dec, r, { float32 });
+  const vflag = classifyGalaxies(xyz, catalogue);
   const t3 = performance.now();
+  // VAST writes DLIMU with two decimals (postprocessing.mknum) and its classification reads that back: the galaxies
+  // between the two far limits that no hole holds are outside (9) there. The same flags with that limit, for comparison.
+  const rounded: SurveyMask = { ...catalogue.mask, rMax: vastHeaderNumber(catalogue.mask.rMax) };
+  writeFileSync(join(o.out, 'vflag-dlimu2.u8'), classifyGalaxies(xyz, { holes: catalogue.holes, mask: rounded }));
   const cpu = process.cpuUsage(c0);
 
   const hash = createHash('sha256');
@@ -166,6 +182,11 @@ async function main(): Promise<void> {
     );
     writeFileSync(join(o.out, 'wall.f64'), bytes(found.wall));
     writeFileSync(join(o.out, 'field.f64'), bytes(found.field));
+    const holes = ['x', 'y', 'z', 'radius'].map((c) => column(found.holes, c));
+    writeFileSync(
+      join(o.out, 'holes.f64'),
+      bytes(Float64Array.from({ length: 4 * found.holes.numRows }, (_, k) => holes[k % 4]![Math.floor(k / 4)]!)),
+    );
   }
   hash.update(bytes(vflag));
   writeFileSync(join(o.out, 'vflag.u8'), bytes(vflag));

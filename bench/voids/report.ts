@@ -1,4 +1,4 @@
-import type { MaximalAgreement, SetAgreement, VflagAgreement } from './compare.js';
+import type { MaximalAgreement, RowAgreement, SetAgreement, VflagAgreement } from './compare.js';
 
 /** The issue's goals for skybook on the DR7 sample, one thread. */
 export const GOALS = { totalSeconds: 15, classifySeconds: 2, vflagFraction: 0.98, maximalCentre: 1, maximalRadius: 1 } as const;
@@ -52,8 +52,16 @@ export interface Figures {
   agreement?: {
     wall: SetAgreement;
     field: SetAgreement;
+    /** The same galaxies to the bit (tolerance 0). */
+    wallBits?: SetAgreement;
+    fieldBits?: SetAgreement;
     maximals: MaximalAgreement;
+    /** MAXIMALS and HOLES row by row (x, y, z, radius) against VAST's, in both tables' order. */
+    maximalRows?: RowAgreement;
+    holeRows?: RowAgreement;
     vflags?: VflagAgreement;
+    /** Our flags with the far distance limit rounded to 2 decimals, as VAST's file stores DLIMU and its classification reads it. */
+    vflagsDlimu2?: VflagAgreement;
   };
   deterministic: boolean;
 }
@@ -160,6 +168,19 @@ export function formatReport(f: Figures): string {
       `ours found in VAST's ${x.oursMatched.toLocaleString('en-US')}, VAST's found in ours ${x.theirsMatched.toLocaleString('en-US')} (within 0.001 Mpc/h)`;
     L.push(set('wall galaxies', a.wall));
     L.push(set('field galaxies', a.field));
+    for (const [name, x] of [
+      ['wall', a.wallBits],
+      ['field', a.fieldBits],
+    ] as const)
+      if (x)
+        L.push(
+          `${x.identical ? 'PASS' : 'MISS'}  ${name} positions to the bit: ${x.oursMatched.toLocaleString('en-US')} of ours ${x.ours.toLocaleString('en-US')} equal to one of VAST's ${x.theirs.toLocaleString('en-US')}`,
+        );
+    const rows = (name: string, x: RowAgreement) =>
+      `${x.identical === x.theirs && x.ours === x.theirs ? 'PASS' : 'MISS'}  ${name} row by row (x, y, z, radius): ours ${x.ours.toLocaleString('en-US')}, VAST ${x.theirs.toLocaleString('en-US')}; ` +
+      `${x.identical.toLocaleString('en-US')} identical to the bit, ${x.within1e12.toLocaleString('en-US')} within 1e-12, largest difference ${x.largest.toExponential(2)} Mpc/h`;
+    if (a.holeRows) L.push(rows('HOLES', a.holeRows));
+    if (a.maximalRows) L.push(rows('MAXIMALS', a.maximalRows));
     const m = a.maximals;
     L.push(
       `${mark(m.oursMatched === m.ours && m.theirsMatched === m.theirs && m.ours === m.theirs)}  maximals within ${GOALS.maximalCentre} Mpc/h (centre) and ${GOALS.maximalRadius} Mpc/h (radius): ` +
@@ -176,6 +197,12 @@ export function formatReport(f: Figures): string {
           `      leaving out the ${g.excluded.toLocaleString('en-US')} galaxies within 1e-4 Mpc/h of a VAST hole's surface (they bound holes; rounding decides their flag): ${pct(g.fractionKept!)} identical`,
         );
       L.push(`      counts ours ${JSON.stringify(g.oursCounts)}, VAST ${JSON.stringify(g.theirsCounts)}`);
+      const d = a.vflagsDlimu2;
+      if (d)
+        L.push(
+          `      with the far limit VAST's classification reads (DLIMU to 2 decimals, as its file stores it; galaxies between that and the ` +
+            `true limit are outside there): ${pct(d.fraction)} identical; differences (VAST->ours): ${formatConfusion(d.confusion)}`,
+        );
     }
     const ov = f.oursOnVast?.agreement;
     if (ov)

@@ -3,7 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runOnce, type RunResult } from '../fits-read/series.js';
-import { compareMaximals, comparePointSets, compareVflags, type Spheres } from './compare.js';
+import { compareMaximals, comparePointSets, compareRows, compareVflags, type Spheres } from './compare.js';
 import type { Measurement } from './measure.js';
 import { formatReport, type Figures, type OurRow } from './report.js';
 import {
@@ -144,7 +144,14 @@ async function ours(o: Options, threads: number, cell: number, repeat: number, l
   };
 }
 
-function readOurs(dir: string): { maximals: Spheres; wall: Float64Array; field: Float64Array; vflag: Uint8Array } {
+function readOurs(dir: string): {
+  maximals: Spheres;
+  holes: Spheres;
+  wall: Float64Array;
+  field: Float64Array;
+  vflag: Uint8Array;
+  vflagDlimu2: Uint8Array;
+} {
   const m = JSON.parse(readFileSync(join(dir, 'maximals.json'), 'utf8')) as { x: number[]; y: number[]; z: number[]; radius: number[] };
   const xyz = new Float64Array(3 * m.radius.length);
   m.radius.forEach((_, i) => {
@@ -156,11 +163,19 @@ function readOurs(dir: string): { maximals: Spheres; wall: Float64Array; field: 
     const b = readFileSync(join(dir, name));
     return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
   };
+  const h = f64('holes.f64'); // x y z radius per hole
+  const holes: Spheres = { xyz: new Float64Array((3 * h.length) / 4), radius: new Float64Array(h.length / 4) };
+  for (let i = 0; i < h.length / 4; i++) {
+    holes.xyz.set(h.subarray(4 * i, 4 * i + 3), 3 * i);
+    holes.radius[i] = h[4 * i + 3]!;
+  }
   return {
     maximals: { xyz, radius: Float64Array.from(m.radius) },
+    holes,
     wall: f64('wall.f64'),
     field: f64('field.f64'),
     vflag: new Uint8Array(readFileSync(join(dir, 'vflag.u8'))),
+    vflagDlimu2: new Uint8Array(readFileSync(join(dir, 'vflag-dlimu2.u8'))),
   };
 }
 
@@ -299,8 +314,13 @@ async function main(): Promise<void> {
     agreement = {
       wall: comparePointSets(mine.wall, theirs.wall, 1e-3),
       field: comparePointSets(mine.field, theirs.field, 1e-3),
+      wallBits: comparePointSets(mine.wall, theirs.wall, 0),
+      fieldBits: comparePointSets(mine.field, theirs.field, 0),
       maximals: compareMaximals(mine.maximals, theirs.maximals, 1, 1),
+      maximalRows: compareRows(mine.maximals, theirs.maximals),
+      holeRows: compareRows(mine.holes, theirs.holes),
       vflags: compareVflags(mine.vflag.subarray(0, n), vastFlags.vflag, vastFlags.surface),
+      vflagsDlimu2: compareVflags(mine.vflagDlimu2.subarray(0, n), vastFlags.vflag, vastFlags.surface),
     };
   }
 

@@ -69,8 +69,10 @@ export function readVflagText(path: string): { vflag: Uint8Array; surface: Uint8
   return { vflag: Uint8Array.from(flags), surface: Uint8Array.from(surface) };
 }
 
-/** VAST's output FITS: its MAXIMALS spheres and its WALL and FIELD positions (float32 there). */
-export async function readVastOutput(path: string): Promise<{ maximals: Spheres; wall: Float64Array; field: Float64Array }> {
+/** VAST's output FITS: its MAXIMALS and HOLES spheres and its WALL and FIELD positions (float32 there). */
+export async function readVastOutput(
+  path: string,
+): Promise<{ maximals: Spheres; holes: Spheres; wall: Float64Array; field: Float64Array }> {
   const f = await openFits(path);
   try {
     const xyzOf = async (hdu: string): Promise<Float64Array> => {
@@ -84,9 +86,13 @@ export async function readVastOutput(path: string): Promise<{ maximals: Spheres;
       }
       return out;
     };
-    const m = await f.readTable('MAXIMALS', { columns: ['radius'] });
+    const spheres = async (hdu: string): Promise<Spheres> => {
+      const t = await f.readTable(hdu, { columns: ['radius'] });
+      return { xyz: await xyzOf(hdu), radius: Float64Array.from(t.getChild('radius')!.toArray() as ArrayLike<number>) };
+    };
     return {
-      maximals: { xyz: await xyzOf('MAXIMALS'), radius: Float64Array.from(m.getChild('radius')!.toArray() as ArrayLike<number>) },
+      maximals: await spheres('MAXIMALS'),
+      holes: await spheres('HOLES'),
       wall: await xyzOf('WALL'),
       field: await xyzOf('FIELD'),
     };

@@ -13,6 +13,7 @@ export { SphereGrid } from './sphere-grid.js';
 export { SNAP_TOLERANCE, snapToCatalogue } from './catalogue-positions.js';
 export { vastDistances } from './galaxy-positions.js';
 export { vastPositions } from './vast-xyz.js';
+export { vastRadii, vastXyz } from './vast-xyz.js';
 export type { DistanceMetric, VastCosmology } from './galaxy-positions.js';
 export { classifyGalaxies, classifySkyGalaxies, galaxyEnvironments, holeIndex } from './membership.js';
 export type { GalaxyEnvironments, HolesAndMask, SkyGalaxies } from './membership.js';
