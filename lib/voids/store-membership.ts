@@ -110,36 +110,72 @@ export async function storeMembership(
   into: string | Store,
   rows: MembershipRows,
   options: StoreMembershipOptions = {},
-): Promise<{ table: string; rows: number }> {
+): Promise<{ table: string; rows: number; written: boolean }> {
   check(rows);
   const table = tableName(options.table ?? 'void_membership');
   const staging = { ...table, name: `${table.name}_staging` };
   const store = typeof into === 'string' ? await openStore(into) : into;
+  let written = false;
   try {
-    await store.transaction(async (tx) => {
-      await ensureTable(tx, table);
-      if (options.replace) await tx.run(sql`delete from ${tableId(table)}`);
-      await tx.run(sql`drop table if exists ${tableId(staging)}`);
-      const types = COLUMNS.map((c) => (tx.engine === 'postgres' ? c.pg : c.duck));
-      await tx.run(
-        sql`create table ${tableId(staging)} (targetid ${sql.raw(types[0]!)}, vflag ${sql.raw(types[1]!)}, void ${sql.raw(types[2]!)}, skybook_load integer)`,
-      );
-      const batch = batchOf(rows);
-      await tx.load(
-        staging,
-        plans(),
-        (async function* () {
-          yield { batch, rows: Int32Array.from({ length: batch.numRows }, (_, i) => i) };
-        })(),
-        0,
-      );
-      await tx.run(
-        sql`insert into ${tableId(table)} (targetid, vflag, void) select targetid, vflag, nullif(void, -1) from ${tableId(staging)} on conflict (targetid) do update set vflag = excluded.vflag, void = excluded.void`,
-      );
-      await tx.run(sql`drop table ${tableId(staging)}`);
-    });
+    // Rows already stored as they are given are not written again: a re-run (a notebook's verify, a cached
+    // pipeline) then leaves the database file as it was, byte for byte, as an ingest the load ledger has seen does.
+    if (!(await alreadyStored(store, table, rows, options.replace === true)))
+      await store.transaction(async (tx) => {
+        written = true;
+        await ensureTable(tx, table);
+        if (options.replace) await tx.run(sql`delete from ${tableId(table)}`);
+        await tx.run(sql`drop table if exists ${tableId(staging)}`);
+        const types = COLUMNS.map((c) => (tx.engine === 'postgres' ? c.pg : c.duck));
+        await tx.run(
+          sql`create table ${tableId(staging)} (targetid ${sql.raw(types[0]!)}, vflag ${sql.raw(types[1]!)}, void ${sql.raw(types[2]!)}, skybook_load integer)`,
+        );
+        const batch = batchOf(rows);
+        await tx.load(
+          staging,
+          plans(),
+          (async function* () {
+            yield { batch, rows: Int32Array.from({ length: batch.numRows }, (_, i) => i) };
+          })(),
+          0,
+        );
+        await tx.run(
+          sql`insert into ${tableId(table)} (targetid, vflag, void) select targetid, vflag, nullif(void, -1) from ${tableId(staging)} on conflict (targetid) do update set vflag = excluded.vflag, void = excluded.void`,
+        );
+        await tx.run(sql`drop table ${tableId(staging)}`);
+      });
   } finally {
     if (typeof into === 'string') await store.close();
   }
-  return { table: table.schema ? `${table.schema}.${table.name}` : table.name, rows: rows.targetid.length };
+  return { table: table.schema ? `${table.schema}.${table.name}` : table.name, rows: rows.targetid.length, written };
+}
+
+/**
+ * Whether the table already holds every given row with the same flag and void (and, with `replace`, nothing else).
+ * A missing table holds nothing.
+ */
+async function alreadyStored(
+  store: Store,
+  table: { schema?: string; name: string },
+  rows: MembershipRows,
+  replace: boolean,
+): Promise<boolean> {
+  const schemaTest = table.schema ? sql`table_schema = ${table.schema}` : sql`table_schema = current_schema()`;
+  const have = await store.query(
+    sql`select column_name from information_schema.columns where table_name = ${table.name} and ${schemaTest}`,
+  );
+  const names = new Set((have.getChild('column_name')!.toArray() as string[]).map((c) => c.toLowerCase()));
+  // a missing table, or one without our columns (which the write then names), holds none of the rows
+  if (!COLUMNS.every((c) => names.has(c.name))) return false;
+  const stored = await store.query(sql`select targetid, vflag, coalesce(void, -1) as void from ${tableId(table)}`);
+  if (replace ? stored.numRows !== rows.targetid.length : stored.numRows < rows.targetid.length) return false;
+  const byTarget = new Map<bigint, number>();
+  const ids = stored.getChild('targetid')!;
+  const flags = stored.getChild('vflag')!;
+  const voids = stored.getChild('void')!;
+  for (let i = 0; i < stored.numRows; i++) byTarget.set(BigInt(ids.get(i)), Number(flags.get(i)) * 2 ** 32 + Number(voids.get(i)) + 1);
+  for (let i = 0; i < rows.targetid.length; i++) {
+    const want = rows.vflag[i]! * 2 ** 32 + (rows.void?.[i] ?? -1) + 1;
+    if (byTarget.get(rows.targetid[i]!) !== want) return false;
+  }
+  return true;
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,7 +40,7 @@ describe.each(engines)('storeMembership into $name', ({ name, url }) => {
     const targetid = ids(0, 5000);
     const vflag = Uint8Array.from({ length: 5000 }, (_, i) => [0, 1, 2, 9][i % 4]!);
     const voids = Int32Array.from({ length: 5000 }, (_, i) => (i % 4 === 1 ? i % 37 : -1));
-    expect(await storeMembership(url(), { targetid, vflag, void: voids })).toEqual({ table: 'void_membership', rows: 5000 });
+    expect(await storeMembership(url(), { targetid, vflag, void: voids })).toEqual({ table: 'void_membership', rows: 5000, written: true });
     // the second half again with other flags, plus new galaxies: replaced and added, the first half untouched
     const again = ids(2500, 3000);
     await storeMembership(url(), { targetid: again, vflag: new Uint8Array(3000).fill(1) });
@@ -62,6 +63,40 @@ describe.each(engines)('storeMembership into $name', ({ name, url }) => {
           : "select count(*) as n from duckdb_constraints() where table_name = 'void_membership' and constraint_type = 'PRIMARY KEY'",
       );
       expect(Number(key.getChild('n')!.get(0))).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('writes nothing when the rows are already stored as given, so a re-run leaves a DuckDB file byte for byte', async () => {
+    const table = 'membership_again';
+    const targetid = ids(10_000, 2000);
+    const vflag = Uint8Array.from({ length: 2000 }, (_, i) => [0, 1, 2, 9][i % 3]!);
+    const voids = Int32Array.from({ length: 2000 }, (_, i) => (vflag[i] === 1 ? i % 11 : -1));
+    expect((await storeMembership(url(), { targetid, vflag, void: voids }, { table, replace: true })).written).toBe(true);
+    const bytes = name === 'duckdb' ? readFileSync(url().slice('duckdb:'.length)) : undefined;
+    expect((await storeMembership(url(), { targetid, vflag, void: voids }, { table, replace: true })).written).toBe(false);
+    expect(
+      (await storeMembership(url(), { targetid: targetid.slice(0, 500), vflag: vflag.slice(0, 500), void: voids.slice(0, 500) }, { table }))
+        .written,
+    ).toBe(false);
+    if (bytes) expect(readFileSync(url().slice('duckdb:'.length)).equals(bytes)).toBe(true);
+    // one flag changed, or replace with fewer rows than stored: written
+    const changed = vflag.slice();
+    changed[1999] = changed[1999] === 0 ? 2 : 0;
+    expect((await storeMembership(url(), { targetid, vflag: changed, void: voids }, { table, replace: true })).written).toBe(true);
+    expect(
+      (
+        await storeMembership(
+          url(),
+          { targetid: targetid.slice(0, 500), vflag: changed.slice(0, 500), void: voids.slice(0, 500) },
+          { table, replace: true },
+        )
+      ).written,
+    ).toBe(true);
+    const store = await openStore(url());
+    try {
+      expect(Number((await store.query(`select count(*) as n from ${table}`)).getChild('n')!.get(0))).toBe(500);
     } finally {
       await store.close();
     }
