@@ -62,7 +62,13 @@ function concat(parts: Float32Array[]): Float32Array {
   return out;
 }
 
-const SPECIAL = [0, -0, Number.NaN, Infinity, -Infinity, 2 ** -149, -(2 ** -149), f(3.4028234663852886e38)];
+/**
+ * Special values, and the only angles (found by comparing every float32 below the limit) whose sine a plain
+ * fround(a * b + c) in place of fmaF32 gets wrong: a Horner sum that lands exactly halfway between two float32 values.
+ */
+const SPECIAL = [0, -0, Number.NaN, Infinity, -Infinity, 2 ** -149, -(2 ** -149), f(3.4028234663852886e38)].concat(
+  [0.000443632947281003, 0.008789073675870895].flatMap((x) => [x, -x]),
+);
 
 /** fmaF32's reference: a * b + c exactly in BigInt, rounded once to float32 (ties to even). */
 function exactFmaF32(a: number, b: number, c: number): number {
