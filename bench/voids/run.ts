@@ -347,21 +347,9 @@ async function main(): Promise<void> {
   process.stdout.write(o.json ? JSON.stringify(figures, null, 2) + '\n' : formatReport(figures));
 }
 
+/** VAST's driver takes skybook's settings flags, on one process (its num_cpus). */
 function vastFindArgs(o: Options): string[] {
-  return [
-    '--zmax',
-    String(o.zMax),
-    '--omega-m',
-    String(o.omegaM),
-    '--h',
-    String(o.h),
-    '--cell',
-    String(o.cell),
-    '--min-maximal',
-    String(o.minMaximal),
-    '--num-cpus',
-    '1',
-  ];
+  return [...settingsArgs(o, o.cell), '--num-cpus', '1'];
 }
 
 function vastClassifyArgs(o: Options): string[] {
