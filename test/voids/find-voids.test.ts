@@ -2,7 +2,7 @@
  * VoidFinder end to end: VAST's synthetic test survey against VAST's truth files and VAST's own test criteria, a
  * survey across RA = 0/360, a survey with only a few empty cells, and bad input.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VoidsError } from '../../lib/errors/index.js';
@@ -63,26 +63,32 @@ describe("VAST's synthetic test survey (python/vast/test/test_VF.py)", () => {
     expect(survey.wall.length / 3).toBe(158_636);
   });
 
-  it("passes VAST's own test: 2 maximals, centres within 10% and radii within 5% of the truth, holes >= 85% inside their maximal", async () => {
-    const cat = await run(false);
-    const found = rows(cat.maximals);
-    const truth = truthRows('test_galaxies_redshift_maximal_truth.txt');
-    expect(found.length).toBe(truth.length);
-    found.forEach((m, i) => {
-      expect(dist(m, truth[i]!)).toBeLessThanOrEqual(0.1 * truth[i]!.radius!);
-      expect(Math.abs(m.radius! - truth[i]!.radius!)).toBeLessThanOrEqual(0.05 * truth[i]!.radius!);
-      const planted = PLANTED_MAXIMALS[i]!;
-      const p = { x: planted[0], y: planted[1], z: planted[2] };
-      expect(dist(m, p)).toBeLessThanOrEqual(0.1 * planted[3]);
-      expect(Math.abs(m.radius! - planted[3])).toBeLessThanOrEqual(0.05 * planted[3]);
-    });
-    for (const h of rows(cat.holes)) {
-      const [px, py, pz, pr] = PLANTED_MAXIMALS[h.void!]!;
-      expect(overlapFraction(h.radius!, pr, dist(h, { x: px, y: py, z: pz }))).toBeGreaterThanOrEqual(0.85);
-    }
-  });
+  const noTruth = !existsSync(join(TRUTH, 'test_galaxies_redshift_maximal_truth.txt'));
+  if (noTruth) console.warn(`skipped (VAST's truth files): ${TRUTH} is absent (a fresh clone without ../shared); CI always has it`);
 
-  it("with the fourth bounding galaxy reproduces VAST's truth files: every maximal and hole to 1e-9 Mpc/h", async () => {
+  it.skipIf(noTruth)(
+    "passes VAST's own test: 2 maximals, centres within 10% and radii within 5% of the truth, holes >= 85% inside their maximal",
+    async () => {
+      const cat = await run(false);
+      const found = rows(cat.maximals);
+      const truth = truthRows('test_galaxies_redshift_maximal_truth.txt');
+      expect(found.length).toBe(truth.length);
+      found.forEach((m, i) => {
+        expect(dist(m, truth[i]!)).toBeLessThanOrEqual(0.1 * truth[i]!.radius!);
+        expect(Math.abs(m.radius! - truth[i]!.radius!)).toBeLessThanOrEqual(0.05 * truth[i]!.radius!);
+        const planted = PLANTED_MAXIMALS[i]!;
+        const p = { x: planted[0], y: planted[1], z: planted[2] };
+        expect(dist(m, p)).toBeLessThanOrEqual(0.1 * planted[3]);
+        expect(Math.abs(m.radius! - planted[3])).toBeLessThanOrEqual(0.05 * planted[3]);
+      });
+      for (const h of rows(cat.holes)) {
+        const [px, py, pz, pr] = PLANTED_MAXIMALS[h.void!]!;
+        expect(overlapFraction(h.radius!, pr, dist(h, { x: px, y: py, z: pz }))).toBeGreaterThanOrEqual(0.85);
+      }
+    },
+  );
+
+  it.skipIf(noTruth)("with the fourth bounding galaxy reproduces VAST's truth files: every maximal and hole to 1e-9 Mpc/h", async () => {
     const cat = await run(true);
     const check = (found: Record<string, number>[], truth: Record<string, number>[]) => {
       expect(found.length).toBe(truth.length);
