@@ -14,6 +14,8 @@ for side in a b; do
   rm -rf "$work/$side"
   git clone -q "$root" "$work/$side"
   (cd "$work/$side" && npm ci --no-audit --no-fund > "$work/$side-npm-ci.log" 2>&1) || { echo "npm ci failed in $work/$side"; exit 1; }
+  # The project's Python environment, as CI has it (tests that need it skip without it).
+  [ -d "$root/.venv" ] && ln -s "$root/.venv" "$work/$side/.venv"
 done
 echo "stress at $head in $work: side A $runs runs, side B looping"
 line() { echo "$(date -u +%T) $1 run $2 rc $3 $4s $(grep -E '^ +Tests ' "$5" | tail -1 | sed 's/\x1b\[[0-9;]*m//g')"; }
