@@ -230,6 +230,7 @@ def read_jsonl(path):
             if not text.strip():
                 continue
             where = f"{path}:{number}"
+            record = {}
             try:
                 record = json.loads(text)
                 wave = np.asarray(record["wave"], dtype=np.float64)
@@ -244,8 +245,9 @@ def read_jsonl(path):
                     raise ValueError(f"wave, flux, err lengths {len(wave)}, {len(flux)}, {len(err)} differ")
                 yield {"id": str(record.get("id", where)), "z": float(record["z"]), "wave": wave, "flux": flux,
                        "err": err}
-            except (ValueError, KeyError, TypeError) as e:
-                yield {"id": where, "z": None, "error": f"{where}: bad spectrum record: {e}"}
+            except (ValueError, KeyError, TypeError, AttributeError) as e:
+                name = str(record["id"]) if isinstance(record, dict) and "id" in record else where
+                yield {"id": name, "z": None, "error": f"{where}: bad spectrum record {name}: {type(e).__name__}: {e}"}
 
 
 def read_spectra(paths):
@@ -282,6 +284,12 @@ def fit_one(QSOFit, spectrum, param_dir):
     row = empty_row(spectrum)
     if "error" in spectrum:
         row["reason"] = spectrum["error"]
+        return row
+    # PyQSOFit keeps the pixels with err > 0, finite err and flux, and flux != 0; with none left it fails obscurely.
+    wave, flux, err = spectrum["wave"], spectrum["flux"], spectrum["err"]
+    usable = (err > 0) & np.isfinite(err) & np.isfinite(flux) & (flux != 0) & np.isfinite(wave)
+    if not usable.any():
+        row["reason"] = f"{spectrum['id']}: no usable pixel (err > 0 and finite, flux finite and not 0)"
         return row
     start = time.perf_counter()
     try:
