@@ -14,7 +14,7 @@ Input (each FILE; spectra are taken in the order given, then in file order):
   Pixels with err <= 0 (ivar 0), non-finite values or flux exactly 0 are dropped by PyQSOFit itself.
 
 Output: one JSON object per spectrum, in input order:
-  {"id", "z", "ok", "reason", "seconds",
+  {"id", "z", "ok", "reason", "seconds", "cpu_seconds",
    "lya_br_fwhm", "lya_br_ew", "civ_br_fwhm", "civ_br_ew", "ciii_br_fwhm", "ciii_br_ew",
    "mgii_br_fwhm", "mgii_br_ew", "hb_br_fwhm", "hb_br_ew", "ha_br_fwhm", "ha_br_ew",
    "log_l1350", "log_l3000", "log_l5100", "sn_conti"}
@@ -22,7 +22,8 @@ FWHM in km/s and EW in rest-frame Angstrom of the whole broad profile (PyQSOFit'
 sum of the complex's Gaussians wider than 0.0017 in ln lambda); log L = log10(lambda L_lambda / erg s^-1) of the power
 law (PyQSOFit's L1350, L3000, L5100; FlatLambdaCDM H0 70, Om0 0.3). A value is null where the line or wavelength is
 not covered (PyQSOFit's -1 or 0); a spectrum PyQSOFit fails on gets ok false, the reason, and nulls, and the run goes
-on. seconds is the wall-clock time of that spectrum's QSOFit(...).Fit(...), input reading excluded. The last line on
+on. seconds is the wall-clock time of that spectrum's QSOFit(...).Fit(...), input reading excluded, cpu_seconds this
+process's CPU time over the same span (the steadier figure on a shared machine). The last line on
 stdout is a summary: {"summary": true, "n", "ok", "failed", "seconds", "spectra_per_s", "import_seconds", ...}.
 
 The configuration (CONFIG below; PyQSOFit's own defaults where not named): continuum = power law + UV and optical Fe II
@@ -264,7 +265,7 @@ def read_spectra(paths):
 
 
 def empty_row(spectrum):
-    row = {"id": spectrum["id"], "z": spectrum["z"], "ok": False, "reason": None, "seconds": None}
+    row = {"id": spectrum["id"], "z": spectrum["z"], "ok": False, "reason": None, "seconds": None, "cpu_seconds": None}
     for prefix in BROAD_OUTPUTS.values():
         row[f"{prefix}_br_fwhm"] = None
         row[f"{prefix}_br_ew"] = None
@@ -291,15 +292,15 @@ def fit_one(QSOFit, spectrum, param_dir):
     if not usable.any():
         row["reason"] = f"{spectrum['id']}: no usable pixel (err > 0 and finite, flux finite and not 0)"
         return row
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     try:
         q = QSOFit(spectrum["wave"], spectrum["flux"], spectrum["err"], spectrum["z"], path=param_dir)
         q.Fit(name=spectrum["id"], param_file_name="qsopar.fits", save_fits_path=param_dir, **CONFIG)
     except Exception as e:  # PyQSOFit raises anything from IndexError to lmfit's; one bad spectrum must not stop N
-        row["seconds"] = time.perf_counter() - start
+        row["seconds"], row["cpu_seconds"] = time.perf_counter() - start, time.process_time() - start_cpu
         row["reason"] = f"{spectrum['id']}: PyQSOFit failed: {type(e).__name__}: {e}"
         return row
-    row["seconds"] = time.perf_counter() - start
+    row["seconds"], row["cpu_seconds"] = time.perf_counter() - start, time.process_time() - start_cpu
 
     conti = dict(zip(q.conti_result_name, q.conti_result))
     for key, name in LUMINOSITY_OUTPUTS.items():
@@ -335,7 +336,7 @@ def main():
     import_seconds = time.perf_counter() - t
 
     n = ok = 0
-    fit_seconds = 0.0
+    fit_seconds = fit_cpu_seconds = 0.0
     t_all = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="pyqsofit-") as param_dir, open(args.out, "w") as out:
         write_parameter_file(os.path.join(param_dir, "qsopar.fits"))
@@ -350,6 +351,7 @@ def main():
             n += 1
             ok += row["ok"]
             fit_seconds += row["seconds"] or 0.0
+            fit_cpu_seconds += row["cpu_seconds"] or 0.0
             if not row["ok"]:
                 print(f"pyqsofit_fit: {row['reason']}", file=sys.stderr)
     seconds = time.perf_counter() - t_all
@@ -361,6 +363,7 @@ def main():
         "seconds": round(seconds, 3),
         "fit_seconds": round(fit_seconds, 3),
         "spectra_per_s": round(n / seconds, 4) if seconds > 0 else None,
+        "fit_cpu_seconds": round(fit_cpu_seconds, 3),
         "seconds_per_fit": round(fit_seconds / ok, 4) if ok else None,
         "import_seconds": round(import_seconds, 3),
         "pyqsofit": pyqsofit.__version__,
