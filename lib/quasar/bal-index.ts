@@ -50,7 +50,9 @@ export const AI_NOISE_RULES: BalNoiseRules = { allowance: 0.5, bridge: 'gap-afte
  * Options of {@link balIndex}: `normErr`, the 1 sigma error of the normalised flux (flux error / model; Infinity or NaN
  * where a pixel is unusable is not allowed: drop such pixels first), switches on `rules` (default
  * {@link BI_NOISE_RULES}) and the uncertainty; `maxTroughs` keeps only the first (fastest) troughs, as baltools keeps
- * NBI = 5 and NAI = 17.
+ * NBI = 5 and NAI = 17. `errorModel` 'baltools' reproduces the DESI catalogue's ERR_BI / ERR_AI instead of the
+ * propagated error: sqrt(sum of (sigma^2 + mismatch^2) dv / threshold^2), `mismatch` being baltools' model-mismatch
+ * term per pixel (mean |model - flux| off the troughs, divided by the model; 0 if not given).
  *
  * @example
  * const opts: BalIndexOptions = { normErr, rules: AI_NOISE_RULES, maxTroughs: 17 };
@@ -59,6 +61,8 @@ export interface BalIndexOptions {
   normErr?: ArrayLike<number>;
   rules?: BalNoiseRules;
   maxTroughs?: number;
+  errorModel?: 'propagated' | 'baltools';
+  mismatch?: ArrayLike<number>;
 }
 
 /**
@@ -71,7 +75,8 @@ export interface BalIndexOptions {
  * Without `normErr` this is the noiseless form (what the mock's truth BI uses) and `err` is NaN. With it, troughs are
  * found with baltools' noise rules (see {@link BalNoiseRules}) and `err` is the propagated 1 sigma error of the index,
  * sqrt(sum over counted pixels of (sigma dv / threshold)^2) for independent pixels. baltools' own ERR_BI sums
- * (sigma / 0.9)^2 dv without squaring dv and adds a model-mismatch term, so its numbers are not this one's.
+ * (sigma / 0.9)^2 dv without squaring dv and adds a model-mismatch term, so its numbers are not this one's; the
+ * `errorModel` 'baltools' option gives those.
  *
  * @example
  * const { index, err, troughs } = balIndex(restWave, normFlux, BAL_IONS.CIV, BI_WINDOW, { normErr }); // index is BI
@@ -83,22 +88,28 @@ export function balIndex(
   window: BalWindow,
   options: BalIndexOptions = {},
 ): { index: number; err: number; troughs: BalTroughSpan[] } {
-  const { normErr, rules = BI_NOISE_RULES, maxTroughs = Number.POSITIVE_INFINITY } = options;
+  const { normErr, rules = BI_NOISE_RULES, maxTroughs = Number.POSITIVE_INFINITY, errorModel = 'propagated', mismatch } = options;
   if (normFlux.length !== restWave.length) {
     throw new QuasarError(`restWave (${restWave.length}) and normFlux (${normFlux.length}) lengths differ`, { scope: 'balIndex' });
   }
-  if (normErr && normErr.length !== restWave.length) {
-    throw new QuasarError(`restWave (${restWave.length}) and normErr (${normErr.length}) lengths differ`, { scope: 'balIndex' });
+  for (const [name, a] of [
+    ['normErr', normErr],
+    ['mismatch', mismatch],
+  ] as const) {
+    if (a && a.length !== restWave.length)
+      throw new QuasarError(`restWave (${restWave.length}) and ${name} (${a.length}) lengths differ`, { scope: 'balIndex' });
   }
   const speed: number[] = [];
   const flux: number[] = [];
   const sigma: number[] = [];
+  const extra: number[] = [];
   for (let i = 0; i < restWave.length; i++) {
     const v = velocityOffset(restWave[i]!, ionRest);
     if (v >= window.vmin && v < window.vmax) {
       speed.push(v);
       flux.push(normFlux[i]!);
       if (normErr) sigma.push(normErr[i]!);
+      extra.push(mismatch ? mismatch[i]! : 0);
     }
   }
   const n = speed.length;
@@ -121,7 +132,8 @@ export function balIndex(
       if (speed[k]! - speed[start]! >= window.minWidth) {
         const dv = speed[k]! - speed[k - 1]!;
         sum += (1 - flux[k]! / window.threshold) * dv;
-        if (normErr) sumVar += ((sigma[k]! * dv) / window.threshold) ** 2;
+        if (normErr && errorModel === 'baltools') sumVar += ((sigma[k]! ** 2 + extra[k]! ** 2) * dv) / window.threshold ** 2;
+        else if (normErr) sumVar += ((sigma[k]! * dv) / window.threshold) ** 2;
       }
     }
     // A bridged gap can pull a trough's sum below 0; baltools then counts the trough with index 0.

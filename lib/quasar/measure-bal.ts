@@ -1,21 +1,24 @@
 import { QuasarError } from '../errors/index.js';
 import { BAL_COLUMNS, BAL_TROUGH_SLOTS, type BalCatalogRow, type BalIon } from './bal-columns.js';
-import { absorptionIndex, balnicityIndex, type BalTroughSpan } from './bal-index.js';
+import { absorptionIndex, type BalTroughSpan, balnicityIndex, type NamedIndexOptions } from './bal-index.js';
 import { AI_WINDOW, BAL_IONS, BAL_REDSHIFT } from './bal-windows.js';
 import { velocityOffset } from './velocity.js';
 
 /**
  * Options of {@link measureBal}: the quasar's redshift (only 1.57 <= z <= 5 is measured, as baltools), an optional
- * pixel mask (non-zero = bad; pixels with ivar 0 are bad anyway), and the widest stretch without good pixels (km/s,
- * default 1000) tolerated inside an ion's -25000..0 km/s window or at its edges.
+ * pixel mask (non-zero = bad; pixels with ivar 0 are bad anyway), the widest stretch without good pixels (km/s,
+ * default 1000) tolerated inside an ion's -25000..0 km/s window or at its edges, and which ERR_BI / ERR_AI to give:
+ * 'propagated' (default: the 1 sigma error of the index from the flux errors) or 'baltools' (the DESI catalogue's
+ * formula, for comparing with it; see {@link BalIndexOptions}).
  *
  * @example
- * const opts: MeasureBalOptions = { z: 2.31, mask: stitched.mask, maxGap: 1000 };
+ * const opts: MeasureBalOptions = { z: 2.31, mask: stitched.mask, maxGap: 1000, errors: 'propagated' };
  */
 export interface MeasureBalOptions {
   z: number;
   mask?: ArrayLike<number>;
   maxGap?: number;
+  errors?: 'propagated' | 'baltools';
 }
 
 /**
@@ -50,7 +53,7 @@ export function measureBal(
   model: ArrayLike<number>,
   options: MeasureBalOptions,
 ): BalMeasurement {
-  const { z, mask, maxGap = 1000 } = options;
+  const { z, mask, maxGap = 1000, errors = 'propagated' } = options;
   const n = restWave.length;
   for (const [name, a] of [
     ['flux', flux],
@@ -62,6 +65,8 @@ export function measureBal(
   }
   if (!Number.isFinite(z)) throw new QuasarError(`invalid z: ${z}`, { scope: 'measureBal' });
   if (!(maxGap > 0)) throw new QuasarError(`invalid maxGap: ${maxGap} (km/s, > 0)`, { scope: 'measureBal' });
+  if (errors !== 'propagated' && errors !== 'baltools')
+    throw new QuasarError(`invalid errors: ${String(errors)} (propagated or baltools)`, { scope: 'measureBal' });
   for (let i = 1; i < n; i++) {
     if (!(restWave[i]! > restWave[i - 1]!))
       throw new QuasarError(`restWave must increase: ${restWave[i - 1]} then ${restWave[i]} at pixel ${i}`, { scope: 'measureBal' });
@@ -100,12 +105,37 @@ export function measureBal(
     const rest = inWindow.map((i) => restWave[i]!);
     const normFlux = inWindow.map((i) => flux[i]! / model[i]!);
     const normErr = inWindow.map((i, k) => err[k]! / model[i]!);
-    const bi = balnicityIndex(rest, normFlux, lam, { normErr, maxTroughs: BAL_TROUGH_SLOTS.BI });
-    const ai = absorptionIndex(rest, normFlux, lam, { normErr, maxTroughs: BAL_TROUGH_SLOTS.AI });
+    let ai = absorptionIndex(rest, normFlux, lam, { normErr, maxTroughs: BAL_TROUGH_SLOTS.AI });
+    const opts: NamedIndexOptions = { normErr };
+    if (errors === 'baltools') {
+      const diff = meanMismatch(
+        rest,
+        f,
+        inWindow.map((i) => model[i]!),
+        lam,
+        ai.troughs,
+      );
+      Object.assign(opts, { errorModel: 'baltools', mismatch: inWindow.map((i) => diff / model[i]!) });
+      ai = absorptionIndex(rest, normFlux, lam, { ...opts, maxTroughs: BAL_TROUGH_SLOTS.AI });
+    }
+    const bi = balnicityIndex(rest, normFlux, lam, { ...opts, maxTroughs: BAL_TROUGH_SLOTS.BI });
     setIndex(row, ion, '2000', bi.bi, bi.errBi, bi.troughs, BAL_TROUGH_SLOTS.BI);
     setIndex(row, ion, '450', ai.ai, ai.errAi, ai.troughs, BAL_TROUGH_SLOTS.AI);
   }
   return { ...row, reason };
+}
+
+/** baltools' model-mismatch term: mean |model - flux| over the window's pixels outside the AI troughs. */
+function meanMismatch(rest: number[], flux: number[], model: number[], lam: number, troughs: BalTroughSpan[]): number {
+  let sum = 0;
+  let count = 0;
+  rest.forEach((w, k) => {
+    const speed = -velocityOffset(w, lam);
+    if (troughs.some((t) => speed >= t.vmin && speed <= t.vmax)) return;
+    sum += Math.abs(model[k]! - flux[k]!);
+    count++;
+  });
+  return count > 0 ? sum / count : 0;
 }
 
 function goodPixels(

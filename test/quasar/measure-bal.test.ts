@@ -168,6 +168,21 @@ describe('measureBal: the DESI BAL catalogue columns', () => {
     expect(m.SNR_CIV).toBeLessThan(1);
   });
 
+  it("errors: 'baltools' changes ERR_BI_CIV / ERR_AI_CIV to the catalogue's formula, not the indices", () => {
+    const { rest, flux, ivar, model } = spectrum(2.2, [[-15000, -10000, 0.5]], 0.05);
+    const p = measureBal(rest, flux, ivar, model, { z: 2.2 });
+    const b = measureBal(rest, flux, ivar, model, { z: 2.2, errors: 'baltools' });
+    expect(b.BI_CIV).toBe(p.BI_CIV);
+    expect(b.AI_CIV).toBe(p.AI_CIV);
+    expect(b.VMAX_CIV_450).toEqual(p.VMAX_CIV_450);
+    // ~49 km/s pixels: baltools' sum of sigma^2 dv (not dv^2) is 1/sqrt(49) of the propagated error, times
+    // sqrt(1 + (mismatch / sigma)^2) with its mismatch term (mean |noise| ~ 0.8 sigma here).
+    const ratio = (b.ERR_BI_CIV / p.ERR_BI_CIV) * Math.sqrt(49);
+    expect(ratio).toBeGreaterThan(1.1);
+    expect(ratio).toBeLessThan(1.5);
+    expect(() => measureBal(rest, flux, ivar, model, { z: 2.2, errors: 'exact' as 'baltools' })).toThrow(/invalid errors: exact/);
+  });
+
   it('throws only on misuse: arrays of different lengths, a decreasing grid, a NaN redshift', () => {
     const { rest, flux, ivar, model } = spectrum(2.2, [], 0.05);
     expect(() => measureBal(rest, flux.subarray(1), ivar, model, { z: 2.2 })).toThrow(/flux has \d+ pixels, restWave \d+/);
@@ -220,6 +235,30 @@ describe('balIndex with flux errors (baltools trough rules)', () => {
     expect(at(0.05).bi).toBeGreaterThan(0);
     expect(at(0.2).bi).toBe(0);
     expect(at(0.2).troughs).toHaveLength(0);
+  });
+
+  it("errorModel 'baltools' gives the catalogue's ERR formula: sqrt(sum (sigma^2 + mismatch^2) dv) / 0.9", () => {
+    const { rest, flux } = grid([[-15000, -10000, 0.5]]);
+    const normErr = new Array<number>(rest.length).fill(0.05);
+    const mismatch = new Array<number>(rest.length).fill(0.03);
+    const b = balnicityIndex(rest, flux, BAL_IONS.CIV, { normErr, mismatch, errorModel: 'baltools' });
+    const p = balnicityIndex(rest, flux, BAL_IONS.CIV, { normErr, mismatch });
+    // The pixels counted are those 2000 km/s or more past the trough's blue edge (v = -15000 .. -10000 on the grid).
+    const v = rest.map((w) => velocityOffset(w, BAL_IONS.CIV));
+    const start = v.findIndex((x) => x > -15000 - 1);
+    const end = v.findIndex((x) => x > -10000 + 1) - 1;
+    let sumDv = 0;
+    let sumDv2 = 0;
+    for (let k = start + 1; k <= end; k++) {
+      if (v[k]! - v[start]! < 2000) continue;
+      sumDv += v[k]! - v[k - 1]!;
+      sumDv2 += (v[k]! - v[k - 1]!) ** 2;
+    }
+    expect(sumDv).toBeGreaterThan(2900);
+    expect(b.errBi).toBeCloseTo(Math.sqrt((0.05 ** 2 + 0.03 ** 2) * sumDv) / 0.9, 6);
+    // The propagated error ignores the mismatch and squares dv.
+    expect(p.errBi).toBeCloseTo(Math.sqrt(sumDv2) * (0.05 / 0.9), 6);
+    expect(b.bi).toBe(p.bi);
   });
 
   it("AI keeps a trough only if its mean flux is 3 errors of the mean below 0.9 (baltools' significance test)", () => {
