@@ -105,17 +105,13 @@ export function measureBal(
     const rest = inWindow.map((i) => restWave[i]!);
     const normFlux = inWindow.map((i) => flux[i]! / model[i]!);
     const normErr = inWindow.map((i, k) => err[k]! / model[i]!);
-    let ai = absorptionIndex(rest, normFlux, lam, { normErr, maxTroughs: BAL_TROUGH_SLOTS.AI });
-    const opts: NamedIndexOptions = { normErr };
+    let opts: NamedIndexOptions = { normErr };
+    let ai = absorptionIndex(rest, normFlux, lam, { ...opts, maxTroughs: BAL_TROUGH_SLOTS.AI });
     if (errors === 'baltools') {
-      const diff = meanMismatch(
-        rest,
-        f,
-        inWindow.map((i) => model[i]!),
-        lam,
-        ai.troughs,
-      );
-      Object.assign(opts, { errorModel: 'baltools', mismatch: inWindow.map((i) => diff / model[i]!) });
+      // baltools' mismatch term needs the AI troughs first (it averages over the pixels outside them).
+      const models = inWindow.map((i) => model[i]!);
+      const diff = meanMismatch(rest, f, models, lam, ai.troughs);
+      opts = { normErr, errorModel: 'baltools', mismatch: models.map((m) => diff / m) };
       ai = absorptionIndex(rest, normFlux, lam, { ...opts, maxTroughs: BAL_TROUGH_SLOTS.AI });
     }
     const bi = balnicityIndex(rest, normFlux, lam, { ...opts, maxTroughs: BAL_TROUGH_SLOTS.BI });
