@@ -18,6 +18,8 @@ export interface CappedRun {
   killed?: 'rss' | 'cpu' | 'wall';
   /** With `head`: seconds from the start until its last wanted line came (undefined if it never did). */
   headSeconds?: number;
+  /** With `head`: CPU seconds the process had used when its last wanted line came (the work before the first rows, whatever the load). */
+  headCpuSeconds?: number;
 }
 
 /** The process's peak and current resident memory in kB, from /proc (0 once it has gone). */
@@ -32,7 +34,8 @@ function rssOf(pid: number): { peak: number; now: number } {
 }
 
 /** CPU seconds (utime + stime) the process has used so far, from /proc (0 once it has gone). */
-function cpuOf(pid: number): number {
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc; 0 once it has gone. */
+export function cpuOf(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // after the command name in parentheses (which may hold spaces): state is field 3, utime 14, stime 15
@@ -95,6 +98,7 @@ export function runCapped(
   let cpu = 0;
   let killed: CappedRun['killed'];
   let headSeconds: number | undefined;
+  let headCpuSeconds: number | undefined;
   child.stdout!.on('data', (b: Buffer) => {
     if (headSeconds !== undefined) return;
     stdout += b.toString();
@@ -102,6 +106,7 @@ export function runCapped(
     const lines = stdout.split('\n');
     if (lines.length > opts.head) {
       headSeconds = (performance.now() - t0) / 1000;
+      headCpuSeconds = cpuOf(child.pid!);
       stdout = lines.slice(0, opts.head).join('\n') + '\n';
       child.stdout!.destroy(); // the reader goes away, as head does after its lines
     }
@@ -136,6 +141,7 @@ export function runCapped(
         cpuSeconds: cpu,
         ...(killed ? { killed } : {}),
         ...(headSeconds !== undefined ? { headSeconds } : {}),
+        ...(headCpuSeconds !== undefined ? { headCpuSeconds } : {}),
       });
     });
   });

@@ -107,7 +107,9 @@ describe.each(engines)('10M rows from $name to `| head -1`', ({ name, url }) => 
       expect(r.code, r.stderr).toBe(0);
       expect(r.stderr).toBe('');
       expect(r.stdout).toMatch(format === 'ndjson' ? /^\{"i":0,/ : /^i,/);
-      expect(r.headSeconds).toBeLessThan(5);
+      // CPU seconds, not wall seconds: on a loaded machine the first row waits for a core, not for the query to finish.
+      // Reading all 10M rows before printing takes far more than this.
+      expect(r.headCpuSeconds, `first row after ${r.headSeconds?.toFixed(1)} s wall`).toBeLessThan(5);
       expect(r.peakRssMb).toBeLessThan(400);
     },
     30_000,
