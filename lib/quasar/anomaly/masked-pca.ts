@@ -160,7 +160,8 @@ function calibrateModelVariance(model: PcaModel, m: MlMatrix, work: Float64Array
     let lo = 0;
     let hi = 1;
     while (medianAt(hi) > CHI2_1_MEDIAN && hi < 1e6) hi *= 4;
-    for (let it = 0; it < 40; it++) {
+    // 24 halvings: s^2 to ~1e-7 of the bracket, far finer than the median of a few thousand values can resolve.
+    for (let it = 0; it < 24; it++) {
       const mid = 0.5 * (lo + hi);
       if (medianAt(mid) > CHI2_1_MEDIAN) lo = mid;
       else hi = mid;
@@ -169,11 +170,31 @@ function calibrateModelVariance(model: PcaModel, m: MlMatrix, work: Float64Array
   }
 }
 
-/** The median of `v` (reorders it). */
+/** The (upper) median of `v` by quickselect, O(n); reorders `v`. */
 function quickMedian(v: Float64Array): number {
-  v.sort();
-  const h = v.length >> 1;
-  return v.length % 2 ? v[h]! : 0.5 * (v[h - 1]! + v[h]!);
+  const k = v.length >> 1;
+  let lo = 0;
+  let hi = v.length - 1;
+  while (lo < hi) {
+    const pivot = v[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (v[i]! < pivot) i++;
+      while (v[j]! > pivot) j--;
+      if (i <= j) {
+        const t = v[i]!;
+        v[i] = v[j]!;
+        v[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return v[k]!;
 }
 
 /**

@@ -33,13 +33,22 @@ export function mockMatrix(opts: {
   const normals = generateQuasars(p0!, opts.normal, { ...PRESETS.small, anomalyFraction: 0, balFraction: opts.balFraction ?? 0.15 }, seed);
   const odd: MockQuasar[] = [];
   const counts = new Map<AnomalyKind, number>();
-  for (const q of generateQuasars(p1!, opts.perKind * 12, { ...PRESETS.small, anomalyFraction: 1 }, seed)) {
+  for (const q of generateQuasars(
+    p1!,
+    opts.perKind * 12,
+    { ...PRESETS.small, anomalyFraction: 1, balFraction: opts.balFraction ?? 0.15 },
+    seed,
+  )) {
     const c = counts.get(q.anomaly) ?? 0;
     if (q.anomaly === 'NONE' || c >= opts.perKind) continue;
     counts.set(q.anomaly, c + 1);
     odd.push(q);
   }
-  const skyQ = generateQuasars(p2!, opts.sky, { ...PRESETS.small, anomalyFraction: 0 }, seed);
+  // Sky residuals are planted on faint quasars (r > 21.5), where a sky-subtraction error is comparable to the quasar's
+  // own flux: the spectra in which flux-space detectors found them (desispec#2725).
+  const skyQ = generateQuasars(p2!, opts.sky * 8, { ...PRESETS.small, anomalyFraction: 0, balFraction: opts.balFraction ?? 0.15 }, seed)
+    .filter((q) => q.magR > 21.5)
+    .slice(0, opts.sky);
   const all: { q: MockQuasar; t: RowTruth }[] = [
     ...normals.map((q) => ({ q, t: 'NONE' as RowTruth })),
     ...odd.map((q) => ({ q, t: q.anomaly as RowTruth })),
