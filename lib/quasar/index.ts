@@ -19,7 +19,7 @@ export type { AnomalyScores, AnomalyOptions } from './anomaly/anomaly-scores.js'
 export { fitMaskedPca, fitRow, reconstructRow } from './anomaly/masked-pca.js';
 export type { PcaModel, MaskedPcaOptions } from './anomaly/masked-pca.js';
 export { scorePca } from './anomaly/pca-scores.js';
-export type { PcaScores } from './anomaly/pca-scores.js';
+export type { PcaScores, PcaScoreOptions } from './anomaly/pca-scores.js';
 export { randomisedSvd } from './anomaly/randomised-svd.js';
 export type { TruncatedSvd, RandomisedSvdOptions } from './anomaly/randomised-svd.js';
 export { fitGaussianMixture, mixtureNegLogLikelihood } from './anomaly/gaussian-mixture.js';

@@ -124,6 +124,7 @@ const CHI2_1_MEDIAN = 0.454936;
  * (n x p) is reused for the residuals.
  */
 function calibrateModelVariance(model: PcaModel, m: MlMatrix, work: Float64Array): void {
+  const target = CHI2_1_MEDIAN;
   const n = m.targetid.length;
   const p = model.npix;
   const recon = new Float64Array(p);
@@ -154,25 +155,25 @@ function calibrateModelVariance(model: PcaModel, m: MlMatrix, work: Float64Array
     if (resid.length < 3) continue;
     const medianAt = (s2: number) => {
       for (let i = 0; i < resid.length; i++) ratio[i] = resid[i]! / (noise[i]! + s2);
-      return quickMedian(ratio.subarray(0, resid.length));
+      return quickSelect(ratio.subarray(0, resid.length), 0.5);
     };
-    if (medianAt(0) <= CHI2_1_MEDIAN) continue;
+    if (medianAt(0) <= target) continue;
     let lo = 0;
     let hi = 1;
-    while (medianAt(hi) > CHI2_1_MEDIAN && hi < 1e6) hi *= 4;
+    while (medianAt(hi) > target && hi < 1e6) hi *= 4;
     // 24 halvings: s^2 to ~1e-7 of the bracket, far finer than the median of a few thousand values can resolve.
     for (let it = 0; it < 24; it++) {
       const mid = 0.5 * (lo + hi);
-      if (medianAt(mid) > CHI2_1_MEDIAN) lo = mid;
+      if (medianAt(mid) > target) lo = mid;
       else hi = mid;
     }
     model.modelVariance[j] = hi;
   }
 }
 
-/** The (upper) median of `v` by quickselect, O(n); reorders `v`. */
-function quickMedian(v: Float64Array): number {
-  const k = v.length >> 1;
+/** The value at quantile q of `v` (element floor(q n) in order) by quickselect, O(n); reorders `v`. */
+function quickSelect(v: Float64Array, q: number): number {
+  const k = Math.min(v.length - 1, Math.floor(q * v.length));
   let lo = 0;
   let hi = v.length - 1;
   while (lo < hi) {
