@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../lib/core/index.js';
+import {
+  anomalyScores,
+  anomalyTable,
+  emptyMlMatrix,
+  fitGaussianMixture,
+  logLambdaGrid,
+  ML_MASK,
+  mixtureNegLogLikelihood,
+  percentileRanks,
+  randomisedSvd,
+  topAnomalies,
+} from '../../lib/quasar/index.js';
+
+describe('randomisedSvd', () => {
+  it('recovers the singular values and right singular space of an exactly rank-3 matrix', () => {
+    const n = 120;
+    const p = 80;
+    const rng = Rng.for(1, 'svd-test');
+    // A = sum_c s_c u_c v_c^T with orthonormal v (sines) and random u.
+    const s = [50, 20, 5];
+    const v = s.map((_, c) => {
+      const row = Float64Array.from({ length: p }, (_, j) => Math.sin(((c + 1) * Math.PI * (j + 0.5)) / p));
+      const norm = Math.hypot(...row);
+      return row.map((x) => x / norm);
+    });
+    const u = s.map(() => {
+      const col = Float64Array.from({ length: n }, () => rng.normal());
+      const norm = Math.hypot(...col);
+      return col.map((x) => x / norm);
+    });
+    // Make u orthonormal (Gram-Schmidt) so s are the exact singular values.
+    for (let c = 1; c < 3; c++)
+      for (let k = 0; k < c; k++) {
+        const dot = u[c]!.reduce((a, x, i) => a + x * u[k]![i]!, 0);
+        u[c] = u[c]!.map((x, i) => x - dot * u[k]![i]!);
+        const norm = Math.hypot(...u[c]!);
+        u[c] = u[c]!.map((x) => x / norm);
+      }
+    const a = new Float64Array(n * p);
+    for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) for (let c = 0; c < 3; c++) a[i * p + j]! += s[c]! * u[c]![i]! * v[c]![j]!;
+    const svd = randomisedSvd(a, n, p, 3, { seed: 4 });
+    for (let c = 0; c < 3; c++) {
+      expect(svd.values[c]! / s[c]!).toBeCloseTo(1, 10);
+      const dot = v[c]!.reduce((acc, x, j) => acc + x * svd.vectors[c * p + j]!, 0);
+      expect(Math.abs(dot)).toBeCloseTo(1, 10);
+    }
+    // Seeded: the same seed gives the same numbers.
+    expect(randomisedSvd(a, n, p, 3, { seed: 4 }).vectors).toEqual(svd.vectors);
+  });
+});
+
+describe('fitGaussianMixture', () => {
+  const rng = Rng.for(2, 'gmm-test');
+  const n = 600;
+  const x = new Float64Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    const second = i % 3 === 0;
+    x[2 * i] = (second ? 8 : 0) + rng.normal();
+    x[2 * i + 1] = (second ? -4 : 0) + 0.5 * rng.normal();
+  }
+  const gmm = fitGaussianMixture(x, n, 2, { components: 2, seed: 3 });
+
+  it('finds two separated clusters with their weights and means', () => {
+    const order = gmm.means[0]! < gmm.means[2]! ? [0, 1] : [1, 0];
+    expect(gmm.weights[order[0]!]!).toBeCloseTo(2 / 3, 1);
+    expect(gmm.means[order[1]! * 2]!).toBeCloseTo(8, 0);
+    expect(gmm.means[order[1]! * 2 + 1]!).toBeCloseTo(-4, 0);
+  });
+
+  it('gives a far point a much larger -log p than a typical one, and is deterministic', () => {
+    const nll = mixtureNegLogLikelihood(gmm, Float64Array.of(0, 0, 4, 10), 2);
+    expect(nll[1]! - nll[0]!).toBeGreaterThan(50);
+    expect(fitGaussianMixture(x, n, 2, { components: 2, seed: 3 })).toEqual(gmm);
+  });
+});
+
+describe('anomalyScores on synthetic low-rank spectra', () => {
+  // 400 spectra = mean + 3 shapes with random amplitudes + noise, each covering a random contiguous half of the grid
+  // (as redshift does); row 7 gets 4 spikes of 25 sigma, row 11 a sky-like residual of 3 sigma on 3 pixels where ivar is 400 times lower (a bright sky line).
+  const grid = logLambdaGrid({ start: 1300, end: 3000, dlog10: 1e-3 });
+  const p = grid.npix;
+  const n = 400;
+  const m = emptyMlMatrix(n, grid);
+  const rng = Rng.for(9, 'synthetic-spectra');
+  for (let r = 0; r < n; r++) {
+    m.targetid[r] = BigInt(r) + 1000n;
+    const amps = [rng.normal(), rng.normal(), rng.normal()];
+    const start = rng.int(p / 2);
+    for (let j = 0; j < p; j++) {
+      const o = r * p + j;
+      if (j < start || j >= start + p / 2) {
+        m.mask[o] = ML_MASK.NOT_COVERED;
+        continue;
+      }
+      const t = j / p;
+      const truth = 1 + 0.3 * amps[0]! * Math.sin(6 * t) + 0.2 * amps[1]! * Math.exp(-(((t - 0.4) / 0.03) ** 2)) + 0.1 * amps[2]! * t;
+      const sky = j % 17 === 0;
+      m.ivar[o] = sky ? 6.25 : 2500;
+      m.flux[o] = truth + rng.normal() / Math.sqrt(m.ivar[o]!);
+    }
+  }
+  const covered = (r: number) => [...Array(p).keys()].filter((j) => m.mask[r * p + j] === 0);
+  for (const j of covered(7).slice(10, 14)) m.flux[7 * p + j]! += 25 / Math.sqrt(m.ivar[7 * p + j]!);
+  for (const j of covered(11)
+    .filter((j) => j % 17 === 0)
+    .slice(0, 3))
+    m.flux[11 * p + j]! += 3 / Math.sqrt(m.ivar[11 * p + j]!);
+  const s = anomalyScores(m, { components: 3, seed: 5, restRange: [0, Number.POSITIVE_INFINITY] });
+
+  it('fits ordinary spectra to chi2 per pixel ~ 1 and ranks the spiked one first', () => {
+    const ordinary = [...s.pcaChi2].filter((_, r) => r !== 7 && r !== 11).sort((a, b) => a - b);
+    expect(Math.abs(ordinary[ordinary.length >> 1]! - 1)).toBeLessThan(0.1);
+    expect(s.rank[7]).toBe(1);
+    expect(topAnomalies(s, 1)).toEqual(BigInt64Array.of(1007n));
+  });
+
+  it('does not flag the sky-like residual by chi2, though its flux residual is large', () => {
+    const chi2Rank = [...s.pcaChi2].filter((c) => c >= s.pcaChi2[11]!).length;
+    const fluxRank = [...s.detail.fluxResidual].filter((c) => c >= s.detail.fluxResidual[11]!).length;
+    expect(chi2Rank).toBeGreaterThan(n / 100);
+    console.log('sky-like residual: chi2 rank', chi2Rank, 'flux rank', fluxRank);
+    expect(fluxRank).toBeLessThanOrEqual(n / 100);
+  });
+
+  it('writes the columns the catalogue needs, in rank order', () => {
+    const t = anomalyTable(s);
+    expect(t.schema.fields.map((f) => f.name)).toEqual(['TARGETID', 'PCA_CHI2', 'DENSITY_NLL', 'SCORE', 'RANK']);
+    expect(t.getChild('RANK')!.get(0)).toBe(1);
+    expect(t.getChild('TARGETID')!.get(0)).toBe(1007n);
+    expect(t.numRows).toBe(n);
+  });
+
+  it('percentile ranks share ties and keep NaN', () => {
+    expect(Array.from(percentileRanks(Float64Array.of(3, 1, Number.NaN, 1)))).toEqual([1, 1 / 3, Number.NaN, 1 / 3]);
+  });
+});
