@@ -1,0 +1,240 @@
+import { C_KMS } from '../cosmo/index.js';
+import { markAbsorbed } from './absorbed-pixels.js';
+import { continuumModel, fitContinuum, powerLaw, type ContinuumFit } from './continuum.js';
+import { FeTemplate, type FeTemplateInput } from './fe-template.js';
+import { fitComplex, type ComplexFit } from './fit-complex.js';
+import { profileAt } from './fit/gaussian-lines.js';
+import { LINE_COMPLEXES, type LineComplex } from './line-complexes.js';
+import { measureBroad, measureNarrow } from './line-measures.js';
+import { logLambdaLuminosity } from './luminosity.js';
+import { emptyQuasarValues } from './quasar-columns.js';
+import { restFrame, type ObservedSpectrum, type RestSpectrum } from './rest-frame.js';
+
+/**
+ * Options of {@link fitQuasar}.
+ *
+ * @example
+ * fitQuasar(spectrum, z, { feTemplate: { wave, flux, fwhm: 3000 }, maxBroad: 1 } satisfies FitQuasarOptions);
+ */
+export interface FitQuasarOptions {
+  /** An Fe II template (rest wavelength and flux), scaled in the continuum fit; a built FeTemplate is reused as is. */
+  feTemplate?: FeTemplateInput | FeTemplate;
+  /** Most Gaussians per broad line (default 2, taken only when significant: see fitComplex). */
+  maxBroad?: 1 | 2;
+  /** Refits without pixels absorbed blueward of CIV and SiIV, at most this many times (default 3; 0 = never). */
+  absorptionPasses?: number;
+}
+
+/**
+ * The fit of one quasar spectrum: `values` keyed by {@link QUASAR_LINE_COLUMNS} (NaN = null), `reason` a sentence when
+ * nothing could be measured (else null), the continuum and per-complex fits, how many pixels were rejected as
+ * absorbed, and `model(restWave)`: the unabsorbed model, continuum plus emission lines, in rest-frame flux
+ * f_lambda (1 + z) at the given rest wavelengths (NaN everywhere when nothing was fitted).
+ *
+ * @example
+ * const fit: QuasarFit = fitQuasar(spectrum, 2.1);
+ * const norm = rest.flux.map((f, i) => f / fit.model(rest.wave)[i]!); // what the BAL indices read
+ */
+export interface QuasarFit {
+  z: number;
+  values: Record<string, number>;
+  reason: string | null;
+  continuum: ContinuumFit | undefined;
+  complexes: readonly ComplexFit[];
+  rejectedPixels: number;
+  model(restWave: ArrayLike<number>): Float64Array;
+}
+
+/** The narrow lines with columns: complex, line, whether the FWHM has a column too. */
+const NARROW_COLUMNS = [
+  ['hb', 'hb', true],
+  ['hb', 'oiii5007', true],
+  ['ha', 'ha', true],
+  ['ha', 'nii6585', false],
+] as const;
+
+/** Pixels a covered complex needs in its window, and the good fraction of its core. */
+const MIN_WINDOW_PIXELS = 20;
+const MIN_CORE_GOOD = 0.6;
+const MIN_WINDOW_COVERED = 0.7;
+
+/**
+ * Fits a quasar spectrum at redshift z: rest frame, power-law (+ Fe II) continuum in line-free windows, then each
+ * emission-line complex whose window the spectrum covers (LINE_COMPLEXES) on the continuum-subtracted flux; pixels
+ * lying well below the model blueward of CIV and SiIV (BAL troughs) are dropped and everything refitted, up to
+ * `absorptionPasses` times. Bad data never throws: all pixels masked, no line covered or no continuum window give
+ * NaN values and a `reason`.
+ *
+ * @example
+ * const { spectra, z } = await readSdssSpec('spec-0332-52367-0639.fits');
+ * const a = spectra.arms.SDSS!;
+ * const fit = fitQuasar({ wave: a.wavelength, flux: a.flux, ivar: a.ivar, mask: a.mask }, z!);
+ * fit.values.hb_br_fwhm; // km/s
+ */
+export function fitQuasar(spectrum: ObservedSpectrum, z: number, options: FitQuasarOptions = {}): QuasarFit {
+  const values = emptyQuasarValues();
+  const fail = (reason: string): QuasarFit => ({
+    z,
+    values,
+    reason,
+    continuum: undefined,
+    complexes: [],
+    rejectedPixels: 0,
+    model: (w) => new Float64Array(w.length).fill(Number.NaN),
+  });
+  if (!Number.isFinite(z) || z <= -1) return fail(`invalid redshift ${z}`);
+  const rest = restFrame(spectrum, z);
+  if (rest.ngood === 0) return fail('no good pixels');
+  const covered = LINE_COMPLEXES.filter((c) => isCovered(rest, c));
+  if (!covered.some((c) => c.output)) return fail(`no emission line window covered at z=${z.toFixed(3)}`);
+  const template = options.feTemplate === undefined ? undefined : options.feTemplate instanceof FeTemplate ? options.feTemplate : new FeTemplate(options.feTemplate);
+  const fe = template?.at(rest.wave);
+  const use = Uint8Array.from(rest.good);
+  let continuum = fitContinuum(rest, use, fe);
+  if (!continuum) return fail(`no continuum window covered at z=${z.toFixed(3)}`);
+  let complexes = fitComplexes(rest, use, continuum, fe, covered, options);
+  let rejectedPixels = 0;
+  for (let pass = 0; pass < (options.absorptionPasses ?? 3); pass++) {
+    const model = evaluateModel(continuum, complexes, rest.wave, fe);
+    const marked = markAbsorbed(rest, use, model);
+    if (marked === 0) break;
+    rejectedPixels += marked;
+    continuum = fitContinuum(rest, use, fe) ?? continuum;
+    complexes = fitComplexes(rest, use, continuum, fe, covered, options);
+  }
+  fillValues(values, rest, z, continuum, complexes, fe !== undefined);
+  const cont = continuum;
+  const fits = complexes;
+  return {
+    z,
+    values,
+    reason: null,
+    continuum,
+    complexes,
+    rejectedPixels,
+    model: (restWave) => evaluateModel(cont, fits, restWave, template?.at(restWave)),
+  };
+}
+
+function isCovered(rest: RestSpectrum, c: LineComplex): boolean {
+  const { wave, good } = rest;
+  let first = -1;
+  let last = -1;
+  for (let i = 0; i < wave.length; i++) {
+    if (!good[i]) continue;
+    if (first < 0) first = i;
+    last = i;
+  }
+  const wmin = wave[first]!;
+  const wmax = wave[last]!;
+  const [lo, hi] = c.window;
+  if ((Math.min(hi, wmax) - Math.max(lo, wmin)) / (hi - lo) < MIN_WINDOW_COVERED) return false;
+  if (c.core[0] < wmin || c.core[1] > wmax) return false;
+  let inWindow = 0;
+  let core = 0;
+  let coreGood = 0;
+  for (let i = 0; i < wave.length; i++) {
+    const w = wave[i]!;
+    if (w < lo || w > hi) continue;
+    if (good[i]) inWindow++;
+    if (w >= c.core[0] && w <= c.core[1]) {
+      core++;
+      if (good[i]) coreGood++;
+    }
+  }
+  return inWindow >= MIN_WINDOW_PIXELS && core > 0 && coreGood / core >= MIN_CORE_GOOD;
+}
+
+function fitComplexes(
+  rest: RestSpectrum,
+  use: Uint8Array,
+  continuum: ContinuumFit,
+  fe: Float64Array | undefined,
+  covered: readonly LineComplex[],
+  options: FitQuasarOptions,
+): ComplexFit[] {
+  const out: ComplexFit[] = [];
+  const { wave, flux, ivar } = rest;
+  for (const c of covered) {
+    let i0 = 0;
+    while (i0 < wave.length && wave[i0]! < c.window[0]) i0++;
+    let i1 = i0;
+    let n = 0;
+    while (i1 < wave.length && wave[i1]! <= c.window[1]) {
+      if (use[i1]) n++;
+      i1++;
+    }
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    const w = new Float64Array(n);
+    let k = 0;
+    for (let i = i0; i < i1; i++) {
+      if (!use[i]) continue;
+      x[k] = Math.log(wave[i]!);
+      y[k] = flux[i]! - powerLaw(continuum, wave[i]!) - (fe ? continuum.feScale * fe[i]! : 0);
+      w[k] = ivar[i]!;
+      k++;
+    }
+    const fit = fitComplex(c, x, y, w, options.maxBroad === undefined ? {} : { maxBroad: options.maxBroad });
+    if (fit) out.push(fit);
+  }
+  return out;
+}
+
+function evaluateModel(
+  continuum: ContinuumFit,
+  complexes: readonly ComplexFit[],
+  restWave: ArrayLike<number>,
+  fe: Float64Array | undefined,
+): Float64Array {
+  const out = continuumModel(continuum, restWave, fe);
+  for (let i = 0; i < restWave.length; i++) {
+    const x = Math.log(restWave[i]!);
+    for (const c of complexes) out[i] += profileAt(c.params, c.components, x);
+  }
+  return out;
+}
+
+function fillValues(
+  values: Record<string, number>,
+  rest: RestSpectrum,
+  z: number,
+  continuum: ContinuumFit,
+  complexes: readonly ComplexFit[],
+  withFe: boolean,
+): void {
+  for (const fit of complexes) {
+    const name = fit.complex.name;
+    if (!fit.complex.output) continue;
+    const m = measureBroad(fit, continuum);
+    if (!(m.flux > 0)) continue;
+    values[`${name}_br_fwhm`] = m.fwhm;
+    values[`${name}_br_fwhm_err`] = m.fwhmErr;
+    values[`${name}_br_ew`] = m.ew;
+    values[`${name}_br_ew_err`] = m.ewErr;
+    values[`${name}_br_flux`] = m.flux;
+    values[`${name}_br_flux_err`] = m.fluxErr;
+    values[`${name}_br_centroid`] = m.centroid;
+    values[`${name}_br_snr`] = m.snr;
+    values[`${name}_br_ncomp`] = fit.nBroad;
+    if (name === 'civ') values.civ_blueshift = (C_KMS * (fit.complex.broad.rest - m.lambdaHalf)) / fit.complex.broad.rest;
+    for (const [complex, line, withFwhm] of NARROW_COLUMNS) {
+      if (complex !== name) continue;
+      const n = measureNarrow(fit, continuum, line);
+      if (!n) continue;
+      if (withFwhm) values[`${line}_na_fwhm`] = n.fwhm;
+      values[`${line}_na_ew`] = n.ew;
+    }
+  }
+  values.pl_norm = continuum.norm;
+  values.pl_slope = continuum.slope;
+  values.fe_scale = withFe ? continuum.feScale : Number.NaN;
+  let first = 0;
+  while (!rest.good[first]) first++;
+  let last = rest.wave.length - 1;
+  while (!rest.good[last]) last--;
+  for (const lam of [1350, 3000, 5100]) {
+    if (lam < rest.wave[first]! || lam > rest.wave[last]!) continue;
+    values[`log_l${lam}`] = logLambdaLuminosity(lam, powerLaw(continuum, lam), z);
+  }
+}
