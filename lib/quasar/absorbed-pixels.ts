@@ -13,7 +13,7 @@ const HALF = 15;
 
 /**
  * Marks (use[i] = 0) the pixels of {@link ABSORPTION_REGION} lying significantly below `model`: where the residuals
- * (f - model) sqrt(ivar), summed over the 31 pixels around, fall below -3 sigma and the flux there is more than 5%
+ * (f - model) sqrt(ivar), summed over the 31 pixels around, fall below -3.5 sigma and the flux there is more than 5%
  * below the model (shallower dips do not matter to BAL indices, whose threshold is 10%); each run is grown by 3
  * pixels to take the trough edges. A trough is tens of pixels wide, so the smoothed test finds troughs that no single
  * noisy pixel would reveal. Returns the number of newly marked pixels.
@@ -44,7 +44,7 @@ export function markAbsorbed(rest: RestSpectrum, use: Uint8Array, model: Float64
       sm += model[j]!;
       count++;
     }
-    if (count >= 5 && sr / Math.sqrt(count) < -3 && sm > 0 && sd / sm > 0.05) flag[i] = 1;
+    if (count >= 5 && sr / Math.sqrt(count) < -3.5 && sm > 0 && sd / sm > 0.05) flag[i] = 1;
   }
   let marked = 0;
   for (let i = i0; i < i1; i++) {

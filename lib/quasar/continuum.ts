@@ -118,7 +118,12 @@ function windowPixels(rest: RestSpectrum, use: Uint8Array): Int32Array {
   return Int32Array.from(out);
 }
 
-function fitOnce(rest: RestSpectrum, idx: Int32Array, fe: Float64Array | undefined, start: ContinuumFit | undefined): ContinuumFit | undefined {
+function fitOnce(
+  rest: RestSpectrum,
+  idx: Int32Array,
+  fe: Float64Array | undefined,
+  start: ContinuumFit | undefined,
+): ContinuumFit | undefined {
   const n = idx.length;
   const y = new Float64Array(n);
   const w = new Float64Array(n);

@@ -39,7 +39,8 @@ export class FeTemplate {
         scope: 'FeTemplate',
       });
     for (let i = 1; i < n; i++)
-      if (!(wave[i]! > wave[i - 1]!)) throw new QuasarError(`Fe II template wavelengths must increase (index ${i})`, { scope: 'FeTemplate' });
+      if (!(wave[i]! > wave[i - 1]!))
+        throw new QuasarError(`Fe II template wavelengths must increase (index ${i})`, { scope: 'FeTemplate' });
     this.x0 = Math.log(wave[0]!);
     const m = Math.floor((Math.log(wave[n - 1]!) - this.x0) / STEP) + 1;
     const grid = new Float64Array(m);

@@ -1,6 +1,6 @@
 import { C_KMS } from '../cosmo/index.js';
-import { markAbsorbed } from './absorbed-pixels.js';
-import { continuumModel, fitContinuum, powerLaw, type ContinuumFit } from './continuum.js';
+import { ABSORPTION_REGION, markAbsorbed } from './absorbed-pixels.js';
+import { fitContinuum, powerLaw, type ContinuumFit } from './continuum.js';
 import { FeTemplate, type FeTemplateInput } from './fe-template.js';
 import { fitComplex, type ComplexFit } from './fit-complex.js';
 import { profileAt } from './fit/gaussian-lines.js';
@@ -45,6 +45,8 @@ export interface QuasarFit {
   model(restWave: ArrayLike<number>): Float64Array;
 }
 
+const LN_3000 = Math.log(3000);
+
 /** The narrow lines with columns: complex, line, whether the FWHM has a column too. */
 const NARROW_COLUMNS = [
   ['hb', 'hb', true],
@@ -87,20 +89,34 @@ export function fitQuasar(spectrum: ObservedSpectrum, z: number, options: FitQua
   if (rest.ngood === 0) return fail('no good pixels');
   const covered = LINE_COMPLEXES.filter((c) => isCovered(rest, c));
   if (!covered.some((c) => c.output)) return fail(`no emission line window covered at z=${z.toFixed(3)}`);
-  const template = options.feTemplate === undefined ? undefined : options.feTemplate instanceof FeTemplate ? options.feTemplate : new FeTemplate(options.feTemplate);
+  const template =
+    options.feTemplate === undefined
+      ? undefined
+      : options.feTemplate instanceof FeTemplate
+        ? options.feTemplate
+        : new FeTemplate(options.feTemplate);
   const fe = template?.at(rest.wave);
   const use = Uint8Array.from(rest.good);
   let continuum = fitContinuum(rest, use, fe);
   if (!continuum) return fail(`no continuum window covered at z=${z.toFixed(3)}`);
   let complexes = fitComplexes(rest, use, continuum, fe, covered, options);
   let rejectedPixels = 0;
+  // Troughs lie blueward of CIV: the passes refit the continuum and the complexes near them; the others are refitted
+  // once at the end against the final continuum.
+  const near = covered.filter((c) => c.window[0] < ABSORPTION_REGION[1]);
   for (let pass = 0; pass < (options.absorptionPasses ?? 3); pass++) {
-    const model = evaluateModel(continuum, complexes, rest.wave, fe);
+    const model = evaluateModel(continuum, complexes, rest.wave, fe, ABSORPTION_REGION);
     const marked = markAbsorbed(rest, use, model);
     if (marked === 0) break;
     rejectedPixels += marked;
     continuum = fitContinuum(rest, use, fe) ?? continuum;
-    complexes = fitComplexes(rest, use, continuum, fe, covered, options);
+    const refit = fitComplexes(rest, use, continuum, fe, near, options);
+    complexes = complexes.map((f) => refit.find((r) => r.complex === f.complex) ?? f);
+  }
+  if (rejectedPixels > 0) {
+    const far = covered.filter((c) => !near.includes(c));
+    const refit = fitComplexes(rest, use, continuum, fe, far, options);
+    complexes = complexes.map((f) => refit.find((r) => r.complex === f.complex) ?? f);
   }
   fillValues(values, rest, z, continuum, complexes, fe !== undefined);
   const cont = continuum;
@@ -171,7 +187,7 @@ function fitComplexes(
     for (let i = i0; i < i1; i++) {
       if (!use[i]) continue;
       x[k] = Math.log(wave[i]!);
-      y[k] = flux[i]! - powerLaw(continuum, wave[i]!) - (fe ? continuum.feScale * fe[i]! : 0);
+      y[k] = flux[i]! - continuum.norm * Math.exp(continuum.slope * (x[k]! - LN_3000)) - (fe ? continuum.feScale * fe[i]! : 0);
       w[k] = ivar[i]!;
       k++;
     }
@@ -181,16 +197,22 @@ function fitComplexes(
   return out;
 }
 
+/** Continuum plus lines at `restWave`; with `range`, only there (0 elsewhere). */
 function evaluateModel(
   continuum: ContinuumFit,
   complexes: readonly ComplexFit[],
   restWave: ArrayLike<number>,
   fe: Float64Array | undefined,
+  range: readonly [number, number] = [0, Infinity],
 ): Float64Array {
-  const out = continuumModel(continuum, restWave, fe);
+  const out = new Float64Array(restWave.length);
   for (let i = 0; i < restWave.length; i++) {
-    const x = Math.log(restWave[i]!);
-    for (const c of complexes) out[i] += profileAt(c.params, c.components, x);
+    const lam = restWave[i]!;
+    if (lam < range[0] || lam > range[1]) continue;
+    const x = Math.log(lam);
+    let f = continuum.norm * Math.exp(continuum.slope * (x - LN_3000)) + (fe ? continuum.feScale * fe[i]! : 0);
+    for (const c of complexes) f += profileAt(c.params, c.components, x);
+    out[i] = f;
   }
   return out;
 }

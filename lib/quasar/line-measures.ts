@@ -47,7 +47,11 @@ export function measureBroad(fit: ComplexFit, continuum: ContinuumFit): BroadMea
   const gFlux = new Float64Array(idx.length);
   const gFwhm = new Float64Array(idx.length);
   idx.forEach((k, j) => {
-    const h = comps.some((c) => c.amp === k) ? Math.max(Math.abs(p[k]!) * 1e-4, 1e-12) : comps.some((c) => c.sigma === k) ? p[k]! * 1e-4 : 1e-6;
+    const h = comps.some((c) => c.amp === k)
+      ? Math.max(Math.abs(p[k]!) * 1e-4, 1e-12)
+      : comps.some((c) => c.sigma === k)
+        ? p[k]! * 1e-4
+        : 1e-6;
     q[k] = p[k]! + h;
     const fp = totalFlux(q, comps);
     const wp = profileFwhm(q, comps);
@@ -84,7 +88,11 @@ export function measureBroad(fit: ComplexFit, continuum: ContinuumFit): BroadMea
  * @example
  * measureNarrow(hbFit, continuum, 'oiii5007')?.ew;
  */
-export function measureNarrow(fit: ComplexFit, continuum: ContinuumFit, line: string): { fwhm: number; flux: number; ew: number } | undefined {
+export function measureNarrow(
+  fit: ComplexFit,
+  continuum: ContinuumFit,
+  line: string,
+): { fwhm: number; flux: number; ew: number } | undefined {
   const k = fit.roles.findIndex((r) => r.kind === 'narrow' && r.line === line);
   if (k < 0) return undefined;
   const c = fit.components[k]!;

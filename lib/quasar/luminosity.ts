@@ -1,6 +1,6 @@
 import { FlatLambdaCDM } from '../cosmo/index.js';
 
-const MPC_CM = 3.0856775814913673e24;
+const MPC_CM = 3.085677581491367e24;
 let cosmology: FlatLambdaCDM | undefined;
 
 /**

@@ -31,7 +31,7 @@ export interface LeastSquaresOptions {
   /** Default 100. */
   maxIterations?: number;
   /**
-   * Stop once an accepted step lowers chi2 by less than this fraction of it (default 1e-6) or by less than 1e-3
+   * Stop once an accepted step lowers chi2 by less than this fraction of it (default 1e-6) or by less than 0.01
    * absolute (a chi2 change that small moves no parameter by a noticeable fraction of its error).
    */
   tolerance?: number;
@@ -89,9 +89,11 @@ export function leastSquares(
   const beta = new Float64Array(np);
   const work = new Float64Array(np * np);
   const step = new Float64Array(np);
+  const nz = new Int32Array(np);
+  const held = new Uint8Array(np);
 
   model.evaluate(p, m, jac);
-  let chi2 = normal(y, weight, m, jac, np, alpha, beta);
+  let chi2 = normal(y, weight, m, jac, np, alpha, beta, nz);
   let lambda = 1e-3;
   let iterations = 0;
   let converged = false;
@@ -100,18 +102,24 @@ export function leastSquares(
     let accepted = false;
     // Raise lambda until a step lowers chi2 (or lambda is so large that steps no longer move anything).
     while (lambda < 1e8) {
-      for (let a = 0; a < np; a++) {
-        for (let b = 0; b < np; b++) work[a * np + b] = alpha[a * np + b]!;
-        const d = alpha[a * np + a]!;
-        work[a * np + a] = d + lambda * (d > 0 ? d : 1e-12);
-        step[a] = beta[a]!;
-        if (fixed[a]) {
-          for (let b = 0; b < np; b++) work[a * np + b] = work[b * np + a] = 0;
-          work[a * np + a] = 1;
-          step[a] = 0;
+      // Parameters on a bound whose step points out of the box are held for this step (an active set), so the others
+      // are solved for without assuming they move.
+      held.set(fixed);
+      let solved = false;
+      for (let round = 0; round <= np; round++) {
+        solved = solveStep(alpha, beta, lambda, held, work, step, np);
+        if (!solved) break;
+        let changed = false;
+        for (let k = 0; k < np; k++) {
+          if (held[k]) continue;
+          if ((lower && p[k] === lower[k] && step[k]! < 0) || (upper && p[k] === upper[k] && step[k]! > 0)) {
+            held[k] = 1;
+            changed = true;
+          }
         }
+        if (!changed) break;
       }
-      if (!choleskySolve(work, step, np)) {
+      if (!solved) {
         lambda *= 10;
         continue;
       }
@@ -119,7 +127,7 @@ export function leastSquares(
       jacTrial.fill(0);
       model.evaluate(trial, mTrial, jacTrial);
       const chi2Trial = chiSquare(y, weight, mTrial);
-      if (chi2Trial - chi2 < 1e-3 && chi2Trial > chi2) {
+      if (chi2Trial - chi2 < 0.01 && chi2Trial > chi2) {
         converged = true; // steps neither help nor hurt: at the minimum within what matters
         break;
       }
@@ -128,10 +136,10 @@ export function leastSquares(
         p.set(trial);
         [m, mTrial] = [mTrial, m];
         [jac, jacTrial] = [jacTrial, jac];
-        chi2 = normal(y, weight, m, jac, np, alpha, beta);
+        chi2 = normal(y, weight, m, jac, np, alpha, beta, nz);
         lambda = Math.max(lambda / 10, 1e-9);
         accepted = true;
-        if (drop < tol * chi2 || drop < 1e-3) converged = true;
+        if (drop < tol * chi2 || drop < 0.01) converged = true;
         break;
       }
       lambda *= 10;
@@ -144,6 +152,31 @@ export function leastSquares(
   }
   const covariance = invertNormal(alpha, np, fixed);
   return { params: p, chi2, covariance, iterations, converged };
+}
+
+/** Solves (alpha + lambda diag(alpha)) step = beta with the `held` parameters' steps forced to 0. */
+function solveStep(
+  alpha: Float64Array,
+  beta: Float64Array,
+  lambda: number,
+  held: Uint8Array,
+  work: Float64Array,
+  step: Float64Array,
+  np: number,
+): boolean {
+  for (let a = 0; a < np; a++) {
+    for (let b = 0; b < np; b++) work[a * np + b] = alpha[a * np + b]!;
+    const d = alpha[a * np + a]!;
+    work[a * np + a] = d + lambda * (d > 0 ? d : 1e-12);
+    step[a] = beta[a]!;
+  }
+  for (let a = 0; a < np; a++) {
+    if (!held[a]) continue;
+    for (let b = 0; b < np; b++) work[a * np + b] = work[b * np + a] = 0;
+    work[a * np + a] = 1;
+    step[a] = 0;
+  }
+  return choleskySolve(work, step, np);
 }
 
 function clamp(v: number, k: number, lower?: Float64Array, upper?: Float64Array): number {
@@ -161,7 +194,10 @@ function chiSquare(y: ArrayLike<number>, w: ArrayLike<number>, m: Float64Array):
   return s;
 }
 
-/** Fills alpha = JᵀWJ and beta = JᵀW(y - m); returns chi2. */
+/**
+ * Fills alpha = JᵀWJ and beta = JᵀW(y - m); returns chi2. Rows of a line model are sparse (a narrow line touches a
+ * few pixels), so each row's non-zero columns are gathered first into `nz` and only their pairs are summed.
+ */
 function normal(
   y: ArrayLike<number>,
   w: ArrayLike<number>,
@@ -170,6 +206,7 @@ function normal(
   np: number,
   alpha: Float64Array,
   beta: Float64Array,
+  nz: Int32Array,
 ): number {
   alpha.fill(0);
   beta.fill(0);
@@ -180,13 +217,18 @@ function normal(
     chi2 += wi * r * r;
     if (wi === 0) continue;
     const row = i * np;
-    for (let a = 0; a < np; a++) {
-      const ja = jac[row + a]!;
-      if (ja === 0) continue;
-      const wja = wi * ja;
+    let count = 0;
+    for (let a = 0; a < np; a++) if (jac[row + a] !== 0) nz[count++] = a;
+    for (let ka = 0; ka < count; ka++) {
+      const a = nz[ka]!;
+      const wja = wi * jac[row + a]!;
       beta[a] += wja * r;
       // upper triangle only; mirrored below
-      for (let b = a; b < np; b++) alpha[a * np + b] += wja * jac[row + b]!;
+      const base = a * np;
+      for (let kb = ka; kb < count; kb++) {
+        const b = nz[kb]!;
+        alpha[base + b] += wja * jac[row + b]!;
+      }
     }
   }
   for (let a = 0; a < np; a++) for (let b = 0; b < a; b++) alpha[a * np + b] = alpha[b * np + a]!;
