@@ -45,10 +45,14 @@ export interface ContinuumFit {
   feScale: number;
   /** 3 x 3 row-major over [norm, slope, feScale] (NaN for feScale without a template). */
   covariance: Float64Array;
+  /** chi2 over the binned points the fit used (groups of 4 neighbouring pixels). */
   chi2: number;
   /** Pixels the final fit used. */
   npix: number;
 }
+
+/** Window pixels combined into one point of the continuum fit. */
+const BIN = 4;
 
 /** Pixels needed in the windows for a continuum fit. */
 export const MIN_CONTINUUM_PIXELS = 10;
@@ -124,17 +128,35 @@ function fitOnce(
   fe: Float64Array | undefined,
   start: ContinuumFit | undefined,
 ): ContinuumFit | undefined {
-  const n = idx.length;
-  const y = new Float64Array(n);
-  const w = new Float64Array(n);
-  const lnx = new Float64Array(n);
-  const t = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const i = idx[k]!;
-    y[k] = rest.flux[i]!;
-    w[k] = rest.ivar[i]!;
-    lnx[k] = Math.log(rest.wave[i]! / 3000);
-    t[k] = fe ? fe[i]! : 0;
+  // The power law is smooth over a few pixels: groups of BIN neighbouring window pixels (within 1% in wavelength)
+  // are combined by inverse variance, which keeps chi2's information and cuts the fit's cost by BIN.
+  const m = idx.length;
+  const y = new Float64Array(m);
+  const w = new Float64Array(m);
+  const lnx = new Float64Array(m);
+  const t = new Float64Array(m);
+  let n = 0;
+  for (let k = 0; k < m; ) {
+    const first = rest.wave[idx[k]!]!;
+    let sw = 0;
+    let swf = 0;
+    let swx = 0;
+    let swt = 0;
+    let j = k;
+    for (; j < m && j < k + BIN && rest.wave[idx[j]!]! < first * 1.01; j++) {
+      const i = idx[j]!;
+      const wi = rest.ivar[i]!;
+      sw += wi;
+      swf += wi * rest.flux[i]!;
+      swx += wi * Math.log(rest.wave[i]! / 3000);
+      swt += wi * (fe ? fe[i]! : 0);
+    }
+    y[n] = swf / sw;
+    w[n] = sw;
+    lnx[n] = swx / sw;
+    t[n] = swt / sw;
+    n++;
+    k = j;
   }
   const p0 = start ? Float64Array.of(start.norm, start.slope, start.feScale) : initialGuess(y, w, lnx);
   if (!p0) return undefined;
@@ -162,7 +184,7 @@ function fitOnce(
     maxIterations: 50,
   });
   const [norm, slope, feScale] = fit.params;
-  return { norm: norm!, slope: slope!, feScale: feScale!, covariance: fit.covariance, chi2: fit.chi2, npix: n };
+  return { norm: norm!, slope: slope!, feScale: feScale!, covariance: fit.covariance, chi2: fit.chi2, npix: m };
 }
 
 /** ln f = ln norm + slope ln(lambda / 3000) by weighted linear least squares over pixels with f > 0 (weights f^2 ivar). */

@@ -87,7 +87,12 @@ export function fitQuasar(spectrum: ObservedSpectrum, z: number, options: FitQua
   if (!Number.isFinite(z) || z <= -1) return fail(`invalid redshift ${z}`);
   const rest = restFrame(spectrum, z);
   if (rest.ngood === 0) return fail('no good pixels');
-  const covered = LINE_COMPLEXES.filter((c) => isCovered(rest, c));
+  let first = 0;
+  while (!rest.good[first]) first++;
+  let last = rest.wave.length - 1;
+  while (!rest.good[last]) last--;
+  const span = [rest.wave[first]!, rest.wave[last]!] as const;
+  const covered = LINE_COMPLEXES.filter((c) => isCovered(rest, span, c));
   if (!covered.some((c) => c.output)) return fail(`no emission line window covered at z=${z.toFixed(3)}`);
   const template =
     options.feTemplate === undefined
@@ -118,7 +123,7 @@ export function fitQuasar(spectrum: ObservedSpectrum, z: number, options: FitQua
     const refit = fitComplexes(rest, use, continuum, fe, far, options);
     complexes = complexes.map((f) => refit.find((r) => r.complex === f.complex) ?? f);
   }
-  fillValues(values, rest, z, continuum, complexes, fe !== undefined);
+  fillValues(values, span, z, continuum, complexes, fe !== undefined);
   const cont = continuum;
   const fits = complexes;
   return {
@@ -132,17 +137,8 @@ export function fitQuasar(spectrum: ObservedSpectrum, z: number, options: FitQua
   };
 }
 
-function isCovered(rest: RestSpectrum, c: LineComplex): boolean {
+function isCovered(rest: RestSpectrum, [wmin, wmax]: readonly [number, number], c: LineComplex): boolean {
   const { wave, good } = rest;
-  let first = -1;
-  let last = -1;
-  for (let i = 0; i < wave.length; i++) {
-    if (!good[i]) continue;
-    if (first < 0) first = i;
-    last = i;
-  }
-  const wmin = wave[first]!;
-  const wmax = wave[last]!;
   const [lo, hi] = c.window;
   if ((Math.min(hi, wmax) - Math.max(lo, wmin)) / (hi - lo) < MIN_WINDOW_COVERED) return false;
   if (c.core[0] < wmin || c.core[1] > wmax) return false;
@@ -219,7 +215,7 @@ function evaluateModel(
 
 function fillValues(
   values: Record<string, number>,
-  rest: RestSpectrum,
+  [wmin, wmax]: readonly [number, number],
   z: number,
   continuum: ContinuumFit,
   complexes: readonly ComplexFit[],
@@ -251,12 +247,8 @@ function fillValues(
   values.pl_norm = continuum.norm;
   values.pl_slope = continuum.slope;
   values.fe_scale = withFe ? continuum.feScale : Number.NaN;
-  let first = 0;
-  while (!rest.good[first]) first++;
-  let last = rest.wave.length - 1;
-  while (!rest.good[last]) last--;
   for (const lam of [1350, 3000, 5100]) {
-    if (lam < rest.wave[first]! || lam > rest.wave[last]!) continue;
+    if (lam < wmin || lam > wmax) continue;
     values[`log_l${lam}`] = logLambdaLuminosity(lam, powerLaw(continuum, lam), z);
   }
 }
