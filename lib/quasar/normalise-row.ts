@@ -1,4 +1,4 @@
-import { ML_MASK, type RestSpectrum } from './rest-frame-resample.js';
+import { ML_MASK, type RestGridSpectrum } from './rest-frame-resample.js';
 
 /**
  * Divides a rest-frame spectrum by its median flux over good pixels, in place, and scales ivar by scale^2; returns
@@ -12,7 +12,7 @@ import { ML_MASK, type RestSpectrum } from './rest-frame-resample.js';
  * @example
  * const scale = normaliseRow(resampleToRest(wave, flux, ivar, mask, z, ML_GRID));
  */
-export function normaliseRow(row: RestSpectrum): number {
+export function normaliseRow(row: RestGridSpectrum): number {
   const good: number[] = [];
   for (let j = 0; j < row.flux.length; j++) if (row.mask[j] === 0) good.push(row.flux[j]!);
   const scale = median(good);

@@ -20,9 +20,9 @@ export const ML_MASK = {
  * One spectrum on a rest-frame grid: flux density per rest Angstrom, its inverse variance and the ML_MASK bits.
  *
  * @example
- * const { flux, ivar, mask }: RestSpectrum = resampleToRest(wave, f, iv, m, 2.1, ML_GRID);
+ * const { flux, ivar, mask }: RestGridSpectrum = resampleToRest(wave, f, iv, m, 2.1, ML_GRID);
  */
-export interface RestSpectrum {
+export interface RestGridSpectrum {
   flux: Float64Array;
   ivar: Float64Array;
   mask: Uint8Array;
@@ -47,7 +47,7 @@ export function resampleToRest(
   mask: ArrayLike<number> | undefined,
   z: number,
   grid: LogLambdaGrid,
-): RestSpectrum {
+): RestGridSpectrum {
   const n = wave.length;
   if (flux.length !== n || ivar.length !== n || (mask && mask.length !== n))
     throw new QuasarError(
@@ -56,7 +56,7 @@ export function resampleToRest(
     );
   if (!(z > -1) || !Number.isFinite(z)) throw new QuasarError(`invalid redshift: ${z}`, { scope: 'resampleToRest' });
   const { npix, log10Start, dlog10 } = grid;
-  const out: RestSpectrum = { flux: new Float64Array(npix), ivar: new Float64Array(npix), mask: new Uint8Array(npix) };
+  const out: RestGridSpectrum = { flux: new Float64Array(npix), ivar: new Float64Array(npix), mask: new Uint8Array(npix) };
   if (n < 2) {
     out.mask.fill(ML_MASK.NOT_COVERED);
     return out;

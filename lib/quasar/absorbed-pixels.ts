@@ -1,0 +1,60 @@
+import type { RestSpectrum } from './rest-frame.js';
+
+/**
+ * The rest wavelengths (Angstrom) where broad absorption troughs of CIV and SiIV (and NV) lie blueward of their
+ * emission lines: pixels there that sit well below the unabsorbed model are dropped and the fit repeated.
+ *
+ * @example
+ * ABSORPTION_REGION; // [1260, 1545]
+ */
+export const ABSORPTION_REGION = [1260, 1545] as const;
+
+const HALF = 15;
+
+/**
+ * Marks (use[i] = 0) the pixels of {@link ABSORPTION_REGION} lying significantly below `model`: where the residuals
+ * (f - model) sqrt(ivar), summed over the 31 pixels around, fall below -3.5 sigma and the flux there is more than 5%
+ * below the model (shallower dips do not matter to BAL indices, whose threshold is 10%); each run is grown by 3
+ * pixels to take the trough edges. A trough is tens of pixels wide, so the smoothed test finds troughs that no single
+ * noisy pixel would reveal. Returns the number of newly marked pixels.
+ *
+ * @example
+ * while (markAbsorbed(rest, use, model) > 0) refit();
+ */
+export function markAbsorbed(rest: RestSpectrum, use: Uint8Array, model: Float64Array): number {
+  const { wave, flux, ivar } = rest;
+  const n = wave.length;
+  let i0 = 0;
+  while (i0 < n && wave[i0]! < ABSORPTION_REGION[0]) i0++;
+  let i1 = i0;
+  while (i1 < n && wave[i1]! <= ABSORPTION_REGION[1]) i1++;
+  if (i1 - i0 < 2 * HALF) return 0;
+  const flag = new Uint8Array(n);
+  for (let i = i0; i < i1; i++) {
+    if (!use[i]) continue;
+    let sr = 0;
+    let sd = 0;
+    let sm = 0;
+    let count = 0;
+    for (let j = Math.max(i - HALF, 0); j <= Math.min(i + HALF, n - 1); j++) {
+      if (!use[j]) continue;
+      const d = model[j]! - flux[j]!;
+      sr -= d * Math.sqrt(ivar[j]!);
+      sd += d;
+      sm += model[j]!;
+      count++;
+    }
+    if (count >= 5 && sr / Math.sqrt(count) < -3.5 && sm > 0 && sd / sm > 0.05) flag[i] = 1;
+  }
+  let marked = 0;
+  for (let i = i0; i < i1; i++) {
+    if (!flag[i]) continue;
+    for (let j = Math.max(i - 3, i0); j <= Math.min(i + 3, i1 - 1); j++) {
+      if (use[j]) {
+        use[j] = 0;
+        marked++;
+      }
+    }
+  }
+  return marked;
+}

@@ -1,0 +1,254 @@
+import { C_KMS } from '../cosmo/index.js';
+import { ABSORPTION_REGION, markAbsorbed } from './absorbed-pixels.js';
+import { fitContinuum, powerLaw, type ContinuumFit } from './continuum.js';
+import { FeTemplate, type FeTemplateInput } from './fe-template.js';
+import { fitComplex, type ComplexFit } from './fit-complex.js';
+import { profileAt } from './fit/gaussian-lines.js';
+import { LINE_COMPLEXES, type LineComplex } from './line-complexes.js';
+import { measureBroad, measureNarrow } from './line-measures.js';
+import { logLambdaLuminosity } from './luminosity.js';
+import { emptyQuasarValues } from './quasar-columns.js';
+import { restFrame, type ObservedSpectrum, type RestSpectrum } from './rest-frame.js';
+
+/**
+ * Options of {@link fitQuasar}.
+ *
+ * @example
+ * fitQuasar(spectrum, z, { feTemplate: { wave, flux, fwhm: 3000 }, maxBroad: 1 } satisfies FitQuasarOptions);
+ */
+export interface FitQuasarOptions {
+  /** An Fe II template (rest wavelength and flux), scaled in the continuum fit; a built FeTemplate is reused as is. */
+  feTemplate?: FeTemplateInput | FeTemplate;
+  /** Most Gaussians per broad line (default 2, taken only when significant: see fitComplex). */
+  maxBroad?: 1 | 2;
+  /** Refits without pixels absorbed blueward of CIV and SiIV, at most this many times (default 3; 0 = never). */
+  absorptionPasses?: number;
+}
+
+/**
+ * The fit of one quasar spectrum: `values` keyed by {@link QUASAR_LINE_COLUMNS} (NaN = null), `reason` a sentence when
+ * nothing could be measured (else null), the continuum and per-complex fits, how many pixels were rejected as
+ * absorbed, and `model(restWave)`: the unabsorbed model, continuum plus emission lines, in rest-frame flux
+ * f_lambda (1 + z) at the given rest wavelengths (NaN everywhere when nothing was fitted).
+ *
+ * @example
+ * const fit: QuasarFit = fitQuasar(spectrum, 2.1);
+ * const norm = rest.flux.map((f, i) => f / fit.model(rest.wave)[i]!); // what the BAL indices read
+ */
+export interface QuasarFit {
+  z: number;
+  values: Record<string, number>;
+  reason: string | null;
+  continuum: ContinuumFit | undefined;
+  complexes: readonly ComplexFit[];
+  rejectedPixels: number;
+  model(restWave: ArrayLike<number>): Float64Array;
+}
+
+const LN_3000 = Math.log(3000);
+
+/** The narrow lines with columns: complex, line, whether the FWHM has a column too. */
+const NARROW_COLUMNS = [
+  ['hb', 'hb', true],
+  ['hb', 'oiii5007', true],
+  ['ha', 'ha', true],
+  ['ha', 'nii6585', false],
+] as const;
+
+/** Pixels a covered complex needs in its window, and the good fraction of its core. */
+const MIN_WINDOW_PIXELS = 20;
+const MIN_CORE_GOOD = 0.6;
+const MIN_WINDOW_COVERED = 0.7;
+
+/**
+ * Fits a quasar spectrum at redshift z: rest frame, power-law (+ Fe II) continuum in line-free windows, then each
+ * emission-line complex whose window the spectrum covers (LINE_COMPLEXES) on the continuum-subtracted flux; pixels
+ * lying well below the model blueward of CIV and SiIV (BAL troughs) are dropped and everything refitted, up to
+ * `absorptionPasses` times. Bad data never throws: all pixels masked, no line covered or no continuum window give
+ * NaN values and a `reason`.
+ *
+ * @example
+ * const { spectra, z } = await readSdssSpec('spec-0332-52367-0639.fits');
+ * const a = spectra.arms.SDSS!;
+ * const fit = fitQuasar({ wave: a.wavelength, flux: a.flux, ivar: a.ivar, mask: a.mask }, z!);
+ * fit.values.hb_br_fwhm; // km/s
+ */
+export function fitQuasar(spectrum: ObservedSpectrum, z: number, options: FitQuasarOptions = {}): QuasarFit {
+  const values = emptyQuasarValues();
+  const fail = (reason: string): QuasarFit => ({
+    z,
+    values,
+    reason,
+    continuum: undefined,
+    complexes: [],
+    rejectedPixels: 0,
+    model: (w) => new Float64Array(w.length).fill(Number.NaN),
+  });
+  if (!Number.isFinite(z) || z <= -1) return fail(`invalid redshift ${z}`);
+  const rest = restFrame(spectrum, z);
+  if (rest.ngood === 0) return fail('no good pixels');
+  let first = 0;
+  while (!rest.good[first]) first++;
+  let last = rest.wave.length - 1;
+  while (!rest.good[last]) last--;
+  const span = [rest.wave[first]!, rest.wave[last]!] as const;
+  const covered = LINE_COMPLEXES.filter((c) => isCovered(rest, span, c));
+  if (!covered.some((c) => c.output)) return fail(`no emission line window covered at z=${z.toFixed(3)}`);
+  const template =
+    options.feTemplate === undefined
+      ? undefined
+      : options.feTemplate instanceof FeTemplate
+        ? options.feTemplate
+        : new FeTemplate(options.feTemplate);
+  const fe = template?.at(rest.wave);
+  const use = Uint8Array.from(rest.good);
+  let continuum = fitContinuum(rest, use, fe);
+  if (!continuum) return fail(`no continuum window covered at z=${z.toFixed(3)}`);
+  let complexes = fitComplexes(rest, use, continuum, fe, covered, options);
+  let rejectedPixels = 0;
+  // Troughs lie blueward of CIV: the passes refit the continuum and the complexes near them; the others are refitted
+  // once at the end against the final continuum.
+  const near = covered.filter((c) => c.window[0] < ABSORPTION_REGION[1]);
+  for (let pass = 0; pass < (options.absorptionPasses ?? 3); pass++) {
+    const model = evaluateModel(continuum, complexes, rest.wave, fe, ABSORPTION_REGION);
+    const marked = markAbsorbed(rest, use, model);
+    if (marked === 0) break;
+    rejectedPixels += marked;
+    continuum = fitContinuum(rest, use, fe) ?? continuum;
+    const refit = fitComplexes(rest, use, continuum, fe, near, options);
+    complexes = complexes.map((f) => refit.find((r) => r.complex === f.complex) ?? f);
+  }
+  if (rejectedPixels > 0) {
+    const far = covered.filter((c) => !near.includes(c));
+    const refit = fitComplexes(rest, use, continuum, fe, far, options);
+    complexes = complexes.map((f) => refit.find((r) => r.complex === f.complex) ?? f);
+  }
+  fillValues(values, span, z, continuum, complexes, fe !== undefined);
+  const cont = continuum;
+  const fits = complexes;
+  return {
+    z,
+    values,
+    reason: null,
+    continuum,
+    complexes,
+    rejectedPixels,
+    model: (restWave) => evaluateModel(cont, fits, restWave, template?.at(restWave)),
+  };
+}
+
+function isCovered(rest: RestSpectrum, [wmin, wmax]: readonly [number, number], c: LineComplex): boolean {
+  const { wave, good } = rest;
+  const [lo, hi] = c.window;
+  if ((Math.min(hi, wmax) - Math.max(lo, wmin)) / (hi - lo) < MIN_WINDOW_COVERED) return false;
+  if (c.core[0] < wmin || c.core[1] > wmax) return false;
+  let inWindow = 0;
+  let core = 0;
+  let coreGood = 0;
+  for (let i = 0; i < wave.length; i++) {
+    const w = wave[i]!;
+    if (w < lo || w > hi) continue;
+    if (good[i]) inWindow++;
+    if (w >= c.core[0] && w <= c.core[1]) {
+      core++;
+      if (good[i]) coreGood++;
+    }
+  }
+  return inWindow >= MIN_WINDOW_PIXELS && core > 0 && coreGood / core >= MIN_CORE_GOOD;
+}
+
+function fitComplexes(
+  rest: RestSpectrum,
+  use: Uint8Array,
+  continuum: ContinuumFit,
+  fe: Float64Array | undefined,
+  covered: readonly LineComplex[],
+  options: FitQuasarOptions,
+): ComplexFit[] {
+  const out: ComplexFit[] = [];
+  const { wave, flux, ivar } = rest;
+  for (const c of covered) {
+    let i0 = 0;
+    while (i0 < wave.length && wave[i0]! < c.window[0]) i0++;
+    let i1 = i0;
+    let n = 0;
+    while (i1 < wave.length && wave[i1]! <= c.window[1]) {
+      if (use[i1]) n++;
+      i1++;
+    }
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    const w = new Float64Array(n);
+    let k = 0;
+    for (let i = i0; i < i1; i++) {
+      if (!use[i]) continue;
+      x[k] = Math.log(wave[i]!);
+      y[k] = flux[i]! - continuum.norm * Math.exp(continuum.slope * (x[k]! - LN_3000)) - (fe ? continuum.feScale * fe[i]! : 0);
+      w[k] = ivar[i]!;
+      k++;
+    }
+    const fit = fitComplex(c, x, y, w, options.maxBroad === undefined ? {} : { maxBroad: options.maxBroad });
+    if (fit) out.push(fit);
+  }
+  return out;
+}
+
+/** Continuum plus lines at `restWave`; with `range`, only there (0 elsewhere). */
+function evaluateModel(
+  continuum: ContinuumFit,
+  complexes: readonly ComplexFit[],
+  restWave: ArrayLike<number>,
+  fe: Float64Array | undefined,
+  range: readonly [number, number] = [0, Infinity],
+): Float64Array {
+  const out = new Float64Array(restWave.length);
+  for (let i = 0; i < restWave.length; i++) {
+    const lam = restWave[i]!;
+    if (lam < range[0] || lam > range[1]) continue;
+    const x = Math.log(lam);
+    let f = continuum.norm * Math.exp(continuum.slope * (x - LN_3000)) + (fe ? continuum.feScale * fe[i]! : 0);
+    for (const c of complexes) f += profileAt(c.params, c.components, x);
+    out[i] = f;
+  }
+  return out;
+}
+
+function fillValues(
+  values: Record<string, number>,
+  [wmin, wmax]: readonly [number, number],
+  z: number,
+  continuum: ContinuumFit,
+  complexes: readonly ComplexFit[],
+  withFe: boolean,
+): void {
+  for (const fit of complexes) {
+    const name = fit.complex.name;
+    if (!fit.complex.output) continue;
+    const m = measureBroad(fit, continuum);
+    if (!(m.flux > 0)) continue;
+    values[`${name}_br_fwhm`] = m.fwhm;
+    values[`${name}_br_fwhm_err`] = m.fwhmErr;
+    values[`${name}_br_ew`] = m.ew;
+    values[`${name}_br_ew_err`] = m.ewErr;
+    values[`${name}_br_flux`] = m.flux;
+    values[`${name}_br_flux_err`] = m.fluxErr;
+    values[`${name}_br_centroid`] = m.centroid;
+    values[`${name}_br_snr`] = m.snr;
+    values[`${name}_br_ncomp`] = fit.nBroad;
+    if (name === 'civ') values.civ_blueshift = (C_KMS * (fit.complex.broad.rest - m.lambdaHalf)) / fit.complex.broad.rest;
+    for (const [complex, line, withFwhm] of NARROW_COLUMNS) {
+      if (complex !== name) continue;
+      const n = measureNarrow(fit, continuum, line);
+      if (!n) continue;
+      if (withFwhm) values[`${line}_na_fwhm`] = n.fwhm;
+      values[`${line}_na_ew`] = n.ew;
+    }
+  }
+  values.pl_norm = continuum.norm;
+  values.pl_slope = continuum.slope;
+  values.fe_scale = withFe ? continuum.feScale : Number.NaN;
+  for (const lam of [1350, 3000, 5100]) {
+    if (lam < wmin || lam > wmax) continue;
+    values[`log_l${lam}`] = logLambdaLuminosity(lam, powerLaw(continuum, lam), z);
+  }
+}

@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readSdssSpec } from '../../lib/desi/index.js';
+import { openFits } from '../../lib/fits/index.js';
+import { fitQuasar } from '../../lib/quasar/index.js';
+import { FIXTURES, HAVE_FIXTURES, NO_FIXTURES_MESSAGE } from '../helpers/fixtures.js';
+
+const DIR = join(FIXTURES, 'quasar');
+const C_FWHM = 2 * Math.sqrt(2 * Math.LN2);
+
+/** PyQSOFit's whole-broad-line values for the same spectrum, read from the FITS table beside it. */
+async function pyqsofit(): Promise<Record<string, number>> {
+  const f = await openFits(join(DIR, '0332-52367-0639_pyqsofit_2021.fits'));
+  try {
+    const t = await f.readTable(1);
+    const out: Record<string, number> = {};
+    for (const name of ['Hb_whole_br_fwhm', 'Hb_whole_br_ew', 'Ha_whole_br_fwhm', 'Ha_whole_br_ew', 'L5100', 'Fe_op_norm'])
+      out[name] = Number(t.getChild(name)!.get(0));
+    return out;
+  } finally {
+    await f.close();
+  }
+}
+
+describe.skipIf(!HAVE_FIXTURES)('fitQuasar on SDSS spec-0332-52367-0639 against PyQSOFit', async () => {
+  if (!HAVE_FIXTURES) return;
+  const spec = await readSdssSpec(join(DIR, 'spec-0332-52367-0639.fits'));
+  const a = spec.spectra.arms.SDSS!;
+  // No mask: this spectrum's and_mask sets MANYBADCOLUMNS (bit 4) on every pixel redward of 6600 A observed, Halpha
+  // included, while their ivar is good; PyQSOFit's fit used those pixels. Bad pixels have ivar 0 and drop out anyway.
+  const fit = fitQuasar({ wave: a.wavelength, flux: a.flux, ivar: a.ivar }, spec.z!);
+  const ref = await pyqsofit();
+  const v = fit.values;
+  // Context, not a target: the SDSS pipeline's single Gaussians (LINESIGMA km/s, tied widths).
+  const spz = spec.spzline!;
+  const names = (spz.getChild('LINENAME')!.toArray() as string[]).map((n) => n.trim());
+  const sdss = (label: string) => {
+    const k = names.indexOf(label);
+    return { fwhm: Number(spz.getChild('LINESIGMA')!.get(k)) * C_FWHM, ew: Number(spz.getChild('LINEEW')!.get(k)) };
+  };
+  const rows = [
+    ['Hb FWHM', v.hb_br_fwhm!, ref.Hb_whole_br_fwhm!, sdss('H_beta').fwhm],
+    ['Hb EW', v.hb_br_ew!, ref.Hb_whole_br_ew!, sdss('H_beta').ew],
+    ['Ha FWHM', v.ha_br_fwhm!, ref.Ha_whole_br_fwhm!, sdss('H_alpha').fwhm],
+    ['Ha EW', v.ha_br_ew!, ref.Ha_whole_br_ew!, sdss('H_alpha').ew],
+    ['log L5100', v.log_l5100!, ref.L5100!, Number.NaN],
+  ] as const;
+  console.log(
+    `z=${spec.z}; broad Gaussians: Hb ${v.hb_br_ncomp}, Ha ${v.ha_br_ncomp}; PyQSOFit Fe_op_norm ${ref.Fe_op_norm}\n` +
+      rows
+        .map(([k, ours, py, s]) => `${k.padEnd(10)} skybook ${ours.toFixed(2)}  PyQSOFit ${py.toFixed(2)}  SDSS SPZLINE ${s.toFixed(2)}`)
+        .join('\n'),
+  );
+
+  it('fits the spectrum, and broad Halpha FWHM is within 25% of PyQSOFit', () => {
+    expect(fit.reason).toBeNull();
+    expect(Math.abs(v.ha_br_fwhm! / ref.Ha_whole_br_fwhm! - 1)).toBeLessThan(0.25);
+  });
+
+  // Known gap, kept as a test that must keep failing until it is closed: PyQSOFit subtracted a host galaxy (its
+  // L5100 is a continuum of 21 where the spectrum has 52 at 5100 A, so its EWs are against a 2.4x lower continuum)
+  // and fitted an optical Fe II template (Fe_op_norm 1.74), which broadens our Hbeta. skybook ships neither template.
+  it.fails('Hbeta FWHM, the broad EWs and log L5100 match PyQSOFit (needs host-galaxy and Fe II templates)', () => {
+    for (const [k, ours, py] of rows.slice(0, 4)) expect(Math.abs(ours / py - 1), k).toBeLessThan(0.25);
+    expect(Math.abs(v.log_l5100! - ref.L5100!)).toBeLessThan(0.1);
+  });
+});
+
+describe.skipIf(HAVE_FIXTURES)('fitQuasar on SDSS spec-0332-52367-0639', () => {
+  it.skip(NO_FIXTURES_MESSAGE, () => {});
+});

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../../lib/core/index.js';
+import { leastSquares, type LeastSquaresModel } from '../../lib/quasar/index.js';
+
+const N = 400;
+const X = Float64Array.from({ length: N }, (_, i) => 1 + (4 * i) / (N - 1));
+
+/** p = [norm, slope, amp, centre, sigma]: norm x^slope + amp exp(-(x - centre)^2 / 2 sigma^2), analytic Jacobian. */
+const model: LeastSquaresModel = {
+  nParams: 5,
+  evaluate(p, m, jac) {
+    const [norm, slope, amp, mu, s] = p as unknown as [number, number, number, number, number];
+    for (let i = 0; i < N; i++) {
+      const x = X[i]!;
+      const pl = x ** slope;
+      const d = (x - mu) / s;
+      const e = Math.exp(-0.5 * d * d);
+      m[i] = norm * pl + amp * e;
+      if (jac) {
+        const r = i * 5;
+        jac[r] = pl;
+        jac[r + 1] = norm * pl * Math.log(x);
+        jac[r + 2] = e;
+        jac[r + 3] = (amp * e * d) / s;
+        jac[r + 4] = (amp * e * d * d) / s;
+      }
+    }
+  },
+};
+const TRUTH = Float64Array.of(2, -1.2, 1.5, 3, 0.25);
+const SIGMA = 0.05;
+
+function noisy(rng: Rng): Float64Array {
+  const y = new Float64Array(N);
+  model.evaluate(TRUTH, y, null);
+  for (let i = 0; i < N; i++) y[i] += SIGMA * rng.normal();
+  return y;
+}
+
+describe('leastSquares (Levenberg-Marquardt)', () => {
+  const w = new Float64Array(N).fill(1 / SIGMA ** 2);
+  const p0 = Float64Array.of(1, -0.5, 1, 2.8, 0.4);
+
+  it('recovers a power law plus a Gaussian from a poor start, noiseless', () => {
+    const y = new Float64Array(N);
+    model.evaluate(TRUTH, y, null);
+    const fit = leastSquares(model, y, w, p0);
+    expect(fit.converged).toBe(true);
+    for (let k = 0; k < 5; k++) expect(fit.params[k]).toBeCloseTo(TRUTH[k]!, 5);
+    expect(fit.chi2).toBeLessThan(1e-6);
+  });
+
+  it('gives a covariance that matches the scatter of repeated noisy fits (within 20% in sigma)', () => {
+    const rng = Rng.for(7, 'least-squares');
+    const runs = 300;
+    const sums = new Float64Array(5);
+    const sq = new Float64Array(5);
+    let predicted: Float64Array = new Float64Array(25);
+    let chi2 = 0;
+    for (let r = 0; r < runs; r++) {
+      const fit = leastSquares(model, noisy(rng), w, p0);
+      for (let k = 0; k < 5; k++) {
+        sums[k] += fit.params[k]!;
+        sq[k] += fit.params[k]! ** 2;
+      }
+      predicted = fit.covariance;
+      chi2 += fit.chi2 / runs;
+    }
+    for (let k = 0; k < 5; k++) {
+      const mean = sums[k]! / runs;
+      const scatter = Math.sqrt(sq[k]! / runs - mean * mean);
+      expect(Math.abs(mean - TRUTH[k]!)).toBeLessThan(4 * (scatter / Math.sqrt(runs)) + 1e-9);
+      expect(Math.abs(scatter / Math.sqrt(predicted[k * 5 + k]!) - 1)).toBeLessThan(0.2);
+    }
+    // mean chi2 ~ N - 5 when weights are the true inverse variances
+    expect(Math.abs(chi2 / (N - 5) - 1)).toBeLessThan(0.03);
+  });
+
+  it('keeps parameters inside their bounds and holds fixed ones (lower = upper) with NaN covariance', () => {
+    const y = new Float64Array(N);
+    model.evaluate(TRUTH, y, null);
+    const lower = Float64Array.of(-Infinity, -1.2, 0, 0, 0.3);
+    const upper = Float64Array.of(Infinity, -1.2, 10, 10, 2);
+    const fit = leastSquares(model, y, w, p0, { lower, upper });
+    expect(fit.params[1]).toBe(-1.2);
+    expect(fit.params[4]).toBe(0.3); // the true 0.25 lies below the bound: the fit sits on it
+    expect(fit.covariance[1 * 5 + 1]).toBeNaN();
+    expect(Number.isFinite(fit.covariance[0])).toBe(true);
+  });
+});
