@@ -56,7 +56,12 @@ const LN_3000 = Math.log(3000);
 /** Window pixels combined into one point of the continuum fit. */
 const BIN = 4;
 
-/** Pixels needed in the windows for a continuum fit. */
+/**
+ * Pixels needed in the windows for a continuum fit.
+ *
+ * @example
+ * if (npix < MIN_CONTINUUM_PIXELS) return undefined;
+ */
 export const MIN_CONTINUUM_PIXELS = 10;
 
 /**
