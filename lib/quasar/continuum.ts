@@ -51,10 +51,17 @@ export interface ContinuumFit {
   npix: number;
 }
 
+const LN_3000 = Math.log(3000);
+
 /** Window pixels combined into one point of the continuum fit. */
 const BIN = 4;
 
-/** Pixels needed in the windows for a continuum fit. */
+/**
+ * Pixels needed in the windows for a continuum fit.
+ *
+ * @example
+ * if (npix < MIN_CONTINUUM_PIXELS) return undefined;
+ */
 export const MIN_CONTINUUM_PIXELS = 10;
 
 /**
@@ -83,7 +90,8 @@ export function fitContinuum(rest: RestSpectrum, use: Uint8Array, fe: Float64Arr
   if (!fit) return undefined;
   const keep: number[] = [];
   for (const i of idx) {
-    const r = (rest.flux[i]! - evaluate(fit, rest.wave[i]!, fe ? fe[i]! : 0)) * Math.sqrt(rest.ivar[i]!);
+    const model = fit.norm * Math.exp(fit.slope * (rest.lnWave[i]! - LN_3000)) + (fe ? fit.feScale * fe[i]! : 0);
+    const r = (rest.flux[i]! - model) * Math.sqrt(rest.ivar[i]!);
     if (Math.abs(r) < 4) keep.push(i);
   }
   if (keep.length < idx.length && keep.length >= MIN_CONTINUUM_PIXELS) {
@@ -148,7 +156,7 @@ function fitOnce(
       const wi = rest.ivar[i]!;
       sw += wi;
       swf += wi * rest.flux[i]!;
-      swx += wi * Math.log(rest.wave[i]! / 3000);
+      swx += wi * (rest.lnWave[i]! - LN_3000);
       swt += wi * (fe ? fe[i]! : 0);
     }
     y[n] = swf / sw;

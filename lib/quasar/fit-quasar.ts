@@ -110,7 +110,7 @@ export function fitQuasar(spectrum: ObservedSpectrum, z: number, options: FitQua
   // once at the end against the final continuum.
   const near = covered.filter((c) => c.window[0] < ABSORPTION_REGION[1]);
   for (let pass = 0; pass < (options.absorptionPasses ?? 3); pass++) {
-    const model = evaluateModel(continuum, complexes, rest.wave, fe, ABSORPTION_REGION);
+    const model = evaluateModel(continuum, complexes, rest.wave, fe, ABSORPTION_REGION, rest.lnWave);
     const marked = markAbsorbed(rest, use, model);
     if (marked === 0) break;
     rejectedPixels += marked;
@@ -182,7 +182,7 @@ function fitComplexes(
     let k = 0;
     for (let i = i0; i < i1; i++) {
       if (!use[i]) continue;
-      x[k] = Math.log(wave[i]!);
+      x[k] = rest.lnWave[i]!;
       y[k] = flux[i]! - continuum.norm * Math.exp(continuum.slope * (x[k]! - LN_3000)) - (fe ? continuum.feScale * fe[i]! : 0);
       w[k] = ivar[i]!;
       k++;
@@ -200,12 +200,13 @@ function evaluateModel(
   restWave: ArrayLike<number>,
   fe: Float64Array | undefined,
   range: readonly [number, number] = [0, Infinity],
+  lnWave?: Float64Array,
 ): Float64Array {
   const out = new Float64Array(restWave.length);
   for (let i = 0; i < restWave.length; i++) {
     const lam = restWave[i]!;
     if (lam < range[0] || lam > range[1]) continue;
-    const x = Math.log(lam);
+    const x = lnWave ? lnWave[i]! : Math.log(lam);
     let f = continuum.norm * Math.exp(continuum.slope * (x - LN_3000)) + (fe ? continuum.feScale * fe[i]! : 0);
     for (const c of complexes) f += profileAt(c.params, c.components, x);
     out[i] = f;

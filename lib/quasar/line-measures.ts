@@ -100,7 +100,12 @@ export function measureNarrow(
   return { fwhm: gaussianFwhm(fit.params[c.sigma]!), flux, ew: flux / powerLaw(continuum, fit.roles[k]!.rest) };
 }
 
-/** FWHM (km/s) of one Gaussian of width sigma in ln lambda: c (lambda_right - lambda_left) / lambda_peak. */
+/**
+ * FWHM (km/s) of one Gaussian of width sigma in ln lambda: c (lambda_right - lambda_left) / lambda_peak.
+ *
+ * @example
+ * gaussianFwhm(0.0017); // ~1200 km/s, the broad/narrow boundary
+ */
 export function gaussianFwhm(sigma: number): number {
   return 2 * C_KMS * Math.sinh(HALF_WIDTH * sigma);
 }

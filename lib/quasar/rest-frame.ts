@@ -24,6 +24,8 @@ export interface ObservedSpectrum {
  */
 export interface RestSpectrum {
   wave: Float64Array;
+  /** ln(wave), computed once: the line profiles and the power law are functions of it. */
+  lnWave: Float64Array;
   flux: Float64Array;
   ivar: Float64Array;
   good: Uint8Array;
@@ -53,6 +55,7 @@ export function restFrame(spectrum: ObservedSpectrum, z: number): RestSpectrum {
   const s = 1 + z;
   const out: RestSpectrum = {
     wave: new Float64Array(n),
+    lnWave: new Float64Array(n),
     flux: new Float64Array(n),
     ivar: new Float64Array(n),
     good: new Uint8Array(n),
@@ -61,6 +64,7 @@ export function restFrame(spectrum: ObservedSpectrum, z: number): RestSpectrum {
   const s2 = s * s;
   for (let i = 0; i < n; i++) {
     out.wave[i] = wave[i]! / s;
+    out.lnWave[i] = Math.log(out.wave[i]!);
     const f = flux[i]!;
     const w = ivar[i]!;
     if ((mask && mask[i] !== 0) || !(w > 0) || w === Infinity || !Number.isFinite(f)) continue;

@@ -95,7 +95,8 @@ describe('fitQuasar on mock DESI quasars (lib/datasets truth: one Gaussian per b
     ).toBeLessThan(0.02);
     // Honest errors: FWHM pulls close to unit normal.
     expect(quantile(pulls, 0.5)).toBeLessThan(0.85);
-    // The brief's goal is 90% at S/N > 10; these mocks give ~90% (FWHM) and ~88% (EW) there, as the noise allows.
+    // The brief's goal is 90% at S/N > 10; these mocks give ~90% (FWHM) and ~88% (EW) there. The noise sets that: an
+    // EW's error is at least flux / S/N, 10% at S/N 10, so an unbiased fit puts only ~68% of S/N ~ 10 lines within 10%.
     expect(within('fwhm', rows)).toBeGreaterThanOrEqual(0.87);
     expect(within('ew', rows)).toBeGreaterThanOrEqual(0.85);
     const bright = rows.filter((r) => r.snr > 20);
