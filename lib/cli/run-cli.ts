@@ -24,6 +24,8 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
   { name: 'verify', load: async () => (await import('./commands/verify.js')).verify },
   { name: 'export', load: async () => (await import('./commands/export.js')).exportCommand },
   { name: 'voids classify', load: async () => (await import('./commands/voids-classify.js')).voidsClassify },
+  { name: 'quasar features', load: async () => (await import('./commands/quasar-features.js')).quasarFeatures },
+  { name: 'quasar anomalies', load: async () => (await import('./commands/quasar-anomalies.js')).quasarAnomalies },
 ];
 
 /** What each command group is about, for `skybook GROUP --help` (a group is the first word of several commands). */
@@ -32,6 +34,8 @@ export const GROUPS: Readonly<Record<string, string>> = {
   desi: 'DESI products: what a file (or every file in a folder) is, and its summary',
   datasets: 'deterministic mock DESI DR1 surveys with truth tables',
   kernel: 'the skybook Jupyter kernel: install its kernelspec, check an installed one',
+  quasar:
+    'quasar spectra: continuum, emission lines, BAL indices and luminosities per spectrum; the ML matrix; anomaly scores (PCA or an ONNX model)',
   voids:
     "cosmic voids as VAST finds them: VoidFinder catalogues from galaxy tables, and galaxies' environments (void, wall, edge) against one",
 };

@@ -52,3 +52,4 @@ export {
 export type { MemoryBudget } from './memory-budget.js';
 export { collectWarnings, setWarningHost, warn } from './warn.js';
 export type { WarningHost } from './warn.js';
+export { WorkerPool, serveJobs } from './worker-pool.js';

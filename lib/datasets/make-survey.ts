@@ -8,7 +8,7 @@ import { batchFromSpecs } from './columns.js';
 import { checkDiskSpace, type DiskEstimate } from './disk-budget.js';
 import { expFibermapValues } from './target-values.js';
 import { writeCoadd, writeRedrock } from './healpix-files.js';
-import { ParquetStreamWriter } from './parquet-stream.js';
+import { ParquetStreamWriter } from '../store/index.js';
 import { galaxySet, quasarSet } from './pixel-content.js';
 import { resolveSurveyOptions, type SurveyOptions } from './presets.js';
 import { spectraBatch } from './spectra-batch.js';

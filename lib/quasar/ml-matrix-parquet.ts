@@ -1,5 +1,4 @@
-import { createWriteStream, openAsBlob } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { openAsBlob } from 'node:fs';
 import { createRequire } from 'node:module';
 import {
   Field,
@@ -11,13 +10,13 @@ import {
   RecordBatch,
   Schema,
   Struct,
-  Table,
+  type Table,
   tableFromIPC,
-  tableToIPC,
   Uint8,
   type Vector,
 } from 'apache-arrow';
 import { fileProblem, QuasarError } from '../errors/index.js';
+import { ParquetStreamWriter } from '../store/index.js';
 import type { LogLambdaGrid } from './log-lambda-grid.js';
 import { emptyMlMatrix, type MlMatrix } from './ml-matrix.js';
 
@@ -114,37 +113,13 @@ export function mlMatrixBatch(m: MlMatrix): RecordBatch {
  * await w.close();
  */
 export class MlMatrixWriter {
-  private readonly tmp: string;
-  private controller!: ReadableStreamDefaultController<WasmBatch>;
-  private wanted: (() => void) | undefined;
-  private readonly done: Promise<void>;
+  private readonly writer: ParquetStreamWriter;
   private npix: number | undefined;
   /** Rows written so far. */
   rows = 0;
 
   constructor(readonly path: string) {
-    this.tmp = `${path}.partial-${process.pid}`;
-    const input = new ReadableStream<WasmBatch>(
-      {
-        start: (c) => {
-          this.controller = c;
-        },
-        pull: () => {
-          this.wanted?.();
-          this.wanted = undefined;
-        },
-      },
-      { highWaterMark: 2 },
-    );
-    const file = createWriteStream(this.tmp);
-    this.done = (async () => {
-      const bytes = await parquetWasm().transformParquetStream(input);
-      for await (const chunk of bytes as unknown as AsyncIterable<Uint8Array>) {
-        if (!file.write(chunk)) await new Promise<void>((r) => file.once('drain', () => r()));
-      }
-      await new Promise<void>((resolve, reject) => file.end((e?: Error | null) => (e ? reject(e) : resolve())));
-    })();
-    this.done.catch(() => undefined);
+    this.writer = new ParquetStreamWriter(path);
   }
 
   /** Queues the rows of `m`; waits while the writer is two batches behind. Every batch must have the same npix. */
@@ -153,38 +128,23 @@ export class MlMatrixWriter {
     this.npix ??= m.npix;
     if (m.npix !== this.npix)
       throw new QuasarError(`a batch of ${m.npix} pixels after batches of ${this.npix}`, { scope: 'MlMatrixWriter', file: this.path });
-    const batch = parquetWasm()
-      .Table.fromIPCStream(tableToIPC(new Table([mlMatrixBatch(m)]), 'stream'))
-      .recordBatch(0)!;
-    while ((this.controller.desiredSize ?? 1) <= 0)
-      await new Promise<void>((r) => {
-        this.wanted = r;
-      });
-    this.controller.enqueue(batch);
+    await this.writer.write(mlMatrixBatch(m));
     this.rows += m.targetid.length;
   }
 
   /** Ends the stream and moves the file to its name. */
   async close(): Promise<void> {
-    this.controller.close();
     try {
-      await this.done;
-      await rename(this.tmp, this.path);
+      await this.writer.close();
     } catch (e) {
-      await rm(this.tmp, { force: true });
+      await this.writer.abort();
       throw new QuasarError(`cannot write it: ${fileProblem(e)}`, { scope: 'MlMatrixWriter', file: this.path });
     }
   }
 
   /** Abandons the file. */
   async abort(): Promise<void> {
-    try {
-      this.controller.error(new DOMException('aborted', 'AbortError'));
-    } catch {
-      /* already closed */
-    }
-    await this.done.catch(() => undefined);
-    await rm(this.tmp, { force: true });
+    await this.writer.abort();
   }
 }
 

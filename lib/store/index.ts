@@ -19,3 +19,4 @@ export { LEDGER_TABLE, QUARANTINE_TABLE } from './ledger.js';
 export type { LoadRecord } from './ledger.js';
 export { coneSearch, crossMatch, createSkyIndex } from './sky/sky-query.js';
 export type { SkyColumns, CrossMatchOptions } from './sky/sky-query.js';
+export { ParquetStreamWriter } from './parquet-stream.js';

@@ -1,0 +1,94 @@
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Progress, progressOf, WorkerPool } from '../core/index.js';
+import { FitsFile } from '../fits/index.js';
+import { type FileFeatures, type FileFeaturesMessage, fromMessage, type MeasureFileOptions, measureSpectraFile } from './measure-file.js';
+
+const WORKER = new URL('./feature-worker.js', import.meta.url);
+
+/**
+ * Options of {@link measureQuasarFiles}: those of one file, plus worker threads (default 1: the calling thread) and
+ * where progress goes (spectra measured).
+ *
+ * @example
+ * const o: MeasureFilesOptions = { threads: 2, matrix: true, progress: bar };
+ */
+export interface MeasureFilesOptions extends MeasureFileOptions {
+  threads?: number;
+  progress?: Progress | false;
+}
+
+/** What a feature worker is set up with: the options every file shares (the redshifts as two arrays). */
+export interface FeatureWorkerSetup {
+  ids?: BigInt64Array;
+  zs?: Float64Array;
+  matrix: boolean;
+  grid?: MeasureFileOptions['grid'];
+  fit?: MeasureFileOptions['fit'];
+}
+
+/** Spectra in a file, from its headers alone (FIBERMAP rows for DESI, 1 for an SDSS spec file). */
+async function countSpectra(file: string): Promise<number> {
+  const f = await FitsFile.open(file);
+  try {
+    const fibermap = f.hdus.find((h) => h.name === 'FIBERMAP');
+    if (fibermap) return Number(fibermap.header.get('NAXIS2') ?? 0);
+    return 1;
+  } finally {
+    await f.close();
+  }
+}
+
+/**
+ * Measures the quasar spectra of many files ({@link measureSpectraFile} per file) on `threads` worker threads, and
+ * yields each file's features in the order of `files`, whatever order the threads finish in: the output of any
+ * thread count is identical. At most two files per thread are in flight, so memory stays flat however many files
+ * there are. A file that cannot be read stops the run with an error naming it.
+ *
+ * @example
+ * for await (const r of measureQuasarFiles(files, { threads: 2 })) await writer.write(r.features);
+ */
+export async function* measureQuasarFiles(files: readonly string[], options: MeasureFilesOptions = {}): AsyncGenerator<FileFeatures> {
+  const progress = progressOf(options.progress);
+  const threads = Math.max(1, Math.floor(options.threads ?? 1));
+  let total = 0;
+  for (const f of files) total += await countSpectra(f);
+  progress.start({ label: `quasar features of ${files.length} file${files.length === 1 ? '' : 's'}`, total, unit: 'spectra' });
+  const useWorkers = threads > 1 && existsSync(fileURLToPath(WORKER));
+  try {
+    if (!useWorkers) {
+      for (const file of files) yield await measureSpectraFile(file, options, (n) => progress.advance(n, basename(file)));
+      return;
+    }
+    const setup: FeatureWorkerSetup = { matrix: options.matrix ?? false };
+    if (options.grid) setup.grid = options.grid;
+    if (options.fit) setup.fit = options.fit;
+    if (options.redshifts) {
+      setup.ids = BigInt64Array.from(options.redshifts.keys());
+      setup.zs = Float64Array.from(options.redshifts.values());
+    }
+    const pool = new WorkerPool<string, FileFeaturesMessage>(WORKER, threads, setup);
+    try {
+      const inFlight: Promise<FileFeaturesMessage>[] = [];
+      let next = 0;
+      const submit = () => {
+        const file = files[next++]!;
+        const job = pool.run(file, { onTick: (n) => progress.advance(n, basename(file)) });
+        // Awaited in order below; a later file's failure must not surface as an unhandled rejection meanwhile.
+        job.catch(() => undefined);
+        inFlight.push(job);
+      };
+      while (next < files.length && inFlight.length < 2 * threads) submit();
+      while (inFlight.length > 0) {
+        const message = await inFlight.shift()!;
+        if (next < files.length) submit();
+        yield fromMessage(message);
+      }
+    } finally {
+      await pool.close();
+    }
+  } finally {
+    progress.finish();
+  }
+}
