@@ -72,6 +72,7 @@ export const quasarAnomalies: Command = {
       flag: '--model MODEL.onnx',
       help: 'the ONNX model for --method onnx: input [batch, npix] normalised flux, output the reconstruction',
     },
+    { flag: '--components K', help: 'principal components of the PCA (default 8; at most the number of spectra - 1)' },
     { flag: '--top N', help: 'print the N most anomalous TARGETIDs (default 10)' },
     { flag: '--seed N', help: 'the seed of the randomised SVD and the mixture (default 1): the same seed gives the same scores' },
     { flag: '--json', help: 'print rows, method, the top N (TARGETIDs as strings) and seconds as JSON' },
@@ -79,7 +80,7 @@ export const quasarAnomalies: Command = {
   async run(argv, io) {
     const args = parseArgs(argv, {
       positionals: ['matrix'],
-      values: ['out', 'method', 'model', 'top', 'seed'],
+      values: ['out', 'method', 'model', 'components', 'top', 'seed'],
       switches: ['json'],
       aliases: { o: 'out' },
     });
@@ -95,6 +96,8 @@ export const quasarAnomalies: Command = {
     if (!Number.isInteger(top) || top < 0) throw UsageError.invalid('top', v.top!, 'an integer >= 0');
     const seed = v.seed === undefined ? 1 : Number(v.seed);
     if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw UsageError.invalid('seed', v.seed!, 'an integer 0..4294967295');
+    const components = v.components === undefined ? 8 : Number(v.components);
+    if (!Number.isInteger(components) || components < 1) throw UsageError.invalid('components', v.components!, 'an integer >= 1');
     if (!existsSync(file)) throw new QuasarError('no such file', { file });
     const json = args.switches.has('json');
     const probe = await OutputFile.open('--out', out);
@@ -112,9 +115,13 @@ export const quasarAnomalies: Command = {
           rows += m.targetid.length;
           progress.advance(m.targetid.length);
         }
-        if (rows === 0) throw new QuasarError('the ML matrix has no rows', { file });
+        if (rows <= components)
+          throw new QuasarError(
+            `${rows} spectra cannot define ${components} principal components: give more spectra or fewer --components`,
+            { file },
+          );
         progress.start({ label: 'masked PCA, mixture and ranks', total: 1, unit: 'steps' });
-        table = anomalyTable(anomalyScores(concat(parts), { seed }));
+        table = anomalyTable(anomalyScores(concat(parts), { seed, components }));
         progress.advance(1);
       } else {
         const scorer = await OnnxScorer.create(v.model!);
