@@ -28,6 +28,21 @@ const PLAN: Record<string, PipelineStep> = {
     params: { survey: `${PIPELINES_OUT}/voids-survey`, seed: '1', db: `${PIPELINES_OUT}/voids.duckdb`, threads: '2' },
     inputs: [],
   },
+  // 05 makes the quasar survey and writes the features and the ML matrix that 06 scores.
+  '05-quasar-features': {
+    params: {
+      survey: `${PIPELINES_OUT}/quasar-survey`,
+      seed: '1',
+      features: `${PIPELINES_OUT}/quasar-features.parquet`,
+      matrix: `${PIPELINES_OUT}/quasar-matrix.parquet`,
+      threads: '2',
+    },
+    inputs: [],
+  },
+  '06-anomalous-quasars': {
+    params: { survey: `${PIPELINES_OUT}/quasar-survey`, matrix: `${PIPELINES_OUT}/quasar-matrix.parquet`, top: '8', seed: '1' },
+    inputs: [`${PIPELINES_OUT}/quasar-matrix.parquet`, `${PIPELINES_OUT}/quasar-survey/truth/quasars.parquet`],
+  },
 };
 
 /** The plan of a notebook by name (file name without `.ipynb`); a notebook not in the plan runs with its defaults. @example planFor('01-quickstart').params.seed // '1' */

@@ -35,7 +35,7 @@ const common = { zMin: 0.02, walls: 3, balFraction: 0.15, anomalyFraction: 0.04 
  * @example
  * PRESETS.large.galaxies + PRESETS.large.quasars; // 10_000_000
  */
-export const PRESETS: Readonly<Record<'small' | 'medium' | 'large' | 'voids', SurveyPreset>> = {
+export const PRESETS: Readonly<Record<'small' | 'medium' | 'large' | 'voids' | 'quasars', SurveyPreset>> = {
   small: {
     ...common,
     name: 'small',
@@ -91,6 +91,22 @@ export const PRESETS: Readonly<Record<'small' | 'medium' | 'large' | 'voids', Su
     voids: 10,
     voidRadius: [15, 25],
   },
+  // A quasar sample for the quasar notebooks (05, 06): 1,000 quasars with spectra on a 6 x 6 degree patch, few
+  // galaxies, and 1% anomalies, so that the injected ones can fill the top 1% of an anomaly ranking.
+  quasars: {
+    ...common,
+    name: 'quasars',
+    raMin: 200,
+    raMax: 206,
+    decMin: 0,
+    decMax: 6,
+    zMax: 0.22,
+    galaxies: 3_000,
+    quasars: 1_000,
+    voids: 2,
+    voidRadius: [7, 10],
+    anomalyFraction: 0.01,
+  },
 };
 
 /**
@@ -103,7 +119,7 @@ export type PresetName = keyof typeof PRESETS;
 
 const OptionsSchema = z
   .object({
-    preset: z.enum(['small', 'medium', 'large', 'voids']).default('small'),
+    preset: z.enum(['small', 'medium', 'large', 'voids', 'quasars']).default('small'),
     seed: z
       .number()
       .int()

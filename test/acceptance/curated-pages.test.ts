@@ -161,6 +161,35 @@ describe.skipIf(missing)("the curated notebooks' HTML pages in headless Chromium
   }, 120_000);
 });
 
+describe('the quasar notebooks: every Plotly figure carries a legend', () => {
+  it.each([
+    ['05-quasar-features', 6],
+    ['06-anomalous-quasars', 9],
+  ] as const)(
+    '%s: %i figures, each with legend entries; 05 compares lines against the truth',
+    async (name, figures) => {
+      await rendered(name, '.plotly .legend', async (page) => {
+        const legends = await page.$$eval('div[id^="plotly-"]', (ps) =>
+          ps.map((p) => [...p.querySelectorAll('.legendtext')].map((t) => t.textContent ?? '')),
+        );
+        expect(legends).toHaveLength(figures);
+        for (const l of legends) expect(l.length).toBeGreaterThan(0);
+        if (name === '05-quasar-features') {
+          expect(legends[0]!.map((t) => t.replace(/: \d+\/\d+ within 10%$/, ''))).toEqual(['CIV', 'MgII', 'Hβ', 'measured = injected']);
+          expect(legends[2]).toEqual([
+            'flux (B, R, Z stitched)',
+            'fit: continuum + emission lines (unabsorbed)',
+            'BI troughs (VMIN..VMAX)',
+          ]);
+        } else {
+          expect(legends[0]![0]).toMatch(/^ordinary quasars \(\d+\)$/);
+        }
+      });
+    },
+    120_000,
+  );
+});
+
 describe('02-sky-store shows the planted void (the plotted data against the truth table)', () => {
   it('the bin at the biggest void redshift holds fewer than a fifth of its neighbours mean', async () => {
     expect(runs.get('02-sky-store')?.code, runs.get('02-sky-store')?.stderr).toBe(0);

@@ -6,7 +6,7 @@ import { toJson } from '../output.js';
 import { progressFor } from '../stdio.js';
 import type { Command } from './command.js';
 
-const PRESETS = ['small', 'medium', 'large', 'voids'];
+const PRESETS = ['small', 'medium', 'large', 'voids', 'quasars'];
 
 function parseSeed(text: string | undefined): number {
   if (text === undefined) return 1;
@@ -22,12 +22,13 @@ function parseSpectra(text: string | undefined): 'all' | 'none' | number | undef
 
 export const datasetsMake: Command = {
   name: 'datasets make',
-  usage: 'skybook datasets make [--preset small|medium|large|voids] [--seed N] --out DIR [--spectra all|none|N] [--manifest FILE] [--json]',
+  usage:
+    'skybook datasets make [--preset small|medium|large|voids|quasars] [--seed N] --out DIR [--spectra all|none|N] [--manifest FILE] [--json]',
   summary: 'deterministic mock DESI DR1 survey (zcatalog, redrock, coadd) with truth tables',
   flags: [
     {
       flag: '--preset NAME',
-      help: 'small (default: a 6 x 6 deg patch), medium (20 x 10 deg) large (140 x 40 deg, no spectra by default) or voids (40 x 30 deg to z 0.12, 15-25 Mpc/h voids)',
+      help: 'small (default: a 6 x 6 deg patch), medium (20 x 10 deg) large (140 x 40 deg, no spectra by default) voids (40 x 30 deg to z 0.12, 15-25 Mpc/h voids) or quasars (1,000 quasar spectra, 1% anomalies)',
     },
     { flag: '--seed N', help: 'the random seed, 0..4294967295 (default 1); the same seed writes byte-identical files' },
     { flag: '-o, --out DIR', help: 'the folder to write the survey into, in the DR1 layout (required; made if missing)' },
