@@ -23,6 +23,10 @@ export type { AnomalyScores, AnomalyOptions } from './anomaly/anomaly-scores.js'
 export { fitMaskedPca, fitRow, reconstructRow } from './anomaly/masked-pca.js';
 export type { PcaModel, MaskedPcaOptions } from './anomaly/masked-pca.js';
 export { scorePca } from './anomaly/pca-scores.js';
+export { BAL_WINDOW, fitResidualScales, scoreResidualScales } from './anomaly/residual-scales.js';
+export type { ResidualScales, ResidualScaleOptions, ResidualScaleStats } from './anomaly/residual-scales.js';
+export { noiseFloor, chi2OneQuantile, quickSelect } from './anomaly/noise-floor.js';
+export { runningMedian } from './anomaly/running-median.js';
 export type { PcaScores, PcaScoreOptions } from './anomaly/pca-scores.js';
 export { randomisedSvd } from './anomaly/randomised-svd.js';
 export type { TruncatedSvd, RandomisedSvdOptions } from './anomaly/randomised-svd.js';

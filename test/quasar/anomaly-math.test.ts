@@ -3,15 +3,49 @@ import { Rng } from '../../lib/core/index.js';
 import {
   anomalyScores,
   anomalyTable,
+  chi2OneQuantile,
   emptyMlMatrix,
   fitGaussianMixture,
   logLambdaGrid,
   ML_MASK,
   mixtureNegLogLikelihood,
+  noiseFloor,
   percentileRanks,
   randomisedSvd,
+  runningMedian,
   topAnomalies,
 } from '../../lib/quasar/index.js';
+
+describe('residual-scale helpers', () => {
+  it('runningMedian equals the median of each centred window (truncated at the ends)', () => {
+    const rng = Rng.for(3, 'running-median');
+    const n = 500;
+    const v = Float64Array.from({ length: n }, () => rng.normal());
+    const out = runningMedian(v, n, 15, new Float64Array(n));
+    for (let i = 0; i < n; i++) {
+      const w = [...v.slice(Math.max(0, i - 7), Math.min(n, i + 8))].sort((a, b) => a - b);
+      const h = w.length >> 1;
+      expect(out[i]).toBe(w.length % 2 ? w[h]! : 0.5 * (w[h - 1]! + w[h]!));
+    }
+  });
+
+  it('noiseFloor brings the chosen quantile of residual^2 / (noise + floor) to that of chi-square(1)', () => {
+    expect(chi2OneQuantile(0.5)).toBeCloseTo(0.454936, 4);
+    expect(chi2OneQuantile(0.99)).toBeCloseTo(6.634897, 3);
+    // Residuals of noise 1 plus an extra scatter of variance 4: the median floor is ~4.
+    const rng = Rng.for(4, 'noise-floor');
+    const n = 20000;
+    const r2 = Float64Array.from({ length: n }, () => (rng.normal() * Math.sqrt(5)) ** 2);
+    expect(noiseFloor(r2, new Float64Array(n).fill(1), n)).toBeCloseTo(4, 0);
+    expect(
+      noiseFloor(
+        Float64Array.from({ length: n }, () => rng.normal() ** 2),
+        new Float64Array(n).fill(1),
+        n,
+      ),
+    ).toBeLessThan(0.1);
+  });
+});
 
 describe('randomisedSvd', () => {
   it('recovers the singular values and right singular space of an exactly rank-3 matrix', () => {
@@ -126,7 +160,7 @@ describe('anomalyScores on synthetic low-rank spectra', () => {
 
   it('writes the columns the catalogue needs, in rank order', () => {
     const t = anomalyTable(s);
-    expect(t.schema.fields.map((f) => f.name)).toEqual(['TARGETID', 'PCA_CHI2', 'DENSITY_NLL', 'SCORE', 'RANK']);
+    expect(t.schema.fields.map((f) => f.name)).toEqual(['TARGETID', 'HIGH_PEAK', 'STEP_PEAK', 'PCA_CHI2', 'DENSITY_NLL', 'SCORE', 'RANK']);
     expect(t.getChild('RANK')!.get(0)).toBe(1);
     expect(t.getChild('TARGETID')!.get(0)).toBe(1007n);
     expect(t.numRows).toBe(n);

@@ -57,16 +57,16 @@ function onnxTable(targetid: BigInt64Array, chi2: Float64Array, ngood: Int32Arra
 export const quasarAnomalies: Command = {
   name: 'quasar anomalies',
   usage: 'skybook quasar anomalies MATRIX --out SCORES.parquet [--method pca|onnx] [--model MODEL.onnx] [--top N] [--seed N] [--json]',
-  summary: 'rank the spectra of an ML matrix by oddness: masked PCA + density (default) or an ONNX model (a VAE trained elsewhere)',
+  summary: 'rank the spectra of an ML matrix by oddness: masked PCA residuals (default) or an ONNX model (a VAE trained elsewhere)',
   flags: [
     { flag: 'MATRIX', help: 'an ML matrix Parquet file (skybook quasar features --matrix)' },
     {
       flag: '-o, --out SCORES.parquet',
-      help: 'the scores, most anomalous first: pca: TARGETID, PCA_CHI2, DENSITY_NLL, SCORE, RANK; onnx: TARGETID, CHI2, NGOOD, RANK (required)',
+      help: 'the scores, most anomalous first: pca: TARGETID, HIGH_PEAK, STEP_PEAK, PCA_CHI2, DENSITY_NLL, SCORE, RANK; onnx: TARGETID, CHI2, NGOOD, RANK (required)',
     },
     {
       flag: '--method pca|onnx',
-      help: "pca (default): masked PCA by a seeded randomised SVD, chi-square weighted by IVAR (not flux residuals, which sky lines dominate); onnx: the model's reconstruction chi-square",
+      help: "pca (default): masked PCA by a seeded randomised SVD; ranked by the IVAR-weighted residual's narrow peaks (spikes, absorbers) and steps (dropped arms) against floors calibrated on the population (not flux residuals, which sky lines dominate); onnx: the model's reconstruction chi-square",
     },
     {
       flag: '--model MODEL.onnx',
@@ -163,7 +163,7 @@ export const quasarAnomalies: Command = {
       io.stdout(toJson({ matrix: file, method, rows, out, top: best, seconds: Math.round(seconds * 1000) / 1000 }, 2) + '\n');
     } else {
       io.stdout(
-        `${out}: ${rows} spectra scored by ${method === 'pca' ? 'masked PCA + mixture density' : v.model}; ${seconds.toFixed(1)} s\n` +
+        `${out}: ${rows} spectra scored by ${method === 'pca' ? 'masked PCA residuals' : v.model}; ${seconds.toFixed(1)} s\n` +
           (best.length ? `most anomalous: ${best.join(', ')}\n` : ''),
       );
     }

@@ -3,26 +3,41 @@ import type { MlMatrix } from '../ml-matrix.js';
 import { fitGaussianMixture, type GaussianMixture, mixtureNegLogLikelihood } from './gaussian-mixture.js';
 import { fitMaskedPca, type MaskedPcaOptions, type PcaModel } from './masked-pca.js';
 import { type PcaScores, scorePca } from './pca-scores.js';
+import {
+  fitResidualScales,
+  type ResidualScaleOptions,
+  type ResidualScales,
+  type ResidualScaleStats,
+  scoreResidualScales,
+} from './residual-scales.js';
 
 /**
- * Anomaly scores of the rows of an ML matrix, in the matrix's row order: PCA_CHI2 (IVAR-weighted reconstruction
- * chi-square per good pixel), DENSITY_NLL (-log p of the PCA coefficients under a Gaussian mixture), SCORE (the larger
- * of the two percentile ranks, in [0, 1]) and RANK (1 = most anomalous). Rows that could not be scored have NaN
- * scores and rank after all others.
+ * Anomaly scores of the rows of an ML matrix, in the matrix's row order. The ranking statistics are those of the PCA
+ * residual split into scales (residual-scales.ts): HIGH_PEAK (the most significant narrow feature: spikes, narrow
+ * absorbers) and STEP_PEAK (the most significant step in the smooth part: a dropped arm, a flux-calibration break);
+ * SCORE is the larger of their two percentile ranks, in [0, 1], and RANK orders by it (1 = most anomalous).
+ * PCA_CHI2 (IVAR-weighted reconstruction chi-square per good pixel) and DENSITY_NLL (-log p of the PCA coefficients
+ * under a Gaussian mixture) are kept as columns but do not rank: on mock DESI quasars their top 1% is bright ordinary
+ * and BAL quasars whose lines differ smoothly from the basis (test/quasar/anomaly-mock.test.ts). Rows that could not
+ * be scored have NaN scores and rank after all others.
  *
  * @example
  * const s: AnomalyScores = anomalyScores(matrix, { seed: 42 }); s.rank[0];
  */
 export interface AnomalyScores {
   targetid: BigInt64Array;
+  highPeak: Float64Array;
+  stepPeak: Float64Array;
   pcaChi2: Float64Array;
   densityNll: Float64Array;
   score: Float64Array;
   rank: Int32Array;
-  /** The fitted basis, mixture and per-row PCA detail, for plots and for scoring other batches alike. */
+  /** The fitted basis, residual calibration and mixture, and per-row detail, for plots and for scoring other batches alike. */
   pca: PcaModel;
+  scales: ResidualScales;
   mixture: GaussianMixture | undefined;
   detail: PcaScores;
+  residual: ResidualScaleStats;
 }
 
 /**
@@ -34,14 +49,18 @@ export interface AnomalyScores {
 export interface AnomalyOptions extends MaskedPcaOptions {
   /** Gaussians in the density model (default 4). */
   mixtureComponents?: number;
+  /** How the residual is split into scales and calibrated (fitResidualScales). */
+  scales?: ResidualScaleOptions;
 }
 
 /**
- * Scores every spectrum of `m` for oddness in two ways and ranks them: (1) masked PCA (fitMaskedPca) and the
- * IVAR-weighted chi-square per good pixel of each spectrum's reconstruction (scorePca); (2) a Gaussian mixture fitted
- * by EM to the PCA coefficients (mean-amplitude-normalised), scored as -log p. SCORE is the larger of the two
- * percentile ranks, so a spectrum extreme in either stands out; RANK orders by SCORE, then PCA_CHI2, then TARGETID.
- * Everything is seeded: the same matrix and options give the same numbers.
+ * Scores every spectrum of `m` for oddness and ranks them: masked PCA (fitMaskedPca); each spectrum's residual
+ * against its IVAR-weighted reconstruction split into a narrow part and a smooth part, both in units of the noise plus
+ * a floor calibrated per rest wavelength on this population (fitResidualScales, scoreResidualScales), with BAL troughs
+ * refitted out; SCORE is the larger percentile rank of HIGH_PEAK and STEP_PEAK. Flux residuals are never used: sky-line
+ * residuals are large in flux but only a few sigma where the sky makes IVAR small (desispec#2725-2727). PCA_CHI2 and
+ * a Gaussian-mixture density of the coefficients are computed as before for comparison. Everything is seeded: the same
+ * matrix and options give the same numbers.
  *
  * @example
  * const s = anomalyScores(matrix, { seed: 42 });
@@ -71,19 +90,35 @@ export function anomalyScores(m: MlMatrix, options: AnomalyOptions = {}): Anomal
       densityNll[r] = nll[i]!;
     });
   }
-  const pChi2 = percentileRanks(detail.chi2);
-  const pNll = percentileRanks(densityNll);
+  const scales = fitResidualScales(pca, m, options.scales);
+  const residual = scoreResidualScales(pca, scales, m);
+  // Max of percentile ranks: a spectrum extreme at either scale stands out, and neither statistic's units matter.
+  const pHigh = percentileRanks(residual.highPeak);
+  const pStep = percentileRanks(residual.stepPeak);
   const score = new Float64Array(n);
   for (let r = 0; r < n; r++) {
-    const a = pChi2[r]!;
-    const b = pNll[r]!;
+    const a = pHigh[r]!;
+    const b = pStep[r]!;
     score[r] = Number.isNaN(a) && Number.isNaN(b) ? Number.NaN : Math.max(Number.isNaN(a) ? 0 : a, Number.isNaN(b) ? 0 : b);
   }
   const rank = new Int32Array(n);
-  orderBy(score, detail.chi2, m.targetid).forEach((r, i) => {
+  orderBy(score, residual.highPeak, m.targetid).forEach((r, i) => {
     rank[r] = i + 1;
   });
-  return { targetid: m.targetid, pcaChi2: detail.chi2, densityNll, score, rank, pca, mixture, detail };
+  return {
+    targetid: m.targetid,
+    highPeak: residual.highPeak,
+    stepPeak: residual.stepPeak,
+    pcaChi2: detail.chi2,
+    densityNll,
+    score,
+    rank,
+    pca,
+    scales,
+    mixture,
+    detail,
+    residual,
+  };
 }
 
 /**
@@ -100,7 +135,8 @@ export function topAnomalies(s: AnomalyScores, n: number): BigInt64Array {
 }
 
 /**
- * The scores as an Arrow table (TARGETID int64, PCA_CHI2, DENSITY_NLL, SCORE float64, RANK int32), rows in RANK order,
+ * The scores as an Arrow table (TARGETID int64, HIGH_PEAK, STEP_PEAK, PCA_CHI2, DENSITY_NLL, SCORE float64, RANK
+ * int32), rows in RANK order,
  * ready for Parquet or the store.
  *
  * @example
@@ -112,6 +148,8 @@ export function anomalyTable(s: AnomalyScores): Table {
   const pick = (v: Float64Array) => Float64Array.from(order, (r) => v[r]!);
   const fields = [
     new Field('TARGETID', new Int64(), false),
+    new Field('HIGH_PEAK', new Float64(), false),
+    new Field('STEP_PEAK', new Float64(), false),
     new Field('PCA_CHI2', new Float64(), false),
     new Field('DENSITY_NLL', new Float64(), false),
     new Field('SCORE', new Float64(), false),
@@ -123,6 +161,8 @@ export function anomalyTable(s: AnomalyScores): Table {
     nullCount: 0,
     children: [
       makeData({ type: new Int64(), length: n, nullCount: 0, data: BigInt64Array.from(order, (r) => s.targetid[r]!) }),
+      makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.highPeak) }),
+      makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.stepPeak) }),
       makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.pcaChi2) }),
       makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.densityNll) }),
       makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.score) }),
@@ -152,13 +192,13 @@ export function percentileRanks(v: Float64Array): Float64Array {
   return out;
 }
 
-/** Row indices by score descending (NaN last), then chi2 descending, then TARGETID ascending. */
-function orderBy(score: Float64Array, chi2: Float64Array, targetid: BigInt64Array): number[] {
+/** Row indices by score descending (NaN last), then `tie` descending, then TARGETID ascending. */
+function orderBy(score: Float64Array, tie: Float64Array, targetid: BigInt64Array): number[] {
   const key = (v: number) => (Number.isNaN(v) ? Number.NEGATIVE_INFINITY : v);
   return Array.from(score.keys()).sort(
     (a, b) =>
       key(score[b]!) - key(score[a]!) ||
-      key(chi2[b]!) - key(chi2[a]!) ||
+      key(tie[b]!) - key(tie[a]!) ||
       (targetid[a]! < targetid[b]! ? -1 : targetid[a]! > targetid[b]! ? 1 : 0),
   );
 }

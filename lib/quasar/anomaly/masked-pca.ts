@@ -2,6 +2,7 @@ import { QuasarError } from '../../errors/index.js';
 import { restWavelength } from '../log-lambda-grid.js';
 import type { MlMatrix } from '../ml-matrix.js';
 import { choleskySolve } from './dense.js';
+import { noiseFloor } from './noise-floor.js';
 import { randomisedSvd } from './randomised-svd.js';
 
 /**
@@ -114,17 +115,11 @@ export function fitMaskedPca(m: MlMatrix, options: MaskedPcaOptions = {}): PcaMo
   return model;
 }
 
-/** The median of chi-square with one degree of freedom: what |residual / sigma|^2 has at its median for pure noise. */
-const CHI2_1_MEDIAN = 0.454936;
-
 /**
- * Sets model.modelVariance[j] to the s^2 that makes the median over spectra of (flux - fit)^2 / (1/ivar + s^2) equal to
- * that of pure noise (bisection per pixel; 0 where noise alone already explains the residuals). A median, so the few
- * anomalous spectra do not raise the floor that is meant to hide only what k components cannot describe. `work`
- * (n x p) is reused for the residuals.
+ * Sets model.modelVariance[j] to the floor s^2 that makes ordinary spectra's residuals at pixel j look like pure noise
+ * in the median (noiseFloor). `work` (n x p) is reused for the residuals.
  */
 function calibrateModelVariance(model: PcaModel, m: MlMatrix, work: Float64Array): void {
-  const target = CHI2_1_MEDIAN;
   const n = m.targetid.length;
   const p = model.npix;
   const recon = new Float64Array(p);
@@ -139,74 +134,37 @@ function calibrateModelVariance(model: PcaModel, m: MlMatrix, work: Float64Array
       if (model.used[j] && isGood(m, o)) d2[o] = (m.flux[o]! - recon[j]!) ** 2;
     }
   }
-  const resid: number[] = [];
-  const noise: number[] = [];
-  const ratio = new Float64Array(n);
+  const resid = new Float64Array(n);
+  const noise = new Float64Array(n);
+  const scratch = new Float64Array(n);
   for (let j = 0; j < p; j++) {
     if (!model.used[j]) continue;
-    resid.length = 0;
-    noise.length = 0;
+    let c = 0;
     for (let r = 0; r < n; r++) {
       const o = r * p + j;
       if (Number.isNaN(d2[o]!)) continue;
-      resid.push(d2[o]!);
-      noise.push(1 / m.ivar[o]!);
+      resid[c] = d2[o]!;
+      noise[c++] = 1 / m.ivar[o]!;
     }
-    if (resid.length < 3) continue;
-    const medianAt = (s2: number) => {
-      for (let i = 0; i < resid.length; i++) ratio[i] = resid[i]! / (noise[i]! + s2);
-      return quickSelect(ratio.subarray(0, resid.length), 0.5);
-    };
-    if (medianAt(0) <= target) continue;
-    let lo = 0;
-    let hi = 1;
-    while (medianAt(hi) > target && hi < 1e6) hi *= 4;
-    // 24 halvings: s^2 to ~1e-7 of the bracket, far finer than the median of a few thousand values can resolve.
-    for (let it = 0; it < 24; it++) {
-      const mid = 0.5 * (lo + hi);
-      if (medianAt(mid) > target) lo = mid;
-      else hi = mid;
-    }
-    model.modelVariance[j] = hi;
+    model.modelVariance[j] = noiseFloor(resid, noise, c, 0.5, scratch);
   }
-}
-
-/** The value at quantile q of `v` (element floor(q n) in order) by quickselect, O(n); reorders `v`. */
-function quickSelect(v: Float64Array, q: number): number {
-  const k = Math.min(v.length - 1, Math.floor(q * v.length));
-  let lo = 0;
-  let hi = v.length - 1;
-  while (lo < hi) {
-    const pivot = v[(lo + hi) >> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (v[i]! < pivot) i++;
-      while (v[j]! > pivot) j--;
-      if (i <= j) {
-        const t = v[i]!;
-        v[i] = v[j]!;
-        v[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return v[k]!;
 }
 
 /**
  * A row's coefficients on [mean, component 1..k] (k + 1 numbers: the mean's free amplitude first) by IVAR-weighted
- * least squares over its good pixels inside the basis, with the number of those pixels; undefined when fewer good
+ * least squares over its good pixels inside the basis (less those `exclude` marks, e.g. BAL troughs), with the number
+ * of those pixels; undefined when fewer good
  * pixels than coefficients, or a singular system.
  *
  * @example
  * const fit = fitRow(model, matrix, 17); fit?.coefficients[0]; // amplitude of the mean spectrum
  */
-export function fitRow(model: PcaModel, m: MlMatrix, r: number): { coefficients: Float64Array; ngood: number } | undefined {
+export function fitRow(
+  model: PcaModel,
+  m: MlMatrix,
+  r: number,
+  exclude?: Uint8Array,
+): { coefficients: Float64Array; ngood: number } | undefined {
   const { npix: p, k, mean, components, used } = model;
   const q = k + 1;
   const ata = new Float64Array(q * q);
@@ -215,7 +173,7 @@ export function fitRow(model: PcaModel, m: MlMatrix, r: number): { coefficients:
   let ngood = 0;
   for (let j = 0; j < p; j++) {
     const o = r * p + j;
-    if (!used[j] || !isGood(m, o)) continue;
+    if (!used[j] || !isGood(m, o) || exclude?.[j]) continue;
     const w = m.ivar[o]!;
     basis[0] = mean[j]!;
     for (let c = 0; c < k; c++) basis[c + 1] = components[c * p + j]!;
