@@ -162,10 +162,27 @@ export async function* readMlMatrix(path: string, options: { batchSize?: number 
   } catch (e) {
     throw new QuasarError(`cannot read it: ${fileProblem(e)}`, { scope: 'readMlMatrix', file: path });
   }
-  const file = await parquetWasm().ParquetFile.fromFile(blob);
+  let file: Awaited<ReturnType<ParquetWasm['ParquetFile']['fromFile']>>;
+  try {
+    file = await parquetWasm().ParquetFile.fromFile(blob);
+  } catch (e) {
+    // parquet-wasm throws a plain string or Error for a file that is not Parquet: bad input, said as such.
+    throw new QuasarError(
+      `not a Parquet file (${e instanceof Error ? e.message : String(e)}); an ML matrix is what skybook quasar features --matrix writes`,
+      {
+        scope: 'readMlMatrix',
+        file: path,
+      },
+    );
+  }
   try {
     // The batches of the stream carry no schema metadata: take the grid from the file's schema.
     const meta = file.schema().metadata();
+    if (!meta.has('ML_LOG10_START') || !meta.has('ML_DLOG10'))
+      throw new QuasarError('a Parquet file without an ML matrix grid (ML_LOG10_START, ML_DLOG10 in its schema metadata)', {
+        scope: 'readMlMatrix',
+        file: path,
+      });
     const grid = { log10Start: Number(meta.get('ML_LOG10_START')), dlog10: Number(meta.get('ML_DLOG10')) };
     const stream = await file.stream({ batchSize: options.batchSize ?? 1024 });
     for await (const wb of stream as unknown as AsyncIterable<WasmBatch>) {
