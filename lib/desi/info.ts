@@ -53,7 +53,7 @@ export interface CatalogSummary {
 /**
  * Which DESI product a file is, from its HDU names: ZCATALOG -> zcatalog; REDSHIFTS -> redrock; FIBERMAP and
  * X_WAVELENGTH -> coadd when it has EXP_FIBERMAP (coadds split per-exposure rows out), else spectra; COADD and
- * SPECOBJ -> sdss-spec. Undefined for anything else.
+ * SPECOBJ (or BOSS's SPALL) -> sdss-spec. Undefined for anything else.
  *
  * @example
  * detectProduct(await openFits('redrock-main-dark-27247.fits')); // 'redrock'
@@ -64,7 +64,7 @@ export function detectProduct(f: FitsFile): DesiProduct | undefined {
   if (table('ZCATALOG')) return 'zcatalog';
   if (table('REDSHIFTS')) return 'redrock';
   if (table('FIBERMAP') && armsOf(f).length > 0) return findHdu(f, 'EXP_FIBERMAP') ? 'coadd' : 'spectra';
-  if (table('COADD') && table('SPECOBJ')) return 'sdss-spec';
+  if (table('COADD') && (table('SPECOBJ') || table('SPALL'))) return 'sdss-spec';
   return undefined;
 }
 
@@ -111,7 +111,7 @@ export function desiInfo(input: DesiInput, opts: { progress?: Progress | false }
     };
     if (product === 'sdss-spec') {
       requireColumns(f, main, ['loglam', 'flux', 'ivar', 'and_mask']);
-      const so = await f.readTable('SPECOBJ', { rows: { start: 0, end: 1 } });
+      const so = await f.readTable(findHdu(f, 'SPECOBJ') ? 'SPECOBJ' : 'SPALL', { rows: { start: 0, end: 1 } });
       const id = so.getChild('SPECOBJID')?.get(0);
       // SDSS primary headers use PROGRAM for other things: take survey and program from SPECOBJ
       const text = (col: string): string | null => {

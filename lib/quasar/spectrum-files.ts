@@ -19,7 +19,7 @@ export interface QuasarSpectraFile {
   nspec: number;
   targetids: BigInt64Array;
   z: Float64Array;
-  /** Where the redshifts came from: a redrock file, the `redshifts` given, or the SDSS file's SPECOBJ. */
+  /** Where the redshifts came from: a redrock file, the `redshifts` given, or the SDSS file's SPECOBJ (BOSS: SPALL). */
   zSource: string;
   wave: Float64Array;
   nwave: number;
@@ -101,12 +101,14 @@ export async function readQuasarSpectra(file: string, opts: QuasarSpectraOptions
         nspec: 1,
         targetids: s.spectra.targetids,
         z: Float64Array.of(s.z ?? Number.NaN),
-        zSource: `${basename(file)} SPECOBJ`,
+        zSource: `${basename(file)} ${fits.hdus.some((h) => h.name === 'SPECOBJ') ? 'SPECOBJ' : 'SPALL'}`,
         wave: arm.wavelength,
         nwave: arm.nwave,
         flux: arm.flux,
         ivar: arm.ivar,
-        mask: arm.mask,
+        // SDSS's and_mask mixes data-quality warnings with rejections (MANYBADCOLUMNS covers all of spec-0332's red
+        // half, whose ivar is good); the pipeline already gives rejected pixels ivar 0, so ivar alone decides here.
+        mask: new Uint32Array(arm.nwave),
       };
     }
     if (product !== 'coadd' && product !== 'spectra')

@@ -13,7 +13,7 @@ import type { Spectra } from '../spectra/spectra.js';
 export interface SdssSpec {
   /** One spectrum in one arm named 'SDSS' (wavelength = 10^loglam in vacuum Angstrom, flux in 1e-17 erg/s/cm2/A). */
   spectra: Spectra;
-  /** The SPECOBJ HDU (one row: Z, CLASS, PLATE, MJD, FIBERID, ...). */
+  /** The SPECOBJ HDU (one row: Z, CLASS, PLATE, MJD, FIBERID, ...); SPALL in BOSS (SDSS-III) files, which name it so. */
   specobj: Table;
   /** SPZLINE: the SDSS pipeline's emission-line fits (LINENAME, LINEWAVE, LINEZ, LINESIGMA, LINEAREA, LINEEW ...), when present. */
   spzline?: Table;
@@ -24,10 +24,10 @@ export interface SdssSpec {
   fiber?: number;
 }
 
-const WHAT = 'an SDSS spec-PLATE-MJD-FIBER.fits file (COADD with loglam/flux/ivar/and_mask, SPECOBJ)';
+const WHAT = 'an SDSS spec-PLATE-MJD-FIBER.fits file (COADD with loglam/flux/ivar/and_mask, SPECOBJ or SPALL)';
 
 /**
- * Reads an SDSS spec file by HDU name: COADD (loglam, flux, ivar, and_mask), SPECOBJ and SPZLINE. The mask is
+ * Reads an SDSS spec file by HDU name: COADD (loglam, flux, ivar, and_mask), SPECOBJ (SPALL in BOSS files) and SPZLINE. The mask is
  * and_mask (bad in every exposure); there is no resolution matrix (ndiag 0). TARGETID is SPECOBJID when it parses
  * as an integer, else 0.
  *
@@ -42,7 +42,9 @@ export function readSdssSpec(input: DesiInput): Promise<SdssSpec> {
 async function read(f: FitsFile): Promise<SdssSpec> {
   const coadd = requireHdu(f, 'COADD', WHAT);
   requireColumns(f, coadd, ['loglam', 'flux', 'ivar', 'and_mask']);
-  const soHdu = requireHdu(f, 'SPECOBJ', WHAT);
+  // SDSS-I/II and DR14+ files name the object row SPECOBJ; BOSS (SDSS-III) files of DR9-DR13 name it SPALL.
+  const soName = findHdu(f, 'SPECOBJ') || !findHdu(f, 'SPALL') ? 'SPECOBJ' : 'SPALL';
+  const soHdu = requireHdu(f, soName, WHAT);
   const c = await f.readTable(coadd.index, { columns: ['loglam', 'flux', 'ivar', 'and_mask'] });
   const loglam = c.getChild('loglam')!.toArray() as Float32Array | Float64Array;
   const wavelength = Float64Array.from(loglam, (x) => 10 ** x);
@@ -52,7 +54,7 @@ async function read(f: FitsFile): Promise<SdssSpec> {
   const mask = new Uint32Array(am.buffer.slice(am.byteOffset, am.byteOffset + am.byteLength));
   const specobj = await f.readTable(soHdu.index);
   if (specobj.numRows !== 1)
-    throw new FitsError(`SPECOBJ has ${specobj.numRows} rows; a spec file has exactly 1`, { file: f.name, hdu: 'SPECOBJ' });
+    throw new FitsError(`${soName} has ${specobj.numRows} rows; a spec file has exactly 1`, { file: f.name, hdu: soName });
   const cellOf = (name: string): unknown => specobj.getChild(name)?.get(0);
   const num = (name: string): number | undefined => {
     const v = cellOf(name);
