@@ -15,7 +15,7 @@ export type DatasetLocation = Pick<Location, 'file' | 'pixel'>;
  * needed and free, or the pixel.
  *
  * @example
- * throw new DatasetError("invalid preset: 'huge' (one of small, medium, large, voids)");
+ * throw new DatasetError("invalid preset: 'huge' (one of small, medium, large, voids, quasars)");
  * throw new DatasetError('galaxy acceptance too low to place 350 galaxies', { pixel: 27247 });
  */
 export class DatasetError extends SkybookError {
