@@ -112,7 +112,11 @@ const CASES: Record<string, Case[]> = {
     ['missing --out', ['--preset', 'small'], /missing --out DIR/],
     ['extra argument', ['small', '--out', join(dir, 'mock')], /unexpected argument 'small'/],
     ['--out not a folder', ['--out', blocker, '--spectra', 'none'], /blocker: not a folder/],
-    ['--preset huge', ['--out', join(dir, 'mock'), '--preset', 'huge'], /invalid --preset: huge \(one of small, medium, large, voids, quasars\)/],
+    [
+      '--preset huge',
+      ['--out', join(dir, 'mock'), '--preset', 'huge'],
+      /invalid --preset: huge \(one of small, medium, large, voids, quasars\)/,
+    ],
     ['--seed x', ['--out', join(dir, 'mock'), '--seed', 'x'], /invalid --seed: x/],
     ['--spectra q', ['--out', join(dir, 'mock'), '--spectra', 'q'], /invalid --spectra: q/],
   ],
