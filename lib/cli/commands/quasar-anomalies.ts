@@ -52,11 +52,12 @@ function onnxTable(targetid: BigInt64Array, chi2: Float64Array, ngood: Int32Arra
 
 /**
  * `skybook quasar anomalies MATRIX --out SCORES.parquet`: anomaly scores of every row of an ML matrix, by masked PCA
- * (IVAR-weighted reconstruction chi-square and a Gaussian-mixture density of the coefficients) or an exported ONNX model.
+ * (the IVAR-weighted residual's narrow peaks and steps against population-calibrated floors) or an exported ONNX model.
  */
 export const quasarAnomalies: Command = {
   name: 'quasar anomalies',
-  usage: 'skybook quasar anomalies MATRIX --out SCORES.parquet [--method pca|onnx] [--model MODEL.onnx] [--top N] [--seed N] [--json]',
+  usage:
+    'skybook quasar anomalies MATRIX --out SCORES.parquet [--method pca|onnx] [--model MODEL.onnx] [--components K] [--top N] [--seed N] [--json]',
   summary: 'rank the spectra of an ML matrix by oddness: masked PCA residuals (default) or an ONNX model (a VAE trained elsewhere)',
   flags: [
     { flag: 'MATRIX', help: 'an ML matrix Parquet file (skybook quasar features --matrix)' },
