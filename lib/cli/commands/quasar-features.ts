@@ -115,7 +115,10 @@ export const quasarFeatures: Command = {
         const reason = r.features.getChild('REASON')!;
         for (let i = 0; i < reason.length; i++) {
           const why = reason.get(i) as string | null;
-          if (why !== null) reasons.set(why.replace(/-?\d+(\.\d+)?/g, 'N'), (reasons.get(why.replace(/-?\d+(\.\d+)?/g, 'N')) ?? 0) + 1);
+          if (why === null) continue;
+          // Reasons that differ only in a number (z=0.010, z=7.200) count as one.
+          const key = why.replace(/-?\d+(\.\d+)?/g, 'N');
+          reasons.set(key, (reasons.get(key) ?? 0) + 1);
         }
       }
       await writer.close();
