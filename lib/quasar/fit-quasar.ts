@@ -3,7 +3,7 @@ import { ABSORPTION_REGION, markAbsorbed } from './absorbed-pixels.js';
 import { fitContinuum, powerLaw, type ContinuumFit } from './continuum.js';
 import { FeTemplate, type FeTemplateInput } from './fe-template.js';
 import { fitComplex, type ComplexFit } from './fit-complex.js';
-import { profileAt } from './fit/gaussian-lines.js';
+import { addProfiles } from './fit/gaussian-lines.js';
 import { LINE_COMPLEXES, type LineComplex } from './line-complexes.js';
 import { measureBroad, measureNarrow } from './line-measures.js';
 import { logLambdaLuminosity } from './luminosity.js';
@@ -42,7 +42,8 @@ export interface QuasarFit {
   continuum: ContinuumFit | undefined;
   complexes: readonly ComplexFit[];
   rejectedPixels: number;
-  model(restWave: ArrayLike<number>): Float64Array;
+  /** With `range` [min, max] (rest Angstrom), evaluated only there and 0 elsewhere (the BAL search reads one region). */
+  model(restWave: ArrayLike<number>, range?: readonly [number, number]): Float64Array;
 }
 
 const LN_3000 = Math.log(3000);
@@ -74,6 +75,19 @@ const MIN_WINDOW_COVERED = 0.7;
  * fit.values.hb_br_fwhm; // km/s
  */
 export function fitQuasar(spectrum: ObservedSpectrum, z: number, options: FitQuasarOptions = {}): QuasarFit {
+  if (!Number.isFinite(z) || z <= -1) return fitRestFrame(undefined, z, options);
+  return fitRestFrame(restFrame(spectrum, z), z, options);
+}
+
+/**
+ * {@link fitQuasar} on a spectrum already moved to the rest frame of z (undefined when z is not a redshift), so that a
+ * caller who needs the rest frame too (measureQuasar's BAL search) makes it once.
+ *
+ * @example
+ * const rest = restFrame(spectrum, z);
+ * const fit = fitRestFrame(rest, z);
+ */
+export function fitRestFrame(rest: RestSpectrum | undefined, z: number, options: FitQuasarOptions = {}): QuasarFit {
   const values = emptyQuasarValues();
   const fail = (reason: string): QuasarFit => ({
     z,
@@ -84,8 +98,7 @@ export function fitQuasar(spectrum: ObservedSpectrum, z: number, options: FitQua
     rejectedPixels: 0,
     model: (w) => new Float64Array(w.length).fill(Number.NaN),
   });
-  if (!Number.isFinite(z) || z <= -1) return fail(`invalid redshift ${z}`);
-  const rest = restFrame(spectrum, z);
+  if (rest === undefined || !Number.isFinite(z) || z <= -1) return fail(`invalid redshift ${z}`);
   if (rest.ngood === 0) return fail('no good pixels');
   let first = 0;
   while (!rest.good[first]) first++;
@@ -133,7 +146,7 @@ export function fitQuasar(spectrum: ObservedSpectrum, z: number, options: FitQua
     continuum,
     complexes,
     rejectedPixels,
-    model: (restWave) => evaluateModel(cont, fits, restWave, template?.at(restWave)),
+    model: (restWave, range) => evaluateModel(cont, fits, restWave, template?.at(restWave), range),
   };
 }
 
@@ -145,9 +158,9 @@ function isCovered(rest: RestSpectrum, [wmin, wmax]: readonly [number, number], 
   let inWindow = 0;
   let core = 0;
   let coreGood = 0;
-  for (let i = 0; i < wave.length; i++) {
+  for (let i = firstAtLeast(wave, lo); i < wave.length; i++) {
     const w = wave[i]!;
-    if (w < lo || w > hi) continue;
+    if (w > hi) break;
     if (good[i]) inWindow++;
     if (w >= c.core[0] && w <= c.core[1]) {
       core++;
@@ -168,8 +181,7 @@ function fitComplexes(
   const out: ComplexFit[] = [];
   const { wave, flux, ivar } = rest;
   for (const c of covered) {
-    let i0 = 0;
-    while (i0 < wave.length && wave[i0]! < c.window[0]) i0++;
+    const i0 = firstAtLeast(wave, c.window[0]);
     let i1 = i0;
     let n = 0;
     while (i1 < wave.length && wave[i1]! <= c.window[1]) {
@@ -193,7 +205,10 @@ function fitComplexes(
   return out;
 }
 
-/** Continuum plus lines at `restWave`; with `range`, only there (0 elsewhere). */
+/**
+ * Continuum plus lines at `restWave` (increasing); with `range`, only there (0 elsewhere). Each Gaussian is added over
+ * the pixels within its reach only (profileRange): a spectrum has thousands of pixels and a line touches a few hundred.
+ */
 function evaluateModel(
   continuum: ContinuumFit,
   complexes: readonly ComplexFit[],
@@ -202,15 +217,18 @@ function evaluateModel(
   range: readonly [number, number] = [0, Infinity],
   lnWave?: Float64Array,
 ): Float64Array {
-  const out = new Float64Array(restWave.length);
-  for (let i = 0; i < restWave.length; i++) {
-    const lam = restWave[i]!;
-    if (lam < range[0] || lam > range[1]) continue;
-    const x = lnWave ? lnWave[i]! : Math.log(lam);
-    let f = continuum.norm * Math.exp(continuum.slope * (x - LN_3000)) + (fe ? continuum.feScale * fe[i]! : 0);
-    for (const c of complexes) f += profileAt(c.params, c.components, x);
-    out[i] = f;
-  }
+  const n = restWave.length;
+  const out = new Float64Array(n);
+  let i0 = 0;
+  while (i0 < n && restWave[i0]! < range[0]) i0++;
+  let i1 = i0;
+  while (i1 < n && restWave[i1]! <= range[1]) i1++;
+  if (i1 === i0) return out;
+  const x = lnWave ?? new Float64Array(n);
+  if (!lnWave) for (let i = i0; i < i1; i++) x[i] = Math.log(restWave[i]!);
+  for (let i = i0; i < i1; i++)
+    out[i] = continuum.norm * Math.exp(continuum.slope * (x[i]! - LN_3000)) + (fe ? continuum.feScale * fe[i]! : 0);
+  for (const c of complexes) addProfiles(c.params, c.components, x, i0, i1, out);
   return out;
 }
 
@@ -252,4 +270,16 @@ function fillValues(
     if (lam < wmin || lam > wmax) continue;
     values[`log_l${lam}`] = logLambdaLuminosity(lam, powerLaw(continuum, lam), z);
   }
+}
+
+/** First index with wave[i] >= v (wave increasing), else wave.length. */
+function firstAtLeast(wave: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = wave.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (wave[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -190,7 +190,8 @@ function unmeasuredRow(): BalCatalogRow {
 }
 
 function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
+  // A typed array sorts numerically without a comparator callback: a few times faster on a window's thousand pixels.
+  const s = Float64Array.from(values).sort();
   const h = s.length >> 1;
   return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
 }

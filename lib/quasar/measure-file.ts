@@ -58,10 +58,12 @@ export async function measureSpectraFile(
   let good = 0;
   const measured: number[] = [];
   const TICK = 16;
+  const lnWave = Float64Array.from(s.wave, Math.log);
   for (let i = 0; i < s.nspec; i++) {
     const at = i * s.nwave;
     const spectrum = {
       wave: s.wave,
+      lnWave,
       flux: s.flux.subarray(at, at + s.nwave),
       ivar: s.ivar.subarray(at, at + s.nwave),
       mask: s.mask.subarray(at, at + s.nwave),

@@ -13,10 +13,12 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { BAL_COLUMNS } from './bal-columns.js';
-import { fitQuasar, type FitQuasarOptions, type QuasarFit } from './fit-quasar.js';
+import { AI_WINDOW, BAL_IONS } from './bal-windows.js';
+import { fitQuasar, fitRestFrame, type FitQuasarOptions, type QuasarFit } from './fit-quasar.js';
 import { type BalMeasurement, measureBal } from './measure-bal.js';
 import { QUASAR_LINE_COLUMNS } from './quasar-columns.js';
 import { restFrame, type ObservedSpectrum } from './rest-frame.js';
+import { wavelengthAtVelocity } from './velocity.js';
 
 /**
  * Everything measured on one quasar spectrum: the continuum and emission-line fit, the BAL catalogue quantities
@@ -47,13 +49,20 @@ export function measureQuasar(spectrum: ObservedSpectrum, z: number, options: Fi
     const reason = Number.isNaN(z) ? 'no redshift for this spectrum' : `redshift ${z} is not a redshift`;
     return { fit: { ...fit, reason }, bal: unmeasuredBal(reason), reason };
   }
-  const fit = fitQuasar(spectrum, z, options);
-  if (fit.reason !== null) return { fit, bal: unmeasuredBal(fit.reason), reason: fit.reason };
   const rest = restFrame(spectrum, z);
-  const model = fit.model(rest.wave);
+  const fit = fitRestFrame(rest, z, options);
+  if (fit.reason !== null) return { fit, bal: unmeasuredBal(fit.reason), reason: fit.reason };
+  // measureBal reads the model only in the CIV and SiIV windows (0 elsewhere is a bad pixel to it).
+  const model = fit.model(rest.wave, BAL_MODEL_RANGE);
   const bal = measureBal(rest.wave, rest.flux, rest.ivar, model, { z, mask: invert(rest.good) });
   return { fit, bal, reason: null };
 }
+
+/** Rest wavelengths covering the AI windows (-25000..0 km/s) of SiIV and CIV, where measureBal reads the model. */
+const BAL_MODEL_RANGE = [
+  wavelengthAtVelocity(AI_WINDOW.vmin, BAL_IONS.SIIV) - 1,
+  wavelengthAtVelocity(AI_WINDOW.vmax, BAL_IONS.CIV) + 1,
+] as const;
 
 /** measureBal's mask is non-zero where a pixel is bad; restFrame's `good` is the opposite. */
 function invert(good: Uint8Array): Uint8Array {

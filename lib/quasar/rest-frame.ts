@@ -13,6 +13,11 @@ export interface ObservedSpectrum {
   ivar: ArrayLike<number>;
   /** Absent: every pixel unmasked. */
   mask?: ArrayLike<number>;
+  /**
+   * ln(wave), when the caller has it: the spectra of one file share a grid, and a logarithm per pixel per spectrum
+   * cost a tenth of the features' time.
+   */
+  lnWave?: ArrayLike<number>;
 }
 
 /**
@@ -49,6 +54,7 @@ export function restFrame(spectrum: ObservedSpectrum, z: number): RestSpectrum {
     ['flux', flux],
     ['ivar', ivar],
     ['mask', mask],
+    ['lnWave', spectrum.lnWave],
   ] as const) {
     if (a && a.length !== n) throw new QuasarError(`${name} has ${a.length} pixels, wave ${n}`, { scope: 'restFrame' });
   }
@@ -62,9 +68,11 @@ export function restFrame(spectrum: ObservedSpectrum, z: number): RestSpectrum {
     ngood: 0,
   };
   const s2 = s * s;
+  const lnObserved = spectrum.lnWave;
+  const lnS = Math.log(s);
   for (let i = 0; i < n; i++) {
     out.wave[i] = wave[i]! / s;
-    out.lnWave[i] = Math.log(out.wave[i]!);
+    out.lnWave[i] = lnObserved ? lnObserved[i]! - lnS : Math.log(out.wave[i]!);
     const f = flux[i]!;
     const w = ivar[i]!;
     if ((mask && mask[i] !== 0) || !(w > 0) || w === Infinity || !Number.isFinite(f)) continue;

@@ -43,6 +43,14 @@ describe('restFrame', () => {
     expect(r.ivar[0]).toBe(1);
     expect(r.ngood).toBe(1);
   });
+
+  it('takes ln(wave) from the caller when given (one grid, many spectra) and checks its length', () => {
+    const s = { wave: Float64Array.of(4000, 5000, 6000), flux: Float64Array.of(1, 2, 3), ivar: Float64Array.of(1, 1, 1) };
+    const given = restFrame({ ...s, lnWave: s.wave.map(Math.log) }, 1.5);
+    const own = restFrame(s, 1.5);
+    for (let i = 0; i < 3; i++) expect(given.lnWave[i]).toBeCloseTo(own.lnWave[i]!, 14);
+    expect(() => restFrame({ ...s, lnWave: [1, 2] }, 1)).toThrow(/lnWave has 2 pixels, wave 3/);
+  });
 });
 
 describe('fitQuasar parts', () => {
@@ -88,6 +96,34 @@ describe('fitQuasar parts', () => {
     const dl = new FlatLambdaCDM({ omegaM: 0.3, H0: 70 }).luminosityDistance(Z) * 3.085677581491367e24;
     expect(fit.values.log_l3000!).toBeCloseTo(Math.log10(4 * Math.PI * dl * dl * 3000 * 3 * 1e-17), 3);
     expect(logLambdaLuminosity(3000, 3, Z)).toBeCloseTo(fit.values.log_l3000!, 3);
+  });
+
+  it('evaluates the model within a range only, equal there to the whole model and 0 outside', () => {
+    const fit = fitQuasar(
+      observed(() => 0),
+      Z,
+    );
+    // Lines straddle the range's edges (MgII at 2800, CIII] at 1909): their Gaussians must be found by bisection
+    // inside the range, not over the zeros outside it.
+    const rest = Float64Array.from({ length: 3000 }, (_, i) => 1650 + i * 0.9);
+    const whole = fit.model(rest);
+    for (const range of [
+      [1900, 2805],
+      [2790, 2810],
+      [1000, 1700],
+      [3000, 5000],
+    ] as const) {
+      const part = fit.model(rest, range);
+      let inside = 0;
+      for (let i = 0; i < rest.length; i++) {
+        const lam = rest[i]!;
+        if (lam >= range[0] && lam <= range[1]) {
+          inside++;
+          expect(part[i]).toBeCloseTo(whole[i]!, 12);
+        } else expect(part[i]).toBe(0);
+      }
+      expect(inside).toBeGreaterThan(10);
+    }
   });
 
   it('names its columns uniquely, lower case, with a unit and description each, the brief prefixes first', () => {

@@ -79,10 +79,41 @@ export function profileAt(p: ArrayLike<number>, components: readonly GaussianCom
   return f;
 }
 
-/** First index with x[i] >= v (x sorted ascending). */
-function lowerBound(x: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = x.length;
+/**
+ * Adds the summed profile of `components` (parameters `p`) to `out[i]` at x[i] = ln(lambda) for i0 <= i < i1 (x
+ * sorted there; it is not read elsewhere): each component over the pixels within the same reach as
+ * {@link profileAt}, found by bisection.
+ *
+ * @example
+ * addProfiles(fit.params, fit.components, rest.lnWave, 0, rest.lnWave.length, model);
+ */
+export function addProfiles(
+  p: ArrayLike<number>,
+  components: readonly GaussianComponent[],
+  x: Float64Array,
+  i0: number,
+  i1: number,
+  out: Float64Array,
+): void {
+  const reach = CUT * Math.SQRT2;
+  for (const c of components) {
+    const s = p[c.sigma]!;
+    if (!(s > 0)) continue;
+    const mu = c.lnRest + p[c.shift]!;
+    const a = p[c.amp]! * c.ratio;
+    const inv = 1 / s;
+    const end = lowerBound(x, mu + reach * s, i0, i1);
+    for (let i = lowerBound(x, mu - reach * s, i0, i1); i < end; i++) {
+      const d = (x[i]! - mu) * inv;
+      if (d * d < 2 * CUT * CUT) out[i] += a * Math.exp(-0.5 * d * d);
+    }
+  }
+}
+
+/** First index i in [from, to) with x[i] >= v, else `to` (x sorted ascending there; outside may hold anything). */
+function lowerBound(x: Float64Array, v: number, from = 0, to = x.length): number {
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (x[mid]! < v) lo = mid + 1;
