@@ -6,13 +6,16 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { requireWithCodeCache } from './code-cache.js';
 import { installTypeFallback } from './ts-fallback.js';
-import { tslab, type Converter } from './tslab-engine.js';
+import { tslab, type Converter, type TsDiagnostic } from './tslab-engine.js';
 import type { CompileResult } from './compiler.js';
 
 interface TsLite {
   createSourceFile(name: string, text: string, target: number, setParents: boolean, kind: number): unknown;
   forEachChild(node: unknown, cb: (n: unknown) => void): void;
   isShorthandPropertyAssignment(n: unknown): boolean;
+  isForOfStatement(n: unknown): boolean;
+  isFunctionLike(n: unknown): boolean;
+  isClassLike(n: unknown): boolean;
   ScriptTarget: { Latest: number };
   ScriptKind: { TS: number };
 }
@@ -45,14 +48,46 @@ function expandShorthand(src: string, names: ReadonlySet<string>): string | unde
   return out;
 }
 
+/**
+ * tslab learns that a cell awaits at its top level from TypeScript's diagnostic on an `await` expression (1308) and
+ * then runs the cell as an async function; a top-level `for await` draws no such diagnostic (or 1103 / 1431, "only
+ * allowed ... at the top levels of modules"), so a cell whose only await was one ran in a plain function and failed
+ * with "SyntaxError: Unexpected reserved word". Such loops are found in the syntax tree instead.
+ */
+const FOR_AWAIT_CODES = new Set([1103, 1431]);
+
+/** Source ranges [start, end) of `for await` loops that are not inside a function or class of the cell. */
+function topLevelForAwaits(src: string): [number, number][] {
+  const sf = ts.createSourceFile('cell.ts', src, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+  const out: [number, number][] = [];
+  const visit = (n: unknown): void => {
+    if (ts.isFunctionLike(n) || ts.isClassLike(n)) return;
+    const node = n as { awaitModifier?: unknown; pos: number; end: number };
+    if (ts.isForOfStatement(n) && node.awaitModifier) out.push([node.pos, node.end]);
+    ts.forEachChild(n, visit);
+  };
+  ts.forEachChild(sf, visit);
+  return out;
+}
+
+/** A cell's `for await` at its top level makes it an async cell, as a top-level `await` does (see FOR_AWAIT_CODES). */
+function withTopLevelForAwait<T extends CompileResult & { kind: 'cell' }>(r: T, src: string): T {
+  if (r.hasToplevelAwait || !/\bfor\s+await\b/.test(src)) return r;
+  const loops = topLevelForAwaits(src);
+  if (loops.length === 0) return r;
+  const top = (d: TsDiagnostic) =>
+    FOR_AWAIT_CODES.has(d.code) && !d.fileName && loops.some(([a, b]) => d.start.offset >= a && d.start.offset < b);
+  return { ...r, diagnostics: r.diagnostics.filter((d) => !top(d)), hasToplevelAwait: true };
+}
+
 function compile(prevDecl: string, src: string, names: string[]): CompileResult {
   const meta = engine.getCodeMetadata(src);
   if (meta.module) return { kind: 'module', diagnostics: conv.addModule(meta.module, src, meta) };
   if (meta.mode === 'browser') return { kind: 'browser' };
-  const first = conv.convert(prevDecl, src);
-  if (first.diagnostics.length > 0) return { kind: 'cell', ...first };
+  const first = withTopLevelForAwait({ kind: 'cell' as const, ...conv.convert(prevDecl, src) }, src);
+  if (first.diagnostics.length > 0) return first;
   const expanded = expandShorthand(src, new Set(names));
-  return { kind: 'cell', ...(expanded === undefined ? first : conv.convert(prevDecl, expanded)) };
+  return expanded === undefined ? first : withTopLevelForAwait({ kind: 'cell' as const, ...conv.convert(prevDecl, expanded) }, expanded);
 }
 
 const ops: Record<string, (...args: never[]) => unknown> = {

@@ -15,7 +15,7 @@ export type { LogLambdaGrid } from './log-lambda-grid.js';
 export { ML_MASK, resampleToRest } from './rest-frame-resample.js';
 export type { RestGridSpectrum } from './rest-frame-resample.js';
 export { normaliseRow } from './normalise-row.js';
-export { mlMatrixFromStitched, emptyMlMatrix } from './ml-matrix.js';
+export { mlMatrixFromStitched, emptyMlMatrix, concatMlMatrix } from './ml-matrix.js';
 export type { MlMatrix, MlMatrixOptions } from './ml-matrix.js';
 export { MlMatrixWriter, readMlMatrix, mlMatrixSchema, mlMatrixBatch, mlMatrixFromTable } from './ml-matrix-parquet.js';
 export { anomalyScores, anomalyTable, topAnomalies, percentileRanks } from './anomaly/anomaly-scores.js';

@@ -97,3 +97,34 @@ export function emptyMlMatrix(nrows: number, grid: LogLambdaGrid = ML_GRID): MlM
     scale: new Float64Array(nrows),
   };
 }
+
+/**
+ * The rows of several ML matrix batches (on one grid) as one matrix, in order: what PCA needs, since it fits all rows
+ * at once, and what readMlMatrix streams in batches.
+ *
+ * @example
+ * const parts: MlMatrix[] = [];
+ * for await (const m of readMlMatrix('matrix.parquet')) parts.push(m);
+ * const all = concatMlMatrix(parts);
+ */
+export function concatMlMatrix(parts: readonly MlMatrix[]): MlMatrix {
+  if (parts.length === 0) return emptyMlMatrix(0);
+  const grid = parts[0]!.grid;
+  for (const [k, m] of parts.entries())
+    if (m.npix !== grid.npix || m.grid.log10Start !== grid.log10Start || m.grid.dlog10 !== grid.dlog10)
+      throw new QuasarError(`batch ${k} is on another grid (${m.npix} pixels from log10 ${m.grid.log10Start}) than batch 0`, {
+        scope: 'concatMlMatrix',
+      });
+  const n = parts.reduce((s, m) => s + m.targetid.length, 0);
+  const out = emptyMlMatrix(n, grid);
+  let r = 0;
+  for (const m of parts) {
+    out.targetid.set(m.targetid, r);
+    out.flux.set(m.flux, r * out.npix);
+    out.ivar.set(m.ivar, r * out.npix);
+    out.mask.set(m.mask, r * out.npix);
+    out.scale.set(m.scale, r);
+    r += m.targetid.length;
+  }
+  return out;
+}

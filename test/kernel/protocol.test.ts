@@ -91,6 +91,17 @@ describe('skybook kernel over the Jupyter protocol', () => {
     expect(ofType(iopub, 'execute_result')[0]!.content.data).toEqual({ 'text/plain': '42' });
   });
 
+  it('runs a cell whose only await is a top-level for await (an async iterator of batches), not one nested in a function', async () => {
+    const { reply, iopub } = await k.execute(
+      'async function* batches() { yield 1; yield 2; }\nlet total = 0;\nfor await (const b of batches()) total += b;\ntotal * 10',
+    );
+    expect(reply.content, JSON.stringify(reply.content)).toMatchObject({ status: 'ok' });
+    expect(ofType(iopub, 'execute_result')[0]!.content.data).toEqual({ 'text/plain': '30' });
+    const nested = await k.execute('function f() { for await (const b of [1]) console.log(b); }');
+    expect(nested.reply.content.status).toBe('error');
+    expect(String(nested.reply.content.evalue)).toMatch(/for await/);
+  });
+
   it('has the library preloaded as sky, with openFits and arrow, and no import cell', async () => {
     const { reply, iopub } = await k.execute(
       '[typeof sky.openFits, typeof openFits, typeof arrow.tableFromArrays, openFits === sky.openFits]',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../lib/core/index.js';
 import {
+  concatMlMatrix,
   emptyMlMatrix,
   logLambdaGrid,
   ML_GRID,
@@ -155,6 +156,14 @@ describe('ML matrix Parquet file', () => {
       for (const key of ['targetid', 'flux', 'ivar', 'mask', 'scale'] as const)
         expect(join(back.map((m) => m[key])), key).toEqual(join(batches.map((m) => m[key])));
       for (const m of back) expect(m.grid).toEqual(grid);
+      // concatMlMatrix joins the streamed batches back into the rows written, in order.
+      const all = concatMlMatrix(back);
+      for (const key of ['targetid', 'flux', 'ivar', 'mask', 'scale'] as const)
+        expect(join([all[key]]), `concat ${key}`).toEqual(join(batches.map((m) => m[key])));
+      expect(all.npix).toBe(grid.npix);
+      expect(() => concatMlMatrix([back[0]!, emptyMlMatrix(1, ML_GRID)])).toThrow(
+        /concatMlMatrix: batch 1 is on another grid \(4226 pixels/,
+      );
     } finally {
       await rm(path, { force: true });
     }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { Field, Float64, Int32, Int64, makeData, RecordBatch, Schema, Struct, Table } from 'apache-arrow';
 import { QuasarError, UsageError } from '../../errors/index.js';
-import { anomalyScores, anomalyTable, emptyMlMatrix, type MlMatrix, OnnxScorer, readMlMatrix } from '../../quasar/index.js';
+import { anomalyScores, anomalyTable, concatMlMatrix, type MlMatrix, OnnxScorer, readMlMatrix } from '../../quasar/index.js';
 import { ParquetStreamWriter } from '../../store/index.js';
 import { parseArgs } from '../args.js';
 import { OutputFile } from '../output-file.js';
@@ -10,22 +10,6 @@ import { progressFor } from '../stdio.js';
 import type { Command } from './command.js';
 
 const METHODS = ['pca', 'onnx'] as const;
-
-/** Rows of several ML matrix batches as one matrix (PCA needs them all at once). */
-function concat(parts: readonly MlMatrix[]): MlMatrix {
-  const n = parts.reduce((s, m) => s + m.targetid.length, 0);
-  const out = emptyMlMatrix(n, parts[0]!.grid);
-  let r = 0;
-  for (const m of parts) {
-    out.targetid.set(m.targetid, r);
-    out.flux.set(m.flux, r * out.npix);
-    out.ivar.set(m.ivar, r * out.npix);
-    out.mask.set(m.mask, r * out.npix);
-    out.scale.set(m.scale, r);
-    r += m.targetid.length;
-  }
-  return out;
-}
 
 /** ONNX scores as a table in rank order: TARGETID, CHI2, NGOOD, RANK (1 = the worst reconstructed). */
 function onnxTable(targetid: BigInt64Array, chi2: Float64Array, ngood: Int32Array): Table {
@@ -122,7 +106,7 @@ export const quasarAnomalies: Command = {
             { file },
           );
         progress.start({ label: 'masked PCA, mixture and ranks', total: 1, unit: 'steps' });
-        table = anomalyTable(anomalyScores(concat(parts), { seed, components }));
+        table = anomalyTable(anomalyScores(concatMlMatrix(parts), { seed, components }));
         progress.advance(1);
       } else {
         const scorer = await OnnxScorer.create(v.model!);
