@@ -12,6 +12,8 @@ export { CosmoError } from './cosmo-error.js';
 export type { CosmoLocation } from './cosmo-error.js';
 export { QuasarError } from './quasar-error.js';
 export type { QuasarLocation } from './quasar-error.js';
+export { CloudyError } from './cloudy-error.js';
+export type { CloudyLocation } from './cloudy-error.js';
 export { VoidsError } from './voids-error.js';
 export type { VoidsLocation } from './voids-error.js';
 export { DatasetError } from './dataset-error.js';

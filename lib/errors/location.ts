@@ -32,6 +32,8 @@ export interface Location {
   column?: string;
   /** A table row, 0-based. */
   row?: number;
+  /** A line of a text file, 1-based as editors number them. */
+  line?: number;
 }
 
 /** The fields in the order a message names them, from the outermost in; each with how it reads. */
@@ -49,6 +51,7 @@ const FIELDS: readonly [keyof Location, (v: string | number) => string][] = [
   ['arm', (v) => `arm ${v}`],
   ['column', (v) => `column ${v}`],
   ['row', (v) => `row ${v}`],
+  ['line', (v) => `line ${v}`],
 ];
 
 /**

@@ -1,0 +1,4 @@
+export { parseOutText, readOutFile, cloudyWavelength } from './out-file.js';
+export type { CloudyOutput, CloudyStop } from './out-file.js';
+export { parseSaveText, readSaveFile, saveKindOf, SAVE_KINDS } from './save-file.js';
+export type { SaveKind, SaveOptions, SaveTable } from './save-file.js';

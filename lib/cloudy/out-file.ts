@@ -1,0 +1,229 @@
+import { readFile } from 'node:fs/promises';
+import { Field, Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { CloudyError, fileProblem } from '../errors/index.js';
+
+/**
+ * Why Cloudy stopped an iteration ("Calculation stopped because lowest Te reached. Iteration 1 of 1").
+ *
+ * @example
+ * const s: CloudyStop = { iteration: 1, of: 1, reason: 'lowest Te reached' };
+ */
+export interface CloudyStop {
+  iteration: number;
+  of: number;
+  reason: string;
+}
+
+/**
+ * What a Cloudy main output (`.out`) says: the version from its banner, the title and input commands it echoes, why
+ * each iteration stopped, its warnings (`W-`), cautions (`C-`) and surprises (`!`), the emission-line table (`lines`,
+ * one row per line and kind: LABEL, WAVELENGTH as printed, WAVELENGTH_A in Angstrom (0 for a label without one),
+ * LOG_INTENSITY, RELATIVE to the normalisation line, KIND `intrinsic` or `emergent`, ITERATION), and the final
+ * "Cloudy ends" line: zones, iterations, cautions and warnings, seconds, and whether it "exited OK".
+ *
+ * @example
+ * const out: CloudyOutput = await readOutFile('hii_sphere.out');
+ * out.exitedOk && out.zones; // 82
+ */
+export interface CloudyOutput {
+  file: string | undefined;
+  version: string;
+  title: string | undefined;
+  commands: string[];
+  stops: CloudyStop[];
+  warnings: string[];
+  cautions: string[];
+  surprises: string[];
+  lines: Table;
+  zones: number | undefined;
+  iterations: number | undefined;
+  cautionCount: number;
+  warningCount: number;
+  execSeconds: number | undefined;
+  ended: boolean;
+  exitedOk: boolean;
+  /** The line that says what went wrong when Cloudy did not exit OK ("something went wrong", an abort), else undefined. */
+  failure: string | undefined;
+}
+
+/**
+ * Reads a Cloudy `.out` file ({@link parseOutText}).
+ *
+ * @example
+ * const out = await readOutFile('runs/model-017.out');
+ */
+export async function readOutFile(file: string): Promise<CloudyOutput> {
+  let text: string;
+  try {
+    text = await readFile(file, 'latin1');
+  } catch (e) {
+    throw new CloudyError(`cannot read it: ${fileProblem(e)}`, { scope: 'readOutFile', file });
+  }
+  return parseOutText(text, file);
+}
+
+// One entry of the line table: a label ("H  1", "Ca A", "C  2c", "+Col", "S II", "Q(H)"), its wavelength ("4861A",
+// "8333.74A", "2.625m" in microns, "1.5c" in cm, or "0" for none), log intensity and intensity relative to the
+// normalisation line. Entries stand side by side, 3 (C17+) or 4 (C10) to a line; the wavelength with its unit and
+// the two numbers after it anchor each entry, so a label may hold spaces and any printable character.
+const ENTRY = /(\S(?:.*?\S)?)\s+(0|\d+(?:\.\d+)?(?:A|m|c|cm))\s+(-?\d+\.\d+)\s+(-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)(?=\s|$)/g;
+// Section headings inside the table ("general properties..........", "continua....", "He-like iso-sequence....").
+const HEADING = /[A-Za-z][A-Za-z0-9 +\-]*?\.{4,}/g;
+
+/**
+ * Parses the text of a Cloudy main output. Works on the layouts of C10 (four entries per table line, four-figure
+ * wavelengths) and C17+ (three per line, wavelengths to six figures); a text without Cloudy's banner is a CloudyError.
+ *
+ * @example
+ * const out = parseOutText(readFileSync('hii.out', 'latin1'), 'hii.out');
+ * out.stops[0]!.reason; // 'lowest Te reached'
+ */
+export function parseOutText(text: string, file?: string): CloudyOutput {
+  const lines = text.split(/\r?\n/);
+  const first = lines.findIndex((l) => l.trim() !== '');
+  const banner = first >= 0 ? /^\s*Cloudy\s+(.+?)\s*$/.exec(lines[first]!) : null;
+  if (!banner)
+    throw new CloudyError('no Cloudy banner ("Cloudy <version>") on its first line: not a Cloudy output', {
+      scope: 'parseOutText',
+      ...(file ? { file } : {}),
+    });
+  const out: CloudyOutput = {
+    file,
+    version: banner[1]!,
+    title: undefined,
+    commands: [],
+    stops: [],
+    warnings: [],
+    cautions: [],
+    surprises: [],
+    lines: emptyLines(),
+    zones: undefined,
+    iterations: undefined,
+    cautionCount: 0,
+    warningCount: 0,
+    execSeconds: undefined,
+    ended: false,
+    exitedOk: false,
+    failure: undefined,
+  };
+  out.commands = echoedCommands(lines, first + 1);
+  out.title = out.commands.find((c) => /^title\s/i.test(c))?.replace(/^title\s+/i, '');
+  const entries: { label: string; wave: string; log: number; rel: number; kind: string; iteration: number }[] = [];
+  let iteration = 1;
+  let table: 'intrinsic' | 'emergent' | undefined;
+  for (const raw of lines) {
+    const line = raw.trimEnd();
+    if (table) {
+      if (line.trim() === '') {
+        if (entries.some((e) => e.kind === table && e.iteration === iteration)) table = undefined;
+        continue;
+      }
+      if (/^\s*Caution:/.test(line)) continue;
+      const body = line.replace(HEADING, ' ');
+      for (const m of body.matchAll(ENTRY))
+        entries.push({ label: m[1]!.trim(), wave: m[2]!, log: Number(m[3]), rel: Number(m[4]), kind: table, iteration });
+      continue;
+    }
+    let m: RegExpExecArray | null;
+    if ((m = /Emission Line Spectrum\..*Iteration\s+(\d+)\s+of\s+(\d+)/.exec(line))) iteration = Number(m[1]);
+    else if (/^\s*Intrinsic line intensities\s*$/.test(line)) table = 'intrinsic';
+    else if (/^\s*Emergent line intensities\s*$/.test(line)) table = 'emergent';
+    else if ((m = /Calculation stopped because (.+?)\.?\s+Iteration\s+(\d+)\s+of\s+(\d+)/.exec(line)))
+      out.stops.push({ reason: m[1]!, iteration: Number(m[2]), of: Number(m[3]) });
+    else if ((m = /^\s?W-(.*)$/.exec(line))) out.warnings.push(m[1]!.trim());
+    else if ((m = /^\s?C-(.*)$/.exec(line))) out.cautions.push(m[1]!.trim());
+    else if ((m = /^\s{1,3}!(.*)$/.exec(line))) out.surprises.push(m[1]!.trim());
+    else if ((m = /^\s*Cloudy ends:\s*(.*)$/.exec(line))) readEnds(out, m[1]!);
+    else if (/Cloudy exited OK/.test(line)) out.exitedOk = true;
+    else if (/something went wrong|ABORT|DISASTER|PROBLEM DISASTER/i.test(line) && out.failure === undefined) out.failure = line.trim();
+  }
+  out.lines = linesTable(entries);
+  return out;
+}
+
+/**
+ * The input commands as Cloudy echoes them in its boxes of `*` lines: the first box, after the banner, leaves out the
+ * lines a command reads after itself (a `save lines` list); the box before the line table holds them all. The fullest
+ * box is taken.
+ */
+function echoedCommands(lines: string[], from: number): string[] {
+  let best: string[] = [];
+  let box: string[] | undefined;
+  for (let i = from; i < lines.length; i++) {
+    const l = lines[i]!;
+    if (/^\s*\*{20,}/.test(l)) {
+      if (box && box.length > best.length) best = box;
+      box = box ? undefined : [];
+      continue;
+    }
+    if (!box) continue;
+    const m = /^\s*\*\s(.*?)\s*\*\s*$/.exec(l);
+    if (m) {
+      if (m[1]!.trim() !== '') box.push(m[1]!.trim());
+    } else box = undefined; // not a box line after all
+  }
+  return best;
+}
+
+/** "82 zones, 1 iteration, 1 caution.  ExecTime(s) 7.17" (C10) or "... 4 cautions. (single thread) ExecTime(s) 2.73". */
+function readEnds(out: CloudyOutput, rest: string): void {
+  out.ended = true;
+  for (const m of rest.matchAll(/(\d+)\s+(zone|iteration|caution|warning)s?/g)) {
+    const n = Number(m[1]);
+    if (m[2] === 'zone') out.zones = n;
+    else if (m[2] === 'iteration') out.iterations = n;
+    else if (m[2] === 'caution') out.cautionCount = n;
+    else out.warningCount = n;
+  }
+  const t = /ExecTime\(s\)\s+([\d.]+)/.exec(rest);
+  if (t) out.execSeconds = Number(t[1]);
+}
+
+/** A wavelength as Cloudy prints it, in Angstrom: "4861A", "2.625m" (microns), "1.5c" (cm); "0" has none (0). */
+export function cloudyWavelength(printed: string): number {
+  const m = /^(\d+(?:\.\d+)?)(A|m|c|cm)?$/.exec(printed);
+  if (!m) return Number.NaN;
+  const v = Number(m[1]);
+  if (m[2] === undefined) return v;
+  // Shifting the decimal point in the text keeps 4.05113m at exactly 40511.3, not 40511.299999999996.
+  return m[2] === 'A' ? v : Number(`${m[1]}e${m[2] === 'm' ? 4 : 8}`);
+}
+
+const LINE_FIELDS = [
+  new Field('LABEL', new Utf8(), false),
+  new Field('WAVELENGTH', new Utf8(), false),
+  new Field('WAVELENGTH_A', new Float64(), false),
+  new Field('LOG_INTENSITY', new Float64(), false),
+  new Field('RELATIVE', new Float64(), false),
+  new Field('KIND', new Utf8(), false),
+  new Field('ITERATION', new Int32(), false),
+];
+
+function emptyLines(): Table {
+  return linesTable([]);
+}
+
+function linesTable(e: { label: string; wave: string; log: number; rel: number; kind: string; iteration: number }[]): Table {
+  const n = e.length;
+  const f64 = (f: (x: (typeof e)[number]) => number) => makeData({ type: new Float64(), length: n, data: Float64Array.from(e, f) });
+  const data = [
+    vectorFromArray(
+      e.map((x) => x.label),
+      new Utf8(),
+    ).data[0]!,
+    vectorFromArray(
+      e.map((x) => x.wave),
+      new Utf8(),
+    ).data[0]!,
+    f64((x) => cloudyWavelength(x.wave)),
+    f64((x) => x.log),
+    f64((x) => x.rel),
+    vectorFromArray(
+      e.map((x) => x.kind),
+      new Utf8(),
+    ).data[0]!,
+    makeData({ type: new Int32(), length: n, data: Int32Array.from(e, (x) => x.iteration) }),
+  ];
+  const schema = new Schema(LINE_FIELDS);
+  return new Table(schema, [new RecordBatch(schema, makeData({ type: new Struct(LINE_FIELDS), length: n, children: data }))]);
+}
