@@ -35,6 +35,8 @@ const folder = join(dir, 'folder');
 mkdirSync(folder);
 const blocker = at('blocker', 'a file where a folder is expected'); // blocker/out.csv cannot be written
 const notJson = at('not-json.ipynb', '{"cells": [ this is not');
+const ragged = at('ragged.ovr', '#depth\tTe\n1e13\t8000\n2e13\t7900\t1\t2\n');
+const notCloudy = at('not-cloudy.out', 'Hello, world\n');
 const notNotebook = at('three.ipynb', '{"cells": 3}');
 const notManifest = at('x.provenance.json', '{}');
 const noZ = at('noz.fits', galaxyFits({ ra: [10, 11], dec: [1, 2], weight: [1, 1] }));
@@ -241,6 +243,16 @@ const CASES: Record<string, Case[]> = {
     ['onnx without --model', [tiny, '-o', join(dir, 's.parquet'), '--method', 'onnx'], /--method onnx needs --model MODEL\.onnx/],
     ['--components 0', [tiny, '-o', join(dir, 's.parquet'), '--components', '0'], /invalid --components: 0/],
     ['not a matrix', [tiny, '-o', join(dir, 's.parquet')], /tiny\.fits: /],
+  ],
+  'cloudy parse': [
+    ['unknown option', [ragged, '--bogus'], /unknown option --bogus/],
+    ['missing FILE', [], /missing FILE/],
+    ['no such file', [join(dir, 'missing.out')], /missing\.out: cannot read it: no such file/],
+    ['a row that does not fit the header', [ragged], /ragged\.ovr: line 3: 4 fields where the header has 2 \(depth, Te\)/],
+    ['not a Cloudy output', [notCloudy], /not-cloudy\.out: no Cloudy banner/],
+    ['--kind xyz', [ragged, '--kind', 'xyz'], /invalid --kind: xyz/],
+    ['--format without -o', [ragged, '--format', 'parquet'], /--format parquet needs -o OUT/],
+    ['--out not writable', [ragged, '--format', 'parquet', '-o', join(blocker, 'c.parquet')], /blocker\/c\.parquet/],
   ],
   'voids classify': [
     ['unknown option', [V.galaxies, '--voids', V.voids, '--out', flags, '--bogus'], /unknown option --bogus/],
