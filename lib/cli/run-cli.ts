@@ -26,12 +26,14 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
   { name: 'voids classify', load: async () => (await import('./commands/voids-classify.js')).voidsClassify },
   { name: 'quasar features', load: async () => (await import('./commands/quasar-features.js')).quasarFeatures },
   { name: 'quasar anomalies', load: async () => (await import('./commands/quasar-anomalies.js')).quasarAnomalies },
+  { name: 'cloudy deck', load: async () => (await import('./commands/cloudy-deck.js')).cloudyDeck },
+  { name: 'cloudy run', load: async () => (await import('./commands/cloudy-run.js')).cloudyRun },
   { name: 'cloudy parse', load: async () => (await import('./commands/cloudy-parse.js')).cloudyParse },
 ];
 
 /** What each command group is about, for `skybook GROUP --help` (a group is the first word of several commands). */
 export const GROUPS: Readonly<Record<string, string>> = {
-  cloudy: 'Cloudy photoionization models: outputs and save files into tables',
+  cloudy: 'Cloudy photoionization models: decks from data, a parallel resumable runner, outputs and save files into tables',
   fits: 'FITS files: HDUs, header cards and statistics, export to NDJSON/CSV/Arrow/Parquet, checksums',
   desi: 'DESI products: what a file (or every file in a folder) is, and its summary',
   datasets: 'deterministic mock DESI DR1 surveys with truth tables',

@@ -14,7 +14,8 @@ import { type CloudyDeck, type CloudyDeckInput, parseDeckSpec, renderDeck } from
 export interface CloudyModel {
   name: string;
   params: Record<string, number>;
-  deck: CloudyDeck;
+  /** The typed deck; absent for a model read from a hand-written deck file (its text is run as written). */
+  deck?: CloudyDeck;
   input: string;
   sha256: string;
 }
@@ -86,6 +87,18 @@ export function cloudyModel(name: string, deck: CloudyDeckInput, params: Record<
   if (!/^[A-Za-z0-9_.-]+$/.test(name))
     throw new CloudyError(`invalid model name: ${name} (letters, digits, _ . -)`, { scope: 'cloudyModel' });
   return modelOf(name, parseDeckSpec(deck), params);
+}
+
+/**
+ * A model from deck text as written (a hand-written .in file), run verbatim: its hash is that of the text.
+ *
+ * @example
+ * const m = modelFromText('hii_sphere', readFileSync('hii_sphere.in', 'utf8'));
+ */
+export function modelFromText(name: string, input: string): CloudyModel {
+  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new CloudyError(`invalid model name: ${name} (letters, digits, _ . -)`, { scope: 'modelFromText' });
+  const text = input.endsWith('\n') ? input : `${input}\n`;
+  return { name, params: {}, input: text, sha256: createHash('sha256').update(text).digest('hex') };
 }
 
 function modelOf(name: string, deck: CloudyDeck, params: Record<string, number>): CloudyModel {

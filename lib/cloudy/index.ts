@@ -6,7 +6,7 @@ export { CGS, ionizingPhotonRate, outflowEnergetics } from './outflow-energetics
 export type { Derived, Measured, OutflowEnergetics, OutflowInput } from './outflow-energetics.js';
 export { CLOUDY_DECK, deckGridAxes, deckNumber, parseDeckSpec, parseDeckText, renderDeck } from './deck.js';
 export type { CloudyDeck, CloudyDeckInput } from './deck.js';
-export { cloudyModel, gridModels } from './grid.js';
+export { cloudyModel, gridModels, modelFromText } from './grid.js';
 export type { CloudyModel, GridOptions } from './grid.js';
 export { runCloudyModels } from './run-models.js';
 export type { ModelRun, RunModelsOptions } from './run-models.js';

@@ -37,6 +37,18 @@ const blocker = at('blocker', 'a file where a folder is expected'); // blocker/o
 const notJson = at('not-json.ipynb', '{"cells": [ this is not');
 const ragged = at('ragged.ovr', '#depth\tTe\n1e13\t8000\n2e13\t7900\t1\t2\n');
 const notCloudy = at('not-cloudy.out', 'Hello, world\n');
+const deckSpec = at(
+  'deck.json',
+  JSON.stringify({ continua: [{ shape: { kind: 'table agn' }, intensity: { kind: 'phi(h)', log: 18 } }], density: { log: 4 } }),
+);
+const badSpec = at(
+  'bad-deck.json',
+  JSON.stringify({
+    continua: [{ shape: { kind: 'blackbody', temperature: 5 }, intensity: { kind: 'phi(h)', log: 18 } }],
+    density: { log: 4 },
+  }),
+);
+const deckIn = at('model.in', 'title x\ntable agn\nphi(h) 18\nhden 4\n');
 const notNotebook = at('three.ipynb', '{"cells": 3}');
 const notManifest = at('x.provenance.json', '{}');
 const noZ = at('noz.fits', galaxyFits({ ra: [10, 11], dec: [1, 2], weight: [1, 1] }));
@@ -243,6 +255,23 @@ const CASES: Record<string, Case[]> = {
     ['onnx without --model', [tiny, '-o', join(dir, 's.parquet'), '--method', 'onnx'], /--method onnx needs --model MODEL\.onnx/],
     ['--components 0', [tiny, '-o', join(dir, 's.parquet'), '--components', '0'], /invalid --components: 0/],
     ['not a matrix', [tiny, '-o', join(dir, 's.parquet')], /tiny\.fits: /],
+  ],
+  'cloudy deck': [
+    ['unknown option', [deckSpec, '--bogus'], /unknown option --bogus/],
+    ['missing SPEC', [], /missing SPEC/],
+    ['no such file', [join(dir, 'missing.json')], /missing\.json: cannot read it: no such file/],
+    ['not JSON', [notJson], /not-json\.ipynb: not JSON/],
+    ['a temperature Cloudy reads as a log', [badSpec], /bad-deck\.json: invalid deck: continua\.0\.shape\.temperature/],
+    ['-o not writable', [deckSpec, '-o', join(blocker, 'd.in')], /blocker\/d\.in/],
+  ],
+  'cloudy run': [
+    ['unknown option', [deckIn, '--out', join(dir, 'runs'), '--bogus'], /unknown option --bogus/],
+    ['missing DECKS', ['--out', join(dir, 'runs')], /missing DECKS/],
+    ['missing --out', [deckIn], /missing --out DIR/],
+    ['--jobs 0', [deckIn, '--out', join(dir, 'runs'), '--jobs', '0'], /invalid --jobs: 0/],
+    ['--timeout -1', [deckIn, '--out', join(dir, 'runs'), '--timeout', '-1'], /invalid --timeout: -1/],
+    ['no such deck', [join(dir, 'missing.in'), '--out', join(dir, 'runs')], /missing\.in: cannot read it: no such file/],
+    ['no Cloudy', [deckIn, '--out', join(dir, 'runs'), '--cloudy', join(dir, 'no-cloudy.exe')], /Cloudy executable not found/],
   ],
   'cloudy parse': [
     ['unknown option', [ragged, '--bogus'], /unknown option --bogus/],

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +76,84 @@ describe.skipIf(!HAVE_FIXTURES)('skybook cloudy parse', () => {
     const noOut = await skybookInProcess(['cloudy', 'parse', join(DIR, 'quickstart/pn.ovr'), '--format', 'parquet']);
     expect(noOut.code).toBe(2);
     expect(noOut.stderr).toContain('--format parquet needs -o OUT');
+  });
+});
+
+describe('skybook cloudy deck and cloudy run', () => {
+  const STAND_IN = join(import.meta.dirname, '../cloudy/cloudy-stand-in.sh'); // NOT Cloudy: see its header
+
+  it('deck: a YAML specification becomes the deck text, to stdout or -o', async () => {
+    const spec = join(tmp, 'bal.yaml');
+    writeFileSync(
+      spec,
+      [
+        'title: BAL outflow grid',
+        'continua:',
+        '  - shape: { kind: table agn }',
+        '    intensity: { kind: ionization parameter, log: -1, vary: { from: -2, to: 0, step: 0.5 } }',
+        'density: { log: 10 }',
+        'stops: [{ kind: column density, log: 19 }]',
+        'iterate: convergence',
+        'saves: [{ kind: grid, file: x.grd, last: true, noHash: true }]',
+      ].join('\n'),
+    );
+    const r = await skybookInProcess(['cloudy', 'deck', spec]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(
+      'title BAL outflow grid\ntable agn\nionization parameter -1 vary\ngrid -2 0 0.5\nhden 10\nstop column density 19\niterate to convergence\nsave grid "x.grd" last no hash\n',
+    );
+    const out = join(tmp, 'bal.in');
+    expect((await skybookInProcess(['cloudy', 'deck', spec, '-o', out])).code).toBe(0);
+    expect(readFileSync(out, 'utf8')).toBe(r.stdout);
+    const bad = join(tmp, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ title: 'a\nb', continua: [], density: { log: 2 } }));
+    const b = await skybookInProcess(['cloudy', 'deck', bad]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/bad\.json: invalid deck: title: the title must be one line.*; continua: a deck needs at least one continuum/);
+  });
+
+  it('run: deck files on 2 processes, failures listed and exit 1, a re-run skips what is done; --results and --json', async () => {
+    const good = join(tmp, 'good.in');
+    const crash = join(tmp, 'crash.in');
+    writeFileSync(good, 'title fine\ntable agn\nionization parameter -2\nhden 4\n');
+    writeFileSync(crash, 'title stand-in crash\ntable agn\nionization parameter -2\nhden 4\n');
+    const out = join(tmp, 'runs');
+    const results = join(tmp, 'runs.parquet');
+    const r = await skybookInProcess([
+      'cloudy',
+      'run',
+      good,
+      crash,
+      '--out',
+      out,
+      '--cloudy',
+      STAND_IN,
+      '--jobs',
+      '2',
+      '--results',
+      results,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('2 models: 1 ran, 0 skipped (already done), 1 failed');
+    expect(r.stdout).toContain('  crash: crashed: killed by SIGSEGV');
+    const wasm = createRequire(import.meta.url)('parquet-wasm/node') as { readParquet(b: Uint8Array): { intoIPCStream(): Uint8Array } };
+    const t = tableFromIPC(wasm.readParquet(readFileSync(results)).intoIPCStream());
+    expect(t.toArray().map((x) => [x.MODEL, x.STATUS, x.REASON])).toEqual([
+      ['good', 'ok', null],
+      ['crash', 'failed', 'crashed: killed by SIGSEGV'],
+    ]);
+    const again = await skybookInProcess(['cloudy', 'run', good, '--out', out, '--cloudy', STAND_IN, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      models: 1,
+      ok: 0,
+      skipped: 1,
+      failed: 0,
+      runs: [{ name: 'good', status: 'skipped' }],
+    });
+    const missing = await skybookInProcess(['cloudy', 'run', good, '--out', out, '--cloudy', join(tmp, 'nope.exe')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/Cloudy executable not found or not executable: .*nope\.exe/);
   });
 });
 

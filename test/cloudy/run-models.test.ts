@@ -54,7 +54,7 @@ describe('runCloudyModels with a stand-in cloudy.exe', () => {
       'model-199': 'hang',
       'model-123': 'no-ok',
     };
-    const grid = models.map((m) => (bad[m.name] ? cloudyModel(m.name, { ...m.deck, title: `stand-in ${bad[m.name]}` }, m.params) : m));
+    const grid = models.map((m) => (bad[m.name] ? cloudyModel(m.name, { ...m.deck!, title: `stand-in ${bad[m.name]}` }, m.params) : m));
     const outDir = join(tmp, 'grid');
     const progress = recordProgress();
     const runs = await runCloudyModels(grid, { cloudy: STAND_IN, outDir, jobs: 4, timeoutSeconds: 3, progress });
@@ -80,7 +80,7 @@ describe('runCloudyModels with a stand-in cloudy.exe', () => {
     // Nothing good is touched again: same file (inode) and modification time for every good output.
     const before = new Map(ok.map((r) => [r.out, statSync(r.out)]));
     // The failures fixed (their decks back to ordinary), the grid runs again.
-    const fixed = grid.map((m) => (bad[m.name] ? cloudyModel(m.name, { ...m.deck, title: 'BAL grid' }, m.params) : m));
+    const fixed = grid.map((m) => (bad[m.name] ? cloudyModel(m.name, { ...m.deck!, title: 'BAL grid' }, m.params) : m));
     const again = await runCloudyModels(fixed, { cloudy: STAND_IN, outDir, jobs: 4, timeoutSeconds: 3 });
     expect(again.filter((r) => r.status === 'skipped').map((r) => r.name)).toEqual(ok.map((r) => r.name));
     expect(again.filter((r) => r.status === 'ok').map((r) => r.name)).toEqual(Object.keys(bad).sort());
@@ -95,7 +95,7 @@ describe('runCloudyModels with a stand-in cloudy.exe', () => {
     const [m] = gridModels(BASE, { 'density.log': [5] });
     expect((await runCloudyModels([m!], { cloudy: STAND_IN, outDir }))[0]!.status).toBe('ok');
     expect((await runCloudyModels([m!], { cloudy: STAND_IN, outDir }))[0]!.status).toBe('skipped');
-    const changed = cloudyModel(m!.name, { ...m!.deck, density: { log: 6 } });
+    const changed = cloudyModel(m!.name, { ...m!.deck!, density: { log: 6 } });
     expect((await runCloudyModels([changed], { cloudy: STAND_IN, outDir }))[0]!.status).toBe('ok');
     expect(readFileSync(join(outDir, m!.name, `${m!.name}.in`), 'utf8')).toContain('hden 6\n');
     expect((await runCloudyModels([changed], { cloudy: STAND_IN, outDir, force: true }))[0]!.status).toBe('ok');
