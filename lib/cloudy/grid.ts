@@ -96,7 +96,8 @@ export function cloudyModel(name: string, deck: CloudyDeckInput, params: Record<
  * const m = modelFromText('hii_sphere', readFileSync('hii_sphere.in', 'utf8'));
  */
 export function modelFromText(name: string, input: string): CloudyModel {
-  if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new CloudyError(`invalid model name: ${name} (letters, digits, _ . -)`, { scope: 'modelFromText' });
+  if (!/^[A-Za-z0-9_.-]+$/.test(name))
+    throw new CloudyError(`invalid model name: ${name} (letters, digits, _ . -)`, { scope: 'modelFromText' });
   const text = input.endsWith('\n') ? input : `${input}\n`;
   return { name, params: {}, input: text, sha256: createHash('sha256').update(text).digest('hex') };
 }
