@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Field, Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { CloudyError, fileProblem } from '../errors/index.js';
+import { utf8Data } from './utf8-column.js';
 
 /**
  * Why Cloudy stopped an iteration ("Calculation stopped because lowest Te reached. Iteration 1 of 1").
@@ -64,9 +65,10 @@ export async function readOutFile(file: string): Promise<CloudyOutput> {
 
 // One entry of the line table: a label ("H  1", "Ca A", "C  2c", "+Col", "S II", "Q(H)"), its wavelength ("4861A",
 // "8333.74A", "2.625m" in microns, "1.5c" in cm, or "0" for none), log intensity and intensity relative to the
-// normalisation line. Entries stand side by side, 3 (C17+) or 4 (C10) to a line; the wavelength with its unit and
-// the two numbers after it anchor each entry, so a label may hold spaces and any printable character.
-const ENTRY = /(\S(?:.*?\S)?)\s+(0|\d+(?:\.\d+)?(?:A|m|c|cm))\s+(-?\d+\.\d+)\s+(-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)(?=\s|$)/g;
+// normalisation line. Entries stand side by side, 3 (C17+) or 4 (C10) to a line. The wavelength with its unit and the
+// two numbers after it anchor each entry; its label is the text since the previous entry (so a label may hold spaces
+// and any printable character), found without the backtracking a label pattern would cost.
+const ANCHOR = /(?<=\s|^)(0|\d+(?:\.\d+)?(?:A|m|c|cm))\s+(-?\d+\.\d+)\s+(-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)(?=\s|$)/g;
 // Section headings inside the table ("general properties..........", "continua....", "He-like iso-sequence....").
 const HEADING = /[A-Za-z][A-Za-z0-9 +\-]*?\.{4,}/g;
 
@@ -79,7 +81,7 @@ const HEADING = /[A-Za-z][A-Za-z0-9 +\-]*?\.{4,}/g;
  * out.stops[0]!.reason; // 'lowest Te reached'
  */
 export function parseOutText(text: string, file?: string): CloudyOutput {
-  const lines = text.split(/\r?\n/);
+  const lines = text.split('\n');
   const first = lines.findIndex((l) => l.trim() !== '');
   const banner = first >= 0 ? /^\s*Cloudy\s+(.+?)\s*$/.exec(lines[first]!) : null;
   if (!banner)
@@ -108,34 +110,51 @@ export function parseOutText(text: string, file?: string): CloudyOutput {
   };
   out.commands = echoedCommands(lines, first + 1);
   out.title = out.commands.find((c) => /^title\s/i.test(c))?.replace(/^title\s+/i, '');
-  const entries: { label: string; wave: string; log: number; rel: number; kind: string; iteration: number }[] = [];
+  const entries: LineColumns = { label: [], wave: [], log: [], rel: [], kind: [], iteration: [] };
+  let inTable = 0; // entries of the table being read
   let iteration = 1;
   let table: 'intrinsic' | 'emergent' | undefined;
   for (const raw of lines) {
     const line = raw.trimEnd();
     if (table) {
       if (line.trim() === '') {
-        if (entries.some((e) => e.kind === table && e.iteration === iteration)) table = undefined;
+        if (inTable > 0) table = undefined;
         continue;
       }
       if (/^\s*Caution:/.test(line)) continue;
-      const body = line.replace(HEADING, ' ');
-      for (const m of body.matchAll(ENTRY))
-        entries.push({ label: m[1]!.trim(), wave: m[2]!, log: Number(m[3]), rel: Number(m[4]), kind: table, iteration });
+      const body = line.includes('....') ? line.replace(HEADING, ' ') : line;
+      let from = 0;
+      for (const m of body.matchAll(ANCHOR)) {
+        const label = body.slice(from, m.index).trim();
+        from = m.index + m[0].length;
+        entries.label.push(label);
+        entries.wave.push(m[1]!);
+        entries.log.push(Number(m[2]));
+        entries.rel.push(Number(m[3]));
+        entries.kind.push(table);
+        entries.iteration.push(iteration);
+        inTable++;
+      }
       continue;
     }
+    // Most lines are zone printouts: a cheap look at the line picks which pattern, if any, to try.
+    const head = line.trimStart().slice(0, 2);
     let m: RegExpExecArray | null;
-    if ((m = /Emission Line Spectrum\..*Iteration\s+(\d+)\s+of\s+(\d+)/.exec(line))) iteration = Number(m[1]);
-    else if (/^\s*Intrinsic line intensities\s*$/.test(line)) table = 'intrinsic';
-    else if (/^\s*Emergent line intensities\s*$/.test(line)) table = 'emergent';
-    else if ((m = /Calculation stopped because (.+?)\.?\s+Iteration\s+(\d+)\s+of\s+(\d+)/.exec(line)))
-      out.stops.push({ reason: m[1]!, iteration: Number(m[2]), of: Number(m[3]) });
-    else if ((m = /^\s?W-(.*)$/.exec(line))) out.warnings.push(m[1]!.trim());
-    else if ((m = /^\s?C-(.*)$/.exec(line))) out.cautions.push(m[1]!.trim());
-    else if ((m = /^\s{1,3}!(.*)$/.exec(line))) out.surprises.push(m[1]!.trim());
-    else if ((m = /^\s*Cloudy ends:\s*(.*)$/.exec(line))) readEnds(out, m[1]!);
-    else if (/Cloudy exited OK/.test(line)) out.exitedOk = true;
-    else if (/something went wrong|ABORT|DISASTER|PROBLEM DISASTER/i.test(line) && out.failure === undefined) out.failure = line.trim();
+    if (head === 'W-') out.warnings.push(line.trimStart().slice(2).trim());
+    else if (head === 'C-') out.cautions.push(line.trimStart().slice(2).trim());
+    else if (head[0] === '!' && /^\s{1,3}!/.test(line)) out.surprises.push(line.trimStart().slice(1).trim());
+    else if (line.includes('Iteration')) {
+      if ((m = /Emission Line Spectrum\..*Iteration\s+(\d+)\s+of\s+(\d+)/.exec(line))) iteration = Number(m[1]);
+      else if ((m = /Calculation stopped because (.+?)\.?\s+Iteration\s+(\d+)\s+of\s+(\d+)/.exec(line)))
+        out.stops.push({ reason: m[1]!, iteration: Number(m[2]), of: Number(m[3]) });
+    } else if (line.includes('line intensities')) {
+      if (/^\s*Intrinsic line intensities\s*$/.test(line)) table = 'intrinsic';
+      else if (/^\s*Emergent line intensities\s*$/.test(line)) table = 'emergent';
+      inTable = 0;
+    } else if (line.includes('Cloudy ')) {
+      if ((m = /^\s*Cloudy ends:\s*(.*)$/.exec(line))) readEnds(out, m[1]!);
+      else if (line.includes('Cloudy exited OK')) out.exitedOk = true;
+    } else if (out.failure === undefined && /omething went wrong|ABORT|DISASTER/.test(line)) out.failure = line.trim();
   }
   out.lines = linesTable(entries);
   return out;
@@ -151,7 +170,7 @@ function echoedCommands(lines: string[], from: number): string[] {
   let box: string[] | undefined;
   for (let i = from; i < lines.length; i++) {
     const l = lines[i]!;
-    if (/^\s*\*{20,}/.test(l)) {
+    if (l.includes('********************') && /^\s*\*{20,}/.test(l)) {
       if (box && box.length > best.length) best = box;
       box = box ? undefined : [];
       continue;
@@ -200,29 +219,30 @@ const LINE_FIELDS = [
 ];
 
 function emptyLines(): Table {
-  return linesTable([]);
+  return linesTable({ label: [], wave: [], log: [], rel: [], kind: [], iteration: [] });
 }
 
-function linesTable(e: { label: string; wave: string; log: number; rel: number; kind: string; iteration: number }[]): Table {
-  const n = e.length;
-  const f64 = (f: (x: (typeof e)[number]) => number) => makeData({ type: new Float64(), length: n, data: Float64Array.from(e, f) });
+/** The line table's columns as they are read, one array per column. */
+interface LineColumns {
+  label: string[];
+  wave: string[];
+  log: number[];
+  rel: number[];
+  kind: string[];
+  iteration: number[];
+}
+
+function linesTable(e: LineColumns): Table {
+  const n = e.label.length;
+  const f64 = (a: Float64Array) => makeData({ type: new Float64(), length: n, data: a });
   const data = [
-    vectorFromArray(
-      e.map((x) => x.label),
-      new Utf8(),
-    ).data[0]!,
-    vectorFromArray(
-      e.map((x) => x.wave),
-      new Utf8(),
-    ).data[0]!,
-    f64((x) => cloudyWavelength(x.wave)),
-    f64((x) => x.log),
-    f64((x) => x.rel),
-    vectorFromArray(
-      e.map((x) => x.kind),
-      new Utf8(),
-    ).data[0]!,
-    makeData({ type: new Int32(), length: n, data: Int32Array.from(e, (x) => x.iteration) }),
+    utf8Data(e.label),
+    utf8Data(e.wave),
+    f64(Float64Array.from(e.wave.map(cloudyWavelength))),
+    f64(Float64Array.from(e.log)),
+    f64(Float64Array.from(e.rel)),
+    utf8Data(e.kind),
+    makeData({ type: new Int32(), length: n, data: Int32Array.from(e.iteration) }),
   ];
   const schema = new Schema(LINE_FIELDS);
   return new Table(schema, [new RecordBatch(schema, makeData({ type: new Struct(LINE_FIELDS), length: n, children: data }))]);

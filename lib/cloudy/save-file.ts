@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Bool, Field, Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { CloudyError, fileProblem } from '../errors/index.js';
+import { utf8Data } from './utf8-column.js';
 
 /**
  * The kinds of Cloudy save file skybook reads, by the extension pyCloudy and Cloudy's own tests give them: `ovr`
@@ -94,7 +95,7 @@ const BLOCK_SEPARATOR = /^#{5,}\s*$/;
 export function parseSaveText(text: string, options: SaveOptions = {}): SaveTable {
   const kind = options.kind ?? (options.file ? saveKindOf(options.file) : 'save');
   const where = (line?: number) => ({ scope: 'parseSaveFile', ...(options.file ? { file: options.file } : {}), ...(line ? { line } : {}) });
-  const lines = text.split(/\r?\n/);
+  const lines = text.split('\n');
   let header: string | undefined;
   let columns: string[] = [];
   const rows: string[][] = [];
@@ -103,7 +104,7 @@ export function parseSaveText(text: string, options: SaveOptions = {}): SaveTabl
   let block = 0;
   let rowsInBlock = 0;
   lines.forEach((raw, i) => {
-    const line = raw.replace(/\s+$/, '');
+    const line = raw.trimEnd();
     if (line === '') return;
     if (line.startsWith('#')) {
       if (header === undefined) {
@@ -121,8 +122,9 @@ export function parseSaveText(text: string, options: SaveOptions = {}): SaveTabl
       return;
     }
     if (header === undefined) throw new CloudyError('a data line before the header line (which starts with #)', where(i + 1));
-    const fields = raw.split('\t').map((f) => f.trim());
-    while (fields.length > columns.length && fields.at(-1) === '') fields.pop();
+    // Fields keep their padding here: Number() ignores it, and string columns are trimmed once, when built.
+    const fields = raw.split('\t');
+    while (fields.length > columns.length && fields.at(-1)!.trim() === '') fields.pop();
     if (kind === 'h2col' && fields.length < columns.length) {
       short.push({ fields, line: i + 1 });
       return;
@@ -135,10 +137,40 @@ export function parseSaveText(text: string, options: SaveOptions = {}): SaveTabl
   });
   if (header === undefined) throw new CloudyError('no header line (a line starting with #): not a Cloudy save file', where());
   if (new Set(columns).size !== columns.length) columns = uniqueNames(columns);
-  const values = columns.map((_, c) => rows.map((r) => r[c] ?? ''));
+  // One pass per column: numbers while every non-empty field reads as one, strings kept for the columns that do not.
+  const ncol = columns.length;
+  const nrow = rows.length;
+  const values: string[][] = [];
+  const numbers: (Float64Array | undefined)[] = [];
+  for (let c = 0; c < ncol; c++) {
+    const col = new Float64Array(nrow);
+    let numeric = true;
+    let any = false;
+    for (let r = 0; r < nrow; r++) {
+      const x = rows[r]![c] ?? '';
+      let v = Number(x);
+      if (v === 0 && !/\d/.test(x)) {
+        col[r] = Number.NaN; // an empty or blank field (Number reads both as 0)
+        continue;
+      }
+      if (Number.isNaN(v)) {
+        const t = x.trim();
+        if (INF.test(t)) v = t.startsWith('-') ? -Infinity : Infinity;
+        else if (!NAN.test(t)) {
+          numeric = false;
+          break;
+        }
+      } else if (x.indexOf('.') < 0 && !isDecimal(x.trim())) {
+        numeric = false;
+        break;
+      }
+      col[r] = v;
+      any = true;
+    }
+    numbers.push(numeric && any ? col : undefined);
+    values.push(numeric && any ? [] : rows.map((r) => (r[c] ?? '').trim()));
+  }
   let layout: SaveTable['layout'];
-  const numeric = values.map(isNumericColumn);
-  const numbers = values.map((v, c) => (numeric[c] ? Float64Array.from(v, parseNumber) : undefined));
   if (kind === 'ovr') {
     layout = overviewLayout(columns, numbers);
     if (layout === 'log10' && (options.overview ?? 'linear') === 'linear') {
@@ -167,7 +199,7 @@ export function parseSaveText(text: string, options: SaveOptions = {}): SaveTabl
       data.push(makeData({ type: new Float64(), length: col.length, data: col }));
     } else {
       fields.push(new Field(name, new Utf8(), false));
-      data.push(vectorFromArray(values[c]!, new Utf8()).data[0]!);
+      data.push(utf8Data(values[c]!));
     }
   });
   fields.push(new Field('BLOCK', new Int32(), false));
@@ -200,22 +232,19 @@ function uniqueNames(names: string[]): string[] {
   });
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
+const NAN = /^[+-]?nan$/i;
 
-function isNumericColumn(v: string[]): boolean {
-  let any = false;
-  for (const x of v) {
-    if (x === '') continue;
-    if (!NUMBER.test(x) && !NON_FINITE.test(x)) return false;
-    any = true;
-  }
-  return any;
+const INF = /^[+-]?inf(inity)?$/i;
+
+/** Number() also reads hex, binary and octal (0x10, 0b1, 0o7): a field written so is a label, not a number. */
+function isDecimal(x: string): boolean {
+  const c = x.length > 1 ? x.charCodeAt(1) | 32 : 0;
+  return !(x.charCodeAt(0) === 48 && (c === 120 || c === 98 || c === 111));
 }
 
 function parseNumber(x: string): number {
-  if (x === '') return Number.NaN;
-  if (NON_FINITE.test(x)) return /nan/i.test(x) ? Number.NaN : x.startsWith('-') ? -Infinity : Infinity;
+  if (x === '' || NAN.test(x)) return Number.NaN;
+  if (INF.test(x)) return x.startsWith('-') ? -Infinity : Infinity;
   return Number(x);
 }
 
@@ -248,10 +277,7 @@ function h2Summary(short: { fields: string[]; line: number }[], where: (line?: n
       throw new CloudyError(`${s.fields.length} fields in an H2 summary row (vib, rot, colden, label expected)`, where(s.line));
   const fields = [new Field('label', new Utf8(), false), new Field('colden', new Float64(), true)];
   const data = [
-    vectorFromArray(
-      short.map((s) => s.fields[3]!),
-      new Utf8(),
-    ).data[0]!,
+    utf8Data(short.map((s) => s.fields[3]!.trim())),
     makeData({ type: new Float64(), length: short.length, data: Float64Array.from(short, (s) => parseNumber(s.fields[2]!)) }),
   ];
   return tableOf(fields, data, short.length);
