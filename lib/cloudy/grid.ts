@@ -56,13 +56,15 @@ export function gridModels(base: CloudyDeckInput, axes: Record<string, readonly 
     throw new CloudyError(`invalid prefix: ${prefix} (letters, digits, _ . -)`, { scope: 'gridModels' });
   const out: CloudyModel[] = [];
   for (let k = 0; k < total; k++) {
-    const params: Record<string, number> = {};
+    const picked = new Array<number>(paths.length);
     let rest = k;
     for (let a = paths.length - 1; a >= 0; a--) {
       const values = axes[paths[a]!]!;
-      params[paths[a]!] = values[rest % values.length]!;
+      picked[a] = values[rest % values.length]!;
       rest = Math.floor(rest / values.length);
     }
+    // In the axes' order, as the caller listed them.
+    const params: Record<string, number> = Object.fromEntries(paths.map((p, a) => [p, picked[a]!]));
     const deck = structuredClone(valid) as unknown as Record<string, unknown>;
     for (const p of paths) setPath(deck, p, params[p]!);
     const name = `${prefix}-${String(k).padStart(width, '0')}`;

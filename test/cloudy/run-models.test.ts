@@ -26,6 +26,7 @@ describe('gridModels', () => {
     expect(models).toHaveLength(9);
     expect(models.map((m) => m.name).slice(0, 3)).toEqual(['bal-000', 'bal-001', 'bal-002']);
     expect(models[1]!.params).toEqual({ 'continua.0.intensity.log': -3, 'density.log': 6 });
+    expect(Object.keys(models[1]!.params)).toEqual(['continua.0.intensity.log', 'density.log']);
     expect(models[5]!.input).toContain('ionization parameter -2\nhden 8\n');
     expect(new Set(models.map((m) => m.sha256)).size).toBe(9);
     expect(gridModels(BASE, { 'density.log': [4] })[0]!.sha256).toBe(gridModels(BASE, { 'density.log': [4] })[0]!.sha256);
