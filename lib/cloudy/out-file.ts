@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Field, Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import { Field, Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, Utf8 } from 'apache-arrow';
 import { CloudyError, fileProblem } from '../errors/index.js';
 import { utf8Data } from './utf8-column.js';
 

@@ -3,7 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { parseDeckSpec, renderDeck } from '../../cloudy/index.js';
 import { CloudyError, fileProblem, UsageError } from '../../errors/index.js';
 import { parseArgs } from '../args.js';
-import { OutputFile } from '../output-file.js';
+import { writeOutput } from '../output-file.js';
 import type { Command } from './command.js';
 
 /**
@@ -45,14 +45,7 @@ export const cloudyDeck: Command = {
       io.stdout(deck);
       return 0;
     }
-    const sink = await OutputFile.open('-o', out);
-    try {
-      await sink.write(deck);
-      await sink.commit();
-    } catch (e) {
-      await sink.abandon();
-      throw e;
-    }
+    await writeOutput('-o', out, deck);
     return 0;
   },
 };
