@@ -1,4 +1,5 @@
 export { parseOutText, readOutFile, cloudyWavelength } from './out-file.js';
+export { ionColumn } from './ion-columns.js';
 export type { CloudyOutput, CloudyStop } from './out-file.js';
 export { parseSaveText, readSaveFile, saveKindOf, SAVE_KINDS } from './save-file.js';
 export type { SaveKind, SaveOptions, SaveTable } from './save-file.js';

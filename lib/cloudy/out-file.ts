@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Field, Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, Utf8 } from 'apache-arrow';
 import { CloudyError, fileProblem } from '../errors/index.js';
+import { type IonColumnRows, ionColumnsTable, readIonColumns } from './ion-columns.js';
 import { utf8Data } from './utf8-column.js';
 
 /**
@@ -19,8 +20,9 @@ export interface CloudyStop {
  * What a Cloudy main output (`.out`) says: the version from its banner, the title and input commands it echoes, why
  * each iteration stopped, its warnings (`W-`), cautions (`C-`) and surprises (`!`), the emission-line table (`lines`,
  * one row per line and kind: LABEL, WAVELENGTH as printed, WAVELENGTH_A in Angstrom (0 for a label without one),
- * LOG_INTENSITY, RELATIVE to the normalisation line, KIND `intrinsic` or `emergent`, ITERATION), and the final
- * "Cloudy ends" line: zones, iterations, cautions and warnings, seconds, and whether it "exited OK".
+ * LOG_INTENSITY, RELATIVE to the normalisation line, KIND `intrinsic` or `emergent`, ITERATION), the ionic column
+ * densities (`columns`: ELEMENT as Cloudy spells it, ION 1 for the neutral atom, LOG_COLUMN in cm^-2, ITERATION; see
+ * `ionColumn`), and the final "Cloudy ends" line: zones, iterations, cautions and warnings, seconds, and whether it "exited OK".
  *
  * @example
  * const out: CloudyOutput = await readOutFile('hii_sphere.out');
@@ -36,6 +38,7 @@ export interface CloudyOutput {
   cautions: string[];
   surprises: string[];
   lines: Table;
+  columns: Table;
   zones: number | undefined;
   iterations: number | undefined;
   cautionCount: number;
@@ -99,6 +102,7 @@ export function parseOutText(text: string, file?: string): CloudyOutput {
     cautions: [],
     surprises: [],
     lines: emptyLines(),
+    columns: ionColumnsTable({ element: [], ion: [], logColumn: [], iteration: [] }),
     zones: undefined,
     iterations: undefined,
     cautionCount: 0,
@@ -114,8 +118,9 @@ export function parseOutText(text: string, file?: string): CloudyOutput {
   let inTable = 0; // entries of the table being read
   let iteration = 1;
   let table: 'intrinsic' | 'emergent' | undefined;
-  for (const raw of lines) {
-    const line = raw.trimEnd();
+  const columns: IonColumnRows = { element: [], ion: [], logColumn: [], iteration: [] };
+  for (let at = 0; at < lines.length; at++) {
+    const line = lines[at]!.trimEnd();
     if (table) {
       if (line.trim() === '') {
         if (inTable > 0) table = undefined;
@@ -154,9 +159,12 @@ export function parseOutText(text: string, file?: string): CloudyOutput {
     } else if (line.includes('Cloudy ')) {
       if ((m = /^\s*Cloudy ends:\s*(.*)$/.exec(line))) readEnds(out, m[1]!);
       else if (line.includes('Cloudy exited OK')) out.exitedOk = true;
+    } else if (line.includes('Log10 Column density') && line.startsWith(' Hydrogen')) {
+      at = readIonColumns(lines, at, iteration, columns) - 1;
     } else if (out.failure === undefined && /omething went wrong|ABORT|DISASTER/.test(line)) out.failure = line.trim();
   }
   out.lines = linesTable(entries);
+  out.columns = ionColumnsTable(columns);
   return out;
 }
 

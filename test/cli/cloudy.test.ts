@@ -19,6 +19,20 @@ describe.skipIf(!HAVE_FIXTURES)('skybook cloudy parse', () => {
       'Cloudy 10.00 "HII region, full depth, spherical shell": 82 zones, 1 iterations, 1 cautions, 0 warnings; exited OK',
     );
     expect(r.stdout).toContain('stopped: iteration 1: lowest Te reached');
+    expect(r.stdout).toMatch(/\d+ emission lines, 495 ionic column densities/);
+  });
+
+  it('--table columns: the ionic column densities as rows (C IV is Carbon 4)', async () => {
+    const r = await skybookInProcess(['cloudy', 'parse', join(DIR, 'c10.00/hii_sphere/hii_sphere.out'), '--table', 'columns', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.rows).toHaveLength(j.ionColumns);
+    expect(j.rows.find((x: { ELEMENT: string; ION: number }) => x.ELEMENT === 'Carbon' && x.ION === 4)).toMatchObject({
+      LOG_COLUMN: 12.708,
+    });
+    const onSave = await skybookInProcess(['cloudy', 'parse', join(DIR, 'quickstart/pn.ovr'), '--table', 'columns']);
+    expect(onSave.code).toBe(2);
+    expect(onSave.stderr).toContain('--table picks a table of a .out');
   });
 
   it('--json: what the output says and its line table as rows', async () => {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
-import { parseOutText, parseSaveText, readOutFile, readSaveFile } from '../../lib/cloudy/index.js';
+import { ionColumn, parseOutText, parseSaveText, readOutFile, readSaveFile } from '../../lib/cloudy/index.js';
 import { CloudyError } from '../../lib/errors/index.js';
 import { FIXTURES, HAVE_FIXTURES, NO_FIXTURES_MESSAGE } from '../helpers/fixtures.js';
 
@@ -122,6 +122,35 @@ describe.skipIf(!HAVE_FIXTURES)('Cloudy outputs in ../shared/fixtures/cloudy', (
     expect(line(o.lines, 'Blnd', '3727.00A')).toMatchObject({ LOG_INTENSITY: -2.1, RELATIVE: 0.5519 });
     expect(line(o.lines, 'Inci', '0')).toMatchObject({ WAVELENGTH_A: 0, LOG_INTENSITY: 0.336, RELATIVE: 150.642 });
     expect(line(o.lines, 'Ca A', '4.05113m')).toMatchObject({ WAVELENGTH_A: 40511.3, LOG_INTENSITY: -2.867, RELATIVE: 0.0943 });
+  });
+
+  it('ionic column densities: C10 and trunk, continuation lines, hydrogen without H2, read as the text prints them', async () => {
+    const c10 = await readOutFile(join(DIR, 'c10.00/hii_sphere/hii_sphere.out'));
+    const count = (o: typeof c10, el: string) => o.columns.toArray().filter((r) => r.ELEMENT === el).length;
+    expect([ionColumn(c10.columns, 'Hydrogen', 1), ionColumn(c10.columns, 'Hydrogen', 2)]).toEqual([18.326, 19.683]);
+    expect(count(c10, 'Hydrogen')).toBe(2); // the third value is H2, not an ion
+    expect([ionColumn(c10.columns, 'Carbon', 4), ionColumn(c10.columns, 'Carbon', 5), ionColumn(c10.columns, 'Carbon', 7)]).toEqual([
+      12.708, 6.386, -30,
+    ]);
+    // One stage per electron plus the bare nucleus; Chlorine (Z = 17) and Zinc (Z = 30) run over continuation lines.
+    expect([count(c10, 'Carbon'), count(c10, 'Chlorine'), count(c10, 'Zinc')]).toEqual([7, 18, 31]);
+    expect(
+      c10.columns
+        .toArray()
+        .map((r) => r.ELEMENT)
+        .filter((e, i, a) => a.indexOf(e) === i),
+    ).toHaveLength(30);
+    const smoke = await readOutFile(join(DIR, 'c10.00/hii_smoke/hii_smoke.out'));
+    expect([ionColumn(smoke.columns, 'Carbon', 4), ionColumn(smoke.columns, 'Silicon', 4), ionColumn(smoke.columns, 'Zinc', 6)]).toEqual([
+      10.832, 10.894, 3.228,
+    ]);
+    const trunk = await readOutFile(join(DIR, 'trunk-2019/hii_sphere/hii_sphere.out'));
+    expect([
+      ionColumn(trunk.columns, 'Hydrogen', 2),
+      ionColumn(trunk.columns, 'Carbon', 5),
+      ionColumn(trunk.columns, 'Phosphorus', 2),
+    ]).toEqual([19.697, 8.002, 13.042]);
+    expect(() => ionColumn(trunk.columns, 'Unobtainium', 1, trunk.file)).toThrow(/hii_sphere\.out: no column density of Unobtainium 1 /);
   });
 
   it('trunk hii_smoke.out: one zone, NZONE reached, four cautions, relative intensities with any number of decimals', async () => {

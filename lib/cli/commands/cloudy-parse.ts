@@ -37,6 +37,7 @@ function outSummary(o: CloudyOutput) {
     execSeconds: o.execSeconds ?? null,
     commands: o.commands,
     lines: o.lines.numRows,
+    ionColumns: o.columns.numRows,
   };
 }
 
@@ -54,7 +55,8 @@ function saveSummary(s: SaveTable) {
  */
 export const cloudyParse: Command = {
   name: 'cloudy parse',
-  usage: 'skybook cloudy parse FILE [--kind out|ovr|ems|lin|con|grd|h2col|save] [--json | --format parquet|arrow -o OUT]',
+  usage:
+    'skybook cloudy parse FILE [--kind out|ovr|ems|lin|con|grd|h2col|save] [--table lines|columns] [--json | --format parquet|arrow -o OUT]',
   summary: 'a Cloudy output (.out) or save file into a table: summary, JSON, Parquet or Arrow (C10 and C17+ layouts)',
   flags: [
     { flag: 'FILE', help: 'a file Cloudy wrote: the main output (.out) or a save file (.ovr, .ems, .lin, .con, .grd, .h2col, ...)' },
@@ -63,14 +65,23 @@ export const cloudyParse: Command = {
       help: 'what FILE is, when its extension does not say: out (main output), ovr (save overview), ems (save lines, emissivity), lin (save lines, array), con (save continuum), grd (save grid), h2col (save H2 column density), save (any other tab-separated save file)',
     },
     {
+      flag: '--table lines|columns',
+      help: 'for a .out: the emission-line table (default) or the ionic column densities (ELEMENT, ION with 1 the neutral atom, LOG_COLUMN)',
+    },
+    {
       flag: '--json',
       help: 'print what the file says (for .out: version, stops, cautions, warnings, zones, iterations, exit) and its rows as JSON',
     },
-    { flag: '--format parquet|arrow', help: 'write the table (for .out: the emission-line table) to -o OUT' },
+    { flag: '--format parquet|arrow', help: 'write the table (for .out: the one --table picks) to -o OUT' },
     { flag: '-o, --out OUT', help: 'the Parquet or Arrow file to write (atomically), with --format' },
   ],
   async run(argv, io) {
-    const args = parseArgs(argv, { positionals: ['file'], values: ['kind', 'format', 'out'], switches: ['json'], aliases: { o: 'out' } });
+    const args = parseArgs(argv, {
+      positionals: ['file'],
+      values: ['kind', 'format', 'out', 'table'],
+      switches: ['json'],
+      aliases: { o: 'out' },
+    });
     const file = args.positionals.file!;
     const v = args.values;
     const kind = (v.kind ?? (/\.out$/i.test(file) ? 'out' : saveKindOf(file))) as Kind;
@@ -79,6 +90,9 @@ export const cloudyParse: Command = {
     if (format !== undefined && !FORMATS.includes(format)) throw UsageError.invalid('format', format, FORMATS.join(' or '));
     if (format && !v.out) throw new UsageError(`--format ${format} needs -o OUT`, { option: 'out' });
     if (v.out && !format) throw new UsageError('-o OUT needs --format parquet|arrow', { option: 'format' });
+    const which = v.table ?? 'lines';
+    if (which !== 'lines' && which !== 'columns') throw UsageError.invalid('table', which, 'lines or columns');
+    if (v.table !== undefined && kind !== 'out') throw new UsageError('--table picks a table of a .out (--kind out)', { option: 'table' });
     const json = args.switches.has('json');
     if (json && format) throw new UsageError('--json prints to stdout; --format writes -o OUT: give one', { option: 'json' });
     const sink = v.out ? await OutputFile.open('-o', v.out) : undefined; // an unwritable -o fails before parsing
@@ -87,7 +101,7 @@ export const cloudyParse: Command = {
       let summary: Record<string, unknown>;
       if (kind === 'out') {
         const o = await readOutFile(file);
-        table = o.lines;
+        table = which === 'columns' ? o.columns : o.lines;
         summary = outSummary(o);
       } else {
         const s = await readSaveFile(file, { kind: kind as SaveKind });
@@ -123,7 +137,7 @@ function describe(file: string, s: Record<string, unknown>, t: Table, out: strin
       `${(s.cautions as string[]).length} cautions, ${(s.warnings as string[]).length} warnings; ` +
       `${s.exitedOk ? 'exited OK' : `did not exit OK${s.failure ? ` (${s.failure})` : ''}`}\n` +
       (stops.length ? `stopped: ${stops.join('; ')}\n` : '') +
-      `${t.numRows} emission lines${written}\n`
+      `${s.lines} emission lines, ${s.ionColumns} ionic column densities${written}\n`
     );
   }
   return `${file}: ${s.kind}, ${t.numRows} rows in ${s.blocks} block(s), ${(s.columns as string[]).length} columns${s.layout === 'log10' ? ' (C10 log10 overview, read as linear values)' : ''}${written}\n`;
