@@ -43,6 +43,16 @@ const PLAN: Record<string, PipelineStep> = {
     params: { survey: `${PIPELINES_OUT}/quasar-survey`, matrix: `${PIPELINES_OUT}/quasar-matrix.parquet`, top: '8', seed: '1' },
     inputs: [`${PIPELINES_OUT}/quasar-matrix.parquet`, `${PIPELINES_OUT}/quasar-survey/truth/quasars.parquet`],
   },
+  // 07 turns 05's BAL quasars into outflows: Cloudy when it is on PATH, else the bundled real outputs of its grid.
+  '07-agn-outflows': {
+    params: {
+      survey: `${PIPELINES_OUT}/quasar-survey`,
+      features: `${PIPELINES_OUT}/quasar-features.parquet`,
+      runs: `${PIPELINES_OUT}/agn-grid`,
+      out: `${PIPELINES_OUT}/agn-outflows.parquet`,
+    },
+    inputs: [`${PIPELINES_OUT}/quasar-features.parquet`],
+  },
 };
 
 /** The plan of a notebook by name (file name without `.ipynb`); a notebook not in the plan runs with its defaults. @example planFor('01-quickstart').params.seed // '1' */

@@ -17,9 +17,10 @@ const FIELDS = [
   new Field('ITERATION', new Int32(), false),
 ];
 
-// "-30.000-30.000" runs values together: a value is a sign or space and digits with three decimals, not a field.
+// "-30.000-30.000" runs values together, and a ten-letter name its first value ("Phosphorus-30.000"): a value is a
+// sign and digits with three decimals, not a field between spaces.
 const VALUE = /-?\d+\.\d{3}/g;
-const ELEMENT_ROW = /^ ([A-Z][a-z]+)\s+(?=-?\d)/;
+const ELEMENT_ROW = /^ ([A-Z][a-z]+)\s*(?=-?\d)/;
 
 /**
  * Reads the ionic column-density block of a `.out` starting at `lines[start]` (the " Hydrogen ... Log10 Column density

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants, existsSync, openSync, closeSync } from 'node:fs';
-import { access, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Progress } from '../core/index.js';
 import { CloudyError } from '../errors/index.js';
@@ -198,11 +198,8 @@ async function readDone(file: string): Promise<DoneRecord | undefined> {
 }
 
 async function rmDone(file: string): Promise<void> {
-  try {
-    await rename(file, `${file}.stale`);
-  } catch {
-    // none
-  }
+  // Gone before the model runs again, so a run killed half-way never leaves an old record beside a new, partial output.
+  await rm(file, { force: true });
 }
 
 /** Cloudy with the deck on stdin and the output file as stdout, in `cwd`; killed at the timeout. */

@@ -161,12 +161,13 @@ describe.skipIf(missing)("the curated notebooks' HTML pages in headless Chromium
   }, 120_000);
 });
 
-describe('the quasar notebooks: every Plotly figure carries a legend', () => {
+describe('the quasar and outflow notebooks: every Plotly figure carries a legend', () => {
   it.each([
     ['05-quasar-features', 6],
     ['06-anomalous-quasars', 9],
+    ['07-agn-outflows', 3],
   ] as const)(
-    '%s: %i figures, each with legend entries; 05 compares lines against the truth',
+    '%s: %i figures, each with legend entries; 05 compares lines against the truth, 07 the grid with the troughs',
     async (name, figures) => {
       await rendered(name, '.plotly .legend', async (page) => {
         const legends = await page.$$eval('div[id^="plotly-"]', (ps) =>
@@ -181,6 +182,11 @@ describe('the quasar notebooks: every Plotly figure carries a legend', () => {
             'fit: continuum + emission lines (unabsorbed)',
             'BI troughs (VMIN..VMAX)',
           ]);
+        } else if (name === '07-agn-outflows') {
+          expect(legends[0]!.slice(0, 4)).toEqual([-3, -2, -1, 0].map((u) => `Cloudy, log U = ${u}`));
+          expect(legends[0]![4]).toMatch(/^BAL troughs \(\d+\)$/);
+          expect(legends[1]).toEqual(['BAL outflows', '0.5% (Hopkins & Elvis 2010)', '5% (Di Matteo et al. 2005)']);
+          expect(legends[2]).toEqual(['T_e (K)', 'C IV / C']);
         } else {
           expect(legends[0]![0]).toMatch(/^ordinary quasars \(\d+\)$/);
         }
