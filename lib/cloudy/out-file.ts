@@ -68,10 +68,70 @@ export async function readOutFile(file: string): Promise<CloudyOutput> {
 
 // One entry of the line table: a label ("H  1", "Ca A", "C  2c", "+Col", "S II", "Q(H)"), its wavelength ("4861A",
 // "8333.74A", "2.625m" in microns, "1.5c" in cm, or "0" for none), log intensity and intensity relative to the
-// normalisation line. Entries stand side by side, 3 (C17+) or 4 (C10) to a line. The wavelength with its unit and the
-// two numbers after it anchor each entry; its label is the text since the previous entry (so a label may hold spaces
-// and any printable character), found without the backtracking a label pattern would cost.
-const ANCHOR = /(?<=\s|^)(0|\d+(?:\.\d+)?(?:A|m|c|cm))\s+(-?\d+\.\d+)\s+(-?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)(?=\s|$)/g;
+// normalisation line. Entries stand side by side, 3 (C17+) or 4 (C10) to a line. Three whitespace-separated tokens (a
+// wavelength with its unit, a signed decimal, a number) anchor each entry; its label is the text since the previous
+// entry, so a label may hold spaces and any printable character. Read token by token with character tests: the
+// equivalent pattern with a lookbehind cost most of a .out's parse.
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isSpace = (c: number) => c <= 32;
+/** digits, optionally "." and digits, ending at `end`; returns the index after them (or -1). */
+function digits(s: string, i: number, end: number): number {
+  const start = i;
+  while (i < end && isDigit(s.charCodeAt(i))) i++;
+  return i > start ? i : -1;
+}
+/** `0`, or `\d+(\.\d+)?` followed by A, m, c or cm, exactly filling [i, end). */
+function isWaveToken(s: string, i: number, end: number): boolean {
+  if (end - i === 1 && s.charCodeAt(i) === 48) return true;
+  let k = digits(s, i, end);
+  if (k < 0) return false;
+  if (s.charCodeAt(k) === 46) {
+    k = digits(s, k + 1, end);
+    if (k < 0) return false;
+  }
+  const rest = s.slice(k, end);
+  return rest === 'A' || rest === 'm' || rest === 'c' || rest === 'cm';
+}
+/** `-?\d+\.\d+` exactly filling [i, end). */
+function isLogToken(s: string, i: number, end: number): boolean {
+  if (s.charCodeAt(i) === 45) i++;
+  const k = digits(s, i, end);
+  if (k < 0 || s.charCodeAt(k) !== 46) return false;
+  return digits(s, k + 1, end) === end;
+}
+/** `-?\d+(\.\d*)?([eE][+-]?\d+)?` exactly filling [i, end). */
+function isNumberToken(s: string, i: number, end: number): boolean {
+  if (s.charCodeAt(i) === 45) i++;
+  let k = digits(s, i, end);
+  if (k < 0) return false;
+  if (k < end && s.charCodeAt(k) === 46) {
+    k++;
+    while (k < end && isDigit(s.charCodeAt(k))) k++;
+  }
+  if (k < end && (s.charCodeAt(k) | 32) === 101) {
+    k++;
+    if (s.charCodeAt(k) === 43 || s.charCodeAt(k) === 45) k++;
+    k = digits(s, k, end);
+    if (k < 0) return false;
+  }
+  return k === end;
+}
+/** The start and end of every whitespace-separated token of a line, flat: [s0, e0, s1, e1, ...]. */
+function tokens(s: string): number[] {
+  const out: number[] = [];
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
+    while (i < n && isSpace(s.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    while (i < n && !isSpace(s.charCodeAt(i))) i++;
+    out.push(start, i);
+  }
+  return out;
+}
+// The line that says a model went wrong: "Something went wrong", an ABORT or a DISASTER.
+const FAILURE = /omething went wrong|ABORT|DISASTER/;
 // Section headings inside the table ("general properties..........", "continua....", "He-like iso-sequence....").
 const HEADING = /[A-Za-z][A-Za-z0-9 +\-]*?\.{4,}/g;
 
@@ -119,6 +179,8 @@ export function parseOutText(text: string, file?: string): CloudyOutput {
   let iteration = 1;
   let table: 'intrinsic' | 'emergent' | undefined;
   const columns: IonColumnRows = { element: [], ion: [], logColumn: [], iteration: [] };
+  // One look at the whole text spares every zone line the failure pattern in the (usual) output that has none.
+  const mayFail = FAILURE.test(text);
   for (let at = 0; at < lines.length; at++) {
     const line = lines[at]!.trimEnd();
     if (table) {
@@ -129,16 +191,19 @@ export function parseOutText(text: string, file?: string): CloudyOutput {
       if (/^\s*Caution:/.test(line)) continue;
       const body = line.includes('....') ? line.replace(HEADING, ' ') : line;
       let from = 0;
-      for (const m of body.matchAll(ANCHOR)) {
-        const label = body.slice(from, m.index).trim();
-        from = m.index + m[0].length;
-        entries.label.push(label);
-        entries.wave.push(m[1]!);
-        entries.log.push(Number(m[2]));
-        entries.rel.push(Number(m[3]));
+      const t = tokens(body);
+      for (let k = 0; k + 5 < t.length; k += 2) {
+        if (!isWaveToken(body, t[k]!, t[k + 1]!) || !isLogToken(body, t[k + 2]!, t[k + 3]!) || !isNumberToken(body, t[k + 4]!, t[k + 5]!))
+          continue;
+        entries.label.push(body.slice(from, t[k]).trim());
+        entries.wave.push(body.slice(t[k], t[k + 1]));
+        entries.log.push(Number(body.slice(t[k + 2], t[k + 3])));
+        entries.rel.push(Number(body.slice(t[k + 4], t[k + 5])));
         entries.kind.push(table);
         entries.iteration.push(iteration);
         inTable++;
+        from = t[k + 5]!;
+        k += 4;
       }
       continue;
     }
@@ -161,7 +226,7 @@ export function parseOutText(text: string, file?: string): CloudyOutput {
       else if (line.includes('Cloudy exited OK')) out.exitedOk = true;
     } else if (line.includes('Log10 Column density') && line.startsWith(' Hydrogen')) {
       at = readIonColumns(lines, at, iteration, columns) - 1;
-    } else if (out.failure === undefined && /omething went wrong|ABORT|DISASTER/.test(line)) out.failure = line.trim();
+    } else if (mayFail && out.failure === undefined && FAILURE.test(line)) out.failure = line.trim();
   }
   out.lines = linesTable(entries);
   out.columns = ionColumnsTable(columns);
@@ -246,7 +311,8 @@ function linesTable(e: LineColumns): Table {
   const data = [
     utf8Data(e.label),
     utf8Data(e.wave),
-    f64(Float64Array.from(e.wave.map(cloudyWavelength))),
+    // Angstrom, the common case, without cloudyWavelength's pattern: isWaveToken already checked every printed form.
+    f64(Float64Array.from(e.wave, (w) => (w.charCodeAt(w.length - 1) === 65 ? Number(w.slice(0, -1)) : cloudyWavelength(w)))),
     f64(Float64Array.from(e.log)),
     f64(Float64Array.from(e.rel)),
     utf8Data(e.kind),
