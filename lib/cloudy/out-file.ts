@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { Field, Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, Utf8 } from 'apache-arrow';
 import { CloudyError, fileProblem } from '../errors/index.js';
 import { type IonColumnRows, ionColumnsTable, readIonColumns } from './ion-columns.js';
@@ -59,7 +59,9 @@ export interface CloudyOutput {
 export async function readOutFile(file: string): Promise<CloudyOutput> {
   let text: string;
   try {
-    text = await readFile(file, 'latin1');
+    // One read, not the promise API's chunked reads through the thread pool: 0.2 ms against 0.45 ms for a 150 kB .out
+    // (a third of reading one), and Cloudy's files are small enough that the event loop never notices.
+    text = readFileSync(file, 'latin1');
   } catch (e) {
     throw new CloudyError(`cannot read it: ${fileProblem(e)}`, { scope: 'readOutFile', file });
   }
@@ -115,6 +117,31 @@ function isNumberToken(s: string, i: number, end: number): boolean {
     if (k < 0) return false;
   }
   return k === end;
+}
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+/**
+ * The number a checked token [i, end) prints. A plain decimal of at most 15 digits is its digits as an integer divided
+ * by a power of ten: both exact, so the quotient is the correctly rounded value, as Number() gives, without parsing a
+ * string (which was a third of a .out's parse); anything else (an exponent, more digits) goes through Number().
+ */
+function tokenNumber(s: string, i: number, end: number): number {
+  const negative = s.charCodeAt(i) === 45;
+  let k = negative ? i + 1 : i;
+  let mantissa = 0;
+  let digitCount = 0;
+  let decimals = -1;
+  for (; k < end; k++) {
+    const c = s.charCodeAt(k);
+    if (c === 46 && decimals < 0) decimals = 0;
+    else if (isDigit(c)) {
+      mantissa = mantissa * 10 + (c - 48);
+      digitCount++;
+      if (decimals >= 0) decimals++;
+    } else return Number(s.slice(i, end));
+  }
+  if (digitCount > 15) return Number(s.slice(i, end));
+  const v = decimals > 0 ? mantissa / POW10[decimals]! : mantissa;
+  return negative ? -v : v;
 }
 /** The start and end of every whitespace-separated token of a line, flat: [s0, e0, s1, e1, ...]. */
 function tokens(s: string): number[] {
@@ -197,8 +224,8 @@ export function parseOutText(text: string, file?: string): CloudyOutput {
           continue;
         entries.label.push(body.slice(from, t[k]).trim());
         entries.wave.push(body.slice(t[k], t[k + 1]));
-        entries.log.push(Number(body.slice(t[k + 2], t[k + 3])));
-        entries.rel.push(Number(body.slice(t[k + 4], t[k + 5])));
+        entries.log.push(tokenNumber(body, t[k + 2]!, t[k + 3]!));
+        entries.rel.push(tokenNumber(body, t[k + 4]!, t[k + 5]!));
         entries.kind.push(table);
         entries.iteration.push(iteration);
         inTable++;
@@ -208,11 +235,17 @@ export function parseOutText(text: string, file?: string): CloudyOutput {
       continue;
     }
     // Most lines are zone printouts: a cheap look at the line picks which pattern, if any, to try.
-    const head = line.trimStart().slice(0, 2);
+    let p = 0;
+    while (line.charCodeAt(p) === 32) p++;
+    const c0 = line.charCodeAt(p);
+    const dash = line.charCodeAt(p + 1) === 45;
     let m: RegExpExecArray | null;
-    if (head === 'W-') out.warnings.push(line.trimStart().slice(2).trim());
-    else if (head === 'C-') out.cautions.push(line.trimStart().slice(2).trim());
-    else if (head[0] === '!' && /^\s{1,3}!/.test(line)) out.surprises.push(line.trimStart().slice(1).trim());
+    if (c0 === 87 && dash)
+      out.warnings.push(line.slice(p + 2).trim()); // "W-"
+    else if (c0 === 67 && dash)
+      out.cautions.push(line.slice(p + 2).trim()); // "C-"
+    else if (c0 === 33 && /^\s{1,3}!/.test(line))
+      out.surprises.push(line.slice(p + 1).trim()); // "!"
     else if (line.includes('Iteration')) {
       if ((m = /Emission Line Spectrum\..*Iteration\s+(\d+)\s+of\s+(\d+)/.exec(line))) iteration = Number(m[1]);
       else if ((m = /Calculation stopped because (.+?)\.?\s+Iteration\s+(\d+)\s+of\s+(\d+)/.exec(line)))

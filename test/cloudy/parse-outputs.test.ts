@@ -84,6 +84,7 @@ describe.skipIf(!HAVE_FIXTURES)('Cloudy outputs in ../shared/fixtures/cloudy', (
       // An independent count: "log-intensity relative" pairs as C10 and this trunk print them (3 and 4 decimals),
       // between each table's heading and its first blank line.
       const count = { intrinsic: 0, emergent: 0 };
+      const values: number[] = []; // log intensity and relative, as JavaScript's own Number() reads the text
       let kind: keyof typeof count | undefined;
       for (const l of text.split('\n')) {
         if (kind) {
@@ -91,7 +92,9 @@ describe.skipIf(!HAVE_FIXTURES)('Cloudy outputs in ../shared/fixtures/cloudy', (
             if (count[kind] > 0) kind = undefined;
             continue;
           }
-          count[kind] += (` ${l}`.match(/\s-?\d+\.\d{3}\s+-?\d+\.\d{4}(?=\s|$)/g) ?? []).length;
+          const pairs = [...` ${l}`.matchAll(/\s(-?\d+\.\d{3})\s+(-?\d+\.\d{4})(?=\s|$)/g)];
+          count[kind] += pairs.length;
+          for (const p of pairs) values.push(Number(p[1]), Number(p[2]));
         } else if (l.trim() === 'Intrinsic line intensities') kind = 'intrinsic';
         else if (l.trim() === 'Emergent line intensities') kind = 'emergent';
       }
@@ -103,6 +106,13 @@ describe.skipIf(!HAVE_FIXTURES)('Cloudy outputs in ../shared/fixtures/cloudy', (
         },
         name,
       ).toEqual(count);
+      // Every number bit for bit as Number() reads it (the parser reads plain decimals without a string parse).
+      const log = column(o.lines, 'LOG_INTENSITY');
+      const rel = column(o.lines, 'RELATIVE');
+      expect(
+        log.flatMap((v, i) => [v, rel[i]!]),
+        name,
+      ).toEqual(values);
     }
   });
 
