@@ -17,12 +17,13 @@ import * as store from './store/index.js';
 import * as quasar from './quasar/index.js';
 import * as voids from './voids/index.js';
 import * as cloudy from './cloudy/index.js';
+import * as ray from './ray/index.js';
 import * as datasets from './datasets/index.js';
 import * as notebook from './notebook/index.js';
 import * as provenance from './provenance/index.js';
 import * as viz from './viz/index.js';
 
-export { core, errors, cosmo, fits, desi, store, quasar, voids, cloudy, datasets, notebook, provenance, viz };
+export { core, errors, cosmo, fits, desi, store, quasar, voids, cloudy, datasets, ray, notebook, provenance, viz };
 
 // The curated root: reading survey files, loading and querying them, showing results, making a mock survey.
 export { openFits } from './fits/index.js';

@@ -29,3 +29,5 @@ export type { UsageLocation } from './usage-error.js';
 export { InternalError } from './internal-error.js';
 export { ArgumentError } from './argument-error.js';
 export type { ArgumentLocation } from './argument-error.js';
+export { RayError } from './ray-error.js';
+export type { RayLocation } from './ray-error.js';

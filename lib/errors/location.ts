@@ -22,6 +22,8 @@ export interface Location {
   kernel?: string;
   /** A notebook cell by index. */
   cell?: number;
+  /** A Ray job by its submission id (or job id). */
+  job?: string;
   /** A notebook parameter by name. */
   parameter?: string;
   /** A healpix pixel (nested, nside 64 for DR1 files). */
@@ -46,6 +48,7 @@ const FIELDS: readonly [keyof Location, (v: string | number) => string][] = [
   ['table', (v) => `table ${v}`],
   ['kernel', (v) => `kernel ${v}`],
   ['cell', (v) => `cell ${v}`],
+  ['job', (v) => `job ${v}`],
   ['parameter', (v) => `parameter ${v}`],
   ['pixel', (v) => `pixel ${v}`],
   ['arm', (v) => `arm ${v}`],

@@ -1,0 +1,182 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RayError } from '../../lib/errors/index.js';
+import { packageWorkingDir, RayJobsClient, type RayJobStatus } from '../../lib/ray/index.js';
+import { faultProxy } from '../helpers/fault-proxy.js';
+import { NO_RAY_MESSAGE, RAY, startRayCluster } from '../helpers/ray-cluster.js';
+
+if (!RAY) console.warn(NO_RAY_MESSAGE);
+const PYTHON = RAY ? join(RAY, '..', 'python') : '';
+
+let cluster: Awaited<ReturnType<typeof startRayCluster>>;
+let ray: RayJobsClient;
+let work: string;
+
+beforeAll(async () => {
+  if (!RAY) return;
+  cluster = await startRayCluster({ nodes: 2 });
+  ray = new RayJobsClient({ address: cluster.address });
+  work = mkdtempSync(join(tmpdir(), 'sb-ray-'));
+}, 180_000);
+
+afterAll(() => {
+  cluster?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** A working_dir with code, an ignored build folder, a nested .gitignore, a .rayignore and an empty folder. */
+function workingDir(name: string, script: string): string {
+  const dir = join(work, name);
+  mkdirSync(join(dir, 'lib', 'cache'), { recursive: true });
+  mkdirSync(join(dir, 'build'), { recursive: true });
+  mkdirSync(join(dir, 'empty'), { recursive: true });
+  writeFileSync(join(dir, 'job.py'), script);
+  writeFileSync(join(dir, 'lib', 'helper.py'), 'GREETING = "hello from the working_dir"\n');
+  writeFileSync(join(dir, 'lib', 'cache', 'big.bin'), Buffer.alloc(4096, 7));
+  writeFileSync(join(dir, 'lib', '.gitignore'), 'cache/\n');
+  writeFileSync(join(dir, 'build', 'out.o'), 'object');
+  writeFileSync(join(dir, '.gitignore'), 'build/\n*.log\n');
+  writeFileSync(join(dir, 'run.log'), 'not packed');
+  writeFileSync(join(dir, 'data.parquet'), 'not packed either');
+  writeFileSync(join(dir, '.rayignore'), '*.parquet\n');
+  return dir;
+}
+
+describe.skipIf(!RAY)('lib/ray against a real local Ray cluster (head + 1 node)', () => {
+  it('version: the dashboard answers with the pinned Ray', async () => {
+    const v = await ray.version();
+    expect(v.ray_version).toBe('2.60.0');
+  });
+
+  it("packageWorkingDir: the package name is Ray's own (its packaging module, run here), the zip the same bytes twice", async () => {
+    const dir = workingDir('hash', 'print(1)\n');
+    const pkg = await packageWorkingDir(dir, { excludes: ['*.txt'] });
+    const r = spawnSync(
+      PYTHON,
+      [
+        '-c',
+        'import sys; from ray._private.runtime_env.packaging import get_uri_for_directory as u; print(u(sys.argv[1], include_gitignore=True, excludes=["*.txt"]))',
+        dir,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    expect(pkg.uri).toBe(r.stdout.trim());
+    // job.py, lib/helper.py, lib/.gitignore, .gitignore, .rayignore: not build/, cache/, *.log, *.parquet.
+    expect(pkg.files).toBe(5);
+    expect((await packageWorkingDir(dir, { excludes: ['*.txt'] })).zip.equals(pkg.zip)).toBe(true);
+    writeFileSync(join(dir, 'job.py'), 'print(2)\n');
+    expect((await packageWorkingDir(dir, { excludes: ['*.txt'] })).uri).not.toBe(pkg.uri);
+  });
+
+  it('submit with a packaged working_dir: PENDING/RUNNING -> SUCCEEDED, the log streamed while it runs, the package reused', async () => {
+    const gate = join(work, 'gate-1');
+    const dir = workingDir(
+      'streaming',
+      [
+        'import os, time',
+        'from lib.helper import GREETING',
+        'print(GREETING, flush=True)',
+        // Waits for the test to have seen the first line: proof that the log arrives while the job runs.
+        'while not os.path.exists(os.environ["GATE"]): time.sleep(0.05)',
+        'print("after the gate", flush=True)',
+      ].join('\n'),
+    );
+    const job = await ray.submit({ entrypoint: 'python job.py', runtimeEnv: { workingDir: dir, envVars: { GATE: gate } } });
+    expect(job.package?.uploaded).toBe(true);
+    const seen: RayJobStatus[] = [];
+    const watching = ray.wait(job.submissionId, { onStatus: (d) => seen.push(d.status), timeoutMs: 120_000 });
+    let log = '';
+    for await (const chunk of ray.tailLogs(job.submissionId)) {
+      log += chunk;
+      if (log.includes('hello from the working_dir') && !existsSync(gate)) {
+        expect((await ray.status(job.submissionId)).status).toBe('RUNNING');
+        writeFileSync(gate, '');
+      }
+    }
+    const done = await watching;
+    expect(done.status).toBe('SUCCEEDED');
+    expect(log).toMatch(/hello from the working_dir[\s\S]*after the gate/);
+    expect(seen.at(-1)).toBe('SUCCEEDED');
+    expect(seen).toContain('RUNNING');
+    expect(['PENDING', 'RUNNING']).toContain(seen[0]);
+    expect(done.runtime_env?.working_dir).toBe(job.package!.uri);
+    // The same tree again: Ray already holds it, nothing is uploaded.
+    const again = await ray.submit({ entrypoint: 'python job.py', runtimeEnv: { workingDir: dir, envVars: { GATE: gate } } });
+    expect(again.package).toMatchObject({ uri: job.package!.uri, uploaded: false });
+    expect((await ray.wait(again.submissionId, { timeoutMs: 120_000 })).status).toBe('SUCCEEDED');
+  }, 180_000);
+
+  it("a failing job is FAILED with the driver's message; logs hold its output", async () => {
+    const job = await ray.submit({ entrypoint: `python -c "import sys; print('about to fail'); sys.exit('boom: bad shard')"` });
+    const done = await ray.wait(job.submissionId, { timeoutMs: 120_000 });
+    expect(done.status).toBe('FAILED');
+    expect(done.message).toMatch(/exit code 1|failed/i);
+    const logs = await ray.logs(job.submissionId);
+    expect(logs).toContain('about to fail');
+    expect(logs).toContain('boom: bad shard');
+  }, 180_000);
+
+  it('stop a running job -> STOPPED; delete it; list; an unknown id is a RayError (exit 2)', async () => {
+    const job = await ray.submit({
+      entrypoint: `python -c "import time; print('sleeping', flush=True); time.sleep(600)"`,
+      submissionId: `sleeper-${Date.now()}`,
+    });
+    for await (const chunk of ray.tailLogs(job.submissionId)) if (chunk.includes('sleeping')) break;
+    expect(await ray.stop(job.submissionId)).toBe(true);
+    expect((await ray.wait(job.submissionId, { timeoutMs: 60_000 })).status).toBe('STOPPED');
+    expect((await ray.list()).filter((j) => j.submission_id === job.submissionId)).toHaveLength(1);
+    expect(await ray.delete(job.submissionId)).toBe(true);
+    expect((await ray.list()).some((j) => j.submission_id === job.submissionId)).toBe(false);
+    const unknown = await ray.status('raysubmit_nosuchjob000').catch((e: unknown) => e);
+    expect(unknown).toBeInstanceOf(RayError);
+    expect((unknown as RayError).exitCode).toBe(2);
+    expect((unknown as RayError).message).toMatch(/job raysubmit_nosuchjob000: no such job/);
+  }, 180_000);
+
+  it('faults through a proxy: 503s and resets are retried, a submit whose answer was lost exists exactly once', async () => {
+    const port = Number(new URL(cluster.address).port);
+    const proxy = await faultProxy(port);
+    try {
+      const client = new RayJobsClient({ address: proxy.url, retry: { retries: 5, baseMs: 20, maxMs: 200 } });
+      proxy.faults.push('503', 'reset', 'pass');
+      expect((await client.version()).ray_version).toBe('2.60.0');
+      expect(proxy.requests.slice(0, 3)).toEqual([
+        '503 GET /api/version HTTP/1.1',
+        'reset GET /api/version HTTP/1.1',
+        'pass GET /api/version HTTP/1.1',
+      ]);
+      // The POST reaches Ray, its answer is lost: the retry finds the job and takes it as its own.
+      const id = `once-${Date.now()}`;
+      proxy.faults.push('reset-after-forward');
+      const job = await client.submit({ entrypoint: 'python -c "print(1)"', submissionId: id });
+      expect(job).toMatchObject({ submissionId: id, alreadySubmitted: true });
+      expect(proxy.requests.filter((r) => r.includes('POST /api/jobs/'))).toHaveLength(1);
+      expect((await ray.list()).filter((j) => j.submission_id === id)).toHaveLength(1);
+      expect((await client.wait(id, { timeoutMs: 120_000 })).status).toBe('SUCCEEDED');
+    } finally {
+      proxy.close();
+    }
+  }, 180_000);
+
+  it('the dashboard going away mid-watch: a clear RayError (exit 1), not a hang or a silent end', async () => {
+    const port = Number(new URL(cluster.address).port);
+    const proxy = await faultProxy(port);
+    const client = new RayJobsClient({ address: proxy.url, retry: { retries: 2, baseMs: 20, maxMs: 100 } });
+    const job = await client.submit({ entrypoint: `python -c "import time; print('up', flush=True); time.sleep(600)"` });
+    const tail = (async () => {
+      for await (const chunk of client.tailLogs(job.submissionId)) if (chunk.includes('up')) proxy.cut();
+    })().catch((e: unknown) => e);
+    const err = (await tail) as RayError;
+    expect(err).toBeInstanceOf(RayError);
+    expect(err.exitCode).toBe(1);
+    expect(err.message).toMatch(/lost the dashboard|closed before the job ended|cannot reach the Ray dashboard/);
+    expect(err.message).toContain(job.submissionId);
+    const waited = (await client.wait(job.submissionId).catch((e: unknown) => e)) as RayError;
+    expect(waited.message).toMatch(/cannot reach the Ray dashboard \(ECONNREFUSED\)/);
+    await ray.stop(job.submissionId);
+  }, 180_000);
+});
