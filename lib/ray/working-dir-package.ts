@@ -120,7 +120,7 @@ export async function packageWorkingDir(dir: string, options: PackageOptions = {
     );
   }
 
-  let hash: Buffer = Buffer.from('00000000');
+  const hash: Buffer = Buffer.from('00000000');
   const zip = new yazl.ZipFile();
   let files = 0;
   for (const e of entries) {
