@@ -29,6 +29,12 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
   { name: 'cloudy deck', load: async () => (await import('./commands/cloudy-deck.js')).cloudyDeck },
   { name: 'cloudy run', load: async () => (await import('./commands/cloudy-run.js')).cloudyRun },
   { name: 'cloudy parse', load: async () => (await import('./commands/cloudy-parse.js')).cloudyParse },
+  { name: 'ray submit', load: async () => (await import('./commands/ray-submit.js')).raySubmit },
+  { name: 'ray status', load: async () => (await import('./commands/ray-status.js')).rayStatus },
+  { name: 'ray logs', load: async () => (await import('./commands/ray-logs.js')).rayLogs },
+  { name: 'ray stop', load: async () => (await import('./commands/ray-stop.js')).rayStop },
+  { name: 'ray delete', load: async () => (await import('./commands/ray-delete.js')).rayDelete },
+  { name: 'ray list', load: async () => (await import('./commands/ray-list.js')).rayList },
 ];
 
 /** What each command group is about, for `skybook GROUP --help` (a group is the first word of several commands). */
@@ -38,6 +44,7 @@ export const GROUPS: Readonly<Record<string, string>> = {
   desi: 'DESI products: what a file (or every file in a folder) is, and its summary',
   datasets: 'deterministic mock DESI DR1 surveys with truth tables',
   kernel: 'the skybook Jupyter kernel: install its kernelspec, check an installed one',
+  ray: 'jobs on a Ray cluster: submit with a packaged working_dir, status, logs (live), stop, delete, list',
   quasar:
     'quasar spectra: continuum, emission lines, BAL indices and luminosities per spectrum; the ML matrix; anomaly scores (PCA or an ONNX model)',
   voids:

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RayError } from '../../lib/errors/index.js';
 import { packageWorkingDir, RayJobsClient, type RayJobStatus } from '../../lib/ray/index.js';
+import { skybookInProcess } from '../helpers/cli.js';
 import { faultProxy } from '../helpers/fault-proxy.js';
 import { NO_RAY_MESSAGE, RAY, startRayCluster } from '../helpers/ray-cluster.js';
 
@@ -178,5 +179,79 @@ describe.skipIf(!RAY)('lib/ray against a real local Ray cluster (head + 1 node)'
     const waited = (await client.wait(job.submissionId).catch((e: unknown) => e)) as RayError;
     expect(waited.message).toMatch(/cannot reach the Ray dashboard \(ECONNREFUSED\)/);
     await ray.stop(job.submissionId);
+  }, 180_000);
+});
+
+describe.skipIf(!RAY)('skybook ray submit | status | logs | stop | delete | list against the same cluster', () => {
+  it('submit --working-dir --wait --json: the log streamed to stderr, {"submission_id", "status"} on stdout, exit 0; status, logs, list, delete', async () => {
+    const dir = workingDir('cli', 'from lib.helper import GREETING\nprint(GREETING, "via the CLI")\n');
+    const r = await skybookInProcess([
+      'ray',
+      'submit',
+      '--address',
+      cluster.address,
+      '--working-dir',
+      dir,
+      '--metadata',
+      'who=test',
+      '--wait',
+      '--json',
+      '--',
+      'python',
+      'job.py',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ status: 'SUCCEEDED', package: { files: 5 } });
+    expect(j.submission_id).toMatch(/^raysubmit_/);
+    expect(r.stderr).toContain('hello from the working_dir via the CLI');
+    const st = await skybookInProcess(['ray', 'status', j.submission_id, '--address', cluster.address, '--json']);
+    expect(JSON.parse(st.stdout)).toMatchObject({ status: 'SUCCEEDED', entrypoint: 'python job.py', metadata: { who: 'test' } });
+    const logs = await skybookInProcess(['ray', 'logs', j.submission_id, '--address', cluster.address]);
+    expect(logs.stdout).toContain('via the CLI');
+    const list = await skybookInProcess(['ray', 'list', '--address', cluster.address, '--json']);
+    expect(JSON.parse(list.stdout).map((x: { submission_id: string }) => x.submission_id)).toContain(j.submission_id);
+    const del = await skybookInProcess(['ray', 'delete', j.submission_id, '--address', cluster.address, '--json']);
+    expect(JSON.parse(del.stdout)).toEqual({ submission_id: j.submission_id, deleted: true });
+  }, 180_000);
+
+  it('a failing job: --wait exits 1 with FAILED; stop --wait -> STOPPED; an unknown id exits 2; no cluster exits 1', async () => {
+    const failed = await skybookInProcess([
+      'ray',
+      'submit',
+      '--address',
+      cluster.address,
+      '--wait',
+      '--',
+      'python',
+      '-c',
+      'import sys; sys.exit(3)',
+    ]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/: FAILED \(.*exit code 3/);
+    const id = `cli-sleeper-${Date.now()}`;
+    const sub = await skybookInProcess([
+      'ray',
+      'submit',
+      '--address',
+      cluster.address,
+      '--submission-id',
+      id,
+      '--',
+      'python',
+      '-c',
+      'import time; time.sleep(600)',
+    ]);
+    expect([sub.code, sub.stdout]).toEqual([0, `${id}\n`]);
+    const stop = await skybookInProcess(['ray', 'stop', id, '--address', cluster.address, '--wait', '--json']);
+    expect(JSON.parse(stop.stdout)).toMatchObject({ submission_id: id, stopped: true, status: 'STOPPED' });
+    const unknown = await skybookInProcess(['ray', 'status', 'raysubmit_nosuchjob000', '--address', cluster.address]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('job raysubmit_nosuchjob000: no such job');
+    const none = await skybookInProcess(['ray', 'list', '--address', 'http://127.0.0.1:9']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/cannot reach the Ray dashboard \(ECONNREFUSED\)/);
+    const usage = await skybookInProcess(['ray', 'submit', '--address', cluster.address]);
+    expect([usage.code, usage.stderr]).toEqual([2, expect.stringContaining('missing ENTRYPOINT')]);
   }, 180_000);
 });

@@ -1,0 +1,23 @@
+import { RayJobsClient } from '../ray/index.js';
+
+/** The options every `skybook ray` command shares, for its --help. */
+export const RAY_ADDRESS_FLAG = {
+  flag: '--address URL',
+  help: 'the Ray dashboard (Jobs API), e.g. http://127.0.0.1:8265 (default: RAY_ADDRESS, else http://127.0.0.1:8265); RAY_JOB_HEADERS (JSON) adds headers such as a token',
+};
+
+/** A Jobs API client for the command's `--address`. @example const ray = rayClient(args.values); */
+export function rayClient(values: Record<string, string>): RayJobsClient {
+  return new RayJobsClient(values.address !== undefined ? { address: values.address } : {});
+}
+
+/**
+ * An argument list as one shell command line, each word quoted only when the shell would otherwise read it
+ * differently (the entrypoint runs through a shell on the cluster).
+ *
+ * @example
+ * shellLine(['python', 'x.py', 'a b']); // "python x.py 'a b'"
+ */
+export function shellLine(words: readonly string[]): string {
+  return words.map((w) => (/^[A-Za-z0-9_@%+=:,./{}-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
