@@ -10,14 +10,3 @@ export const RAY_ADDRESS_FLAG = {
 export function rayClient(values: Record<string, string>): RayJobsClient {
   return new RayJobsClient(values.address !== undefined ? { address: values.address } : {});
 }
-
-/**
- * An argument list as one shell command line, each word quoted only when the shell would otherwise read it
- * differently (the entrypoint runs through a shell on the cluster).
- *
- * @example
- * shellLine(['python', 'x.py', 'a b']); // "python x.py 'a b'"
- */
-export function shellLine(words: readonly string[]): string {
-  return words.map((w) => (/^[A-Za-z0-9_@%+=:,./{}-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`)).join(' ');
-}

@@ -5,3 +5,6 @@ export { RAY_JOB_SPEC, isTerminal } from './job-spec.js';
 export type { RayJobDetails, RayJobSpec, RayJobStatus } from './job-spec.js';
 export { RayJobsClient } from './ray-jobs-client.js';
 export type { RayJobsClientOptions, SubmittedJob, WaitOptions } from './ray-jobs-client.js';
+export { shellLine } from './shell-line.js';
+export { fanoutShards, runFanout } from './fanout.js';
+export type { FanoutOptions, FanoutRun, FanoutShard, ShardResult } from './fanout.js';

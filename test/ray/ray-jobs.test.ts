@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RayError } from '../../lib/errors/index.js';
 import { packageWorkingDir, RayJobsClient, type RayJobStatus } from '../../lib/ray/index.js';
-import { skybookInProcess } from '../helpers/cli.js';
+import { CLI, skybookInProcess } from '../helpers/cli.js';
 import { faultProxy } from '../helpers/fault-proxy.js';
 import { NO_RAY_MESSAGE, RAY, startRayCluster } from '../helpers/ray-cluster.js';
 
@@ -254,4 +255,85 @@ describe.skipIf(!RAY)('skybook ray submit | status | logs | stop | delete | list
     const usage = await skybookInProcess(['ray', 'submit', '--address', cluster.address]);
     expect([usage.code, usage.stderr]).toEqual([2, expect.stringContaining('missing ENTRYPOINT')]);
   }, 180_000);
+});
+
+describe.skipIf(!RAY)('skybook ray fanout over the two nodes', () => {
+  it('6 shards: outputs identical to local runs, spread over both nodes, a flaky shard retried, a broken one reported while 5 complete', async () => {
+    const survey = join(work, 'survey');
+    const made = spawnSync(
+      process.execPath,
+      [CLI, 'datasets', 'make', '--preset', 'small', '--seed', '3', '--out', survey, '--spectra', 'all'],
+      { encoding: 'utf8' },
+    );
+    expect(made.status, made.stderr).toBe(0);
+    const coadds: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)))
+        if (e.isDirectory()) walk(join(d, e.name));
+        else if (e.name.startsWith('coadd-')) coadds.push(join(d, e.name));
+    };
+    walk(join(survey, 'spectro'));
+    // Five real coadd files where they lie (their redrock files beside them give the redshifts) and one that is not FITS.
+    const inputs = coadds.slice(0, 5);
+    const flaky = inputs[4]!.split('/').at(-1)!;
+    const broken = join(work, 'broken-coadd.fits');
+    writeFileSync(broken, 'not FITS');
+    // The planted faults live in the command, keyed by the shard's name: a real node runs it, fails or not.
+    const script = join(work, 'features.sh');
+    writeFileSync(
+      script,
+      [
+        '#!/bin/sh',
+        'case "$(basename "$1")" in',
+        '  broken*) echo "planted: this shard always fails" >&2; exit 5;;',
+        `  ${flaky}) if [ ! -e "$2.tried" ]; then touch "$2.tried"; echo "planted: first attempt fails" >&2; exit 6; fi;;`,
+        'esac',
+        `exec "${process.execPath}" "${CLI}" quasar features "$1" --out "$2"`,
+      ].join('\n') + '\n',
+    );
+    chmodSync(script, 0o755);
+    const out = join(work, 'fanout-out');
+    const r = await skybookInProcess([
+      'ray',
+      'fanout',
+      '--address',
+      cluster.address,
+      ...inputs.flatMap((f) => ['--shards', f]),
+      '--shards',
+      broken,
+      '--out',
+      out,
+      '--out-name',
+      '{stem}.parquet',
+      '--retries',
+      '2',
+      '--json',
+      '--',
+      script,
+      '{shard}',
+      '{out}',
+    ]);
+    expect(r.code, r.stderr).toBe(1); // one shard failed for good
+    const rows = JSON.parse(r.stdout) as {
+      shard: string;
+      status: string;
+      node: string | null;
+      seconds: number;
+      out: string;
+      attempts: number;
+      error: string | null;
+    }[];
+    expect(rows.map((x) => x.shard)).toEqual([...inputs, broken]);
+    expect(rows.at(-1)).toMatchObject({ status: 'failed', attempts: 3, error: 'planted: this shard always fails' });
+    expect(rows.find((x) => x.shard.endsWith(flaky))).toMatchObject({ status: 'ok', attempts: 2 });
+    const ok = rows.filter((x) => x.status === 'ok');
+    expect(ok).toHaveLength(5);
+    expect(new Set(rows.map((x) => x.node)).size).toBe(2); // SPREAD over the head and the second node
+    for (const x of ok) {
+      const local = join(work, 'local-' + x.out.split('/').at(-1));
+      const l = spawnSync(process.execPath, [CLI, 'quasar', 'features', x.shard, '--out', local], { encoding: 'utf8' });
+      expect(l.status, l.stderr).toBe(0);
+      expect(readFileSync(x.out).equals(readFileSync(local)), x.shard).toBe(true);
+    }
+  }, 300_000);
 });

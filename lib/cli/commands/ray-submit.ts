@@ -1,8 +1,8 @@
-import { type RayJobDetails, type RayJobSpec, RAY_JOB_SPEC } from '../../ray/index.js';
+import { type RayJobDetails, type RayJobSpec, RAY_JOB_SPEC, shellLine } from '../../ray/index.js';
 import { UsageError } from '../../errors/index.js';
 import { parseArgs } from '../args.js';
 import { toJson } from '../output.js';
-import { RAY_ADDRESS_FLAG, rayClient, shellLine } from '../ray-options.js';
+import { RAY_ADDRESS_FLAG, rayClient } from '../ray-options.js';
 import type { Command } from './command.js';
 
 /**
