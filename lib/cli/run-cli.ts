@@ -36,6 +36,7 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
   { name: 'ray delete', load: async () => (await import('./commands/ray-delete.js')).rayDelete },
   { name: 'ray list', load: async () => (await import('./commands/ray-list.js')).rayList },
   { name: 'ray fanout', load: async () => (await import('./commands/ray-fanout.js')).rayFanout },
+  { name: 'ray manifest', load: async () => (await import('./commands/ray-manifest.js')).rayManifest },
 ];
 
 /** What each command group is about, for `skybook GROUP --help` (a group is the first word of several commands). */
@@ -45,7 +46,7 @@ export const GROUPS: Readonly<Record<string, string>> = {
   desi: 'DESI products: what a file (or every file in a folder) is, and its summary',
   datasets: 'deterministic mock DESI DR1 surveys with truth tables',
   kernel: 'the skybook Jupyter kernel: install its kernelspec, check an installed one',
-  ray: 'jobs on a Ray cluster: submit with a packaged working_dir, status, logs (live), stop, delete, list; fan-out of shards over its nodes',
+  ray: 'jobs on a Ray cluster: submit with a packaged working_dir, status, logs (live), stop, delete, list; fan-out of shards over its nodes; KubeRay RayJob and Indexed Job manifests',
   quasar:
     'quasar spectra: continuum, emission lines, BAL indices and luminosities per spectrum; the ML matrix; anomaly scores (PCA or an ONNX model)',
   voids:

@@ -8,3 +8,5 @@ export type { RayJobsClientOptions, SubmittedJob, WaitOptions } from './ray-jobs
 export { shellLine } from './shell-line.js';
 export { fanoutShards, runFanout } from './fanout.js';
 export type { FanoutOptions, FanoutRun, FanoutShard, ShardResult } from './fanout.js';
+export { indexedJobManifest, manifestYaml, rayJobManifest } from './kubernetes-manifests.js';
+export type { RayClusterShape, RayJobManifestOptions } from './kubernetes-manifests.js';

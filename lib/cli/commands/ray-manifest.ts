@@ -1,0 +1,177 @@
+import { globSync } from 'tinyglobby';
+import { UsageError } from '../../errors/index.js';
+import { fanoutShards, indexedJobManifest, manifestYaml, RAY_JOB_SPEC, rayJobManifest, shellLine } from '../../ray/index.js';
+import { parseArgs } from '../args.js';
+import { OutputFile } from '../output-file.js';
+import type { Command } from './command.js';
+
+/**
+ * `skybook ray manifest --kind rayjob|job --name NAME --image IMAGE [job and cluster options] [-o FILE.yaml] -- COMMAND...`:
+ * a KubeRay RayJob (ray.io/v1) for a job, or a batch/v1 Indexed Job for a fan-out without Ray.
+ *
+ * @example
+ * skybook ray manifest --kind rayjob --name features --image rayproject/ray:2.60.0 --workers 6 --working-dir https://x/p.zip -o job.yaml -- python fanout.py spec.json
+ */
+export const rayManifest: Command = {
+  name: 'ray manifest',
+  usage:
+    'skybook ray manifest --kind rayjob|job --name NAME --image IMAGE [--namespace NS] [--ray-version V] [--head-cpus N] [--head-memory Q] [--workers N] [--min-workers N] [--max-workers N] [--worker-cpus N] [--worker-memory Q] [--worker-gpus N] [--ttl S] [--deadline S] [--working-dir URI] [--env K=V]... [--pip REQ]... [--metadata K=V]... [--submission-id ID] [--num-cpus N] [--shards FILE|GLOB]... [--out DIR] [--out-name TEMPLATE] [--parallelism N] [--cpus N] [--memory Q] [-o FILE.yaml] -- COMMAND...',
+  summary:
+    'a Kubernetes manifest for a job: a KubeRay RayJob (its own cluster, deleted after), or an Indexed Job running one pod per shard',
+  flags: [
+    {
+      flag: '--kind rayjob|job',
+      help: 'rayjob: KubeRay RayJob (ray.io/v1); job: batch/v1 Indexed Job, JOB_COMPLETION_INDEX picks the shard (required)',
+    },
+    { flag: '--name NAME', help: "the object's name: lowercase letters, digits, '-' (required)" },
+    { flag: '--image IMAGE', help: 'the container image (with Ray for rayjob, with skybook for job) (required)' },
+    { flag: '--namespace NS', help: "the namespace (default: kubectl's)" },
+    { flag: '--ray-version V', help: 'Ray in the image (default 2.60.0, the version skybook is tested with)' },
+    { flag: '--head-cpus N', help: "the head pod's CPUs (default 2)" },
+    { flag: '--head-memory Q', help: "the head pod's memory (default 8Gi)" },
+    { flag: '--workers N', help: 'worker pods (default 1)' },
+    { flag: '--min-workers N', help: 'the autoscaler floor (default --workers)' },
+    { flag: '--max-workers N', help: 'the autoscaler ceiling (default --workers)' },
+    { flag: '--worker-cpus N', help: "each worker's CPUs (default 2)" },
+    { flag: '--worker-memory Q', help: "each worker's memory (default 8Gi)" },
+    { flag: '--worker-gpus N', help: "each worker's GPUs (nvidia.com/gpu)" },
+    { flag: '--ttl S', help: 'delete the cluster S seconds after the job ends (default 3600)' },
+    { flag: '--deadline S', help: 'activeDeadlineSeconds: KubeRay stops the job after S seconds' },
+    {
+      flag: '--working-dir URI',
+      help: "the job's working_dir as a URI the pods can fetch (https://, s3://, gs://); a local folder is refused",
+    },
+    { flag: '--env K=V', help: 'an environment variable of the job (repeatable)' },
+    { flag: '--pip REQ', help: 'a pip requirement of the job (repeatable)' },
+    { flag: '--metadata K=V', help: 'job metadata (repeatable)' },
+    { flag: '--submission-id ID', help: "the Ray job id (KubeRay's jobId)" },
+    { flag: '--num-cpus N', help: "CPUs reserved for the job's entrypoint" },
+    { flag: '--shards FILE|GLOB', help: 'for --kind job: the shard files (repeatable); paths as the pods see them' },
+    { flag: '--out DIR', help: 'for --kind job: where {out} points (default /data/out)' },
+    { flag: '--out-name TEMPLATE', help: 'for --kind job: output names, with {stem} and {name} (default {stem}.out)' },
+    { flag: '--parallelism N', help: 'for --kind job: pods at once (default 4)' },
+    { flag: '--cpus N', help: "for --kind job: each pod's CPUs (default 1)" },
+    { flag: '--memory Q', help: "for --kind job: each pod's memory (default 2Gi)" },
+    { flag: '-o, --out-file FILE', help: 'write the YAML here (atomically); default stdout' },
+    { flag: 'COMMAND', help: 'the entrypoint (rayjob) or the per-shard command with {shard} and {out} (job), after --' },
+  ],
+  async run(argv, io) {
+    const args = parseArgs(argv, {
+      positionals: [],
+      variadic: true,
+      values: [
+        'kind',
+        'name',
+        'image',
+        'namespace',
+        'ray-version',
+        'head-cpus',
+        'head-memory',
+        'workers',
+        'min-workers',
+        'max-workers',
+        'worker-cpus',
+        'worker-memory',
+        'worker-gpus',
+        'ttl',
+        'deadline',
+        'working-dir',
+        'submission-id',
+        'num-cpus',
+        'out',
+        'out-name',
+        'parallelism',
+        'cpus',
+        'memory',
+        'out-file',
+      ],
+      repeatable: ['env', 'pip', 'metadata', 'shards'],
+      aliases: { o: 'out-file' },
+    });
+    const v = args.values;
+    for (const need of ['kind', 'name', 'image']) if (v[need] === undefined) throw new UsageError(`missing --${need}`, { option: need });
+    if (v.kind !== 'rayjob' && v.kind !== 'job') throw UsageError.invalid('kind', v.kind!, 'rayjob or job');
+    if (args.rest.length === 0) throw new UsageError('missing COMMAND (after --)');
+    const int = (name: string, dflt?: number) => {
+      if (v[name] === undefined) return dflt;
+      const n = Number(v[name]);
+      if (!Number.isInteger(n) || n < 0) throw UsageError.invalid(name, v[name]!, 'a whole number >= 0');
+      return n;
+    };
+    const pairs = (name: string) =>
+      Object.fromEntries(
+        (args.lists[name] ?? []).map((kv) => {
+          const eq = kv.indexOf('=');
+          if (eq <= 0) throw UsageError.invalid(name, kv, 'K=V');
+          return [kv.slice(0, eq), kv.slice(eq + 1)];
+        }),
+      );
+    let manifest: Record<string, unknown>;
+    if (v.kind === 'rayjob') {
+      const env = pairs('env');
+      const parsed = RAY_JOB_SPEC.safeParse({
+        entrypoint: shellLine(args.rest),
+        ...(v['submission-id'] ? { submissionId: v['submission-id'] } : {}),
+        ...(v['working-dir'] || Object.keys(env).length || args.lists.pip
+          ? {
+              runtimeEnv: {
+                ...(v['working-dir'] ? { workingDir: v['working-dir'] } : {}),
+                ...(Object.keys(env).length ? { envVars: env } : {}),
+                ...(args.lists.pip ? { pip: args.lists.pip } : {}),
+              },
+            }
+          : {}),
+        ...(args.lists.metadata ? { metadata: pairs('metadata') } : {}),
+        ...(v['num-cpus'] !== undefined ? { entrypointNumCpus: Number(v['num-cpus']) } : {}),
+      });
+      if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'job'}: ${i.message}`).join('; '));
+      const workers = int('workers', 1)!;
+      const gpus = int('worker-gpus');
+      manifest = rayJobManifest(parsed.data, {
+        name: v.name!,
+        ...(v.namespace ? { namespace: v.namespace } : {}),
+        cluster: {
+          image: v.image!,
+          rayVersion: v['ray-version'] ?? '2.60.0',
+          head: { cpu: v['head-cpus'] ?? '2', memory: v['head-memory'] ?? '8Gi' },
+          workers: {
+            replicas: workers,
+            minReplicas: int('min-workers', workers)!,
+            maxReplicas: int('max-workers', workers)!,
+            cpu: v['worker-cpus'] ?? '2',
+            memory: v['worker-memory'] ?? '8Gi',
+            ...(gpus ? { gpu: gpus } : {}),
+          },
+        },
+        ttlSecondsAfterFinished: int('ttl', 3600)!,
+        ...(v.deadline !== undefined ? { activeDeadlineSeconds: int('deadline')! } : {}),
+      });
+    } else {
+      const patterns = args.lists.shards ?? [];
+      if (patterns.length === 0) throw new UsageError('--kind job needs --shards FILE|GLOB', { option: 'shards' });
+      const files = [...new Set(patterns.flatMap((p) => (/[*?[{]/.test(p) ? globSync(p, { absolute: true }).sort() : [p])))];
+      const shards = fanoutShards(files, args.rest, { outDir: v.out ?? '/data/out', ...(v['out-name'] ? { outName: v['out-name'] } : {}) });
+      manifest = indexedJobManifest(shards, {
+        name: v.name!,
+        ...(v.namespace ? { namespace: v.namespace } : {}),
+        image: v.image!,
+        parallelism: int('parallelism', 4)!,
+        cpu: v.cpus ?? '1',
+        memory: v.memory ?? '2Gi',
+      });
+    }
+    const text = manifestYaml(manifest);
+    if (v['out-file']) {
+      const sink = await OutputFile.open('-o', v['out-file']);
+      try {
+        await sink.write(Buffer.from(text));
+        await sink.commit();
+      } catch (e) {
+        await sink.abandon();
+        throw e;
+      }
+      io.stderr(`${v['out-file']}: ${v.kind === 'rayjob' ? 'RayJob' : 'Indexed Job'} ${v.name}\n`);
+    } else io.stdout(text);
+    return 0;
+  },
+};
