@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RayError } from '../../lib/errors/index.js';
+import { MlMatrixWriter, OnnxScorer, readMlMatrix } from '../../lib/quasar/index.js';
 import { packageWorkingDir, RayJobsClient, type RayJobStatus } from '../../lib/ray/index.js';
-import { CLI, skybookInProcess } from '../helpers/cli.js';
+import { CLI, ROOT, skybookInProcess } from '../helpers/cli.js';
+import { mockMlMatrix } from '../helpers/mock-ml-matrix.js';
 import { faultProxy } from '../helpers/fault-proxy.js';
 import { NO_RAY_MESSAGE, RAY, startRayCluster } from '../helpers/ray-cluster.js';
 
@@ -336,4 +338,28 @@ describe.skipIf(!RAY)('skybook ray fanout over the two nodes', () => {
       expect(readFileSync(x.out).equals(readFileSync(local)), x.shard).toBe(true);
     }
   }, 300_000);
+});
+
+describe.skipIf(!RAY)('the VAE payload (jobs/vae) submitted to the cluster', () => {
+  it('--ray-workers 2: Ray Train runs two workers, worker 0 exports an ONNX model that skybook scores', async () => {
+    const matrixFile = join(work, 'vae-matrix.parquet');
+    const w = new MlMatrixWriter(matrixFile);
+    await w.write(mockMlMatrix());
+    await w.close();
+    const out = join(work, 'vae-ray');
+    const job = await ray.submit({
+      entrypoint: `python train_vae.py --matrix ${matrixFile} --out ${out} --ray-workers 2 --epochs 3 --batch 64 --hidden 64,32 --latent 4`,
+      runtimeEnv: { workingDir: join(ROOT, 'jobs', 'vae') },
+    });
+    const done = await ray.wait(job.submissionId, { timeoutMs: 400_000 });
+    expect(done.status, (await ray.logs(job.submissionId)).slice(-3000)).toBe('SUCCEEDED');
+    const metrics = JSON.parse(readFileSync(join(out, 'metrics.json'), 'utf8'));
+    expect(metrics).toMatchObject({ rows: 808, ray_workers: 2 });
+    expect(metrics.epochs).toHaveLength(3);
+    const scorer = await OnnxScorer.create(join(out, 'vae.onnx'));
+    for await (const m of readMlMatrix(matrixFile)) {
+      const s = await scorer.score(m);
+      expect(Array.from(s.chi2).every(Number.isFinite)).toBe(true);
+    }
+  }, 480_000);
 });
