@@ -53,7 +53,25 @@ const PLAN: Record<string, PipelineStep> = {
     },
     inputs: [`${PIPELINES_OUT}/quasar-features.parquet`],
   },
+  // 08 fans 05's coadd files out over a Ray cluster: only where RAY_ADDRESS names one (skipReason).
+  '08-ray-fanout': {
+    params: { survey: `${PIPELINES_OUT}/quasar-survey`, out: `${PIPELINES_OUT}/ray-features` },
+    inputs: [],
+  },
 };
+
+/**
+ * Why the main job does not run a notebook here, or undefined when it does: 08 needs a Ray cluster, named by
+ * RAY_ADDRESS (tests run it against a cluster of their own).
+ *
+ * @example
+ * skipReason('08-ray-fanout', {}); // 'no Ray cluster: ...'
+ */
+export function skipReason(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (name === '08-ray-fanout' && !env.RAY_ADDRESS)
+    return 'no Ray cluster: set RAY_ADDRESS to a dashboard (node dist/scripts/ray-local-cluster.js starts one here)';
+  return undefined;
+}
 
 /** The plan of a notebook by name (file name without `.ipynb`); a notebook not in the plan runs with its defaults. @example planFor('01-quickstart').params.seed // '1' */
 export function planFor(name: string): PipelineStep {

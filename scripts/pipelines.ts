@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PIPELINES_OUT, runArgs } from './pipeline-plan.js';
+import { PIPELINES_OUT, runArgs, skipReason } from './pipeline-plan.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(ROOT, 'dist', 'lib', 'cli', 'main.js');
@@ -61,8 +61,16 @@ function main(): number {
     .sort();
   const rows: string[] = [];
   let failed = 0;
+  let skipped = 0;
   for (const file of notebooks) {
     const name = file.replace(/\.ipynb$/, '');
+    const why = skipReason(name);
+    if (why) {
+      skipped++;
+      process.stderr.write(`\n== ${name}: skipped (${why})\n`);
+      rows.push(`${name.padEnd(20)} skipped ${why}`);
+      continue;
+    }
     const out = `${OUT}/${name}.ipynb`;
     // The notebook by its absolute path, so a run under --cwd still finds it in the repository.
     const args = runArgs(name).map((a) => (a === `notebooks/${file}` ? join(ROOT, 'notebooks', file) : a));
@@ -87,7 +95,7 @@ function main(): number {
     );
   }
   process.stdout.write(
-    `\nskybook pipelines: ${notebooks.length - failed}/${notebooks.length} notebooks ran (results, manifests and HTML in ${OUT}/)\n${rows.join('\n')}\n`,
+    `\nskybook pipelines: ${notebooks.length - skipped - failed}/${notebooks.length - skipped} notebooks ran${skipped ? `, ${skipped} skipped` : ''} (results, manifests and HTML in ${OUT}/)\n${rows.join('\n')}\n`,
   );
   return failed ? 1 : 0;
 }

@@ -1,7 +1,7 @@
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, extname, join, resolve } from 'node:path';
-import { packageRoot, type Progress, silentProgress } from '../core/index.js';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { packageRoot, type Progress, progressOf } from '../core/index.js';
 import { RayError } from '../errors/index.js';
 import type { RayJobStatus } from './job-spec.js';
 import type { RayJobsClient } from './ray-jobs-client.js';
@@ -62,7 +62,8 @@ export interface FanoutOptions {
   numCpus?: number;
   /** Custom resources each task needs. */
   resources?: Record<string, number>;
-  progress?: Progress;
+  /** The display of shards done (default: the kernel's, in a notebook; `false` for none). */
+  progress?: Progress | false;
   /** Called as each shard ends. */
   onShard?: (r: ShardResult) => void;
 }
@@ -85,8 +86,10 @@ export interface FanoutRun {
  */
 export async function runFanout(client: RayJobsClient, shards: readonly FanoutShard[], options: FanoutOptions = {}): Promise<FanoutRun> {
   if (shards.length === 0) throw new RayError('no shards to run', { scope: 'fanout' }, 2);
+  // The output folders, made here: on a cluster of this machine, or over shared storage, they are the nodes' too.
+  for (const d of new Set(shards.map((s) => dirname(s.out)))) mkdirSync(d, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'skybook-fanout-'));
-  const progress = options.progress ?? silentProgress;
+  const progress = progressOf(options.progress);
   try {
     copyFileSync(join(packageRoot(), 'jobs', 'fanout.py'), join(dir, 'fanout.py'));
     const spec = { shards, retries: options.retries ?? 1, num_cpus: options.numCpus ?? 1, resources: options.resources ?? {} };

@@ -10,3 +10,5 @@ export { fanoutShards, runFanout } from './fanout.js';
 export type { FanoutOptions, FanoutRun, FanoutShard, ShardResult } from './fanout.js';
 export { indexedJobManifest, manifestYaml, rayJobManifest } from './kubernetes-manifests.js';
 export type { RayClusterShape, RayJobManifestOptions } from './kubernetes-manifests.js';
+export { followJob } from './follow-job.js';
+export type { FollowOptions } from './follow-job.js';

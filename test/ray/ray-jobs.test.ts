@@ -10,6 +10,9 @@ import { packageWorkingDir, RayJobsClient, type RayJobStatus } from '../../lib/r
 import { CLI, ROOT, skybookInProcess } from '../helpers/cli.js';
 import { mockMlMatrix } from '../helpers/mock-ml-matrix.js';
 import { faultProxy } from '../helpers/fault-proxy.js';
+import { spawnSkybook } from '../helpers/spawn-cli.js';
+import { installSkybookKernel } from '../notebook/skybook-kernel-env.js';
+import { readNotebook } from '../../lib/notebook/index.js';
 import { NO_RAY_MESSAGE, RAY, startRayCluster } from '../helpers/ray-cluster.js';
 
 if (!RAY) console.warn(NO_RAY_MESSAGE);
@@ -362,4 +365,44 @@ describe.skipIf(!RAY)('the VAE payload (jobs/vae) submitted to the cluster', () 
       expect(Array.from(s.chi2).every(Number.isFinite)).toBe(true);
     }
   }, 480_000);
+});
+
+describe.skipIf(!RAY)('notebooks/08-ray-fanout against the cluster (RAY_ADDRESS)', () => {
+  it('runs on the small survey the fan-out test made: every shard ok, over both nodes, identical to a local run', async () => {
+    const survey = join(work, 'survey');
+    expect(existsSync(survey)).toBe(true);
+    const out = join(work, 'nb08.ipynb');
+    const env = { ...installSkybookKernel(), RAY_ADDRESS: cluster.address };
+    const r = await spawnSkybook(
+      [
+        'run',
+        join(ROOT, 'notebooks', '08-ray-fanout.ipynb'),
+        '-o',
+        out,
+        '--kernel',
+        'skybook',
+        '--json',
+        '-p',
+        'survey',
+        survey,
+        '-p',
+        'out',
+        join(work, 'nb08'),
+        '-p',
+        'shards',
+        '6',
+      ],
+      { cwd: work, env },
+    ).done;
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: 'completed' });
+    const nb = await readNotebook(out);
+    const text = nb.cells
+      .flatMap((c) => (c.outputs ?? []).map((o) => String((o as { data?: Record<string, unknown> }).data?.['text/plain'] ?? '')))
+      .join('\n');
+    expect(text).toMatch(/status: 'SUCCEEDED'/);
+    expect(text).toMatch(/ok: 6/);
+    expect(text).toMatch(/nodes: 2/);
+    expect(text).toMatch(/identicalToLocal: true/);
+  }, 300_000);
 });
