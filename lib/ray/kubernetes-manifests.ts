@@ -105,7 +105,15 @@ export function rayJobManifest(spec: RayJobSpec, options: RayJobManifestOptions)
       ...(job.metadata ? { metadata: job.metadata } : {}),
       ...(job.entrypointNumCpus !== undefined ? { entrypointNumCpus: job.entrypointNumCpus } : {}),
       ...(job.entrypointNumGpus !== undefined ? { entrypointNumGpus: job.entrypointNumGpus } : {}),
-      ...(job.entrypointResources ? { entrypointResources: JSON.stringify(job.entrypointResources) } : {}),
+      // The entrypoint's memory is a Ray resource like any other: KubeRay has no field of its own for it.
+      ...(job.entrypointResources || job.entrypointMemory !== undefined
+        ? {
+            entrypointResources: JSON.stringify({
+              ...job.entrypointResources,
+              ...(job.entrypointMemory !== undefined ? { memory: job.entrypointMemory } : {}),
+            }),
+          }
+        : {}),
       shutdownAfterJobFinishes: options.shutdownAfterJobFinishes ?? true,
       ttlSecondsAfterFinished: options.ttlSecondsAfterFinished ?? 3600,
       ...(options.activeDeadlineSeconds !== undefined ? { activeDeadlineSeconds: options.activeDeadlineSeconds } : {}),

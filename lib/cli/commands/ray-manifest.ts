@@ -1,8 +1,9 @@
 import { globSync } from 'tinyglobby';
 import { UsageError } from '../../errors/index.js';
-import { fanoutShards, indexedJobManifest, manifestYaml, RAY_JOB_SPEC, rayJobManifest, shellLine } from '../../ray/index.js';
+import { fanoutShards, indexedJobManifest, manifestYaml, rayJobManifest } from '../../ray/index.js';
 import { parseArgs } from '../args.js';
 import { OutputFile } from '../output-file.js';
+import { JOB_FLAGS, JOB_LISTS, JOB_VALUES, jobSpecFrom } from '../ray-options.js';
 import type { Command } from './command.js';
 
 /**
@@ -15,7 +16,7 @@ import type { Command } from './command.js';
 export const rayManifest: Command = {
   name: 'ray manifest',
   usage:
-    'skybook ray manifest --kind rayjob|job --name NAME --image IMAGE [--namespace NS] [--ray-version V] [--head-cpus N] [--head-memory Q] [--workers N] [--min-workers N] [--max-workers N] [--worker-cpus N] [--worker-memory Q] [--worker-gpus N] [--ttl S] [--deadline S] [--working-dir URI] [--env K=V]... [--pip REQ]... [--metadata K=V]... [--submission-id ID] [--num-cpus N] [--shards FILE|GLOB]... [--out DIR] [--out-name TEMPLATE] [--parallelism N] [--cpus N] [--memory Q] [-o FILE.yaml] -- COMMAND...',
+    'skybook ray manifest --kind rayjob|job --name NAME --image IMAGE [--namespace NS] [--ray-version V] [--head-cpus N] [--head-memory Q] [--workers N] [--min-workers N] [--max-workers N] [--worker-cpus N] [--worker-memory Q] [--worker-gpus N] [--ttl S] [--deadline S] [--working-dir URI] [--submission-id ID] [--env K=V]... [--pip REQ]... [--metadata K=V]... [--num-cpus N] [--num-gpus N] [--memory BYTES] [--resource NAME=N]... [--shards FILE|GLOB]... [--out DIR] [--out-name TEMPLATE] [--parallelism N] [--pod-cpus N] [--pod-memory Q] [-o FILE.yaml] -- COMMAND...',
   summary:
     'a Kubernetes manifest for a job: a KubeRay RayJob (its own cluster, deleted after), or an Indexed Job running one pod per shard',
   flags: [
@@ -41,17 +42,13 @@ export const rayManifest: Command = {
       flag: '--working-dir URI',
       help: "the job's working_dir as a URI the pods can fetch (https://, s3://, gs://); a local folder is refused",
     },
-    { flag: '--env K=V', help: 'an environment variable of the job (repeatable)' },
-    { flag: '--pip REQ', help: 'a pip requirement of the job (repeatable)' },
-    { flag: '--metadata K=V', help: 'job metadata (repeatable)' },
-    { flag: '--submission-id ID', help: "the Ray job id (KubeRay's jobId)" },
-    { flag: '--num-cpus N', help: "CPUs reserved for the job's entrypoint" },
+    ...JOB_FLAGS,
     { flag: '--shards FILE|GLOB', help: 'for --kind job: the shard files (repeatable); paths as the pods see them' },
     { flag: '--out DIR', help: 'for --kind job: where {out} points (default /data/out)' },
     { flag: '--out-name TEMPLATE', help: 'for --kind job: output names, with {stem} and {name} (default {stem}.out)' },
     { flag: '--parallelism N', help: 'for --kind job: pods at once (default 4)' },
-    { flag: '--cpus N', help: "for --kind job: each pod's CPUs (default 1)" },
-    { flag: '--memory Q', help: "for --kind job: each pod's memory (default 2Gi)" },
+    { flag: '--pod-cpus N', help: "for --kind job: each pod's CPUs (default 1)" },
+    { flag: '--pod-memory Q', help: "for --kind job: each pod's memory (default 2Gi)" },
     { flag: '-o, --out-file FILE', help: 'write the YAML here (atomically); default stdout' },
     { flag: 'COMMAND', help: 'the entrypoint (rayjob) or the per-shard command with {shard} and {out} (job), after --' },
   ],
@@ -75,17 +72,15 @@ export const rayManifest: Command = {
         'worker-gpus',
         'ttl',
         'deadline',
-        'working-dir',
-        'submission-id',
-        'num-cpus',
         'out',
         'out-name',
         'parallelism',
-        'cpus',
-        'memory',
+        'pod-cpus',
+        'pod-memory',
         'out-file',
+        ...JOB_VALUES,
       ],
-      repeatable: ['env', 'pip', 'metadata', 'shards'],
+      repeatable: ['shards', ...JOB_LISTS],
       aliases: { o: 'out-file' },
     });
     const v = args.values;
@@ -98,36 +93,12 @@ export const rayManifest: Command = {
       if (!Number.isInteger(n) || n < 0) throw UsageError.invalid(name, v[name]!, 'a whole number >= 0');
       return n;
     };
-    const pairs = (name: string) =>
-      Object.fromEntries(
-        (args.lists[name] ?? []).map((kv) => {
-          const eq = kv.indexOf('=');
-          if (eq <= 0) throw UsageError.invalid(name, kv, 'K=V');
-          return [kv.slice(0, eq), kv.slice(eq + 1)];
-        }),
-      );
     let manifest: Record<string, unknown>;
     if (v.kind === 'rayjob') {
-      const env = pairs('env');
-      const parsed = RAY_JOB_SPEC.safeParse({
-        entrypoint: shellLine(args.rest),
-        ...(v['submission-id'] ? { submissionId: v['submission-id'] } : {}),
-        ...(v['working-dir'] || Object.keys(env).length || args.lists.pip
-          ? {
-              runtimeEnv: {
-                ...(v['working-dir'] ? { workingDir: v['working-dir'] } : {}),
-                ...(Object.keys(env).length ? { envVars: env } : {}),
-                ...(args.lists.pip ? { pip: args.lists.pip } : {}),
-              },
-            }
-          : {}),
-        ...(args.lists.metadata ? { metadata: pairs('metadata') } : {}),
-        ...(v['num-cpus'] !== undefined ? { entrypointNumCpus: Number(v['num-cpus']) } : {}),
-      });
-      if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'job'}: ${i.message}`).join('; '));
+      const job = jobSpecFrom(args);
       const workers = int('workers', 1)!;
       const gpus = int('worker-gpus');
-      manifest = rayJobManifest(parsed.data, {
+      manifest = rayJobManifest(job, {
         name: v.name!,
         ...(v.namespace ? { namespace: v.namespace } : {}),
         cluster: {
@@ -156,8 +127,8 @@ export const rayManifest: Command = {
         ...(v.namespace ? { namespace: v.namespace } : {}),
         image: v.image!,
         parallelism: int('parallelism', 4)!,
-        cpu: v.cpus ?? '1',
-        memory: v.memory ?? '2Gi',
+        cpu: v['pod-cpus'] ?? '1',
+        memory: v['pod-memory'] ?? '2Gi',
       });
     }
     const text = manifestYaml(manifest);
