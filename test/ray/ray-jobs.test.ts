@@ -11,6 +11,8 @@ import { CLI, ROOT, skybookInProcess } from '../helpers/cli.js';
 import { mockMlMatrix } from '../helpers/mock-ml-matrix.js';
 import { faultProxy } from '../helpers/fault-proxy.js';
 import { spawnSkybook } from '../helpers/spawn-cli.js';
+import { PG_URL, pgUrlFor, uniqueSchema, withSchema } from '../store/store-helpers.js';
+import pg from 'pg';
 import { installSkybookKernel } from '../notebook/skybook-kernel-env.js';
 import { readNotebook } from '../../lib/notebook/index.js';
 import { NO_RAY_MESSAGE, RAY, startRayCluster } from '../helpers/ray-cluster.js';
@@ -404,5 +406,75 @@ describe.skipIf(!RAY)('notebooks/08-ray-fanout against the cluster (RAY_ADDRESS)
     expect(text).toMatch(/ok: 6/);
     expect(text).toMatch(/nodes: 2/);
     expect(text).toMatch(/identicalToLocal: true/);
+  }, 300_000);
+});
+
+describe.skipIf(!RAY)('the DR1 ingest fan-out: one redrock file a task into PostgreSQL', () => {
+  it('each file its own transaction and ledger row; a re-run loads nothing twice', async () => {
+    const schema = uniqueSchema('ray-ingest-fanout');
+    const drop = await withSchema(schema);
+    try {
+      const url = pgUrlFor(schema);
+      const files: string[] = [];
+      const walk = (d: string): void => {
+        for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)))
+          if (e.isDirectory()) walk(join(d, e.name));
+          else if (e.name.startsWith('redrock-')) files.push(join(d, e.name));
+      };
+      walk(join(work, 'survey', 'spectro'));
+      const shards = files.slice(0, 7);
+      // The first file makes the table here; the other six load in parallel on the nodes, each as its own transaction.
+      const first = spawnSync(process.execPath, [CLI, 'ingest', shards[0]!, '--into', url, '--table', 'redrock', '--hdu', 'REDSHIFTS'], {
+        encoding: 'utf8',
+      });
+      expect(first.status, first.stderr).toBe(0);
+      const fan = () =>
+        skybookInProcess([
+          'ray',
+          'fanout',
+          '--address',
+          cluster.address,
+          ...shards.slice(1).flatMap((f) => ['--shards', f]),
+          '--out',
+          join(work, 'ingest-out'),
+          '--json',
+          '--',
+          process.execPath,
+          CLI,
+          'ingest',
+          '{shard}',
+          '--into',
+          url,
+          '--table',
+          'redrock',
+          '--hdu',
+          'REDSHIFTS',
+        ]);
+      const r = await fan();
+      expect(r.code, r.stderr).toBe(0);
+      expect((JSON.parse(r.stdout) as { status: string }[]).every((x) => x.status === 'ok')).toBe(true);
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      try {
+        const count = async () => {
+          const ledger = await c.query(
+            `select count(*)::int as files, sum(rows_loaded)::int as rows from ${schema}.skybook_loads where table_name = 'redrock'`,
+          );
+          const rows = await c.query(`select count(*)::int as n from ${schema}.redrock`);
+          return { files: ledger.rows[0].files, ledgerRows: ledger.rows[0].rows, tableRows: rows.rows[0].n };
+        };
+        const once = await count();
+        expect(once.files).toBe(7);
+        expect(once.tableRows).toBe(once.ledgerRows);
+        // Again: every file is already in the ledger, nothing is loaded twice.
+        const again = await fan();
+        expect(again.code, again.stderr).toBe(0);
+        expect(await count()).toEqual(once);
+      } finally {
+        await c.end();
+      }
+    } finally {
+      await drop();
+    }
   }, 300_000);
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concatMlMatrix, type MlMatrix, MlMatrixWriter, OnnxScorer, readMlMatrix, reconstructionChi2 } from '../../lib/quasar/index.js';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT, skybookInProcess } from '../helpers/cli.js';
 import { ANOMALIES, mockMlMatrix, ORDINARY } from '../helpers/mock-ml-matrix.js';
 
 // jobs/vae/train_vae.py (the VAE payload) on a small mock matrix, on the CPU: the loss falls, the ONNX export scores as
@@ -87,6 +87,25 @@ describe.skipIf(!HAVE_TORCH)('jobs/vae/train_vae.py on a mock matrix (CPU)', () 
     const injected = Array.from({ length: ANOMALIES }, (_, k) => ORDINARY + k).map((i) => rank.indexOf(i));
     expect(Math.max(...injected)).toBeLessThan(0.02 * rank.length);
     expect(injected.filter((k) => k < ANOMALIES).length).toBeGreaterThanOrEqual(6);
+
+    // The CLI scores the matrix with the trained model the same way (--method onnx), the injected rows on top.
+    const scored = await skybookInProcess([
+      'quasar',
+      'anomalies',
+      matrixFile,
+      '--method',
+      'onnx',
+      '--model',
+      join(out, 'vae.onnx'),
+      '--out',
+      join(dir, 'scores.parquet'),
+      '--top',
+      '16',
+      '--json',
+    ]);
+    expect(scored.code, scored.stderr).toBe(0);
+    const top16 = JSON.stringify(JSON.parse(scored.stdout));
+    for (let k = 0; k < ANOMALIES; k++) expect(top16).toContain(String(39627000000000000n + BigInt(ORDINARY + k)));
 
     const again = join(dir, 'run2');
     expect(train(again).code).toBe(0);
