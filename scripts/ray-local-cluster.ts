@@ -6,15 +6,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../lib/core/index.js';
 
-// The repository root, from scripts/ or dist/scripts/.
-const ROOT = (() => {
-  let d = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(d, 'package.json'))) d = dirname(d);
-  return d;
-})();
+// The repository (skybook's own folder), from scripts/ or dist/scripts/.
+const ROOT = packageRoot();
 
 /** The project's Ray (npm run setup:python puts ray[default] into .venv), or undefined. */
 export const RAY = [process.env.SKYBOOK_RAY, join(ROOT, '.venv', 'bin', 'ray')].find((p): p is string => !!p && existsSync(p));

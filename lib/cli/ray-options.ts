@@ -1,3 +1,4 @@
+import { globSync } from 'tinyglobby';
 import { UsageError } from '../errors/index.js';
 import { RAY_JOB_SPEC, RayJobsClient, type RayJobSpec, shellLine } from '../ray/index.js';
 import type { ParsedArgs } from './args.js';
@@ -81,4 +82,33 @@ export function jobSpecFrom(args: ParsedArgs): RayJobSpec {
   });
   if (!checked.success) throw new UsageError(checked.error.issues.map((i) => `${i.path.join('.') || 'job'}: ${i.message}`).join('; '));
   return checked.data;
+}
+
+/**
+ * A whole-number option (>= 0), or `dflt` when it is not given; anything else is a usage error naming it.
+ *
+ * @example
+ * wholeNumber(args.values, 'retries', 1); // 1 without --retries
+ */
+export function wholeNumber(values: Record<string, string>, name: string, dflt: number): number;
+export function wholeNumber(values: Record<string, string>, name: string): number | undefined;
+export function wholeNumber(values: Record<string, string>, name: string, dflt?: number): number | undefined {
+  const v = values[name];
+  if (v === undefined) return dflt;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw UsageError.invalid(name, v, 'a whole number >= 0');
+  return n;
+}
+
+/**
+ * The files `--shards` names: each glob expanded (sorted), plain paths kept as given, duplicates dropped; globs that
+ * match nothing at all are a usage error.
+ *
+ * @example
+ * shardFiles(['runs/survey/**\/coadd-*.fits']); // ['/abs/.../coadd-main-dark-26197.fits', ...]
+ */
+export function shardFiles(patterns: readonly string[]): string[] {
+  const files = [...new Set(patterns.flatMap((p) => (/[*?[{]/.test(p) ? globSync(p, { absolute: true }).sort() : [p])))];
+  if (files.length === 0) throw new UsageError(`--shards ${patterns.join(' ')} matches no file`, { option: 'shards' });
+  return files;
 }

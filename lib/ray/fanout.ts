@@ -116,8 +116,9 @@ export async function runFanout(client: RayJobsClient, shards: readonly FanoutSh
     }
     const final = await client.wait(job.submissionId);
     // A shard the driver never reported (the driver died): failed, with the job's message.
+    const reported = new Set(results.map((r) => r.index));
     for (let i = 0; i < shards.length; i++)
-      if (!results.some((r) => r.index === i))
+      if (!reported.has(i))
         results.push({
           ...shards[i]!,
           index: i,

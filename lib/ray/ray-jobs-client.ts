@@ -39,7 +39,7 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
-// The submit body keys every Jobs API version since Ray 2.2 accepts; a newer key sent to an older server is a 400.
+// How much of Ray's error line a RayError keeps.
 const ERROR_TEXT = 2000;
 
 /**
@@ -85,11 +85,11 @@ export class RayJobsClient {
     const where = { scope: 'uploadPackage', file: this.address };
     const head = await this.#request('GET', path, where);
     if (head.status === 200) return { uploaded: false };
-    if (head.status !== 404) throw await this.#fail(head, where);
+    if (head.status !== 404) throw this.#errorOf(head.status, head.text, where);
     const put = await this.#request('PUT', path, where, pkg.zip);
     if (put.status === 413)
       throw new RayError(`the dashboard refused ${pkg.name}.zip (${pkg.zip.length} bytes): too large`, where, 2, { status: 413 });
-    if (!put.ok) throw await this.#fail(put, where);
+    if (!put.ok) throw this.#errorOf(put.status, put.text, where);
     return { uploaded: true };
   }
 
@@ -314,10 +314,6 @@ export class RayJobsClient {
         cause: e,
       },
     );
-  }
-
-  async #fail(r: RayHttpReply, where: { scope: string; file?: string; job?: string }): Promise<RayError> {
-    return this.#errorOf(r.status, r.text, where);
   }
 
   #errorOf(status: number, text: string, where: { scope: string; file?: string; job?: string }): RayError {

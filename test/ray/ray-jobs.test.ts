@@ -36,6 +36,18 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
+/** The files of the mock survey the fan-out test makes (work/survey) whose names start with `prefix`, in folder order. */
+function surveyFiles(prefix: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)))
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (e.name.startsWith(prefix)) out.push(join(d, e.name));
+  };
+  walk(join(work, 'survey', 'spectro'));
+  return out;
+}
+
 /** A working_dir with code, an ignored build folder, a nested .gitignore, a .rayignore and an empty folder. */
 function workingDir(name: string, script: string): string {
   const dir = join(work, name);
@@ -273,13 +285,7 @@ describe.skipIf(!RAY)('skybook ray fanout over the two nodes', () => {
       { encoding: 'utf8' },
     );
     expect(made.status, made.stderr).toBe(0);
-    const coadds: string[] = [];
-    const walk = (d: string): void => {
-      for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)))
-        if (e.isDirectory()) walk(join(d, e.name));
-        else if (e.name.startsWith('coadd-')) coadds.push(join(d, e.name));
-    };
-    walk(join(survey, 'spectro'));
+    const coadds = surveyFiles('coadd-');
     // Five real coadd files where they lie (their redrock files beside them give the redshifts) and one that is not FITS.
     const inputs = coadds.slice(0, 5);
     const flaky = inputs[4]!.split('/').at(-1)!;
@@ -415,14 +421,7 @@ describe.skipIf(!RAY)('the DR1 ingest fan-out: one redrock file a task into Post
     const drop = await withSchema(schema);
     try {
       const url = pgUrlFor(schema);
-      const files: string[] = [];
-      const walk = (d: string): void => {
-        for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name)))
-          if (e.isDirectory()) walk(join(d, e.name));
-          else if (e.name.startsWith('redrock-')) files.push(join(d, e.name));
-      };
-      walk(join(work, 'survey', 'spectro'));
-      const shards = files.slice(0, 7);
+      const shards = surveyFiles('redrock-').slice(0, 7);
       // The first file makes the table here; the other six load in parallel on the nodes, each as its own transaction.
       const first = spawnSync(process.execPath, [CLI, 'ingest', shards[0]!, '--into', url, '--table', 'redrock', '--hdu', 'REDSHIFTS'], {
         encoding: 'utf8',

@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
-import { globSync } from 'tinyglobby';
 import { UsageError } from '../../errors/index.js';
 import { fanoutShards, runFanout } from '../../ray/index.js';
 import { parseArgs } from '../args.js';
 import { toJson } from '../output.js';
-import { RAY_ADDRESS_FLAG, rayClient } from '../ray-options.js';
+import { RAY_ADDRESS_FLAG, rayClient, shardFiles, wholeNumber } from '../ray-options.js';
 import { progressFor } from '../stdio.js';
 import type { Command } from './command.js';
 
@@ -47,22 +46,14 @@ export const rayFanout: Command = {
     if (!args.rest.some((w) => w.includes('{shard}'))) throw new UsageError('COMMAND never names {shard}: every task would do the same');
     const patterns = args.lists.shards ?? [];
     if (patterns.length === 0) throw new UsageError('missing --shards FILE|GLOB');
-    const files = [...new Set(patterns.flatMap((p) => (/[*?[{]/.test(p) ? globSync(p, { absolute: true }).sort() : [p])))];
-    if (files.length === 0) throw new UsageError(`--shards ${patterns.join(' ')} matches no file`, { option: 'shards' });
-    const int = (name: string, dflt: number) => {
-      const v = args.values[name];
-      if (v === undefined) return dflt;
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw UsageError.invalid(name, v, 'a whole number >= 0');
-      return n;
-    };
+    const files = shardFiles(patterns);
     const outDir = args.values.out ?? 'runs/fanout';
     const shards = fanoutShards(files, args.rest, { outDir, ...(args.values['out-name'] ? { outName: args.values['out-name'] } : {}) });
     mkdirSync(outDir, { recursive: true });
     const json = args.switches.has('json');
     const run = await runFanout(rayClient(args.values), shards, {
-      retries: int('retries', 1),
-      numCpus: int('num-cpus', 1),
+      retries: wholeNumber(args.values, 'retries', 1),
+      numCpus: wholeNumber(args.values, 'num-cpus', 1),
       progress: progressFor(io, !json),
     });
     const rows = run.results.map((r) => ({

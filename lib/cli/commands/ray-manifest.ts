@@ -1,9 +1,8 @@
-import { globSync } from 'tinyglobby';
 import { UsageError } from '../../errors/index.js';
 import { fanoutShards, indexedJobManifest, manifestYaml, rayJobManifest } from '../../ray/index.js';
 import { parseArgs } from '../args.js';
 import { OutputFile } from '../output-file.js';
-import { JOB_FLAGS, JOB_LISTS, JOB_VALUES, jobSpecFrom } from '../ray-options.js';
+import { JOB_FLAGS, JOB_LISTS, JOB_VALUES, jobSpecFrom, shardFiles, wholeNumber } from '../ray-options.js';
 import type { Command } from './command.js';
 
 /**
@@ -87,17 +86,11 @@ export const rayManifest: Command = {
     for (const need of ['kind', 'name', 'image']) if (v[need] === undefined) throw new UsageError(`missing --${need}`, { option: need });
     if (v.kind !== 'rayjob' && v.kind !== 'job') throw UsageError.invalid('kind', v.kind!, 'rayjob or job');
     if (args.rest.length === 0) throw new UsageError('missing COMMAND (after --)');
-    const int = (name: string, dflt?: number) => {
-      if (v[name] === undefined) return dflt;
-      const n = Number(v[name]);
-      if (!Number.isInteger(n) || n < 0) throw UsageError.invalid(name, v[name]!, 'a whole number >= 0');
-      return n;
-    };
     let manifest: Record<string, unknown>;
     if (v.kind === 'rayjob') {
       const job = jobSpecFrom(args);
-      const workers = int('workers', 1)!;
-      const gpus = int('worker-gpus');
+      const workers = wholeNumber(v, 'workers', 1);
+      const gpus = wholeNumber(v, 'worker-gpus');
       manifest = rayJobManifest(job, {
         name: v.name!,
         ...(v.namespace ? { namespace: v.namespace } : {}),
@@ -107,26 +100,28 @@ export const rayManifest: Command = {
           head: { cpu: v['head-cpus'] ?? '2', memory: v['head-memory'] ?? '8Gi' },
           workers: {
             replicas: workers,
-            minReplicas: int('min-workers', workers)!,
-            maxReplicas: int('max-workers', workers)!,
+            minReplicas: wholeNumber(v, 'min-workers', workers),
+            maxReplicas: wholeNumber(v, 'max-workers', workers),
             cpu: v['worker-cpus'] ?? '2',
             memory: v['worker-memory'] ?? '8Gi',
             ...(gpus ? { gpu: gpus } : {}),
           },
         },
-        ttlSecondsAfterFinished: int('ttl', 3600)!,
-        ...(v.deadline !== undefined ? { activeDeadlineSeconds: int('deadline')! } : {}),
+        ttlSecondsAfterFinished: wholeNumber(v, 'ttl', 3600),
+        ...(v.deadline !== undefined ? { activeDeadlineSeconds: wholeNumber(v, 'deadline')! } : {}),
       });
     } else {
       const patterns = args.lists.shards ?? [];
       if (patterns.length === 0) throw new UsageError('--kind job needs --shards FILE|GLOB', { option: 'shards' });
-      const files = [...new Set(patterns.flatMap((p) => (/[*?[{]/.test(p) ? globSync(p, { absolute: true }).sort() : [p])))];
-      const shards = fanoutShards(files, args.rest, { outDir: v.out ?? '/data/out', ...(v['out-name'] ? { outName: v['out-name'] } : {}) });
+      const shards = fanoutShards(shardFiles(patterns), args.rest, {
+        outDir: v.out ?? '/data/out',
+        ...(v['out-name'] ? { outName: v['out-name'] } : {}),
+      });
       manifest = indexedJobManifest(shards, {
         name: v.name!,
         ...(v.namespace ? { namespace: v.namespace } : {}),
         image: v.image!,
-        parallelism: int('parallelism', 4)!,
+        parallelism: wholeNumber(v, 'parallelism', 4),
         cpu: v['pod-cpus'] ?? '1',
         memory: v['pod-memory'] ?? '2Gi',
       });
