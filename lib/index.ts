@@ -21,9 +21,10 @@ import * as ray from './ray/index.js';
 import * as datasets from './datasets/index.js';
 import * as notebook from './notebook/index.js';
 import * as provenance from './provenance/index.js';
+import * as pipeline from './pipeline/index.js';
 import * as viz from './viz/index.js';
 
-export { core, errors, cosmo, fits, desi, store, quasar, voids, cloudy, datasets, ray, notebook, provenance, viz };
+export { core, errors, cosmo, fits, desi, store, quasar, voids, cloudy, datasets, ray, notebook, provenance, pipeline, viz };
 
 // The curated root: reading survey files, loading and querying them, showing results, making a mock survey.
 export { openFits } from './fits/index.js';
