@@ -20,5 +20,5 @@ export type { LoadRecord } from './ledger.js';
 export { coneSearch, crossMatch, createSkyIndex } from './sky/sky-query.js';
 export type { SkyColumns, CrossMatchOptions } from './sky/sky-query.js';
 export { ParquetStreamWriter } from './parquet-stream.js';
-export { RunLedger, RUNS_TABLE, LEDGER_ENV } from './run-ledger.js';
+export { RunLedger, RUNS_TABLE, LEDGER_ENV, DEFAULT_LEDGER_FILE } from './run-ledger.js';
 export type { RunKind, RunStatus, FileRecord, RunStart, RunEnd, RunRow, RunQuery } from './run-ledger.js';

@@ -1,7 +1,7 @@
 import { hostname, userInfo } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join, resolve as resolvePath } from 'node:path';
 import { Redactor, skybookVersion } from '../core/index.js';
 import { StoreError } from '../errors/index.js';
 import { openStore } from './open-store.js';
@@ -19,6 +19,9 @@ export const RUNS_TABLE = 'skybook_runs';
 
 /** Where `SKYBOOK_LEDGER` names the ledger store for every command that records its runs. */
 export const LEDGER_ENV = 'SKYBOOK_LEDGER';
+
+/** The embedded ledger's file under a project folder, when no URL is given. */
+export const DEFAULT_LEDGER_FILE = '.skybook/ledger.duckdb';
 
 /** What ran. */
 export type RunKind = 'pipeline' | 'stage' | 'notebook' | 'ingest' | 'cloudy-grid' | 'ray-job' | 'qa';
@@ -129,6 +132,17 @@ export class RunLedger {
    * @example
    * RunLedger.fromEnv()?.url // process.env.SKYBOOK_LEDGER
    */
+  /**
+   * The ledger a command uses: its `--ledger URL`, else `SKYBOOK_LEDGER`, else the embedded DuckDB file
+   * `.skybook/ledger.duckdb` under `dir` (the pipeline file's folder, or the working directory).
+   *
+   * @example
+   * RunLedger.resolve(undefined, '/work/proj').url // 'duckdb:/work/proj/.skybook/ledger.duckdb' (SKYBOOK_LEDGER unset)
+   */
+  static resolve(flag: string | undefined, dir: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): RunLedger {
+    return new RunLedger(flag || env[LEDGER_ENV] || `duckdb:${join(resolvePath(dir), DEFAULT_LEDGER_FILE)}`);
+  }
+
   static fromEnv(env: NodeJS.ProcessEnv = process.env, fallback?: string): RunLedger | undefined {
     const url = env[LEDGER_ENV] || fallback;
     return url ? new RunLedger(url) : undefined;
