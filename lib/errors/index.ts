@@ -31,3 +31,5 @@ export { ArgumentError } from './argument-error.js';
 export type { ArgumentLocation } from './argument-error.js';
 export { RayError } from './ray-error.js';
 export type { RayLocation } from './ray-error.js';
+export { PipelineError } from './pipeline-error.js';
+export type { PipelineLocation } from './pipeline-error.js';

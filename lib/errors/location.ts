@@ -36,6 +36,12 @@ export interface Location {
   row?: number;
   /** A line of a text file, 1-based as editors number them. */
   line?: number;
+  /** A character on that line, 1-based as editors number them (YAML and JSON positions). */
+  col?: number;
+  /** A stage of a pipeline by name. */
+  stage?: string;
+  /** A QA check by name. */
+  check?: string;
 }
 
 /** The fields in the order a message names them, from the outermost in; each with how it reads. */
@@ -46,6 +52,8 @@ const FIELDS: readonly [keyof Location, (v: string | number) => string][] = [
   ['hdu', (v) => `HDU ${v}`],
   ['keyword', String],
   ['table', (v) => `table ${v}`],
+  ['stage', (v) => `stage ${v}`],
+  ['check', (v) => `check ${v}`],
   ['kernel', (v) => `kernel ${v}`],
   ['cell', (v) => `cell ${v}`],
   ['job', (v) => `job ${v}`],
@@ -55,6 +63,7 @@ const FIELDS: readonly [keyof Location, (v: string | number) => string][] = [
   ['column', (v) => `column ${v}`],
   ['row', (v) => `row ${v}`],
   ['line', (v) => `line ${v}`],
+  ['col', (v) => `col ${v}`],
 ];
 
 /**
