@@ -7,4 +7,19 @@
 // --- lineage and PROV-JSON (lineage/)
 
 // --- metrics and the governance report (metrics/, governance/)
-export {};
+export {
+  ledgerMetrics,
+  ledgerExposition,
+  EXPOSITION_CONTENT_TYPE,
+  RUN_KINDS,
+  DURATION_BUCKETS,
+  qaReportOf,
+  qaReports,
+  numericValue,
+  ledgerFolder,
+  replaceFile,
+  serveMetrics,
+} from './metrics/index.js';
+export type { QaReportFile, QaCheckOutcome, MetricsServer, MetricsServerOptions } from './metrics/index.js';
+export { writeDashboard, dashboardPage, durationPlots } from './dashboard/index.js';
+export type { DashboardSummary, DashboardInput, DashboardPage, DurationPlot } from './dashboard/index.js';
