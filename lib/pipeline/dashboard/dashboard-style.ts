@@ -21,6 +21,8 @@ ${badges}
 .failures li { margin: .3rem 0; } .error { color: #922b21; }
 .when { color: #566573; white-space: nowrap; }
 .none { color: #566573; font-style: italic; }
+/* a wide table scrolls inside its own box, never the page sideways */
+.table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; } th, td { text-align: left; padding: .2rem .5rem; border-bottom: 1px solid #eaeded; vertical-align: top; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.fail td { background: #fdedec; }

@@ -29,15 +29,17 @@ export function fileHref(path: string, root: string, outDir: string): string {
 }
 
 /**
- * A duration as people read it on a dashboard: tenths below ten seconds, whole seconds below a minute, then minutes and
- * hours.
+ * A duration as people read it on a dashboard: milliseconds below a second, tenths below ten seconds, whole seconds
+ * below a minute, then minutes and hours.
  *
  * @example
- * duration(0.42); // '0.4 s'
+ * duration(0.042); // '42 ms'
+ * duration(4.25); // '4.3 s'
  * duration(185); // '3 min 5 s'
  */
 export function duration(seconds: number | null): string {
   if (seconds === null) return '';
+  if (seconds < 1) return `${Math.round(seconds * 1000)} ms`;
   if (seconds < 10) return `${seconds.toFixed(1)} s`;
   const s = Math.round(seconds);
   if (s < 60) return `${s} s`;

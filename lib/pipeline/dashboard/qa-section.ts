@@ -3,10 +3,10 @@ import type { QaReportFile } from '../metrics/index.js';
 import { fileHref, html, when } from './html-text.js';
 import { badge, type LinkBase, newestFirst } from './run-sections.js';
 
-/** A check's value as the report gave it: numbers as written, anything else as JSON. */
+/** A check's value as the report gave it: numbers and counts (decimal strings) as written, anything else as JSON. */
 function valueText(v: unknown): string {
-  if (v === undefined) return '';
-  return typeof v === 'number' ? String(v) : JSON.stringify(v);
+  if (v === undefined || v === null) return '';
+  return typeof v === 'number' || typeof v === 'string' ? String(v) : JSON.stringify(v);
 }
 
 /**

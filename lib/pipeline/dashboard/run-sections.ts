@@ -91,9 +91,9 @@ export function runsSection(runs: readonly RunRow[], base: LinkBase): string {
 <td>${fileLinks(r, base)}</td><td>${error}</td></tr>`;
   });
   return `<section id="runs"><h2>All runs</h2>
-<table class="runs"><thead><tr><th>status</th><th>kind</th><th>name</th><th>started (UTC)</th><th>duration</th><th>user</th><th>pipeline</th><th>files</th><th>error</th></tr></thead>
+<div class="table-wrap"><table class="runs"><thead><tr><th>status</th><th>kind</th><th>name</th><th>started (UTC)</th><th>duration</th><th>user</th><th>pipeline</th><th>files</th><th>error</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
-</tbody></table>
+</tbody></table></div>
 </section>`;
 }
