@@ -47,6 +47,8 @@ export interface RunStart {
   params?: Record<string, unknown>;
   inputs?: readonly FileRecord[];
   manifest?: string;
+  /** The folder relative paths in `inputs`, `outputs` and `manifest` are relative to (default: the working directory). */
+  workdir?: string;
 }
 
 /** What is known when it ends. */
@@ -82,6 +84,8 @@ export interface RunRow {
   rows: bigint | null;
   quarantined: bigint | null;
   software: Record<string, string>;
+  /** The folder the row's relative paths are relative to (`path.resolve(workdir, p)` finds the file). */
+  workdir: string;
 }
 
 /** Filters for `RunLedger.runs`. */
@@ -95,7 +99,7 @@ const CREATE = (t: TableRef) => sql`create table if not exists ${tableId(t)} (
   run_id text not null primary key, parent_id text, kind text not null, name text not null, status text not null,
   started_at timestamp not null, finished_at timestamp, seconds double precision, os_user text not null, host text not null,
   pid integer not null, params_json text not null, inputs_json text not null, outputs_json text not null, manifest text,
-  error text, rows_written bigint, rows_quarantined bigint, software_json text not null)`;
+  error text, rows_written bigint, rows_quarantined bigint, software_json text not null, workdir text not null)`;
 
 /** DuckDB holds one writer per file across processes: a busy ledger is retried, not an error. */
 const LOCKED = /Could not set lock|Conflicting lock|database is locked/i;
@@ -158,9 +162,10 @@ export class RunLedger {
     await this.write(async (s) => {
       await markGone(s, this.table);
       await s.run(sql`insert into ${tableId(this.table)} (run_id, parent_id, kind, name, status, started_at, os_user, host, pid,
-        params_json, inputs_json, outputs_json, manifest, software_json) values (${runId}, ${start.parent ?? null}, ${start.kind},
+        params_json, inputs_json, outputs_json, manifest, software_json, workdir) values (${runId}, ${start.parent ?? null}, ${start.kind},
         ${start.name}, 'running', cast(${isoNow()} as timestamp), ${osUser()}, ${hostname()}, ${process.pid},
-        ${JSON.stringify(params)}, ${JSON.stringify(start.inputs ?? [])}, '[]', ${start.manifest ?? null}, ${JSON.stringify(software)})`);
+        ${JSON.stringify(params)}, ${JSON.stringify(start.inputs ?? [])}, '[]', ${start.manifest ?? null}, ${JSON.stringify(software)},
+        ${resolvePath(start.workdir ?? process.cwd())})`);
     });
     return runId;
   }
@@ -193,7 +198,7 @@ export class RunLedger {
       if (q.since) where.push(sql`started_at >= cast(${q.since} as timestamp)`);
       const t = await s.query(sql`select run_id, parent_id, kind, name, status, cast(started_at as text) as started_at,
         cast(finished_at as text) as finished_at, seconds, os_user, host, pid, params_json, inputs_json, outputs_json, manifest,
-        error, rows_written, rows_quarantined, software_json from ${tableId(this.table)} where ${sql.join(where, ' and ')}
+        error, rows_written, rows_quarantined, software_json, workdir from ${tableId(this.table)} where ${sql.join(where, ' and ')}
         order by started_at, run_id`);
       return t.toArray().map((r) => rowOf(r.toJSON() as Record<string, unknown>));
     });
@@ -329,6 +334,7 @@ function rowOf(r: Record<string, unknown>): RunRow {
     rows: big(r.rows_written),
     quarantined: big(r.rows_quarantined),
     software: JSON.parse(String(r.software_json)) as Record<string, string>,
+    workdir: String(r.workdir),
   };
 }
 

@@ -7,6 +7,7 @@ import { ParquetStreamWriter } from '../../store/index.js';
 import { parseArgs } from '../args.js';
 import { toJson } from '../output.js';
 import { progressFor } from '../stdio.js';
+import { withLedgerRun } from '../ledger-hook.js';
 import type { Command } from './command.js';
 
 /** The run table: one row per model, in the order given. */
@@ -92,15 +93,27 @@ export const cloudyRun: Command = {
     const json = args.switches.has('json');
     const progress = progressFor(io, !json);
     const t0 = performance.now();
-    const runs = await runCloudyModels(models, {
-      cloudy: v.cloudy ?? process.env.CLOUDY_EXE ?? 'cloudy.exe',
-      ...(v.data ? { dataPath: v.data } : {}),
-      outDir: v.out,
-      jobs,
-      ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
-      force: args.switches.has('force'),
-      progress,
-    });
+    const runs = await withLedgerRun(
+      { kind: 'cloudy-grid', name: basename(v.out), params: { decks, out: v.out, jobs, timeout: timeout ?? null } },
+      () =>
+        runCloudyModels(models, {
+          cloudy: v.cloudy ?? process.env.CLOUDY_EXE ?? 'cloudy.exe',
+          ...(v.data ? { dataPath: v.data } : {}),
+          outDir: v.out,
+          jobs,
+          ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
+          force: args.switches.has('force'),
+          progress,
+        }),
+      (done) => {
+        const bad = done.filter((r) => r.status === 'failed');
+        return {
+          status: bad.length ? 'failed' : 'completed',
+          error: bad.length ? bad.map((r) => `${r.name}: ${r.reason}`).join('; ') : undefined,
+          rows: BigInt(done.filter((r) => r.status === 'ok').length),
+        };
+      },
+    );
     if (v.results) {
       const w = new ParquetStreamWriter(v.results);
       try {

@@ -3,6 +3,8 @@ import { UsageError } from '../../errors/index.js';
 import { parseArgs } from '../args.js';
 import { textTable, toJson } from '../output.js';
 import { progressFor } from '../stdio.js';
+import { resolve } from 'node:path';
+import { ledgerFiles, withLedgerRun } from '../ledger-hook.js';
 import type { Command } from './command.js';
 
 function summary(results: IngestResult[]): string {
@@ -59,14 +61,25 @@ export const ingestCommand: Command = {
     const progress = progressFor(io, !json);
     let results: IngestResult[];
     try {
-      results = await ingest([args.positionals.source!, ...args.rest], {
-        into,
-        table,
-        hdu: args.values.hdu,
-        schema: schema as ProductSchema['name'] | undefined,
-        replace: args.switches.has('replace'),
-        progress,
-      });
+      const sources = [args.positionals.source!, ...args.rest];
+      results = await withLedgerRun(
+        { kind: 'ingest', name: table, params: { into, table, hdu: args.values.hdu ?? null, schema: schema ?? null, sources } },
+        () =>
+          ingest(sources, {
+            into,
+            table,
+            hdu: args.values.hdu,
+            schema: schema as ProductSchema['name'] | undefined,
+            replace: args.switches.has('replace'),
+            progress,
+          }),
+        (done) => ({
+          status: 'completed',
+          inputs: ledgerFiles(done.map((r) => ({ path: resolve(r.source), sha256: r.sha256, size: r.size }))),
+          rows: BigInt(done.reduce((n, r) => n + r.loaded, 0)),
+          quarantined: BigInt(done.reduce((n, r) => n + r.quarantined, 0)),
+        }),
+      );
     } finally {
       progress.finish();
     }

@@ -2,6 +2,7 @@ import type { RayJobDetails } from '../../ray/index.js';
 import { parseArgs } from '../args.js';
 import { toJson } from '../output.js';
 import { JOB_FLAGS, JOB_LISTS, JOB_VALUES, jobSpecFrom, RAY_ADDRESS_FLAG, rayClient } from '../ray-options.js';
+import { withLedgerRun } from '../ledger-hook.js';
 import type { Command } from './command.js';
 
 /**
@@ -40,22 +41,45 @@ export const raySubmit: Command = {
     const spec = jobSpecFrom(args);
     const json = args.switches.has('json');
     const ray = rayClient(v);
-    const job = await ray.submit(spec);
+    const { job, final, status } = await withLedgerRun(
+      {
+        kind: 'ray-job',
+        name: spec.submissionId ?? spec.entrypoint.slice(0, 80),
+        params: { address: ray.address, entrypoint: spec.entrypoint },
+      },
+      async () => {
+        const job = await ray.submit(spec);
+        const pkg = job.package
+          ? { uri: job.package.uri, files: job.package.files, bytes: job.package.bytes, uploaded: job.package.uploaded }
+          : null;
+        if (!json)
+          io.stderr(
+            `submitted ${job.submissionId} to ${ray.address}${pkg ? ` (working_dir ${pkg.uri}, ${pkg.files} files, ${pkg.uploaded ? 'uploaded' : 'already on the cluster'})` : ''}\n`,
+          );
+        let final: RayJobDetails | undefined;
+        if (args.switches.has('wait')) {
+          const log = json ? io.stderr : io.stdout;
+          for await (const chunk of ray.tailLogs(job.submissionId)) log(chunk);
+          final = await ray.wait(job.submissionId);
+          if (!json) io.stderr(`${job.submissionId}: ${final.status}${final.message ? ` (${final.message})` : ''}\n`);
+        }
+        const status = final?.status ?? (await ray.status(job.submissionId)).status;
+        return { job, final, status };
+      },
+      (r) => ({
+        status: !r.final
+          ? 'completed'
+          : r.final.status === 'SUCCEEDED'
+            ? 'completed'
+            : r.final.status === 'STOPPED'
+              ? 'interrupted'
+              : 'failed',
+        error: r.final && r.final.status !== 'SUCCEEDED' ? `${r.final.status}${r.final.message ? `: ${r.final.message}` : ''}` : undefined,
+      }),
+    );
     const pkg = job.package
       ? { uri: job.package.uri, files: job.package.files, bytes: job.package.bytes, uploaded: job.package.uploaded }
       : null;
-    if (!json)
-      io.stderr(
-        `submitted ${job.submissionId} to ${ray.address}${pkg ? ` (working_dir ${pkg.uri}, ${pkg.files} files, ${pkg.uploaded ? 'uploaded' : 'already on the cluster'})` : ''}\n`,
-      );
-    let final: RayJobDetails | undefined;
-    if (args.switches.has('wait')) {
-      const log = json ? io.stderr : io.stdout;
-      for await (const chunk of ray.tailLogs(job.submissionId)) log(chunk);
-      final = await ray.wait(job.submissionId);
-      if (!json) io.stderr(`${job.submissionId}: ${final.status}${final.message ? ` (${final.message})` : ''}\n`);
-    }
-    const status = final?.status ?? (await ray.status(job.submissionId)).status;
     if (json)
       io.stdout(
         toJson({ submission_id: job.submissionId, job_id: job.jobId, status, message: final?.message ?? null, package: pkg }, 2) + '\n',

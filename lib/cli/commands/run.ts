@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { Redactor, skybookVersion } from '../../core/index.js';
 import type { Output } from '../../notebook/index.js';
 import { loadNotebookForRun, recordRun } from '../../provenance/index.js';
@@ -8,6 +8,7 @@ import { parseArgs } from '../args.js';
 import { textTable, toJson } from '../output.js';
 import { progressFor } from '../stdio.js';
 import { useBuiltinKernel } from './kernel-spec.js';
+import { ledgerFiles, withLedgerRun } from '../ledger-hook.js';
 import type { Command, CommandIO } from './command.js';
 import { resolveParameters, takeParamPairs } from './run-params.js';
 
@@ -159,23 +160,39 @@ const runUnredacted: Command = {
     const t0 = Date.now();
     let r;
     try {
-      r = await recordRun({
-        notebook: file,
-        out,
-        parameters,
-        inputs: args.lists.input,
-        kernel: args.values.kernel,
-        cwd: args.values.cwd,
-        timeout,
-        startupTimeout,
-        cache: args.switches.has('cache'),
-        prepareOnly: args.switches.has('prepare-only'),
-        signal: sig.signal,
-        terminate: sig.terminate,
-        memoryLimit,
-        progress,
-        onOutput: logging ? (cell, o) => logOutput(io, cell, o) : undefined,
-      });
+      r = await withLedgerRun(
+        { kind: 'notebook', name: basename(file).replace(/\.ipynb$/i, ''), params: parameters },
+        () =>
+          recordRun({
+            notebook: file,
+            out,
+            parameters,
+            inputs: args.lists.input,
+            kernel: args.values.kernel,
+            cwd: args.values.cwd,
+            timeout,
+            startupTimeout,
+            cache: args.switches.has('cache'),
+            prepareOnly: args.switches.has('prepare-only'),
+            signal: sig.signal,
+            terminate: sig.terminate,
+            memoryLimit,
+            progress,
+            onOutput: logging ? (cell, o) => logOutput(io, cell, o) : undefined,
+          }),
+        (done) => ({
+          status:
+            done.status === 'completed' || done.status === 'cached' || done.status === 'prepared'
+              ? 'completed'
+              : done.status === 'interrupted' || done.status === 'terminated'
+                ? 'interrupted'
+                : 'failed',
+          inputs: done.record ? ledgerFiles([done.record.notebook, ...done.record.inputs]) : undefined,
+          outputs: done.record ? ledgerFiles([done.record.executed, ...done.record.outputs]) : [],
+          manifest: done.status === 'prepared' ? undefined : relative(process.cwd(), done.manifestPath),
+          error: done.status === 'cached' ? undefined : done.record?.error,
+        }),
+      );
     } finally {
       progress.finish();
       sig.dispose();
