@@ -17,6 +17,7 @@ export {
   qaReports,
   numericValue,
   ledgerFolder,
+  rowFolder,
   replaceFile,
   serveMetrics,
 } from './metrics/index.js';

@@ -416,6 +416,40 @@ const CASES: Record<string, Case[]> = {
     ],
     ['--html not writable', [PARAMS, '--html', join(blocker, 'a.html')], /blocker\/a\.html: cannot write it \(ENOTDIR\)/],
   ],
+  metrics: [
+    ['unknown option', ['--out', join(dir, 'm.prom'), '--bogus'], /unknown option --bogus/],
+    ['missing --out', ['--ledger', `duckdb:${join(dir, 'ledger.duckdb')}`], /missing --out FILE/],
+    ['an unexpected argument', ['extra', '--out', join(dir, 'm.prom')], /unexpected argument 'extra'/],
+    [
+      '--out folder missing',
+      ['--ledger', `duckdb:${join(dir, 'ledger.duckdb')}`, '--out', join(dir, 'nodir', 'm.prom')],
+      /nodir\/m\.prom: cannot write it: its folder .*nodir does not exist/,
+    ],
+    [
+      '--out under a file',
+      ['--ledger', `duckdb:${join(dir, 'ledger.duckdb')}`, '--out', join(blocker, 'm.prom')],
+      /blocker\/m\.prom: cannot write it: .*blocker is not a folder/,
+    ],
+    ['--ledger of an unknown kind', ['--ledger', 'mysql://db/x', '--out', join(dir, 'm.prom')], /invalid store URL: "mysql:\/\/db\/x"/],
+  ],
+  'metrics serve': [
+    ['unknown option', ['--port', '0', '--bogus'], /unknown option --bogus/],
+    ['missing --port', [], /missing --port P/],
+    ['--port out of range', ['--port', '70000'], /invalid --port 70000: a TCP port, 0 to 65535/],
+    ['--port not a number', ['--port', 'http'], /invalid --port http/],
+    ['an unexpected argument', ['9464'], /unexpected argument '9464'/],
+  ],
+  dashboard: [
+    ['unknown option', ['--out', join(dir, 'site'), '--bogus'], /unknown option --bogus/],
+    ['missing --out', ['--ledger', `duckdb:${join(dir, 'ledger.duckdb')}`], /missing --out DIR/],
+    ['an unexpected argument', ['extra', '--out', join(dir, 'site')], /unexpected argument 'extra'/],
+    [
+      '--out under a file',
+      ['--ledger', `duckdb:${join(dir, 'ledger.duckdb')}`, '--out', join(blocker, 'site')],
+      /blocker\/site: cannot make the site folder: a file stands where a folder is needed/,
+    ],
+    ['--ledger of an unknown kind', ['--ledger', 'mysql://db/x', '--out', join(dir, 'site')], /invalid store URL: "mysql:\/\/db\/x"/],
+  ],
 };
 
 describe('bad input to every command: exit 2, one line naming the bad thing', () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DURATION_BUCKETS, ledgerExposition } from '../../lib/pipeline/index.js';
+import { DURATION_BUCKETS, ledgerExposition, ledgerFolder, rowFolder } from '../../lib/pipeline/index.js';
 import type { RunRow } from '../../lib/store/index.js';
 import { skybook } from '../helpers/cli.js';
 import { HOSTILE_NAME, type LedgerFixture, ledgerFixture, samples } from './run-ledger-fixture.js';
@@ -119,6 +119,18 @@ describe('ledgerMetrics', () => {
   });
 });
 if (!existsSync(PROMTOOL)) console.warn(`SKIPPED promtool check metrics: ${PROMTOOL} is absent (apt-get install prometheus)`);
+
+describe('the folders relative paths start at', () => {
+  it("is the row's workdir where the ledger records one, else the default ledger's project folder, else the working directory", () => {
+    expect(ledgerFolder(fx.url)).toBe(fx.root);
+    expect(ledgerFolder('duckdb:elsewhere/runs.duckdb', '/work/proj')).toBe('/work/proj');
+    expect(ledgerFolder('postgres://db/lab', '/work/proj')).toBe('/work/proj');
+    const row = runs[0]!;
+    expect(rowFolder({ ...row, workdir: '/data/stage' } as RunRow, fx.root)).toBe('/data/stage');
+    const { workdir: _, ...old } = row as RunRow & { workdir?: string };
+    expect(rowFolder(old as RunRow, fx.root)).toBe(fx.root);
+  });
+});
 
 describe('skybook metrics --out', () => {
   it('writes the exposition whole (no temporary file left) and says what it wrote', () => {

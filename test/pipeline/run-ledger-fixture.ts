@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { RunLedger, type RunRow } from '../../lib/store/index.js';
+import { RunLedger, type RunRow, type RunStart } from '../../lib/store/index.js';
 
 /** A notebook name with everything the exposition format and HTML must escape: quotes, a backslash, a newline, markup. */
 export const HOSTILE_NAME = '<script>alert("x")</script> & "quotes"\\back\nline';
@@ -59,7 +59,9 @@ export async function ledgerFixture(label: string): Promise<LedgerFixture> {
   const url = `duckdb:${join(root, '.skybook', 'ledger.duckdb')}`;
   const ledger = new RunLedger(url);
   const ids: Record<string, string> = {};
-  const begin = async (role: string, start: Parameters<RunLedger['begin']>[0]) => (ids[role] = await ledger.begin(start));
+  // Every row's relative paths are relative to the project folder (`workdir`, where the ledger records one).
+  const folder: Record<string, unknown> = { workdir: root };
+  const begin = async (role: string, start: RunStart) => (ids[role] = await ledger.begin({ ...start, ...folder } as RunStart));
 
   const p1 = await begin('pipeline1', { kind: 'pipeline', name: 'survey', params: { file: 'skybook.pipeline.yaml' } });
   await begin('ingest1', { kind: 'stage', name: 'ingest', parent: p1, inputs: [file(root, 'data/zall.fits', 'FITS')] });

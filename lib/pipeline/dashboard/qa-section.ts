@@ -1,5 +1,5 @@
 import type { RunRow } from '../../store/index.js';
-import type { QaReportFile } from '../metrics/index.js';
+import { type QaReportFile, rowFolder } from '../metrics/index.js';
 import { fileHref, html, when } from './html-text.js';
 import { badge, type LinkBase, newestFirst } from './run-sections.js';
 
@@ -33,7 +33,7 @@ export function qaSection(runs: readonly RunRow[], reports: ReadonlyMap<string, 
       .join('\n');
     const failed = rep.results.filter((c) => !c.passed).length;
     return `<div class="qa-run" data-qa-run="${html(r.runId)}">${head}
-<p>${rep.passed ? 'passed' : 'breached'}: ${rep.results.length - failed} of ${rep.results.length} checks passed; report <a href="${html(fileHref(rep.path, base.root, base.outDir))}">${html(rep.path)}</a></p>
+<p>${rep.passed ? 'passed' : 'breached'}: ${rep.results.length - failed} of ${rep.results.length} checks passed; report <a href="${html(fileHref(rep.path, rowFolder(r, base.root), base.outDir))}">${html(rep.path)}</a></p>
 <table class="checks"><thead><tr><th>result</th><th>check</th><th>value</th><th>finding</th></tr></thead><tbody>
 ${rows}
 </tbody></table></div>`;

@@ -1,9 +1,10 @@
 import { basename } from 'node:path';
 import type { FileRecord, RunRow } from '../../store/index.js';
+import { rowFolder } from '../metrics/index.js';
 import { duration, fileHref, html, when } from './html-text.js';
 import { STATUS_ORDER } from './status-colors.js';
 
-/** Where links point from: the page's folder, and the project folder the ledger's relative paths start at. */
+/** Where links point from: the page's folder, and the folder a row's relative paths start at (the ledger's project folder for rows that name none). */
 export interface LinkBase {
   root: string;
   outDir: string;
@@ -88,7 +89,7 @@ export function runsSection(runs: readonly RunRow[], base: LinkBase): string {
     return `<tr id="run-${html(r.runId)}" data-run-id="${html(r.runId)}" data-kind="${html(r.kind)}" data-status="${html(r.status)}">
 <td>${badge(r.status)}</td><td>${html(r.kind)}</td><td class="name">${html(r.name)}</td><td class="when">${html(when(r.startedAt))}</td>
 <td class="num">${html(duration(r.seconds))}</td><td title="${html(`${r.user}@${r.host}, pid ${r.pid}`)}">${html(r.user)}</td><td>${parentCell}</td>
-<td>${fileLinks(r, base)}</td><td>${error}</td></tr>`;
+<td>${fileLinks(r, { ...base, root: rowFolder(r, base.root) })}</td><td>${error}</td></tr>`;
   });
   return `<section id="runs"><h2>All runs</h2>
 <div class="table-wrap"><table class="runs"><thead><tr><th>status</th><th>kind</th><th>name</th><th>started (UTC)</th><th>duration</th><th>user</th><th>pipeline</th><th>files</th><th>error</th></tr></thead>

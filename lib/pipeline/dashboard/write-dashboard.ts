@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { PipelineError } from '../../errors/index.js';
 import type { RunLedger } from '../../store/index.js';
 import { ledgerFolder, qaReports, replaceFile } from '../metrics/index.js';
 import { dashboardPage } from './dashboard-page.js';
@@ -30,7 +31,18 @@ export async function writeDashboard(
   const runs = await ledger.runs();
   const reports = await qaReports(runs, root);
   const page = await dashboardPage({ runs, reports, ledger: ledger.url, root, outDir: out });
-  await mkdir(out, { recursive: true });
+  try {
+    await mkdir(out, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'a file stands where a folder is needed'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : (e as Error).message;
+    throw new PipelineError(`cannot make the site folder: ${why}`, { file: out }, 2, { cause: e });
+  }
   const path = join(out, 'index.html');
   await replaceFile(path, page.html);
   return {

@@ -3,7 +3,7 @@ export { ledgerMetrics, EXPOSITION_CONTENT_TYPE, RUN_KINDS, DURATION_BUCKETS } f
 export { ledgerExposition } from './ledger-exposition.js';
 export { qaReportOf, qaReports, numericValue } from './qa-report.js';
 export type { QaReportFile, QaCheckOutcome } from './qa-report.js';
-export { ledgerFolder } from './ledger-folder.js';
+export { ledgerFolder, rowFolder } from './ledger-folder.js';
 export { replaceFile } from './replace-file.js';
 export { serveMetrics } from './metrics-server.js';
 export type { MetricsServer, MetricsServerOptions } from './metrics-server.js';

@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import { DEFAULT_LEDGER_FILE } from '../../store/index.js';
+import { DEFAULT_LEDGER_FILE, type RunRow } from '../../store/index.js';
 
 /**
  * The project folder a ledger's relative paths (stage deps and outs, QA reports, manifests) are written from: the folder
@@ -17,4 +17,17 @@ export function ledgerFolder(url: string, cwd: string = process.cwd()): string {
     if (file.endsWith(suffix)) return dirname(dirname(file));
   }
   return resolve(cwd);
+}
+
+/**
+ * The folder a ledger row's relative paths (inputs, outputs, manifest) are relative to: the row's own `workdir` where the
+ * ledger records one, else `root` (the ledger's project folder, {@link ledgerFolder}) for rows written before it did.
+ *
+ * @example
+ * rowFolder(row, ledgerFolder(ledger.url)); // '/work/proj'
+ */
+export function rowFolder(row: RunRow, root: string): string {
+  // Read loosely: rows of ledgers written before `workdir` was recorded have none.
+  const workdir = (row as unknown as { workdir?: unknown }).workdir;
+  return typeof workdir === 'string' && workdir ? workdir : root;
 }

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import type { RunRow } from '../../store/index.js';
+import { rowFolder } from './ledger-folder.js';
 
 /**
  * One check's result in a QA report, as `skybook qa` writes it (its other fields are not read here).
@@ -51,8 +52,8 @@ export function numericValue(v: unknown): number | undefined {
 }
 
 /**
- * The QA report a `qa` ledger row wrote: the first of its JSON outputs (resolved against `root`, the project folder the
- * ledger's relative paths are written from) that reads as `{ passed, results: [{ name, passed, value }] }`; none when
+ * The QA report a `qa` ledger row wrote: the first of its JSON outputs (relative ones resolved against the row's
+ * folder, {@link rowFolder}, else `root`, the ledger's project folder) that reads as `{ passed, results: [{ name, passed, value }] }`; none when
  * the row is not a QA run or no such file is there now (deleted, or the run failed before writing it).
  *
  * @example
@@ -64,7 +65,7 @@ export async function qaReportOf(row: RunRow, root: string): Promise<QaReportFil
     if (!out.path.toLowerCase().endsWith('.json')) continue;
     let text: string;
     try {
-      text = await readFile(isAbsolute(out.path) ? out.path : resolve(root, out.path), 'utf8');
+      text = await readFile(isAbsolute(out.path) ? out.path : resolve(rowFolder(row, root), out.path), 'utf8');
     } catch {
       continue;
     }

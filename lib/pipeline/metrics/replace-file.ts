@@ -20,16 +20,18 @@ export async function replaceFile(path: string, data: string | Uint8Array): Prom
     await writeFile(tmp, data);
     await rename(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
+    await rm(tmp, { force: true }).catch(() => undefined); // none was made when its folder is missing
     const code = (e as NodeJS.ErrnoException).code;
     const why =
-      code === 'ENOENT' || code === 'ENOTDIR'
+      code === 'ENOENT'
         ? `its folder ${dirname(path)} does not exist`
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'is a directory'
-            : (e as Error).message;
+        : code === 'ENOTDIR'
+          ? `${dirname(path)} is not a folder`
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : code === 'EISDIR'
+              ? 'is a directory'
+              : (e as Error).message;
     throw new PipelineError(`cannot write it: ${why}`, { file: path }, 2, { cause: e });
   }
 }
