@@ -3,6 +3,17 @@
 // --- stages, lock, status, dag, watch (pipeline file and runner)
 
 // --- QA gates (qa/)
+export { CHECKS_FILE_SCHEMA, parseChecksFile, readChecksFile } from './qa/checks-file.js';
+export type { ChecksFile, TableChecks, ColumnChecks, DriftCheck, DriftReference } from './qa/checks-file.js';
+export { parseYamlWithPositions, validateYaml } from './qa/yaml-location.js';
+export type { PositionedYaml } from './qa/yaml-location.js';
+export { runQaChecks, GOOD_DELTACHI2 } from './qa/run-checks.js';
+export type { QaRunOptions } from './qa/run-checks.js';
+export { ksTwoSample, kolmogorovSf } from './qa/ks-test.js';
+export type { KsResult } from './qa/ks-test.js';
+export { qaReportJson, qaSummary, breachLines } from './qa/qa-report.js';
+export type { QaReport, QaResult, QaCheckKind } from './qa/qa-report.js';
+export { qaReportHtml } from './qa/qa-html.js';
 
 // --- lineage and PROV-JSON (lineage/)
 
