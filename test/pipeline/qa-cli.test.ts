@@ -4,6 +4,7 @@ import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../lib/provenance/index.js';
 import { LEDGER_ENV, RunLedger } from '../../lib/store/index.js';
+import { skybook } from '../helpers/cli.js';
 import { cli, tempDir } from '../store/store-helpers.js';
 import { everyCheck, loadZcatTables } from './qa-helpers.js';
 
@@ -16,6 +17,7 @@ beforeAll(async () => {
   delete process.env[LEDGER_ENV]; // the tests say which ledger, if any
   await loadZcatTables(db);
   writeFileSync(at('good.yaml'), everyCheck('zcat'));
+  writeFileSync(at('typo.yaml'), 'checks:\n  - table: zcat\n    columns:\n      Z: { nul_rate: { max: 0 } }\n');
   writeFileSync(
     at('bad.yaml'),
     `${everyCheck('zcat_bad')}  - table: zcat
@@ -96,7 +98,6 @@ describe('skybook qa', () => {
   });
 
   it('exit 2 on a bad checks file (line and column), a missing table, no --db, a missing database', async () => {
-    writeFileSync(at('typo.yaml'), 'checks:\n  - table: zcat\n    columns:\n      Z: { nul_rate: { max: 0 } }\n');
     let r = await cli(['qa', at('typo.yaml'), '--db', db]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`skybook qa: ${at('typo.yaml')}: line 4: col 12: checks[0].columns.Z: unknown key 'nul_rate'\n`);
@@ -148,6 +149,16 @@ describe('skybook qa', () => {
     } finally {
       process.chdir(cwd);
     }
+    expect(existsSync(at('.skybook'))).toBe(false);
+  });
+
+  it('the built binary exits 0, 1 and 2 as a stage gate needs (npm run build first)', () => {
+    const env = { cwd: tmp.dir };
+    expect(skybook(['qa', 'good.yaml', '--db', db], env).code).toBe(0);
+    const breach = skybook(['qa', 'bad.yaml', '--db', db], env);
+    expect(breach.code).toBe(1);
+    expect(breach.stderr).toContain('zcat_bad.Z.null_rate = 0.025: 2 of 80 rows null');
+    expect(skybook(['qa', 'typo.yaml', '--db', db], env).code).toBe(2);
     expect(existsSync(at('.skybook'))).toBe(false);
   });
 });
