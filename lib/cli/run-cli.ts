@@ -38,6 +38,8 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
   { name: 'ray list', load: async () => (await import('./commands/ray-list.js')).rayList },
   { name: 'ray fanout', load: async () => (await import('./commands/ray-fanout.js')).rayFanout },
   { name: 'ray manifest', load: async () => (await import('./commands/ray-manifest.js')).rayManifest },
+  { name: 'lineage', load: async () => (await import('./commands/lineage.js')).lineage },
+  { name: 'report governance', load: async () => (await import('./commands/report-governance.js')).reportGovernance },
   { name: 'metrics', load: async () => (await import('./commands/metrics.js')).metrics },
   { name: 'metrics serve', load: async () => (await import('./commands/metrics-serve.js')).metricsServe },
   { name: 'dashboard', load: async () => (await import('./commands/dashboard.js')).dashboard },
@@ -52,6 +54,7 @@ export const GROUPS: Readonly<Record<string, string>> = {
   kernel: 'the skybook Jupyter kernel: install its kernelspec, check an installed one',
   metrics: 'the run ledger as Prometheus metrics: written to a file for the textfile collector, or served on /metrics',
   ray: 'jobs on a Ray cluster: submit with a packaged working_dir, status, logs (live), stop, delete, list; fan-out of shards over its nodes; KubeRay RayJob and Indexed Job manifests',
+  report: 'reports from the run ledger: governance (datasets touched, their licences and access levels, who ran what with which software)',
   quasar:
     'quasar spectra: continuum, emission lines, BAL indices and luminosities per spectrum; the ML matrix; anomaly scores (PCA or an ONNX model)',
   voids:

@@ -15,7 +15,62 @@ export { qaReportJson, qaSummary, breachLines } from './qa/qa-report.js';
 export type { QaReport, QaResult, QaCheckKind } from './qa/qa-report.js';
 export { qaReportHtml } from './qa/qa-html.js';
 
-// --- lineage and PROV-JSON (lineage/)
+// --- lineage and PROV-JSON (lineage/), and the governance report (governance/)
+export {
+  RunHistory,
+  CurrentBytesCache,
+  lineageOf,
+  dependentsOf,
+  lineageGraph,
+  dependentsGraph,
+  toProvJson,
+  provPrefixes,
+  localPart,
+  fileQName,
+  lineageJson,
+  lineageText,
+  dependentsJson,
+  dependentsText,
+  runSummary,
+  ledgerNear,
+} from './lineage/index.js';
+export type {
+  HistoryRun,
+  RecordedFile,
+  CurrentBytes,
+  Lineage,
+  LineageNode,
+  Dependents,
+  DependentRun,
+  DependentFile,
+  ProvGraph,
+  ProvFile,
+  ProvJson,
+  ProvRecords,
+  LineageNodeJson,
+  RunSummary,
+} from './lineage/index.js';
+export {
+  DatasetsRegistry,
+  DATASETS_SCHEMA,
+  ACCESS_LEVELS,
+  globRegExp,
+  reportPeriod,
+  inPeriod,
+  governanceReport,
+  softwareText,
+  governanceHtml,
+} from './governance/index.js';
+export type {
+  DatasetEntry,
+  AccessLevel,
+  ReportPeriod,
+  GovernanceReport,
+  GovernanceDataset,
+  GovernanceFile,
+  GovernanceRun,
+  FileUse,
+} from './governance/index.js';
 
 // --- metrics and the governance report (metrics/, governance/)
 export {

@@ -1,0 +1,14 @@
+export { RunHistory } from './run-history.js';
+export type { HistoryRun, RecordedFile } from './run-history.js';
+export { CurrentBytesCache } from './current-bytes.js';
+export type { CurrentBytes } from './current-bytes.js';
+export { lineageOf } from './lineage-of.js';
+export type { Lineage, LineageNode } from './lineage-of.js';
+export { dependentsOf } from './dependents-of.js';
+export type { Dependents, DependentRun, DependentFile } from './dependents-of.js';
+export { lineageGraph, dependentsGraph, toProvJson } from './prov-json.js';
+export type { ProvGraph, ProvFile, ProvJson, ProvRecords } from './prov-json.js';
+export { provPrefixes, localPart, fileQName } from './prov-names.js';
+export { lineageJson, lineageText, dependentsJson, dependentsText, runSummary } from './lineage-text.js';
+export type { LineageNodeJson, RunSummary } from './lineage-text.js';
+export { ledgerNear } from './nearest-ledger.js';
