@@ -10,23 +10,34 @@ export const PIPELINES_OUT = 'runs/pipelines';
 /** Where 01-quickstart writes the mock survey that 02 and 03 read. */
 export const PIPELINES_SURVEY = `${PIPELINES_OUT}/survey`;
 
-/** Parameters (`-p NAME VALUE`, values as the CLI takes them) and `--input` files of one notebook. */
+/**
+ * Parameters (`-p NAME VALUE`, values as the CLI takes them) and `--input` files of one notebook, and, for the main job's
+ * pipeline (skybook.pipeline.yaml), what it writes besides its executed notebook and what else it reads.
+ */
 export interface PipelineStep {
   params: Record<string, string>;
   inputs: string[];
+  outs?: string[];
+  reads?: string[];
 }
 
 const PLAN: Record<string, PipelineStep> = {
-  '01-quickstart': { params: { preset: 'small', seed: '1', out: PIPELINES_SURVEY }, inputs: [] },
+  '01-quickstart': { params: { preset: 'small', seed: '1', out: PIPELINES_SURVEY }, inputs: [], outs: [PIPELINES_SURVEY] },
   '02-sky-store': {
     params: { survey: PIPELINES_SURVEY, db: `${PIPELINES_OUT}/survey.duckdb` },
     inputs: [`${PIPELINES_SURVEY}/spectro/redux/iron/zcatalog/v1/zall-pix-iron.fits`, `${PIPELINES_SURVEY}/truth/voids.parquet`],
+    outs: [`${PIPELINES_OUT}/survey.duckdb`],
   },
-  '03-quasar-spectra': { params: { survey: PIPELINES_SURVEY, count: '2' }, inputs: [`${PIPELINES_SURVEY}/truth/quasars.parquet`] },
+  '03-quasar-spectra': {
+    params: { survey: PIPELINES_SURVEY, count: '2' },
+    inputs: [`${PIPELINES_SURVEY}/truth/quasars.parquet`],
+    reads: [PIPELINES_SURVEY],
+  },
   // 04 makes its own survey (the `voids` preset): nothing upstream, so its cache key is its parameters and code.
   '04-void-environments': {
     params: { survey: `${PIPELINES_OUT}/voids-survey`, seed: '1', db: `${PIPELINES_OUT}/voids.duckdb`, threads: '2' },
     inputs: [],
+    outs: [`${PIPELINES_OUT}/voids-survey`, `${PIPELINES_OUT}/voids.duckdb`],
   },
   // 05 makes the quasar survey and writes the features and the ML matrix that 06 scores.
   '05-quasar-features': {
@@ -38,10 +49,12 @@ const PLAN: Record<string, PipelineStep> = {
       threads: '2',
     },
     inputs: [],
+    outs: [`${PIPELINES_OUT}/quasar-survey`, `${PIPELINES_OUT}/quasar-features.parquet`, `${PIPELINES_OUT}/quasar-matrix.parquet`],
   },
   '06-anomalous-quasars': {
     params: { survey: `${PIPELINES_OUT}/quasar-survey`, matrix: `${PIPELINES_OUT}/quasar-matrix.parquet`, top: '8', seed: '1' },
     inputs: [`${PIPELINES_OUT}/quasar-matrix.parquet`, `${PIPELINES_OUT}/quasar-survey/truth/quasars.parquet`],
+    reads: [`${PIPELINES_OUT}/quasar-survey`],
   },
   // 07 turns 05's BAL quasars into outflows: Cloudy when it is on PATH, else the bundled real outputs of its grid.
   '07-agn-outflows': {
@@ -52,11 +65,15 @@ const PLAN: Record<string, PipelineStep> = {
       out: `${PIPELINES_OUT}/agn-outflows.parquet`,
     },
     inputs: [`${PIPELINES_OUT}/quasar-features.parquet`],
+    reads: [`${PIPELINES_OUT}/quasar-survey`],
+    outs: [`${PIPELINES_OUT}/agn-outflows.parquet`],
   },
   // 08 fans 05's coadd files out over a Ray cluster: only where RAY_ADDRESS names one (skipReason).
   '08-ray-fanout': {
     params: { survey: `${PIPELINES_OUT}/quasar-survey`, out: `${PIPELINES_OUT}/ray-features` },
     inputs: [],
+    reads: [`${PIPELINES_OUT}/quasar-survey`],
+    outs: [`${PIPELINES_OUT}/ray-features`],
   },
 };
 
@@ -91,4 +108,37 @@ export function runArgs(name: string): string[] {
   for (const [k, v] of Object.entries(plan.params)) args.push('-p', k, v);
   for (const i of plan.inputs) args.push('--input', i);
   return args;
+}
+
+/**
+ * The main job as a pipeline: skybook.pipeline.yaml, one notebook stage per curated notebook with its parameters, its
+ * inputs and the folders it reads as deps, what it writes as outs, its executed notebook and HTML page under
+ * runs/pipelines/, and 08 only where RAY_ADDRESS is set. `notebooks` is where the notebooks are, as the file names them
+ * (the repository's copy says `notebooks`; a run in another folder names them by absolute path). The committed
+ * skybook.pipeline.yaml is this text (test/pipeline/main-job.test.ts checks it).
+ *
+ * @example
+ * writeFileSync('skybook.pipeline.yaml', mainJobPipeline('notebooks', ['01-quickstart', '02-sky-store']));
+ */
+export function mainJobPipeline(notebooks: string, names: readonly string[]): string {
+  const q = (s: string) => (/^[A-Za-z0-9_./-]+$/.test(s) ? s : JSON.stringify(s));
+  const lines = [
+    '# The main job (`npm run pipelines`): the curated notebooks on the mock survey and embedded DuckDB, as a pipeline.',
+    '# Generated from scripts/pipeline-plan.ts (mainJobPipeline); `skybook pipeline run` re-runs only what is stale.',
+    'stages:',
+  ];
+  for (const name of names) {
+    const plan = planFor(name);
+    const deps = [...plan.inputs, ...(plan.reads ?? [])].filter((d, i, all) => all.indexOf(d) === i);
+    lines.push(`  ${name}:`, `    notebook: ${q(`${notebooks}/${name}.ipynb`)}`, '    kernel: skybook');
+    lines.push(`    out: ${PIPELINES_OUT}/${name}.ipynb`, `    html: ${PIPELINES_OUT}/${name}.html`);
+    if (Object.keys(plan.params).length) {
+      lines.push('    params:');
+      for (const [k, v] of Object.entries(plan.params)) lines.push(`      ${k}: ${/^-?\d+(\.\d+)?$/.test(v) ? v : q(v)}`);
+    }
+    if (deps.length) lines.push(`    deps: [${deps.map(q).join(', ')}]`);
+    if (plan.outs?.length) lines.push(`    outs: [${plan.outs.map(q).join(', ')}]`);
+    if (name === '08-ray-fanout') lines.push('    requires_env: [RAY_ADDRESS]');
+  }
+  return lines.join('\n') + '\n';
 }

@@ -1,33 +1,32 @@
 /**
- * The main job (`npm run pipelines`): runs the curated notebooks in notebooks/ headless with the `skybook` kernel, on a
- * generated mock survey and embedded DuckDB (no server), exactly as a user would with the CLI:
+ * The main job (`npm run pipelines`): the curated notebooks in notebooks/ as a pipeline (skybook.pipeline.yaml, made
+ * from scripts/pipeline-plan.ts), run headless with the `skybook` kernel on a generated mock survey and embedded DuckDB
+ * (no server), exactly as a user would with the CLI:
  *
  *   skybook kernel install --prefix runs/jupyter
- *   skybook run notebooks/NN-*.ipynb -o runs/pipelines/NN-*.ipynb --kernel skybook -p ...
- *   skybook export runs/pipelines/NN-*.ipynb --html runs/pipelines/NN-*.html
+ *   skybook pipeline run -f skybook.pipeline.yaml      (each stage: skybook run NOTEBOOK ..., then skybook export --html)
  *
- * Each run leaves the executed notebook, its provenance manifest (`skybook verify` re-runs and compares it) and a
- * static HTML page. Options: `--cache` skips notebooks whose inputs are unchanged (reported as `cached`); `--keep` keeps
- * earlier results; `--cwd DIR` puts runs/ under DIR instead of the repository root (tests run it in a temporary folder).
+ * Each stage leaves the executed notebook, its provenance manifest (`skybook verify` re-runs and compares it) and a
+ * static HTML page under runs/pipelines/; skybook.lock records what each stage ran with, and the run ledger
+ * (.skybook/ledger.duckdb) every run. Options: `--cache` keeps earlier results and re-runs only stale stages (the others
+ * are reported as `cached`); `--keep` keeps earlier results too; `--cwd DIR` puts runs/, the pipeline file, its lock and
+ * ledger under DIR instead of the repository root (tests run it in a temporary folder).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PIPELINES_OUT, runArgs, skipReason } from './pipeline-plan.js';
+import { PIPELINES_OUT, mainJobPipeline } from './pipeline-plan.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const CLI = join(ROOT, 'dist', 'lib', 'cli', 'main.js');
 const OUT = PIPELINES_OUT;
 
-interface RunSummary {
-  status: string;
-  out: string;
-  manifest: string;
-  cells: number;
-  cached: boolean;
+interface StageSummary {
+  name: string;
+  status: 'ran' | 'skipped' | 'failed';
   seconds: number;
-  error: string | null;
+  reason: string;
 }
 
 /** Where runs/ goes: `--cwd DIR`, else the repository root. */
@@ -37,15 +36,15 @@ function workDir(): string {
 }
 const WORK = workDir();
 
-function skybook(args: string[], env: NodeJS.ProcessEnv): { code: number; stdout: string } {
+function skybook(args: string[], env: NodeJS.ProcessEnv, stdout: 'pipe' | 'inherit' = 'pipe'): { code: number; stdout: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: WORK,
     env,
     encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', stdout, 'inherit'],
     maxBuffer: 64 << 20,
   });
-  return { code: r.status ?? 1, stdout: r.stdout };
+  return { code: r.status ?? 1, stdout: r.stdout ?? '' };
 }
 
 function main(): number {
@@ -56,48 +55,41 @@ function main(): number {
   const env = { ...process.env, JUPYTER_PATH: join(WORK, 'runs', 'jupyter', 'share', 'jupyter') };
   if (skybook(['kernel', 'install', '--prefix', 'runs/jupyter', '--json'], env).code !== 0) return 1;
 
-  const notebooks = readdirSync(join(ROOT, 'notebooks'))
+  const names = readdirSync(join(ROOT, 'notebooks'))
     .filter((f) => f.endsWith('.ipynb'))
+    .map((f) => f.replace(/\.ipynb$/, ''))
     .sort();
+  // In the repository the committed skybook.pipeline.yaml is used as it is; elsewhere the same pipeline names the
+  // repository's notebooks by absolute path.
+  const file = join(WORK, 'skybook.pipeline.yaml');
+  if (WORK !== ROOT) writeFileSync(file, mainJobPipeline(join(ROOT, 'notebooks'), names));
+  const run = skybook(['pipeline', 'run', '-f', file, '--json'], env);
+  let stages: StageSummary[];
+  try {
+    stages = (JSON.parse(run.stdout) as { stages: StageSummary[] }).stages;
+  } catch {
+    process.stderr.write(`skybook pipelines: the pipeline did not run (exit ${run.code})\n`);
+    return 1;
+  }
   const rows: string[] = [];
   let failed = 0;
   let skipped = 0;
-  for (const file of notebooks) {
-    const name = file.replace(/\.ipynb$/, '');
-    const why = skipReason(name);
-    if (why) {
+  for (const s of stages) {
+    const pad = s.name.padEnd(20);
+    if (s.status === 'ran') rows.push(`${pad} ok      ${s.seconds.toFixed(1).padStart(6)} s  ${OUT}/${s.name}.ipynb`);
+    else if (s.status === 'skipped' && s.reason === 'up to date') rows.push(`${pad} cached  ${OUT}/${s.name}.ipynb (up to date)`);
+    else if (s.status === 'skipped' && /not set/.test(s.reason)) {
       skipped++;
-      process.stderr.write(`\n== ${name}: skipped (${why})\n`);
-      rows.push(`${name.padEnd(20)} skipped ${why}`);
-      continue;
-    }
-    const out = `${OUT}/${name}.ipynb`;
-    // The notebook by its absolute path, so a run under --cwd still finds it in the repository.
-    const args = runArgs(name).map((a) => (a === `notebooks/${file}` ? join(ROOT, 'notebooks', file) : a));
-    if (cache) args.push('--cache');
-    process.stderr.write(`\n== ${name}\n`);
-    const run = skybook(args, env);
-    let summary: RunSummary | undefined;
-    try {
-      summary = JSON.parse(run.stdout) as RunSummary;
-    } catch {
-      summary = undefined;
-    }
-    // `cached`: skybook run found an earlier run with the same notebook, parameters and inputs (its outputs stand).
-    if (run.code !== 0 || !summary || (summary.status !== 'completed' && summary.status !== 'cached')) {
+      rows.push(`${pad} skipped no Ray cluster: ${s.reason} (node dist/scripts/ray-local-cluster.js starts one here)`);
+    } else {
       failed++;
-      rows.push(`${name.padEnd(20)} FAILED  ${summary?.error ?? `exit ${run.code}`}`);
-      continue;
+      rows.push(`${pad} FAILED  ${s.reason}`);
     }
-    if (!summary.cached || !existsSync(join(WORK, OUT, `${name}.html`))) skybook(['export', out, '--html', `${OUT}/${name}.html`], env);
-    rows.push(
-      `${name.padEnd(20)} ${summary.cached ? 'cached ' : 'ok     '} ${String(summary.cells).padStart(3)} cells ${summary.seconds.toFixed(1).padStart(6)} s  ${out}`,
-    );
   }
   process.stdout.write(
-    `\nskybook pipelines: ${notebooks.length - skipped - failed}/${notebooks.length - skipped} notebooks ran${skipped ? `, ${skipped} skipped` : ''} (results, manifests and HTML in ${OUT}/)\n${rows.join('\n')}\n`,
+    `\nskybook pipelines: ${stages.length - skipped - failed}/${stages.length - skipped} notebooks ran${skipped ? `, ${skipped} skipped` : ''} (results, manifests and HTML in ${OUT}/; skybook pipeline status says what is stale)\n${rows.join('\n')}\n`,
   );
-  return failed ? 1 : 0;
+  return failed || run.code !== 0 ? 1 : 0;
 }
 
 process.exitCode = main();

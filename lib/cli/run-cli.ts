@@ -40,6 +40,10 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
   { name: 'ray manifest', load: async () => (await import('./commands/ray-manifest.js')).rayManifest },
   { name: 'lineage', load: async () => (await import('./commands/lineage.js')).lineage },
   { name: 'report governance', load: async () => (await import('./commands/report-governance.js')).reportGovernance },
+  { name: 'pipeline run', load: async () => (await import('./commands/pipeline-run.js')).pipelineRun },
+  { name: 'pipeline status', load: async () => (await import('./commands/pipeline-status.js')).pipelineStatusCommand },
+  { name: 'pipeline dag', load: async () => (await import('./commands/pipeline-dag.js')).pipelineDag },
+  { name: 'pipeline watch', load: async () => (await import('./commands/pipeline-watch.js')).pipelineWatch },
   { name: 'metrics', load: async () => (await import('./commands/metrics.js')).metrics },
   { name: 'metrics serve', load: async () => (await import('./commands/metrics-serve.js')).metricsServe },
   { name: 'dashboard', load: async () => (await import('./commands/dashboard.js')).dashboard },
@@ -54,6 +58,7 @@ export const GROUPS: Readonly<Record<string, string>> = {
   kernel: 'the skybook Jupyter kernel: install its kernelspec, check an installed one',
   metrics: 'the run ledger as Prometheus metrics: written to a file for the textfile collector, or served on /metrics',
   ray: 'jobs on a Ray cluster: submit with a packaged working_dir, status, logs (live), stop, delete, list; fan-out of shards over its nodes; KubeRay RayJob and Indexed Job manifests',
+  pipeline: 'chains of stages (commands and notebooks) with hashed deps and outs: run what is stale, status, the graph, watch for new data',
   report: 'reports from the run ledger: governance (datasets touched, their licences and access levels, who ran what with which software)',
   quasar:
     'quasar spectra: continuum, emission lines, BAL indices and luminosities per spectrum; the ML matrix; anomaly scores (PCA or an ONNX model)',

@@ -24,6 +24,8 @@ export interface SecretValue {
 
 const SECRET_PART = /pass(word|wd|phrase)|secret|token|credential|api_?key|access_?key|private_?key/i;
 const SECRET_WORD = /^(pass|pwd|key|auth|authorization|apikey|creds?)$/;
+/** The shell's working folders: `pwd` is a word of secret names (db_pwd), but $PWD is a path, hidden nowhere. */
+const NOT_SECRET_ENV: ReadonlySet<string> = new Set(['PWD', 'OLDPWD']);
 /** Shorter literals are not hunted for in free text (a 2-letter password would blank every word holding it). */
 const MIN_LITERAL = 4;
 /** Environment values must be longer still: `true` or `1` under an `*_AUTH` name are not worth hiding everywhere. */
@@ -183,7 +185,7 @@ export class Redactor {
     for (const s of fromValues) if (s.length >= MIN_LITERAL && s !== REDACTED) found.set(s, REDACTED);
     for (const [k, v] of Object.entries(opts.env ?? {})) {
       if (!v) continue;
-      if (isSecretName(k) && v.length >= MIN_ENV_LITERAL && !found.has(v)) found.set(v, `[redacted:$${k}]`);
+      if (isSecretName(k) && !NOT_SECRET_ENV.has(k) && v.length >= MIN_ENV_LITERAL && !found.has(v)) found.set(v, `[redacted:$${k}]`);
       const urlSecrets: string[] = [];
       redactUrlsIn(v, VALUE_END, urlSecrets);
       for (const s of urlSecrets) if (s.length >= MIN_LITERAL && !found.has(s)) found.set(s, REDACTED);

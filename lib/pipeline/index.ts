@@ -1,6 +1,24 @@
 // lib/pipeline: chains of work. Each part below has its own section; add exports to yours only.
 
 // --- stages, lock, status, dag, watch (pipeline file and runner)
+export { readYamlFile, parseYamlText } from './yaml-file.js';
+export { loadPipeline, PIPELINE_FILE, PIPELINE_SCHEMA, within } from './pipeline-file.js';
+export type { Pipeline, Stage } from './pipeline-file.js';
+export { stageGraph, withUpstream, downstreamOf } from './stage-graph.js';
+export type { StageGraph } from './stage-graph.js';
+export { HashCache } from './hash-cache.js';
+export type { Digest } from './hash-cache.js';
+export { notebookCodeHash, normaliseCurly } from './notebook-code.js';
+export { readLock, writeLock, LOCK_FILE } from './lock-file.js';
+export type { Lock, LockedStage, LockedFile } from './lock-file.js';
+export { runPipeline, pipelineLedger } from './run-pipeline.js';
+export type { StageResult, PipelineEvent, PipelineRunOptions, PipelineRunResult } from './run-pipeline.js';
+export { pipelineStatus } from './pipeline-status.js';
+export type { StageStatus } from './pipeline-status.js';
+export { dagText, dagMermaid } from './dag.js';
+export { watchPipeline } from './watch.js';
+export type { WatchEvent, WatchOptions } from './watch.js';
+export { restoreStashes } from './outs-guard.js';
 
 // --- QA gates (qa/)
 export { CHECKS_FILE_SCHEMA, parseChecksFile, readChecksFile } from './qa/checks-file.js';

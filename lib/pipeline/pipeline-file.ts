@@ -91,10 +91,13 @@ export function loadPipeline(file: string = PIPELINE_FILE): Pipeline {
   const stages: Stage[] = [];
   for (const [name, s] of Object.entries(spec.stages)) {
     const rel = (p: string, what: string) => inside(dir, p, file, name, what);
+    // What a stage reads may live anywhere (a shared data folder, the repository's notebooks); only what it writes is
+    // held to the pipeline's folder.
+    const read = (p: string) => (isAbsolute(p) ? normalize(p) : relative(dir, join(dir, p)) || '.');
     const base = {
       name,
       params: s.params,
-      deps: s.deps.map((d) => rel(d, 'dep')),
+      deps: s.deps.map(read),
       requiresEnv: s.requires_env,
       desc: s.desc,
     };
@@ -107,7 +110,7 @@ export function loadPipeline(file: string = PIPELINE_FILE): Pipeline {
       stages.push({
         ...base,
         kind: 'notebook',
-        notebook: rel(s.notebook, 'notebook'),
+        notebook: read(s.notebook),
         out,
         html,
         kernel: s.kernel,
@@ -120,7 +123,7 @@ export function loadPipeline(file: string = PIPELINE_FILE): Pipeline {
   return { file, dir, stages, ledger: spec.ledger };
 }
 
-/** A path relative to the pipeline folder, refused when it leaves it (a stage may not write outside its project). */
+/** An out's path relative to the pipeline folder, refused when it leaves it (a stage may not write outside its project). */
 function inside(dir: string, p: string, file: string, stage: string, what: string): string {
   const abs = isAbsolute(p) ? normalize(p) : join(dir, p);
   const rel = relative(dir, abs);

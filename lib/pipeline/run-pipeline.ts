@@ -1,4 +1,4 @@
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { type Progress, progressOf } from '../core/index.js';
 import { PipelineError } from '../errors/index.js';
 import { type FileRecord, RunLedger } from '../store/index.js';
@@ -185,7 +185,7 @@ function selectStages(p: Pipeline, g: StageGraph, names: readonly string[] | und
 }
 
 function fingerprintDep(p: Pipeline, stage: string, dep: string, cache: HashCache): void {
-  if (!cache.hash(join(p.dir, dep)))
+  if (!cache.hash(resolve(p.dir, dep)))
     throw new PipelineError(`missing dep ${dep}: no such file or folder, and no stage has it as an out`, { file: p.file, stage });
 }
 
@@ -237,7 +237,15 @@ async function executeStage(p: Pipeline, stage: Stage, fp: Fingerprint, reasons:
       'interrupted',
       `interrupted (${exit.signal ?? 'the pipeline was stopped'}); old outs kept; log ${relative(p.dir, exit.log)}`,
     );
-  if (exit.code !== 0) return end('failed', `exit code ${exit.code}; old outs kept; log ${relative(p.dir, exit.log)}`);
+  if (exit.code !== 0) {
+    // The stage's last words usually say why (a QA gate names the failed check and its value there).
+    const last = exit.tail
+      .split('\n')
+      .filter((l) => l.trim())
+      .at(-1)
+      ?.trim();
+    return end('failed', `exit code ${exit.code}${last ? `: ${last}` : ''}; old outs kept; log ${relative(p.dir, exit.log)}`);
+  }
   const missing = guard.missing();
   if (missing.length) return end('failed', `out not produced: ${missing.join(', ')}; old outs kept`);
   guard.commit();

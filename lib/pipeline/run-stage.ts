@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { chmodSync, createWriteStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
 import { packageRoot } from '../core/index.js';
 import { PipelineError } from '../errors/index.js';
 import type { Pipeline, Stage } from './pipeline-file.js';
@@ -72,7 +72,8 @@ export async function runStage(p: Pipeline, stage: Stage, opts: StageRunOptions)
     const args = [cliPath(), 'run', stage.notebook!, '-o', stage.out!, '-f', paramsFile, '--json'];
     if (stage.kernel) args.push('--kernel', stage.kernel);
     if (stage.timeout) args.push('--timeout', String(stage.timeout));
-    for (const d of stage.deps) args.push('--input', d);
+    // Files go into the run's manifest as inputs (skybook run hashes files, not folders; the pipeline hashes both).
+    for (const d of stage.deps) if (!isFolder(resolve(p.dir, d))) args.push('--input', d);
     const ran = await spawnLogged([process.execPath, ...args], p.dir, env, log, logPath, opts);
     if (ran.code !== 0 || !stage.html) return ran;
     const exported = await spawnLogged(
@@ -144,5 +145,13 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
     process.kill(-pid, signal);
   } catch {
     // already gone
+  }
+}
+
+function isFolder(abs: string): boolean {
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    return false;
   }
 }

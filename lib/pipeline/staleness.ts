@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PipelineError } from '../errors/index.js';
 import type { HashCache } from './hash-cache.js';
 import type { LockedFile, LockedStage } from './lock-file.js';
@@ -24,7 +24,7 @@ export interface Fingerprint {
 export function fingerprint(p: Pipeline, stage: Stage, cache: HashCache, madeUpstream: (dep: string) => boolean): Fingerprint {
   const deps: LockedFile[] = [];
   for (const d of stage.deps) {
-    const digest = cache.hash(join(p.dir, d));
+    const digest = cache.hash(resolve(p.dir, d));
     if (!digest) {
       if (madeUpstream(d)) continue;
       throw new PipelineError(`missing dep ${d}: no such file or folder, and no stage has it as an out`, {
@@ -38,7 +38,7 @@ export function fingerprint(p: Pipeline, stage: Stage, cache: HashCache, madeUps
   if (stage.kind === 'cmd') fp.cmd = stage.cmd!.trim();
   else {
     fp.notebook = stage.notebook!;
-    fp.code = notebookCodeHash(join(p.dir, stage.notebook!));
+    fp.code = notebookCodeHash(resolve(p.dir, stage.notebook!));
   }
   return fp;
 }

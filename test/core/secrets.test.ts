@@ -67,6 +67,13 @@ describe('URL passwords', () => {
 });
 
 describe('Redactor', () => {
+  it("does not take the shell's working folders ($PWD, $OLDPWD) for passwords, though db_pwd is one", () => {
+    const r = new Redactor({ env: { PWD: '/work/project', OLDPWD: '/home/someone', DB_PWD: 'hunter2-value' } });
+    expect(r.text('/work/project/runs/x: no such file; cd /home/someone; hunter2-value')).toBe(
+      '/work/project/runs/x: no such file; cd /home/someone; [redacted:$DB_PWD]',
+    );
+  });
+
   it('knows the literal secrets of a run: secret-named values, URL passwords, secret env values', () => {
     const r = new Redactor({
       values: { db_password: 'S3kr1t-value', url: 'postgres://u:pa/ssW0rd@h/db', nested: { token: 'tok-123456' }, zmax: 2 },

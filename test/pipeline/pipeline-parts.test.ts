@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PipelineError } from '../../lib/errors/index.js';
+import type { PipelineError } from '../../lib/errors/index.js';
 import {
   HashCache,
   dagMermaid,
@@ -29,6 +29,7 @@ describe('normalised notebook code', () => {
     expect(normaliseCurly(base)).not.toBe(normaliseCurly(base.replace('x//y', 'x/y')));
     expect(normaliseCurly('let n = a + +b;')).not.toBe(normaliseCurly('let n = a ++b;'.replace('++', '+-')));
     expect(normaliseCurly('return x')).toBe('return x');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source under test, not a template here
     expect(normaliseCurly('const s = `a ${b /* not a comment end */} // kept`;')).toContain('// kept');
   });
 
