@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { RunLedger } from '../../lib/store/index.js';
 import { skybook } from '../helpers/cli.js';
 import { spawnSkybook } from '../helpers/spawn-cli.js';
@@ -213,6 +213,22 @@ describe('a four-stage pipeline on the mock survey', { timeout: 300_000 }, () =>
   });
 });
 
+/** A failed assertion must not leave the runner or its `sleep 600` stage behind. */
+function stopAll(runner: number | undefined, d: string): void {
+  const pids = [runner];
+  try {
+    pids.push(Number(readFileSync(join(d, 'slow.pid'), 'utf8')));
+  } catch {
+    // the stage never started
+  }
+  for (const pid of pids)
+    try {
+      if (pid) process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+}
+
 describe('a stage killed mid-run', { timeout: 120_000 }, () => {
   const d = join(dir, 'killed');
   const SLOW = `stages:
@@ -233,6 +249,7 @@ describe('a stage killed mid-run', { timeout: 120_000 }, () => {
     writeFileSync(join(d, 'input.txt'), 'v2');
     writeFileSync(join(d, 'go-slow'), '');
     const r = spawnSkybook(['pipeline', 'run'], { cwd: d });
+    onTestFinished(() => stopAll(r.child.pid, d));
     await r.waitFor(/\[slow\] started \d+/);
     // The stage wrote its pid before it said `started` (and `exec sleep` keeps that pid).
     const stageProcess = Number(readFileSync(join(d, 'slow.pid'), 'utf8'));
@@ -247,6 +264,7 @@ describe('a stage killed mid-run', { timeout: 120_000 }, () => {
 
   it('leaves its old outs intact when the runner itself is killed (-9), and the ledger says interrupted', async () => {
     const r = spawnSkybook(['pipeline', 'run'], { cwd: d });
+    onTestFinished(() => stopAll(r.child.pid, d));
     await r.waitFor(/\[slow\] started \d+/);
     // The stage wrote its pid before it said `started` (and `exec sleep` keeps that pid).
     const stageProcess = Number(readFileSync(join(d, 'slow.pid'), 'utf8'));

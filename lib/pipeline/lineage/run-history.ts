@@ -32,8 +32,9 @@ export interface HistoryRun {
   inputs: RecordedFile[];
   outputs: RecordedFile[];
   /**
-   * Other runs name it as their parent (a pipeline's run, whose stages are its rows too): its files are its children's,
-   * so lineage follows the children and never the container.
+   * Other runs name it as their parent and it is a pipeline's run (or records no files of its own): its stages are its
+   * rows too: its files are its children's, so lineage follows the children and never the container. A stage whose command
+   * recorded a run of its own (an ingest, a QA check) is not one: the stage's deps and outs are the whole story.
    */
   container: boolean;
 }
@@ -86,7 +87,11 @@ export class RunHistory {
   static async fromRows(rows: readonly RunRow[], projectDir: string): Promise<RunHistory> {
     const dir = resolve(projectDir);
     const parents = new Set(rows.map((r) => r.parent).filter((p): p is string => p !== null));
-    const runs = await Promise.all(rows.map((r) => historyRun(r, dir, parents.has(r.runId))));
+    const runs = await Promise.all(
+      rows.map((r) =>
+        historyRun(r, dir, parents.has(r.runId) && (r.kind === 'pipeline' || (r.inputs.length === 0 && r.outputs.length === 0))),
+      ),
+    );
     return new RunHistory(dir, runs);
   }
 
