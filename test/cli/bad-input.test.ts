@@ -66,7 +66,69 @@ const flags = join(dir, 'flags.parquet');
  */
 type Case = [what: string, args: string[], names: RegExp, how?: 'built' | 'tty'];
 
+const typoPipeline = at('typo.pipeline.yaml', 'stages:\n  a:\n    cmd: echo\n    dep: [x]\n');
+const cyclePipeline = at(
+  'cycle.pipeline.yaml',
+  'stages:\n  a:\n    cmd: cp b a\n    deps: [b]\n    outs: [a]\n  b:\n    cmd: cp a b\n    deps: [a]\n    outs: [b]\n',
+);
+const missingDepPipeline = at('missing.pipeline.yaml', 'stages:\n  a:\n    cmd: cp x a\n    deps: [x-nowhere]\n    outs: [a]\n');
+const okPipeline = at('ok.pipeline.yaml', 'stages:\n  a:\n    cmd: echo a > a.txt\n    outs: [a.txt]\n');
+const typoChecks = at('typo-checks.yaml', 'checks:\n  - table: zcat\n    rowz: { min: 1 }\n');
+const typoDatasets = at('typo-datasets.yaml', 'datasets:\n  - name: dr1\n    licence: CC-BY\n    pathz: [x]\n');
+
 const CASES: Record<string, Case[]> = {
+  'pipeline run': [
+    ['unknown option', ['-f', okPipeline, '--bogus'], /unknown option --bogus/],
+    ['an unknown key, with its line and column', ['-f', typoPipeline], /typo\.pipeline\.yaml: line 4: col 5: stages\.a\.dep: /],
+    ['a cycle', ['-f', cyclePipeline], /cycle\.pipeline\.yaml: a cycle: a -> b -> a/],
+    ['a missing dep', ['-f', missingDepPipeline], /missing\.pipeline\.yaml: stage a: missing dep x-nowhere: no such file/],
+    ['an unknown stage', ['-f', okPipeline, 'nosuch'], /ok\.pipeline\.yaml: no stage nosuch \(stages: a\)/],
+    ['--jobs not a number', ['-f', okPipeline, '--jobs', 'x'], /invalid --jobs: x/],
+  ],
+  'pipeline status': [
+    ['unknown option', ['-f', okPipeline, '--bogus'], /unknown option --bogus/],
+    ['no such pipeline file', ['-f', join(dir, 'nope.yaml')], /nope\.yaml: no such file/],
+    ['an unknown key, with its line and column', ['-f', typoPipeline], /typo\.pipeline\.yaml: line 4: col 5: /],
+    ['a cycle', ['-f', cyclePipeline], /a cycle: a -> b -> a/],
+  ],
+  'pipeline dag': [
+    ['unknown option', ['-f', okPipeline, '--bogus'], /unknown option --bogus/],
+    ['no such pipeline file', ['-f', join(dir, 'nope.yaml')], /nope\.yaml: no such file/],
+    ['an unknown key, with its line and column', ['-f', typoPipeline], /typo\.pipeline\.yaml: line 4: col 5: /],
+    ['an unexpected argument', ['-f', okPipeline, 'extra'], /unexpected argument 'extra'/],
+  ],
+  'pipeline watch': [
+    ['unknown option', ['-f', okPipeline, '--bogus'], /unknown option --bogus/],
+    ['--interval 0', ['-f', okPipeline, '--interval', '0'], /invalid --interval: 0 \(seconds > 0\)/],
+    ['--interval not a number', ['-f', okPipeline, '--interval', 'soon'], /invalid --interval: soon/],
+    ['--max-runs negative', ['-f', okPipeline, '--max-runs', '-1'], /invalid --max-runs: -1/],
+  ],
+  qa: [
+    ['unknown option', [typoChecks, '--db', 'duckdb::memory:', '--bogus'], /unknown option --bogus/],
+    ['missing CHECKS', [], /missing CHECKS/],
+    ['no such checks file', [join(dir, 'nope.yaml'), '--db', 'duckdb::memory:'], /nope\.yaml: no such file/],
+    ['an unknown key, with its line and column', [typoChecks, '--db', 'duckdb::memory:'], /typo-checks\.yaml: line 3: col 5: /],
+  ],
+  lineage: [
+    ['unknown option', ['x.fits', '--bogus'], /unknown option --bogus/],
+    ['missing FILE', [], /missing FILE/],
+    [
+      'a file no run read or wrote',
+      [missing, '--ledger', `duckdb:${join(dir, 'empty-ledger.duckdb')}`],
+      /no run in the ledger read or wrote this file/,
+    ],
+    ['--ledger of an unknown kind', ['x.fits', '--ledger', 'mysql://db/x'], /invalid store URL: "mysql:\/\/db\/x"/],
+  ],
+  'report governance': [
+    ['unknown option', ['--since', '2026-01-01', '--bogus'], /unknown option --bogus/],
+    ['missing --since', [], /missing --since DATE/],
+    ['--since not a date', ['--since', 'yesterday'], /invalid --since: yesterday/],
+    [
+      'an unknown key in datasets.yaml, with its line and column',
+      ['--since', '2026-01-01', '--datasets', typoDatasets],
+      /typo-datasets\.yaml: line \d+: col \d+: /,
+    ],
+  ],
   'fits info': [
     ['unknown option', [tiny, '--bogus'], /unknown option --bogus/],
     ['missing FILE', [], /missing FILE/],

@@ -36,14 +36,16 @@ export const pipelineWatch: Command = {
     if (!(interval > 0)) throw UsageError.invalid('interval', args.values.interval!, 'seconds > 0');
     const json = args.switches.has('json');
     const file = args.values.file ?? PIPELINE_FILE;
+    const jobs = wholeNumber(args.values, 'jobs', 1) || 1;
+    const maxRuns = wholeNumber(args.values, 'max-runs');
     const stop = stopPipelineOnSignals(io, 'pipeline watch');
     let failedRuns = 0;
     try {
       if (!json) io.stderr(`skybook pipeline watch: watching ${file} every ${interval} s (Ctrl-C to stop)\n`);
       await watchPipeline(file, {
         interval,
-        jobs: wholeNumber(args.values, 'jobs', 1) || 1,
-        maxRuns: wholeNumber(args.values, 'max-runs'),
+        jobs,
+        maxRuns,
         signal: stop.signal,
         onEvent: (e) => {
           if (e.kind === 'run' && !e.result.ok) failedRuns++;
