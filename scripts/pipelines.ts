@@ -80,7 +80,9 @@ function main(): number {
     else if (s.status === 'skipped' && s.reason === 'up to date') rows.push(`${pad} cached  ${OUT}/${s.name}.ipynb (up to date)`);
     else if (s.status === 'skipped' && /not set/.test(s.reason)) {
       skipped++;
-      rows.push(`${pad} skipped no Ray cluster: ${s.reason} (node dist/scripts/ray-local-cluster.js starts one here)`);
+      rows.push(
+        `${pad} skipped no Ray cluster: ${s.reason.replace(/^not run: /, '')} (node dist/scripts/ray-local-cluster.js starts one here)`,
+      );
     } else {
       failed++;
       rows.push(`${pad} FAILED  ${s.reason}`);
