@@ -53,3 +53,4 @@ export type { MemoryBudget } from './memory-budget.js';
 export { collectWarnings, setWarningHost, warn } from './warn.js';
 export type { WarningHost } from './warn.js';
 export { WorkerPool, serveJobs } from './worker-pool.js';
+export { plotDocument, renumberIds } from './plot-document.js';

@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import { describe, expect, it } from 'vitest';
 import { elementBundle, mimeBundle, plainText, plotDocument, registerRenderer } from '../../lib/viz/index.js';
-import { renumberIds } from '../../lib/viz/plot-svg.js';
+import { renumberIds } from '../../lib/core/index.js';
 
 // A plot with a clip path: Plot numbers clip ids with a process-wide counter, so two renders differ before renumbering.
 const draw = () =>

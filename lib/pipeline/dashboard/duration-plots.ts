@@ -1,6 +1,6 @@
 import type { RunKind, RunRow } from '../../store/index.js';
 import { html } from './html-text.js';
-import { plotDocument, renumberIds } from './plot-document.js';
+import { plotDocument, renumberIds } from '../../core/index.js';
 import { STATUS_COLORS, STATUS_ORDER } from './status-colors.js';
 
 /** The kinds whose durations are plotted over time, one small plot per name: the parts of a chain people tune. */
