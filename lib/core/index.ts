@@ -54,3 +54,4 @@ export { collectWarnings, setWarningHost, warn } from './warn.js';
 export type { WarningHost } from './warn.js';
 export { WorkerPool, serveJobs } from './worker-pool.js';
 export { plotDocument, renumberIds } from './plot-document.js';
+export { processAlive } from './process-alive.js';

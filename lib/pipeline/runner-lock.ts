@@ -1,3 +1,4 @@
+import { processAlive } from '../core/index.js';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -27,7 +28,7 @@ export function takeRunnerLock(dir: string): (() => void) | number {
       const holder = holderOf(path);
       // A lock being written this instant has no pid yet: held.
       if (!holder || !Number.isFinite(holder.pid) || holder.pid <= 0) return -1;
-      if (holder.host !== hostname() || alive(holder.pid)) return holder.pid;
+      if (holder.host !== hostname() || processAlive(holder.pid)) return holder.pid;
       rmSync(path, { force: true });
     }
   }
@@ -41,14 +42,5 @@ function holderOf(path: string): { pid: number; host: string } | undefined {
     return { pid: Number(pid), host: host ?? '' };
   } catch {
     return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -2,7 +2,7 @@ import { hostname, userInfo } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve as resolvePath } from 'node:path';
-import { Redactor, skybookVersion } from '../core/index.js';
+import { processAlive, Redactor, skybookVersion } from '../core/index.js';
 import { StoreError } from '../errors/index.js';
 import { openStore } from './open-store.js';
 import { sql, tableId } from './sql.js';
@@ -289,7 +289,7 @@ async function markGone(s: StoreSession, t: TableRef): Promise<void> {
   const r = await s.query(sql`select run_id, pid from ${tableId(t)} where status = 'running' and host = ${hostname()}`);
   for (const row of r.toArray()) {
     const { run_id, pid } = row.toJSON() as { run_id: string; pid: number };
-    if (!alive(Number(pid)))
+    if (!processAlive(Number(pid)))
       await s.run(sql`update ${tableId(t)} set status = 'interrupted', error = 'the process ended without recording an end'
         where run_id = ${run_id}`);
   }
@@ -300,19 +300,10 @@ async function startedAt(s: StoreSession, t: TableRef, runId: string): Promise<s
   return r.numRows ? String(r.get(0)!.toJSON().t) : undefined;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function rowOf(r: Record<string, unknown>): RunRow {
   let status = String(r.status) as RunStatus;
   const pid = Number(r.pid);
-  if (status === 'running' && r.host === hostname() && !alive(pid)) status = 'interrupted';
+  if (status === 'running' && r.host === hostname() && !processAlive(pid)) status = 'interrupted';
   const big = (v: unknown) => (v === null || v === undefined ? null : BigInt(v as bigint));
   return {
     runId: String(r.run_id),
