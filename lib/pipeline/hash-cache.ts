@@ -30,7 +30,7 @@ interface Entry {
 
 /**
  * File hashes remembered by (size, mtime in ns, inode), so deciding that a pipeline is up to date stats its deps and
- * rehashes only what changed (DVC rehashes on every status: dvc#7390). Kept in `.skybook/hash-cache.json`, written
+ * rehashes only what changed (the complaint of dvc#7390 against older DVCs; DVC 3 keeps such a cache too). Kept in `.skybook/hash-cache.json`, written
  * atomically; a missing or damaged cache is only slower. Two files made in the same nanosecond with the same size and
  * inode cannot be told apart — the cost of never reading unchanged bytes, which DVC and git accept too.
  *
