@@ -23,8 +23,8 @@ export { restoreStashes } from './outs-guard.js';
 // --- QA gates (qa/)
 export { CHECKS_FILE_SCHEMA, parseChecksFile, readChecksFile } from './qa/checks-file.js';
 export type { ChecksFile, TableChecks, ColumnChecks, DriftCheck, DriftReference } from './qa/checks-file.js';
-export { parseYamlWithPositions, validateYaml } from './qa/yaml-location.js';
-export type { PositionedYaml } from './qa/yaml-location.js';
+export { parseYamlWithPositions, validateYaml } from './yaml-location.js';
+export type { PositionedYaml } from './yaml-location.js';
 export { runQaChecks, GOOD_DELTACHI2 } from './qa/run-checks.js';
 export type { QaRunOptions } from './qa/run-checks.js';
 export { ksTwoSample, kolmogorovSf } from './qa/ks-test.js';

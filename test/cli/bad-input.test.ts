@@ -79,7 +79,7 @@ const typoDatasets = at('typo-datasets.yaml', 'datasets:\n  - name: dr1\n    lic
 const CASES: Record<string, Case[]> = {
   'pipeline run': [
     ['unknown option', ['-f', okPipeline, '--bogus'], /unknown option --bogus/],
-    ['an unknown key, with its line and column', ['-f', typoPipeline], /typo\.pipeline\.yaml: line 4: col 5: stages\.a\.dep: /],
+    ['an unknown key, with its line and column', ['-f', typoPipeline], /typo\.pipeline\.yaml: line 4: col 5: stages\.a: unknown key 'dep'/],
     ['a cycle', ['-f', cyclePipeline], /cycle\.pipeline\.yaml: a cycle: a -> b -> a/],
     ['a missing dep', ['-f', missingDepPipeline], /missing\.pipeline\.yaml: stage a: missing dep x-nowhere: no such file/],
     ['an unknown stage', ['-f', okPipeline, 'nosuch'], /ok\.pipeline\.yaml: no stage nosuch \(stages: a\)/],

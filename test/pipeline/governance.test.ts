@@ -159,7 +159,7 @@ describe('datasets.yaml', () => {
     [
       'an unknown key, at the key',
       entry('    access: public\n    license: MIT\n'),
-      /^datasets\.yaml: line 7: col 5: datasets\[0\]\.license: /,
+      /^datasets\.yaml: line 7: col 5: datasets\[0\]: unknown key 'license'/,
     ],
     [
       'a missing field',

@@ -126,7 +126,7 @@ describe('the pipeline file and graph', () => {
       return 'no error';
     };
     expect(err('stages:\n  a:\n    cmd: 3\n')).toMatch(/^x\.yaml: line 3: col 5: stages\.a: a stage has either/);
-    expect(err('stages:\n  a:\n    cmd: x\n    outz: []\n')).toMatch(/^x\.yaml: line 4: col 5: stages\.a\.outz: /);
+    expect(err('stages:\n  a:\n    cmd: x\n    outz: []\n')).toMatch(/^x\.yaml: line 4: col 5: stages\.a: unknown key 'outz'/);
     expect(err('stages: [1, 2')).toMatch(/^x\.yaml: line 1: col \d+: invalid YAML/);
     writeFileSync(join(dir, 'twice.yaml'), 'stages:\n  a:\n    cmd: x\n    outs: [o]\n  b:\n    cmd: y\n    outs: [o]\n');
     expect(() => loadPipeline(join(dir, 'twice.yaml'))).toThrow(/stage b: out o is also an out of stage a/);

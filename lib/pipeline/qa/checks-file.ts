@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { fileProblem, PipelineError } from '../../errors/index.js';
-import { parseYamlWithPositions, pathText, validateYaml } from './yaml-location.js';
+import { parseYamlWithPositions, pathText, validateYaml } from '../yaml-location.js';
 
 const TABLE = /^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$/;
 

@@ -1,6 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { PipelineError } from '../../errors/index.js';
+import { PipelineError } from '../errors/index.js';
 
 /**
  * A YAML text parsed with its node positions kept, so a problem found later (by zod, or by a check that refers to a
