@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { Field, Float64, Int32, makeData, RecordBatch, Schema, Struct, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { type CloudyModel, type ModelRun, modelFromText, runCloudyModels } from '../../cloudy/index.js';
 import { CloudyError, fileProblem, UsageError } from '../../errors/index.js';
-import { ParquetStreamWriter } from '../../store/index.js';
+import { type FileRecord, ParquetStreamWriter } from '../../store/index.js';
+import { sha256 } from '../../provenance/index.js';
 import { parseArgs } from '../args.js';
 import { toJson } from '../output.js';
 import { progressFor } from '../stdio.js';
-import { withLedgerRun } from '../ledger-hook.js';
+import { ledgerFiles, withLedgerRun } from '../ledger-hook.js';
 import type { Command } from './command.js';
 
 /** The run table: one row per model, in the order given. */
@@ -81,20 +82,27 @@ export const cloudyRun: Command = {
     if (timeout !== undefined && !(timeout > 0)) throw UsageError.invalid('timeout', v.timeout!, 'seconds, > 0');
     if (v.results !== undefined && !/\.parquet$/i.test(v.results)) throw UsageError.invalid('results', v.results, 'a .parquet file');
     const models: CloudyModel[] = [];
+    const deckFiles: FileRecord[] = [];
     for (const file of decks) {
-      let text: string;
+      let bytes: Buffer;
       try {
-        text = await readFile(file, 'utf8');
+        bytes = await readFile(file);
       } catch (e) {
         throw new CloudyError(`cannot read it: ${fileProblem(e)}`, { file });
       }
-      models.push(modelFromText(basename(file).replace(/\.in$/i, ''), text));
+      models.push(modelFromText(basename(file).replace(/\.in$/i, ''), bytes.toString('utf8')));
+      deckFiles.push({ path: resolve(file), sha256: sha256(bytes), size: bytes.length });
     }
     const json = args.switches.has('json');
     const progress = progressFor(io, !json);
     const t0 = performance.now();
     const runs = await withLedgerRun(
-      { kind: 'cloudy-grid', name: basename(v.out), params: { decks, out: v.out, jobs, timeout: timeout ?? null } },
+      {
+        kind: 'cloudy-grid',
+        name: basename(v.out),
+        params: { decks, out: v.out, jobs, timeout: timeout ?? null },
+        inputs: ledgerFiles(deckFiles),
+      },
       () =>
         runCloudyModels(models, {
           cloudy: v.cloudy ?? process.env.CLOUDY_EXE ?? 'cloudy.exe',
