@@ -20,6 +20,7 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
   { name: 'query', load: async () => (await import('./commands/query.js')).queryCommand },
   { name: 'kernel install', load: async () => (await import('./commands/kernel-install.js')).kernelInstall },
   { name: 'kernel doctor', load: async () => (await import('./commands/kernel-doctor.js')).kernelDoctor },
+  { name: 'lab', load: async () => (await import('./commands/lab.js')).lab },
   { name: 'run', load: async () => (await import('./commands/run.js')).run },
   { name: 'verify', load: async () => (await import('./commands/verify.js')).verify },
   { name: 'export', load: async () => (await import('./commands/export.js')).exportCommand },

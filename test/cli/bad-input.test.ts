@@ -267,6 +267,16 @@ const CASES: Record<string, Case[]> = {
       'built',
     ],
   ],
+  lab: [
+    ['unknown option', ['--no-browser', '--bogus'], /unknown option --bogus/],
+    ['--port out of range', ['--port', '70000'], /invalid --port: 70000 \(a TCP port, 0 to 65535/],
+    ['--port not a number', ['--port', 'http'], /invalid --port: http/],
+    ['--token that is empty', ['--token', ''], /invalid --token: {2}\(letters, digits/],
+    ['--token with a space', ['--token', 'a b'], /invalid --token: a b \(letters, digits/],
+    ['--dir that does not exist', ['--dir', join(dir, 'nowhere')], /--dir .*nowhere: no such folder/],
+    ['--dir that is a file', ['--dir', blocker], /--dir .*blocker: no such folder/],
+    ['an unexpected argument', ['notebooks'], /unexpected argument 'notebooks'/],
+  ],
   'kernel doctor': [
     ['unknown option', ['--bogus'], /unknown option --bogus/],
     ['an install option', ['--user'], /unknown option --user/],
