@@ -24,6 +24,7 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
   { name: 'run', load: async () => (await import('./commands/run.js')).run },
   { name: 'verify', load: async () => (await import('./commands/verify.js')).verify },
   { name: 'export', load: async () => (await import('./commands/export.js')).exportCommand },
+  { name: 'publish', load: async () => (await import('./commands/publish.js')).publish },
   { name: 'qa', load: async () => (await import('./commands/qa.js')).qaCommand },
   { name: 'voids classify', load: async () => (await import('./commands/voids-classify.js')).voidsClassify },
   { name: 'quasar features', load: async () => (await import('./commands/quasar-features.js')).quasarFeatures },

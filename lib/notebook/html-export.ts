@@ -16,6 +16,30 @@ export interface ExportFooter {
   software: string;
   parameters: Record<string, unknown>;
   manifest: string;
+  /** The run's input files with their hashes, listed in the footer (`skybook publish`); `href` where the page can link to a copy. */
+  inputs?: ExportInput[];
+}
+
+/** One input file of a run as the footer lists it. @example const i: ExportInput = { name: 'zall.fits', sha256: 'ab12...', size: 5760, href: 'inputs/zall.fits' }; */
+export interface ExportInput {
+  name: string;
+  sha256: string;
+  size: number;
+  href?: string;
+  /** Where the file was read from when it is not beside the page (a path or URL). */
+  location?: string;
+}
+
+/** Options of `exportHtml`. @example const o: ExportOptions = { title: 'quickstart', cellLinks: true }; */
+export interface ExportOptions {
+  title?: string;
+  footer?: ExportFooter;
+  redactor?: Redactor;
+  /**
+   * Number the code cells as `skybook verify` names them (`cell 3`, from 0, banner excluded), give each an anchor, and
+   * link every output to the cell that made it: a reader of a published page can go from a figure to its code.
+   */
+  cellLinks?: boolean;
 }
 
 const PLOTLY = 'application/vnd.plotly.v1+json';
@@ -78,11 +102,25 @@ function renderFooter(f: ExportFooter): string {
     `<dt>kernel</dt><dd>${esc(f.kernel)}</dd>`,
     `<dt>software</dt><dd>${esc(f.software)}</dd>`,
     `<dt>manifest</dt><dd><a href="${esc(f.manifest)}">${esc(f.manifest)}</a></dd>`,
+    f.inputs ? `<dt>inputs</dt><dd>${renderInputs(f.inputs)}</dd>` : '',
     '</dl></footer>',
   ].join('\n');
 }
 
-const CSS = `body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+function renderInputs(inputs: ExportInput[]): string {
+  if (!inputs.length) return 'none';
+  const items = inputs.map((i) => {
+    const name = i.href ? `<a href="${esc(i.href)}">${esc(i.name)}</a>` : esc(i.name);
+    const where = i.location ? ` from <code>${esc(i.location)}</code>` : '';
+    return `<li class="input">${name} (${i.size} bytes)${where}<br>sha256 <code>${esc(i.sha256)}</code></li>`;
+  });
+  return `<ul class="inputs">${items.join('')}</ul>`;
+}
+
+// Readable on a phone: wide things (code, tables, plots, long hashes) scroll or wrap inside their own box, never the page.
+const CSS = `body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;overflow-wrap:anywhere}
+img,svg{max-width:100%;height:auto}.html,.svg,.plotly{max-width:100%;overflow-x:auto}
+a.made-by{font-size:.75em;color:#307fc1}ul.inputs{padding-left:1.2em}
 .cell{margin:1em 0}.prompt{color:#307fc1;font-family:monospace;font-size:.85em}
 pre{background:#f7f7f7;padding:.6em;overflow-x:auto;margin:.3em 0}pre.source{border-left:3px solid #307fc1}
 pre.stderr{background:#fdd}pre.error{background:#fdd;color:#700}.banner{border:2px solid #c00;padding:.5em}
@@ -99,7 +137,7 @@ table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 6px}`;
  * @example
  * writeFileSync('run.html', exportHtml(nb, { title: 'quickstart' }));
  */
-export function exportHtml(input: Notebook, opts: { title?: string; footer?: ExportFooter; redactor?: Redactor } = {}): string {
+export function exportHtml(input: Notebook, opts: ExportOptions = {}): string {
   const redactor = opts.redactor ?? new Redactor({ env: process.env });
   const nb = redactNotebook(input, { redactor });
   const footer = opts.footer && {
@@ -120,11 +158,17 @@ export function exportHtml(input: Notebook, opts: { title?: string; footer?: Exp
       const tags = cellTags(c);
       const outs = (c.outputs ?? []).map((o, k) => renderOutput(o, `plotly-${i}-${k}`));
       plotly ||= outs.some((o) => o.plotly);
+      const anchor = c.id ?? (opts.cellLinks ? `cell-${i - banner}` : undefined);
+      const label = opts.cellLinks ? ` <span class="cell-number">cell ${i - banner}</span>` : '';
+      const made = (html: string) =>
+        opts.cellLinks
+          ? `<div class="output" data-cell="${i - banner}">${html}\n<a class="made-by" href="#${esc(anchor!)}">from cell ${i - banner}</a></div>`
+          : html;
       body.push(
         [
-          `<div class="cell code${tags.length ? ' ' + tags.map(esc).join(' ') : ''}"${c.id ? ` id="${esc(c.id)}"` : ''}>`,
-          `<div class="prompt">In [${c.execution_count ?? ' '}]:</div><pre class="source">${esc(c.source)}</pre>`,
-          ...outs.map((o) => o.html),
+          `<div class="cell code${tags.length ? ' ' + tags.map(esc).join(' ') : ''}"${anchor ? ` id="${esc(anchor)}"` : ''}>`,
+          `<div class="prompt">In [${c.execution_count ?? ' '}]:${label}</div><pre class="source">${esc(c.source)}</pre>`,
+          ...outs.map((o) => made(o.html)),
           '</div>',
         ].join('\n'),
       );
@@ -133,7 +177,7 @@ export function exportHtml(input: Notebook, opts: { title?: string; footer?: Exp
   const title = esc(opts.title ?? 'notebook');
   return [
     '<!DOCTYPE html>',
-    `<html><head><meta charset="utf-8"><title>${title}</title><style>${CSS}</style>`,
+    `<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><style>${CSS}</style>`,
     plotly ? `<script>${plotlySource().replace(/<\/script/gi, '<\\/script')}</script>` : '',
     '</head><body>',
     ...body,

@@ -37,4 +37,4 @@ export { runNotebook } from './runner.js';
 export type { RunOptions, RunResult, RunStatus } from './runner.js';
 export { renderMarkdown } from './markdown.js';
 export { exportHtml } from './html-export.js';
-export type { ExportFooter } from './html-export.js';
+export type { ExportFooter, ExportInput, ExportOptions } from './html-export.js';

@@ -1,4 +1,4 @@
-export { normaliseText, normaliseSvg, normaliseOutputs } from './normalise.js';
+export { normaliseText, normaliseSvg, normaliseOutputs, withoutMount } from './normalise.js';
 export type { NormaliseContext } from './normalise.js';
 export { sha256, canonicalJson, hashFile, cellHashes } from './hash.js';
 export type { FileDigest, CellHash } from './hash.js';
@@ -15,3 +15,11 @@ export { loadNotebookForRun, recordRun } from './record-run.js';
 export type { LoadedNotebook, RecordRunOptions, RecordedRun } from './record-run.js';
 export { verifyRun } from './verify.js';
 export type { VerifyReport, Divergence } from './verify.js';
+export { runFooter } from './run-footer.js';
+export { CRATE_METADATA, bundleCrate, readBundleCrate } from './bundle-crate.js';
+export type { BundleFile, BundleExtras, ReadBundle } from './bundle-crate.js';
+export { zipBundle, unzipBundle } from './bundle-zip.js';
+export { DEFAULT_MAX_INPUT_SIZE, publishRun } from './publish.js';
+export type { PublishOptions, PublishReport } from './publish.js';
+export { isBundlePath, verifyBundle } from './verify-bundle.js';
+export type { BundleVerifyReport } from './verify-bundle.js';

@@ -6,6 +6,12 @@ export interface NormaliseContext {
   cwd?: string;
   outDir?: string;
   home?: string;
+  /**
+   * A folder a verification rebuilt the run's absolute paths under (`skybook verify BUNDLE/`: the recorded
+   * `/data/run` is `MOUNT/data/run` there). It is removed from text before the places above are matched, so the
+   * re-run's paths read as the recorded run's.
+   */
+  mount?: string;
 }
 
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
@@ -29,6 +35,18 @@ class IdMap {
 }
 
 /**
+ * Text with a verification's mount folder taken out of every path that starts with it (`MOUNT/data/a.fits` ->
+ * `/data/a.fits`); unchanged without a mount.
+ *
+ * @example
+ * withoutMount("catalog = '/tmp/v/root/data/c.txt'", '/tmp/v/root') // "catalog = '/data/c.txt'"
+ */
+export function withoutMount<T extends string | undefined>(text: T, mount: string | undefined): T {
+  if (!mount || text === undefined) return text;
+  return text.replace(new RegExp(escapeRegExp(mount.replace(/\/+$/, '')) + '(?=/)', 'g'), '') as T;
+}
+
+/**
  * One string made comparable across runs: ANSI colours stripped, the run's folders replaced by `{out}`, `{cwd}`,
  * `~`, timestamps by `<timestamp>`, object addresses by `at 0x?`, UUIDs renumbered.
  *
@@ -36,10 +54,10 @@ class IdMap {
  * normaliseText('wrote /tmp/run/a.csv at 2026-11-25T10:00:00Z', { outDir: '/tmp/run' }) // 'wrote {out}/a.csv at <timestamp>'
  */
 export function normaliseText(s: string, ctx: NormaliseContext = {}, ids = new IdMap('id')): string {
-  let t = s.replace(ANSI, '');
+  let t = withoutMount(s.replace(ANSI, ''), ctx.mount);
   const all: [string | undefined, string][] = [
-    [ctx.outDir, '{out}'],
-    [ctx.cwd, '{cwd}'],
+    [withoutMount(ctx.outDir, ctx.mount), '{out}'],
+    [withoutMount(ctx.cwd, ctx.mount), '{cwd}'],
     [ctx.home, '~'],
   ];
   const places = all.filter((p): p is [string, string] => !!p[0] && p[0] !== '/');

@@ -67,6 +67,8 @@ export interface RecordRunOptions {
   prepareOnly?: boolean;
   /** The run's output folder (default: the folder of `out`): scanned for written files and replaced by `{out}`. */
   outDir?: string;
+  /** A folder the run's recorded paths were rebuilt under (`verifyBundle`), left out of the cell hashes (`NormaliseContext.mount`). */
+  mount?: string;
   /** Write OUT.provenance.json (default true). */
   manifest?: boolean;
   signal?: AbortSignal;
@@ -207,7 +209,7 @@ export async function recordRun(o: RecordRunOptions): Promise<RecordedRun> {
     inputs,
     outputs: await Promise.all(written.map(hashFile)),
     software,
-    cells: cellHashes(run.notebook, { cwd, outDir, home: homedir() }),
+    cells: cellHashes(run.notebook, { cwd, outDir, home: homedir(), mount: o.mount }),
     startTime: run.startTime.toISOString(),
     endTime: run.endTime.toISOString(),
     status: run.status,

@@ -51,7 +51,13 @@ function cellOutputs(nb: Notebook | undefined, i: number, ctx: NormaliseContext)
  */
 export async function verifyRun(
   manifestPath: string,
-  opts: { parameters?: Record<string, ParamValue>; progress?: Progress | false; signal?: AbortSignal } = {},
+  opts: {
+    parameters?: Record<string, ParamValue>;
+    progress?: Progress | false;
+    signal?: AbortSignal;
+    /** The folder the run's paths were rebuilt under (a bundle's working copy), left out of what is compared. */
+    mount?: string;
+  } = {},
 ): Promise<VerifyReport> {
   const rec = await readManifest(manifestPath);
   const missing = rec.redacted.filter((n) => !(opts.parameters && n in opts.parameters));
@@ -88,13 +94,14 @@ export async function verifyRun(
       cwd: rec.cwd,
       timeout: rec.timeout,
       outDir,
+      mount: opts.mount,
       manifest: false,
       progress,
       label: `verify ${name}`,
       signal: opts.signal,
     });
     const now = rerun.record!;
-    const ctx = { cwd: rec.cwd, outDir, home: homedir() };
+    const ctx = { cwd: rec.cwd, outDir, home: homedir(), mount: opts.mount };
     let firstDiverging: Divergence | undefined;
     for (let i = 0; i < Math.max(rec.cells.length, now.cells.length) && !firstDiverging; i++) {
       const a = rec.cells[i];

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, relative, resolve } from 'node:path';
 import { exportHtml, readNotebook, writeFileAtomic, type ExportFooter } from '../../notebook/index.js';
-import { manifestPathFor, readManifest } from '../../provenance/index.js';
+import { manifestPathFor, readManifest, runFooter } from '../../provenance/index.js';
 import { UsageError } from '../../errors/index.js';
 import { parseArgs } from '../args.js';
 import type { Command } from './command.js';
@@ -28,17 +28,7 @@ export const exportCommand: Command = {
     const manifest = args.values.manifest ?? manifestPathFor(file);
     let footer: ExportFooter | undefined;
     if (existsSync(manifest)) {
-      const r = await readManifest(manifest);
-      footer = {
-        status: r.status + (r.error ? `: ${r.error}` : ''),
-        startTime: r.startTime,
-        endTime: r.endTime,
-        notebookSha256: r.notebook.sha256,
-        kernel: `${r.kernel.name} (${r.kernel.language})`,
-        software: `skybook ${r.software.skybook}, Node.js ${r.software.node}${r.software.lockfile ? `, package-lock.json sha256 ${r.software.lockfile.sha256.slice(0, 16)}` : ''}`,
-        parameters: r.parameters,
-        manifest: relative(dirname(resolve(html)), resolve(manifest)),
-      };
+      footer = runFooter(await readManifest(manifest), relative(dirname(resolve(html)), resolve(manifest)));
     } else if (args.values.manifest) throw new UsageError(`--manifest ${manifest}: no such file`, { option: 'manifest', value: manifest });
     await writeFileAtomic(html, exportHtml(nb, { title: basename(file), footer }));
     io.stderr(`skybook export: ${file} -> ${html}${footer ? ' (with provenance footer)' : ''}\n`);

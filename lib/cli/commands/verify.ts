@@ -1,5 +1,5 @@
 import { skybookVersion } from '../../core/index.js';
-import { loadNotebookForRun, readManifest, verifyRun } from '../../provenance/index.js';
+import { isBundlePath, loadNotebookForRun, readBundleCrate, readManifest, verifyBundle, verifyRun } from '../../provenance/index.js';
 import { parseArgs } from '../args.js';
 import { toJson } from '../output.js';
 import { progressFor } from '../stdio.js';
@@ -7,13 +7,17 @@ import { useBuiltinKernel } from './kernel-spec.js';
 import type { Command } from './command.js';
 import { resolveParameters, takeParamPairs } from './run-params.js';
 
-/** `skybook verify`: re-runs a recorded run and compares per-cell hashes. @example await verify.run(['runs/a.provenance.json'], io) */
+/** `skybook verify`: re-runs a recorded run or a published bundle and compares per-cell hashes. @example await verify.run(['runs/a.provenance.json'], io) */
 export const verify: Command = {
   name: 'verify',
-  usage: 'skybook verify RUN.provenance.json [-p NAME VALUE]... [--json]',
-  summary: 're-runs a recorded run and compares per-cell hashes; names the first diverging cell; exit 1 when not identical',
+  usage: 'skybook verify RUN.provenance.json|BUNDLE/|BUNDLE.zip [-p NAME VALUE]... [--json]',
+  summary:
+    're-runs a recorded run or a published bundle and compares per-cell hashes; names the first diverging cell; exit 1 when not identical',
   flags: [
-    { flag: 'RUN.provenance.json', help: 'the manifest `skybook run` wrote beside its executed notebook' },
+    {
+      flag: 'RUN.provenance.json|BUNDLE/|BUNDLE.zip',
+      help: 'the manifest `skybook run` wrote, or a bundle `skybook publish` wrote (re-run in a temp copy; the bundle is not changed)',
+    },
     { flag: '-p, --parameters NAME VALUE', help: 'a value for a parameter the manifest redacted (a secret), repeatable' },
     { flag: '--json', help: 'print the report (identical, first diverging cell, changed inputs and outputs) as JSON' },
   ],
@@ -22,16 +26,22 @@ export const verify: Command = {
     const { argv: rest, pairs } = takeParamPairs(argv);
     const args = parseArgs(rest, { positionals: ['manifest'], switches: ['json'] });
     const path = args.positionals.manifest!;
+    const bundle = isBundlePath(path);
     let overrides;
     if (pairs.length) {
-      const rec = await readManifest(path);
-      const loaded = await loadNotebookForRun(rec.notebook.path, rec.kernel.name);
-      overrides = resolveParameters(loaded.parameters, pairs, undefined, rec.notebook.path);
+      // A bundle's notebook is read from the bundle folder; a zip's parameters are checked when it is unpacked.
+      const rec = bundle && !/\.zip$/i.test(path) ? (await readBundleCrate(path)).record : bundle ? undefined : await readManifest(path);
+      if (rec) {
+        const loaded = await loadNotebookForRun(rec.notebook.path, rec.kernel.name);
+        overrides = resolveParameters(loaded.parameters, pairs, undefined, rec.notebook.path);
+      } else overrides = Object.fromEntries(pairs.map(([k, v]) => [k, v]));
     }
     const progress = progressFor(io, !args.switches.has('json'));
     let rep;
     try {
-      rep = await verifyRun(path, { parameters: overrides, progress });
+      rep = bundle
+        ? await verifyBundle(path, { parameters: overrides, progress })
+        : await verifyRun(path, { parameters: overrides, progress });
     } finally {
       progress.finish();
     }
@@ -39,6 +49,8 @@ export const verify: Command = {
       io.stdout(toJson({ manifest: path, ...rep }) + '\n');
       return rep.identical ? 0 : 1;
     }
+    const unavailable = 'unavailableInputs' in rep ? (rep.unavailableInputs as string[]) : [];
+    for (const p of unavailable) io.stdout(`input not in the bundle and not at its recorded location: ${p}\n`);
     for (const c of rep.changedInputs) io.stdout(`input changed: ${c.path} (sha256 ${c.recorded.slice(0, 12)} -> ${c.now.slice(0, 12)})\n`);
     if (rep.notebookChanged) io.stdout('the notebook changed since the recorded run\n');
     if (rep.identical) {
