@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../lib/cli/run-cli.js';
+import { sha256, toRoCrate, type RunRecord } from '../../lib/provenance/index.js';
 import { ROOT, skybook, skybookInProcess } from '../helpers/cli.js';
 import { tinyTable } from '../helpers/tiny-fits.js';
 import { writeVoidFiles } from '../helpers/voids-files.js';
@@ -55,6 +56,35 @@ const noZ = at('noz.fits', galaxyFits({ ra: [10, 11], dec: [1, 2], weight: [1, 1
 const nanZ = at('nanz.fits', galaxyFits({ RA: [10, 11, 12], DEC: [1, 2, 3], Z: [0.01, 0.02, Number.NaN] }));
 const negZ = at('negz.fits', galaxyFits({ ra: [10, 11, 12], dec: [1, 2, 3], redshift: [0.01, -0.02, 0.03] }));
 const noRows = at('norows.fits', galaxyFits({ ra: [], dec: [], z: [] }));
+/** A run's manifest over small files written here (no kernel): `gone` leaves its source notebook out. */
+const runManifest = (name: string, gone = false): string => {
+  const folder = join(dir, name);
+  mkdirSync(folder);
+  const file = (f: string, text: string, write = true) => {
+    if (write) writeFileSync(join(folder, f), text);
+    return { path: join(folder, f), sha256: sha256(text), size: text.length };
+  };
+  const rec: RunRecord = {
+    notebook: file('source.ipynb', '{"cells": []}', !gone),
+    executed: file('run.ipynb', '{"cells": [], "executed": true}'),
+    kernel: { name: 'python3', language: 'python' },
+    parameters: {},
+    redacted: [],
+    inputs: [],
+    outputs: [],
+    software: { skybook: '0.1.0', node: process.version },
+    cells: [],
+    startTime: '2026-01-01T00:00:00.000Z',
+    endTime: '2026-01-01T00:00:01.000Z',
+    status: 'completed',
+    cwd: folder,
+    cacheKey: 'k',
+  };
+  writeFileSync(join(folder, 'run.provenance.json'), JSON.stringify(toRoCrate(rec, folder)));
+  return join(folder, 'run.provenance.json');
+};
+const publishable = runManifest('publishable');
+const notebookGone = runManifest('notebook-gone', true);
 const PARAMS = join(ROOT, 'test/notebook/fixtures/params.ipynb'); // python3, parameters zmax = 1.5, spectype, ...
 const NOWHERE = 'postgres://skybook@127.0.0.1:1/none'; // nothing listens on port 1
 const V = await writeVoidFiles(dir, 40);
@@ -306,6 +336,12 @@ const CASES: Record<string, Case[]> = {
     ['not JSON', [notJson], /not-json\.ipynb: not a readable provenance manifest/],
     ['not a manifest', [notManifest], /x\.provenance\.json: no CreateAction #run in @graph: not a skybook provenance manifest/],
     ['-p without a value', [notManifest, '-p', 'zmax'], /option -p needs NAME and VALUE/],
+    ['a folder that is not a bundle', [folder], /folder: no ro-crate-metadata\.json: not a bundle/],
+    [
+      'a zip that is not a bundle',
+      [at('not-a.zip', 'not a zip at all')],
+      /not-a\.zip: not a readable bundle zip \(no end of central directory\)/,
+    ],
   ],
   'quasar features': [
     ['unknown option', [tiny, '-o', join(dir, 'q.parquet'), '--bogus'], /unknown option --bogus/],
@@ -474,6 +510,25 @@ const CASES: Record<string, Case[]> = {
       [V.galaxies, '--voids', V.voids, '--out', join(blocker, 'f.parquet')],
       /--out .*blocker\/f\.parquet: cannot write it \(ENOTDIR\)/,
     ],
+  ],
+  publish: [
+    ['unknown option', [publishable, '--out', join(dir, 'b'), '--bogus'], /unknown option --bogus/],
+    ['missing MANIFEST', ['--out', join(dir, 'b')], /missing MANIFEST/],
+    ['missing --out', [publishable], /missing --out BUNDLE\//],
+    ['missing manifest', [join(dir, 'missing.provenance.json'), '--out', join(dir, 'b')], /missing\.provenance\.json: no such file$/m],
+    ['not a manifest', [notManifest, '--out', join(dir, 'b')], /x\.provenance\.json: no CreateAction #run in @graph/],
+    [
+      '--out inside the bundle source',
+      [publishable, '--out', join(dir, 'publishable')],
+      /--out .*publishable: holds the run's own file .*publishable\/run\.provenance\.json/,
+    ],
+    [
+      'the notebook is gone',
+      [notebookGone, '--out', join(dir, 'b')],
+      /notebook-gone\/run\.provenance\.json: the run's notebook .*notebook-gone\/source\.ipynb: no such file$/m,
+    ],
+    ['--max-input-size not a size', [publishable, '--out', join(dir, 'b'), '--max-input-size', 'big'], /invalid --max-input-size: big/],
+    ['--out a file', [publishable, '--out', blocker], /--out .*blocker: is a file, not a folder/],
   ],
   export: [
     ['unknown option', [PARAMS, '--html', join(dir, 'a.html'), '--bogus'], /unknown option --bogus/],
