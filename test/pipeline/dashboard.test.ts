@@ -40,7 +40,18 @@ describe('skybook dashboard', () => {
     const r = skybook(['dashboard', '--ledger', fx.url, '--out', site, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const failed = runs.filter((x) => x.status === 'failed' || x.status === 'interrupted').length;
-    expect(JSON.parse(r.stdout)).toEqual({ page, runs: runs.length, failed, plots: 8, qaReports: 2, ledger: fx.url });
+    // One lineage page per output of a completed run (every row's paths are relative to the fixture's folder).
+    const outputs = new Set(runs.filter((x) => x.status === 'completed').flatMap((x) => x.outputs.map((o) => o.path)));
+    expect(outputs.size).toBeGreaterThan(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      page,
+      runs: runs.length,
+      failed,
+      plots: 8,
+      qaReports: 2,
+      lineagePages: outputs.size,
+      ledger: fx.url,
+    });
     const first = readFileSync(page);
     const again = skybook(['dashboard', '--out', 'site'], { cwd: fx.root });
     expect(again.code, again.stderr).toBe(0);

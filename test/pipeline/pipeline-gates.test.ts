@@ -76,6 +76,17 @@ describe('a QA gate in a pipeline', { timeout: 120_000 }, () => {
     expect(Object.keys(prov.activity).length).toBe(3);
   });
 
+  it('the dashboard links the report to its lineage, readable offline', () => {
+    const r = skybook(['dashboard', '--out', 'site', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const page = readFileSync(join(dir, 'site/index.html'), 'utf8');
+    const link = new RegExp(`types\\.csv</a> <a class="lineage" href="(lineage/[0-9a-f]{16}\\.txt)">lineage</a>`).exec(page);
+    expect(link, 'a lineage link beside report/types.csv').not.toBeNull();
+    const lineage = readFileSync(join(dir, 'site', link![1]!), 'utf8');
+    expect(lineage).toContain('data/zcat.fits');
+    expect(lineage).toContain(sha256(readFileSync(join(dir, 'data/zcat.fits'))).slice(0, 12));
+  });
+
   it('injected bad data stops the pipeline at the gate, naming the failed check and its value', async () => {
     const before = readFileSync(join(dir, 'report/types.csv'), 'utf8');
     await writeZcat(zcatTable(2000, 1, { farZ: 5, badSpectype: 3 }));

@@ -1,7 +1,8 @@
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import type { FileRecord, RunRow } from '../../store/index.js';
 import { rowFolder } from '../metrics/index.js';
 import { duration, fileHref, html, when } from './html-text.js';
+import { lineageHref } from './lineage-pages.js';
 import { STATUS_ORDER } from './status-colors.js';
 
 /** Where links point from: the page's folder, and the folder a row's relative paths start at (the ledger's project folder for rows that name none). */
@@ -62,8 +63,11 @@ function fileLinks(r: RunRow, base: LinkBase): string {
   for (const p of pages) parts.push(`<span class="file page">page ${fileLink(p, base)}</span>`);
   if (r.manifest) parts.push(`<span class="file manifest">${fileLink(r.manifest, base, 'manifest')}</span>`);
   const others = r.outputs.filter((o) => !notebooks.includes(o) && !pages.includes(o));
+  // What made each output, from which inputs (lineage/, written beside the page for completed runs' outputs).
+  const lineage = (o: FileRecord) =>
+    r.status === 'completed' ? ` <a class="lineage" href="${html(lineageHref(resolve(base.root, o.path)))}">lineage</a>` : '';
   if (others.length) {
-    const list = others.map((o) => `<li>${fileLink(o, base, o.path)}</li>`).join('');
+    const list = others.map((o) => `<li>${fileLink(o, base, o.path)}${lineage(o)}</li>`).join('');
     parts.push(
       `<details class="outs"><summary>${others.length} output${others.length === 1 ? '' : 's'}</summary><ul>${list}</ul></details>`,
     );

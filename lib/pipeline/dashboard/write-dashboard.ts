@@ -4,6 +4,7 @@ import { PipelineError } from '../../errors/index.js';
 import type { RunLedger } from '../../store/index.js';
 import { ledgerFolder, qaReports, replaceFile } from '../metrics/index.js';
 import { dashboardPage } from './dashboard-page.js';
+import { writeLineagePages } from './lineage-pages.js';
 
 /** What `writeDashboard` wrote. */
 export interface DashboardSummary {
@@ -13,6 +14,8 @@ export interface DashboardSummary {
   failed: number;
   plots: number;
   qaReports: number;
+  /** Lineage pages written under `OUT/lineage/`, one per output of a completed run. */
+  lineagePages: number;
 }
 
 /**
@@ -43,6 +46,7 @@ export async function writeDashboard(
           : (e as Error).message;
     throw new PipelineError(`cannot make the site folder: ${why}`, { file: out }, 2, { cause: e });
   }
+  const lineagePages = await writeLineagePages(runs, root, out);
   const path = join(out, 'index.html');
   await replaceFile(path, page.html);
   return {
@@ -51,5 +55,6 @@ export async function writeDashboard(
     failed: runs.filter((r) => r.status === 'failed' || r.status === 'interrupted').length,
     plots: page.plots,
     qaReports: reports.size,
+    lineagePages,
   };
 }
