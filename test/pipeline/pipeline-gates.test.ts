@@ -80,7 +80,7 @@ describe('a QA gate in a pipeline', { timeout: 120_000 }, () => {
     const r = skybook(['dashboard', '--out', 'site', '--json'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     const page = readFileSync(join(dir, 'site/index.html'), 'utf8');
-    const link = new RegExp(`types\\.csv</a> <a class="lineage" href="(lineage/[0-9a-f]{16}\\.txt)">lineage</a>`).exec(page);
+    const link = /types\.csv<\/a> <a class="lineage" href="(lineage\/[0-9a-f]{16}\.txt)">lineage<\/a>/.exec(page);
     expect(link, 'a lineage link beside report/types.csv').not.toBeNull();
     const lineage = readFileSync(join(dir, 'site', link![1]!), 'utf8');
     expect(lineage).toContain('data/zcat.fits');
