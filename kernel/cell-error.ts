@@ -1,3 +1,4 @@
+import { cellFrame } from './cell-source-map.js';
 import type { TsDiagnostic } from './tslab-engine.js';
 
 /** A failed cell as Jupyter's `error` message and `execute_reply` carry it. */
@@ -38,12 +39,13 @@ export function diagnosticsError(diags: readonly TsDiagnostic[], src: string): C
 
 /**
  * A thrown value as a Jupyter error: its name and message, and its stack cut where the kernel's own frames begin
- * (they say nothing about the cell and hold absolute paths).
+ * (they say nothing about the cell and hold absolute paths). With `mapsOf`, frames in compiled cells name the line
+ * and column in the cell's TypeScript (`cell-5.ts:3:9`) instead of the JavaScript that ran.
  *
  * @example
  * runtimeError(new RangeError('z out of range'), '/…/dist/kernel/');
  */
-export function runtimeError(e: unknown, kernelDir: string): CellError {
+export function runtimeError(e: unknown, kernelDir: string, mapsOf?: Parameters<typeof cellFrame>[1]): CellError {
   if (!(e instanceof Error) && !(typeof e === 'object' && e !== null && 'stack' in e && 'message' in e)) {
     return {
       ename: 'Error',
@@ -59,7 +61,8 @@ export function runtimeError(e: unknown, kernelDir: string): CellError {
     .split('\n')
     .slice(1)) {
     if (line.includes(kernelDir) || line.includes('node:internal/') || line.includes('node:vm')) break;
-    frames.push(line);
+    const frame = mapsOf ? cellFrame(line, mapsOf) : line;
+    if (frame !== undefined) frames.push(frame);
   }
   return { ename, evalue, traceback: [`${ename}: ${evalue}`, ...frames] };
 }

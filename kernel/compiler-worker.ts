@@ -3,7 +3,9 @@
  * each cell never block the kernel's sockets (heartbeat, kernel_info and interrupts stay answered). Requests arrive as
  * `{ id, op, args }` and are answered in order with `{ id, result }` or `{ id, error }`.
  */
+import { createRequire } from 'node:module';
 import { parentPort, workerData } from 'node:worker_threads';
+import { withCellSourceMaps } from './cell-source-map.js';
 import { requireWithCodeCache } from './code-cache.js';
 import { installTypeFallback } from './ts-fallback.js';
 import { tslab, type Converter, type TsDiagnostic } from './tslab-engine.js';
@@ -24,6 +26,9 @@ const { cwd, root } = workerData as { cwd: string; root: string };
 const tsModule = requireWithCodeCache<TsLite>('@tslab/typescript-for-tslab', import.meta.url);
 const ts = tsModule.exports;
 const types = installTypeFallback(cwd, root);
+// tslab's converter requires TypeScript by name when it loads: it gets the copy that keeps source maps
+const { ts: tsForTslab, takeMaps } = withCellSourceMaps(ts);
+createRequire(import.meta.url).cache[createRequire(import.meta.url).resolve('@tslab/typescript-for-tslab')]!.exports = tsForTslab;
 const engine = tslab();
 const conv: Converter = engine.createConverter();
 
@@ -84,10 +89,14 @@ function compile(prevDecl: string, src: string, names: string[]): CompileResult 
   const meta = engine.getCodeMetadata(src);
   if (meta.module) return { kind: 'module', diagnostics: conv.addModule(meta.module, src, meta) };
   if (meta.mode === 'browser') return { kind: 'browser' };
-  const first = withTopLevelForAwait({ kind: 'cell' as const, ...conv.convert(prevDecl, src) }, src);
+  const convert = (code: string) => {
+    const r = conv.convert(prevDecl, code);
+    return { kind: 'cell' as const, ...r, sourceMaps: takeMaps(r.output) };
+  };
+  const first = withTopLevelForAwait(convert(src), src);
   if (first.diagnostics.length > 0) return first;
   const expanded = expandShorthand(src, new Set(names));
-  return expanded === undefined ? first : withTopLevelForAwait({ kind: 'cell' as const, ...conv.convert(prevDecl, expanded) }, expanded);
+  return expanded === undefined ? first : withTopLevelForAwait(convert(expanded), expanded);
 }
 
 const ops: Record<string, (...args: never[]) => unknown> = {

@@ -1,9 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import { InternalError, KernelError } from '../lib/errors/index.js';
+import type { CellSourceMaps } from './cell-source-map.js';
 import type { ConvertResult, TsDiagnostic } from './tslab-engine.js';
 
 /** What compiling a cell gives: a module cell's diagnostics, an unsupported browser cell, or a converted cell. */
-export type CompileResult = { kind: 'module'; diagnostics: TsDiagnostic[] } | { kind: 'browser' } | ({ kind: 'cell' } & ConvertResult);
+export type CompileResult =
+  | { kind: 'module'; diagnostics: TsDiagnostic[] }
+  | { kind: 'browser' }
+  | ({ kind: 'cell'; sourceMaps?: CellSourceMaps } & ConvertResult);
 
 /**
  * The main thread's handle on the compiler thread (compiler-worker.ts): every call is one message and one answer.

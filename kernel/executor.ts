@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 import { diagnosticsError, runtimeError, type CellError } from './cell-error.js';
+import type { RunCellMaps } from './cell-source-map.js';
 import type { ModuleLoader } from './module-loader.js';
 import type { Compiler } from './compiler.js';
 
@@ -40,6 +41,8 @@ export class Executor {
   /** The cells' shared variables (what `exports.x` means in transpiled cells). */
   readonly locals = this.#locals.proxy;
   #prevDecl: string;
+  /** Each run cell's source maps, by its file name in stack traces (`cell-3.js`). */
+  readonly #sourceMaps = new Map<string, RunCellMaps>();
   /** The preload's declarations while no cell has needed them yet, and the names they declare. */
   #preload: { decl: string; mentions: RegExp } | undefined;
   #warming: Promise<void> | undefined;
@@ -167,15 +170,25 @@ export class Executor {
     }
     try {
       await this.#interruptible(this.loader.prepare(c.output));
-      const wrapped = `(${c.hasToplevelAwait ? 'async ' : ''}function (exports, require) { ${c.output}\n})(${GLOBAL}.exports, ${GLOBAL}.require)`;
+      const head = `(${c.hasToplevelAwait ? 'async ' : ''}function (exports, require) { `;
+      const wrapped = `${head}${c.output}\n})(${GLOBAL}.exports, ${GLOBAL}.require)`;
+      const filename = `cell-${count ?? 'silent'}.js`;
+      // kept for every cell run: a function defined in one cell can throw from a later one
+      if (c.sourceMaps)
+        this.#sourceMaps.set(filename, {
+          maps: c.sourceMaps,
+          firstLineShift: head.length,
+          lines: src.split('\n').length,
+          compiledLines: c.output.split('\n').length,
+        });
       const ret: unknown = vm.runInThisContext(wrapped, {
-        filename: `cell-${count ?? 'silent'}.js`,
+        filename,
         breakOnSigint: true,
         displayErrors: false,
       });
       if (c.hasToplevelAwait) await this.#interruptible(ret as Promise<unknown>);
     } catch (e) {
-      return { status: 'error', ...runtimeError(e, KERNEL_DIR) };
+      return { status: 'error', ...runtimeError(e, KERNEL_DIR, (file) => this.#sourceMaps.get(file)) };
     }
     this.#prevDecl = c.declOutput ?? '';
     if (!c.lastExpressionVar) return { status: 'ok', hasValue: false };

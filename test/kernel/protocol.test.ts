@@ -125,7 +125,11 @@ describe('skybook kernel over the Jupyter protocol', () => {
     expect(reply.content).toMatchObject({ status: 'error', ename: 'RangeError', evalue: 'z=3 out of range' });
     const tb = reply.content.traceback as string[];
     expect(tb[0]).toBe('RangeError: z=3 out of range');
-    expect(tb.some((l) => /at f \(cell-\d+\.js:\d+:\d+\)/.test(l))).toBe(true);
+    // frames name the cell's TypeScript, line and column (the `new` of line 1, the call on line 2), not the JavaScript
+    expect(tb.filter((l) => /cell-\d+\./.test(l)).map((l) => l.trim().replace(/cell-\d+/, 'cell-N'))).toEqual([
+      'at f (cell-N.ts:1:42)',
+      'at cell-N.ts:2:1',
+    ]);
     expect(tb.join('\n')).not.toContain('dist/kernel');
   });
 
