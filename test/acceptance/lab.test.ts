@@ -133,6 +133,24 @@ describe.skipIf(skip !== undefined)('JupyterLab 4 with the skybook kernel (skybo
     expect(text).toMatch(/at fail \(cell-\d+\.ts:3:9\)/);
     await screenshot(page(), 'lab-errors');
   }, 120_000);
+
+  it('an ingest shows one progress display that ends at 100%', async () => {
+    const cell = await runCell(
+      page(),
+      `const [loaded] = await ingest(${JSON.stringify(zcatalog)}, { into: 'duckdb::memory:', table: 'zcatalog' });\nloaded.rows`,
+    );
+    // Every update_display_data replaced the one display in place: one progress output, not one per update.
+    const progress = cell.locator('.jp-OutputArea-output .skybook-progress');
+    expect(await progress.count()).toBe(1);
+    // The settled display: a full bar and the counts (the kernel leaves rate and ETA out of the final text).
+    const bar = progress.locator('progress');
+    expect(await bar.getAttribute('value')).toBe('15060');
+    expect(await bar.getAttribute('max')).toBe('15060');
+    expect(await progress.textContent()).toMatch(/ingest .*zall-pix-iron\.fits: 15,060\/15,060 rows$/);
+    // and the ingest's own result below it
+    expect(await outputText(cell)).toContain('15060');
+    await screenshot(page(), 'lab-ingest-progress');
+  }, 120_000);
 });
 
 /** The text of a cell's outputs (rich outputs' text, streams, errors), once it has any. */
