@@ -4,6 +4,7 @@ import type { Compiler } from './compiler.js';
 import { buildEngine, type Engine } from './engine.js';
 import { IoCapture } from './io-capture.js';
 import { KernelProgress } from './progress-display.js';
+import { CellHistory } from './history.js';
 import { handleShell, kernelInfo, publishDisplay } from './shell.js';
 import { KernelError } from '../lib/errors/index.js';
 import { type Message, Wire } from '../lib/notebook/index.js';
@@ -41,6 +42,8 @@ export class Kernel {
   /** Set by the shell handler; the current request, whose id stream output and displays are sent under. */
   current: Message | undefined;
   executionCount = 0;
+  /** The cells run with store_history, for history_request. */
+  readonly history = new CellHistory();
   /** When the last cell failed (ms since epoch) and what was queued then: execute requests sent before it are aborted. */
   failedAt: { time: number; count: number | null; summary: string; queued: Set<string> } | undefined;
   #displayCount = 0;

@@ -5,6 +5,7 @@ import { skybookVersion } from '../lib/core/index.js';
 import { mimeBundle } from '../lib/viz/index.js';
 import type { Kernel } from './kernel.js';
 import type { Message } from '../lib/notebook/index.js';
+import type { HistoryQuery } from './history.js';
 
 /** The Jupyter messaging protocol version the kernel speaks. */
 const PROTOCOL_VERSION = '5.3';
@@ -86,7 +87,10 @@ async function execute(k: Kernel, msg: Message, sock: Zmq.Router): Promise<void>
     return;
   }
   k.failedAt = undefined;
-  if (!silent && c.store_history !== false) k.executionCount++;
+  if (!silent && c.store_history !== false) {
+    k.executionCount++;
+    k.history.add(k.executionCount, code);
+  }
   const count = silent ? null : k.executionCount;
   k.beginCell();
   if (!silent) k.publish('execute_input', { code, execution_count: count }, msg);
@@ -159,7 +163,8 @@ export async function handleShell(k: Kernel, msg: Message, sock: Zmq.Router): Pr
         data: text === undefined ? {} : { 'text/plain': text },
         metadata: {},
       });
-    } else if (type === 'history_request') await k.reply(sock, msg, 'history_reply', { status: 'ok', history: [] });
+    } else if (type === 'history_request')
+      await k.reply(sock, msg, 'history_reply', { status: 'ok', history: k.history.reply(msg.content as HistoryQuery) });
     else if (type === 'comm_info_request') await k.reply(sock, msg, 'comm_info_reply', { status: 'ok', comms: {} });
     else if (type === 'shutdown_request') {
       await k.reply(sock, msg, 'shutdown_reply', { status: 'ok', restart: Boolean((msg.content as { restart?: boolean }).restart) });

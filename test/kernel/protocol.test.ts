@@ -226,6 +226,35 @@ describe('skybook kernel over the Jupyter protocol', () => {
     expect((i.reply.content.data as Record<string, string>)['text/plain']).toContain('zmax: 1.5');
   });
 
+  it("history_request: the cells run so far, as JupyterLab's console recalls them (tail, range, search)", async () => {
+    const first = await k.execute('const historyA = 1');
+    await k.execute('const historyB = historyA + 1', { silent: true });
+    const last = await k.execute('historyA * 10');
+    const [n1, n2] = [first.reply.content.execution_count as number, last.reply.content.execution_count as number];
+    const tail = await k.request('history_request', { hist_access_type: 'tail', n: 2, output: false, raw: true });
+    expect(tail.reply.content.history).toEqual([
+      [1, n1, 'const historyA = 1'],
+      [1, n2, 'historyA * 10'],
+    ]);
+    const range = await k.request('history_request', {
+      hist_access_type: 'range',
+      session: 0,
+      start: n1,
+      stop: n1 + 1,
+      output: true,
+      raw: true,
+    });
+    expect(range.reply.content.history).toEqual([[1, n1, ['const historyA = 1', null]]]);
+    const search = await k.request('history_request', {
+      hist_access_type: 'search',
+      pattern: 'historyA*',
+      n: 10,
+      output: false,
+      raw: true,
+    });
+    expect(search.reply.content.history).toEqual([[1, n2, 'historyA * 10']]);
+  });
+
   it('interrupt_request stops an awaiting cell; SIGINT stops a busy loop; the kernel lives on', async () => {
     const id = await k.send('execute_request', { code: 'await new Promise(() => {})', silent: false, store_history: true });
     await k.until(
