@@ -5,6 +5,7 @@ import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRow } from '../../lib/store/index.js';
 import { ROOT, skybook } from '../helpers/cli.js';
+import { offlinePage } from '../helpers/offline-page.js';
 import { HOSTILE_NAME, type LedgerFixture, ledgerFixture } from './run-ledger-fixture.js';
 
 // Issue 18, acceptance: `skybook dashboard --out site/` writes one self-contained page from the ledger; headless
@@ -75,17 +76,8 @@ describe('skybook dashboard', () => {
     async () => {
       expect(existsSync(page)).toBe(true);
       browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
-      const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      const blocked: string[] = [];
-      await tab.route('**/*', (route) => {
-        const url = route.request().url();
-        if (url.startsWith('file://')) return route.continue();
-        blocked.push(url);
-        return route.abort();
-      });
-      const errors: string[] = [];
+      const { tab, blocked, errors } = await offlinePage(browser, { viewport: { width: 1280, height: 900 } });
       const dialogs: string[] = [];
-      tab.on('pageerror', (e) => errors.push(e.message));
       tab.on('dialog', (d) => {
         dialogs.push(d.message());
         void d.dismiss();

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { sha256 } from '../../lib/provenance/index.js';
 import { ROOT } from '../helpers/cli.js';
 import { spawnSkybook } from '../helpers/spawn-cli.js';
+import { offlinePage } from '../helpers/offline-page.js';
 import { installSkybookKernel } from '../notebook/skybook-kernel-env.js';
 
 // Issue 19: a published bundle's HTML page is self-contained and readable on a phone. Debian's Chromium opens it at
@@ -37,16 +38,11 @@ describe.skipIf(missing)('a published page on a phone', () => {
 
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
     try {
-      const tab = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-      const blocked: string[] = [];
-      await tab.route('**/*', (route) => {
-        const url = route.request().url();
-        if (url.startsWith('file://')) return route.continue();
-        blocked.push(url);
-        return route.abort();
+      const { tab, blocked, errors } = await offlinePage(browser, {
+        viewport: { width: 390, height: 844 },
+        isMobile: true,
+        hasTouch: true,
       });
-      const errors: string[] = [];
-      tab.on('pageerror', (e) => errors.push(e.message));
       await tab.goto(`file://${join(root, 'bundle', 'cat.html')}`);
       await tab.waitForSelector('#plot svg');
       const layout = await tab.evaluate(() => ({
