@@ -3,16 +3,8 @@ import type { AccessLevel, DatasetsRegistry } from './datasets-registry.js';
 import { inPeriod, type ReportPeriod } from './report-period.js';
 
 /** A run in the report: what, when, how it ended, by whom, with which software, and how many files it read and wrote. */
-export interface GovernanceRun {
-  runId: string;
-  kind: string;
-  name: string;
-  status: string;
-  startedAt: string;
-  finishedAt: string | null;
-  user: string;
-  host: string;
-  software: Record<string, string>;
+export interface GovernanceRun
+  extends Pick<HistoryRun, 'runId' | 'kind' | 'name' | 'status' | 'startedAt' | 'finishedAt' | 'user' | 'host' | 'software'> {
   reads: number;
   writes: number;
 }

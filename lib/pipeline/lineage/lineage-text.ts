@@ -4,19 +4,10 @@ import type { Lineage, LineageNode } from './lineage-of.js';
 import type { HistoryRun, RunHistory } from './run-history.js';
 
 /** A run as lineage output names it: who, what, when, how it ended, where its manifest is. */
-export interface RunSummary {
-  runId: string;
-  parent: string | null;
-  kind: string;
-  name: string;
-  status: string;
-  startedAt: string;
-  finishedAt: string | null;
-  user: string;
-  host: string;
-  software: Record<string, string>;
-  manifest: string | null;
-}
+export type RunSummary = Pick<
+  HistoryRun,
+  'runId' | 'parent' | 'kind' | 'name' | 'status' | 'startedAt' | 'finishedAt' | 'user' | 'host' | 'software' | 'manifest'
+>;
 
 /** A lineage node as JSON: a producer already shown earlier in the tree is named, with `repeated: true`, not expanded again. */
 export interface LineageNodeJson {

@@ -2,7 +2,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { warn } from '../../core/index.js';
 import { SkybookError } from '../../errors/index.js';
 import { readManifest } from '../../provenance/index.js';
-import type { RunKind, RunLedger, RunRow, RunStatus } from '../../store/index.js';
+import type { RunLedger, RunRow } from '../../store/index.js';
 import { ledgerFolder, rowFolder } from '../metrics/index.js';
 
 /** A file a run read or wrote as it was then, its path made absolute against the project folder. */
@@ -16,17 +16,8 @@ export interface RecordedFile {
  * One ledger run as lineage sees it: the row's who, what and when, with its files as absolute paths (from the row, or
  * from its provenance manifest when the row names one and lists no files).
  */
-export interface HistoryRun {
-  runId: string;
-  parent: string | null;
-  kind: RunKind;
-  name: string;
-  status: RunStatus;
-  startedAt: string;
-  finishedAt: string | null;
-  user: string;
-  host: string;
-  software: Record<string, string>;
+export interface HistoryRun
+  extends Pick<RunRow, 'runId' | 'parent' | 'kind' | 'name' | 'status' | 'startedAt' | 'finishedAt' | 'user' | 'host' | 'software'> {
   /** The provenance manifest's absolute path, when the run wrote one. */
   manifest: string | null;
   inputs: RecordedFile[];
