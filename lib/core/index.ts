@@ -55,3 +55,4 @@ export type { WarningHost } from './warn.js';
 export { WorkerPool, serveJobs } from './worker-pool.js';
 export { plotDocument, renumberIds } from './plot-document.js';
 export { processAlive } from './process-alive.js';
+export { escapeHtml } from './escape-html.js';

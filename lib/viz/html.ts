@@ -1,15 +1,7 @@
-/**
- * Escapes text for HTML element content and double-quoted attribute values.
- *
- * @example
- * escapeHtml('<b>"x" & y</b>'); // '&lt;b&gt;&quot;x&quot; &amp; y&lt;/b&gt;'
- */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c]!);
-}
+import { escapeHtml } from '../core/index.js';
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
+// Kept here, where notebook users find it (viz.escapeHtml); it lives in lib/core so lib/pipeline's pages escape alike.
+export { escapeHtml };
 /**
  * JSON that is safe inside a `<script>` element: `<`, `>`, `&` and the JS-only line separators become \u escapes,
  * so a string holding `</script>` cannot end the element early.

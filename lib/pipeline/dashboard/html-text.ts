@@ -1,6 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+import { escapeHtml } from '../../core/index.js';
 
 /**
  * Text made safe for HTML, in element content and in quoted attributes alike: everything a ledger holds (names, errors,
@@ -10,7 +9,7 @@ const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;
  * html('<b>"zcat" & co</b>'); // '&lt;b&gt;&quot;zcat&quot; &amp; co&lt;/b&gt;'
  */
 export function html(text: unknown): string {
-  return String(text ?? '').replace(/[&<>"']/g, (c) => ENTITIES[c]!);
+  return escapeHtml(String(text ?? ''));
 }
 
 /**

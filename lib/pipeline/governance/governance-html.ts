@@ -1,4 +1,4 @@
-import { formatByteSize } from '../../core/index.js';
+import { escapeHtml as escapeCore, formatByteSize } from '../../core/index.js';
 import { type GovernanceReport, softwareText } from './governance-report.js';
 
 /**
@@ -9,10 +9,9 @@ import { type GovernanceReport, softwareText } from './governance-report.js';
  * escapeHtml('<a href="x">'); // '&lt;a href=&quot;x&quot;&gt;'
  */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`]/g, (c) => ENTITIES[c]!);
+  // The shared rule, and the backtick too (an old-browser attribute delimiter), as this page has always escaped it.
+  return escapeCore(text).replace(/`/g, '&#96;');
 }
-
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
 
 const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#1b1f24;max-width:80em}
 h1{font-size:1.5em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:1.8em;border-bottom:1px solid #d0d7de}

@@ -1,3 +1,4 @@
+import { escapeHtml } from '../../core/index.js';
 import type { QaReport, QaResult } from './qa-report.js';
 
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222}
@@ -6,16 +7,6 @@ h1{font-size:1.3em}.verdict{font-weight:600;padding:.3em .6em;border-radius:4px;
 table{border-collapse:collapse;margin-top:1em}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:left;vertical-align:top}
 th{background:#f3f3f3}tr.failed td{background:#fff3f3}tr.failed td.status{color:#b71c1c;font-weight:700}
 td.status{color:#1b5e20}td.num{font-family:ui-monospace,monospace;text-align:right}`;
-
-/**
- * Text made safe for HTML element content and quoted attribute values.
- *
- * @example
- * escapeHtml('<b>"x" & y</b>'); // '&lt;b&gt;&quot;x&quot; &amp; y&lt;/b&gt;'
- */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": '#39' }[c]!};`);
-}
 
 /**
  * The report as one self-contained HTML page (inline style, no scripts, nothing fetched): the verdict, then a table of
