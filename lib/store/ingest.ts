@@ -15,6 +15,7 @@ import type { LoadPart, Store, StoreSession, TableRef } from './store.js';
 import { ensureTable } from './table-ddl.js';
 import { rowJson } from './validate/row-json.js';
 import { requireColumns, validateBatch } from './validate/validate-batch.js';
+import { utcTimestamp } from './utc-timestamp.js';
 
 /**
  * Options for `ingest`. `into` is a store URL (`duckdb:PATH`, `postgres://...`) or an open store.
@@ -57,8 +58,6 @@ export interface IngestResult {
   quarantined: number;
   seconds: number;
 }
-
-const utcStamp = (d: Date) => d.toISOString().replace('T', ' ').replace('Z', '');
 
 /** Picks the HDU to load: the one asked for, else the product's, else the first BINTABLE. */
 function pickHdu(
@@ -169,8 +168,8 @@ async function loadSource(
       hdu: src.hdu,
       rowsLoaded: BigInt(loaded),
       rowsQuarantined: BigInt(rejected.length),
-      startedAt: utcStamp(started),
-      finishedAt: utcStamp(new Date()),
+      startedAt: utcTimestamp(started),
+      finishedAt: utcTimestamp(),
       skybookVersion: skybookVersion(),
     });
     return { ...base, sha256, status: prior ? 'replaced' : 'loaded', loadId, loaded, quarantined: rejected.length, seconds: seconds() };

@@ -6,6 +6,7 @@ import { processAlive, Redactor, skybookVersion } from '../core/index.js';
 import { StoreError } from '../errors/index.js';
 import { openStore } from './open-store.js';
 import { sql, tableId } from './sql.js';
+import { utcTimestamp } from './utc-timestamp.js';
 import type { Store, StoreSession, TableRef } from './store.js';
 
 /**
@@ -163,7 +164,7 @@ export class RunLedger {
       await markGone(s, this.table);
       await s.run(sql`insert into ${tableId(this.table)} (run_id, parent_id, kind, name, status, started_at, os_user, host, pid,
         params_json, inputs_json, outputs_json, manifest, software_json, workdir) values (${runId}, ${start.parent ?? null}, ${start.kind},
-        ${start.name}, 'running', cast(${isoNow()} as timestamp), ${osUser()}, ${hostname()}, ${process.pid},
+        ${start.name}, 'running', cast(${utcTimestamp()} as timestamp), ${osUser()}, ${hostname()}, ${process.pid},
         ${JSON.stringify(params)}, ${JSON.stringify(start.inputs ?? [])}, '[]', ${start.manifest ?? null}, ${JSON.stringify(software)},
         ${resolvePath(start.workdir ?? process.cwd())})`);
     });
@@ -175,7 +176,7 @@ export class RunLedger {
     const redactor = this.redactors.get(runId) ?? new Redactor({ env: process.env });
     this.redactors.delete(runId);
     const error = end.error === undefined ? null : redactor.text(end.error).slice(0, 4000);
-    const now = isoNow();
+    const now = utcTimestamp();
     await this.write(async (s) => {
       const t = tableId(this.table);
       await s.run(sql`update ${t} set status = ${end.status}, finished_at = cast(${now} as timestamp),
@@ -334,10 +335,6 @@ function utcIso(t: string): string {
   const [d, time = '00:00:00'] = t.split(' ');
   const [hms, frac = ''] = time.split('.');
   return `${d}T${hms}.${(frac + '000').slice(0, 3)}Z`;
-}
-
-function isoNow(): string {
-  return new Date().toISOString().replace('T', ' ').replace('Z', '');
 }
 
 function secondsSince(start: string | undefined, now: string): number | null {
