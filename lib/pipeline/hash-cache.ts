@@ -1,17 +1,7 @@
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { writeFileAtomicSync } from '../notebook/index.js';
 
 /** A file or folder as hashed: sha256 of the bytes (a folder: of its listing, see `HashCache.hash`), size in bytes. */
 export interface Digest {
@@ -74,9 +64,7 @@ export class HashCache {
   save(): void {
     if (!this.dirty) return;
     mkdirSync(dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 1, entries: this.entries }));
-    renameSync(tmp, this.file);
+    writeFileAtomicSync(this.file, JSON.stringify({ version: 1, entries: this.entries }));
     this.dirty = false;
   }
 

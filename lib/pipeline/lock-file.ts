@@ -1,6 +1,8 @@
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { z } from 'zod';
+import { writeFileAtomicSync } from '../notebook/index.js';
+import type { Digest } from './hash-cache.js';
 import { readYamlFile } from './yaml-file.js';
 
 /** The lock's name, beside the pipeline file (as dvc.lock sits beside dvc.yaml). */
@@ -25,6 +27,16 @@ const LOCK_SCHEMA = z.strictObject({ schema: z.literal('1.0'), stages: z.record(
 
 /** A dep or out as it was when its stage last ran. */
 export type LockedFile = z.infer<typeof fileEntry>;
+/**
+ * A dep or out as the lock records it, from its digest (a folder keeps its file count).
+ *
+ * @example
+ * lockedFile('data/zcat.csv', cache.hash('/proj/data/zcat.csv')!) // { path: 'data/zcat.csv', sha256: '…', size: 1234 }
+ */
+export function lockedFile(path: string, d: Digest): LockedFile {
+  return { path, sha256: d.sha256, size: d.size, ...(d.files !== undefined ? { files: d.files } : {}) };
+}
+
 /** What a stage was run with, and what it read and wrote. */
 export type LockedStage = z.infer<typeof stageEntry>;
 /** skybook.lock: per stage, cmd or notebook code hash, params, deps and outs with sha256 and size. */
@@ -66,9 +78,7 @@ export function writeLock(path: string, lock: Lock, order: readonly string[]): v
       outs: s.outs.map(fileOrder),
     };
   }
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, stringify({ schema: '1.0', stages }, { lineWidth: 0 }));
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, stringify({ schema: '1.0', stages }, { lineWidth: 0 }));
 }
 
 function fileOrder(f: LockedFile): LockedFile {

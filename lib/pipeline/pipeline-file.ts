@@ -157,3 +157,14 @@ function checkOuts(stages: readonly Stage[], file: string): void {
 export function within(path: string, dir: string): boolean {
   return path === dir || path.startsWith(`${dir}/`);
 }
+
+/**
+ * Whether some stage of the pipeline writes `dep` (as an out, inside one, or holding one): a dep that is not there yet
+ * is then waited for, not refused.
+ *
+ * @example
+ * madeByAStage(p, 'data/survey/zall.fits') // true when a stage has `data/survey` as an out
+ */
+export function madeByAStage(p: Pipeline, dep: string): boolean {
+  return p.stages.some((s) => s.outs.some((o) => within(dep, o) || within(o, dep)));
+}

@@ -3,7 +3,7 @@ import { HashCache } from './hash-cache.js';
 import { restoreStashes } from './outs-guard.js';
 import { takeRunnerLock } from './runner-lock.js';
 import { LOCK_FILE, readLock } from './lock-file.js';
-import { type Pipeline, within } from './pipeline-file.js';
+import type { Pipeline } from './pipeline-file.js';
 import { stageGraph } from './stage-graph.js';
 import { fingerprint, staleReasons } from './staleness.js';
 
@@ -38,7 +38,6 @@ export function pipelineStatus(p: Pipeline, env: NodeJS.ProcessEnv = process.env
   }
   const cache = new HashCache(join(p.dir, '.skybook', 'hash-cache.json'));
   const lock = readLock(join(p.dir, LOCK_FILE));
-  const madeBy = (dep: string) => p.stages.some((s) => s.outs.some((o) => within(dep, o) || within(o, dep)));
   const states = new Map<string, StageStatus>();
   for (const name of graph.order) {
     const stage = graph.byName.get(name)!;
@@ -47,7 +46,7 @@ export function pipelineStatus(p: Pipeline, env: NodeJS.ProcessEnv = process.env
       states.set(name, { name, state: 'needs env', reasons: [`${unset.join(', ')} not set`] });
       continue;
     }
-    const reasons = staleReasons(p, stage, lock.stages[name], fingerprint(p, stage, cache, madeBy), cache);
+    const reasons = staleReasons(p, stage, lock.stages[name], fingerprint(p, stage, cache), cache);
     const staleUp = graph.upstream.get(name)!.filter((u) => ['stale', 'upstream stale'].includes(states.get(u)!.state));
     if (reasons.length) states.set(name, { name, state: 'stale', reasons });
     else if (staleUp.length)

@@ -1,15 +1,15 @@
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { type Progress, progressOf } from '../core/index.js';
 import { PipelineError } from '../errors/index.js';
 import { type FileRecord, RunLedger } from '../store/index.js';
 import { HashCache } from './hash-cache.js';
-import { LOCK_FILE, type Lock, type LockedFile, readLock, writeLock } from './lock-file.js';
+import { LOCK_FILE, type Lock, type LockedFile, lockedFile, readLock, writeLock } from './lock-file.js';
 import { OutsGuard, restoreStashes } from './outs-guard.js';
-import { type Pipeline, type Stage, within } from './pipeline-file.js';
+import { madeByAStage, type Pipeline, type Stage } from './pipeline-file.js';
 import { takeRunnerLock } from './runner-lock.js';
 import { runStage } from './run-stage.js';
 import { type StageGraph, stageGraph, withUpstream } from './stage-graph.js';
-import { type Fingerprint, fingerprint, staleReasons } from './staleness.js';
+import { depDigest, type Fingerprint, fingerprint, staleReasons } from './staleness.js';
 
 /** One stage's outcome, as `skybook pipeline run --json` prints it. */
 export interface StageResult {
@@ -92,9 +92,8 @@ export async function runPipeline(p: Pipeline, opts: PipelineRunOptions = {}): P
     const cache = new HashCache(join(p.dir, '.skybook', 'hash-cache.json'));
     const lockPath = join(p.dir, LOCK_FILE);
     const lock = readLock(lockPath);
-    const madeBy = (dep: string) => p.stages.some((s) => s.outs.some((o) => within(dep, o) || within(o, dep)));
     // A dep no stage makes and that is not there is refused before anything runs.
-    for (const name of selected) for (const d of graph.byName.get(name)!.deps) if (!madeBy(d)) fingerprintDep(p, name, d, cache);
+    for (const name of selected) for (const d of graph.byName.get(name)!.deps) if (!madeByAStage(p, d)) depDigest(p, name, d, cache);
     pipelineRun = await ledger.begin({
       kind: 'pipeline',
       name: relative(p.dir, p.file) || p.file,
@@ -140,7 +139,7 @@ export async function runPipeline(p: Pipeline, opts: PipelineRunOptions = {}): P
           skip(`not run: ${unset.join(', ')} not set (the stage requires it)`);
           continue;
         }
-        const fp = fingerprint(p, stage, cache, madeBy);
+        const fp = fingerprint(p, stage, cache);
         const reasons = forced.has(name) ? ['forced (--force)'] : staleReasons(p, stage, lock.stages[name], fp, cache);
         if (!reasons.length) {
           skip('up to date');
@@ -182,11 +181,6 @@ function selectStages(p: Pipeline, g: StageGraph, names: readonly string[] | und
   if (!names?.length) return g.order;
   for (const n of names) if (!g.byName.has(n)) throw new PipelineError(`no stage ${n} (stages: ${g.order.join(', ')})`, { file: p.file });
   return withUpstream(g, names);
-}
-
-function fingerprintDep(p: Pipeline, stage: string, dep: string, cache: HashCache): void {
-  if (!cache.hash(resolve(p.dir, dep)))
-    throw new PipelineError(`missing dep ${dep}: no such file or folder, and no stage has it as an out`, { file: p.file, stage });
 }
 
 interface StageContext {
@@ -249,10 +243,7 @@ async function executeStage(p: Pipeline, stage: Stage, fp: Fingerprint, reasons:
   const missing = guard.missing();
   if (missing.length) return end('failed', `out not produced: ${missing.join(', ')}; old outs kept`);
   guard.commit();
-  const outs: LockedFile[] = stage.outs.map((o) => {
-    const d = c.cache.hash(join(p.dir, o))!;
-    return { path: o, sha256: d.sha256, size: d.size, ...(d.files !== undefined ? { files: d.files } : {}) };
-  });
+  const outs = stage.outs.map((o) => lockedFile(o, c.cache.hash(join(p.dir, o))!));
   c.lock.stages[stage.name] = { cmd: fp.cmd, notebook: fp.notebook, code: fp.code, params: fp.params, deps: fp.deps, outs };
   writeLock(c.lockPath, c.lock, c.graph.order);
   c.cache.save();

@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
 import { PipelineError } from '../errors/index.js';
-import type { HashCache } from './hash-cache.js';
-import type { LockedFile, LockedStage } from './lock-file.js';
+import type { Digest, HashCache } from './hash-cache.js';
+import { type LockedFile, type LockedStage, lockedFile } from './lock-file.js';
 import { notebookCodeHash } from './notebook-code.js';
-import type { Pipeline, Stage } from './pipeline-file.js';
+import { madeByAStage, type Pipeline, type Stage } from './pipeline-file.js';
 
 /** What a stage would run with now: its command or notebook code hash, params and its deps' current digests. */
 export interface Fingerprint {
@@ -15,24 +15,29 @@ export interface Fingerprint {
 }
 
 /**
- * A stage's fingerprint from the files as they are. A dep that is not there is a PipelineError (exit code 2) unless an
- * upstream stage makes it (`madeUpstream`), in which case it is left out and reported by the caller.
+ * A dep's digest as it is now, or undefined when it is not there yet and a stage makes it; a dep neither there nor made
+ * by any stage is a PipelineError (exit code 2) naming it.
  *
  * @example
- * const fp = fingerprint(p, stage, cache, new Set()); fp.deps[0]?.sha256
+ * depDigest(p, stage, 'config/cuts.json', cache)?.sha256
  */
-export function fingerprint(p: Pipeline, stage: Stage, cache: HashCache, madeUpstream: (dep: string) => boolean): Fingerprint {
+export function depDigest(p: Pipeline, stage: string, dep: string, cache: HashCache): Digest | undefined {
+  const digest = cache.hash(resolve(p.dir, dep));
+  if (digest || madeByAStage(p, dep)) return digest;
+  throw new PipelineError(`missing dep ${dep}: no such file or folder, and no stage has it as an out`, { file: p.file, stage });
+}
+
+/**
+ * A stage's fingerprint from the files as they are; a dep a stage has yet to make is left out (`depDigest`).
+ *
+ * @example
+ * const fp = fingerprint(p, stage, cache); fp.deps[0]?.sha256
+ */
+export function fingerprint(p: Pipeline, stage: Stage, cache: HashCache): Fingerprint {
   const deps: LockedFile[] = [];
   for (const d of stage.deps) {
-    const digest = cache.hash(resolve(p.dir, d));
-    if (!digest) {
-      if (madeUpstream(d)) continue;
-      throw new PipelineError(`missing dep ${d}: no such file or folder, and no stage has it as an out`, {
-        file: p.file,
-        stage: stage.name,
-      });
-    }
-    deps.push({ path: d, sha256: digest.sha256, size: digest.size, ...(digest.files !== undefined ? { files: digest.files } : {}) });
+    const digest = depDigest(p, stage.name, d, cache);
+    if (digest) deps.push(lockedFile(d, digest));
   }
   const fp: Fingerprint = { params: stage.params, deps };
   if (stage.kind === 'cmd') fp.cmd = stage.cmd!.trim();
