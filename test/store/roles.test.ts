@@ -225,7 +225,7 @@ describe('skybook store roles on PostgreSQL', () => {
 
 describe('store roles: bad input', () => {
   it.each<[{ url?: string; schema?: string; analyst?: string; loader?: string }, RegExp]>([
-    [{ url: 'duckdb::memory:' }, /needs a postgres:\/\/... URL: a DuckDB file has no roles/],
+    [{ url: 'duckdb::memory:' }, /DuckDB has no roles .*--db must be postgres:\/\//],
     [{ url: 'mysql://x/y' }, /invalid store URL/],
     [{ analyst: 'Robert"; drop table x' }, /invalid --analyst: .*a role name/],
     [{ loader: 'pg_loader' }, /invalid --loader: "pg_loader"/],

@@ -111,10 +111,7 @@ async function names(s: StoreSession, q: SqlQuery, column = 'name'): Promise<str
 export async function ensureStoreRoles(url: string, opts: StoreRolesOptions = {}): Promise<StoreRolesResult> {
   if (storeEngineOf(url) !== 'postgres')
     throw new StoreError(
-      'skybook store roles needs a postgres://... URL: a DuckDB file has no roles (anyone who can read the file can read it all)',
-      {
-        engine: 'duckdb',
-      },
+      `DuckDB has no roles (whoever can read ${JSON.stringify(url)} reads all of it): --db must be postgres://USER@HOST:PORT/DB`,
     );
   const schema = checkSchema(opts.schema ?? 'public');
   const analyst = checkRoleName('analyst', opts.analyst ?? DEFAULT_ANALYST);
