@@ -221,6 +221,19 @@ describe('skybook store roles on PostgreSQL', () => {
     await refused(loader, `delete from ${schema}.owned`);
     expect(await count(analyst, `${schema}.owned`)).toBe(120);
   });
+
+  it('a re-run after loads by both roles and new tables still changes nothing', async () => {
+    const r = await ensureStoreRoles(PG_URL, { schema, analyst, loader });
+    expect(r.changes).toEqual([]);
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('a connection that is not a superuser is refused before anything changes', async () => {
+    const p = ensureStoreRoles(urlAs(analyst), { schema, analyst: `${analyst}_x`, loader });
+    await expect(p).rejects.toThrow(new RegExp(`${analyst} is not a superuser: the loader's guard is an event trigger`));
+    await expect(p).rejects.toMatchObject({ exitCode: 2 });
+    expect((await as(loader, `select 1 from pg_roles where rolname = '${analyst}_x'`)).rows).toEqual([]);
+  });
 });
 
 describe('store roles: bad input', () => {

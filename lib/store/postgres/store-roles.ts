@@ -339,7 +339,7 @@ async function tablePrivileges(
     names(
       tx,
       sql`select format('%I.%I', n.nspname, c.relname) as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = ${schema} and c.relkind in (${sql.raw(kinds)}) and ${cond} order by c.relname`,
+      where n.nspname = ${schema} and c.relkind in (${sql.raw(kinds)}) and (${cond}) order by c.relname`,
     );
   const act = async (what: string, tables: string[], make: (t: string) => SqlQuery) => {
     if (!tables.length) return;
