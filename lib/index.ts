@@ -6,7 +6,7 @@
  * import { openFits, readZcatalog, desi, store } from 'skybook';
  * const z = await readZcatalog('zall-pix-iron.fits', { columns: ['TARGETID', 'Z', 'ZWARN', 'SPECTYPE'] });
  * const good = desi.filterTable(z, desi.goodRedshift());
- * const db = await openStore('duckdb:sky.duckdb');
+ * const db = await openStore('duckdb:sky.duckdb'); // read-only unless { readOnly: false }
  */
 import * as core from './core/index.js';
 import * as errors from './errors/index.js';
@@ -29,7 +29,9 @@ export { core, errors, cosmo, fits, desi, store, quasar, voids, cloudy, datasets
 // The curated root: reading survey files, loading and querying them, showing results, making a mock survey.
 export { openFits } from './fits/index.js';
 export { readZcatalog, readRedrock, readSpectra } from './desi/index.js';
-export { openStore, ingest, sql } from './store/index.js';
+// openStore is the notebook's: a DuckDB file or PostgreSQL opens read-only unless asked (lib/notebook/open-store.ts).
+export { openStore } from './notebook/index.js';
+export { ingest, sql } from './store/index.js';
 export { makeSurvey } from './datasets/index.js';
 export { display, plotlyFigure } from './viz/index.js';
 export { SkybookError } from './errors/index.js';

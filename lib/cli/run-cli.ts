@@ -18,6 +18,7 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
   { name: 'voids find', load: async () => (await import('./commands/voids-find.js')).voidsFind },
   { name: 'ingest', load: async () => (await import('./commands/ingest.js')).ingestCommand },
   { name: 'query', load: async () => (await import('./commands/query.js')).queryCommand },
+  { name: 'store roles', load: async () => (await import('./commands/store-roles.js')).storeRoles },
   { name: 'kernel install', load: async () => (await import('./commands/kernel-install.js')).kernelInstall },
   { name: 'kernel doctor', load: async () => (await import('./commands/kernel-doctor.js')).kernelDoctor },
   { name: 'lab', load: async () => (await import('./commands/lab.js')).lab },
@@ -61,6 +62,7 @@ export const GROUPS: Readonly<Record<string, string>> = {
   metrics: 'the run ledger as Prometheus metrics: written to a file for the textfile collector, or served on /metrics',
   ray: 'jobs on a Ray cluster: submit with a packaged working_dir, status, logs (live), stop, delete, list; fan-out of shards over its nodes; KubeRay RayJob and Indexed Job manifests',
   pipeline: 'chains of stages (commands and notebooks) with hashed deps and outs: run what is stale, status, the graph, watch for new data',
+  store: 'PostgreSQL stores: a read-only analyst role and a loader role for a schema',
   report: 'reports from the run ledger: governance (datasets touched, their licences and access levels, who ran what with which software)',
   quasar:
     'quasar spectra: continuum, emission lines, BAL indices and luminosities per spectrum; the ML matrix; anomaly scores (PCA or an ONNX model)',

@@ -31,6 +31,7 @@ export {
   typeOfValue,
 } from './parameters.js';
 export { redactNotebook } from './redact-notebook.js';
+export { openStore } from './open-store.js';
 export type { ParamDecl, ParamType } from './parameters.js';
 export { BANNER_TAG, bannerCell, withoutBanner } from './banner.js';
 export { runNotebook } from './runner.js';

@@ -4,6 +4,8 @@ export type { OpenStoreOptions } from './open-store.js';
 export { openDuckDb } from './duckdb/duck-store.js';
 export type { DuckLoadPath } from './duckdb/duck-store.js';
 export { openPostgres } from './postgres/pg-store.js';
+export { ensureStoreRoles, checkRoleName, DEFAULT_ANALYST, DEFAULT_LOADER } from './postgres/store-roles.js';
+export type { StoreRolesOptions, StoreRolesResult } from './postgres/store-roles.js';
 /** lib/core's one rule for URL passwords, where store users have always found it. */
 export { redactUrl } from '../core/index.js';
 export { sql, SqlQuery, tableName, tableId } from './sql.js';

@@ -37,6 +37,27 @@ export interface LoadRecord {
   skybookVersion: string;
 }
 
+/**
+ * The function a loader role calls for `--replace` (made by `skybook store roles`): it deletes one load's rows, its
+ * quarantined rows and its ledger row, with its owner's rights.
+ *
+ * @example
+ * await tx.run(sql`select ${sql.id(REMOVE_LOAD_FUNCTION)}(cast('zcat' as regclass), 3)`);
+ */
+export const REMOVE_LOAD_FUNCTION = 'skybook_remove_load';
+
+/** Whether a schema exists (both engines have information_schema.schemata). */
+async function schemaExists(s: StoreSession, schema: string): Promise<boolean> {
+  const t = await s.query(sql`select 1 as one from information_schema.schemata where schema_name = ${schema}`);
+  return t.numRows > 0;
+}
+
+/** PostgreSQL: whether this connection's role may delete from the table (an owner or admin may; a loader may not). */
+async function mayDelete(s: StoreSession, target: TableRef): Promise<boolean> {
+  const t = await s.query(sql`select has_table_privilege(cast(${tableId(target).text} as regclass), 'DELETE') as ok`);
+  return t.get(0)?.toJSON().ok === true;
+}
+
 /** The two bookkeeping tables live beside the loaded table (same schema). */
 function ref(target: TableRef, name: string): TableRef {
   return target.schema ? { schema: target.schema, name } : { name };
@@ -49,7 +70,9 @@ function ref(target: TableRef, name: string): TableRef {
  * await ensureBookkeeping(store, { name: 'zcat' });
  */
 export async function ensureBookkeeping(s: StoreSession, target: TableRef): Promise<void> {
-  if (target.schema) await s.run(sql`create schema if not exists ${sql.id(target.schema)}`);
+  // Asked only when missing: PostgreSQL checks the right to create schemas even when the schema is there, and a
+  // loader role (`skybook store roles`) has no such right.
+  if (target.schema && !(await schemaExists(s, target.schema))) await s.run(sql`create schema if not exists ${sql.id(target.schema)}`);
   await s.run(sql`create table if not exists ${tableId(ref(target, LEDGER_TABLE))} (
     load_id integer not null primary key, table_name text not null, source_path text not null, sha256 text not null,
     size bigint not null, hdu text not null, rows_loaded bigint not null, rows_quarantined bigint not null,
@@ -114,6 +137,13 @@ export async function nextLoadId(s: StoreSession, target: TableRef): Promise<num
  * await removeLoad(tx, { name: 'zcat' }, prior.loadId);
  */
 export async function removeLoad(s: StoreSession, target: TableRef, loadId: number): Promise<void> {
+  if (s.engine === 'postgres' && !(await mayDelete(s, target))) {
+    // A loader role (`skybook store roles`) may not delete; the schema's skybook_remove_load, run as its admin,
+    // removes exactly one whole load the ledger names.
+    const fn = target.schema ? sql`${sql.id(target.schema)}.${sql.id(REMOVE_LOAD_FUNCTION)}` : sql`${sql.id(REMOVE_LOAD_FUNCTION)}`;
+    await s.run(sql`select ${fn}(cast(${tableId(target).text} as regclass), ${loadId}) as removed`);
+    return;
+  }
   await s.run(sql`delete from ${tableId(target)} where skybook_load = ${loadId}`);
   await s.run(sql`delete from ${tableId(ref(target, QUARANTINE_TABLE))} where skybook_load = ${loadId}`);
   await s.run(sql`delete from ${tableId(ref(target, LEDGER_TABLE))} where load_id = ${loadId}`);

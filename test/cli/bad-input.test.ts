@@ -285,6 +285,17 @@ const CASES: Record<string, Case[]> = {
       /-o .*blocker\/q\.arrow: cannot write it/,
     ],
   ],
+  // nothing listens at NOWHERE: every case is refused before a connection is tried
+  'store roles': [
+    ['unknown option', ['--db', NOWHERE, '--bogus'], /unknown option --bogus/],
+    ['missing --db', ['--schema', 'dr1'], /missing --db/],
+    ['--db DuckDB', ['--db', 'duckdb:survey.duckdb'], /DuckDB has no roles .*--db must be postgres:\/\//],
+    ['--db mysql', ['--db', 'mysql://x'], /invalid store URL: "mysql:\/\/x"/],
+    ['--analyst with a quote', ['--db', NOWHERE, '--analyst', 'a"b'], /invalid --analyst: "a\\"b"/],
+    ['--loader pg_', ['--db', NOWHERE, '--loader', 'pg_load'], /invalid --loader: "pg_load"/],
+    ['--schema upper case', ['--db', NOWHERE, '--schema', 'DR1'], /invalid --schema: "DR1"/],
+    ['one name for both', ['--db', NOWHERE, '--analyst', 'x', '--loader', 'x'], /invalid --loader: x is also the analyst/],
+  ],
   'kernel install': [
     ['unknown option', ['--bogus'], /unknown option --bogus/],
     ['extra argument', ['python3'], /unexpected argument 'python3'/],

@@ -110,6 +110,25 @@ describe('skybook kernel over the Jupyter protocol', () => {
     expect(ofType(iopub, 'execute_result')[0]!.content.data).toEqual({ 'text/plain': "[ 'function', 'function', 'function', true ]" });
   });
 
+  it('openStore in a cell opens a DuckDB file read-only: a write is refused, saying how to ask; { readOnly: false } writes', async () => {
+    const url = JSON.stringify(`duckdb:${join(mkdtempSync(join(tmpdir(), 'sb-kernel-ro-')), 'k.duckdb')}`);
+    const made = await k.execute(`const rw = await openStore(${url}, { readOnly: false });
+await rw.run('create table t (x int)');
+await rw.run('insert into t values (1)');
+await rw.close();`);
+    expect(made.reply.content.status).toBe('ok');
+    const refused = await k.execute(`const ro = await openStore(${url});
+try { await ro.run('insert into t values (2)'); } finally { await ro.close(); }`);
+    expect(refused.reply.content).toMatchObject({ status: 'error', ename: 'StoreError' });
+    expect(String(refused.reply.content.evalue)).toMatch(/read-only \(--write in skybook query; readOnly: false in openStore\)/);
+    const { reply, iopub } = await k.execute(`const again = await openStore(${url});
+const n = (await again.query('select count(*) as n from t')).get(0)!.toJSON().n;
+await again.close();
+Number(n)`);
+    expect(reply.content.status).toBe('ok');
+    expect(ofType(iopub, 'execute_result')[0]!.content.data).toEqual({ 'text/plain': '1' });
+  });
+
   it('a type error replies status error with a cell-relative, file-free diagnostic', async () => {
     const { reply, iopub } = await k.execute('const ok = 1;\nconst bad: number = "text";');
     expect(reply.content).toMatchObject({ status: 'error', ename: 'TypeScriptError' });

@@ -59,9 +59,13 @@ export async function createSkyIndex(s: StoreSession, c: SkyColumns): Promise<vo
   if (s.engine !== 'postgres') return;
   const t = refOf(c.table);
   await ensureQ3c(s);
-  await s.run(
-    sql`create index if not exists ${sql.id(`${t.name}_q3c_idx`)} on ${tableId(t)} (q3c_ang2ipix(${sql.id(c.ra)}, ${sql.id(c.dec)}))`,
-  );
+  const index = `${t.name}_q3c_idx`;
+  // Looked up first: CREATE INDEX IF NOT EXISTS still needs to own the table, and a loader role (`skybook store
+  // roles`) appends to tables an admin made and indexed.
+  const schemaTest = t.schema ? sql`schemaname = ${t.schema}` : sql`schemaname = current_schema()`;
+  const have = await s.query(sql`select 1 as one from pg_indexes where ${schemaTest} and indexname = ${index}`);
+  if (have.numRows === 0)
+    await s.run(sql`create index if not exists ${sql.id(index)} on ${tableId(t)} (q3c_ang2ipix(${sql.id(c.ra)}, ${sql.id(c.dec)}))`);
   await s.run(sql`analyze ${tableId(t)}`);
 }
 
