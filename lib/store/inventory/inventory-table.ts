@@ -1,9 +1,10 @@
-import { Int32, Int64, List, Field, Table, Utf8, vectorFromArray, type DataType } from 'apache-arrow';
+import { Field, Int32, Int64, List, Table, vectorFromArray, type DataType, type Vector } from 'apache-arrow';
 import { planColumns, type ColumnPlan } from '../column-plan.js';
 import { sql, tableId, type SqlQuery } from '../sql.js';
 import type { LoadPart, StoreSession, TableRef } from '../store.js';
 import { INVENTORY_KEYWORDS } from './desi-keywords.js';
 import type { InventoryRow } from './inventory-row.js';
+import { utf8ListVector, utf8Vector } from './string-columns.js';
 
 /**
  * The inventory table's columns, in order, before the DESI keywords and the checksum verdicts (docs/inventory.md says
@@ -38,28 +39,30 @@ const list = (t: DataType) => new List(new Field('item', t, true));
 
 /** The rows as the Arrow table the store's bulk path loads (the staging table's layout: `mtime_us` for `mtime`). */
 function stagingTable(rows: readonly InventoryRow[]): Table {
-  const col = <T>(t: DataType, f: (r: InventoryRow) => T) => vectorFromArray(rows.map(f), t);
+  const col = <T>(t: DataType, f: (r: InventoryRow) => T): Vector => vectorFromArray(rows.map(f), t);
+  const text = (f: (r: InventoryRow) => string | null): Vector => utf8Vector(rows.map(f));
   const s = (r: InventoryRow) => r.summary;
-  const cols: Record<string, ReturnType<typeof col>> = {
-    path: col(new Utf8(), (r) => r.path),
+  const cols: Record<string, Vector> = {
+    path: text((r) => r.path),
     size: col(new Int64(), (r) => r.size),
     mtime_us: col(new Int64(), (r) => r.mtimeUs),
     hdu: col(new Int32(), (r) => r.hdu),
-    extname: col(new Utf8(), (r) => s(r)?.name ?? null),
+    extname: text((r) => s(r)?.name ?? null),
     extver: col(new Int32(), (r) => s(r)?.ver ?? null),
-    hdu_type: col(new Utf8(), (r) => s(r)?.type ?? null),
+    hdu_type: text((r) => s(r)?.type ?? null),
     naxis: col(list(new Int64()), (r) => s(r)?.naxis?.map(BigInt) ?? null),
-    dtype: col(new Utf8(), (r) => s(r)?.dtype ?? null),
+    dtype: text((r) => s(r)?.dtype ?? null),
     n_rows: col(new Int64(), (r) => (s(r)?.rows == null ? null : BigInt(s(r)!.rows!))),
     n_columns: col(new Int32(), (r) => s(r)?.columns?.length ?? null),
-    column_names: col(list(new Utf8()), (r) => s(r)?.columns?.map((c) => c.name) ?? null),
-    column_tforms: col(list(new Utf8()), (r) => s(r)?.columns?.map((c) => c.tform) ?? null),
+    column_names: utf8ListVector(rows.map((r) => s(r)?.columns?.map((c) => c.name) ?? null)),
+    column_tforms: utf8ListVector(rows.map((r) => s(r)?.columns?.map((c) => c.tform) ?? null)),
   };
-  for (const k of INVENTORY_KEYWORDS.text) cols[k.toLowerCase()] = col(new Utf8(), (r) => r.keywords[k.toLowerCase()] ?? null);
+  for (const k of INVENTORY_KEYWORDS.text)
+    cols[k.toLowerCase()] = text((r) => (r.keywords[k.toLowerCase()] as string | null | undefined) ?? null);
   for (const k of INVENTORY_KEYWORDS.integer) cols[k.toLowerCase()] = col(new Int64(), (r) => r.keywords[k.toLowerCase()] ?? null);
-  cols.checksum = col(new Utf8(), (r) => r.checksum);
-  cols.datasum = col(new Utf8(), (r) => r.datasum);
-  cols.error = col(new Utf8(), (r) => r.error);
+  cols.checksum = text((r) => r.checksum);
+  cols.datasum = text((r) => r.datasum);
+  cols.error = text((r) => r.error);
   return new Table(cols);
 }
 
