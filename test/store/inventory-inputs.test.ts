@@ -157,4 +157,24 @@ describe.each(engines)('inventory inputs in $name', ({ name, url }) => {
     const again = await inventory(list, { into: url(), table: `list_${name}` });
     expect(again).toMatchObject({ scanned: 3, unchanged: 1, read: 2, failed: 1 });
   });
+
+  it('--table SCHEMA.NAME: the table and its scans table are made in that schema', async () => {
+    const sch = `inv_sch_${name}_${process.pid}`;
+    const dir = join(tmp.dir, `sch-${name}`);
+    mkdirSync(dir);
+    await writeGood(join(dir, 'a.fits'), 7);
+    const r = await skybookInProcess(['inventory', dir, '--into', url(), '--table', `${sch}.files`, '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ table: `${sch}.files`, scan: 1, read: 1, rows: 2 });
+    const store = await openStore(url());
+    try {
+      const t = await store.query(`select count(*) as n from ${sch}.files`);
+      expect(Number(t.get(0)!.toJSON().n)).toBe(2);
+      const scans = await store.query(`select scan, scanned, read from ${sch}.files_scans`);
+      expect(scans.toArray().map((x) => x.toJSON())).toEqual([{ scan: 1, scanned: 1n, read: 1n }]);
+    } finally {
+      await store.run(`drop schema ${sch} cascade`);
+      await store.close();
+    }
+  });
 });
