@@ -199,16 +199,16 @@ describe.each(engines)('inventory inputs in $name', ({ name, url }) => {
     rmSync(join(dir, 'f-1.fits')); // gone
     // a view where the scan's staging table goes: the write fails after its deletes, inside the transaction
     const store = await openStore(url());
-    await store.run(`create view ${t}_stage as select 1 as x`);
+    await store.run(`create view skybook_stage_${t} as select 1 as x`);
     await store.close();
     const err = await inventory(dir, { into: url(), table: t }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Error);
-    expect((err as Error).message).toMatch(new RegExp(`${t}_stage`));
+    expect((err as Error).message).toMatch(new RegExp(`skybook_stage_${t}`));
     expect(await rowsOf(url(), t)).toEqual(before);
     const again = await openStore(url());
     try {
       expect(Number((await again.query(`select count(*) as n from ${t}_scans`)).get(0)!.toJSON().n)).toBe(1);
-      await again.run(`drop view ${t}_stage`);
+      await again.run(`drop view skybook_stage_${t}`);
     } finally {
       await again.close();
     }

@@ -141,6 +141,16 @@ export async function deleteFiles(s: StoreSession, t: TableRef, paths: readonly 
 }
 
 /**
+ * The staging table of a scan into `t`, beside it: `skybook_stage_<name>`.
+ *
+ * @example
+ * stagingRef({ name: 'inventory' }) // { name: 'skybook_stage_inventory' }
+ */
+export function stagingRef(t: TableRef): TableRef {
+  return { ...t, name: `skybook_stage_${t.name}`.slice(0, 63) };
+}
+
+/**
  * Appends rows through the store's bulk path (binary COPY, DuckDB chunks) into a staging table beside the inventory,
  * then moves them over with `mtime` made a timestamp; the staging table is dropped. Runs inside the caller's
  * transaction, so the rows appear with the deletes or not at all.
@@ -150,8 +160,9 @@ export async function deleteFiles(s: StoreSession, t: TableRef, paths: readonly 
  */
 export async function appendRows(s: StoreSession, t: TableRef, rows: readonly InventoryRow[], scanId: number): Promise<void> {
   if (rows.length === 0) return;
-  const stage: TableRef = { ...t, name: `${t.name}_stage`.slice(0, 63) };
-  await s.run(sql`drop table if exists ${tableId(stage)}`);
+  // made and dropped inside the caller's transaction, so never left behind; a name of skybook's own, and no `drop if
+  // exists`, so a user's table can never be the one dropped
+  const stage = stagingRef(t);
   await s.run(sql`create table ${tableId(stage)} (${sql.join([...columnDefs(s, true), sql`skybook_load integer not null`])})`);
   const table = stagingTable(rows);
   const plans = stagingPlans();
