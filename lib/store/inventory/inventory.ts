@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { progressOf, type Progress } from '../../core/index.js';
-import { fileProblem, StoreError, UsageError } from '../../errors/index.js';
+import { fileProblem, IS_A_DIRECTORY, StoreError, UsageError } from '../../errors/index.js';
 import { openStore, storeEngineOf, type OpenStoreOptions } from '../open-store.js';
 import { sql, tableId, tableName } from '../sql.js';
 import type { Store } from '../store.js';
@@ -60,8 +60,7 @@ async function identify(path: string): Promise<FileIdentity | InventoryRow> {
   if (isRemote(path)) return { path, size: null, mtimeUs: null };
   try {
     const st = await stat(path, { bigint: true });
-    if (st.isDirectory())
-      return failedRow({ path, size: null, mtimeUs: null }, new StoreError('is a directory, not a file', { file: path }));
+    if (st.isDirectory()) return failedRow({ path, size: null, mtimeUs: null }, new StoreError(IS_A_DIRECTORY, { file: path }));
     return { path, size: st.size, mtimeUs: st.mtimeNs / 1000n };
   } catch (e) {
     return failedRow({ path, size: null, mtimeUs: null }, new StoreError(fileProblem(e), { file: path }));
