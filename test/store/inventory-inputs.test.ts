@@ -214,4 +214,16 @@ describe.each(engines)('inventory inputs in $name', ({ name, url }) => {
     }
     expect(await inventory(dir, { into: url(), table: t })).toMatchObject({ scan: 2, scanned: 2, read: 1, removed: 1, unchanged: 1 });
   });
+
+  it('the table is the same whatever --jobs: rows in path and HDU order from 1 job and from 16', async () => {
+    const dir = join(tmp.dir, `jobs-${name}`);
+    mkdirSync(dir);
+    for (let i = 0; i < 24; i++) await writeGood(join(dir, `j-${String(i).padStart(2, '0')}.fits`), i, i % 3);
+    writeFileSync(join(dir, 'j-bad.fits'), 'SIMPLE  = nonsense');
+    await inventory(dir, { into: url(), table: `jobs1_${name}`, jobs: 1 });
+    await inventory(dir, { into: url(), table: `jobs16_${name}`, jobs: 16 });
+    const one = await rowsOf(url(), `jobs1_${name}`);
+    expect(one).toHaveLength(24 * 2 + 1);
+    expect(await rowsOf(url(), `jobs16_${name}`)).toEqual(one);
+  });
 });
