@@ -17,6 +17,7 @@ export const COMMANDS: readonly { name: string; load(): Promise<Command> }[] = [
   { name: 'datasets make', load: async () => (await import('./commands/datasets-make.js')).datasetsMake },
   { name: 'voids find', load: async () => (await import('./commands/voids-find.js')).voidsFind },
   { name: 'ingest', load: async () => (await import('./commands/ingest.js')).ingestCommand },
+  { name: 'inventory', load: async () => (await import('./commands/inventory.js')).inventoryCommand },
   { name: 'query', load: async () => (await import('./commands/query.js')).queryCommand },
   { name: 'store roles', load: async () => (await import('./commands/store-roles.js')).storeRoles },
   { name: 'kernel install', load: async () => (await import('./commands/kernel-install.js')).kernelInstall },

@@ -1,6 +1,8 @@
 export { FitsFile, openFits } from './fits-file.js';
 export type { HduRef } from './fits-file.js';
 export { walkHdus } from './hdu.js';
+export { summarizeHdu } from './hdu-summary.js';
+export type { HduSummary } from './hdu-summary.js';
 export type { HduInfo, HduType } from './hdu.js';
 export { Header, parseCards } from './header/header.js';
 export { parseCardImage } from './header/card.js';

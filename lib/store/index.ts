@@ -24,3 +24,5 @@ export type { SkyColumns, CrossMatchOptions } from './sky/sky-query.js';
 export { ParquetStreamWriter } from './parquet-stream.js';
 export { RunLedger, RUNS_TABLE, LEDGER_ENV, DEFAULT_LEDGER_FILE } from './run-ledger.js';
 export type { RunKind, RunStatus, FileRecord, RunStart, RunEnd, RunRow, RunQuery } from './run-ledger.js';
+export { inventory, inventoryInput, INVENTORY_COLUMNS, INVENTORY_KEYWORDS, FITS_NAME } from './inventory/index.js';
+export type { InventoryOptions, InventoryResult, InventoryInput } from './inventory/index.js';

@@ -1,41 +1,10 @@
-import {
-  compressedImageShape,
-  describeAsciiColumns,
-  describeColumns,
-  FitsFile,
-  type HduInfo,
-  imageAxes,
-  pixelScaling,
-} from '../../fits/index.js';
+import { FitsFile, summarizeHdu } from '../../fits/index.js';
 import { parseArgs } from '../args.js';
 import { textTable, toJson, warningsOf } from '../output.js';
 import type { Command } from './command.js';
 
-export interface HduSummary {
-  index: number;
-  name: string;
-  ver: number;
-  type: string;
-  naxis: number[] | null;
-  dtype: string | null;
-  rows: number | null;
-  columns: { name: string; tform: string }[] | null;
-}
-
-/** What `skybook fits info` says of one HDU: no data is read (compressed images: only their header). */
-export function summarizeHdu(h: HduInfo): HduSummary {
-  const base = { index: h.index, name: h.name, ver: h.ver, type: h.type, naxis: null, dtype: null, rows: null, columns: null };
-  if (h.type === 'IMAGE' || h.type === 'RANDOM_GROUPS') return { ...base, naxis: imageAxes(h), dtype: pixelScaling(h.header).dtype };
-  if (h.type === 'COMPRESSED_IMAGE') {
-    const s = compressedImageShape(h);
-    return { ...base, naxis: s.naxis, dtype: s.dtype };
-  }
-  const cols =
-    h.type === 'TABLE'
-      ? describeAsciiColumns(h).map((c) => ({ name: c.name, tform: c.tform }))
-      : describeColumns(h.header).map((c) => ({ name: c.name, tform: c.tformText.trim() }));
-  return { ...base, rows: h.header.int('NAXIS2'), columns: cols };
-}
+/** Where `fits info`'s summary has always been found; it lives in lib/fits now, shared with `store.inventory`. */
+export { summarizeHdu, type HduSummary } from '../../fits/index.js';
 
 export const fitsInfo: Command = {
   name: 'fits info',
