@@ -42,11 +42,11 @@ export const ingestCommand: Command = {
     { flag: '--replace', help: 'reload a file whose contents changed since its last load (default: refuse, exit 2)' },
     {
       flag: '--connections N',
-      help: 'PostgreSQL: COPY a large file (>= 200,000 rows) over N connections, still visible in one commit (default 1)',
+      help: 'PostgreSQL: COPY a file of >= 200,000 rows over N connections, visible in one commit (default 1; fastest with --partition-by load)',
     },
     {
       flag: '--partition-by COLUMN',
-      help: 'PostgreSQL: make a new table partitioned by an integer column (healpix: 12 ranges + default; else 16 hashes)',
+      help: 'PostgreSQL: make a new table partitioned: healpix (12 ranges + default), load (one per load), or 16 hashes of an integer column',
     },
     { flag: '--json', help: 'print one JSON object per file (status, rows, loaded, quarantined, load id, seconds)' },
   ],
