@@ -103,6 +103,17 @@ it('--partition-by load: the staging table of a parallel load becomes the load p
   const [s] = await ingest(small, { into: url, table: 'byload', connections: 4, progress: false });
   expect(s).toMatchObject({ status: 'loaded', loaded: 1000 });
   expect((await parts()).map((p: { part: string }) => p.part)).toEqual([`byload_l${r!.loadId}`, `byload_l${s!.loadId}`]);
+  // --replace of a changed file: the old load's rows go in the same transaction (the ledger gives the replaced latest
+  // load's id to the new load, so its emptied partition is dropped and made again), the new partition holds the rows
+  await writeZcatalog(small, 1000, 13);
+  const [t] = await ingest(small, { into: url, table: 'byload', replace: true, progress: false });
+  expect(t).toMatchObject({ status: 'replaced', loaded: 1000 });
+  const counts = await db.query(
+    `select (select count(*) from ${schema}.byload_l${t!.loadId})::int as new, (select count(*) from ${schema}.byload)::int as total`,
+  );
+  expect(counts.rows[0]).toEqual({ new: 1000, total: ROWS + 1000 });
+  const ids = await db.query(`select distinct skybook_load as id from ${schema}.byload order by 1`);
+  expect(ids.rows.map((x: { id: number }) => x.id)).toEqual([r!.loadId, t!.loadId]);
 }, 180_000);
 
 it('drops a staging table whose loader is gone and keeps one whose loader holds its lock', async () => {
@@ -128,44 +139,52 @@ it('drops a staging table whose loader is gone and keeps one whose loader holds 
   await db.query(`drop table ${schema}.${live}`);
 });
 
-it('SIGKILL of a parallel load mid-COPY: no rows, no ledger row; the re-run loads the same rows and removes the staging table', async () => {
-  const table = 'killed';
-  const child = spawn(process.execPath, [CLI, 'ingest', file, '--into', url, '--table', table, '--connections', '4'], {
-    stdio: 'ignore',
-    detached: true,
-  });
-  const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
-  // The server reports COPYs into this schema's staging table with rows received: the load is under way.
-  const copying = await until(async () => {
-    const r = await db.query(
-      `select p.pid, p.tuples_processed::int as n from pg_stat_progress_copy p join pg_class c on c.oid = p.relid
+it.each([
+  { layout: 'a plain table (insert-select)', table: 'killed', extra: [] as string[] },
+  { layout: 'a table partitioned by load (attach)', table: 'killed_byload', extra: ['--partition-by', 'load'] },
+])(
+  'SIGKILL of a parallel load into $layout mid-COPY: no rows, no ledger row; the re-run loads the same rows and removes the staging table',
+  async ({ table, extra }) => {
+    const child = spawn(process.execPath, [CLI, 'ingest', file, '--into', url, '--table', table, '--connections', '4', ...extra], {
+      stdio: 'ignore',
+      detached: true,
+    });
+    const exited = new Promise<NodeJS.Signals | number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal ?? code)));
+    // The server reports COPYs into this schema's staging table with rows received: the load is under way.
+    const copying = await until(async () => {
+      const r = await db.query(
+        `select p.pid, p.tuples_processed::int as n from pg_stat_progress_copy p join pg_class c on c.oid = p.relid
        join pg_namespace s on s.oid = c.relnamespace where s.nspname = $1 and starts_with(c.relname, $2)`,
-      [schema, STAGING_PREFIX],
-    );
-    const rows = r.rows as { pid: number; n: number }[];
-    return rows.length >= 2 && rows.some((x) => x.n > 0) ? rows : undefined;
-  }, 'the parallel COPY to start');
-  const received = copying.reduce((s, x) => s + x.n, 0);
-  expect(received).toBeGreaterThan(0);
-  expect(received).toBeLessThan(ROWS);
-  process.kill(-child.pid!, 'SIGKILL');
-  expect(await exited).toBe('SIGKILL');
-  // every backend of the killed load ends: the COPYs and the session holding the staging table's lock
-  const pids = copying.map((x) => x.pid);
-  await until(async () => {
-    const copies = await db.query('select 1 from pg_stat_activity where pid = any($1)', [pids]);
-    const locks = await db.query(`select 1 from pg_locks where locktype = 'advisory' and classid = $1::int::oid`, [STAGING_LOCK_CLASS]);
-    return copies.rowCount === 0 && locks.rowCount === 0 ? true : undefined;
-  }, 'the killed backends to end');
-  expect(await stagingTables()).toHaveLength(1); // left behind by the kill, for the next load to drop
-  const target = await db.query('select to_regclass($1) as t', [`${schema}.${table}`]);
-  expect(target.rows[0].t).toBeNull(); // created in the killed transaction: gone with it
-  const ledger = await db.query(`select count(*)::int as n from ${schema}.skybook_loads where table_name = $1`, [table]);
-  expect(ledger.rows[0].n).toBe(0);
+        [schema, STAGING_PREFIX],
+      );
+      const rows = r.rows as { pid: number; n: number }[];
+      return rows.length >= 2 && rows.some((x) => x.n > 0) ? rows : undefined;
+    }, 'the parallel COPY to start');
+    const received = copying.reduce((s, x) => s + x.n, 0);
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThan(ROWS);
+    process.kill(-child.pid!, 'SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    // every backend of the killed load ends: the COPYs and the session holding the staging table's lock
+    const pids = copying.map((x) => x.pid);
+    await until(async () => {
+      const copies = await db.query('select 1 from pg_stat_activity where pid = any($1)', [pids]);
+      const locks = await db.query(`select 1 from pg_locks where locktype = 'advisory' and classid = $1::int::oid`, [STAGING_LOCK_CLASS]);
+      return copies.rowCount === 0 && locks.rowCount === 0 ? true : undefined;
+    }, 'the killed backends to end');
+    expect(await stagingTables()).toHaveLength(1); // left behind by the kill, for the next load to drop
+    const target = await db.query('select to_regclass($1) as t', [`${schema}.${table}`]);
+    expect(target.rows[0].t).toBeNull(); // created in the killed transaction: gone with it
+    const ledger = await db.query(`select count(*)::int as n from ${schema}.skybook_loads where table_name = $1`, [table]);
+    expect(ledger.rows[0].n).toBe(0);
 
-  const rerun = skybook(['ingest', file, '--into', url, '--table', table, '--connections', '4', '--json'], { timeoutMs: 180_000 });
-  expect(rerun.code, rerun.stderr).toBe(0);
-  expect(JSON.parse(rerun.stdout)[0]).toMatchObject({ status: 'loaded', rows: ROWS, loaded: ROWS });
-  expect(await digest(table)).toEqual(await digest('single'));
-  expect(await stagingTables()).toEqual([]);
-}, 300_000);
+    const rerun = skybook(['ingest', file, '--into', url, '--table', table, '--connections', '4', ...extra, '--json'], {
+      timeoutMs: 180_000,
+    });
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(JSON.parse(rerun.stdout)[0]).toMatchObject({ status: 'loaded', rows: ROWS, loaded: ROWS });
+    expect(await digest(table)).toEqual(await digest('single'));
+    expect(await stagingTables()).toEqual([]);
+  },
+  300_000,
+);

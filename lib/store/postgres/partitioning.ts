@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import type { ColumnPlan, ElementKind } from '../column-plan.js';
 import { sql, type SqlQuery, tableId } from '../sql.js';
 import { StoreError } from '../../errors/index.js';
@@ -108,6 +109,28 @@ export async function partitionKey(s: StoreSession, t: TableRef): Promise<string
  */
 export function loadPartition(t: TableRef, loadId: number): TableRef {
   return partName(t, `l${loadId}`);
+}
+
+/**
+ * Drops a load's partition left empty by `--replace` (the ledger gives a replaced latest load's id to the next load,
+ * whose partition, or attached staging table, takes that name), inside the load's transaction. A partition of that
+ * name still holding rows is a StoreError: rows are never dropped here.
+ *
+ * @example
+ * await dropEmptiedPartition(client, loadPartition({ name: 'zcat' }, 12));
+ */
+export async function dropEmptiedPartition(client: pg.ClientBase, part: TableRef): Promise<void> {
+  const id = tableId(part).text;
+  const found = await client.query('select to_regclass($1) is not null as found', [id]);
+  if (!(found.rows[0] as { found: boolean }).found) return;
+  const rows = await client.query(`select exists (select 1 from ${id}) as any`);
+  if ((rows.rows[0] as { any: boolean }).any)
+    throw new StoreError(
+      `partition ${part.name} of this load id still holds rows; the ledger and the table disagree`,
+      { table: part.name },
+      1,
+    );
+  await client.query(`drop table ${id}`);
 }
 
 /**

@@ -15,7 +15,7 @@ import { encodeRows } from './copy-binary.js';
 import { openCopy } from './copy-stream.js';
 import { copyConnections, parallelCopy } from './parallel-copy.js';
 import { dropDeadStaging } from './staging.js';
-import { loadPartition } from './partitioning.js';
+import { dropEmptiedPartition, loadPartition } from './partitioning.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -159,6 +159,7 @@ export async function openPostgres(
     }
     const key = await client.query<{ key: string | null }>('select pg_get_partkeydef(to_regclass($1)) as key', [tableId(table).text]);
     const partition = key.rows[0]?.key === 'LIST (skybook_load)' ? loadPartition(table, loadId) : undefined;
+    if (partition) await dropEmptiedPartition(client, partition);
     if (n > 1) return parallelCopy({ tx: client, connect }, table, plans, parts, loadId, n, partition);
     if (!partition) return copyIn(client, table, plans, parts, loadId);
     await client.query(
