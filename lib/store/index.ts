@@ -1,4 +1,4 @@
-export type { Store, StoreSession, EngineName, TableRef, LoadPart, StreamOptions } from './store.js';
+export type { Store, StoreSession, EngineName, TableRef, LoadPart, LoadOptions, StreamOptions } from './store.js';
 export { openStore } from './open-store.js';
 export type { OpenStoreOptions } from './open-store.js';
 export { openDuckDb } from './duckdb/duck-store.js';
@@ -6,6 +6,7 @@ export type { DuckLoadPath } from './duckdb/duck-store.js';
 export { openPostgres } from './postgres/pg-store.js';
 export { ensureStoreRoles, checkRoleName, DEFAULT_ANALYST, DEFAULT_LOADER } from './postgres/store-roles.js';
 export type { StoreRolesOptions, StoreRolesResult } from './postgres/store-roles.js';
+export { MAX_COPY_CONNECTIONS, PARALLEL_MIN_ROWS } from './postgres/parallel-copy.js';
 /** lib/core's one rule for URL passwords, where store users have always found it. */
 export { redactUrl } from '../core/index.js';
 export { sql, SqlQuery, tableName, tableId } from './sql.js';

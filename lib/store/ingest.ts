@@ -36,6 +36,10 @@ export interface IngestOptions {
   /** Rows loaded, a phase per file; defaults to the host's display in the kernel (`false`: none). */
   progress?: Progress | false;
   storeOptions?: OpenStoreOptions;
+  /** PostgreSQL: COPY a large file over this many connections at once, visible in one commit (default 1; DuckDB ignores it). */
+  connections?: number;
+  /** PostgreSQL: create the table partitioned by this integer column (`healpix`: by range, else by hash); see table-ddl. */
+  partitionBy?: string;
 }
 
 /**
@@ -137,7 +141,7 @@ async function loadSource(
     const schema = first.value.schema;
     if (product) requireColumns(product, schema, where);
     const plans = planColumns(schema, where);
-    await ensureTable(tx, target, plans, product);
+    await ensureTable(tx, target, plans, product, { partitionBy: opts.partitionBy });
     const rejected: { row: number; reasons: string; json: string }[] = [];
     let rowBase = 0;
     async function* parts(): AsyncGenerator<LoadPart> {
@@ -150,7 +154,7 @@ async function loadSource(
         yield { batch, rows: verdict.good };
       }
     }
-    const loaded = await tx.load(target, plans, parts(), loadId);
+    const loaded = await tx.load(target, plans, parts(), loadId, { connections: opts.connections, rows: src.rows });
     progress.finish();
     await writeQuarantine(tx, target, src.source, src.hdu, rejected, loadId);
     if (loaded + rejected.length !== src.rows) {

@@ -44,6 +44,19 @@ export interface StreamOptions {
 }
 
 /**
+ * How `load` may write a large part: `connections` > 1 lets PostgreSQL COPY over that many connections at once into a
+ * staging table made visible in the load's own transaction (`postgres/parallel-copy.ts`); `rows` is the number of rows
+ * expected, so that a small load keeps the one-connection COPY. DuckDB ignores both.
+ *
+ * @example
+ * await tx.load(target, plans, parts, loadId, { connections: 4, rows: 5_000_000 });
+ */
+export interface LoadOptions {
+  connections?: number;
+  rows?: number;
+}
+
+/**
  * One connection's view of a store: queries return Arrow tables; `load` bulk-writes Arrow rows into an existing table
  * (binary COPY in PostgreSQL, data chunks or Parquet staging in DuckDB).
  *
@@ -74,9 +87,10 @@ export interface StoreSession {
   run(q: SqlQuery | string): Promise<void>;
   /**
    * Appends the chosen rows of each part to `table`: the planned columns in order, then the load id as the last column
-   * (`skybook_load`). Returns the rows written.
+   * (`skybook_load`). Returns the rows written. Inside `transaction()` the rows become visible with its COMMIT, whichever
+   * way they were written (`opts`).
    */
-  load(table: TableRef, plans: readonly ColumnPlan[], parts: AsyncIterable<LoadPart>, loadId: number): Promise<number>;
+  load(table: TableRef, plans: readonly ColumnPlan[], parts: AsyncIterable<LoadPart>, loadId: number, opts?: LoadOptions): Promise<number>;
 }
 
 /**

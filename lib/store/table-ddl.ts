@@ -5,6 +5,7 @@ import { sql, tableId } from './sql.js';
 import { StoreError } from '../errors/index.js';
 import type { StoreSession, TableRef } from './store.js';
 import { unwrapField } from './validate/column-check.js';
+import { partitionColumn, partitionedTableDdl, requirePartitioned } from './postgres/partitioning.js';
 
 /** A string literal for DDL that cannot take parameters (COMMENT): quotes doubled, NUL refused. */
 function literal(text: string): string {
@@ -34,6 +35,8 @@ export async function existingColumns(s: StoreSession, t: TableRef): Promise<Set
  * Creates the table for a load if it does not exist: the planned columns (types per engine), `skybook_load` (the ledger's
  * load id, for lineage and `--replace`), NOT NULL on the columns the product schema requires and the schema's
  * descriptions as column comments. An existing table must have every planned column; the first missing one is named.
+ * `partitionBy` (PostgreSQL) makes a new table partitioned by that integer column (postgres/partitioning.ts) and
+ * requires an existing one to be partitioned by it already.
  *
  * @example
  * await ensureTable(tx, { name: 'zcat' }, planColumns(batch.schema), PRODUCT_SCHEMAS.zcatalog);
@@ -43,9 +46,14 @@ export async function ensureTable(
   t: TableRef,
   plans: readonly ColumnPlan[],
   product?: ProductSchema,
+  opts: { partitionBy?: string } = {},
 ): Promise<'created' | 'exists'> {
+  const partitionBy = opts.partitionBy === undefined ? undefined : partitionColumn(plans, opts.partitionBy, t).name;
+  if (partitionBy !== undefined && s.engine !== 'postgres')
+    throw new StoreError(`--partition-by is for PostgreSQL tables; ${s.engine} partitions nothing`, { table: t.name, column: partitionBy });
   const have = await existingColumns(s, t);
   if (have) {
+    if (partitionBy !== undefined) await requirePartitioned(s, t, partitionBy);
     for (const p of [...plans.map((x) => x.name), 'skybook_load']) {
       if (!have.has(p))
         throw new StoreError(`table exists without column ${p}; load into a new table or add the column`, { table: t.name, column: p });
@@ -59,7 +67,9 @@ export async function ensureTable(
     const notNull = field && !unwrapField(field).optional && !unwrapField(field).nullable ? ' not null' : '';
     return sql`${sql.id(p.name)} ${sql.raw(s.engine === 'duckdb' ? p.duckType : p.pgType)}${sql.raw(notNull)}`;
   });
-  await s.run(sql`create table ${tableId(t)} (${sql.join([...cols, sql`skybook_load integer not null`])})`);
+  const columns = [...cols, sql`skybook_load integer not null`];
+  if (partitionBy !== undefined) for (const q of partitionedTableDdl(t, columns, partitionBy)) await s.run(q);
+  else await s.run(sql`create table ${tableId(t)} (${sql.join(columns)})`);
   for (const p of plans) {
     const f = byName.get(p.name);
     const description = f ? (f.description ?? unwrapField(f).inner.description) : undefined;

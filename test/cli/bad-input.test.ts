@@ -264,6 +264,17 @@ const CASES: Record<string, Case[]> = {
     ['--schema spectra', [tiny, '--into', NOWHERE, '--table', 't', '--schema', 'spectra'], /invalid --schema: spectra/],
     ['--into mysql', [tiny, '--into', 'mysql://x', '--table', 't'], /invalid store URL: "mysql:\/\/x"/],
     ['--table with a space', [tiny, '--into', NOWHERE, '--table', 'a b'], /invalid --table: "a b"/],
+    [
+      '--connections 0',
+      [tiny, '--into', NOWHERE, '--table', 't', '--connections', '0'],
+      /invalid --connections: 0 \(an integer from 1 to 64\)/,
+    ],
+    ['--connections many', [tiny, '--into', NOWHERE, '--table', 't', '--connections', 'many'], /invalid --connections: many/],
+    [
+      '--partition-by a-b',
+      [tiny, '--into', NOWHERE, '--table', 't', '--partition-by', 'a-b'],
+      /invalid --partition-by: a-b \(a column name\)/,
+    ],
   ],
   inventory: [
     ['unknown option', [folder, '--into', NOWHERE, '--bogus'], /unknown option --bogus/],

@@ -1,5 +1,4 @@
 import pg from 'pg';
-import copyStreams from 'pg-copy-streams';
 import type { RecordBatch, Table } from 'apache-arrow';
 import type { ColumnPlan } from '../column-plan.js';
 import { arrayDepth, arrowTypeOfPg, columnsToTable } from '../result-arrow.js';
@@ -12,7 +11,11 @@ import { refusedWrite, type StoreAccess } from '../access.js';
 import { collectTable, drain } from '../stream-helpers.js';
 import { databaseError } from '../database-error.js';
 import type { LoadPart, Store, StoreSession, TableRef } from '../store.js';
-import { COPY_HEADER, COPY_TRAILER, encodeRows } from './copy-binary.js';
+import { encodeRows } from './copy-binary.js';
+import { openCopy } from './copy-stream.js';
+import { copyConnections, parallelCopy } from './parallel-copy.js';
+import { dropDeadStaging } from './staging.js';
+import { dropEmptiedPartition, loadPartition } from './partitioning.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
 
@@ -42,39 +45,17 @@ async function copyIn(
   parts: AsyncIterable<LoadPart>,
   loadId: number,
 ): Promise<number> {
-  const cols = sql.join([...plans.map((p) => sql.id(p.name)), sql.id('skybook_load')]);
-  const text = sql`copy ${tableId(table)} (${cols}) from stdin with (format binary)`.text;
-  const stream = client.query(copyStreams.from(text));
-  const finished = new Promise<void>((resolve, reject) => {
-    stream.on('finish', resolve);
-    stream.on('error', reject);
-  });
-  finished.catch(() => {});
-  const write = async (bytes: Uint8Array) => {
-    if (!stream.write(bytes))
-      await new Promise<void>((resolve, reject) => {
-        const onErr = (e: Error) => reject(e);
-        stream.once('error', onErr);
-        stream.once('drain', () => {
-          stream.off('error', onErr);
-          resolve();
-        });
-      });
-  };
+  const copy = openCopy(client, table, plans);
   let n = 0;
   try {
-    await write(COPY_HEADER);
     for await (const part of parts) {
       if (part.rows.length === 0) continue;
-      await write(encodeRows(part.batch, plans, part.rows, [loadId]));
+      await copy.write(encodeRows(part.batch, plans, part.rows, [loadId]));
       n += part.rows.length;
     }
-    await write(COPY_TRAILER);
-    stream.end();
-    await finished;
+    await copy.end();
   } catch (e) {
-    stream.destroy();
-    await finished.catch(() => {});
+    await copy.abort();
     throw e;
   }
   return n;
@@ -106,7 +87,7 @@ function session(db: Queryable, load: StoreSession['load'], access: StoreAccess,
     run: async (q) => {
       await pgQuery(db, q).catch(failed(q));
     },
-    load: (table, plans, parts, loadId) => load(table, plans, parts, loadId).catch(failed()),
+    load: (table, plans, parts, loadId, o) => load(table, plans, parts, loadId, o).catch(failed()),
   };
 }
 
@@ -155,6 +136,37 @@ export async function openPostgres(
     await pool.end();
     throw new StoreError(`cannot open ${redactUrl(url)}: ${redactUrls((e as Error).message)}`, {}, 2, { cause: e });
   }
+  // Parallel loads open their own connections (not the pool's: its size is the caller's choice), same search_path.
+  const connect = async (): Promise<pg.Client> => {
+    const c = new pg.Client({ connectionString: url, ...(options ? { options } : {}) });
+    c.on('error', () => {}); // a broken connection fails the statement in flight, which is reported
+    await c.connect();
+    return c;
+  };
+  /**
+   * A data load (`opts` given, as ingest does) first drops staging tables that killed parallel loads left behind; into a
+   * table partitioned by load it writes the load's own partition (made here, or attached from the staging table).
+   */
+  const load = async (client: pg.PoolClient, ...[table, plans, parts, loadId, o]: Parameters<StoreSession['load']>): Promise<number> => {
+    const n = copyConnections(o);
+    if (!o) return copyIn(client, table, plans, parts, loadId);
+    const clean = await pool.connect();
+    try {
+      const schema = table.schema ?? ((await clean.query('select current_schema() as s')).rows[0] as { s: string }).s;
+      await dropDeadStaging(clean, schema);
+    } finally {
+      clean.release();
+    }
+    const key = await client.query<{ key: string | null }>('select pg_get_partkeydef(to_regclass($1)) as key', [tableId(table).text]);
+    const partition = key.rows[0]?.key === 'LIST (skybook_load)' ? loadPartition(table, loadId) : undefined;
+    if (partition) await dropEmptiedPartition(client, partition);
+    if (n > 1) return parallelCopy({ tx: client, connect }, table, plans, parts, loadId, n, partition);
+    if (!partition) return copyIn(client, table, plans, parts, loadId);
+    await client.query(
+      sql`create table ${tableId(partition)} partition of ${tableId(table)} for values in (${sql.raw(String(loadId))})`.text,
+    );
+    return copyIn(client, partition, plans, parts, loadId);
+  };
   const noLoad: StoreSession['load'] = async () => {
     throw new StoreError('load() runs inside transaction()', {}, 1);
   };
@@ -168,7 +180,7 @@ export async function openPostgres(
       try {
         const s = session(
           client,
-          (table, plans, parts, loadId) => copyIn(client, table, plans, parts, loadId),
+          (...args) => load(client, ...args),
           access,
           (q, o) => pgStream(client, q, access, o, true),
         );
