@@ -264,6 +264,20 @@ const CASES: Record<string, Case[]> = {
     ['--schema spectra', [tiny, '--into', NOWHERE, '--table', 't', '--schema', 'spectra'], /invalid --schema: spectra/],
     ['--into mysql', [tiny, '--into', 'mysql://x', '--table', 't'], /invalid store URL: "mysql:\/\/x"/],
     ['--table with a space', [tiny, '--into', NOWHERE, '--table', 'a b'], /invalid --table: "a b"/],
+    [
+      'a glob matching nothing',
+      [join(dir, 'nothing-*.fits'), '--into', NOWHERE, '--table', 't'],
+      /nothing-\*\.fits: no file matches this pattern/,
+    ],
+    [
+      'a glob matching nothing after a file',
+      [tiny, join(dir, '**/redrock-*.fits'), '--into', NOWHERE, '--table', 't'],
+      /\*\*\/redrock-\*\.fits: no file matches/,
+    ],
+    ['--jobs 0', [tiny, '--into', NOWHERE, '--table', 't', '--jobs', '0'], /invalid --jobs: 0 \(an integer 1\.\.64\)/],
+    ['--jobs not a number', [tiny, '--into', NOWHERE, '--table', 't', '--jobs', 'many'], /invalid --jobs: many/],
+    ['--jobs 65', [tiny, '--into', NOWHERE, '--table', 't', '--jobs', '65'], /invalid --jobs: 65/],
+    ['--jobs 2.5', [tiny, '--into', NOWHERE, '--table', 't', '--jobs', '2.5'], /invalid --jobs: 2\.5/],
   ],
   query: [
     ['unknown option', ['--db', 'duckdb::memory:', 'select 1', '--bogus'], /unknown option --bogus/],
