@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Int64, makeData, RecordBatch, Struct, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
+import { makeData, RecordBatch, Struct, type Table, tableToIPC } from 'apache-arrow';
 import { progressOf, skybookVersion, type Progress } from '../core/index.js';
 import { IngestPhase } from './ingest-progress.js';
 import { FitsFile, sha256File } from '../fits/index.js';
@@ -14,6 +14,7 @@ import { tableName } from './sql.js';
 import { fileProblem, IS_A_DIRECTORY, StoreError } from '../errors/index.js';
 import type { LoadPart, Store, StoreSession, TableRef } from './store.js';
 import { ensureTable, existingColumns } from './table-ddl.js';
+import { QuarantineBuffer } from './quarantine-buffer.js';
 import { rowJson } from './validate/row-json.js';
 import { requireColumns, validateBatch } from './validate/validate-batch.js';
 import { utcTimestamp } from './utc-timestamp.js';
@@ -48,6 +49,11 @@ export interface IngestOptions {
   jobs?: number;
   /** Rows per record batch read from a file (default 65,536): the unit of memory a load holds at once. */
   batchRows?: number;
+  /**
+   * Quarantined rows a load holds in memory (default 8,192); beyond that they wait in a temporary file until they are
+   * written, so a file whose rows mostly fail does not hold them all.
+   */
+  quarantineMemoryRows?: number;
 }
 
 /**
@@ -169,41 +175,45 @@ async function loadSource(
       if (tx.engine === 'postgres' && !(await existingColumns(tx, target))) await lockKey(tx, target, 'create table');
       await ensureTable(tx, target, plans, product);
     }
-    const rejected: { row: number; reasons: string; json: string }[] = [];
-    let rowBase = 0;
-    async function* parts(): AsyncGenerator<LoadPart> {
-      for (let r = first; !r.done; r = await batches.next()) {
-        const batch = r.value;
-        const verdict = validateBatch(batch, product);
-        for (const bad of verdict.rejected)
-          rejected.push({ row: rowBase + bad.row, reasons: bad.reasons.join('; '), json: rowJson(batch, bad.row) });
-        rowBase += batch.numRows;
-        yield { batch, rows: verdict.good };
+    const rejected = new QuarantineBuffer({ table: target.name, source: src.source, hdu: src.hdu }, opts.quarantineMemoryRows);
+    try {
+      let rowBase = 0;
+      async function* parts(): AsyncGenerator<LoadPart> {
+        for (let r = first; !r.done; r = await batches.next()) {
+          const batch = r.value;
+          const verdict = validateBatch(batch, product);
+          for (const bad of verdict.rejected)
+            await rejected.add({ row: rowBase + bad.row, reasons: bad.reasons.join('; '), json: rowJson(batch, bad.row) });
+          rowBase += batch.numRows;
+          yield { batch, rows: verdict.good };
+        }
       }
+      const loaded = await tx.load(target, plans, parts(), loadId);
+      await writeQuarantine(tx, target, rejected, loadId);
+      if (loaded + rejected.count !== src.rows) {
+        throw new StoreError(`loaded ${loaded} + quarantined ${rejected.count} != ${src.rows} input rows`, where, 1);
+      }
+      if (product?.sky && skyIndex)
+        await createSkyIndex(tx, { table: target, ra: product.sky.ra.toLowerCase(), dec: product.sky.dec.toLowerCase() });
+      const sha256 = await src.sha256;
+      await recordLoad(tx, target, {
+        loadId,
+        table: target.name,
+        source: src.source,
+        sha256,
+        size: BigInt(src.size),
+        hdu: src.hdu,
+        rowsLoaded: BigInt(loaded),
+        rowsQuarantined: BigInt(rejected.count),
+        startedAt: utcTimestamp(started),
+        finishedAt: utcTimestamp(),
+        skybookVersion: skybookVersion(),
+      });
+      shape = columns;
+      return { ...base, sha256, status: prior ? 'replaced' : 'loaded', loadId, loaded, quarantined: rejected.count, seconds: seconds() };
+    } finally {
+      await rejected.close();
     }
-    const loaded = await tx.load(target, plans, parts(), loadId);
-    await writeQuarantine(tx, target, src.source, src.hdu, rejected, loadId);
-    if (loaded + rejected.length !== src.rows) {
-      throw new StoreError(`loaded ${loaded} + quarantined ${rejected.length} != ${src.rows} input rows`, where, 1);
-    }
-    if (product?.sky && skyIndex)
-      await createSkyIndex(tx, { table: target, ra: product.sky.ra.toLowerCase(), dec: product.sky.dec.toLowerCase() });
-    const sha256 = await src.sha256;
-    await recordLoad(tx, target, {
-      loadId,
-      table: target.name,
-      source: src.source,
-      sha256,
-      size: BigInt(src.size),
-      hdu: src.hdu,
-      rowsLoaded: BigInt(loaded),
-      rowsQuarantined: BigInt(rejected.length),
-      startedAt: utcTimestamp(started),
-      finishedAt: utcTimestamp(),
-      skybookVersion: skybookVersion(),
-    });
-    shape = columns;
-    return { ...base, sha256, status: prior ? 'replaced' : 'loaded', loadId, loaded, quarantined: rejected.length, seconds: seconds() };
   });
   // only a committed load vouches for the table: a rolled-back one may have made it and taken it away again
   if (shape) tables.add(shape);
@@ -264,45 +274,16 @@ export async function ingestFile(
   }
 }
 
-/** Writes quarantined rows through the same bulk path as the data. */
-async function writeQuarantine(
-  tx: StoreSession,
-  target: TableRef,
-  source: string,
-  hdu: string,
-  rows: { row: number; reasons: string; json: string }[],
-  loadId: number,
-): Promise<void> {
-  if (!rows.length) return;
-  const t = new Table({
-    table_name: vectorFromArray(
-      rows.map(() => target.name),
-      new Utf8(),
-    ),
-    source_path: vectorFromArray(
-      rows.map(() => source),
-      new Utf8(),
-    ),
-    hdu: vectorFromArray(
-      rows.map(() => hdu),
-      new Utf8(),
-    ),
-    row_number: vectorFromArray(
-      rows.map((r) => BigInt(r.row)),
-      new Int64(),
-    ),
-    reasons: vectorFromArray(
-      rows.map((r) => r.reasons),
-      new Utf8(),
-    ),
-    row_json: vectorFromArray(
-      rows.map((r) => r.json),
-      new Utf8(),
-    ),
-  });
-  const plans = planColumns(t.schema);
+/** Writes quarantined rows through the same bulk path as the data, one buffered batch at a time. */
+async function writeQuarantine(tx: StoreSession, target: TableRef, rows: QuarantineBuffer, loadId: number): Promise<void> {
+  if (!rows.count) return;
+  const batches = rows.batches();
+  const first = await batches.next();
+  if (first.done) return;
+  const plans = planColumns(first.value.schema);
   async function* parts(): AsyncGenerator<LoadPart> {
-    for (const batch of t.batches) yield { batch, rows: Int32Array.from({ length: batch.numRows }, (_, i) => i) };
+    for (let r = first; !r.done; r = await batches.next())
+      yield { batch: r.value, rows: Int32Array.from({ length: r.value.numRows }, (_, i) => i) };
   }
   await tx.load(quarantineRef(target), plans, parts(), loadId);
 }
