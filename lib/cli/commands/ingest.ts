@@ -125,9 +125,11 @@ export const ingestCommand: Command = {
     };
     let report: IngestReport;
     try {
-      const sources = await expandSources([args.positionals.source!, ...args.rest]);
+      const given = [args.positionals.source!, ...args.rest];
+      const sources = await expandSources(given);
+      // the run ledger keeps the arguments as given (a glob, not its thousands of files: those are the run's inputs)
       report = await withLedgerRun(
-        { kind: 'ingest', name: table, params: { into, table, hdu: args.values.hdu ?? null, schema: schema ?? null, sources } },
+        { kind: 'ingest', name: table, params: { into, table, hdu: args.values.hdu ?? null, schema: schema ?? null, sources: given } },
         // one file keeps its one error (and exit code); a set reports each failed file and goes on
         async () => (sources.length === 1 ? reportOf(await ingest(sources, opts)) : ingestSet(sources, opts)),
         (done) => {
