@@ -42,9 +42,9 @@ export interface IngestOptions {
   progress?: Progress | false;
   storeOptions?: OpenStoreOptions;
   /**
-   * Files loaded at once (default {@link DEFAULT_JOBS}): PostgreSQL loads that many files side by side, each on its own
-   * pooled connection and in its own transaction; DuckDB has one writer, so there the next files are opened and hashed
-   * while one is written.
+   * Files loaded at once in PostgreSQL (default {@link DEFAULT_JOBS}, 1..64), each on its own pooled connection and in
+   * its own transaction. DuckDB has one writer and loads one file at a time whatever `jobs` says (opening and hashing
+   * the next files while one is written measured slower).
    */
   jobs?: number;
   /** Rows per record batch read from a file (default 65,536): the unit of memory a load holds at once. */

@@ -89,7 +89,7 @@ export const ingestCommand: Command = {
     { flag: '--replace', help: 'reload a file whose contents changed since its last load (default: refuse, exit 2)' },
     {
       flag: '--jobs N',
-      help: `files loaded at once (default ${DEFAULT_JOBS}, 1..64): PostgreSQL on N connections; DuckDB writes one file at a time and reads ahead`,
+      help: `files loaded at once into PostgreSQL, on N connections (default ${DEFAULT_JOBS}, 1..64); DuckDB (one writer) loads one at a time`,
     },
     {
       flag: '--json',
