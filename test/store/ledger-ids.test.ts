@@ -1,14 +1,15 @@
 /**
  * The load ledger under concurrent loads (PostgreSQL): load ids from the ledger's sequence, a ledger made by an earlier
  * version (no sequence, ids taken as max + 1) still loads and its ids are never reused, and two ingests of the same
- * files at once load each file once (the advisory lock per file, where a table lock used to serialise everything).
+ * files at once load each file once (the advisory lock per file, where a table lock used to serialise everything); a
+ * set makes its sky index once, after its concurrent loads.
  */
 import { join } from 'node:path';
 import pg from 'pg';
 import { beforeAll, expect, it } from 'vitest';
 import { ingest, ingestSet } from '../../lib/store/index.js';
 import { writeRedrockSet, type SetFile } from './redrock-set.js';
-import { PG_URL, pgUrlFor, storeTestFile } from './store-helpers.js';
+import { PG_URL, pgUrlFor, storeTestFile, writeZcatalog } from './store-helpers.js';
 
 const { schema, tmp } = storeTestFile(__filename, 'unused.duckdb');
 let files: SetFile[];
@@ -75,5 +76,17 @@ it('two ingests of the same files at once load each file once; the other finds i
     const rows = await c.query(`select count(*)::int as n, count(distinct targetid)::int as ids from ${schema}.${t}`);
     const want = files.slice(6).reduce((n, f) => n + f.rows, 0);
     expect(rows.rows[0]).toEqual({ n: want, ids: want });
+  });
+});
+
+it('a set of zcatalog files makes the sky index once, after its loads', async () => {
+  const t = 'zc_set';
+  const paths = [join(tmp.dir, 'zc-1.fits'), join(tmp.dir, 'zc-2.fits'), join(tmp.dir, 'zc-3.fits')];
+  for (const [i, p] of paths.entries()) await writeZcatalog(p, 500, 60 + i);
+  const report = await ingestSet(paths, { into: pgUrlFor(schema), table: t, schema: 'zcatalog', jobs: 3, progress: false });
+  expect(report.totals).toMatchObject({ loaded: 3, failed: 0, rowsLoaded: 1500 });
+  await withClient(async (c) => {
+    const idx = await c.query('select indexdef from pg_indexes where schemaname = $1 and tablename = $2', [schema, t]);
+    expect(idx.rows.map((r) => r.indexdef)).toEqual([expect.stringMatching(/q3c_ang2ipix\(target_ra, target_dec\)/)]);
   });
 });
