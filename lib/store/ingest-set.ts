@@ -12,7 +12,7 @@ import {
 } from './ingest.js';
 import { IngestPhase } from './ingest-progress.js';
 import { expandSources } from './ingest-sources.js';
-import { ensureBookkeeping } from './ledger.js';
+import { prepareBookkeeping } from './ledger.js';
 import { openStore, storeEngineOf } from './open-store.js';
 import { createSkyIndex } from './sky/sky-query.js';
 import { tableName } from './sql.js';
@@ -199,7 +199,7 @@ async function loadSet(
   const phase = new IngestPhase(progressOf(opts.progress), { label, total: totalRows, unit: 'rows' });
   const errors: unknown[] = [];
   try {
-    await ensureBookkeeping(store, target);
+    await prepareBookkeeping(store, target);
     // One file makes its sky index in its own transaction, as always; a set makes it once after its loads (an index
     // built inside each of many concurrent transactions would wait on the others' writes, and they on it).
     const indexEach = one && opts.skyIndex !== false;

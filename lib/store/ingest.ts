@@ -6,7 +6,7 @@ import { progressOf, skybookVersion, type Progress } from '../core/index.js';
 import { IngestPhase } from './ingest-progress.js';
 import { FitsFile, sha256File } from '../fits/index.js';
 import { planColumns } from './column-plan.js';
-import { ensureBookkeeping, findLoad, lockKey, lockLoad, nextLoadId, quarantineRef, recordLoad, removeLoad } from './ledger.js';
+import { findLoad, lockKey, lockLoad, nextLoadId, quarantineRef, recordLoad, prepareBookkeeping, removeLoad } from './ledger.js';
 import { openStore, type OpenStoreOptions } from './open-store.js';
 import { PRODUCT_SCHEMAS, SCHEMA_NAMES, type ProductSchema } from './schemas/desi-schemas.js';
 import { createSkyIndex } from './sky/sky-query.js';
@@ -368,7 +368,7 @@ export async function ingestTable(table: Table, opts: Omit<IngestOptions, 'hdu'>
   const store = typeof opts.into === 'string' ? await openStore(opts.into, opts.storeOptions) : opts.into;
   const phase = new IngestPhase(progressOf(opts.progress), { label: `ingest ${src.label}`, total: src.rows, unit: 'rows' });
   try {
-    await ensureBookkeeping(store, target);
+    await prepareBookkeeping(store, target);
     return await loadSource(store, src, target, product, opts, phase, t0, opts.skyIndex !== false, new Set());
   } finally {
     phase.end();

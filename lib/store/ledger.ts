@@ -1,5 +1,5 @@
 import { sql, tableId } from './sql.js';
-import type { StoreSession, TableRef } from './store.js';
+import type { Store, StoreSession, TableRef } from './store.js';
 
 /**
  * The load ledger: one row per file and HDU loaded into a table.
@@ -59,6 +59,21 @@ export async function ensureBookkeeping(s: StoreSession, target: TableRef): Prom
     reasons text not null, row_json text not null, skybook_load integer not null)`);
   // Ledgers made before the sequence existed get it on their next load; nextLoadId catches it up with their ids.
   if (s.engine === 'postgres') await s.run(`create sequence if not exists ${sequenceName(target)}`);
+}
+
+/**
+ * {@link ensureBookkeeping} in its own transaction under an advisory lock on the schema's bookkeeping, so two loaders
+ * starting at once on a new schema do not both try to create the tables (PostgreSQL refuses the second `create table if
+ * not exists` while the first is uncommitted).
+ *
+ * @example
+ * await prepareBookkeeping(store, { name: 'zcat' });
+ */
+export async function prepareBookkeeping(store: Store, target: TableRef): Promise<void> {
+  await store.transaction(async (tx) => {
+    await lockKey(tx, { ...target, name: '' }, 'bookkeeping');
+    await ensureBookkeeping(tx, target);
+  });
 }
 
 /** The ledger's load-id sequence (PostgreSQL): ids that concurrent loads cannot collide on. */

@@ -58,25 +58,28 @@ it('a ledger made by an earlier version (no sequence) loads, and its ids are nev
   });
 });
 
-it('two ingests of the same files at once load each file once; the other finds it loaded', async () => {
-  const t = 'twice_at_once';
+it('two ingests of the same files at once into a new schema make its bookkeeping once and load each file once', async () => {
+  // a schema of its own, so both ingests find no ledger and race to make it (they take turns under an advisory lock)
+  const own = `${schema}_b`;
+  const t = `${own}.twice_at_once`;
   const paths = files.slice(6).map((f) => f.path);
   const opts = { into: pgUrlFor(schema), table: t, schema: 'redrock' as const, jobs: 3, progress: false as const };
-  // the second set runs in the opposite order, so the two meet on the same files while both are loading
-  const [a, b] = await Promise.all([ingestSet(paths, opts), ingestSet([...paths].reverse(), opts)]);
-  expect(a.totals.failed + b.totals.failed).toBe(0);
-  expect(a.totals.loaded + b.totals.loaded).toBe(paths.length);
-  expect(a.totals.skipped + b.totals.skipped).toBe(paths.length);
-  await withClient(async (c) => {
-    const led = await c.query(
-      `select count(*)::int as n, count(distinct source_path)::int as files from ${schema}.skybook_loads where table_name = $1`,
-      [t],
-    );
-    expect(led.rows[0]).toEqual({ n: paths.length, files: paths.length });
-    const rows = await c.query(`select count(*)::int as n, count(distinct targetid)::int as ids from ${schema}.${t}`);
-    const want = files.slice(6).reduce((n, f) => n + f.rows, 0);
-    expect(rows.rows[0]).toEqual({ n: want, ids: want });
-  });
+  try {
+    // the second set runs in the opposite order, so the two meet on the same files while both are loading
+    const [a, b] = await Promise.all([ingestSet(paths, opts), ingestSet([...paths].reverse(), opts)]);
+    expect(a.totals.failed + b.totals.failed).toBe(0);
+    expect(a.totals.loaded + b.totals.loaded).toBe(paths.length);
+    expect(a.totals.skipped + b.totals.skipped).toBe(paths.length);
+    await withClient(async (c) => {
+      const led = await c.query(`select count(*)::int as n, count(distinct source_path)::int as files from ${own}.skybook_loads`);
+      expect(led.rows[0]).toEqual({ n: paths.length, files: paths.length });
+      const rows = await c.query(`select count(*)::int as n, count(distinct targetid)::int as ids from ${t}`);
+      const want = files.slice(6).reduce((n, f) => n + f.rows, 0);
+      expect(rows.rows[0]).toEqual({ n: want, ids: want });
+    });
+  } finally {
+    await withClient((c) => c.query(`drop schema if exists ${own} cascade`));
+  }
 });
 
 it('a set of zcatalog files makes the sky index once, after its loads', async () => {
