@@ -1,18 +1,20 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { Int64, makeData, RecordBatch, Struct, Table, tableToIPC, Utf8, vectorFromArray } from 'apache-arrow';
-import { progressOf, skybookVersion, subProgress, type Progress } from '../core/index.js';
+import { makeData, RecordBatch, Struct, type Table, tableToIPC } from 'apache-arrow';
+import { progressOf, skybookVersion, type Progress } from '../core/index.js';
+import { IngestPhase } from './ingest-progress.js';
 import { FitsFile, sha256File } from '../fits/index.js';
 import { planColumns } from './column-plan.js';
-import { ensureBookkeeping, findLoad, lockLedger, nextLoadId, quarantineRef, recordLoad, removeLoad } from './ledger.js';
-import { openStore, storeEngineOf, type OpenStoreOptions } from './open-store.js';
+import { findLoad, lockKey, lockLoad, nextLoadId, quarantineRef, recordLoad, prepareBookkeeping, removeLoad } from './ledger.js';
+import { openStore, type OpenStoreOptions } from './open-store.js';
 import { PRODUCT_SCHEMAS, SCHEMA_NAMES, type ProductSchema } from './schemas/desi-schemas.js';
 import { createSkyIndex } from './sky/sky-query.js';
 import { tableName } from './sql.js';
 import { fileProblem, IS_A_DIRECTORY, StoreError } from '../errors/index.js';
 import type { LoadPart, Store, StoreSession, TableRef } from './store.js';
-import { ensureTable } from './table-ddl.js';
+import { ensureTable, existingColumns } from './table-ddl.js';
+import { QuarantineBuffer } from './quarantine-buffer.js';
 import { rowJson } from './validate/row-json.js';
 import { requireColumns, validateBatch } from './validate/validate-batch.js';
 import { utcTimestamp } from './utc-timestamp.js';
@@ -33,14 +35,39 @@ export interface IngestOptions {
   replace?: boolean;
   /** Create the sky index after the load when the schema names position columns (default true). */
   skyIndex?: boolean;
-  /** Rows loaded, a phase per file; defaults to the host's display in the kernel (`false`: none). */
+  /**
+   * Rows loaded: one phase for the whole set of files (`ingest FILE` for one file); defaults to the host's display in
+   * the kernel (`false`: none).
+   */
   progress?: Progress | false;
   storeOptions?: OpenStoreOptions;
   /** PostgreSQL: COPY a large file over this many connections at once, visible in one commit (default 1; DuckDB ignores it). */
   connections?: number;
   /** PostgreSQL: create the table partitioned by this integer column (`healpix`: by range, else by hash); see table-ddl. */
   partitionBy?: string;
+  /**
+   * Files loaded at once in PostgreSQL (default {@link DEFAULT_JOBS}, 1..64), each on its own pooled connection and in
+   * its own transaction. DuckDB has one writer and loads one file at a time whatever `jobs` says (opening and hashing
+   * the next files while one is written measured slower).
+   */
+  jobs?: number;
+  /** Rows per record batch read from a file (default 65,536): the unit of memory a load holds at once. */
+  batchRows?: number;
+  /**
+   * Quarantined rows a load holds in memory (default 8,192); beyond that they wait in a temporary file until they are
+   * written, so a file whose rows mostly fail does not hold them all.
+   */
+  quarantineMemoryRows?: number;
 }
+
+/**
+ * Files loaded at once when `jobs` is not given: 4, enough to keep a PostgreSQL server's cores busy with small files
+ * without taking many of its connections.
+ *
+ * @example
+ * await ingest(files, { into, table, jobs: DEFAULT_JOBS });
+ */
+export const DEFAULT_JOBS = 4;
 
 /**
  * What happened to one source file. `loaded + quarantined === rows` for loads; `unchanged` means the same bytes were
@@ -91,7 +118,11 @@ interface LoadSource {
   batches(progress: Progress): AsyncIterable<RecordBatch>;
 }
 
-/** Loads one source inside one transaction: all its rows, its quarantined rows and its ledger row, or nothing. */
+/**
+ * Loads one source inside one transaction: all its rows, its quarantined rows and its ledger row, or nothing. The
+ * bookkeeping tables exist (the caller made them). `progress` counts this source's rows inside the caller's phase;
+ * `skyIndex` makes the sky index in the same transaction (a set of files makes it once, after its loads).
+ */
 async function loadSource(
   store: Store,
   src: LoadSource,
@@ -100,6 +131,8 @@ async function loadSource(
   opts: IngestOptions,
   progress: Progress,
   t0: number,
+  skyIndex: boolean,
+  tables: CheckedTables,
 ): Promise<IngestResult> {
   const where = { file: src.label, hdu: src.hdu, table: target.name };
   const base = { source: src.source, hdu: src.hdu, table: target.name, size: src.size, rows: src.rows };
@@ -107,9 +140,9 @@ async function loadSource(
   src.sha256.catch(() => {
     /* awaited below, whichever way the load goes */
   });
-  await ensureBookkeeping(store, target);
-  return store.transaction(async (tx) => {
-    await lockLedger(tx, target);
+  let shape = '';
+  const result = await store.transaction<IngestResult>(async (tx) => {
+    await lockLoad(tx, target, src.source, src.hdu);
     const prior = await findLoad(tx, target, src.source, src.hdu);
     if (prior) {
       const sha256 = await src.sha256;
@@ -134,127 +167,127 @@ async function loadSource(
     if (prior) await removeLoad(tx, target, prior.loadId);
     const loadId = await nextLoadId(tx, target);
     const started = new Date();
-    progress.start({ label: `ingest ${src.label}`, total: src.rows, unit: 'rows' });
-    const batches = src.batches(subProgress(progress))[Symbol.asyncIterator]();
+    const batches = src.batches(progress)[Symbol.asyncIterator]();
     const first = await batches.next();
     if (first.done) throw new StoreError('no record batches', where);
     const schema = first.value.schema;
     if (product) requireColumns(product, schema, where);
     const plans = planColumns(schema, where);
-    await ensureTable(tx, target, plans, product, { partitionBy: opts.partitionBy });
-    const rejected: { row: number; reasons: string; json: string }[] = [];
-    let rowBase = 0;
-    async function* parts(): AsyncGenerator<LoadPart> {
-      for (let r = first; !r.done; r = await batches.next()) {
-        const batch = r.value;
-        const verdict = validateBatch(batch, product);
-        for (const bad of verdict.rejected)
-          rejected.push({ row: rowBase + bad.row, reasons: bad.reasons.join('; '), json: rowJson(batch, bad.row) });
-        rowBase += batch.numRows;
-        yield { batch, rows: verdict.good };
+    const columns = JSON.stringify(plans.map((p) => [p.name, p.pgType]));
+    if (!tables.has(columns)) {
+      // Loads side by side into a table not made yet: one makes it, the others wait for its commit (then find it).
+      if (tx.engine === 'postgres' && !(await existingColumns(tx, target))) await lockKey(tx, target, 'create table');
+      await ensureTable(tx, target, plans, product, { partitionBy: opts.partitionBy });
+    }
+    const rejected = new QuarantineBuffer({ table: target.name, source: src.source, hdu: src.hdu }, opts.quarantineMemoryRows);
+    try {
+      let rowBase = 0;
+      async function* parts(): AsyncGenerator<LoadPart> {
+        for (let r = first; !r.done; r = await batches.next()) {
+          const batch = r.value;
+          const verdict = validateBatch(batch, product);
+          for (const bad of verdict.rejected)
+            await rejected.add({ row: rowBase + bad.row, reasons: bad.reasons.join('; '), json: rowJson(batch, bad.row) });
+          rowBase += batch.numRows;
+          yield { batch, rows: verdict.good };
+        }
       }
+      const loaded = await tx.load(target, plans, parts(), loadId, { connections: opts.connections, rows: src.rows });
+      await writeQuarantine(tx, target, rejected, loadId);
+      if (loaded + rejected.count !== src.rows) {
+        throw new StoreError(`loaded ${loaded} + quarantined ${rejected.count} != ${src.rows} input rows`, where, 1);
+      }
+      if (product?.sky && skyIndex)
+        await createSkyIndex(tx, { table: target, ra: product.sky.ra.toLowerCase(), dec: product.sky.dec.toLowerCase() });
+      const sha256 = await src.sha256;
+      await recordLoad(tx, target, {
+        loadId,
+        table: target.name,
+        source: src.source,
+        sha256,
+        size: BigInt(src.size),
+        hdu: src.hdu,
+        rowsLoaded: BigInt(loaded),
+        rowsQuarantined: BigInt(rejected.count),
+        startedAt: utcTimestamp(started),
+        finishedAt: utcTimestamp(),
+        skybookVersion: skybookVersion(),
+      });
+      shape = columns;
+      return { ...base, sha256, status: prior ? 'replaced' : 'loaded', loadId, loaded, quarantined: rejected.count, seconds: seconds() };
+    } finally {
+      await rejected.close();
     }
-    const loaded = await tx.load(target, plans, parts(), loadId, { connections: opts.connections, rows: src.rows });
-    progress.finish();
-    await writeQuarantine(tx, target, src.source, src.hdu, rejected, loadId);
-    if (loaded + rejected.length !== src.rows) {
-      throw new StoreError(`loaded ${loaded} + quarantined ${rejected.length} != ${src.rows} input rows`, where, 1);
-    }
-    if (product?.sky && opts.skyIndex !== false)
-      await createSkyIndex(tx, { table: target, ra: product.sky.ra.toLowerCase(), dec: product.sky.dec.toLowerCase() });
-    const sha256 = await src.sha256;
-    await recordLoad(tx, target, {
-      loadId,
-      table: target.name,
-      source: src.source,
-      sha256,
-      size: BigInt(src.size),
-      hdu: src.hdu,
-      rowsLoaded: BigInt(loaded),
-      rowsQuarantined: BigInt(rejected.length),
-      startedAt: utcTimestamp(started),
-      finishedAt: utcTimestamp(),
-      skybookVersion: skybookVersion(),
-    });
-    return { ...base, sha256, status: prior ? 'replaced' : 'loaded', loadId, loaded, quarantined: rejected.length, seconds: seconds() };
   });
+  // only a committed load vouches for the table: a rolled-back one may have made it and taken it away again
+  if (shape) tables.add(shape);
+  return result;
 }
 
-/** Loads one FITS file's table HDU. */
-async function ingestFile(
+/**
+ * The column sets a set's earlier loads found (or made) the target table with, so that the next thousand files of the
+ * same shape do not each ask the catalogue again.
+ */
+export type CheckedTables = Set<string>;
+
+/**
+ * One input file as read up front: its path as given (errors name it so), absolute path (the ledger's source), size
+ * and the table HDU to load with its row count (the set's progress total).
+ */
+export interface InputFile {
+  path: string;
+  source: string;
+  size: number;
+  hdu: { index: number; name: string; rows: number };
+}
+
+/**
+ * Loads one FITS file's table HDU (checked up front by {@link checkInput}); `progress` counts its rows inside the
+ * caller's phase.
+ */
+export async function ingestFile(
   store: Store,
-  path: string,
+  input: InputFile,
   target: TableRef,
   product: ProductSchema | undefined,
   opts: IngestOptions,
   progress: Progress,
+  skyIndex: boolean,
+  tables: CheckedTables = new Set(),
 ): Promise<IngestResult> {
   const t0 = performance.now();
-  const source = resolve(path);
-  const size = await inputSize(path);
   // the hash runs beside the load (a worker thread for a big file) and is awaited where the ledger needs it
-  const sha256 = sha256File(source);
+  const sha256 = sha256File(input.source);
   sha256.catch(() => {
     /* awaited in loadSource; an earlier failure wins */
   });
-  const fits = await FitsFile.open(source);
+  const fits = await FitsFile.open(input.source);
   try {
-    const hdu = pickHdu(fits, path, opts.hdu, product);
     const src: LoadSource = {
-      source,
-      label: path,
-      hdu: hdu.name,
-      rows: hdu.rows,
+      source: input.source,
+      label: input.path,
+      hdu: input.hdu.name,
+      rows: input.hdu.rows,
       sha256,
-      size,
-      batches: (batchProgress) => fits.readBatches(hdu.index, { batchRows: 65536, progress: batchProgress }),
+      size: input.size,
+      batches: (batchProgress) => fits.readBatches(input.hdu.index, { batchRows: opts.batchRows ?? 65536, progress: batchProgress }),
     };
-    return await loadSource(store, src, target, product, opts, progress, t0);
+    return await loadSource(store, src, target, product, opts, progress, t0, skyIndex, tables);
   } finally {
-    progress.finish();
     await fits.close();
   }
 }
 
-/** Writes quarantined rows through the same bulk path as the data. */
-async function writeQuarantine(
-  tx: StoreSession,
-  target: TableRef,
-  source: string,
-  hdu: string,
-  rows: { row: number; reasons: string; json: string }[],
-  loadId: number,
-): Promise<void> {
-  if (!rows.length) return;
-  const t = new Table({
-    table_name: vectorFromArray(
-      rows.map(() => target.name),
-      new Utf8(),
-    ),
-    source_path: vectorFromArray(
-      rows.map(() => source),
-      new Utf8(),
-    ),
-    hdu: vectorFromArray(
-      rows.map(() => hdu),
-      new Utf8(),
-    ),
-    row_number: vectorFromArray(
-      rows.map((r) => BigInt(r.row)),
-      new Int64(),
-    ),
-    reasons: vectorFromArray(
-      rows.map((r) => r.reasons),
-      new Utf8(),
-    ),
-    row_json: vectorFromArray(
-      rows.map((r) => r.json),
-      new Utf8(),
-    ),
-  });
-  const plans = planColumns(t.schema);
+/** Writes quarantined rows through the same bulk path as the data, one buffered batch at a time. */
+async function writeQuarantine(tx: StoreSession, target: TableRef, rows: QuarantineBuffer, loadId: number): Promise<void> {
+  if (!rows.count) return;
+  const batches = rows.batches();
+  const first = await batches.next();
+  if (first.done) return;
+  const plans = planColumns(first.value.schema);
   async function* parts(): AsyncGenerator<LoadPart> {
-    for (const batch of t.batches) yield { batch, rows: Int32Array.from({ length: batch.numRows }, (_, i) => i) };
+    for (let r = first; !r.done; r = await batches.next())
+      yield { batch: r.value, rows: Int32Array.from({ length: r.value.numRows }, (_, i) => i) };
   }
   await tx.load(quarantineRef(target), plans, parts(), loadId);
 }
@@ -268,51 +301,33 @@ async function inputSize(path: string): Promise<number> {
   return st.size;
 }
 
-/** Reads one input's headers as far as the HDU to load, so that a bad input is reported before the store is opened. */
-async function checkInput(path: string, hdu: string | undefined, product: ProductSchema | undefined): Promise<void> {
-  await inputSize(path);
+/**
+ * Reads one input's headers as far as the HDU to load, so that a bad input is reported before the store is opened.
+ *
+ * @example
+ * const input = await checkInput('redrock-main-dark-100.fits', undefined, PRODUCT_SCHEMAS.redrock); input.hdu.rows
+ */
+export async function checkInput(path: string, hdu: string | undefined, product: ProductSchema | undefined): Promise<InputFile> {
+  const size = await inputSize(path);
   const fits = await FitsFile.open(resolve(path));
   try {
-    pickHdu(fits, path, hdu, product);
+    return { path, source: resolve(path), size, hdu: pickHdu(fits, path, hdu, product) };
   } finally {
     await fits.close();
   }
 }
 
-/** The product schema named by `--schema`, checked. */
-function productOf(name: string | undefined): ProductSchema | undefined {
+/**
+ * The product schema named by `--schema`, checked.
+ *
+ * @example
+ * productOf('redrock')?.hdu // 'REDSHIFTS'
+ */
+export function productOf(name: string | undefined): ProductSchema | undefined {
   if (name !== undefined && !SCHEMA_NAMES.includes(name as ProductSchema['name'])) {
     throw new StoreError(`invalid --schema: ${JSON.stringify(name)} (one of ${SCHEMA_NAMES.join(', ')})`);
   }
   return name ? PRODUCT_SCHEMAS[name as ProductSchema['name']] : undefined;
-}
-
-/**
- * Loads FITS tables into a store, one transaction per file: validated rows into `table`, failing rows into
- * `skybook_quarantine` with their reasons, one ledger row in `skybook_loads`. A file loaded before with the same bytes is
- * skipped (`status: 'unchanged'`); a changed file is refused unless `replace`.
- *
- * @example
- * const [r] = await ingest(['redrock-special-dark-27247.fits'], { into: 'duckdb:survey.duckdb', table: 'redrock', schema: 'redrock' });
- * r.loaded + r.quarantined === r.rows // true
- */
-export async function ingest(sources: string | readonly string[], opts: IngestOptions): Promise<IngestResult[]> {
-  const target = tableName(opts.table);
-  const product = productOf(opts.schema);
-  const paths = typeof sources === 'string' ? [sources] : [...sources];
-  // Options, then every input's headers, then the database: bad input is named as such without a connection, and a
-  // bad file later in the list stops the ingest before anything is loaded.
-  if (typeof opts.into === 'string') storeEngineOf(opts.into);
-  for (const path of paths) await checkInput(path, opts.hdu, product);
-  const store = typeof opts.into === 'string' ? await openStore(opts.into, opts.storeOptions) : opts.into;
-  const progress = progressOf(opts.progress);
-  try {
-    const out: IngestResult[] = [];
-    for (const path of paths) out.push(await ingestFile(store, path, target, product, opts, progress));
-    return out;
-  } finally {
-    if (typeof opts.into === 'string') await store.close();
-  }
 }
 
 /**
@@ -355,11 +370,12 @@ export async function ingestTable(table: Table, opts: Omit<IngestOptions, 'hdu'>
     },
   };
   const store = typeof opts.into === 'string' ? await openStore(opts.into, opts.storeOptions) : opts.into;
-  const progress = progressOf(opts.progress);
+  const phase = new IngestPhase(progressOf(opts.progress), { label: `ingest ${src.label}`, total: src.rows, unit: 'rows' });
   try {
-    return await loadSource(store, src, target, product, opts, progress, t0);
+    await prepareBookkeeping(store, target);
+    return await loadSource(store, src, target, product, opts, phase, t0, opts.skyIndex !== false, new Set());
   } finally {
-    progress.finish();
+    phase.end();
     if (typeof opts.into === 'string') await store.close();
   }
 }

@@ -1,5 +1,5 @@
 import { sql, tableId } from './sql.js';
-import type { StoreSession, TableRef } from './store.js';
+import type { Store, StoreSession, TableRef } from './store.js';
 
 /**
  * The load ledger: one row per file and HDU loaded into a table.
@@ -80,16 +80,56 @@ export async function ensureBookkeeping(s: StoreSession, target: TableRef): Prom
   await s.run(sql`create table if not exists ${tableId(ref(target, QUARANTINE_TABLE))} (
     table_name text not null, source_path text not null, hdu text not null, row_number bigint not null,
     reasons text not null, row_json text not null, skybook_load integer not null)`);
+  // Ledgers made before the sequence existed get it on their next load; nextLoadId catches it up with their ids.
+  if (s.engine === 'postgres') await s.run(`create sequence if not exists ${sequenceName(target)}`);
 }
 
 /**
- * PostgreSQL: serialises loads (ledger ids, the same-file check) until the transaction ends; DuckDB has one writer.
+ * {@link ensureBookkeeping} in its own transaction under an advisory lock on the schema's bookkeeping, so two loaders
+ * starting at once on a new schema do not both try to create the tables (PostgreSQL refuses the second `create table if
+ * not exists` while the first is uncommitted).
  *
  * @example
- * await store.transaction(async (tx) => { await lockLedger(tx, { name: 'zcat' }); });
+ * await prepareBookkeeping(store, { name: 'zcat' });
  */
-export async function lockLedger(s: StoreSession, target: TableRef): Promise<void> {
-  if (s.engine === 'postgres') await s.run(sql`lock table ${tableId(ref(target, LEDGER_TABLE))} in share row exclusive mode`);
+export async function prepareBookkeeping(store: Store, target: TableRef): Promise<void> {
+  await store.transaction(async (tx) => {
+    await lockKey(tx, { ...target, name: '' }, 'bookkeeping');
+    await ensureBookkeeping(tx, target);
+  });
+}
+
+/** The ledger's load-id sequence (PostgreSQL): ids that concurrent loads cannot collide on. */
+function sequenceName(target: TableRef): string {
+  const seq = `${LEDGER_TABLE}_load_id_seq`;
+  return target.schema ? `"${target.schema}"."${seq}"` : `"${seq}"`;
+}
+
+/**
+ * Holds a PostgreSQL advisory lock on `key` for this table (a hash of schema, table and key; a collision only makes
+ * two loads wait for each other) until the transaction ends; DuckDB has one writer and needs none. Loads of different
+ * files into one table take different keys, so they run side by side.
+ *
+ * @example
+ * await lockKey(tx, { name: 'zcat' }, 'load /data/a.fits ZCATALOG');
+ */
+export async function lockKey(s: StoreSession, target: TableRef, key: string): Promise<void> {
+  if (s.engine !== 'postgres') return;
+  const scope = target.schema ? sql`cast(${target.schema} as text)` : sql`current_schema()`;
+  const name = JSON.stringify([target.name, key]);
+  await s.run(sql`select pg_advisory_xact_lock(hashtextextended(${scope} || cast(${name} as text), 0))`);
+}
+
+/**
+ * Serialises the "loaded before?" check and the load of one file and HDU into one table until the transaction ends
+ * (PostgreSQL; a second load of the same file waits, then finds the first one's ledger row). Loads of other files into
+ * the same table are not held up: the table-wide lock earlier versions took is gone.
+ *
+ * @example
+ * await store.transaction(async (tx) => { await lockLoad(tx, { name: 'zcat' }, '/data/a.fits', 'ZCATALOG'); });
+ */
+export async function lockLoad(s: StoreSession, target: TableRef, source: string, hdu: string): Promise<void> {
+  await lockKey(s, target, JSON.stringify(['load', source, hdu]));
 }
 
 /**
@@ -120,14 +160,31 @@ export async function findLoad(s: StoreSession, target: TableRef, source: string
 }
 
 /**
- * The next load id (ledger-wide, so quarantine and table rows name their load unambiguously).
+ * The next load id (ledger-wide, so quarantine and table rows name their load unambiguously). PostgreSQL draws it from
+ * the ledger's sequence, so loads running side by side never take the same id (a rolled-back load leaves a gap). A
+ * sequence behind the ledger (one made by an earlier version, which took max + 1 under a table lock) is advanced past
+ * its largest id, by `nextval` only, which never hands out an id twice. DuckDB has one writer: max + 1.
  *
  * @example
  * const id = await nextLoadId(tx, { name: 'zcat' }); // 1 on an empty ledger
  */
 export async function nextLoadId(s: StoreSession, target: TableRef): Promise<number> {
-  const t = await s.query(sql`select coalesce(max(load_id), 0) + 1 as id from ${tableId(ref(target, LEDGER_TABLE))}`);
-  return Number(t.get(0)!.toJSON().id);
+  const maxId = async () =>
+    Number((await s.query(sql`select coalesce(max(load_id), 0) as id from ${tableId(ref(target, LEDGER_TABLE))}`)).get(0)!.toJSON().id);
+  if (s.engine !== 'postgres') return (await maxId()) + 1;
+  const seq = sequenceName(target);
+  const draw = async () => Number((await s.query(sql`select nextval(${seq}::regclass) as id`)).get(0)!.toJSON().id);
+  const taken = async (id: number) =>
+    (await s.query(sql`select 1 from ${tableId(ref(target, LEDGER_TABLE))} where load_id = ${id}`)).numRows > 0;
+  let id = await draw();
+  // An id the sequence hands out is taken only where earlier versions wrote the ledger: catch up past their largest.
+  if (await taken(id)) {
+    const top = await maxId();
+    if (top > id) await s.run(sql`select nextval(${seq}::regclass) from generate_series(1, ${top - id})`);
+    do id = await draw();
+    while (await taken(id));
+  }
+  return id;
 }
 
 /**

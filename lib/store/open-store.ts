@@ -36,6 +36,8 @@ export interface OpenStoreOptions {
    * guarantee. `skybook query --allow-files` turns it on.
    */
   allowFiles?: boolean;
+  /** PostgreSQL: connections in the pool (default 4); an ingest of many files opens one per job. */
+  connections?: number;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
     if (opts.create === false && path !== ':memory:') refuseMissing(path);
     return openDuckDb(path, { loadPath: opts.duckLoadPath, readOnly: opts.readOnly, allowFiles: opts.allowFiles });
   }
-  return openPostgres(url, { schema: opts.schema, readOnly: opts.readOnly, allowFiles: opts.allowFiles });
+  return openPostgres(url, { schema: opts.schema, readOnly: opts.readOnly, allowFiles: opts.allowFiles, max: opts.connections });
 }
 
 /**

@@ -275,6 +275,20 @@ const CASES: Record<string, Case[]> = {
       [tiny, '--into', NOWHERE, '--table', 't', '--partition-by', 'a-b'],
       /invalid --partition-by: a-b \(a column name\)/,
     ],
+    [
+      'a glob matching nothing',
+      [join(dir, 'nothing-*.fits'), '--into', NOWHERE, '--table', 't'],
+      /nothing-\*\.fits: no file matches this pattern/,
+    ],
+    [
+      'a glob matching nothing after a file',
+      [tiny, join(dir, '**/redrock-*.fits'), '--into', NOWHERE, '--table', 't'],
+      /\*\*\/redrock-\*\.fits: no file matches/,
+    ],
+    ['--jobs 0', [tiny, '--into', NOWHERE, '--table', 't', '--jobs', '0'], /invalid --jobs: 0 \(an integer 1\.\.64\)/],
+    ['--jobs not a number', [tiny, '--into', NOWHERE, '--table', 't', '--jobs', 'many'], /invalid --jobs: many/],
+    ['--jobs 65', [tiny, '--into', NOWHERE, '--table', 't', '--jobs', '65'], /invalid --jobs: 65/],
+    ['--jobs 2.5', [tiny, '--into', NOWHERE, '--table', 't', '--jobs', '2.5'], /invalid --jobs: 2\.5/],
   ],
   inventory: [
     ['unknown option', [folder, '--into', NOWHERE, '--bogus'], /unknown option --bogus/],

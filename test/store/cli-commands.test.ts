@@ -58,7 +58,7 @@ describe.each(engines)('skybook ingest and query on $name', ({ name, url }) => {
       expect(t.getChild('targetid')!.get(0)).toBe(39089837499744649n);
       expect(t.numRows).toBe(1);
       const json = await cli(['ingest', RR, '--into', url(), '--table', 'rr', '--schema', 'redrock', '--json']);
-      expect(JSON.parse(json.stdout)[0]).toMatchObject({ status: 'unchanged', hdu: 'REDSHIFTS', rows: 1 });
+      expect(JSON.parse(json.stdout).files[0]).toMatchObject({ status: 'unchanged', hdu: 'REDSHIFTS', rows: 1 });
     },
     NO_FIXTURES_MESSAGE as never,
   );

@@ -80,7 +80,7 @@ describe.each(engines)('quarantine and ledger in $name', ({ url }) => {
     expect(refused.stderr).toMatch(/changed since load \d+ .*use --replace/);
     const replaced = await cli(['ingest', copy, '--into', url(), '--table', 'zq2', '--replace', '--json']);
     expect(replaced.code, replaced.stderr).toBe(0);
-    expect(JSON.parse(replaced.stdout)[0]).toMatchObject({ status: 'replaced', rows: 1000, loaded: 1000 });
+    expect(JSON.parse(replaced.stdout).files[0]).toMatchObject({ status: 'replaced', rows: 1000, loaded: 1000 });
     const store = await openStore(url());
     try {
       const n = await store.query('select count(*) as n, count(distinct skybook_load) as loads from zq2');

@@ -69,13 +69,13 @@ it('SIGKILL during a PostgreSQL COPY leaves no partial rows; the re-run complete
 
     const rerun = skybook(['ingest', file, '--into', url, '--table', table, '--json'], { timeoutMs: 120_000 });
     expect(rerun.code, rerun.stderr).toBe(0);
-    expect(JSON.parse(rerun.stdout)[0]).toMatchObject({ status: 'loaded', rows: ROWS, loaded: ROWS });
+    expect(JSON.parse(rerun.stdout).files[0]).toMatchObject({ status: 'loaded', rows: ROWS, loaded: ROWS });
     const counts = await db.query(`select count(*)::int as n, count(distinct targetid)::int as ids from ${schema}.${table}`);
     expect(counts.rows[0]).toEqual({ n: ROWS, ids: ROWS });
 
     const again = skybook(['ingest', file, '--into', url, '--table', table, '--json']);
     expect(again.code, again.stderr).toBe(0);
-    expect(JSON.parse(again.stdout)[0]).toMatchObject({ status: 'unchanged', loaded: ROWS });
+    expect(JSON.parse(again.stdout).files[0]).toMatchObject({ status: 'unchanged', loaded: ROWS });
     const after = await db.query(`select count(*)::int as n from ${schema}.${table}`);
     expect(after.rows[0].n).toBe(ROWS);
   } finally {
