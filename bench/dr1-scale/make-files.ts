@@ -47,7 +47,13 @@ export async function zallPixFile(dir: string, preset: PresetName, seed: number,
  * @example
  * const root = await redrockFiles('bench/out/dr1-scale', 'large', 1, 1000);
  */
-export async function redrockFiles(dir: string, preset: PresetName, seed: number, files: number, log: (s: string) => void): Promise<string> {
+export async function redrockFiles(
+  dir: string,
+  preset: PresetName,
+  seed: number,
+  files: number,
+  log: (s: string) => void,
+): Promise<string> {
   const root = join(dir, `redrock-${preset}-s${seed}-${files}`);
   if (existsSync(root)) return root;
   const partial = `${root}.partial`;

@@ -155,7 +155,9 @@ async function main(): Promise<number> {
   const o = parseOptions(process.argv.slice(2));
   if (!existsSync(CLI) || !existsSync(RSS_HOOK)) throw new Error('build first: npm run build');
   mkdirSync(OUT, { recursive: true });
-  log(`bench/dr1-scale: preset ${o.preset}, seed ${o.seed}, ${o.files} redrock files; ${cpus().length} cores, ${(totalmem() / GIB).toFixed(0)} GiB`);
+  log(
+    `bench/dr1-scale: preset ${o.preset}, seed ${o.seed}, ${o.files} redrock files; ${cpus().length} cores, ${(totalmem() / GIB).toFixed(0)} GiB`,
+  );
   const zall = await zallPixFile(OUT, o.preset, o.seed, log);
   const rrRoot = await redrockFiles(OUT, o.preset, o.seed, o.files, log);
   const rrFiles = listFiles(rrRoot, /^redrock-.*\.fits$/);
@@ -170,8 +172,19 @@ async function main(): Promise<number> {
   const duckFile = join(OUT, 'zall.duckdb');
   rmSync(duckFile, { force: true });
   rmSync(`${duckFile}.wal`, { force: true });
-  const zd = skybook(['ingest', zall, '--into', `duckdb:${duckFile}`, '--table', 'zcat', '--schema', 'zcatalog', '--json', ...o.ingestArgs]);
-  const zdRows = (JSON.parse(zd.stdout) as { rows: number }[] | { files: { rows: number }[] }) as unknown;
+  const zd = skybook([
+    'ingest',
+    zall,
+    '--into',
+    `duckdb:${duckFile}`,
+    '--table',
+    'zcat',
+    '--schema',
+    'zcatalog',
+    '--json',
+    ...o.ingestArgs,
+  ]);
+  const zdRows = JSON.parse(zd.stdout) as { rows: number }[] | { files: { rows: number }[] } as unknown;
   const rowsOf = (x: unknown): number => {
     const files = Array.isArray(x) ? x : ((x as { files?: unknown[] }).files ?? []);
     return (files as { rows: number }[]).reduce((s, f) => s + f.rows, 0);
@@ -208,7 +221,13 @@ async function main(): Promise<number> {
   for (const [label, url] of fileRuns) {
     const r = skybook(['ingest', rrGlob, '--into', url, '--table', 'redrock', '--schema', 'redrock', '--json', ...o.ingestArgs]);
     const n = rowsOf(JSON.parse(r.stdout));
-    results.push([label, n.toLocaleString('en'), r.seconds.toFixed(1), `${(rrFiles.length / r.seconds).toFixed(1)} files/s`, (r.rssBytes / GIB).toFixed(2)]);
+    results.push([
+      label,
+      n.toLocaleString('en'),
+      r.seconds.toFixed(1),
+      `${(rrFiles.length / r.seconds).toFixed(1)} files/s`,
+      (r.rssBytes / GIB).toFixed(2),
+    ]);
   }
 
   // 4. Sky queries at full size in both engines, at the footprint's centre.
@@ -228,7 +247,11 @@ async function main(): Promise<number> {
   }
 
   const table = (head: string[], body: string[][]) =>
-    [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`, ...body.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+    [
+      `| ${head.join(' | ')} |`,
+      `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+      ...body.map((r) => `| ${r.join(' | ')} |`),
+    ].join('\n');
   console.log(`\nbench/dr1-scale (${o.preset}, seed ${o.seed}; load at the end ${load()})\n`);
   console.log(table(['load', 'rows', 'seconds', 'rows/s', 'peak RSS GiB'], results));
   console.log();
@@ -244,7 +267,10 @@ async function main(): Promise<number> {
     `\nzall-pix -> DuckDB: ${zd.seconds.toFixed(1)} s (goal < ${GOALS.seconds} s), peak RSS ${(zd.rssBytes / GIB).toFixed(2)} GiB (goal < 4 GiB): ${duckOk ? 'PASS' : 'MISS'}`,
   );
   if (sky.postgres) {
-    const same = sky.postgres.pairs === sky.duckdb!.pairs && sky.postgres.pairsKey === sky.duckdb!.pairsKey && sky.postgres.coneRows === sky.duckdb!.coneRows;
+    const same =
+      sky.postgres.pairs === sky.duckdb!.pairs &&
+      sky.postgres.pairsKey === sky.duckdb!.pairsKey &&
+      sky.postgres.coneRows === sky.duckdb!.coneRows;
     console.log(`engines agree on the cone and the cross-match: ${same ? 'yes' : 'NO'}`);
     if (!same) exit = 1;
   }
