@@ -50,12 +50,30 @@ function everyKind(n: number, seed: number): Table {
   const vec = new FixedSizeList(3, new Field('item', new Float64(), true));
   const cell = new FixedSizeList(2, new Field('item', new FixedSizeList(3, new Field('item', new Int16(), true)), true));
   return new Table({
-    I8: vectorFromArray(rows.map(() => maybe(Math.floor(r() * 256) - 128)), new Int8()),
-    U8: vectorFromArray(rows.map(() => maybe(Math.floor(r() * 256))), new Uint8()),
-    I16: vectorFromArray(rows.map(() => maybe(Math.floor(r() * 65536) - 32768)), new Int16()),
-    U16: vectorFromArray(rows.map(() => maybe(Math.floor(r() * 65536))), new Uint16()),
-    I32: vectorFromArray(rows.map(() => maybe(Math.floor(r() * 2 ** 32) - 2 ** 31)), new Int32()),
-    U32: vectorFromArray(rows.map(() => maybe(Math.floor(r() * 2 ** 32))), new Uint32()),
+    I8: vectorFromArray(
+      rows.map(() => maybe(Math.floor(r() * 256) - 128)),
+      new Int8(),
+    ),
+    U8: vectorFromArray(
+      rows.map(() => maybe(Math.floor(r() * 256))),
+      new Uint8(),
+    ),
+    I16: vectorFromArray(
+      rows.map(() => maybe(Math.floor(r() * 65536) - 32768)),
+      new Int16(),
+    ),
+    U16: vectorFromArray(
+      rows.map(() => maybe(Math.floor(r() * 65536))),
+      new Uint16(),
+    ),
+    I32: vectorFromArray(
+      rows.map(() => maybe(Math.floor(r() * 2 ** 32) - 2 ** 31)),
+      new Int32(),
+    ),
+    U32: vectorFromArray(
+      rows.map(() => maybe(Math.floor(r() * 2 ** 32))),
+      new Uint32(),
+    ),
     I64: vectorFromArray(
       rows.map((i) => maybe((BigInt(i) << 40n) + 39627000000000000n * (i % 2 ? -1n : 1n))),
       new Int64(),
@@ -64,12 +82,30 @@ function everyKind(n: number, seed: number): Table {
       rows.map((i) => maybe(i % 3 === 0 ? 18446744073709551615n - BigInt(i) : 9223372036854775808n + BigInt(i))),
       new Uint64(),
     ),
-    F32: vectorFromArray(rows.map(() => maybe(pick([r(), -r() * 1e30, Number.NaN, Infinity, -0]))), new Float32()),
-    F64: vectorFromArray(rows.map(() => maybe(pick([r(), 1e-300, Number.NaN, -Infinity, -0]))), new Float64()),
-    NONULL: vectorFromArray(rows.map(() => r()), new Float64()),
-    FLAG: vectorFromArray(rows.map(() => maybe(r() < 0.5)), new Bool()),
-    TEXT: vectorFromArray(rows.map(() => maybe(pick(strings))), new Utf8()),
-    VEC: vectorFromArray(rows.map(() => maybe([maybe(r()), pick([Number.NaN, 1]), r()], 0.05)), vec),
+    F32: vectorFromArray(
+      rows.map(() => maybe(pick([r(), -r() * 1e30, Number.NaN, Infinity, -0]))),
+      new Float32(),
+    ),
+    F64: vectorFromArray(
+      rows.map(() => maybe(pick([r(), 1e-300, Number.NaN, -Infinity, -0]))),
+      new Float64(),
+    ),
+    NONULL: vectorFromArray(
+      rows.map(() => r()),
+      new Float64(),
+    ),
+    FLAG: vectorFromArray(
+      rows.map(() => maybe(r() < 0.5)),
+      new Bool(),
+    ),
+    TEXT: vectorFromArray(
+      rows.map(() => maybe(pick(strings))),
+      new Utf8(),
+    ),
+    VEC: vectorFromArray(
+      rows.map(() => maybe([maybe(r()), pick([Number.NaN, 1]), r()], 0.05)),
+      vec,
+    ),
     CELL: vectorFromArray(
       rows.map((i) => [
         [i % 7, -i % 5, maybe(3)],
@@ -97,13 +133,22 @@ describe('DuckDB Parquet-staged loads (the default path)', () => {
     const chunks = join(tmp.dir, 'chunks.duckdb');
     const into = await openDuckDb(staged, { staging: { segmentRows: 1500, rowGroupRows: 700 } });
     const a = await ingestTable(table, { into, table: 'kinds', source: 'test:kinds' }).finally(() => into.close());
-    const b = await ingestTable(table, { into: `duckdb:${chunks}`, table: 'kinds', source: 'test:kinds', storeOptions: { duckLoadPath: 'chunks' } });
+    const b = await ingestTable(table, {
+      into: `duckdb:${chunks}`,
+      table: 'kinds',
+      source: 'test:kinds',
+      storeOptions: { duckLoadPath: 'chunks' },
+    });
     expect([a.loaded, b.loaded]).toEqual([3000, 3000]);
     const s = await openStore(`duckdb:${staged}`);
     const c = await openStore(`duckdb:${chunks}`);
     try {
       const types = async (st: Store) =>
-        (await st.query("select column_name, data_type from information_schema.columns where table_name = 'kinds' order by ordinal_position"))
+        (
+          await st.query(
+            "select column_name, data_type from information_schema.columns where table_name = 'kinds' order by ordinal_position",
+          )
+        )
           .toArray()
           .map((x) => x.toJSON());
       expect(await types(s)).toEqual(await types(c));
@@ -134,7 +179,9 @@ describe('DuckDB Parquet-staged loads (the default path)', () => {
       try {
         sums.push(await duckTableChecksum(store, 'zcat'));
         // Stored in the file's order: the row ids ascend with the targetids the generator writes in order.
-        const order = await store.query('select count(*) as n from (select targetid < lag(targetid) over (order by rowid) as back from zcat) where back');
+        const order = await store.query(
+          'select count(*) as n from (select targetid < lag(targetid) over (order by rowid) as back from zcat) where back',
+        );
         expect(Number(order.get(0)!.toJSON().n)).toBe(0);
       } finally {
         await store.close();
@@ -149,7 +196,12 @@ describe('DuckDB Parquet-staged loads (the default path)', () => {
     const store = await openStore(url);
     try {
       await store.run('create table t (x integer, skybook_load integer)');
-      const t = new Table({ X: vectorFromArray(Array.from({ length: 10 }, (_, i) => i), new Int32()) });
+      const t = new Table({
+        X: vectorFromArray(
+          Array.from({ length: 10 }, (_, i) => i),
+          new Int32(),
+        ),
+      });
       const plans = [{ name: 'x', index: 0, source: 'X', element: 'int32' as const, dims: [], pgType: 'integer', duckType: 'INTEGER' }];
       async function* parts() {
         for (const batch of t.batches) yield { batch, rows: Int32Array.from({ length: batch.numRows }, (_, i) => i) };

@@ -11,7 +11,7 @@ import { collectTable, drain, heldStream } from '../stream-helpers.js';
 import type { Store, StoreSession } from '../store.js';
 import { appendParts } from './chunk-writer.js';
 import { bindValue, duckStream } from './duck-stream.js';
-import { stageParquet } from './parquet-stage.js';
+import { ROW_GROUP_ROWS, stageParquet } from './parquet-stage.js';
 
 /**
  * How DuckDB loads: Parquet segments inserted by DuckDB's parallel, order-preserving `read_parquet` (the default,
@@ -74,6 +74,8 @@ export async function openDuckDb(
   };
   const load: StoreSession['load'] = async (table, plans, parts, loadId) => {
     if (loadPath === 'parquet') {
+      // Segments of two row groups per DuckDB thread: enough for every thread, and the first insert starts early.
+      const threads = Number((await conn.runAndReadAll("select current_setting('threads')")).getRows()[0]![0]);
       return stageParquet(
         parts,
         plans,
@@ -83,7 +85,7 @@ export async function openDuckDb(
         table,
         loadId,
         stageDir,
-        opts.staging,
+        { segmentRows: Math.max(2, threads) * ROW_GROUP_ROWS, ...opts.staging },
       );
     }
     const appender = await conn.createAppender(table.name, table.schema ?? null);

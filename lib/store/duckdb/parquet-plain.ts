@@ -52,8 +52,7 @@ const CONVERTED: Partial<Record<ElementKind, number>> = {
 /** Bytes per element of the kinds whose Arrow buffer is already the PLAIN encoding. */
 const SAME_BYTES: Partial<Record<ElementKind, number>> = { int32: 4, uint32: 4, float32: 4, int64: 8, uint64: 8, float64: 8 };
 
-const isValid = (d: Data, j: number): boolean =>
-  d.nullCount <= 0 || !d.nullBitmap || ((d.nullBitmap[j >> 3]! >> (j & 7)) & 1) === 1;
+const isValid = (d: Data, j: number): boolean => d.nullCount <= 0 || !d.nullBitmap || ((d.nullBitmap[j >> 3]! >> (j & 7)) & 1) === 1;
 
 function hasNulls(r: Range): boolean {
   if (r.d.nullCount <= 0 || !r.d.nullBitmap) return false;
@@ -129,6 +128,10 @@ function plainValues(kind: ElementKind, ranges: readonly Range[]): Uint8Array[] 
     return out;
   }
   if (kind === 'bool') {
+    // Arrow's value bits are already PLAIN's when nothing is null and every range starts on a byte and (but the last)
+    // ends on one.
+    if (ranges.every((r, i) => r.j0 % 8 === 0 && (i === ranges.length - 1 || r.n % 8 === 0) && !hasNulls(r)))
+      return ranges.map((r) => (r.d.values as Uint8Array).subarray(r.j0 >> 3, (r.j0 + r.n + 7) >> 3));
     let count = 0;
     for (const r of ranges) for (let k = 0; k < r.n; k++) if (isValid(r.d, r.j0 + k)) count++;
     const bits = new Uint8Array(Math.ceil(count / 8));
@@ -266,12 +269,61 @@ function listLevels(plan: ColumnPlan, ranges: readonly Range[]): { rep: Levels; 
   return { rep, def, leaves };
 }
 
+/**
+ * Fixed-size cells with no null anywhere (FITS vectors such as `10D` columns), without walking them element by element:
+ * the repetition levels repeat one cell's pattern, the definition levels are one run, the values are the leaf buffer.
+ * Undefined when a cell or element is null (then the general walk runs).
+ */
+function fixedCellsPage(plan: ColumnPlan, ranges: readonly Range[]): { parts: Uint8Array[]; values: number } | undefined {
+  if (plan.dims.includes(-1)) return undefined;
+  const per = plan.dims.reduce((a, b) => a * b, 1);
+  const leaves: Range[] = [];
+  for (const r of ranges) {
+    let d = r.d;
+    let j0 = r.j0;
+    let n = r.n;
+    if (hasNulls({ d, j0, n })) return undefined;
+    for (const size of plan.dims) {
+      d = d.children[0]!;
+      j0 *= size;
+      n *= size;
+      if (hasNulls({ d, j0, n })) return undefined;
+    }
+    leaves.push({ d, j0, n });
+  }
+  const depth = plan.dims.length;
+  // One cell's repetition levels: 0 at its start, else the depth of the outermost dimension whose index moved.
+  const pattern = new Uint8Array(per);
+  for (let e = 1; e < per; e++) {
+    let level = depth;
+    let stride = plan.dims[depth - 1]!;
+    while (level > 1 && e % stride === 0) {
+      level--;
+      stride *= plan.dims[level - 1]!;
+    }
+    pattern[e] = level;
+  }
+  const m = ranges.reduce((s, r) => s + r.n, 0) * per;
+  const rep = new Uint8Array(m);
+  for (let c = 0; c < m; c += per) rep.set(pattern, c);
+  return {
+    parts: [
+      ...levelsPacked(rep, m, bitWidth(depth)),
+      ...levelsRun(m, 2 * depth + 1, bitWidth(2 * depth + 1)),
+      ...plainValues(plan.element, leaves),
+    ],
+    values: m,
+  };
+}
+
 /** One column's page in a row group: its levels and values, and the count of level entries. */
 function columnPage(plan: ColumnPlan, ranges: readonly Range[]): { parts: Uint8Array[]; values: number } {
   if (plan.dims.length === 0) {
     const m = ranges.reduce((s, r) => s + r.n, 0);
     return { parts: [...scalarDefinitions(ranges, m), ...plainValues(plan.element, ranges)], values: m };
   }
+  const fixed = fixedCellsPage(plan, ranges);
+  if (fixed) return fixed;
   const depth = plan.dims.length;
   const { rep, def, leaves } = listLevels(plan, ranges);
   return {
@@ -289,8 +341,21 @@ function schemaOf(plan: ColumnPlan, i: number): ThriftStruct[] {
   const out: ThriftStruct[] = [];
   let name = `c${i}`;
   for (let level = 0; level < plan.dims.length; level++) {
-    out.push({ struct: [[3, { i32: 1 }], [4, name], [5, { i32: 1 }], [6, { i32: 3 }]] });
-    out.push({ struct: [[3, { i32: 2 }], [4, 'list'], [5, { i32: 1 }]] });
+    out.push({
+      struct: [
+        [3, { i32: 1 }],
+        [4, name],
+        [5, { i32: 1 }],
+        [6, { i32: 3 }],
+      ],
+    });
+    out.push({
+      struct: [
+        [3, { i32: 2 }],
+        [4, 'list'],
+        [5, { i32: 1 }],
+      ],
+    });
     name = 'element';
   }
   const converted = CONVERTED[plan.element];
@@ -414,7 +479,15 @@ export function parquetSegment(plans: readonly ColumnPlan[], runs: readonly RowR
       ],
     });
   }
-  const schema: ThriftValue[] = [{ struct: [[4, 'schema'], [5, { i32: plans.length }]] }, ...plans.flatMap(schemaOf)];
+  const schema: ThriftValue[] = [
+    {
+      struct: [
+        [4, 'schema'],
+        [5, { i32: plans.length }],
+      ],
+    },
+    ...plans.flatMap(schemaOf),
+  ];
   const footer = new ThriftWriter()
     .struct({
       struct: [

@@ -7,7 +7,12 @@ import { parquetSegment, type RowRun } from './parquet-plain.js';
 
 /** Rows per Parquet row group: DuckDB's own row group size, and the unit its parallel read_parquet hands each thread. */
 export const ROW_GROUP_ROWS = 122_880;
-/** Rows per staged segment file (about; a part is never split across two): four row groups, see bench/ingest/README.md. */
+/**
+ * Rows per staged segment file when not given. Segments are cut at exactly this many rows (a multiple of the row group
+ * size), so every insert but the last adds whole row groups: with a partial row group at the end of each insert,
+ * DuckDB kept the data out of its optimistic (parallel) writes and rewrote it at the checkpoint on close, on one thread
+ * (2.9 s of a 1M-row load; bench/ingest/README.md).
+ */
 export const SEGMENT_ROWS = 4 * ROW_GROUP_ROWS;
 
 /** Writes byte pieces to a new file with as few system calls as the platform's iovec limit allows. */
@@ -49,7 +54,9 @@ export async function stageParquet(
   const select = plans.map((p, i) => (p.dims.length ? `cast(c${i} as ${p.duckType})` : `c${i}`)).join(', ');
   const insert = async (file: string) => {
     try {
-      await exec(`insert into ${tableId(table).text} (${names}) select ${select}, ${loadId | 0} from read_parquet('${file.replace(/'/g, "''")}')`);
+      await exec(
+        `insert into ${tableId(table).text} (${names}) select ${select}, ${loadId | 0} from read_parquet('${file.replace(/'/g, "''")}')`,
+      );
     } finally {
       await rm(file, { force: true });
     }
@@ -75,13 +82,13 @@ export async function stageParquet(
       const columns = batch.data.children;
       for (let a = 0; a < rows.length; ) {
         let b = a + 1;
-        while (b < rows.length && rows[b] === rows[b - 1]! + 1) b++;
+        while (b < rows.length && b - a < segmentRows - pending && rows[b] === rows[b - 1]! + 1) b++;
         runs.push({ columns, start: rows[a]!, length: b - a });
+        pending += b - a;
+        total += b - a;
         a = b;
+        if (pending === segmentRows) await flush();
       }
-      pending += rows.length;
-      total += rows.length;
-      if (pending >= segmentRows) await flush();
     }
     await flush();
     if (inFlight) await inFlight;
