@@ -74,7 +74,8 @@ export async function openDuckDb(
   };
   const load: StoreSession['load'] = async (table, plans, parts, loadId) => {
     if (loadPath === 'parquet') {
-      // Segments of two row groups per DuckDB thread: enough for every thread, and the first insert starts early.
+      // Segments of two row groups per DuckDB thread (threads counted up to 8, so a segment stays under 2M rows in
+      // memory and on disk): enough for every thread, and the first insert starts early.
       const threads = Number((await conn.runAndReadAll("select current_setting('threads')")).getRows()[0]![0]);
       return stageParquet(
         parts,
@@ -85,7 +86,7 @@ export async function openDuckDb(
         table,
         loadId,
         stageDir,
-        { segmentRows: Math.max(2, threads) * ROW_GROUP_ROWS, ...opts.staging },
+        { segmentRows: 2 * Math.min(8, Math.max(1, threads)) * ROW_GROUP_ROWS, ...opts.staging },
       );
     }
     const appender = await conn.createAppender(table.name, table.schema ?? null);
