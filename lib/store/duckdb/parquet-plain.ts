@@ -1,8 +1,8 @@
 // A Parquet writer of our own, for staging rows that DuckDB then reads with its parallel, order-preserving read_parquet.
 // Why not parquet-wasm: it copies the rows through Arrow IPC into wasm and encodes them there on the JS thread (measured
-// 1.4x-4.7x slower than the data-chunk path in bench/ingest); this file instead writes UNCOMPRESSED, PLAIN-encoded pages
-// whose value bytes are mostly Arrow's own little-endian buffers (zero-copy views handed to writev), with no dictionary
-// and no statistics, so encoding costs little more than the write itself. Arrow validity bitmaps are Parquet's
+// 1.4x-4.7x slower than the data-chunk path in bench/ingest); this file instead writes UNCOMPRESSED pages, PLAIN-encoded
+// (strings DELTA_LENGTH_BYTE_ARRAY), whose value bytes are mostly Arrow's own buffers (zero-copy views handed to
+// writev), with no dictionary and no statistics, so encoding costs little more than the write itself. Arrow validity bitmaps are Parquet's
 // bit-packed definition levels for bit width 1 (both LSB first); fixed-size arrays and lists are 3-level LISTs per
 // dimension (the insert casts them back to DuckDB ARRAY types). The footer is Thrift compact protocol.
 import type { Data } from 'apache-arrow';
@@ -48,6 +48,9 @@ const CONVERTED: Partial<Record<ElementKind, number>> = {
   int8: 15,
   int16: 16,
 };
+
+/** The values' encoding: PLAIN (0), or DELTA_LENGTH_BYTE_ARRAY (6) for strings. */
+const ENCODING = (plan: ColumnPlan): number => (plan.element === 'string' ? 6 : 0);
 
 /** Bytes per element of the kinds whose Arrow buffer is already the PLAIN encoding. */
 const SAME_BYTES: Partial<Record<ElementKind, number>> = { int32: 4, uint32: 4, float32: 4, int64: 8, uint64: 8, float64: 8 };
@@ -123,10 +126,7 @@ function scalarDefinitions(ranges: readonly Range[], m: number): Uint8Array[] {
 /** PLAIN values of the non-null elements of `ranges`: zero-copy views where Arrow's buffer already is the encoding. */
 function plainValues(kind: ElementKind, ranges: readonly Range[]): Uint8Array[] {
   const out: Uint8Array[] = [];
-  if (kind === 'string') {
-    for (const r of ranges) out.push(plainStrings(r));
-    return out;
-  }
+  if (kind === 'string') return deltaLengthStrings(ranges);
   if (kind === 'bool') {
     // Arrow's value bits are already PLAIN's when nothing is null and every range starts on a byte and (but the last)
     // ends on one.
@@ -182,28 +182,93 @@ function plainValues(kind: ElementKind, ranges: readonly Range[]): Uint8Array[] 
   return out;
 }
 
-/** BYTE_ARRAY PLAIN: a 4-byte little-endian length, then the bytes, per non-null string. */
-function plainStrings(r: Range): Uint8Array {
-  const o = r.d.valueOffsets as unknown as ArrayLike<number>;
-  const b = r.d.values as Uint8Array;
-  const size = 4 * r.n + (Number(o[r.j0 + r.n]) - Number(o[r.j0]));
-  const out = new Uint8Array(size);
-  let p = 0;
-  for (let k = 0; k < r.n; k++) {
-    const j = r.j0 + k;
-    if (!isValid(r.d, j)) continue;
-    const a = Number(o[j]);
-    const len = Number(o[j + 1]) - a;
-    out[p] = len & 0xff;
-    out[p + 1] = (len >> 8) & 0xff;
-    out[p + 2] = (len >> 16) & 0xff;
-    out[p + 3] = len >>> 24;
-    p += 4;
-    if (len > 32) out.set(b.subarray(a, a + len), p);
-    else for (let q = 0; q < len; q++) out[p + q] = b[a + q]!;
-    p += len;
+/** Writes the low `w` bits of `v` (0 <= v < 2^32) at bit `pos` of `out`, least significant bit first. */
+function putBits(out: Uint8Array, pos: number, v: number, w: number): void {
+  for (let left = w; left > 0; ) {
+    const s = pos & 7;
+    const take = Math.min(8 - s, left);
+    out[pos >> 3]! |= (v & ((1 << take) - 1)) << s;
+    v >>>= take;
+    pos += take;
+    left -= take;
   }
-  return out.subarray(0, p);
+}
+
+/**
+ * DELTA_BINARY_PACKED int32 values: blocks of 128 deltas in four miniblocks of 32, each bit-packed above the block's
+ * smallest delta (string lengths of one FITS column differ little, so a few bits each).
+ */
+function deltaBinaryPacked(values: Int32Array, m: number): Uint8Array {
+  const head: number[] = [];
+  varint(128, head);
+  varint(4, head);
+  varint(m, head);
+  const first = m ? values[0]! : 0;
+  varint(first >= 0 ? first * 2 : -first * 2 - 1, head);
+  const blocks: Uint8Array[] = [Uint8Array.from(head)];
+  for (let b = 1; b < m; b += 128) {
+    const end = Math.min(m, b + 128);
+    let min = Infinity;
+    for (let i = b; i < end; i++) min = Math.min(min, values[i]! - values[i - 1]!);
+    const widths: number[] = [];
+    for (let mb = 0; mb < 4; mb++) {
+      let max = 0;
+      for (let i = b + 32 * mb; i < Math.min(end, b + 32 * mb + 32); i++) max = Math.max(max, values[i]! - values[i - 1]! - min);
+      widths.push(max === 0 ? 0 : 32 - Math.clz32(max));
+    }
+    const used = Math.ceil((end - b) / 32);
+    const blockHead: number[] = [];
+    varint(min >= 0 ? min * 2 : -min * 2 - 1, blockHead);
+    blockHead.push(...widths);
+    const body = new Uint8Array(widths.slice(0, used).reduce((t, w) => t + 4 * w, 0));
+    let pos = 0;
+    for (let mb = 0; mb < used; mb++) {
+      const w = widths[mb]!;
+      for (let i = b + 32 * mb; i < Math.min(end, b + 32 * mb + 32); i++)
+        putBits(body, pos + (i - b - 32 * mb) * w, values[i]! - values[i - 1]! - min, w);
+      pos += 32 * w;
+    }
+    blocks.push(Uint8Array.from(blockHead), body);
+  }
+  const out = new Uint8Array(blocks.reduce((t, x) => t + x.length, 0));
+  let p = 0;
+  for (const x of blocks) {
+    out.set(x, p);
+    p += x.length;
+  }
+  return out;
+}
+
+/**
+ * BYTE_ARRAY values as DELTA_LENGTH_BYTE_ARRAY: every non-null string's length (delta-packed), then all their bytes,
+ * which are Arrow's own bytes buffer (a view) when null cells hold no bytes. Measured against PLAIN (a 4-byte length
+ * before each string, so every string copied): PLAIN's per-string copy was the writer's largest cost.
+ */
+function deltaLengthStrings(ranges: readonly Range[]): Uint8Array[] {
+  let count = 0;
+  for (const r of ranges) count += r.n;
+  const lengths = new Int32Array(count);
+  const bytes: Uint8Array[] = [];
+  let m = 0;
+  for (const r of ranges) {
+    const o = r.d.valueOffsets as unknown as ArrayLike<number>;
+    const b = r.d.values as Uint8Array;
+    const nulls = hasNulls(r);
+    let nullBytes = false;
+    for (let k = 0; k < r.n; k++) {
+      const j = r.j0 + k;
+      const len = Number(o[j + 1]) - Number(o[j]);
+      if (nulls && !isValid(r.d, j)) nullBytes ||= len > 0;
+      else lengths[m++] = len;
+    }
+    if (!nullBytes) bytes.push(b.subarray(Number(o[r.j0]), Number(o[r.j0 + r.n])));
+    else
+      for (let k = 0; k < r.n; k++) {
+        const j = r.j0 + k;
+        if (isValid(r.d, j)) bytes.push(b.subarray(Number(o[j]), Number(o[j + 1])));
+      }
+  }
+  return [deltaBinaryPacked(lengths, m), ...bytes];
 }
 
 /** Growing byte array for levels. */
@@ -304,14 +369,21 @@ function fixedCellsPage(plan: ColumnPlan, ranges: readonly Range[]): { parts: Ui
     pattern[e] = level;
   }
   const m = ranges.reduce((s, r) => s + r.n, 0) * per;
-  const rep = new Uint8Array(m);
-  for (let c = 0; c < m; c += per) rep.set(pattern, c);
+  let repParts: Uint8Array[];
+  if (depth === 1 && per > 1) {
+    // Bit width 1: all ones but a zero at each cell's first element, packed directly.
+    const bits = new Uint8Array(Math.ceil(m / 8)).fill(0xff);
+    for (let c = 0; c < m; c += per) bits[c >> 3]! &= ~(1 << (c & 7));
+    const head: number[] = [];
+    varint(bits.length * 2 + 1, head);
+    repParts = withLength(head, bits);
+  } else {
+    const rep = new Uint8Array(m);
+    for (let c = 0; c < m; c += per) rep.set(pattern, c);
+    repParts = levelsPacked(rep, m, bitWidth(depth));
+  }
   return {
-    parts: [
-      ...levelsPacked(rep, m, bitWidth(depth)),
-      ...levelsRun(m, 2 * depth + 1, bitWidth(2 * depth + 1)),
-      ...plainValues(plan.element, leaves),
-    ],
+    parts: [...repParts, ...levelsRun(m, 2 * depth + 1, bitWidth(2 * depth + 1)), ...plainValues(plan.element, leaves)],
     values: m,
   };
 }
@@ -437,7 +509,7 @@ export function parquetSegment(plans: readonly ColumnPlan[], runs: readonly RowR
               {
                 struct: [
                   [1, { i32: values }],
-                  [2, { i32: 0 }],
+                  [2, { i32: ENCODING(plan) }],
                   [3, { i32: 3 }],
                   [4, { i32: 3 }],
                 ],
@@ -458,7 +530,7 @@ export function parquetSegment(plans: readonly ColumnPlan[], runs: readonly RowR
             {
               struct: [
                 [1, { i32: PHYSICAL[plan.element] }],
-                [2, { list: [{ i32: 0 }, { i32: 3 }], of: 'i32' }],
+                [2, { list: [{ i32: ENCODING(plan) }, { i32: 3 }], of: 'i32' }],
                 [3, { list: pathOf(plan, i), of: 'string' }],
                 [4, { i32: 0 }],
                 [5, { i64: values }],
