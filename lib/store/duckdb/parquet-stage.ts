@@ -66,12 +66,15 @@ export async function stageParquet(
   let pending = 0;
   let segments = 0;
   let total = 0;
+  // The first segment is one row group, so DuckDB starts inserting as soon as that much is decoded.
+  let limit = Math.min(segmentRows, rowGroupRows);
   const flush = async () => {
     if (!pending) return;
     const file = join(stage, `segment-${String(segments++).padStart(6, '0')}.parquet`);
     await writePieces(file, parquetSegment(plans, runs, rowGroupRows));
     runs = [];
     pending = 0;
+    limit = segmentRows;
     if (inFlight) await inFlight;
     inFlight = insert(file);
     // Awaited at the next flush or at the end; this keeps a failure from being reported as unhandled in between.
@@ -82,12 +85,12 @@ export async function stageParquet(
       const columns = batch.data.children;
       for (let a = 0; a < rows.length; ) {
         let b = a + 1;
-        while (b < rows.length && b - a < segmentRows - pending && rows[b] === rows[b - 1]! + 1) b++;
+        while (b < rows.length && b - a < limit - pending && rows[b] === rows[b - 1]! + 1) b++;
         runs.push({ columns, start: rows[a]!, length: b - a });
         pending += b - a;
         total += b - a;
         a = b;
-        if (pending === segmentRows) await flush();
+        if (pending === limit) await flush();
       }
     }
     await flush();
