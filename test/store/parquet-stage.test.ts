@@ -191,6 +191,23 @@ describe('DuckDB Parquet-staged loads (the default path)', () => {
     expect(sums[1]).toBe(sums[0]);
   });
 
+  it('loads a table of zero rows as an empty table, through both paths', async () => {
+    const empty = everyKind(0, 3);
+    for (const path of ['parquet', 'chunks'] as const) {
+      const url = `duckdb:${join(tmp.dir, `empty-${path}.duckdb`)}`;
+      const r = await ingestTable(empty, { into: url, table: 'kinds', source: 'test:empty', storeOptions: { duckLoadPath: path } });
+      expect(r).toMatchObject({ rows: 0, loaded: 0, quarantined: 0, status: 'loaded' });
+      const store = await openStore(url);
+      try {
+        expect(await rowsOf(store, 'kinds')).toEqual([]);
+        expect(await duckTableChecksum(store, 'kinds')).toMatch(/^[0-9a-f]{32}$/);
+      } finally {
+        await store.close();
+      }
+    }
+    expect(readdirSync(tmp.dir).filter((f) => f.startsWith('.skybook-stage-'))).toEqual([]);
+  });
+
   it('stores nothing and leaves no staging files when a load fails half way', async () => {
     const url = `duckdb:${join(tmp.dir, 'fail.duckdb')}`;
     const store = await openStore(url);
