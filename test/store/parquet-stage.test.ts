@@ -231,4 +231,22 @@ describe('DuckDB Parquet-staged loads (the default path)', () => {
     }
     expect(readdirSync(tmp.dir).filter((f) => f.startsWith('.skybook-stage-'))).toEqual([]);
   });
+
+  it("stores nothing and leaves no staging files when DuckDB refuses a segment's insert", async () => {
+    const url = `duckdb:${join(tmp.dir, 'refused.duckdb')}`;
+    const store = await openStore(url);
+    try {
+      await store.run('create table t (x integer not null, skybook_load integer)');
+      const t = new Table({ X: vectorFromArray([1, 2, null, 4], new Int32()) });
+      const plans = [{ name: 'x', index: 0, source: 'X', element: 'int32' as const, dims: [], pgType: 'integer', duckType: 'INTEGER' }];
+      async function* parts() {
+        for (const batch of t.batches) yield { batch, rows: Int32Array.from({ length: batch.numRows }, (_, i) => i) };
+      }
+      await expect(store.transaction((tx) => tx.load({ name: 't' }, plans, parts(), 1))).rejects.toThrow(/NOT NULL/i);
+      expect(Number((await store.query('select count(*) as n from t')).get(0)!.toJSON().n)).toBe(0);
+    } finally {
+      await store.close();
+    }
+    expect(readdirSync(tmp.dir).filter((f) => f.startsWith('.skybook-stage-'))).toEqual([]);
+  });
 });
