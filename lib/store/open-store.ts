@@ -14,7 +14,7 @@ import type { EngineName, Store } from './store.js';
 export interface OpenStoreOptions {
   /** PostgreSQL: a schema to create if missing and to work in (first on the search_path). */
   schema?: string;
-  /** DuckDB: the load path (default 'chunks', the faster one measured in bench/ingest). */
+  /** DuckDB: the load path (default 'parquet', Parquet segments inserted by DuckDB's read_parquet; 'chunks' the appender; see bench/ingest). */
   duckLoadPath?: DuckLoadPath;
   /**
    * DuckDB: make the database file when it does not exist (default true, as DuckDB does). Code that only reads passes

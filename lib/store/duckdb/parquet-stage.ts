@@ -1,80 +1,103 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Field, RecordBatch, Schema, Struct, Table, makeData, tableToIPC, type Data } from 'apache-arrow';
 import type { ColumnPlan } from '../column-plan.js';
-import type { LoadPart } from '../store.js';
+import { tableId } from '../sql.js';
+import type { LoadPart, TableRef } from '../store.js';
+import { parquetSegment, type RowRun } from './parquet-plain.js';
 
-interface ParquetWasm {
-  Table: { fromIPCStream(b: Uint8Array): unknown };
-  writeParquet(t: unknown): Uint8Array;
-}
+/** Rows per Parquet row group: DuckDB's own row group size, and the unit its parallel read_parquet hands each thread. */
+export const ROW_GROUP_ROWS = 122_880;
+/**
+ * Rows per staged segment file when not given. Segments are cut at exactly this many rows (a multiple of the row group
+ * size), so every insert but the last adds whole row groups: with a partial row group at the end of each insert,
+ * DuckDB kept the data out of its optimistic (parallel) writes and rewrote it at the checkpoint on close, on one thread
+ * (2.9 s of a 1M-row load; bench/ingest/README.md).
+ */
+export const SEGMENT_ROWS = 4 * ROW_GROUP_ROWS;
 
-/** Rows per staged Parquet file: bounded memory in wasm (each file is built in one piece). */
-const ROWS_PER_FILE = 1 << 20;
-
-/** The chosen rows of a batch, planned columns only, as zero-copy slices: one per run of consecutive rows. */
-function pick(part: LoadPart, plans: readonly ColumnPlan[]): RecordBatch[] {
-  const { batch, rows } = part;
-  const fields = plans.map((p) => new Field(p.name, batch.schema.fields[p.index]!.type, true));
-  const out: RecordBatch[] = [];
-  for (let a = 0; a < rows.length; ) {
-    let b = a + 1;
-    while (b < rows.length && rows[b] === rows[b - 1]! + 1) b++;
-    const sliced = batch.slice(rows[a]!, rows[a]! + (b - a));
-    const children: Data[] = plans.map((p) => sliced.data.children[p.index]!);
-    const data = makeData({ type: new Struct(fields), length: b - a, nullCount: 0, children } as never);
-    out.push(new RecordBatch(new Schema(fields), data as never));
-    a = b;
+/** Writes byte pieces to a new file with as few system calls as the platform's iovec limit allows. */
+async function writePieces(path: string, pieces: readonly Uint8Array[]): Promise<void> {
+  const fh = await open(path, 'wx');
+  try {
+    for (let i = 0; i < pieces.length; i += 512) await fh.writev(pieces.slice(i, i + 512));
+  } finally {
+    await fh.close();
   }
-  return out;
 }
+
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
- * Loads rows by staging them as Parquet files (parquet-wasm) and inserting with DuckDB's `read_parquet`, the measured
- * alternative to the data-chunk path. `exec` runs SQL on the loading connection (inside its transaction).
+ * Loads the chosen rows of `parts` by staging them as uncompressed PLAIN Parquet segments (parquet-plain.ts) and
+ * inserting each with DuckDB's `read_parquet`, which reads a segment's row groups on DuckDB's threads and keeps their
+ * order (batch indices; `preserve_insertion_order` stays on), so the stored row order is the file's, run after run.
+ * A pipeline: while DuckDB inserts segment k (`exec` is async and runs off the JS thread), JavaScript decodes and writes
+ * segment k+1; at most two segments are on disk, each deleted after its insert. `dir` is where the staging folder goes
+ * (beside the database file); it is removed on success and on failure, after any insert in flight has finished.
  *
  * @example
- * await stageParquet(parts, plans, (text) => conn.run(text), '"zcat"', 7);
+ * const n = await stageParquet(parts, plans, (sql) => conn.run(sql).then(() => {}), { name: 'zcat' }, 7, '/data');
  */
 export async function stageParquet(
   parts: AsyncIterable<LoadPart>,
   plans: readonly ColumnPlan[],
   exec: (text: string) => Promise<void>,
-  target: string,
+  table: TableRef,
   loadId: number,
+  dir: string,
+  sizes: { segmentRows?: number; rowGroupRows?: number } = {},
 ): Promise<number> {
-  const require = createRequire(import.meta.url);
-  const pq = require('parquet-wasm/node') as ParquetWasm;
-  const dir = await mkdtemp(join(tmpdir(), 'skybook-stage-'));
-  let pending: RecordBatch[] = [];
-  let pendingRows = 0;
-  let files = 0;
+  const segmentRows = sizes.segmentRows ?? SEGMENT_ROWS;
+  const rowGroupRows = sizes.rowGroupRows ?? ROW_GROUP_ROWS;
+  const stage = await mkdtemp(join(dir, '.skybook-stage-'));
+  const names = [...plans.map((p) => quoted(p.name)), 'skybook_load'].join(', ');
+  const select = plans.map((p, i) => (p.dims.length ? `cast(c${i} as ${p.duckType})` : `c${i}`)).join(', ');
+  const insert = async (file: string) => {
+    try {
+      await exec(
+        `insert into ${tableId(table).text} (${names}) select ${select}, ${loadId | 0} from read_parquet('${file.replace(/'/g, "''")}')`,
+      );
+    } finally {
+      await rm(file, { force: true });
+    }
+  };
+  let inFlight: Promise<void> | undefined;
+  let runs: RowRun[] = [];
+  let pending = 0;
+  let segments = 0;
   let total = 0;
+  // The first segment is one row group, so DuckDB starts inserting as soon as that much is decoded.
+  let limit = Math.min(segmentRows, rowGroupRows);
   const flush = async () => {
-    if (!pendingRows) return;
-    const bytes = pq.writeParquet(pq.Table.fromIPCStream(tableToIPC(new Table(pending), 'stream')));
-    await writeFile(join(dir, `part-${String(files++).padStart(5, '0')}.parquet`), bytes);
-    pending = [];
-    pendingRows = 0;
+    if (!pending) return;
+    const file = join(stage, `segment-${String(segments++).padStart(6, '0')}.parquet`);
+    await writePieces(file, parquetSegment(plans, runs, rowGroupRows));
+    runs = [];
+    pending = 0;
+    limit = segmentRows;
+    if (inFlight) await inFlight;
+    inFlight = insert(file);
+    // Awaited at the next flush or at the end; this keeps a failure from being reported as unhandled in between.
+    inFlight.catch(() => {});
   };
   try {
-    for await (const part of parts) {
-      if (!part.rows.length) continue;
-      pending.push(...pick(part, plans));
-      pendingRows += part.rows.length;
-      total += part.rows.length;
-      if (pendingRows >= ROWS_PER_FILE) await flush();
+    for await (const { batch, rows } of parts) {
+      const columns = batch.data.children;
+      for (let a = 0; a < rows.length; ) {
+        let b = a + 1;
+        while (b < rows.length && b - a < limit - pending && rows[b] === rows[b - 1]! + 1) b++;
+        runs.push({ columns, start: rows[a]!, length: b - a });
+        pending += b - a;
+        total += b - a;
+        a = b;
+        if (pending === limit) await flush();
+      }
     }
     await flush();
-    if (files) {
-      const cols = plans.map((p) => `"${p.name}"`).join(', ');
-      const glob = join(dir, 'part-*.parquet').replace(/'/g, "''");
-      await exec(`insert into ${target} (${cols}, skybook_load) select ${cols}, ${loadId | 0} from read_parquet('${glob}')`);
-    }
+    if (inFlight) await inFlight;
     return total;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (inFlight) await inFlight.catch(() => {});
+    await rm(stage, { recursive: true, force: true });
   }
 }
