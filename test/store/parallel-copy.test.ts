@@ -182,7 +182,7 @@ it.each([
       timeoutMs: 180_000,
     });
     expect(rerun.code, rerun.stderr).toBe(0);
-    expect(JSON.parse(rerun.stdout)[0]).toMatchObject({ status: 'loaded', rows: ROWS, loaded: ROWS });
+    expect(JSON.parse(rerun.stdout).files[0]).toMatchObject({ status: 'loaded', rows: ROWS, loaded: ROWS });
     expect(await digest(table)).toEqual(await digest('single'));
     expect(await stagingTables()).toEqual([]);
   },

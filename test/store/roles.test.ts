@@ -99,11 +99,11 @@ describe('skybook store roles on PostgreSQL', () => {
       '--json',
     ]);
     expect(a.code, a.stderr).toBe(0);
-    expect(JSON.parse(a.stdout)[0]).toMatchObject({ status: 'loaded', rows: 300, loaded: 300 });
+    expect(JSON.parse(a.stdout).files[0]).toMatchObject({ status: 'loaded', rows: 300, loaded: 300 });
     // unqualified: the loader's search_path puts the schema first
     const b = await cli(['ingest', join(tmp.dir, 'b.fits'), '--into', urlAs(loader), '--table', 'zcat', '--schema', 'zcatalog', '--json']);
     expect(b.code, b.stderr).toBe(0);
-    expect(JSON.parse(b.stdout)[0]).toMatchObject({ status: 'loaded', rows: 200, loaded: 200 });
+    expect(JSON.parse(b.stdout).files[0]).toMatchObject({ status: 'loaded', rows: 200, loaded: 200 });
     expect(await count(loader, `${schema}.zcat`)).toBe(500);
     expect(await count(loader, `${schema}.skybook_loads`)).toBe(2);
     const idx = await as(loader, `select indexname from pg_indexes where schemaname = '${schema}' and tablename = 'zcat'`);
@@ -166,7 +166,7 @@ describe('skybook store roles on PostgreSQL', () => {
       '--json',
     ]);
     expect(r.code, r.stderr).toBe(0);
-    const res = JSON.parse(r.stdout)[0] as { status: string; loadId: number; loaded: number };
+    const res = JSON.parse(r.stdout).files[0] as { status: string; loadId: number; loaded: number };
     expect(res).toMatchObject({ status: 'replaced', loaded: 120 });
     expect(await count(analyst, `${schema}.zcat`)).toBe(320);
     const ledger = await as(analyst, `select load_id, rows_loaded from ${schema}.skybook_loads order by load_id`);
@@ -195,7 +195,7 @@ describe('skybook store roles on PostgreSQL', () => {
     await writeZcatalog(path, 50, 9);
     const r = await cli(['ingest', path, '--into', PG_URL, '--table', `${schema}.zcat`, '--schema', 'zcatalog', '--replace', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)[0]).toMatchObject({ status: 'replaced', loaded: 50 });
+    expect(JSON.parse(r.stdout).files[0]).toMatchObject({ status: 'replaced', loaded: 50 });
     expect(await count(analyst, `${schema}.zcat`)).toBe(170);
   });
 

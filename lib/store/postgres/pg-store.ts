@@ -14,7 +14,7 @@ import type { LoadPart, Store, StoreSession, TableRef } from '../store.js';
 import { encodeRows } from './copy-binary.js';
 import { openCopy } from './copy-stream.js';
 import { copyConnections, parallelCopy } from './parallel-copy.js';
-import { dropDeadStaging } from './staging.js';
+import { dropDeadStaging, hasStaging } from './staging.js';
 import { dropEmptiedPartition, loadPartition } from './partitioning.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -150,12 +150,16 @@ export async function openPostgres(
   const load = async (client: pg.PoolClient, ...[table, plans, parts, loadId, o]: Parameters<StoreSession['load']>): Promise<number> => {
     const n = copyConnections(o);
     if (!o) return copyIn(client, table, plans, parts, loadId);
-    const clean = await pool.connect();
-    try {
-      const schema = table.schema ?? ((await clean.query('select current_schema() as s')).rows[0] as { s: string }).s;
-      await dropDeadStaging(clean, schema);
-    } finally {
-      clean.release();
+    // Looked for on the load's own connection; dropped (rarely: only after a killed load) on a connection of its own,
+    // never the pool's, whose connections may all be held by a set's loads waiting on this one (a deadlock otherwise).
+    const schema = table.schema ?? ((await client.query('select current_schema() as s')).rows[0] as { s: string }).s;
+    if (await hasStaging(client, schema)) {
+      const clean = await connect();
+      try {
+        await dropDeadStaging(clean, schema);
+      } finally {
+        await clean.end().catch(() => {});
+      }
     }
     const key = await client.query<{ key: string | null }>('select pg_get_partkeydef(to_regclass($1)) as key', [tableId(table).text]);
     const partition = key.rows[0]?.key === 'LIST (skybook_load)' ? loadPartition(table, loadId) : undefined;

@@ -73,6 +73,22 @@ export async function createStagingPartition(
 }
 
 /**
+ * Whether `schema` holds any staging table (a load in progress, or one a killed load left): one catalogue read, so that
+ * a load opens a connection to clean up only when there is something to look at.
+ *
+ * @example
+ * if (await hasStaging(client, 'survey')) await dropDeadStaging(other, 'survey');
+ */
+export async function hasStaging(client: pg.ClientBase, schema: string): Promise<boolean> {
+  const found = await client.query(
+    `select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = $1 and c.relkind = 'r' and not c.relispartition and starts_with(c.relname, $2) limit 1`,
+    [schema, STAGING_PREFIX],
+  );
+  return (found.rowCount ?? 0) > 0;
+}
+
+/**
  * Drops the staging tables in `schema` whose loaders are gone: each one's advisory lock is tried, and a lock that can be
  * taken belongs to no live session (a load in progress holds its own). Returns the names dropped.
  *
