@@ -81,7 +81,15 @@ export async function ensureBookkeeping(s: StoreSession, target: TableRef): Prom
     table_name text not null, source_path text not null, hdu text not null, row_number bigint not null,
     reasons text not null, row_json text not null, skybook_load integer not null)`);
   // Ledgers made before the sequence existed get it on their next load; nextLoadId catches it up with their ids.
-  if (s.engine === 'postgres') await s.run(`create sequence if not exists ${sequenceName(target)}`);
+  // Made only when missing, like the schema: a loader role may not create sequences (its guard refuses the statement
+  // even when the sequence exists), and `skybook store roles` makes this one for it.
+  if (s.engine === 'postgres' && !(await sequenceExists(s, target))) await s.run(`create sequence if not exists ${sequenceName(target)}`);
+}
+
+/** PostgreSQL: whether the ledger's load-id sequence is there. */
+async function sequenceExists(s: StoreSession, target: TableRef): Promise<boolean> {
+  const t = await s.query(sql`select to_regclass(${sequenceName(target)}) is not null as ok`);
+  return t.get(0)?.toJSON().ok === true;
 }
 
 /**
@@ -100,7 +108,7 @@ export async function prepareBookkeeping(store: Store, target: TableRef): Promis
 }
 
 /** The ledger's load-id sequence (PostgreSQL): ids that concurrent loads cannot collide on. */
-function sequenceName(target: TableRef): string {
+export function sequenceName(target: TableRef): string {
   const seq = `${LEDGER_TABLE}_load_id_seq`;
   return target.schema ? `"${target.schema}"."${seq}"` : `"${seq}"`;
 }

@@ -15,6 +15,7 @@ import { encodeRows } from './copy-binary.js';
 import { openCopy } from './copy-stream.js';
 import { copyConnections, parallelCopy } from './parallel-copy.js';
 import { dropDeadStaging, hasStaging } from './staging.js';
+import { GUARD_PREFIX } from './roles-sql.js';
 import { dropEmptiedPartition, loadPartition } from './partitioning.js';
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -91,6 +92,14 @@ function session(db: Queryable, load: StoreSession['load'], access: StoreAccess,
   };
 }
 
+/** Whether this connection's role is a loader whose event trigger refuses DROP and ALTER (see store-roles.ts). */
+async function guardedRole(client: pg.ClientBase): Promise<boolean> {
+  const r = await client.query<{ ok: boolean }>('select exists (select 1 from pg_event_trigger where evtname = $1 || current_user) as ok', [
+    GUARD_PREFIX,
+  ]);
+  return r.rows[0]?.ok === true;
+}
+
 /** A stream on a client of the pool, given back when the stream ends. */
 async function* pooled(pool: pg.Pool, open: (client: pg.PoolClient) => AsyncIterable<RecordBatch>): AsyncGenerator<RecordBatch> {
   const client = await pool.connect().catch((e: unknown) => {
@@ -164,7 +173,8 @@ export async function openPostgres(
     const key = await client.query<{ key: string | null }>('select pg_get_partkeydef(to_regclass($1)) as key', [tableId(table).text]);
     const partition = key.rows[0]?.key === 'LIST (skybook_load)' ? loadPartition(table, loadId) : undefined;
     if (partition) await dropEmptiedPartition(client, partition);
-    if (n > 1) return parallelCopy({ tx: client, connect }, table, plans, parts, loadId, n, partition);
+    // A loader role (`skybook store roles`) may not drop, rename or attach the staging table: it loads on one connection.
+    if (n > 1 && !(await guardedRole(client))) return parallelCopy({ tx: client, connect }, table, plans, parts, loadId, n, partition);
     if (!partition) return copyIn(client, table, plans, parts, loadId);
     await client.query(
       sql`create table ${tableId(partition)} partition of ${tableId(table)} for values in (${sql.raw(String(loadId))})`.text,

@@ -1,5 +1,5 @@
 import { StoreError } from '../../errors/index.js';
-import { ensureBookkeeping, LEDGER_TABLE, QUARANTINE_TABLE, REMOVE_LOAD_FUNCTION } from '../ledger.js';
+import { ensureBookkeeping, LEDGER_TABLE, QUARANTINE_TABLE, REMOVE_LOAD_FUNCTION, sequenceName } from '../ledger.js';
 import { storeEngineOf } from '../open-store.js';
 import { sql, type SqlQuery } from '../sql.js';
 import type { StoreSession } from '../store.js';
@@ -205,12 +205,19 @@ async function setUp(tx: StoreSession, schema: string, analyst: string, loader: 
   );
 
   // The ledger and quarantine belong to the admin, so the loader cannot drop or empty them.
-  const bookkeeping = sql`select count(*) = 2 as ok from pg_tables where schemaname = ${schema}
+  const seq = sequenceName({ schema, name: LEDGER_TABLE });
+  const bookkeeping = sql`select count(*) = 2 and to_regclass(${seq}) is not null as ok from pg_tables where schemaname = ${schema}
     and tablename in (${LEDGER_TABLE}, ${QUARANTINE_TABLE})`;
   if (!(await holds(tx, bookkeeping))) {
     await ensureBookkeeping(tx, { schema, name: LEDGER_TABLE });
-    changes.push(`created ${schema}.${LEDGER_TABLE} and ${schema}.${QUARANTINE_TABLE} (owned by ${admin})`);
+    changes.push(`created ${schema}.${LEDGER_TABLE}, its load-id sequence and ${schema}.${QUARANTINE_TABLE} (owned by ${admin})`);
   }
+  // Load ids come from the ledger's sequence (nextval needs USAGE); the sequence, too, belongs to the admin.
+  await ensure(
+    `granted ${loader} USAGE on ${seq}`,
+    sql`select has_sequence_privilege(${loader}, ${seq}, 'USAGE') as ok`,
+    sql`grant usage on sequence ${sql.raw(seq)} to ${L}`,
+  );
   const ledger = `${sql.id(schema).text}.${LEDGER_TABLE}`;
   await ensure(
     `made ${schema}.${APPEND_ONLY_FUNCTION} (the ledger is appended to, never updated, by roles that do not own it)`,
