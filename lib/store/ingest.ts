@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { makeData, RecordBatch, Struct, type Table, tableToIPC } from 'apache-arrow';
+import { makeData, RecordBatch, Struct, type Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { progressOf, skybookVersion, type Progress } from '../core/index.js';
 import { IngestPhase } from './ingest-progress.js';
 import { FitsFile, sha256File } from '../fits/index.js';
@@ -345,6 +345,10 @@ export async function ingestTable(table: Table, opts: Omit<IngestOptions, 'hdu'>
   const target = tableName(opts.table);
   const product = productOf(opts.schema);
   const bytes = tableToIPC(table, 'stream');
+  // The rows are loaded as read back from that stream: a slice of a table (`table.slice(5, 15)`) keeps its parent's
+  // buffers with an offset, and Arrow pre-slices only some of them (the string offsets, not the validity bits), which
+  // the validation and both writers would misread; the stream holds them compacted from row 0.
+  const stored = tableFromIPC(bytes);
   const src: LoadSource = {
     source: opts.source,
     label: opts.source,
@@ -353,11 +357,11 @@ export async function ingestTable(table: Table, opts: Omit<IngestOptions, 'hdu'>
     size: bytes.byteLength,
     sha256: Promise.resolve(createHash('sha256').update(bytes).digest('hex')),
     async *batches(batchProgress) {
-      for (const b of table.batches) {
+      for (const b of stored.batches) {
         batchProgress.advance(b.numRows);
         yield b;
       }
-      if (table.batches.length === 0)
+      if (stored.batches.length === 0)
         yield new RecordBatch(
           table.schema,
           makeData({
