@@ -56,3 +56,4 @@ export { WorkerPool, serveJobs } from './worker-pool.js';
 export { plotDocument, renumberIds } from './plot-document.js';
 export { processAlive } from './process-alive.js';
 export { escapeHtml } from './escape-html.js';
+export { boundedMap } from './bounded-map.js';

@@ -1,4 +1,4 @@
-import { progressOf, type Progress } from '../core/index.js';
+import { boundedMap, progressOf, type Progress } from '../core/index.js';
 import { SkybookError, StoreError } from '../errors/index.js';
 import {
   type CheckedTables,
@@ -131,47 +131,15 @@ function jobsOf(jobs: number | undefined): number {
 /** Reads every input's headers up front, a few at a time, in input order: the first bad one (in that order) is thrown. */
 async function checkInputs(paths: readonly string[], opts: IngestOptions): Promise<InputFile[]> {
   const product = productOf(opts.schema);
-  const out: InputFile[] = new Array(paths.length);
-  const errors: unknown[] = new Array(paths.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < paths.length; i = next++) {
-      try {
-        out[i] = await checkInput(paths[i]!, opts.hdu, product);
-      } catch (e) {
-        errors[i] = e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, paths.length) }, worker));
-  const bad = errors.findIndex((e) => e !== undefined);
-  if (bad >= 0) throw errors[bad];
-  return out;
-}
-
-/**
- * Runs `load` over the inputs with at most `jobs` at once, taking them in input order; results come back in that order.
- * With `stopAtFailure`, no file starts after one has failed (those in flight finish).
- */
-async function pool<T>(
-  count: number,
-  jobs: number,
-  stopAtFailure: boolean,
-  load: (i: number) => Promise<T>,
-  failed: (r: T) => boolean,
-): Promise<T[]> {
-  const out: T[] = new Array(count);
-  let next = 0;
-  let stop = false;
-  const worker = async () => {
-    while (!stop && next < count) {
-      const i = next++;
-      out[i] = await load(i);
-      if (stopAtFailure && failed(out[i]!)) stop = true;
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, count) }, worker));
-  return out.filter((r) => r !== undefined);
+  const checked = await boundedMap(paths, 8, (path) =>
+    checkInput(path, opts.hdu, product).then(
+      (input) => ({ input }),
+      (error: unknown) => ({ error }),
+    ),
+  );
+  const bad = checked.find((c) => 'error' in c);
+  if (bad && 'error' in bad) throw bad.error;
+  return checked.map((c) => (c as { input: InputFile }).input);
 }
 
 /**
@@ -206,12 +174,10 @@ async function loadSet(
     const tables: CheckedTables = new Set();
     // DuckDB has one writer; reading the next files ahead of it measured slower on 1,000 small files (docs/store.md)
     const width = store.engine === 'duckdb' ? 1 : jobs;
-    const files = await pool(
-      inputs.length,
+    const files = await boundedMap(
+      inputs,
       width,
-      stopAtFailure,
-      async (i) => {
-        const input = inputs[i]!;
+      async (input, i) => {
         const started = performance.now();
         let counted = 0;
         const rows: Progress = {
@@ -232,7 +198,8 @@ async function loadSet(
           return failureOf(input, target.name, e, (performance.now() - started) / 1000);
         }
       },
-      (r) => r.status === 'failed',
+      // with stopAtFailure, no file starts after one has failed (those in flight finish)
+      { stopWhen: (r) => stopAtFailure && r.status === 'failed' },
     );
     if (!one && product?.sky && opts.skyIndex !== false && files.some((f) => f.status !== 'failed')) {
       const sky = product.sky;

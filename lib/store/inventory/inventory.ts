@@ -1,10 +1,9 @@
 import { stat } from 'node:fs/promises';
-import { progressOf, type Progress } from '../../core/index.js';
+import { boundedMap, progressOf, type Progress } from '../../core/index.js';
 import { fileProblem, IS_A_DIRECTORY, StoreError, UsageError } from '../../errors/index.js';
 import { openStore, storeEngineOf, type OpenStoreOptions } from '../open-store.js';
 import { sql, tableId, tableName } from '../sql.js';
 import type { Store } from '../store.js';
-import { boundedMap } from './bounded-map.js';
 import { inventoryInput, isRemote } from './inventory-input.js';
 import { failedRow, readFileRows, type FileIdentity, type InventoryRow } from './inventory-row.js';
 import { utcTimestamp } from '../utc-timestamp.js';

@@ -80,12 +80,18 @@ export async function createStagingPartition(
  * if (await hasStaging(client, 'survey')) await dropDeadStaging(other, 'survey');
  */
 export async function hasStaging(client: pg.ClientBase, schema: string): Promise<boolean> {
-  const found = await client.query(
-    `select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where n.nspname = $1 and c.relkind = 'r' and not c.relispartition and starts_with(c.relname, $2) limit 1`,
-    [schema, STAGING_PREFIX],
+  return (await stagingTables(client, schema, 1)).length > 0;
+}
+
+/** The staging tables in `schema` by name (at most `limit`): plain tables, not yet any table's partition. */
+async function stagingTables(client: pg.ClientBase, schema: string, limit?: number): Promise<string[]> {
+  const found = await client.query<{ name: string }>(
+    `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = $1 and c.relkind = 'r' and not c.relispartition and starts_with(c.relname, $2) order by 1
+     limit $3`,
+    [schema, STAGING_PREFIX, limit ?? null],
   );
-  return (found.rowCount ?? 0) > 0;
+  return found.rows.map((r) => r.name);
 }
 
 /**
@@ -96,13 +102,8 @@ export async function hasStaging(client: pg.ClientBase, schema: string): Promise
  * await dropDeadStaging(client, 'survey') // ['skybook_stage_12_9f3a01bc'] after a killed load
  */
 export async function dropDeadStaging(client: pg.ClientBase, schema: string): Promise<string[]> {
-  const found = await client.query<{ name: string }>(
-    `select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
-     where n.nspname = $1 and c.relkind = 'r' and not c.relispartition and starts_with(c.relname, $2) order by 1`,
-    [schema, STAGING_PREFIX],
-  );
   const dropped: string[] = [];
-  for (const { name } of found.rows) {
+  for (const name of await stagingTables(client, schema)) {
     const got = await client.query<{ ok: boolean }>('select pg_try_advisory_lock($1, hashtext($2)) as ok', [STAGING_LOCK_CLASS, name]);
     if (!got.rows[0]?.ok) continue;
     try {
