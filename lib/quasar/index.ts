@@ -23,7 +23,12 @@ export type { AnomalyScores, AnomalyOptions } from './anomaly/anomaly-scores.js'
 export { fitMaskedPca, fitRow, reconstructRow } from './anomaly/masked-pca.js';
 export type { PcaModel, MaskedPcaOptions } from './anomaly/masked-pca.js';
 export { scorePca } from './anomaly/pca-scores.js';
-export { BAL_WINDOW, fitResidualScales, scoreResidualScales } from './anomaly/residual-scales.js';
+export { ARM_BREAKS, BAL_WINDOW, fitResidualScales, scoreResidualScales } from './anomaly/residual-scales.js';
+export { doubletPeak, mgiiDoubletSearch } from './anomaly/doublet-filter.js';
+export type { DoubletSearch } from './anomaly/doublet-filter.js';
+export { lymanAlphaDeficit } from './anomaly/lyman-alpha-deficit.js';
+export type { LymanAlphaDeficitOptions } from './anomaly/lyman-alpha-deficit.js';
+export { tailProbabilities } from './anomaly/tail-probability.js';
 export type { ResidualScales, ResidualScaleOptions, ResidualScaleStats } from './anomaly/residual-scales.js';
 export { noiseFloor, chi2OneQuantile, quickSelect } from './anomaly/noise-floor.js';
 export { runningMedian } from './anomaly/running-median.js';

@@ -3,16 +3,24 @@ import { Rng } from '../../lib/core/index.js';
 import {
   anomalyScores,
   anomalyTable,
+  BAL_WINDOW,
   chi2OneQuantile,
+  doubletPeak,
   emptyMlMatrix,
   fitGaussianMixture,
   logLambdaGrid,
+  lymanAlphaDeficit,
+  MGII_DOUBLET,
+  mgiiDoubletSearch,
+  ML_GRID,
   ML_MASK,
   mixtureNegLogLikelihood,
   noiseFloor,
   percentileRanks,
   randomisedSvd,
+  restWavelength,
   runningMedian,
+  tailProbabilities,
   topAnomalies,
 } from '../../lib/quasar/index.js';
 
@@ -160,7 +168,18 @@ describe('anomalyScores on synthetic low-rank spectra', () => {
 
   it('writes the columns the catalogue needs, in rank order', () => {
     const t = anomalyTable(s);
-    expect(t.schema.fields.map((f) => f.name)).toEqual(['TARGETID', 'HIGH_PEAK', 'STEP_PEAK', 'PCA_CHI2', 'DENSITY_NLL', 'SCORE', 'RANK']);
+    expect(t.schema.fields.map((f) => f.name)).toEqual([
+      'TARGETID',
+      'HIGH_PEAK',
+      'STEP_PEAK',
+      'ARM_STEP',
+      'DOUBLET_PEAK',
+      'LYA_DEFICIT',
+      'PCA_CHI2',
+      'DENSITY_NLL',
+      'SCORE',
+      'RANK',
+    ]);
     expect(t.getChild('RANK')!.get(0)).toBe(1);
     expect(t.getChild('TARGETID')!.get(0)).toBe(1007n);
     expect(t.numRows).toBe(n);
@@ -168,5 +187,74 @@ describe('anomalyScores on synthetic low-rank spectra', () => {
 
   it('percentile ranks share ties and keep NaN', () => {
     expect(Array.from(percentileRanks(Float64Array.of(3, 1, Number.NaN, 1)))).toEqual([1, 1 / 3, Number.NaN, 1 / 3]);
+  });
+});
+
+describe('the targeted statistics', () => {
+  it('mgiiDoubletSearch spaces the lines by their wavelength ratio and stops just redward of MgII', () => {
+    const d = mgiiDoubletSearch(ML_GRID, 1260, BAL_WINDOW);
+    expect(d.spacing).toBeCloseTo(Math.log10(MGII_DOUBLET[1] / MGII_DOUBLET[0]) / ML_GRID.dlog10, 10);
+    expect(restWavelength(ML_GRID, d.first)).toBeCloseTo(1260, -1);
+    expect(Math.abs(restWavelength(ML_GRID, d.last) / (MGII_DOUBLET[1] * 1.01) - 1)).toBeLessThan(ML_GRID.dlog10 * Math.LN10);
+    expect(restWavelength(ML_GRID, d.skip![0])).toBeCloseTo(BAL_WINDOW[0], -1);
+  });
+
+  it('doubletPeak finds a planted doublet where noise alone stays low, and skips NaN pixels', () => {
+    const rng = Rng.for(4, 'doublet');
+    const search = mgiiDoubletSearch(ML_GRID);
+    const t = Float64Array.from({ length: ML_GRID.npix }, () => rng.normal());
+    const noise = doubletPeak(t, search);
+    expect(noise.peak).toBeLessThan(5.5);
+    const j = 2000;
+    t[j] = t[j]! - 6;
+    t[j + Math.ceil(search.spacing)] = t[j + Math.ceil(search.spacing)]! - 4.8;
+    const found = doubletPeak(t, search);
+    expect(found.at).toBe(j);
+    expect(found.peak).toBeGreaterThan(noise.peak + 2);
+    t[j] = Number.NaN;
+    expect(doubletPeak(t, search).at).not.toBe(j);
+  });
+
+  it('tailProbabilities: empirical up to the 90th percentile, an exponential tail through the 99th beyond, NaN as 1', () => {
+    const v = Float64Array.from({ length: 102 }, (_, i) => (i < 100 ? i + 1 : Number.NaN));
+    const scored = Uint8Array.from({ length: 102 }, (_, i) => (i === 101 ? 0 : 1));
+    const p = tailProbabilities(v, scored);
+    // 101 scored rows, the NaN one lowest; in descending order 90 is at index floor(0.1 x 101) and 99 at floor(0.01 x 101).
+    expect(p[49]).toBeCloseTo(51 / 101, 12);
+    expect(p[99]).toBeCloseTo(0.1 * 10 ** -((100 - 90) / (99 - 90)), 12);
+    expect(p[98]).toBeCloseTo(0.01, 12);
+    expect(p[100]).toBe(1);
+    expect(p[101]).toBeNaN();
+    for (let i = 1; i < 100; i++) expect(p[i]!).toBeLessThan(p[i - 1]!);
+  });
+
+  it('lymanAlphaDeficit singles out the spectrum without a Lya line among its redshift neighbours', () => {
+    const n = 300;
+    const m = emptyMlMatrix(n, ML_GRID);
+    const rng = Rng.for(6, 'lya-deficit');
+    const p = ML_GRID.npix;
+    for (let r = 0; r < n; r++) {
+      m.targetid[r] = BigInt(r);
+      // Coverage ends between 2000 and 3000 A rest (z ~ 2.3-3.9 on DESI); Lya strength scatters by 0.15 dex.
+      const end = 2000 + 1000 * rng.uniform();
+      const amp = r === 17 ? 0 : 2 * 10 ** (0.15 * rng.normal());
+      for (let j = 0; j < p; j++) {
+        const o = r * p + j;
+        const w = restWavelength(ML_GRID, j);
+        if (w > end) {
+          m.mask[o] = ML_MASK.NOT_COVERED;
+          continue;
+        }
+        m.ivar[o] = 400;
+        m.flux[o] = 1 + amp * Math.exp(-0.5 * ((w - 1216) / 8) ** 2) + rng.normal() / 20;
+      }
+    }
+    const u = lymanAlphaDeficit(m);
+    const others = [...u].filter((_, r) => r !== 17);
+    expect(u[17]!).toBeGreaterThan(3);
+    expect(u[17]!).toBeGreaterThan(Math.max(...others) + 1);
+    // A row that does not reach Lya has no statistic.
+    for (let j = 0; j < p; j++) if (restWavelength(ML_GRID, j) < 1300) m.mask[5 * p + j] = ML_MASK.NOT_COVERED;
+    expect(lymanAlphaDeficit(m)[5]).toBeNaN();
   });
 });

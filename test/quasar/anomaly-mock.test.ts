@@ -8,14 +8,17 @@ import { mockMatrix, type RowTruth } from './helpers/mock-matrix.js';
  * residuals (helpers/mock-matrix.ts). The per-kind table (top 1% by each statistic and by RANK) and every injected
  * anomaly's r magnitude and rank are printed, so the numbers in docs and reports come from the run.
  *
- * Issue 15's ">= 90% of injected anomalies in the top 1%" is met for SPIKES and, at r < 21, for DROPOUT; not for
- * ABSORBER or WRONG_Z. Measured on a larger mock (3000 ordinary, 25 per kind, 30 sky; "found" = above the 99th
- * percentile of the ordinary spectra), SCORE found SPIKES 25/25, DROPOUT 15/25 (r < 21: 14/14; r > 21: 1/11),
- * ABSORBER 8/25 (r < 20: 6/9; 20-21: 2/8; r > 21: 0/8; HIGH_PEAK alone 13/25), WRONG_Z 0/25, SKY 0/30; PCA_CHI2 alone
- * found 0, 0, 1, 0 and 0. A faint absorber's 2-4 A doublet is below the noise; the brighter ones compete with the
- * line cores of ordinary quasars, whose strength varies more than the basis follows. WRONG_Z is not a residual: a MgII
- * line read as CIV puts the spectrum at z ~ 4.4 where DESI sees 670-1820 A, and the basis reproduces "a quasar
- * without Lya" with a first coefficient of -43 where ordinary ones have +37, to within the noise.
+ * Four statistics rank (anomaly-scores.ts): HIGH_PEAK (narrow excesses: spikes), ARM_STEP (a step where DESI's arms
+ * meet: a dropped arm), DOUBLET_PEAK (a MgII 2796/2803 matched filter: an intervening absorber) and LYA_DEFICIT (a Lya
+ * peak weaker than the population's at that redshift: MgII read as CIV), combined by their tail probabilities.
+ * Measured on the larger mock of bench/quasar-anomaly (3000 ordinary, 25 per kind, 30 sky, seed 7; "found" = SCORE
+ * above the 99th percentile of the ordinary spectra): SPIKES 25/25, WRONG_Z 23/25, ABSORBER 18/25 (r < 20: 9/10;
+ * 20-21: 5/6; r > 21: 4/9), DROPOUT 19/25 (r < 21: 10/10; r > 21: 9/15), SKY 0/30: 85/100 injected. Before (HIGH_PEAK
+ * both signs and STEP_PEAK, max of percentile ranks) the same mock gave 24, 2, 5, 11 and 0: 42/100. What is still
+ * missed is near the noise: faint absorbers (a 2-4 A doublet at r > 21 is 3-5 sigma, where noise alone reaches 4-5
+ * over a spectrum's thousands of trial positions) and faint dropped arms; and a WRONG_Z below z ~ 1.95 reported,
+ * whose spectrum does not reach Lya. PCA_CHI2 and DENSITY_NLL alone find almost none: their top 1% is bright
+ * ordinary quasars whose lines differ smoothly from the basis.
  */
 describe('anomalyScores on mock DESI quasars', () => {
   let s: AnomalyScores;
@@ -45,7 +48,9 @@ describe('anomalyScores on mock DESI quasars', () => {
     const scores = {
       HIGH_PEAK: ranksBy(s.highPeak),
       STEP_PEAK: ranksBy(s.stepPeak),
-      LOW_CHI2: ranksBy(s.residual.lowChi2),
+      ARM_STEP: ranksBy(s.armStep),
+      DOUBLET_PEAK: ranksBy(s.doubletPeak),
+      LYA_DEFICIT: ranksBy(s.lyaDeficit),
       PCA_CHI2: ranksBy(s.pcaChi2),
       DENSITY_NLL: ranksBy(s.densityNll),
       FLUX_RESIDUAL: ranksBy(s.detail.fluxResidual),
@@ -70,23 +75,31 @@ describe('anomalyScores on mock DESI quasars', () => {
     expect(inTop('SPIKES')).toEqual(rowsOf('SPIKES'));
   });
 
-  it('ranks the dropped arms and intervening absorbers of bright quasars (r < 21) in the top 5%', () => {
-    // Not all in the top 1%: an absorber's 2-4 A doublet at r ~ 20 is 8-15 sigma, as high as the line cores of some
-    // ordinary quasars (see the note above).
+  it('puts the dropped arms and intervening absorbers of quasars brighter than r = 21 in the top 1%', () => {
     for (const kind of ['DROPOUT', 'ABSORBER'] as const) {
       const bright = rowsOf(kind).filter((i) => magR[i]! < 21);
       expect(bright.length).toBeGreaterThan(0);
-      expect(bright.filter((i) => s.rank[i]! > truth.length / 20)).toEqual([]);
+      expect(bright.filter((i) => s.rank[i]! > top())).toEqual([]);
     }
+  });
+
+  it('finds each catastrophic redshift by its missing Lya line, and ranks it in the top 2%', () => {
+    // LYA_DEFICIT alone puts every misread spectrum that reaches Lya above every ordinary one; in the combined rank
+    // they sit at the edge of the top 1% (12 places for 12 anomalies), so the rank is checked at 2%.
+    const ordinaryMax = Math.max(...truth.flatMap((t, i) => (t === 'NONE' && !Number.isNaN(s.lyaDeficit[i]!) ? [s.lyaDeficit[i]!] : [])));
+    const wrong = rowsOf('WRONG_Z').filter((i) => !Number.isNaN(s.lyaDeficit[i]!));
+    expect(wrong.length).toBeGreaterThan(0);
+    expect(wrong.filter((i) => !(s.lyaDeficit[i]! > ordinaryMax))).toEqual([]);
+    expect(rowsOf('WRONG_Z').filter((i) => s.rank[i]! > 2 * top())).toEqual([]);
   });
 
   it('keeps planted sky-line residuals (a few sigma where IVAR is low) out of the top 1%', () => {
     expect(inTop('SKY')).toEqual([]);
   });
 
-  it('fills at least half of the top 1% with injected anomalies', () => {
+  it('fills at least 10 of the 12 places of the top 1% with injected anomalies', () => {
     const odd = truth.flatMap((t, i) => (t !== 'NONE' && t !== 'SKY' && s.rank[i]! <= top() ? [i] : []));
     console.log(`injected anomalies in the top 1%: ${odd.length} of ${top()}`);
-    expect(odd.length).toBeGreaterThanOrEqual(top() / 2);
+    expect(odd.length).toBeGreaterThanOrEqual(10);
   });
 });

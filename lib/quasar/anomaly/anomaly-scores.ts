@@ -1,8 +1,10 @@
 import { Float64, Int32, Int64, makeData, RecordBatch, Schema, Field, Struct, Table } from 'apache-arrow';
 import type { MlMatrix } from '../ml-matrix.js';
 import { fitGaussianMixture, type GaussianMixture, mixtureNegLogLikelihood } from './gaussian-mixture.js';
+import { type LymanAlphaDeficitOptions, lymanAlphaDeficit } from './lyman-alpha-deficit.js';
 import { fitMaskedPca, type MaskedPcaOptions, type PcaModel } from './masked-pca.js';
 import { type PcaScores, scorePca } from './pca-scores.js';
+import { tailProbabilities } from './tail-probability.js';
 import {
   fitResidualScales,
   type ResidualScaleOptions,
@@ -12,14 +14,16 @@ import {
 } from './residual-scales.js';
 
 /**
- * Anomaly scores of the rows of an ML matrix, in the matrix's row order. The ranking statistics are those of the PCA
- * residual split into scales (residual-scales.ts): HIGH_PEAK (the most significant narrow feature: spikes, narrow
- * absorbers) and STEP_PEAK (the most significant step in the smooth part: a dropped arm, a flux-calibration break);
- * SCORE is the larger of their two percentile ranks, in [0, 1], and RANK orders by it (1 = most anomalous).
- * PCA_CHI2 (IVAR-weighted reconstruction chi-square per good pixel) and DENSITY_NLL (-log p of the PCA coefficients
- * under a Gaussian mixture) are kept as columns but do not rank: on mock DESI quasars their top 1% is bright ordinary
- * and BAL quasars whose lines differ smoothly from the basis (test/quasar/anomaly-mock.test.ts). Rows that could not
- * be scored have NaN scores and rank after all others.
+ * Anomaly scores of the rows of an ML matrix, in the matrix's row order. Four statistics rank, each aimed at one way
+ * a spectrum can be wrong: HIGH_PEAK (the most significant narrow excess of the PCA residual: spikes, cosmic rays),
+ * ARM_STEP (the step of the smooth residual where DESI's arms meet: a dropped or miscalibrated arm), DOUBLET_PEAK (a
+ * matched filter for MgII 2796/2803 absorption in front of the quasar) and LYA_DEFICIT (a Lya line weaker than the
+ * population's at that redshift: a wrong redshift). SCORE = -log10(4 p), p the smallest of their four tail
+ * probabilities in this population (tailProbabilities; 4 for the four looks), and RANK orders by it (1 = most
+ * anomalous). STEP_PEAK (the largest step anywhere), PCA_CHI2 (IVAR-weighted reconstruction chi-square per good
+ * pixel) and DENSITY_NLL (-log p of the PCA coefficients under a Gaussian mixture) are kept as columns but do not
+ * rank: on mock DESI quasars their top 1% is bright ordinary and BAL quasars whose lines differ smoothly from the
+ * basis (test/quasar/anomaly-mock.test.ts). Rows that could not be scored have NaN scores and rank after all others.
  *
  * @example
  * const s: AnomalyScores = anomalyScores(matrix, { seed: 42 }); s.rank[0];
@@ -28,6 +32,12 @@ export interface AnomalyScores {
   targetid: BigInt64Array;
   highPeak: Float64Array;
   stepPeak: Float64Array;
+  /** The step of the smooth residual where DESI's arms meet, in sigma (residual-scales.ts). */
+  armStep: Float64Array;
+  /** The MgII absorption doublet's matched-filter significance (residual-scales.ts, doublet-filter.ts). */
+  doubletPeak: Float64Array;
+  /** How much weaker the Lya peak is than the population's at that redshift, in sigma (lyman-alpha-deficit.ts). */
+  lyaDeficit: Float64Array;
   pcaChi2: Float64Array;
   densityNll: Float64Array;
   score: Float64Array;
@@ -51,16 +61,19 @@ export interface AnomalyOptions extends MaskedPcaOptions {
   mixtureComponents?: number;
   /** How the residual is split into scales and calibrated (fitResidualScales). */
   scales?: ResidualScaleOptions;
+  /** How LYA_DEFICIT is measured and calibrated (lymanAlphaDeficit). */
+  lyaDeficit?: LymanAlphaDeficitOptions;
 }
 
 /**
  * Scores every spectrum of `m` for oddness and ranks them: masked PCA (fitMaskedPca); each spectrum's residual
  * against its IVAR-weighted reconstruction split into a narrow part and a smooth part, both in units of the noise plus
  * a floor calibrated per rest wavelength on this population (fitResidualScales, scoreResidualScales), with BAL troughs
- * refitted out; SCORE is the larger percentile rank of HIGH_PEAK and STEP_PEAK. Flux residuals are never used: sky-line
- * residuals are large in flux but only a few sigma where the sky makes IVAR small (desispec#2725-2727). PCA_CHI2 and
- * a Gaussian-mixture density of the coefficients are computed as before for comparison. Everything is seeded: the same
- * matrix and options give the same numbers.
+ * refitted out, giving HIGH_PEAK, ARM_STEP and DOUBLET_PEAK; the Lya peak against the population's at the same
+ * redshift (lymanAlphaDeficit); SCORE from the smallest tail probability of the four (see AnomalyScores). Flux
+ * residuals are never used: sky-line residuals are large in flux but only a few sigma where the sky makes IVAR small
+ * (desispec#2725-2727). PCA_CHI2 and a Gaussian-mixture density of the coefficients are computed as before for
+ * comparison. Everything is seeded: the same matrix and options give the same numbers.
  *
  * @example
  * const s = anomalyScores(matrix, { seed: 42 });
@@ -92,14 +105,20 @@ export function anomalyScores(m: MlMatrix, options: AnomalyOptions = {}): Anomal
   }
   const scales = fitResidualScales(pca, m, options.scales);
   const residual = scoreResidualScales(pca, scales, m);
-  // Max of percentile ranks: a spectrum extreme at either scale stands out, and neither statistic's units matter.
-  const pHigh = percentileRanks(residual.highPeak);
-  const pStep = percentileRanks(residual.stepPeak);
-  const score = new Float64Array(n);
+  const lyaDeficit = lymanAlphaDeficit(m, options.lyaDeficit);
+  // SCORE: -log10 of the smallest tail probability of the four statistics times four (Bonferroni): a spectrum extreme
+  // in any of them stands out, each judged against its own population's tail. STEP_PEAK does not rank: measured on
+  // 3000 mock quasars its tail is line cores and BAL edges, and with it ranking the bright spikes and absorbers it
+  // pushed out outnumbered the dropped arms it added over ARM_STEP (bench/quasar-anomaly).
+  const scored = Uint8Array.from(residual.highPeak, (x) => (Number.isNaN(x) ? 0 : 1));
+  const stats = [residual.highPeak, residual.armStep, residual.doubletPeak, lyaDeficit];
+  const tails = stats.map((v) => tailProbabilities(v, scored));
+  const score = new Float64Array(n).fill(Number.NaN);
   for (let r = 0; r < n; r++) {
-    const a = pHigh[r]!;
-    const b = pStep[r]!;
-    score[r] = Number.isNaN(a) && Number.isNaN(b) ? Number.NaN : Math.max(Number.isNaN(a) ? 0 : a, Number.isNaN(b) ? 0 : b);
+    if (!scored[r]) continue;
+    let p = 1;
+    for (const t of tails) p = Math.min(p, t[r]!);
+    score[r] = -Math.log10(Math.min(1, stats.length * p));
   }
   const rank = new Int32Array(n);
   orderBy(score, residual.highPeak, m.targetid).forEach((r, i) => {
@@ -109,6 +128,9 @@ export function anomalyScores(m: MlMatrix, options: AnomalyOptions = {}): Anomal
     targetid: m.targetid,
     highPeak: residual.highPeak,
     stepPeak: residual.stepPeak,
+    armStep: residual.armStep,
+    doubletPeak: residual.doubletPeak,
+    lyaDeficit,
     pcaChi2: detail.chi2,
     densityNll,
     score,
@@ -135,9 +157,8 @@ export function topAnomalies(s: AnomalyScores, n: number): BigInt64Array {
 }
 
 /**
- * The scores as an Arrow table (TARGETID int64, HIGH_PEAK, STEP_PEAK, PCA_CHI2, DENSITY_NLL, SCORE float64, RANK
- * int32), rows in RANK order,
- * ready for Parquet or the store.
+ * The scores as an Arrow table (TARGETID int64; HIGH_PEAK, STEP_PEAK, ARM_STEP, DOUBLET_PEAK, LYA_DEFICIT, PCA_CHI2,
+ * DENSITY_NLL, SCORE float64, NaN where undefined; RANK int32), rows in RANK order, ready for Parquet or the store.
  *
  * @example
  * const table = anomalyTable(scores); table.getChild('RANK')!.get(0); // 1
@@ -150,6 +171,9 @@ export function anomalyTable(s: AnomalyScores): Table {
     new Field('TARGETID', new Int64(), false),
     new Field('HIGH_PEAK', new Float64(), false),
     new Field('STEP_PEAK', new Float64(), false),
+    new Field('ARM_STEP', new Float64(), false),
+    new Field('DOUBLET_PEAK', new Float64(), false),
+    new Field('LYA_DEFICIT', new Float64(), false),
     new Field('PCA_CHI2', new Float64(), false),
     new Field('DENSITY_NLL', new Float64(), false),
     new Field('SCORE', new Float64(), false),
@@ -163,6 +187,9 @@ export function anomalyTable(s: AnomalyScores): Table {
       makeData({ type: new Int64(), length: n, nullCount: 0, data: BigInt64Array.from(order, (r) => s.targetid[r]!) }),
       makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.highPeak) }),
       makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.stepPeak) }),
+      makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.armStep) }),
+      makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.doubletPeak) }),
+      makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.lyaDeficit) }),
       makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.pcaChi2) }),
       makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.densityNll) }),
       makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.score) }),

@@ -1,5 +1,7 @@
+import { DR1_WAVELENGTH } from '../../desi/index.js';
 import { restWavelength } from '../log-lambda-grid.js';
 import type { MlMatrix } from '../ml-matrix.js';
+import { doubletPeak, mgiiDoubletSearch } from './doublet-filter.js';
 import { fitRow, isGood, type PcaModel, reconstructRow } from './masked-pca.js';
 import { noiseFloor } from './noise-floor.js';
 import { runningMedian } from './running-median.js';
@@ -23,6 +25,8 @@ export interface ResidualScales {
   highFloor: Float64Array;
   lowFloor: Float64Array;
   stepFloor: Float64Array;
+  /** Variance floors (fractional flux^2) of the arm steps at each of ARM_BREAKS, calibrated like the others. */
+  armFloor: Float64Array;
   balBin: Uint8Array;
 }
 
@@ -60,8 +64,10 @@ export interface ResidualScaleOptions {
 export const BAL_WINDOW: readonly [number, number] = [1280, 1549];
 
 /**
- * Per-spectrum statistics of the PCA residual at two scales: HIGH_PEAK, the most significant narrow feature (the
- * residual minus its running median, in units of noise plus the pixel's calibrated floor, summed over 1 or 3 pixels)
+ * Per-spectrum statistics of the PCA residual at two scales: HIGH_PEAK, the most significant narrow excess (the
+ * residual minus its running median, in units of noise plus the pixel's calibrated floor, summed over 1 or 3 pixels;
+ * excesses only: spikes, cosmic rays, unexpected narrow emission, since narrow absorption is DOUBLET_PEAK's and the
+ * ordinary absorption of BAL trough edges would otherwise crowd the top of HIGH_PEAK)
  * and LOW_CHI2, the excess chi-square of the smooth part (the running median, averaged in rest bins, in units of noise
  * plus the bin's floor) as a significance: (sum u^2 - nbins) / sqrt(2 nbins), and STEP_PEAK, the most significant
  * difference between the mean smooth residual of `step` good pixels and that of the `step` before (a dropped arm or a
@@ -75,9 +81,25 @@ export interface ResidualScaleStats {
   highPeak: Float64Array;
   lowChi2: Float64Array;
   stepPeak: Float64Array;
+  /**
+   * DOUBLET_PEAK: the matched-filter significance of the strongest MgII 2796/2803 absorption doublet in the narrow
+   * part, in the same units as HIGH_PEAK (doublet-filter.ts), searched blueward of MgII; NaN where a row could not be fitted.
+   */
+  doubletPeak: Float64Array;
+  /**
+   * ARM_STEP: where the spectrograph's arms meet (ARM_BREAKS, moved to the rest frame by the redshift the row's
+   * coverage implies), the change of the mean smooth residual, as a fraction of the model, from the pixels before the
+   * break (back to the previous one or the start) to those after it, in units of its noise plus a floor calibrated
+   * per break on the population; the larger of the two breaks; NaN where neither has pixels on both sides. A dropped
+   * arm (its flux scaled down) shifts one whole arm against the basis, which whole-arm means see at a fraction of
+   * the noise that STEP_PEAK's 64-pixel windows need, and only two places are looked at instead of thousands.
+   */
+  armStep: Float64Array;
   /** The rest pixel of the narrow peak and the first pixel of the smooth part's worst bin (-1 where none), to show where. */
   highAt: Int32Array;
   lowAt: Int32Array;
+  /** The rest pixel of the doublet's first line (-1 where none). */
+  doubletAt: Int32Array;
 }
 
 /** One row's residual decomposed: good pixels in order (index, residual, ivar, smooth part), and its bin means. */
@@ -129,6 +151,36 @@ class RowWork {
       const fr = (this.cumF[i + step]! - this.cumF[i]!) / wr;
       this.stepDiff[i] = fr - fl;
       this.stepVar[i] = 1.57 * (1 / wl + 1 / wr);
+    }
+  }
+
+  /**
+   * The fractional steps of the smooth residual at ARM_BREAKS (rest pixels `at`): for each break, the IVAR-weighted
+   * mean smooth residual over the good pixels from it to the next break (or the end), over the mean model there, minus
+   * the same for the pixels from the previous break (or the start); with its variance. NaN where a side is empty.
+   */
+  armSteps(at: readonly number[], delta: Float64Array, variance: Float64Array): void {
+    const edges = [Number.NEGATIVE_INFINITY, ...at, Number.POSITIVE_INFINITY];
+    const means: number[] = [];
+    const vars: number[] = [];
+    for (let s = 0; s + 1 < edges.length; s++) {
+      let w = 0;
+      let f = 0;
+      let level = 0;
+      for (let i = 0; i < this.count; i++) {
+        const j = this.idx[i]!;
+        if (j < edges[s]! || j >= edges[s + 1]!) continue;
+        w += this.iv[i]!;
+        f += this.iv[i]! * this.smooth[i]!;
+        level += this.iv[i]! * this.recon[j]!;
+      }
+      // A side with no pixels, or a model at or below zero there, has no fractional mean.
+      means.push(w > 0 && level > 0 ? f / level : Number.NaN);
+      vars.push(w > 0 && level > 0 ? (1.57 * w) / (level * level) : Number.NaN);
+    }
+    for (let b = 0; b < at.length; b++) {
+      delta[b] = means[b + 1]! - means[b]!;
+      variance[b] = vars[b + 1]! + vars[b]!;
     }
   }
 
@@ -201,6 +253,53 @@ class RowWork {
   }
 }
 
+/**
+ * Observed wavelengths (Angstrom) where DESI's arms meet, the middles of the B/R and R/Z overlaps: a dropped or
+ * miscalibrated arm makes its step there, and nowhere else.
+ *
+ * @example
+ * ARM_BREAKS; // [5780, 7570]
+ */
+export const ARM_BREAKS: readonly number[] = [
+  (DR1_WAVELENGTH.B.wmax + DR1_WAVELENGTH.R.wmin) / 2,
+  (DR1_WAVELENGTH.R.wmax + DR1_WAVELENGTH.Z.wmin) / 2,
+];
+
+/**
+ * 1 + z of row r as its coverage implies: the DESI span (3600-9824 A) over the rest wavelengths of its first and last
+ * good pixels, the geometric mean of both where both edges lie inside the grid, else the one that does. The matrix keeps no redshift, and
+ * the edge of coverage is where the reported redshift put it.
+ */
+function coverageRedshift(m: MlMatrix, r: number): number {
+  const p = m.npix;
+  let first = -1;
+  let last = -1;
+  for (let j = 0; j < p; j++)
+    if (isGood(m, r * p + j)) {
+      if (first < 0) first = j;
+      last = j;
+    }
+  if (last < 0) return Number.NaN;
+  const red = DR1_WAVELENGTH.Z.wmax / restWavelength(m.grid, last);
+  const blue = DR1_WAVELENGTH.B.wmin / restWavelength(m.grid, first);
+  // Each edge is off by up to a pixel the resampling leaves partly covered, in opposite senses: average both when both lie inside the grid.
+  if (first > 0 && last < p - 1) return Math.sqrt(red * blue);
+  return last < p - 1 ? red : blue;
+}
+
+/** The rest pixels (fractional) of ARM_BREAKS in row r, into `out` (NaN when the row has no good pixel). */
+function armBreakPixels(m: MlMatrix, r: number, out: number[]): void {
+  const onePlusZ = coverageRedshift(m, r);
+  ARM_BREAKS.forEach((b, k) => {
+    out[k] = (Math.log10(b / onePlusZ) - m.grid.log10Start) / m.grid.dlog10;
+  });
+}
+
+/** The first rest pixel the basis uses (0 when none). */
+function firstUsed(model: PcaModel): number {
+  return Math.max(0, model.used.indexOf(1));
+}
+
 /** 1 at the rest pixels of `grid` inside BAL_WINDOW. */
 function balPixels(m: MlMatrix): Uint8Array {
   return Uint8Array.from({ length: m.npix }, (_, j) => {
@@ -235,12 +334,24 @@ export function fitResidualScales(model: PcaModel, m: MlMatrix, options: Residua
   const lNoise = new Float64Array(n * nbins);
   const w = new RowWork(p, nbins);
   const bal = balPixels(m);
+  const nbreaks = ARM_BREAKS.length;
+  const breaks = new Array<number>(nbreaks);
+  const armDelta = new Float64Array(nbreaks);
+  const armVar = new Float64Array(nbreaks);
+  const a2 = new Float64Array(n * nbreaks).fill(Number.NaN);
+  const aNoise = new Float64Array(n * nbreaks);
   for (let r = 0; r < n; r++) {
     if (!w.load(model, m, r, window, bin, bal)) continue;
     for (let i = 0; i < w.count; i++) {
       const o = r * p + w.idx[i]!;
       h2[o] = (w.d[i]! - w.smooth[i]!) ** 2;
       hNoise[o] = 1 / w.iv[i]!;
+    }
+    armBreakPixels(m, r, breaks);
+    w.armSteps(breaks, armDelta, armVar);
+    for (let b = 0; b < nbreaks; b++) {
+      a2[r * nbreaks + b] = armDelta[b]! ** 2;
+      aNoise[r * nbreaks + b] = armVar[b]!;
     }
     w.steps(step);
     for (let i = 0; i < w.count; i++) {
@@ -278,7 +389,9 @@ export function fitResidualScales(model: PcaModel, m: MlMatrix, options: Residua
     const centre = restWavelength(m.grid, Math.min(p - 1, b * bin + (bin >> 1)));
     balBin[b] = centre >= BAL_WINDOW[0] && centre <= BAL_WINDOW[1] ? 1 : 0;
   }
-  return { window, bin, step, widths, nbins, highFloor, lowFloor, stepFloor, balBin };
+  const armFloor = new Float64Array(nbreaks);
+  for (let b = 0; b < nbreaks; b++) armFloor[b] = noiseFloor(resid, noise, column(a2, aNoise, b, nbreaks), quantile, scratch);
+  return { window, bin, step, widths, nbins, highFloor, lowFloor, stepFloor, armFloor, balBin };
 }
 
 /**
@@ -290,14 +403,22 @@ export function fitResidualScales(model: PcaModel, m: MlMatrix, options: Residua
  */
 export function scoreResidualScales(model: PcaModel, scales: ResidualScales, m: MlMatrix): ResidualScaleStats {
   const n = m.targetid.length;
-  const { window, bin, step, widths, nbins, highFloor, lowFloor, stepFloor, balBin } = scales;
+  const { window, bin, step, widths, nbins, highFloor, lowFloor, stepFloor, armFloor, balBin } = scales;
+  const breaks = new Array<number>(ARM_BREAKS.length);
+  const armDelta = new Float64Array(ARM_BREAKS.length);
+  const armVar = new Float64Array(ARM_BREAKS.length);
   const out: ResidualScaleStats = {
     highPeak: new Float64Array(n).fill(Number.NaN),
     lowChi2: new Float64Array(n).fill(Number.NaN),
     stepPeak: new Float64Array(n).fill(Number.NaN),
+    doubletPeak: new Float64Array(n).fill(Number.NaN),
+    armStep: new Float64Array(n).fill(Number.NaN),
     highAt: new Int32Array(n).fill(-1),
     lowAt: new Int32Array(n).fill(-1),
+    doubletAt: new Int32Array(n).fill(-1),
   };
+  const search = mgiiDoubletSearch(m.grid, restWavelength(m.grid, firstUsed(model)), BAL_WINDOW);
+  const full = new Float64Array(model.npix);
   const w = new RowWork(model.npix, nbins);
   const t = new Float64Array(model.npix);
   const cum = new Float64Array(model.npix + 1);
@@ -306,13 +427,24 @@ export function scoreResidualScales(model: PcaModel, scales: ResidualScales, m: 
     if (!w.load(model, m, r, window, bin, bal)) continue;
     const g = w.count;
     for (let i = 0; i < g; i++) t[i] = (w.d[i]! - w.smooth[i]!) / Math.sqrt(1 / w.iv[i]! + highFloor[w.idx[i]!]!);
+    full.fill(Number.NaN);
+    // Absorption cannot take away more light than there is: below zero flux a dip is noise or a sky-subtraction
+    // error (desispec#2725), so the doublet search counts a pixel's deficit only down to zero flux.
+    for (let i = 0; i < g; i++) {
+      const j = w.idx[i]!;
+      const sigma = Math.sqrt(1 / w.iv[i]! + highFloor[j]!);
+      full[j] = Math.max(w.d[i]! - w.smooth[i]!, -(w.recon[j]! + w.smooth[i]!)) / sigma;
+    }
+    const doublet = doubletPeak(full, search);
+    out.doubletPeak[r] = doublet.peak;
+    out.doubletAt[r] = doublet.at;
     let peak = 0;
     let at = -1;
     cum[0] = 0;
     for (let i = 0; i < g; i++) cum[i + 1] = cum[i]! + t[i]!;
     for (const width of widths)
       for (let i = width; i <= g; i++) {
-        const v = Math.abs(cum[i]! - cum[i - width]!) / Math.sqrt(width);
+        const v = (cum[i]! - cum[i - width]!) / Math.sqrt(width);
         if (v > peak) {
           peak = v;
           at = w.idx[i - 1 - (width >> 1)]!;
@@ -328,6 +460,14 @@ export function scoreResidualScales(model: PcaModel, scales: ResidualScales, m: 
       sp = Math.max(sp, v);
     }
     out.stepPeak[r] = sp;
+    armBreakPixels(m, r, breaks);
+    w.armSteps(breaks, armDelta, armVar);
+    let arm = Number.NaN;
+    for (let b = 0; b < breaks.length; b++) {
+      const v = Math.abs(armDelta[b]!) / Math.sqrt(armVar[b]! + armFloor[b]!);
+      if (!Number.isNaN(v)) arm = Number.isNaN(arm) ? v : Math.max(arm, v);
+    }
+    out.armStep[r] = arm;
     let chi2 = 0;
     let used = 0;
     let worst = 0;

@@ -1,0 +1,114 @@
+import { restWavelength } from '../log-lambda-grid.js';
+import type { MlMatrix } from '../ml-matrix.js';
+import { isGood } from './masked-pca.js';
+
+/**
+ * Options of {@link lymanAlphaDeficit}.
+ *
+ * @example
+ * lymanAlphaDeficit(m, { neighbours: 200 } satisfies LymanAlphaDeficitOptions);
+ */
+export interface LymanAlphaDeficitOptions {
+  /** Rest window (Angstrom) of the Lya peak (default [1210, 1225]: the line's core, where every quasar is bright). */
+  peak?: readonly [number, number];
+  /** Rest window (Angstrom) of the continuum it is compared with (default [1270, 1370]: redward of NV, line-poor). */
+  reference?: readonly [number, number];
+  /** Spectra of the nearest rest-frame coverage the statistic is calibrated on (default 100). */
+  neighbours?: number;
+}
+
+/**
+ * LYA_DEFICIT: how much weaker a spectrum's Lya emission peak is than those of the population's spectra at the same
+ * redshift, in units of their scatter and its own noise; NaN where the row does not cover both windows (z below ~1.95
+ * on DESI). The statistic is v = ln(mean flux in `peak` / mean flux in `reference`), IVAR-weighted means of good
+ * pixels; it is compared with the median and the scatter (1.4826 MAD, less the neighbours' median noise variance) of
+ * v over the `neighbours` spectra next to it in the order of where their coverage ends in rest wavelength (the red edge of coverage is
+ * lambda_max / (1 + z) on one instrument, so they are the population's spectra of nearly the same redshift), and
+ * u = (median - v) / sqrt(scatter^2 + noise^2). One-sided: a Lya line is only ever missing.
+ *
+ * Why: a catastrophic redshift (MgII read as CIV, z reported ~ 1.8 (1 + z) - 1) puts a spectrum at z ~ 2-5, and the
+ * masked PCA, which starts at 1260 A because the forest is different in every sightline, reproduces the misread
+ * spectrum to within the noise. What no real quasar at that redshift lacks is its Lya emission, the strongest line of
+ * the rest UV: at the reported 1216 A the misread spectrum shows the featureless continuum near 2200 A. Weak-line
+ * quasars and damped absorbers on the Lya peak are real and rare, and belong in an anomaly list too.
+ *
+ * @example
+ * const u = lymanAlphaDeficit(matrix); // Float64Array, NaN below z ~ 1.95
+ */
+export function lymanAlphaDeficit(m: MlMatrix, options: LymanAlphaDeficitOptions = {}): Float64Array {
+  const [pLo, pHi] = options.peak ?? [1210, 1225];
+  const [cLo, cHi] = options.reference ?? [1270, 1370];
+  const neighbours = options.neighbours ?? 100;
+  const n = m.targetid.length;
+  const p = m.npix;
+  const wave = Float64Array.from({ length: p }, (_, j) => restWavelength(m.grid, j));
+  const v = new Float64Array(n).fill(Number.NaN);
+  const noise2 = new Float64Array(n).fill(Number.NaN);
+  const key = new Float64Array(n).fill(Number.NaN);
+  for (let r = 0; r < n; r++) {
+    const peak = windowMean(m, r, wave, pLo, pHi);
+    const ref = windowMean(m, r, wave, cLo, cHi);
+    if (!peak || !ref || !(ref.mean > 0)) continue;
+    // A peak at or below zero is a deficit as large as the noise lets us say: hold it at one sigma above zero.
+    const top = Math.max(peak.mean, peak.sigma);
+    v[r] = Math.log(top / ref.mean);
+    noise2[r] = (peak.sigma / top) ** 2 + (ref.sigma / ref.mean) ** 2;
+    let last = -1;
+    for (let j = 0; j < p; j++) if (isGood(m, r * p + j)) last = j;
+    key[r] = Math.log(wave[last]!);
+  }
+  const rows = Array.from(v.keys())
+    .filter((r) => !Number.isNaN(v[r]!))
+    .sort((a, b) => key[a]! - key[b]! || a - b);
+  const out = new Float64Array(n).fill(Number.NaN);
+  const count = rows.length;
+  if (count < 10) return out;
+  const k = Math.min(neighbours, count - 1);
+  const vals = new Float64Array(k);
+  const devs = new Float64Array(k);
+  const noises = new Float64Array(k);
+  for (let i = 0; i < count; i++) {
+    // The k rows either side of this one in coverage order (k / 2 each way, shifted inward at the ends).
+    const lo = Math.max(0, Math.min(i - (k >> 1), count - 1 - k));
+    const hi = lo + k;
+    let c = 0;
+    for (let t = lo; t <= hi; t++) {
+      if (t === i) continue;
+      if (c === k) break;
+      vals[c] = v[rows[t]!]!;
+      noises[c++] = noise2[rows[t]!]!;
+    }
+    const med = median(vals.subarray(0, c));
+    for (let t = 0; t < c; t++) devs[t] = Math.abs(vals[t]! - med);
+    const mad = 1.4826 * median(devs.subarray(0, c));
+    const intrinsic = Math.max(0, mad * mad - median(noises.subarray(0, c)));
+    const r = rows[i]!;
+    out[r] = (med - v[r]!) / Math.sqrt(intrinsic + noise2[r]!);
+  }
+  return out;
+}
+
+/** IVAR-weighted mean flux of row r's good pixels in [lo, hi] and its error; undefined when fewer than half are good. */
+function windowMean(m: MlMatrix, r: number, wave: Float64Array, lo: number, hi: number): { mean: number; sigma: number } | undefined {
+  let w = 0;
+  let f = 0;
+  let good = 0;
+  let total = 0;
+  for (let j = 0; j < m.npix; j++) {
+    if (wave[j]! < lo || wave[j]! > hi) continue;
+    total++;
+    const o = r * m.npix + j;
+    if (!isGood(m, o)) continue;
+    w += m.ivar[o]!;
+    f += m.ivar[o]! * m.flux[o]!;
+    good++;
+  }
+  return total > 0 && good * 2 >= total ? { mean: f / w, sigma: 1 / Math.sqrt(w) } : undefined;
+}
+
+/** The median of `v` (sorted in place). */
+function median(v: Float64Array): number {
+  v.sort();
+  const h = v.length >> 1;
+  return v.length % 2 ? v[h]! : 0.5 * (v[h - 1]! + v[h]!);
+}
