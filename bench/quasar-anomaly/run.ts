@@ -1,0 +1,166 @@
+// The anomaly-completeness measuring stick of issue 15: anomalyScores on a larger mock than the test's (3000 ordinary
+// quasars, 25 of each injected kind, 30 faint ones with planted sky-line residuals, seed 7), "found" = SCORE above the
+// 99th percentile of the ordinary spectra. Prints per kind how many each statistic finds, and for ABSORBER, DROPOUT and
+// WRONG_Z by r magnitude, since a feature below the noise cannot be found.
+//
+// Run: npm run build && node dist/bench/quasar-anomaly/run.js [--normal 3000] [--per-kind 25] [--sky 30] [--seed 7]
+//   [--json] [--detail] [--where] [--why], from the repository root. The mock matrix is cached under
+// bench/out/quasar-anomaly/ (git-ignored), so reruns only score (~20 s for 3130 spectra).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { type AnomalyScores, anomalyScores, type MlMatrix, ML_GRID } from '../../lib/quasar/index.js';
+import { mockMatrix, type RowTruth } from '../../test/quasar/helpers/mock-matrix.js';
+
+const OUT = resolve('bench/out/quasar-anomaly');
+
+function option(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1]! : fallback;
+}
+const normal = Number(option('normal', '3000'));
+const perKind = Number(option('per-kind', '25'));
+const sky = Number(option('sky', '30'));
+const seed = Number(option('seed', '7'));
+
+interface Mock {
+  matrix: MlMatrix;
+  truth: RowTruth[];
+  magR: number[];
+}
+
+/** The mock matrix, from the cache when it is there (flux, ivar, mask, scale as raw arrays; truth as JSON). */
+function loadMock(): Mock {
+  const key = join(OUT, `mock-${normal}-${perKind}-${sky}-${seed}`);
+  if (existsSync(`${key}.json`)) {
+    const meta = JSON.parse(readFileSync(`${key}.json`, 'utf8')) as { truth: RowTruth[]; magR: number[]; targetid: string[] };
+    const buf = readFileSync(`${key}.bin`);
+    const n = meta.truth.length;
+    const p = ML_GRID.npix;
+    let at = buf.byteOffset;
+    const take = <T>(make: (b: ArrayBuffer, o: number, len: number) => T, bytes: number, len: number): T => {
+      const copy = buf.buffer.slice(at, at + bytes * len);
+      at += bytes * len;
+      return make(copy, 0, len);
+    };
+    const flux = take((b, o, l) => new Float32Array(b, o, l), 4, n * p);
+    const ivar = take((b, o, l) => new Float32Array(b, o, l), 4, n * p);
+    const scale = take((b, o, l) => new Float64Array(b, o, l), 8, n);
+    const mask = take((b, o, l) => new Uint8Array(b, o, l), 1, n * p);
+    const matrix: MlMatrix = { targetid: BigInt64Array.from(meta.targetid, BigInt), grid: ML_GRID, npix: p, flux, ivar, mask, scale };
+    return { matrix, truth: meta.truth, magR: meta.magR };
+  }
+  const t0 = Date.now();
+  const mock = mockMatrix({ normal, perKind, sky, seed, skySigma: 3, skyLines: 8 });
+  const m = mock.matrix;
+  mkdirSync(OUT, { recursive: true });
+  const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  writeFileSync(`${key}.bin`, Buffer.concat([bytes(m.flux), bytes(m.ivar), bytes(m.scale), bytes(m.mask)]));
+  const magR = mock.quasars.map((q) => q.magR);
+  writeFileSync(`${key}.json`, JSON.stringify({ truth: mock.truth, magR, targetid: Array.from(m.targetid, String) }));
+  console.log(`mock built in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  return { matrix: m, truth: mock.truth, magR };
+}
+
+/** Rows whose value lies above the 99th percentile of the ordinary rows' values (NaN never). */
+function found(v: Float64Array, truth: RowTruth[]): (i: number) => boolean {
+  const ordinary = truth.flatMap((t, i) => (t === 'NONE' && !Number.isNaN(v[i]!) ? [v[i]!] : [])).sort((a, b) => a - b);
+  const cut = ordinary[Math.floor(0.99 * ordinary.length)]!;
+  return (i) => v[i]! > cut;
+}
+
+const { matrix, truth, magR } = loadMock();
+const t0 = Date.now();
+const s: AnomalyScores = anomalyScores(matrix, { seed: 1 });
+const seconds = (Date.now() - t0) / 1000;
+const stats: Record<string, Float64Array> = {
+  SCORE: s.score,
+  HIGH_PEAK: s.highPeak,
+  STEP_PEAK: s.stepPeak,
+  PCA_CHI2: s.pcaChi2,
+  DENSITY_NLL: s.densityNll,
+  DOUBLET_PEAK: s.doubletPeak,
+  LYA_DEFICIT: s.lyaDeficit,
+  ARM_STEP: s.armStep,
+};
+const kinds = ['SPIKES', 'WRONG_Z', 'ABSORBER', 'DROPOUT', 'SKY'] as const;
+const rowsOf = (k: RowTruth) => truth.flatMap((t, i) => (t === k ? [i] : []));
+const table = kinds.map((kind) => {
+  const rows = rowsOf(kind);
+  return {
+    kind,
+    n: rows.length,
+    ...Object.fromEntries(Object.entries(stats).map(([name, v]) => [name, rows.filter(found(v, truth)).length])),
+  };
+});
+console.table(table);
+const byMag = (['ABSORBER', 'DROPOUT', 'WRONG_Z'] as const).map((kind) => {
+  const isFound = found(s.score, truth);
+  const rows = rowsOf(kind);
+  const bin = (lo: number, hi: number) => {
+    const r = rows.filter((i) => magR[i]! >= lo && magR[i]! < hi);
+    return `${r.filter(isFound).length}/${r.length}`;
+  };
+  return { kind, 'r<20': bin(0, 20), '20-21': bin(20, 21), 'r>21': bin(21, 99) };
+});
+console.table(byMag);
+const injected = kinds.slice(0, 4).reduce((a, k) => a + rowsOf(k).filter(found(s.score, truth)).length, 0);
+console.log(
+  `injected anomalies found by SCORE: ${injected}/${4 * perKind}; anomalyScores took ${seconds.toFixed(1)} s on ${truth.length} spectra`,
+);
+if (process.argv.includes('--json')) console.log(JSON.stringify({ table, byMag, injected, seconds }));
+// --detail: each statistic's ten largest ordinary values, and every odd row's value @ its r magnitude.
+if (process.argv.includes('--detail')) {
+  for (const [name, v] of Object.entries(stats)) {
+    const ord = truth.flatMap((t, i) => (t === 'NONE' && Number.isFinite(v[i]!) ? [v[i]!] : [])).sort((a, b) => b - a);
+    console.log(
+      `${name}: ordinary top 10 ${ord
+        .slice(0, 10)
+        .map((x) => x.toPrecision(3))
+        .join(' ')}`,
+    );
+    for (const kind of kinds)
+      console.log(
+        `  ${kind}: ${rowsOf(kind)
+          .map((i) => `${v[i]!.toPrecision(3)}@${magR[i]!.toFixed(1)}`)
+          .join(' ')}`,
+      );
+  }
+}
+// --where: the rest wavelengths of the ordinary spectra's largest doublets and narrow peaks (what a statistic's tail is).
+if (process.argv.includes('--where')) {
+  const wave = (j: number) => (j < 0 ? Number.NaN : 10 ** (matrix.grid.log10Start + j * matrix.grid.dlog10));
+  const top = (v: Float64Array, at: Int32Array, label: string) => {
+    const rows = truth.flatMap((t, i) => (t === 'NONE' && Number.isFinite(v[i]!) ? [i] : [])).sort((a, b) => v[b]! - v[a]!);
+    console.log(
+      `${label}: ${rows
+        .slice(0, 12)
+        .map((i) => `${v[i]!.toPrecision(3)}@${wave(at[i]!).toFixed(0)}A,r${magR[i]!.toFixed(1)}`)
+        .join(' ')}`,
+    );
+  };
+  top(s.doubletPeak, s.residual.doubletAt, 'ordinary DOUBLET_PEAK');
+  top(s.highPeak, s.residual.highAt, 'ordinary HIGH_PEAK');
+  console.log(
+    `SKY doublets at ${rowsOf('SKY')
+      .map((i) => wave(s.residual.doubletAt[i]!).toFixed(0))
+      .join(' ')}`,
+  );
+}
+// --why: the statistics and the pixels of a sky spectrum SCORE finds, and of a spike it misses.
+if (process.argv.includes('--why')) {
+  const cut = (v: Float64Array) => {
+    const o = truth.flatMap((t, i) => (t === 'NONE' && !Number.isNaN(v[i]!) ? [v[i]!] : [])).sort((a, b) => a - b);
+    return o[Math.floor(0.99 * o.length)]!;
+  };
+  const c = cut(s.score);
+  for (const i of truth.keys())
+    if ((truth[i] === 'SKY' && s.score[i]! > c) || (truth[i] === 'SPIKES' && !(s.score[i]! > c)))
+      console.log(
+        truth[i],
+        `doublet at pixel ${s.residual.doubletAt[i]}: ivar ${Array.from(matrix.ivar.subarray(i * matrix.npix + s.residual.doubletAt[i]! - 3, i * matrix.npix + s.residual.doubletAt[i]! + 10), (x) => x.toPrecision(2)).join(' ')}; flux ${Array.from(matrix.flux.subarray(i * matrix.npix + s.residual.doubletAt[i]! - 3, i * matrix.npix + s.residual.doubletAt[i]! + 10), (x) => x.toFixed(2)).join(' ')}\n`,
+        `r ${magR[i]!.toFixed(1)} score ${s.score[i]!.toFixed(4)} cut ${c.toFixed(4)}`,
+        Object.entries(stats)
+          .map(([k, v]) => `${k} ${v[i]!.toPrecision(3)}`)
+          .join(', '),
+      );
+}
