@@ -255,7 +255,8 @@ class RowWork {
 
 /**
  * Observed wavelengths (Angstrom) where DESI's arms meet, the middles of the B/R and R/Z overlaps: a dropped or
- * miscalibrated arm makes its step there, and nowhere else.
+ * miscalibrated arm makes its step there, and nowhere else. DESI's: for a matrix of SDSS spectra (one break near
+ * 6000 A, coverage to 10400 A) ARM_STEP looks in the wrong places and means nothing.
  *
  * @example
  * ARM_BREAKS; // [5780, 7570]
