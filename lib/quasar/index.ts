@@ -23,7 +23,8 @@ export type { AnomalyScores, AnomalyOptions } from './anomaly/anomaly-scores.js'
 export { fitMaskedPca, fitRow, reconstructRow } from './anomaly/masked-pca.js';
 export type { PcaModel, MaskedPcaOptions } from './anomaly/masked-pca.js';
 export { scorePca } from './anomaly/pca-scores.js';
-export { ARM_BREAKS, BAL_WINDOW, fitResidualScales, scoreResidualScales } from './anomaly/residual-scales.js';
+export { BAL_WINDOW, fitResidualScales, scoreResidualScales } from './anomaly/residual-scales.js';
+export { ARM_BREAKS, armBreakPixels, coverageRedshift } from './anomaly/arm-breaks.js';
 export { doubletPeak, mgiiDoubletSearch } from './anomaly/doublet-filter.js';
 export type { DoubletSearch } from './anomaly/doublet-filter.js';
 export { lymanAlphaDeficit } from './anomaly/lyman-alpha-deficit.js';

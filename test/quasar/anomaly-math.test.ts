@@ -5,6 +5,7 @@ import {
   anomalyTable,
   BAL_WINDOW,
   chi2OneQuantile,
+  coverageRedshift,
   doubletPeak,
   emptyMlMatrix,
   fitGaussianMixture,
@@ -197,6 +198,20 @@ describe('the targeted statistics', () => {
     expect(restWavelength(ML_GRID, d.first)).toBeCloseTo(1260, -1);
     expect(Math.abs(restWavelength(ML_GRID, d.last) / (MGII_DOUBLET[1] * 1.01) - 1)).toBeLessThan(ML_GRID.dlog10 * Math.LN10);
     expect(restWavelength(ML_GRID, d.skip![0])).toBeCloseTo(BAL_WINDOW[0], -1);
+  });
+
+  it('coverageRedshift reads 1 + z from where a DESI spectrum starts and ends in the rest frame', () => {
+    const m = emptyMlMatrix(3, ML_GRID);
+    for (const [r, z] of [0.8, 1.5, 3.2].entries())
+      for (let j = 0; j < ML_GRID.npix; j++) {
+        const w = restWavelength(ML_GRID, j);
+        const covered = w >= 3600 / (1 + z) && w <= 9824 / (1 + z);
+        m.mask[r * ML_GRID.npix + j] = covered ? 0 : ML_MASK.NOT_COVERED;
+        m.ivar[r * ML_GRID.npix + j] = covered ? 1 : 0;
+        m.flux[r * ML_GRID.npix + j] = 1;
+      }
+    // Within a pixel of the grid (2e-4 dex) at both edges (z 0.8, 1.5) and at the red edge alone (3.2: the blue edge is the grid's).
+    [0.8, 1.5, 3.2].forEach((z, r) => expect(Math.abs(Math.log10(coverageRedshift(m, r) / (1 + z)))).toBeLessThan(ML_GRID.dlog10));
   });
 
   it('doubletPeak finds a planted doublet where noise alone stays low, and skips NaN pixels', () => {
