@@ -45,7 +45,7 @@ export interface ContinuumFit {
   feScale: number;
   /** 3 x 3 row-major over [norm, slope, feScale] (NaN for feScale without a template). */
   covariance: Float64Array;
-  /** chi2 over the binned points the fit used (groups of 4 neighbouring pixels). */
+  /** chi2 over the binned points the fit used (up to 32 neighbouring pixels each, 4 with an Fe II template). */
   chi2: number;
   /** Pixels the final fit used. */
   npix: number;
@@ -53,8 +53,13 @@ export interface ContinuumFit {
 
 const LN_3000 = Math.log(3000);
 
-/** Window pixels combined into one point of the continuum fit. */
-const BIN = 4;
+/**
+ * Window pixels combined into one point of the continuum fit: a power law is smooth over 1% in wavelength (its mean
+ * over such a bin differs from its value at the bin's mean ln lambda by ~1e-5), so up to 32 pixels; an Fe II
+ * template has structure on ~1,000 km/s scales, so with one only 4.
+ */
+const BIN_POWER_LAW = 32;
+const BIN_WITH_FE = 4;
 
 /**
  * Pixels needed in the windows for a continuum fit.
@@ -136,9 +141,10 @@ function fitOnce(
   fe: Float64Array | undefined,
   start: ContinuumFit | undefined,
 ): ContinuumFit | undefined {
-  // The power law is smooth over a few pixels: groups of BIN neighbouring window pixels (within 1% in wavelength)
-  // are combined by inverse variance, which keeps chi2's information and cuts the fit's cost by BIN.
+  // Groups of `bin` neighbouring window pixels (within 1% in wavelength) are combined by inverse variance, which keeps
+  // chi2's information about the smooth model and cuts the fit's cost by up to `bin`.
   const m = idx.length;
+  const bin = fe ? BIN_WITH_FE : BIN_POWER_LAW;
   const y = new Float64Array(m);
   const w = new Float64Array(m);
   const lnx = new Float64Array(m);
@@ -151,7 +157,7 @@ function fitOnce(
     let swx = 0;
     let swt = 0;
     let j = k;
-    for (; j < m && j < k + BIN && rest.wave[idx[j]!]! < first * 1.01; j++) {
+    for (; j < m && j < k + bin && rest.wave[idx[j]!]! < first * 1.01; j++) {
       const i = idx[j]!;
       const wi = rest.ivar[i]!;
       sw += wi;
