@@ -172,7 +172,10 @@ function fitOnce(
     n++;
     k = j;
   }
-  const p0 = start ? Float64Array.of(start.norm, start.slope, start.feScale) : initialGuess(y, w, lnx);
+  // The fit reads the n binned points only (the arrays were sized for the pixels).
+  const yb = y.subarray(0, n);
+  const wb = w.subarray(0, n);
+  const p0 = start ? Float64Array.of(start.norm, start.slope, start.feScale) : initialGuess(yb, wb, lnx);
   if (!p0) return undefined;
   const withFe = fe !== undefined;
   const model: LeastSquaresModel = {
@@ -192,7 +195,7 @@ function fitOnce(
       }
     },
   };
-  const fit = leastSquares(model, y, w, p0, {
+  const fit = leastSquares(model, yb, wb, p0, {
     lower: Float64Array.of(-Infinity, -10, 0),
     upper: Float64Array.of(Infinity, 10, withFe ? Infinity : 0),
     maxIterations: 50,
