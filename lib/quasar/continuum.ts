@@ -135,6 +135,12 @@ function windowPixels(rest: RestSpectrum, use: Uint8Array): Int32Array {
   return Int32Array.from(out);
 }
 
+/**
+ * The binned points' arrays, kept between fits (a fit's result holds none of them): sized for every window pixel,
+ * they were a tenth of what the features allocate per spectrum.
+ */
+let work = new Float64Array(0);
+
 function fitOnce(
   rest: RestSpectrum,
   idx: Int32Array,
@@ -145,10 +151,11 @@ function fitOnce(
   // chi2's information about the smooth model and cuts the fit's cost by up to `bin`.
   const m = idx.length;
   const bin = fe ? BIN_WITH_FE : BIN_POWER_LAW;
-  const y = new Float64Array(m);
-  const w = new Float64Array(m);
-  const lnx = new Float64Array(m);
-  const t = new Float64Array(m);
+  if (work.length < 4 * m) work = new Float64Array(4 * m);
+  const y = work.subarray(0, m);
+  const w = work.subarray(m, 2 * m);
+  const lnx = work.subarray(2 * m, 3 * m);
+  const t = work.subarray(3 * m, 4 * m);
   let n = 0;
   for (let k = 0; k < m; ) {
     const first = rest.wave[idx[k]!]!;

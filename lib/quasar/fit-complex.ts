@@ -1,6 +1,6 @@
 import { C_KMS } from '../cosmo/index.js';
 import { GaussianLines, type GaussianComponent } from './fit/gaussian-lines.js';
-import { binPoints } from './fit/bin-points.js';
+import { type BinnedPoints, binPoints } from './fit/bin-points.js';
 import { leastSquares } from './fit/least-squares.js';
 import type { LineComplex } from './line-complexes.js';
 
@@ -46,9 +46,12 @@ const START_BROAD_SIGMA = 4000 / C_KMS / 2.3548;
 const START_NARROW_SIGMA = 500 / C_KMS / 2.3548;
 /** Reach of a narrow line around its rest wavelength (largest shift + 4 of the largest sigma): pixels stay single there. */
 const NARROW_REACH = NARROW_SHIFT + 4 * NARROW_SIGMA[1];
-/** Bins elsewhere: at most 4 pixels and 0.0005 in ln lambda (150 km/s, under a third of the narrowest broad sigma). */
-const BIN_WIDTH = 0.0005;
-const BIN_MOST = 4;
+/**
+ * Bins elsewhere: at most 8 pixels and 0.001 in ln lambda (300 km/s, 0.6 of the narrowest broad sigma), read with
+ * the curvature term (GaussianLines' `variance`), which leaves a bias of ~1e-4 at the narrowest broad line's peak.
+ */
+const BIN_WIDTH = 0.001;
+const BIN_MOST = 8;
 
 interface Layout {
   nParams: number;
@@ -97,17 +100,17 @@ export function fitComplex(
   // choice below still prices parameters by the pixels (n), as the binned chi2 differences stand for theirs.
   const points = binPoints(x, y, w, { width: BIN_WIDTH, most: BIN_MOST, keep: narrowZones(complex) });
   const one = layout(complex, 1);
-  const fit1 = run(one, points.x, points.y, points.w, guess(complex, one, points.x, points.y));
+  const fit1 = run(one, points, guess(complex, one, points.x, points.y));
   const maxBroad = Math.min(options.maxBroad ?? complex.broad.maxComponents, complex.broad.maxComponents);
   if (maxBroad < 2) return fit1;
   const price = 3 * Math.log(n);
-  if (shapeScore(fit1, points.x, points.y, points.w) < price / 2) return fit1;
+  if (shapeScore(fit1, points) < price / 2) return fit1;
   const two = layout(complex, 2);
-  const fit2 = run(two, points.x, points.y, points.w, split(one, two, fit1.params));
+  const fit2 = run(two, points, split(one, two, fit1.params));
   return fit1.chi2 - fit2.chi2 > price ? fit2 : fit1;
 
-  function run(l: Layout, xs: Float64Array, ys: Float64Array, ws: Float64Array, p0: Float64Array): ComplexFit {
-    const r = leastSquares(new GaussianLines(l.nParams, l.components, xs), ys, ws, p0, {
+  function run(l: Layout, pts: BinnedPoints, p0: Float64Array): ComplexFit {
+    const r = leastSquares(new GaussianLines(l.nParams, l.components, pts.x, pts.v), pts.y, pts.w, p0, {
       lower: l.lower,
       upper: l.upper,
       maxIterations: 60,
@@ -225,9 +228,9 @@ function split(one: Layout, two: Layout, p1: Float64Array): Float64Array {
  * The chi2 a least-squares fit of the residuals with the broad line's Gauss-Hermite h3 and h4 shapes would remove
  * (the score statistic for departures from one Gaussian).
  */
-function shapeScore(fit: ComplexFit, x: Float64Array, y: Float64Array, w: Float64Array): number {
+function shapeScore(fit: ComplexFit, { x, y, w, v }: BinnedPoints): number {
   const model = new Float64Array(x.length);
-  new GaussianLines(fit.params.length, fit.components, x).evaluate(fit.params, model, null);
+  new GaussianLines(fit.params.length, fit.components, x, v).evaluate(fit.params, model, null);
   const b = fit.broad[0]!;
   const p = fit.params;
   const mu = b.lnRest + p[b.shift]!;

@@ -17,7 +17,7 @@ import { AI_WINDOW, BAL_IONS } from './bal-windows.js';
 import { fitQuasar, fitRestFrame, type FitQuasarOptions, type QuasarFit } from './fit-quasar.js';
 import { type BalMeasurement, measureBal } from './measure-bal.js';
 import { QUASAR_LINE_COLUMNS } from './quasar-columns.js';
-import { restFrame, type ObservedSpectrum } from './rest-frame.js';
+import { restFrame, type ObservedSpectrum, type RestSpectrum } from './rest-frame.js';
 import { wavelengthAtVelocity } from './velocity.js';
 
 /**
@@ -49,20 +49,42 @@ export function measureQuasar(spectrum: ObservedSpectrum, z: number, options: Fi
     const reason = Number.isNaN(z) ? 'no redshift for this spectrum' : `redshift ${z} is not a redshift`;
     return { fit: { ...fit, reason }, bal: unmeasuredBal(reason), reason };
   }
-  const rest = restFrame(spectrum, z);
+  // Nothing measureQuasar returns holds the rest-frame arrays, so one set per thread serves every spectrum.
+  const rest = restFrame(spectrum, z, scratch);
+  scratch = rest;
   const fit = fitRestFrame(rest, z, options);
   if (fit.reason !== null) return { fit, bal: unmeasuredBal(fit.reason), reason: fit.reason };
-  // measureBal reads the model only in the CIV and SiIV windows (0 elsewhere is a bad pixel to it).
-  const model = fit.model(rest.wave, BAL_MODEL_RANGE);
-  const bal = measureBal(rest.wave, rest.flux, rest.ivar, model, { z, mask: invert(rest.good) });
+  // measureBal reads only the CIV and SiIV windows: it gets the pixels of that range, the model evaluated there.
+  const i0 = firstAtLeast(rest.wave, BAL_MODEL_RANGE[0]);
+  const i1 = firstAtLeast(rest.wave, BAL_MODEL_RANGE[1]);
+  const wave = rest.wave.subarray(i0, i1);
+  const model = fit.model(wave);
+  const bal = measureBal(wave, rest.flux.subarray(i0, i1), rest.ivar.subarray(i0, i1), model, {
+    z,
+    mask: invert(rest.good.subarray(i0, i1)),
+  });
   return { fit, bal, reason: null };
 }
+
+let scratch: RestSpectrum | undefined;
 
 /** Rest wavelengths covering the AI windows (-25000..0 km/s) of SiIV and CIV, where measureBal reads the model. */
 const BAL_MODEL_RANGE = [
   wavelengthAtVelocity(AI_WINDOW.vmin, BAL_IONS.SIIV) - 1,
   wavelengthAtVelocity(AI_WINDOW.vmax, BAL_IONS.CIV) + 1,
 ] as const;
+
+/** First index with wave[i] >= v (wave increasing), else wave.length. */
+function firstAtLeast(wave: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = wave.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (wave[mid]! < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /** measureBal's mask is non-zero where a pixel is bad; restFrame's `good` is the opposite. */
 function invert(good: Uint8Array): Uint8Array {
