@@ -82,8 +82,9 @@ const MIN_WINDOW_COVERED = 0.7;
  * Fits a quasar spectrum at redshift z: rest frame, power-law (+ Fe II) continuum in line-free windows, then each
  * emission-line complex whose window the spectrum covers (LINE_COMPLEXES) on the continuum-subtracted flux; pixels
  * lying well below the model blueward of CIV and SiIV (BAL troughs) are dropped and everything refitted, up to
- * `absorptionPasses` times. Bad data never throws: all pixels masked, no line covered or no continuum window give
- * NaN values and a `reason`.
+ * `absorptionPasses` times. With `templates`, a host galaxy is subtracted first and the continuum carries the optical
+ * Fe II model (see FitQuasarOptions). Bad data never throws: all pixels masked, no line covered or no continuum
+ * window give NaN values and a `reason`.
  *
  * @example
  * const { spectra, z } = await readSdssSpec('spec-0332-52367-0639.fits');

@@ -101,9 +101,10 @@ describe.skipIf(!HAVE_FIXTURES)('fitQuasar on SDSS spec-0332-52367-0639 against 
       expect(Math.abs(t.log_l5100! - ref.L5100!)).toBeLessThan(0.1);
     });
 
-    // Known gap: our broad Hbeta flux is ~30% above PyQSOFit's (its one broad Gaussian against our two, and its
-    // Boroson & Green Fe II template at 8900 km/s against our Kovacevic groups, whose width the data put near
-    // 6500 km/s), so the EW is too, against a continuum that agrees within 5%.
+    // Known gap: our broad Hbeta flux is ~30% above PyQSOFit's, so the EW is too, against a continuum that agrees
+    // within 5%. PyQSOFit fitted one broad Gaussian (7129 km/s) and the Boroson & Green Fe II template at 8900 km/s;
+    // we keep a second, 12000 km/s red pedestal (it lowers chi2 by far more than 3 ln n) beside a 5300 km/s core, and
+    // the data put our Kovacevic Fe II groups near 6500 km/s, leaving less Fe II under Hbeta's red wing.
     it.fails('broad Hbeta EW within 25% of PyQSOFit', () => {
       const [k, ours, py] = cmp.rows[1];
       expect(Math.abs(ours / py - 1), k).toBeLessThan(0.25);
