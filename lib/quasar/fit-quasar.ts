@@ -5,7 +5,7 @@ import { fitFeOptical, type FeOpticalFit } from './fe-optical.js';
 import { FeTemplate, type FeTemplateInput } from './fe-template.js';
 import { fitComplex, type ComplexFit } from './fit-complex.js';
 import { addProfiles } from './fit/gaussian-lines.js';
-import { LINE_COMPLEXES, type LineComplex } from './line-complexes.js';
+import { type ComplexName, LINE_COMPLEXES, type LineComplex } from './line-complexes.js';
 import { decomposeHost, type HostDecomposition } from './host-decomposition.js';
 import { measureBroad, measureNarrow } from './line-measures.js';
 import { logLambdaLuminosity } from './luminosity.js';
@@ -22,8 +22,12 @@ import { restFrame, type ObservedSpectrum, type RestSpectrum } from './rest-fram
 export interface FitQuasarOptions {
   /** An Fe II template (rest wavelength and flux), scaled in the continuum fit; a built FeTemplate is reused as is. */
   feTemplate?: FeTemplateInput | FeTemplate;
-  /** Most Gaussians per broad line (default 2, taken only when significant: see fitComplex). */
-  maxBroad?: 1 | 2;
+  /**
+   * Most Gaussians per broad line (default 2, taken only when significant: see fitComplex), for every complex or per
+   * complex by name (`{ hb: 1 }`: one broad Gaussian for Hbeta, the default elsewhere), e.g. to fit another
+   * program's line model.
+   */
+  maxBroad?: 1 | 2 | Partial<Record<ComplexName, 1 | 2>>;
   /** Refits without pixels absorbed blueward of CIV and SiIV, at most this many times (default 3; 0 = never). */
   absorptionPasses?: number;
   /**
@@ -262,7 +266,8 @@ function fitComplexes(
       w[k] = ivar[i]!;
       k++;
     }
-    const fit = fitComplex(c, x, y, w, options.maxBroad === undefined ? {} : { maxBroad: options.maxBroad });
+    const cap = typeof options.maxBroad === 'object' ? options.maxBroad[c.name] : options.maxBroad;
+    const fit = fitComplex(c, x, y, w, cap === undefined ? {} : { maxBroad: cap });
     if (fit) out.push(fit);
   }
   return out;

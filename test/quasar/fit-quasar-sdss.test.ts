@@ -101,13 +101,24 @@ describe.skipIf(!HAVE_FIXTURES)('fitQuasar on SDSS spec-0332-52367-0639 against 
       expect(Math.abs(t.log_l5100! - ref.L5100!)).toBeLessThan(0.1);
     });
 
-    // Known gap: our broad Hbeta flux is ~30% above PyQSOFit's, so the EW is too, against a continuum that agrees
-    // within 5%. PyQSOFit fitted one broad Gaussian (7129 km/s) and the Boroson & Green Fe II template at 8900 km/s;
-    // we keep a second, 12000 km/s red pedestal (it lowers chi2 by far more than 3 ln n) beside a 5300 km/s core, and
-    // the data put our Kovacevic Fe II groups near 6500 km/s, leaving less Fe II under Hbeta's red wing.
-    it.fails('broad Hbeta EW within 25% of PyQSOFit', () => {
+    // With its own model choice (a second broad Gaussian only where chi2 drops by more than 3 ln n) our Hbeta keeps a
+    // 12000 km/s red pedestal beside a 5300 km/s core, and its broad flux, so its EW, is ~36% above PyQSOFit's
+    // against a continuum that agrees within 5%. Kept failing so that it says when that changes.
+    it.fails('broad Hbeta EW within 25% of PyQSOFit with our own choice of broad components', () => {
       const [k, ours, py] = cmp.rows[1];
       expect(Math.abs(ours / py - 1), k).toBeLessThan(0.25);
+    });
+
+    // Like for like: the PyQSOFit 2021 fit in the file has ONE broad Gaussian for Hbeta (Hb_br_1_* only) and three
+    // for Halpha (Ha_br_1..3_*). With its line model (one for Hbeta, our up-to-two for Halpha) every number is within
+    // the issue's bounds.
+    const same = fitQuasar(spectrum, spec.z!, { templates, maxBroad: { hb: 1 } });
+    const sameCmp = compare(same, ref, sdss);
+    console.log(`with templates and PyQSOFit 2021's line model (one broad Gaussian for Hbeta):\n${sameCmp.table}`);
+    it("with PyQSOFit 2021's line model (one broad Gaussian for Hbeta), all four broad values within 25% and log L5100 within 0.1 dex", () => {
+      expect(same.values.hb_br_ncomp).toBe(1);
+      for (const [k, ours, py] of sameCmp.rows.slice(0, 4)) expect(Math.abs(ours / py - 1), k).toBeLessThan(0.25);
+      expect(Math.abs(same.values.log_l5100! - ref.L5100!)).toBeLessThan(0.1);
     });
   });
 
