@@ -3,6 +3,7 @@ import { CONTINUUM_WINDOWS, fitContinuum } from './continuum.js';
 import { leastSquares, type LeastSquaresModel } from './fit/least-squares.js';
 import type { FeGroup } from './quasar-templates.js';
 import type { RestSpectrum } from './rest-frame.js';
+import { firstAtLeast } from './first-at-least.js';
 
 /**
  * A fitted optical Fe II model: every line of every group a Gaussian of one FWHM (km/s) and one velocity shift (km/s),
@@ -216,16 +217,4 @@ function windowPixels(rest: RestSpectrum, use: Uint8Array): Int32Array {
     if (CONTINUUM_WINDOWS.some(([lo, hi]) => lam >= lo && lam <= hi)) out.push(i);
   }
   return Int32Array.from(out);
-}
-
-/** First index with wave[i] >= v (wave increasing), else wave.length. */
-function firstAtLeast(wave: ArrayLike<number>, v: number): number {
-  let lo = 0;
-  let hi = wave.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (wave[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -12,6 +12,7 @@ import { logLambdaLuminosity } from './luminosity.js';
 import { emptyQuasarValues } from './quasar-columns.js';
 import type { QuasarTemplates } from './quasar-templates.js';
 import { restFrame, type ObservedSpectrum, type RestSpectrum } from './rest-frame.js';
+import { firstAtLeast } from './first-at-least.js';
 
 /**
  * Options of {@link fitQuasar}.
@@ -338,16 +339,4 @@ function fillValues(
     if (lam < wmin || lam > wmax) continue;
     values[`log_l${lam}`] = logLambdaLuminosity(lam, powerLaw(continuum, lam), z);
   }
-}
-
-/** First index with wave[i] >= v (wave increasing), else wave.length. */
-function firstAtLeast(wave: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = wave.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (wave[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

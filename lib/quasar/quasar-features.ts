@@ -19,6 +19,7 @@ import { type BalMeasurement, measureBal } from './measure-bal.js';
 import { QUASAR_LINE_COLUMNS } from './quasar-columns.js';
 import { restFrame, type ObservedSpectrum, type RestSpectrum } from './rest-frame.js';
 import { wavelengthAtVelocity } from './velocity.js';
+import { firstAtLeast } from './first-at-least.js';
 
 /**
  * Everything measured on one quasar spectrum: the continuum and emission-line fit, the BAL catalogue quantities
@@ -73,19 +74,6 @@ const BAL_MODEL_RANGE = [
   wavelengthAtVelocity(AI_WINDOW.vmin, BAL_IONS.SIIV) - 1,
   wavelengthAtVelocity(AI_WINDOW.vmax, BAL_IONS.CIV) + 1,
 ] as const;
-
-/** First index with wave[i] >= v (wave increasing), else wave.length. */
-function firstAtLeast(wave: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = wave.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (wave[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** measureBal's mask is non-zero where a pixel is bad; restFrame's `good` is the opposite. */
 function invert(good: Uint8Array): Uint8Array {
   const bad = new Uint8Array(good.length);

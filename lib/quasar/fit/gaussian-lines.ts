@@ -1,4 +1,5 @@
 import type { LeastSquaresModel } from './least-squares.js';
+import { firstAtLeast } from '../first-at-least.js';
 
 /**
  * One Gaussian of a line model in x = ln(rest lambda): centre ln(rest) + p[shift], width p[sigma] (both in ln lambda),
@@ -51,8 +52,8 @@ export class GaussianLines implements LeastSquaresModel {
       if (!(s > 0)) continue;
       const inv = 1 / s;
       const half = 0.5 * inv * inv;
-      const end = lowerBound(x, mu + CUT * s);
-      for (let i = lowerBound(x, mu - CUT * s); i < end; i++) {
+      const end = firstAtLeast(x, mu + CUT * s);
+      for (let i = firstAtLeast(x, mu - CUT * s); i < end; i++) {
         const d = (x[i]! - mu) * inv;
         const g = Math.exp(-0.5 * d * d);
         const e = v ? g * (1 + v[i]! * (d * d - 1) * half) : g;
@@ -109,22 +110,10 @@ export function addProfiles(
     const mu = c.lnRest + p[c.shift]!;
     const a = p[c.amp]! * c.ratio;
     const inv = 1 / s;
-    const end = lowerBound(x, mu + reach * s, i0, i1);
-    for (let i = lowerBound(x, mu - reach * s, i0, i1); i < end; i++) {
+    const end = firstAtLeast(x, mu + reach * s, i0, i1);
+    for (let i = firstAtLeast(x, mu - reach * s, i0, i1); i < end; i++) {
       const d = (x[i]! - mu) * inv;
       if (d * d < 2 * CUT * CUT) out[i] += a * Math.exp(-0.5 * d * d);
     }
   }
-}
-
-/** First index i in [from, to) with x[i] >= v, else `to` (x sorted ascending there; outside may hold anything). */
-function lowerBound(x: Float64Array, v: number, from = 0, to = x.length): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (x[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
