@@ -73,25 +73,27 @@ export function restFrame(spectrum: ObservedSpectrum, z: number, into?: RestSpec
           good: new Uint8Array(n),
           ngood: 0,
         };
-  out.ngood = 0;
   const s2 = s * s;
   const lnObserved = spectrum.lnWave;
   const lnS = Math.log(s);
+  const { wave: restWave, lnWave, flux: restFlux, ivar: restIvar, good } = out;
+  let ngood = 0;
   for (let i = 0; i < n; i++) {
-    out.wave[i] = wave[i]! / s;
-    out.lnWave[i] = lnObserved ? lnObserved[i]! - lnS : Math.log(out.wave[i]!);
+    restWave[i] = wave[i]! / s;
+    lnWave[i] = lnObserved ? lnObserved[i]! - lnS : Math.log(restWave[i]!);
     const f = flux[i]!;
     const w = ivar[i]!;
     if ((mask && mask[i] !== 0) || !(w > 0) || w === Infinity || !Number.isFinite(f)) {
-      out.flux[i] = 0;
-      out.ivar[i] = 0;
-      out.good[i] = 0;
+      restFlux[i] = 0;
+      restIvar[i] = 0;
+      good[i] = 0;
       continue;
     }
-    out.flux[i] = f * s;
-    out.ivar[i] = w / s2;
-    out.good[i] = 1;
-    out.ngood++;
+    restFlux[i] = f * s;
+    restIvar[i] = w / s2;
+    good[i] = 1;
+    ngood++;
   }
+  out.ngood = ngood;
   return out;
 }
