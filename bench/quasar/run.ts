@@ -70,7 +70,8 @@ const oursRate = ours.spectra / ours.seconds;
 // 3. PyQSOFit on the first `pyqsofitCount` of the same spectra (observed frame, their redrock redshifts).
 let pyq: { n: number; seconds: number; spectra_per_s: number } | undefined;
 let pyqMessage = '';
-if (!existsSync(python))
+if (pyqsofitCount <= 0) pyqMessage = 'PyQSOFit not run (--pyqsofit 0)';
+else if (!existsSync(python))
   pyqMessage = `PyQSOFit skipped: ${python} is missing (npm run setup:python, then bash bench/quasar/install-pyqsofit.sh SRC)`;
 else {
   const lines: string[] = [];
