@@ -13,7 +13,7 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { BAL_COLUMNS } from './bal-columns.js';
-import { AI_WINDOW, BAL_IONS } from './bal-windows.js';
+import { AI_WINDOW, BAL_IONS, BAL_REDSHIFT } from './bal-windows.js';
 import { fitQuasar, fitRestFrame, type FitQuasarOptions, type QuasarFit } from './fit-quasar.js';
 import { type BalMeasurement, measureBal } from './measure-bal.js';
 import { QUASAR_LINE_COLUMNS } from './quasar-columns.js';
@@ -56,8 +56,10 @@ export function measureQuasar(spectrum: ObservedSpectrum, z: number, options: Fi
   const fit = fitRestFrame(rest, z, options);
   if (fit.reason !== null) return { fit, bal: unmeasuredBal(fit.reason), reason: fit.reason };
   // measureBal reads only the CIV and SiIV windows: it gets the pixels of that range, the model evaluated there.
-  const i0 = firstAtLeast(rest.wave, BAL_MODEL_RANGE[0]);
-  const i1 = firstAtLeast(rest.wave, BAL_MODEL_RANGE[1]);
+  // Outside baltools' redshift range measureBal only says so: no pixel, no model to evaluate.
+  const searched = z >= BAL_REDSHIFT.min && z <= BAL_REDSHIFT.max;
+  const i0 = searched ? firstAtLeast(rest.wave, BAL_MODEL_RANGE[0]) : 0;
+  const i1 = searched ? firstAtLeast(rest.wave, BAL_MODEL_RANGE[1]) : 0;
   const wave = rest.wave.subarray(i0, i1);
   const model = fit.model(wave);
   const bal = measureBal(wave, rest.flux.subarray(i0, i1), rest.ivar.subarray(i0, i1), model, {
