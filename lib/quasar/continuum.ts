@@ -93,24 +93,26 @@ export function fitContinuum(rest: RestSpectrum, use: Uint8Array, fe: Float64Arr
   if (idx.length < MIN_CONTINUUM_PIXELS) return undefined;
   let fit = fitOnce(rest, idx, fe, undefined);
   if (!fit) return undefined;
-  const keep: number[] = [];
+  if (kept.length < idx.length) kept = new Int32Array(idx.length);
+  let nkeep = 0;
   const { lnWave, flux, ivar } = rest;
   const { norm, slope, feScale } = fit;
   // The power law from pixel to neighbouring pixel by a short series for exp(slope dln), exact to ~1e-15 per step
   // (|slope dln| < 1e-2), a fresh exp at each window's first pixel: a call to exp per pixel was most of this loop.
   let pl = 0;
   let prev = -2;
-  for (const i of idx) {
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k]!;
     if (i === prev + 1) {
       const t = slope * (lnWave[i]! - lnWave[prev]!);
       pl *= 1 + t * (1 + (t / 2) * (1 + (t / 3) * (1 + t / 4)));
     } else pl = Math.exp(slope * (lnWave[i]! - LN_3000));
     prev = i;
     const d = flux[i]! - (norm * pl + (fe ? feScale * fe[i]! : 0));
-    if (d * d * ivar[i]! < 16) keep.push(i);
+    if (d * d * ivar[i]! < 16) kept[nkeep++] = i;
   }
-  if (keep.length < idx.length && keep.length >= MIN_CONTINUUM_PIXELS) {
-    idx = Int32Array.from(keep);
+  if (nkeep < idx.length && nkeep >= MIN_CONTINUUM_PIXELS) {
+    idx = kept.subarray(0, nkeep);
     fit = fitOnce(rest, idx, fe, fit) ?? fit;
   }
   return fit;
@@ -150,6 +152,8 @@ function windowPixels(rest: RestSpectrum, use: Uint8Array): Int32Array {
  * they were a tenth of what the features allocate per spectrum.
  */
 let work = new Float64Array(0);
+/** The window pixels kept by the clipping pass, likewise. */
+let kept = new Int32Array(0);
 
 function fitOnce(
   rest: RestSpectrum,
@@ -167,19 +171,22 @@ function fitOnce(
   const lnx = work.subarray(2 * m, 3 * m);
   const t = work.subarray(3 * m, 4 * m);
   let n = 0;
+  const { wave, ivar, flux, lnWave } = rest;
   for (let k = 0; k < m; ) {
-    const first = rest.wave[idx[k]!]!;
+    const limit = wave[idx[k]!]! * 1.01;
+    const end = Math.min(m, k + bin);
     let sw = 0;
     let swf = 0;
     let swx = 0;
     let swt = 0;
     let j = k;
-    for (; j < m && j < k + bin && rest.wave[idx[j]!]! < first * 1.01; j++) {
+    for (; j < end; j++) {
       const i = idx[j]!;
-      const wi = rest.ivar[i]!;
+      if (!(wave[i]! < limit)) break;
+      const wi = ivar[i]!;
       sw += wi;
-      swf += wi * rest.flux[i]!;
-      swx += wi * (rest.lnWave[i]! - LN_3000);
+      swf += wi * flux[i]!;
+      swx += wi * (lnWave[i]! - LN_3000);
       swt += wi * (fe ? fe[i]! : 0);
     }
     y[n] = swf / sw;
