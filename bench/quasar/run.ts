@@ -4,7 +4,9 @@
 // ~6 core-seconds per target as context. Goal: >= 1,000 spectra/s (1.6M in under 30 minutes), memory flat.
 //
 // Build first: npm run build && node dist/bench/quasar/run.js [--spectra 100000] [--surveys 2] [--threads 2]
-//   [--pyqsofit 100] [--python .venv/bin/python] [--json]
+//   [--pyqsofit 100] [--python .venv/bin/python] [--matrix] [--json]
+// The goal is the features (what `skybook quasar features --out` writes); --matrix also builds the ML matrix rows
+// (`--matrix M.parquet`), which the CLI does only when asked, and times both.
 // The mock spectra are generated once into bench/out/quasar/ (the `quasars` preset, 1,000 spectra per seed, ~470 MB
 // each) and read again pass after pass until --spectra have been measured: the reading is part of what is timed.
 import { spawnSync } from 'node:child_process';
@@ -31,6 +33,7 @@ const threads = Number(option('threads', '2'));
 const pyqsofitCount = Number(option('pyqsofit', '100'));
 const python = option('python', join(ROOT, '.venv/bin/python'));
 const json = process.argv.includes('--json');
+const matrix = process.argv.includes('--matrix');
 
 function coaddsOf(dir: string): string[] {
   const out: string[] = [];
@@ -57,7 +60,7 @@ for (let seed = 1; seed <= surveys; seed++) {
 // 2. skybook on `threads` threads, in a worker of its own so that its peak memory is its own.
 const ours = await new Promise<{ spectra: number; seconds: number; rssAfterPass: number[]; measured: number; failed: number }>(
   (ok, fail) => {
-    const w = new Worker(new URL('./features-worker.js', import.meta.url), { workerData: { files, spectra, threads } });
+    const w = new Worker(new URL('./features-worker.js', import.meta.url), { workerData: { files, spectra, threads, matrix } });
     w.once('message', ok);
     w.once('error', fail);
   },
@@ -67,7 +70,8 @@ const oursRate = ours.spectra / ours.seconds;
 // 3. PyQSOFit on the first `pyqsofitCount` of the same spectra (observed frame, their redrock redshifts).
 let pyq: { n: number; seconds: number; spectra_per_s: number } | undefined;
 let pyqMessage = '';
-if (!existsSync(python))
+if (pyqsofitCount <= 0) pyqMessage = 'PyQSOFit not run (--pyqsofit 0)';
+else if (!existsSync(python))
   pyqMessage = `PyQSOFit skipped: ${python} is missing (npm run setup:python, then bash bench/quasar/install-pyqsofit.sh SRC)`;
 else {
   const lines: string[] = [];
@@ -103,6 +107,7 @@ const report = {
     .join(' '),
   skybook: {
     threads,
+    matrix,
     spectra: ours.spectra,
     uniqueSpectra: surveys * 1000,
     measured: ours.measured,
@@ -120,7 +125,7 @@ if (json) console.log(JSON.stringify(report, null, 2));
 else {
   console.log(`quasar features, ${report.date} (load ${report.load})`);
   console.log(
-    `skybook  ${ours.spectra} spectra (${surveys * 1000} unique, read again each pass) on ${threads} threads: ${ours.seconds.toFixed(1)} s, ` +
+    `skybook  ${ours.spectra} spectra (${surveys * 1000} unique, read again each pass) on ${threads} threads${matrix ? ', with the ML matrix' : ''}: ${ours.seconds.toFixed(1)} s, ` +
       `${oursRate.toFixed(1)} spectra/s; peak RSS after each pass ${report.skybook.peakRssAfterEachPass.join(', ')}`,
   );
   console.log(

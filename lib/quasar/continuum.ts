@@ -45,7 +45,7 @@ export interface ContinuumFit {
   feScale: number;
   /** 3 x 3 row-major over [norm, slope, feScale] (NaN for feScale without a template). */
   covariance: Float64Array;
-  /** chi2 over the binned points the fit used (groups of 4 neighbouring pixels). */
+  /** chi2 over the binned points the fit used (up to 32 neighbouring pixels each, 4 with an Fe II template). */
   chi2: number;
   /** Pixels the final fit used. */
   npix: number;
@@ -53,8 +53,13 @@ export interface ContinuumFit {
 
 const LN_3000 = Math.log(3000);
 
-/** Window pixels combined into one point of the continuum fit. */
-const BIN = 4;
+/**
+ * Window pixels combined into one point of the continuum fit: a power law is smooth over 1% in wavelength (its mean
+ * over such a bin differs from its value at the bin's mean ln lambda by ~1e-5), so up to 32 pixels; an Fe II
+ * template has structure on ~1,000 km/s scales, so with one only 4.
+ */
+const BIN_POWER_LAW = 32;
+const BIN_WITH_FE = 4;
 
 /**
  * Pixels needed in the windows for a continuum fit.
@@ -88,14 +93,26 @@ export function fitContinuum(rest: RestSpectrum, use: Uint8Array, fe: Float64Arr
   if (idx.length < MIN_CONTINUUM_PIXELS) return undefined;
   let fit = fitOnce(rest, idx, fe, undefined);
   if (!fit) return undefined;
-  const keep: number[] = [];
-  for (const i of idx) {
-    const model = fit.norm * Math.exp(fit.slope * (rest.lnWave[i]! - LN_3000)) + (fe ? fit.feScale * fe[i]! : 0);
-    const r = (rest.flux[i]! - model) * Math.sqrt(rest.ivar[i]!);
-    if (Math.abs(r) < 4) keep.push(i);
+  if (kept.length < idx.length) kept = new Int32Array(idx.length);
+  let nkeep = 0;
+  const { lnWave, flux, ivar } = rest;
+  const { norm, slope, feScale } = fit;
+  // The power law from pixel to neighbouring pixel by a short series for exp(slope dln), exact to ~1e-15 per step
+  // (|slope dln| < 1e-2), a fresh exp at each window's first pixel: a call to exp per pixel was most of this loop.
+  let pl = 0;
+  let prev = -2;
+  for (let k = 0; k < idx.length; k++) {
+    const i = idx[k]!;
+    if (i === prev + 1) {
+      const t = slope * (lnWave[i]! - lnWave[prev]!);
+      pl *= 1 + t * (1 + (t / 2) * (1 + (t / 3) * (1 + t / 4)));
+    } else pl = Math.exp(slope * (lnWave[i]! - LN_3000));
+    prev = i;
+    const d = flux[i]! - (norm * pl + (fe ? feScale * fe[i]! : 0));
+    if (d * d * ivar[i]! < 16) kept[nkeep++] = i;
   }
-  if (keep.length < idx.length && keep.length >= MIN_CONTINUUM_PIXELS) {
-    idx = Int32Array.from(keep);
+  if (nkeep < idx.length && nkeep >= MIN_CONTINUUM_PIXELS) {
+    idx = kept.subarray(0, nkeep);
     fit = fitOnce(rest, idx, fe, fit) ?? fit;
   }
   return fit;
@@ -130,33 +147,46 @@ function windowPixels(rest: RestSpectrum, use: Uint8Array): Int32Array {
   return Int32Array.from(out);
 }
 
+/**
+ * The binned points' arrays, kept between fits (a fit's result holds none of them): sized for every window pixel,
+ * they were a tenth of what the features allocate per spectrum.
+ */
+let work = new Float64Array(0);
+/** The window pixels kept by the clipping pass, likewise. */
+let kept = new Int32Array(0);
+
 function fitOnce(
   rest: RestSpectrum,
   idx: Int32Array,
   fe: Float64Array | undefined,
   start: ContinuumFit | undefined,
 ): ContinuumFit | undefined {
-  // The power law is smooth over a few pixels: groups of BIN neighbouring window pixels (within 1% in wavelength)
-  // are combined by inverse variance, which keeps chi2's information and cuts the fit's cost by BIN.
+  // Groups of `bin` neighbouring window pixels (within 1% in wavelength) are combined by inverse variance, which keeps
+  // chi2's information about the smooth model and cuts the fit's cost by up to `bin`.
   const m = idx.length;
-  const y = new Float64Array(m);
-  const w = new Float64Array(m);
-  const lnx = new Float64Array(m);
-  const t = new Float64Array(m);
+  const bin = fe ? BIN_WITH_FE : BIN_POWER_LAW;
+  if (work.length < 4 * m) work = new Float64Array(4 * m);
+  const y = work.subarray(0, m);
+  const w = work.subarray(m, 2 * m);
+  const lnx = work.subarray(2 * m, 3 * m);
+  const t = work.subarray(3 * m, 4 * m);
   let n = 0;
+  const { wave, ivar, flux, lnWave } = rest;
   for (let k = 0; k < m; ) {
-    const first = rest.wave[idx[k]!]!;
+    const limit = wave[idx[k]!]! * 1.01;
+    const end = Math.min(m, k + bin);
     let sw = 0;
     let swf = 0;
     let swx = 0;
     let swt = 0;
     let j = k;
-    for (; j < m && j < k + BIN && rest.wave[idx[j]!]! < first * 1.01; j++) {
+    for (; j < end; j++) {
       const i = idx[j]!;
-      const wi = rest.ivar[i]!;
+      if (!(wave[i]! < limit)) break;
+      const wi = ivar[i]!;
       sw += wi;
-      swf += wi * rest.flux[i]!;
-      swx += wi * (rest.lnWave[i]! - LN_3000);
+      swf += wi * flux[i]!;
+      swx += wi * (lnWave[i]! - LN_3000);
       swt += wi * (fe ? fe[i]! : 0);
     }
     y[n] = swf / sw;
@@ -166,7 +196,10 @@ function fitOnce(
     n++;
     k = j;
   }
-  const p0 = start ? Float64Array.of(start.norm, start.slope, start.feScale) : initialGuess(y, w, lnx);
+  // The fit reads the n binned points only (the arrays were sized for the pixels).
+  const yb = y.subarray(0, n);
+  const wb = w.subarray(0, n);
+  const p0 = start ? Float64Array.of(start.norm, start.slope, start.feScale) : initialGuess(yb, wb, lnx);
   if (!p0) return undefined;
   const withFe = fe !== undefined;
   const model: LeastSquaresModel = {
@@ -186,7 +219,7 @@ function fitOnce(
       }
     },
   };
-  const fit = leastSquares(model, y, w, p0, {
+  const fit = leastSquares(model, yb, wb, p0, {
     lower: Float64Array.of(-Infinity, -10, 0),
     upper: Float64Array.of(Infinity, 10, withFe ? Infinity : 0),
     maxIterations: 50,

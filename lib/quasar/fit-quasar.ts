@@ -1,14 +1,18 @@
 import { C_KMS } from '../cosmo/index.js';
 import { ABSORPTION_REGION, markAbsorbed } from './absorbed-pixels.js';
 import { fitContinuum, powerLaw, type ContinuumFit } from './continuum.js';
+import { fitFeOptical, type FeOpticalFit } from './fe-optical.js';
 import { FeTemplate, type FeTemplateInput } from './fe-template.js';
 import { fitComplex, type ComplexFit } from './fit-complex.js';
 import { addProfiles } from './fit/gaussian-lines.js';
-import { LINE_COMPLEXES, type LineComplex } from './line-complexes.js';
+import { type ComplexName, LINE_COMPLEXES, type LineComplex } from './line-complexes.js';
+import { decomposeHost, type HostDecomposition } from './host-decomposition.js';
 import { measureBroad, measureNarrow } from './line-measures.js';
 import { logLambdaLuminosity } from './luminosity.js';
 import { emptyQuasarValues } from './quasar-columns.js';
+import type { QuasarTemplates } from './quasar-templates.js';
 import { restFrame, type ObservedSpectrum, type RestSpectrum } from './rest-frame.js';
+import { firstAtLeast } from './first-at-least.js';
 
 /**
  * Options of {@link fitQuasar}.
@@ -19,10 +23,21 @@ import { restFrame, type ObservedSpectrum, type RestSpectrum } from './rest-fram
 export interface FitQuasarOptions {
   /** An Fe II template (rest wavelength and flux), scaled in the continuum fit; a built FeTemplate is reused as is. */
   feTemplate?: FeTemplateInput | FeTemplate;
-  /** Most Gaussians per broad line (default 2, taken only when significant: see fitComplex). */
-  maxBroad?: 1 | 2;
+  /**
+   * Most Gaussians per broad line (default 2, taken only when significant: see fitComplex), for every complex or per
+   * complex by name (`{ hb: 1 }`: one broad Gaussian for Hbeta, the default elsewhere), e.g. to fit another
+   * program's line model.
+   */
+  maxBroad?: 1 | 2 | Partial<Record<ComplexName, 1 | 2>>;
   /** Refits without pixels absorbed blueward of CIV and SiIV, at most this many times (default 3; 0 = never). */
   absorptionPasses?: number;
+  /**
+   * Host-galaxy and optical Fe II templates (loadQuasarTemplates). With them, as PyQSOFit does: the host galaxy is
+   * subtracted first (decomposeHost; pixels outside the eigenspectra's range are then dropped), and the continuum is
+   * a power law plus the Kovacevic et al. (2010) Fe II model (fitFeOptical), which replaces `feTemplate`. EWs stay
+   * against the power law, now the AGN's, and so do the luminosities. Absent (the default): neither.
+   */
+  templates?: QuasarTemplates;
 }
 
 /**
@@ -42,7 +57,14 @@ export interface QuasarFit {
   continuum: ContinuumFit | undefined;
   complexes: readonly ComplexFit[];
   rejectedPixels: number;
-  /** With `range` [min, max] (rest Angstrom), evaluated only there and 0 elsewhere (the BAL search reads one region). */
+  /** The host decomposition, when `templates` were given (applied or not, with its reason). */
+  host?: HostDecomposition;
+  /** The optical Fe II fit, when `templates` were given and it could be made. */
+  feOptical?: FeOpticalFit;
+  /**
+   * With `range` [min, max] (rest Angstrom), evaluated only there and 0 elsewhere (the BAL search reads one region).
+   * Without the host galaxy when one was subtracted (`host.applied`).
+   */
   model(restWave: ArrayLike<number>, range?: readonly [number, number]): Float64Array;
 }
 
@@ -65,8 +87,9 @@ const MIN_WINDOW_COVERED = 0.7;
  * Fits a quasar spectrum at redshift z: rest frame, power-law (+ Fe II) continuum in line-free windows, then each
  * emission-line complex whose window the spectrum covers (LINE_COMPLEXES) on the continuum-subtracted flux; pixels
  * lying well below the model blueward of CIV and SiIV (BAL troughs) are dropped and everything refitted, up to
- * `absorptionPasses` times. Bad data never throws: all pixels masked, no line covered or no continuum window give
- * NaN values and a `reason`.
+ * `absorptionPasses` times. With `templates`, a host galaxy is subtracted first and the continuum carries the optical
+ * Fe II model (see FitQuasarOptions). Bad data never throws: all pixels masked, no line covered or no continuum
+ * window give NaN values and a `reason`.
  *
  * @example
  * const { spectra, z } = await readSdssSpec('spec-0332-52367-0639.fits');
@@ -87,7 +110,7 @@ export function fitQuasar(spectrum: ObservedSpectrum, z: number, options: FitQua
  * const rest = restFrame(spectrum, z);
  * const fit = fitRestFrame(rest, z);
  */
-export function fitRestFrame(rest: RestSpectrum | undefined, z: number, options: FitQuasarOptions = {}): QuasarFit {
+export function fitRestFrame(observed: RestSpectrum | undefined, z: number, options: FitQuasarOptions = {}): QuasarFit {
   const values = emptyQuasarValues();
   const fail = (reason: string): QuasarFit => ({
     z,
@@ -98,8 +121,10 @@ export function fitRestFrame(rest: RestSpectrum | undefined, z: number, options:
     rejectedPixels: 0,
     model: (w) => new Float64Array(w.length).fill(Number.NaN),
   });
-  if (rest === undefined || !Number.isFinite(z) || z <= -1) return fail(`invalid redshift ${z}`);
-  if (rest.ngood === 0) return fail('no good pixels');
+  if (observed === undefined || !Number.isFinite(z) || z <= -1) return fail(`invalid redshift ${z}`);
+  if (observed.ngood === 0) return fail('no good pixels');
+  const host = options.templates ? decomposeHost(observed, z, options.templates) : undefined;
+  const rest = host?.applied ? withoutHost(observed, host) : observed;
   let first = 0;
   while (!rest.good[first]) first++;
   let last = rest.wave.length - 1;
@@ -107,14 +132,17 @@ export function fitRestFrame(rest: RestSpectrum | undefined, z: number, options:
   const span = [rest.wave[first]!, rest.wave[last]!] as const;
   const covered = LINE_COMPLEXES.filter((c) => isCovered(rest, span, c));
   if (!covered.some((c) => c.output)) return fail(`no emission line window covered at z=${z.toFixed(3)}`);
-  const template =
-    options.feTemplate === undefined
-      ? undefined
-      : options.feTemplate instanceof FeTemplate
-        ? options.feTemplate
-        : new FeTemplate(options.feTemplate);
-  const fe = template?.at(rest.wave);
   const use = Uint8Array.from(rest.good);
+  const feOptical = options.templates ? fitFeOpticalWithHbeta(rest, use, options.templates, covered, options) : undefined;
+  const template =
+    options.templates !== undefined
+      ? feOptical
+      : options.feTemplate === undefined
+        ? undefined
+        : options.feTemplate instanceof FeTemplate
+          ? options.feTemplate
+          : new FeTemplate(options.feTemplate);
+  const fe = template?.at(rest.wave);
   let continuum = fitContinuum(rest, use, fe);
   if (!continuum) return fail(`no continuum window covered at z=${z.toFixed(3)}`);
   let complexes = fitComplexes(rest, use, continuum, fe, covered, options);
@@ -146,8 +174,48 @@ export function fitRestFrame(rest: RestSpectrum | undefined, z: number, options:
     continuum,
     complexes,
     rejectedPixels,
+    ...(host && { host }),
+    ...(feOptical && { feOptical }),
     model: (restWave, range) => evaluateModel(cont, fits, restWave, template?.at(restWave), range),
   };
+}
+
+/**
+ * The continuum windows alone hardly constrain the Fe II width (chi2 changes by a few over 2000-9000 km/s), while the
+ * Fe II under Hbeta and [O III] depends on it: each candidate is ranked by the chi2 of the continuum fit with it plus
+ * that of the Hbeta complex fitted on top, as a joint fit of Fe II and lines would (Kovacevic et al. 2010).
+ */
+function fitFeOpticalWithHbeta(
+  rest: RestSpectrum,
+  use: Uint8Array,
+  templates: QuasarTemplates,
+  covered: readonly LineComplex[],
+  options: FitQuasarOptions,
+): FeOpticalFit | undefined {
+  const hb = covered.filter((c) => c.name === 'hb');
+  const score = (candidate: FeOpticalFit): number => {
+    const fe = candidate.at(rest.wave);
+    const c = fitContinuum(rest, use, fe);
+    if (!c) return Number.POSITIVE_INFINITY;
+    return c.chi2 + fitComplexes(rest, use, c, fe, hb, options).reduce((s, f) => s + f.chi2, 0);
+  };
+  return fitFeOptical(rest, use, templates.feOptical, hb.length > 0 ? { score } : {});
+}
+
+/** The spectrum less its host galaxy, with only the pixels the decomposition covered still good. */
+function withoutHost(rest: RestSpectrum, host: HostDecomposition): RestSpectrum {
+  const flux = new Float64Array(rest.flux.length);
+  const good = new Uint8Array(rest.good.length);
+  let ngood = 0;
+  for (let i = 0; i < flux.length; i++) {
+    const inside = rest.wave[i]! >= host.range[0] && rest.wave[i]! <= host.range[1];
+    flux[i] = rest.flux[i]! - host.host[i]!;
+    if (rest.good[i] && inside) {
+      good[i] = 1;
+      ngood++;
+    }
+  }
+  return { ...rest, flux, good, ngood };
 }
 
 function isCovered(rest: RestSpectrum, [wmin, wmax]: readonly [number, number], c: LineComplex): boolean {
@@ -199,7 +267,8 @@ function fitComplexes(
       w[k] = ivar[i]!;
       k++;
     }
-    const fit = fitComplex(c, x, y, w, options.maxBroad === undefined ? {} : { maxBroad: options.maxBroad });
+    const cap = typeof options.maxBroad === 'object' ? options.maxBroad[c.name] : options.maxBroad;
+    const fit = fitComplex(c, x, y, w, cap === undefined ? {} : { maxBroad: cap });
     if (fit) out.push(fit);
   }
   return out;
@@ -270,16 +339,4 @@ function fillValues(
     if (lam < wmin || lam > wmax) continue;
     values[`log_l${lam}`] = logLambdaLuminosity(lam, powerLaw(continuum, lam), z);
   }
-}
-
-/** First index with wave[i] >= v (wave increasing), else wave.length. */
-function firstAtLeast(wave: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = wave.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (wave[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

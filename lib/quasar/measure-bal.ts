@@ -3,6 +3,7 @@ import { BAL_COLUMNS, BAL_TROUGH_SLOTS, type BalCatalogRow, type BalIon } from '
 import { absorptionIndex, type BalTroughSpan, balnicityIndex, type NamedIndexOptions } from './bal-index.js';
 import { AI_WINDOW, BAL_IONS, BAL_REDSHIFT } from './bal-windows.js';
 import { velocityOffset } from './velocity.js';
+import { medianInPlace } from './median.js';
 
 /**
  * Options of {@link measureBal}: the quasar's redshift (only 1.57 <= z <= 5 is measured, as baltools), an optional
@@ -190,8 +191,5 @@ function unmeasuredRow(): BalCatalogRow {
 }
 
 function median(values: number[]): number {
-  // A typed array sorts numerically without a comparator callback: a few times faster on a window's thousand pixels.
-  const s = Float64Array.from(values).sort();
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+  return medianInPlace(Float64Array.from(values));
 }

@@ -1,3 +1,4 @@
+import { medianInPlace } from './median.js';
 import { ML_MASK, type RestGridSpectrum } from './rest-frame-resample.js';
 
 /**
@@ -13,9 +14,10 @@ import { ML_MASK, type RestGridSpectrum } from './rest-frame-resample.js';
  * const scale = normaliseRow(resampleToRest(wave, flux, ivar, mask, z, ML_GRID));
  */
 export function normaliseRow(row: RestGridSpectrum): number {
-  const good: number[] = [];
-  for (let j = 0; j < row.flux.length; j++) if (row.mask[j] === 0) good.push(row.flux[j]!);
-  const scale = median(good);
+  const good = new Float64Array(row.flux.length);
+  let n = 0;
+  for (let j = 0; j < row.flux.length; j++) if (row.mask[j] === 0) good[n++] = row.flux[j]!;
+  const scale = medianInPlace(good.subarray(0, n));
   if (!(scale > 0)) {
     row.mask.fill(ML_MASK.NO_SCALE);
     row.flux.fill(0);
@@ -28,11 +30,4 @@ export function normaliseRow(row: RestGridSpectrum): number {
     row.ivar[j]! *= s2;
   }
   return scale;
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  values.sort((a, b) => a - b);
-  const m = values.length >> 1;
-  return values.length % 2 ? values[m]! : 0.5 * (values[m - 1]! + values[m]!);
 }

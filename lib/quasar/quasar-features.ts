@@ -13,12 +13,13 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { BAL_COLUMNS } from './bal-columns.js';
-import { AI_WINDOW, BAL_IONS } from './bal-windows.js';
+import { AI_WINDOW, BAL_IONS, BAL_REDSHIFT } from './bal-windows.js';
 import { fitQuasar, fitRestFrame, type FitQuasarOptions, type QuasarFit } from './fit-quasar.js';
 import { type BalMeasurement, measureBal } from './measure-bal.js';
 import { QUASAR_LINE_COLUMNS } from './quasar-columns.js';
-import { restFrame, type ObservedSpectrum } from './rest-frame.js';
+import { restFrame, type ObservedSpectrum, type RestSpectrum } from './rest-frame.js';
 import { wavelengthAtVelocity } from './velocity.js';
+import { firstAtLeast } from './first-at-least.js';
 
 /**
  * Everything measured on one quasar spectrum: the continuum and emission-line fit, the BAL catalogue quantities
@@ -49,21 +50,32 @@ export function measureQuasar(spectrum: ObservedSpectrum, z: number, options: Fi
     const reason = Number.isNaN(z) ? 'no redshift for this spectrum' : `redshift ${z} is not a redshift`;
     return { fit: { ...fit, reason }, bal: unmeasuredBal(reason), reason };
   }
-  const rest = restFrame(spectrum, z);
+  // Nothing measureQuasar returns holds the rest-frame arrays, so one set per thread serves every spectrum.
+  const rest = restFrame(spectrum, z, scratch);
+  scratch = rest;
   const fit = fitRestFrame(rest, z, options);
   if (fit.reason !== null) return { fit, bal: unmeasuredBal(fit.reason), reason: fit.reason };
-  // measureBal reads the model only in the CIV and SiIV windows (0 elsewhere is a bad pixel to it).
-  const model = fit.model(rest.wave, BAL_MODEL_RANGE);
-  const bal = measureBal(rest.wave, rest.flux, rest.ivar, model, { z, mask: invert(rest.good) });
+  // measureBal reads only the CIV and SiIV windows: it gets the pixels of that range, the model evaluated there.
+  // Outside baltools' redshift range measureBal only says so: no pixel, no model to evaluate.
+  const searched = z >= BAL_REDSHIFT.min && z <= BAL_REDSHIFT.max;
+  const i0 = searched ? firstAtLeast(rest.wave, BAL_MODEL_RANGE[0]) : 0;
+  const i1 = searched ? firstAtLeast(rest.wave, BAL_MODEL_RANGE[1]) : 0;
+  const wave = rest.wave.subarray(i0, i1);
+  const model = fit.model(wave);
+  const bal = measureBal(wave, rest.flux.subarray(i0, i1), rest.ivar.subarray(i0, i1), model, {
+    z,
+    mask: invert(rest.good.subarray(i0, i1)),
+  });
   return { fit, bal, reason: null };
 }
+
+let scratch: RestSpectrum | undefined;
 
 /** Rest wavelengths covering the AI windows (-25000..0 km/s) of SiIV and CIV, where measureBal reads the model. */
 const BAL_MODEL_RANGE = [
   wavelengthAtVelocity(AI_WINDOW.vmin, BAL_IONS.SIIV) - 1,
   wavelengthAtVelocity(AI_WINDOW.vmax, BAL_IONS.CIV) + 1,
 ] as const;
-
 /** measureBal's mask is non-zero where a pixel is bad; restFrame's `good` is the opposite. */
 function invert(good: Uint8Array): Uint8Array {
   const bad = new Uint8Array(good.length);

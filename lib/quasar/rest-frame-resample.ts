@@ -55,7 +55,7 @@ export function resampleToRest(
       { scope: 'resampleToRest' },
     );
   if (!(z > -1) || !Number.isFinite(z)) throw new QuasarError(`invalid redshift: ${z}`, { scope: 'resampleToRest' });
-  const { npix, log10Start, dlog10 } = grid;
+  const { npix } = grid;
   const out: RestGridSpectrum = { flux: new Float64Array(npix), ivar: new Float64Array(npix), mask: new Uint8Array(npix) };
   if (n < 2) {
     out.mask.fill(ML_MASK.NOT_COVERED);
@@ -67,10 +67,11 @@ export function resampleToRest(
   edge[0] = (1.5 * wave[0]! - 0.5 * wave[1]!) / opz;
   for (let i = 1; i < n; i++) edge[i] = (0.5 * (wave[i - 1]! + wave[i]!)) / opz;
   edge[n] = (1.5 * wave[n - 1]! - 0.5 * wave[n - 2]!) / opz;
+  const gridEdge = edgesOf(grid);
   let i = 0;
   for (let j = 0; j < npix; j++) {
-    const lo = 10 ** (log10Start + (j - 0.5) * dlog10);
-    const hi = 10 ** (log10Start + (j + 0.5) * dlog10);
+    const lo = gridEdge[j]!;
+    const hi = gridEdge[j + 1]!;
     if (lo < edge[0]! || hi > edge[n]!) {
       out.mask[j] = ML_MASK.NOT_COVERED;
       continue;
@@ -102,4 +103,16 @@ export function resampleToRest(
     out.ivar[j] = 1 / v;
   }
   return out;
+}
+
+/** Each grid's pixel edges, 10^(log10Start + (j - 1/2) dlog10) for j = 0..npix, computed once: every row needs them. */
+const EDGES = new WeakMap<LogLambdaGrid, Float64Array>();
+function edgesOf(grid: LogLambdaGrid): Float64Array {
+  let e = EDGES.get(grid);
+  if (!e) {
+    e = new Float64Array(grid.npix + 1);
+    for (let j = 0; j <= grid.npix; j++) e[j] = 10 ** (grid.log10Start + (j - 0.5) * grid.dlog10);
+    EDGES.set(grid, e);
+  }
+  return e;
 }

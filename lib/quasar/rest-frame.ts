@@ -43,11 +43,14 @@ export interface RestSpectrum {
  * not a positive finite number, or its flux is not finite; bad pixels keep their place with ivar 0 and flux 0, so
  * indices match the input. Mismatched array lengths are a programming error and throw; bad data never does.
  *
+ * `into`, a RestSpectrum of the same length that the caller no longer needs, is overwritten and returned instead of
+ * new arrays: measuring a million spectra, the garbage collector then has one spectrum's arrays less per spectrum.
+ *
  * @example
  * const rest = restFrame({ wave, flux, ivar, mask }, 2.1);
  * rest.wave[0]; // wave[0] / 3.1
  */
-export function restFrame(spectrum: ObservedSpectrum, z: number): RestSpectrum {
+export function restFrame(spectrum: ObservedSpectrum, z: number, into?: RestSpectrum): RestSpectrum {
   const { wave, flux, ivar, mask } = spectrum;
   const n = wave.length;
   for (const [name, a] of [
@@ -59,27 +62,38 @@ export function restFrame(spectrum: ObservedSpectrum, z: number): RestSpectrum {
     if (a && a.length !== n) throw new QuasarError(`${name} has ${a.length} pixels, wave ${n}`, { scope: 'restFrame' });
   }
   const s = 1 + z;
-  const out: RestSpectrum = {
-    wave: new Float64Array(n),
-    lnWave: new Float64Array(n),
-    flux: new Float64Array(n),
-    ivar: new Float64Array(n),
-    good: new Uint8Array(n),
-    ngood: 0,
-  };
+  const out: RestSpectrum =
+    into && into.wave.length === n
+      ? into
+      : {
+          wave: new Float64Array(n),
+          lnWave: new Float64Array(n),
+          flux: new Float64Array(n),
+          ivar: new Float64Array(n),
+          good: new Uint8Array(n),
+          ngood: 0,
+        };
   const s2 = s * s;
   const lnObserved = spectrum.lnWave;
   const lnS = Math.log(s);
+  const { wave: restWave, lnWave, flux: restFlux, ivar: restIvar, good } = out;
+  let ngood = 0;
   for (let i = 0; i < n; i++) {
-    out.wave[i] = wave[i]! / s;
-    out.lnWave[i] = lnObserved ? lnObserved[i]! - lnS : Math.log(out.wave[i]!);
+    restWave[i] = wave[i]! / s;
+    lnWave[i] = lnObserved ? lnObserved[i]! - lnS : Math.log(restWave[i]!);
     const f = flux[i]!;
     const w = ivar[i]!;
-    if ((mask && mask[i] !== 0) || !(w > 0) || w === Infinity || !Number.isFinite(f)) continue;
-    out.flux[i] = f * s;
-    out.ivar[i] = w / s2;
-    out.good[i] = 1;
-    out.ngood++;
+    if ((mask && mask[i] !== 0) || !(w > 0) || w === Infinity || !Number.isFinite(f)) {
+      restFlux[i] = 0;
+      restIvar[i] = 0;
+      good[i] = 0;
+      continue;
+    }
+    restFlux[i] = f * s;
+    restIvar[i] = w / s2;
+    good[i] = 1;
+    ngood++;
   }
+  out.ngood = ngood;
   return out;
 }

@@ -402,6 +402,16 @@ const CASES: Record<string, Case[]> = {
     ['not FITS', [garbage, '-o', join(dir, 'q.parquet')], /garbage/],
     ['--threads 0', [tiny, '-o', join(dir, 'q.parquet'), '--threads', '0'], /invalid --threads: 0/],
     ['--out not writable', [tiny, '-o', join(blocker, 'q.parquet')], /blocker\/q\.parquet/],
+    [
+      '--templates missing',
+      [tiny, '-o', join(dir, 'q.parquet'), '--templates', join(dir, 'no-templates')],
+      /no-templates does not exist \(npm run setup:python makes one\)/,
+    ],
+    [
+      '--templates without the eigenspectra',
+      [tiny, '-o', join(dir, 'q.parquet'), '--templates', folder],
+      /folder\/gal_eigenspec_Yip2004\.fits: eigenspectra file is missing/,
+    ],
   ],
   'quasar anomalies': [
     ['unknown option', [tiny, '-o', join(dir, 's.parquet'), '--bogus'], /unknown option --bogus/],

@@ -6,9 +6,18 @@ import { type Table, tableFromIPC } from 'apache-arrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeSurvey } from '../../lib/datasets/index.js';
 import { readSpectra } from '../../lib/desi/index.js';
-import { emptyMlMatrix, logLambdaGrid, MlMatrixWriter, QUASAR_FEATURE_SCHEMA } from '../../lib/quasar/index.js';
+import {
+  defaultQuasarTemplatesDir,
+  emptyMlMatrix,
+  loadQuasarTemplates,
+  logLambdaGrid,
+  measureSpectraFile,
+  MlMatrixWriter,
+  QUASAR_FEATURE_SCHEMA,
+} from '../../lib/quasar/index.js';
 import { openStore } from '../../lib/store/index.js';
 import { skybookInProcess } from '../helpers/cli.js';
+import { FIXTURES, HAVE_FIXTURES } from '../helpers/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'skybook-quasar-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,6 +67,25 @@ describe('skybook quasar features', () => {
     const m = readParquet(join(dir, 'm.parquet'));
     expect(m.numRows).toBe(s.measured);
   });
+
+  const templates = defaultQuasarTemplatesDir();
+  it.skipIf(!HAVE_FIXTURES || templates === undefined)(
+    '--templates: the host-subtracted, Fe II fit of an SDSS spectrum, as measureSpectraFile gives it with the templates',
+    async () => {
+      const spec = join(FIXTURES, 'quasar', 'spec-0332-52367-0639.fits');
+      const plain = join(dir, 't0.parquet');
+      const withT = join(dir, 't1.parquet');
+      expect((await skybookInProcess(['quasar', 'features', spec, '-o', plain])).code).toBe(0);
+      const r = await skybookInProcess(['quasar', 'features', spec, '-o', withT, '--templates', templates!, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const want = await measureSpectraFile(spec, { fit: { templates: await loadQuasarTemplates(templates!) } });
+      const [a, b] = [readParquet(plain), readParquet(withT)];
+      for (const col of ['hb_br_fwhm', 'hb_br_ew', 'ha_br_ew', 'log_l5100']) {
+        expect(b.getChild(col)!.get(0), col).toBe(want.features.getChild(col)!.get(0));
+        expect(b.getChild(col)!.get(0), col).not.toBe(a.getChild(col)!.get(0));
+      }
+    },
+  );
 
   it('--redshifts without these TARGETIDs: every row failed with its reason, counts add up, exit 0', async () => {
     const other = join(dir, 'elsewhere.parquet');

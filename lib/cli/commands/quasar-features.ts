@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Table } from 'apache-arrow';
 import { QuasarError, UsageError } from '../../errors/index.js';
-import { measureQuasarFiles, MlMatrixWriter, readRedshifts } from '../../quasar/index.js';
+import { loadQuasarTemplates, measureQuasarFiles, MlMatrixWriter, readRedshifts } from '../../quasar/index.js';
 import { ingestTable, ParquetStreamWriter } from '../../store/index.js';
 import { parseArgs } from '../args.js';
 import { OutputFile } from '../output-file.js';
@@ -32,7 +32,7 @@ export const quasarFeatures: Command = {
   name: 'quasar features',
   usage:
     'skybook quasar features SPECTRA... [--redshifts REDROCK...] --out FEATURES.parquet [--matrix MATRIX.parquet] ' +
-    '[--threads N] [--db URL] [--table NAME] [--json]',
+    '[--templates DIR] [--threads N] [--db URL] [--table NAME] [--json]',
   summary: 'measure quasar spectra: power-law continuum, broad and narrow lines, CIV blueshift, BAL indices, luminosities',
   flags: [
     {
@@ -51,6 +51,12 @@ export const quasarFeatures: Command = {
       flag: '--matrix MATRIX.parquet',
       help: 'also write the ML matrix of the measured spectra (rest-frame, normalised float32 flux, ivar, mask)',
     },
+    {
+      flag: '--templates DIR',
+      help:
+        'quasar templates (npm run setup:python puts them in .venv/share/skybook/quasar-templates): subtract a host galaxy ' +
+        '(Yip et al. 2004 eigenspectra, z < 1.16) and fit optical Fe II (Kovacevic et al. 2010) first, as PyQSOFit does',
+    },
     { flag: '--threads N', help: 'worker threads (default 1); the output is identical for any number' },
     {
       flag: '--db URL',
@@ -63,7 +69,7 @@ export const quasarFeatures: Command = {
     const args = parseArgs(spreadRedshifts(argv), {
       positionals: ['spectra'],
       variadic: true,
-      values: ['out', 'matrix', 'threads', 'db', 'table'],
+      values: ['out', 'matrix', 'threads', 'db', 'table', 'templates'],
       repeatable: ['redshifts'],
       switches: ['json'],
       aliases: { o: 'out' },
@@ -90,6 +96,8 @@ export const quasarFeatures: Command = {
       const probe = await OutputFile.open(flag, path);
       await probe.abandon();
     }
+    // A bad templates directory is reported before any work (exit 2, naming the file).
+    if (v.templates !== undefined) await loadQuasarTemplates(v.templates);
     const t0 = performance.now();
     const redshiftFiles = args.lists.redshifts ?? [];
     const redshifts = redshiftFiles.length > 0 ? await readRedshifts(redshiftFiles) : undefined;
@@ -106,6 +114,7 @@ export const quasarFeatures: Command = {
         progress,
         matrix: matrix !== undefined,
         ...(redshifts ? { redshifts } : {}),
+        ...(v.templates !== undefined ? { templates: v.templates } : {}),
       })) {
         await writer.write(r.features);
         if (v.db !== undefined) batches.push(r.features);

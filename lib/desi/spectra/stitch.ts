@@ -60,22 +60,23 @@ export function stitchArms(spectra: Spectra, opts: StitchOptions = {}): Stitched
     sumW.fill(0);
     sumWF.fill(0);
     badMask.fill(0);
-    bands.forEach((b, k) => {
-      const arm = spectra.arms[b]!;
+    for (let k = 0; k < bands.length; k++) {
+      const arm = spectra.arms[bands[k]!]!;
       const map = index[k]!;
-      const off = i * arm.nwave;
-      for (let j = 0; j < arm.nwave; j++) {
+      const { nwave: armWave, ivar: armIvar, mask: armMask, flux: armFlux } = arm;
+      const off = i * armWave;
+      for (let j = 0; j < armWave; j++) {
         const o = map[j]!;
-        const w = arm.ivar[off + j]!;
-        const m = arm.mask[off + j]!;
+        const w = armIvar[off + j]!;
+        const m = armMask[off + j]!;
         if (m === 0 && w > 0) {
           sumW[o] += w;
-          sumWF[o] += w * arm.flux[off + j]!;
+          sumWF[o] += w * armFlux[off + j]!;
         } else {
           badMask[o] |= m;
         }
       }
-    });
+    }
     const out = i * nwave;
     for (let o = 0; o < nwave; o++) {
       if (sumW[o]! > 0) {

@@ -221,6 +221,9 @@ function chiSquare(y: ArrayLike<number>, w: ArrayLike<number>, m: Float64Array):
  * Fills alpha = JᵀWJ and beta = JᵀW(y - m); returns chi2. Rows of a line model are sparse (a narrow line touches a
  * few pixels), so each row's non-zero columns are gathered first into `nz` and only their pairs are summed.
  */
+/** The non-zero Jacobian values of the row in hand, beside their columns in `nz` (grown as models need). */
+let nzValue = new Float64Array(16);
+
 function normal(
   y: ArrayLike<number>,
   w: ArrayLike<number>,
@@ -233,6 +236,7 @@ function normal(
 ): number {
   alpha.fill(0);
   beta.fill(0);
+  if (nzValue.length < np) nzValue = new Float64Array(np);
   let chi2 = 0;
   for (let i = 0; i < m.length; i++) {
     const wi = w[i]!;
@@ -241,17 +245,20 @@ function normal(
     if (wi === 0) continue;
     const row = i * np;
     let count = 0;
-    for (let a = 0; a < np; a++) if (jac[row + a] !== 0) nz[count++] = a;
+    for (let a = 0; a < np; a++) {
+      const v = jac[row + a]!;
+      if (v !== 0) {
+        nz[count] = a;
+        nzValue[count++] = v;
+      }
+    }
     for (let ka = 0; ka < count; ka++) {
       const a = nz[ka]!;
-      const wja = wi * jac[row + a]!;
+      const wja = wi * nzValue[ka]!;
       beta[a] += wja * r;
       // upper triangle only; mirrored below
       const base = a * np;
-      for (let kb = ka; kb < count; kb++) {
-        const b = nz[kb]!;
-        alpha[base + b] += wja * jac[row + b]!;
-      }
+      for (let kb = ka; kb < count; kb++) alpha[base + nz[kb]!] += wja * nzValue[kb]!;
     }
   }
   for (let a = 0; a < np; a++) for (let b = 0; b < a; b++) alpha[a * np + b] = alpha[b * np + a]!;
