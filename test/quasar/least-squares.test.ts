@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../lib/core/index.js';
 import { leastSquares, type LeastSquaresModel } from '../../lib/quasar/index.js';
+import { normal } from '../../lib/quasar/fit/least-squares.js';
+import { fitAddon } from '../../lib/quasar/fit/native-fit.js';
 
 const N = 400;
 const X = Float64Array.from({ length: N }, (_, i) => 1 + (4 * i) / (N - 1));
@@ -87,4 +89,53 @@ describe('leastSquares (Levenberg-Marquardt)', () => {
     expect(fit.covariance[1 * 5 + 1]).toBeNaN();
     expect(Number.isFinite(fit.covariance[0])).toBe(true);
   });
+});
+
+describe('the normal equations, native and JavaScript', () => {
+  const addon = fitAddon();
+  it.skipIf(addon === null)(
+    'give the same bits on sparse Jacobians (skipped: run npm run build to make dist/native/skybook-fit.node)',
+    () => {
+      let seed = 12345;
+      const random = () => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed / 2 ** 31;
+      };
+      for (const [n, np] of [
+        [232, 6],
+        [135, 9],
+        [96, 3],
+        [540, 12],
+      ] as const) {
+        const y = Float64Array.from({ length: n }, random);
+        const w = Float64Array.from({ length: n }, (_, i) => (i % 17 === 0 ? 0 : random()));
+        const m = Float64Array.from({ length: n }, random);
+        // Broad columns everywhere, narrow ones on a stretch: the sparsity the line fits have.
+        const jac = Float64Array.from({ length: n * np }, (_, k) =>
+          k % np < 3 || (k / np > n / 3 && k / np < n / 2) ? random() - 0.5 : 0,
+        );
+        const alphaJs = new Float64Array(np * np).fill(7);
+        const betaJs = new Float64Array(np).fill(7);
+        const alphaNative = new Float64Array(np * np).fill(-7);
+        const betaNative = new Float64Array(np).fill(-7);
+        const chi2Js = normal(y, w, m, jac, np, alphaJs, betaJs, new Int32Array(np));
+        const chi2Native = addon!.normal(y, w, m, jac, np, alphaNative, betaNative);
+        expect(chi2Native).toBe(chi2Js);
+        expect(Array.from(alphaNative)).toEqual(Array.from(alphaJs));
+        expect(Array.from(betaNative)).toEqual(Array.from(betaJs));
+        expect(alphaJs[1]).not.toBe(0);
+      }
+      expect(() =>
+        addon!.normal(
+          new Float64Array(2),
+          new Float64Array(2),
+          new Float64Array(2),
+          new Float64Array(3),
+          2,
+          new Float64Array(4),
+          new Float64Array(2),
+        ),
+      ).toThrow(/too short/);
+    },
+  );
 });

@@ -1,3 +1,5 @@
+import { fitAddon } from './native-fit.js';
+
 /**
  * A model for {@link leastSquares}: fills `model[i]` for every data point and, when `jac` is given, the Jacobian
  * `jac[i * nParams + k]` = d model_i / d p_k (row-major, already zeroed by the fitter).
@@ -95,7 +97,14 @@ export function leastSquares(
   const held = new Uint8Array(np);
 
   model.evaluate(p, m, jac);
-  let chi2 = normal(y, weight, m, jac, np, alpha, beta, nz);
+  // The native loop where it was built (same bits, several times faster: fit/native-fit.ts), else JavaScript's.
+  const addon = fitAddon();
+  const native = addon !== null && y instanceof Float64Array && weight instanceof Float64Array ? addon : null;
+  const formNormal = (): number =>
+    native
+      ? native.normal(y as Float64Array, weight as Float64Array, m, jac, np, alpha, beta)
+      : normal(y, weight, m, jac, np, alpha, beta, nz);
+  let chi2 = formNormal();
   let lambda = 1e-3;
   let iterations = 0;
   let converged = false;
@@ -138,7 +147,7 @@ export function leastSquares(
         p.set(trial);
         [m, mTrial] = [mTrial, m];
         [jac, jacTrial] = [jacTrial, jac];
-        chi2 = normal(y, weight, m, jac, np, alpha, beta, nz);
+        chi2 = formNormal();
         lambda = Math.max(lambda / 10, 1e-9);
         accepted = true;
         if (drop < tol * chi2 || drop < 0.01) converged = true;
@@ -217,14 +226,19 @@ function chiSquare(y: ArrayLike<number>, w: ArrayLike<number>, m: Float64Array):
   return s;
 }
 
-/**
- * Fills alpha = JᵀWJ and beta = JᵀW(y - m); returns chi2. Rows of a line model are sparse (a narrow line touches a
- * few pixels), so each row's non-zero columns are gathered first into `nz` and only their pairs are summed.
- */
 /** The non-zero Jacobian values of the row in hand, beside their columns in `nz` (grown as models need). */
 let nzValue = new Float64Array(16);
 
-function normal(
+/**
+ * Fills alpha = JᵀWJ and beta = JᵀW(y - m) and returns chi2, in JavaScript: what normal-equations.cc does natively,
+ * term for term (exported for the test that holds the two to the same bits). Rows of a line model are sparse (a
+ * narrow line touches a few pixels), so each row's non-zero columns are gathered first into `nz` and only their pairs
+ * are summed.
+ *
+ * @example
+ * const chi2 = normal(y, w, m, jac, np, alpha, beta, new Int32Array(np));
+ */
+export function normal(
   y: ArrayLike<number>,
   w: ArrayLike<number>,
   m: Float64Array,
