@@ -30,7 +30,7 @@ let measured = 0;
 const t0 = performance.now();
 const writer = new ParquetStreamWriter(out);
 for await (const r of measureQuasarFiles(list, { threads, matrix, progress: false })) {
-  await writer.write(r.features);
+  await (r.ipc ? writer.writeIpc(r.ipc) : writer.write(r.features));
   done += r.features.numRows;
   measured += r.good;
   if (done >= (rssAfterPass.length + 1) * perPass) rssAfterPass.push(process.resourceUsage().maxRSS * 1024);

@@ -14,47 +14,69 @@ interface Pending<R> {
 }
 
 /**
- * A fixed set of worker threads running one script, each taking one job at a time; `run` resolves with the job's result
- * (jobs go to the first idle worker, so results come back in any order: the caller keeps its own order). A worker
- * that fails a job rejects that job with the worker's message (a SkybookError keeps its exit code); a worker that dies
- * rejects every job it held.
+ * A fixed set of worker threads running one script, each taking up to `perWorker` jobs at a time (default 1); `run`
+ * resolves with the job's result (jobs go to the least busy worker, so results come back in any order: the caller
+ * keeps its own order). With two per worker, a worker whose job waits on a file read runs the other job meanwhile and
+ * never waits for this thread to hand it the next one. A worker that fails a job rejects that job with the worker's
+ * message (a SkybookError keeps its exit code); a worker that dies rejects every job it held.
  *
  * @example
  * const pool = new WorkerPool<string, number>(new URL('./count-worker.js', import.meta.url), 2);
  * const n = await pool.run('file.fits'); await pool.close();
  */
 export class WorkerPool<J, R> {
-  private readonly idle: Worker[] = [];
   private readonly waiting: (() => void)[] = [];
   private readonly pending = new Map<number, Pending<R>>();
-  private readonly held = new Map<Worker, number>();
+  /** The jobs each worker holds now. */
+  private readonly held = new Map<Worker, Set<number>>();
   private readonly workers: Worker[];
+  private readonly perWorker: number;
+  /** Workers that errored or exited: they take no more jobs. */
+  private readonly dead = new Set<Worker>();
   private next = 0;
 
-  constructor(script: URL, size: number, workerData?: unknown) {
+  constructor(script: URL, size: number, workerData?: unknown, options: { perWorker?: number } = {}) {
+    this.perWorker = Math.max(1, Math.floor(options.perWorker ?? 1));
     this.workers = Array.from({ length: Math.max(1, size) }, () => {
       const w = new Worker(script, { workerData });
       w.on('message', (m: Reply<R>) => this.reply(w, m));
       w.on('error', (e) => this.fail(w, e));
       w.on('exit', (code) => this.fail(w, new InternalError(`a worker thread exited (code ${code}) during a job`)));
-      this.idle.push(w);
+      this.held.set(w, new Set());
       return w;
     });
   }
 
-  /** Runs one job on the next idle worker; `onTick(n)` hears the worker's progress ticks. */
+  /**
+   * Runs one job on the least busy worker with room (waiting for one); `onTick(n)` hears the worker's progress ticks.
+   *
+   * @example
+   * const result = await pool.run(job, { onTick: (n) => bar.advance(n) });
+   */
   async run(job: J, opts: { transfer?: readonly Transferable[]; onTick?: (n: number) => void } = {}): Promise<R> {
-    while (this.idle.length === 0) await new Promise<void>((r) => this.waiting.push(r));
-    const w = this.idle.pop()!;
+    let w: Worker | undefined;
+    while ((w = this.leastBusy()) === undefined) {
+      if (this.dead.size === this.workers.length) throw new InternalError('every worker thread of the pool has exited');
+      await new Promise<void>((r) => this.waiting.push(r));
+    }
     const id = this.next++;
-    this.held.set(w, id);
+    this.held.get(w)!.add(id);
     return new Promise<R>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, onTick: opts.onTick });
       w.postMessage({ id, job }, [...(opts.transfer ?? [])]);
     });
   }
 
-  /** Stops every worker. */
+  private leastBusy(): Worker | undefined {
+    let best: Worker | undefined;
+    for (const w of this.workers) {
+      if (this.dead.has(w)) continue;
+      const n = this.held.get(w)!.size;
+      if (n < this.perWorker && (best === undefined || n < this.held.get(best)!.size)) best = w;
+    }
+    return best;
+  }
+
   async close(): Promise<void> {
     await Promise.all(
       this.workers.map((w) => {
@@ -72,20 +94,24 @@ export class WorkerPool<J, R> {
       return;
     }
     this.pending.delete(m.id);
-    this.held.delete(w);
-    this.idle.push(w);
+    this.held.get(w)!.delete(m.id);
     this.waiting.shift()?.();
     if ('result' in m) p.resolve(m.result);
     else p.reject(m.error.exitCode === 0 ? new InternalError(m.error.message) : new SkybookError(m.error.message, m.error.exitCode));
   }
 
   private fail(w: Worker, e: unknown): void {
-    const id = this.held.get(w);
-    if (id === undefined) return;
-    this.held.delete(w);
-    const p = this.pending.get(id);
-    this.pending.delete(id);
-    p?.reject(e);
+    this.dead.add(w);
+    // Callers waiting for room: they now see the dead worker (and throw if none is left).
+    for (const wake of this.waiting.splice(0)) wake();
+    const ids = this.held.get(w);
+    if (!ids || ids.size === 0) return;
+    for (const id of [...ids]) {
+      const p = this.pending.get(id);
+      this.pending.delete(id);
+      p?.reject(e);
+    }
+    ids.clear();
   }
 }
 

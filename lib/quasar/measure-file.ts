@@ -19,6 +19,8 @@ import { readQuasarSpectra } from './spectrum-files.js';
 export interface FileFeatures {
   file: string;
   features: RecordBatch;
+  /** `features` as the Arrow IPC stream a worker thread sent (ParquetStreamWriter.writeIpc writes it as is). */
+  ipc?: Uint8Array;
   good: number;
   failed: number;
   matrix?: MlMatrix;
@@ -133,7 +135,7 @@ export function toMessage(r: FileFeatures): FileFeaturesMessage {
 /** Unpacks a worker's result. @example const r = fromMessage(message); */
 export function fromMessage(m: FileFeaturesMessage): FileFeatures {
   const t = tableFromIPC(m.ipc);
-  const out: FileFeatures = { file: m.file, features: t.batches[0]!, good: m.good, failed: m.failed };
+  const out: FileFeatures = { file: m.file, features: t.batches[0]!, ipc: m.ipc, good: m.good, failed: m.failed };
   if (m.matrix) out.matrix = m.matrix;
   return out;
 }

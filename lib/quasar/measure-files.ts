@@ -82,7 +82,8 @@ export async function* measureQuasarFiles(files: readonly string[], options: Mea
       setup.ids = BigInt64Array.from(options.redshifts.keys());
       setup.zs = Float64Array.from(options.redshifts.values());
     }
-    const pool = new WorkerPool<string, FileFeaturesMessage>(WORKER, threads, setup);
+    // Two files per thread at a time: while one waits on its reads the other is measured (see WorkerPool).
+    const pool = new WorkerPool<string, FileFeaturesMessage>(WORKER, threads, setup, { perWorker: 2 });
     try {
       const inFlight: Promise<FileFeaturesMessage>[] = [];
       let next = 0;

@@ -60,9 +60,19 @@ export class ParquetStreamWriter {
   /** Queues one batch; waits while the writer is two batches behind. */
   async write(batch: RecordBatch): Promise<void> {
     if (batch.numRows === 0) return;
-    const pq = parquetWasm()
-      .Table.fromIPCStream(tableToIPC(new Table([batch]), 'stream'))
-      .recordBatch(0)!;
+    await this.writeIpc(tableToIPC(new Table([batch]), 'stream'));
+  }
+
+  /**
+   * Queues one batch given as an Arrow IPC stream (what a worker thread sent), without decoding and encoding it again
+   * here; the schema must be the file's. Waits while the writer is two batches behind.
+   *
+   * @example
+   * await writer.writeIpc(message.ipc);
+   */
+  async writeIpc(stream: Uint8Array): Promise<void> {
+    const pq = parquetWasm().Table.fromIPCStream(stream).recordBatch(0);
+    if (!pq) return;
     while ((this.controller.desiredSize ?? 1) <= 0)
       await new Promise<void>((r) => {
         this.wanted = r;

@@ -116,7 +116,7 @@ export const quasarFeatures: Command = {
         ...(redshifts ? { redshifts } : {}),
         ...(v.templates !== undefined ? { templates: v.templates } : {}),
       })) {
-        await writer.write(r.features);
+        await (r.ipc ? writer.writeIpc(r.ipc) : writer.write(r.features));
         if (v.db !== undefined) batches.push(r.features);
         if (matrix && r.matrix) await matrix.write(r.matrix);
         spectra += r.features.numRows;
