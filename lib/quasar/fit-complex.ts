@@ -98,7 +98,8 @@ export function fitComplex(
   // The fit reads points, not pixels: away from the narrow lines neighbouring pixels are binned (fit/bin-points.ts),
   // which a broad line cannot tell from the pixels and which cuts every iteration's work about in half. The model
   // choice below still prices parameters by the pixels (n), as the binned chi2 differences stand for theirs.
-  const points = binPoints(x, y, w, { width: BIN_WIDTH, most: BIN_MOST, keep: narrowZones(complex) });
+  if (binWork.length < 4 * n) binWork = new Float64Array(4 * n);
+  const points = binPoints(x, y, w, { width: BIN_WIDTH, most: BIN_MOST, keep: narrowZones(complex) }, binWork);
   const one = layout(complex, 1);
   const fit1 = run(one, points, guess(complex, one, points.x, points.y));
   const maxBroad = Math.min(options.maxBroad ?? complex.broad.maxComponents, complex.broad.maxComponents);
@@ -128,6 +129,9 @@ export function fitComplex(
     };
   }
 }
+
+/** The binned points of the complex being fitted, kept between fits: no ComplexFit holds them. */
+let binWork = new Float64Array(0);
 
 /** The ln-lambda intervals around a complex's narrow lines, sorted and merged. */
 function narrowZones(complex: LineComplex): [number, number][] {

@@ -151,7 +151,8 @@ export function fitRestFrame(observed: RestSpectrum | undefined, z: number, opti
   // once at the end against the final continuum.
   const near = covered.filter((c) => c.window[0] < ABSORPTION_REGION[1]);
   for (let pass = 0; pass < (options.absorptionPasses ?? 3); pass++) {
-    const model = evaluateModel(continuum, complexes, rest.wave, fe, ABSORPTION_REGION, rest.lnWave);
+    if (passModel.length !== rest.wave.length) passModel = new Float64Array(rest.wave.length);
+    const model = evaluateModel(continuum, complexes, rest.wave, fe, ABSORPTION_REGION, rest.lnWave, passModel);
     const marked = markAbsorbed(rest, use, model);
     if (marked === 0) break;
     rejectedPixels += marked;
@@ -238,6 +239,14 @@ function isCovered(rest: RestSpectrum, [wmin, wmax]: readonly [number, number], 
   return inWindow >= MIN_WINDOW_PIXELS && core > 0 && coreGood / core >= MIN_CORE_GOOD;
 }
 
+/**
+ * A complex window's points, kept between complexes and spectra: fitComplex bins them into arrays of its own before it
+ * fits, and nothing it returns holds them.
+ */
+let windowWork = new Float64Array(0);
+/** The model the absorption passes read, likewise (markAbsorbed reads it at once). */
+let passModel = new Float64Array(0);
+
 function fitComplexes(
   rest: RestSpectrum,
   use: Uint8Array,
@@ -256,9 +265,10 @@ function fitComplexes(
       if (use[i1]) n++;
       i1++;
     }
-    const x = new Float64Array(n);
-    const y = new Float64Array(n);
-    const w = new Float64Array(n);
+    if (windowWork.length < 3 * n) windowWork = new Float64Array(3 * n);
+    const x = windowWork.subarray(0, n);
+    const y = windowWork.subarray(n, 2 * n);
+    const w = windowWork.subarray(2 * n, 3 * n);
     let k = 0;
     for (let i = i0; i < i1; i++) {
       if (!use[i]) continue;
@@ -285,12 +295,12 @@ function evaluateModel(
   fe: Float64Array | undefined,
   range: readonly [number, number] = [0, Infinity],
   lnWave?: Float64Array,
+  into?: Float64Array,
 ): Float64Array {
   const n = restWave.length;
-  const out = new Float64Array(n);
-  let i0 = 0;
-  while (i0 < n && restWave[i0]! < range[0]) i0++;
-  let i1 = i0;
+  const out = into ? into.fill(0) : new Float64Array(n);
+  const i0 = firstAtLeast(restWave, range[0]);
+  let i1 = firstAtLeast(restWave, range[1], i0);
   while (i1 < n && restWave[i1]! <= range[1]) i1++;
   if (i1 === i0) return out;
   const x = lnWave ?? new Float64Array(n);

@@ -46,3 +46,14 @@ describe('binPoints', () => {
     expect(worstCorrected).toBeLessThan(1e-3);
   });
 });
+
+describe('binPoints into a kept array', () => {
+  it('gives what fresh arrays give, whatever the array held before', () => {
+    const { x, y, w } = line(0.002);
+    const keep = [[x[900]!, x[1100]!]] as const;
+    const fresh = binPoints(x, y, w, { width: 0.001, most: 8, keep });
+    const dirty = new Float64Array(4 * x.length).fill(123.5);
+    const reused = binPoints(x, y, w, { width: 0.001, most: 8, keep }, dirty);
+    for (const k of ['x', 'y', 'w', 'v'] as const) expect(Array.from(reused[k])).toEqual(Array.from(fresh[k]));
+  });
+});

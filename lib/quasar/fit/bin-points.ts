@@ -38,12 +38,14 @@ export interface BinOptions {
  * @example
  * const { x: xb, y: yb, w: wb } = binPoints(x, y, w, { width: 5e-4, most: 4, keep: [] });
  */
-export function binPoints(x: Float64Array, y: Float64Array, w: Float64Array, options: BinOptions): BinnedPoints {
+export function binPoints(x: Float64Array, y: Float64Array, w: Float64Array, options: BinOptions, into?: Float64Array): BinnedPoints {
   const n = x.length;
-  const bx = new Float64Array(n);
-  const by = new Float64Array(n);
-  const bw = new Float64Array(n);
-  const bv = new Float64Array(n);
+  // `into` (4 x.length values or more) holds the result instead of new arrays, for a caller that bins again and again.
+  const store = into && into.length >= 4 * n ? into : new Float64Array(4 * n);
+  const bx = store.subarray(0, n);
+  const by = store.subarray(n, 2 * n);
+  const bw = store.subarray(2 * n, 3 * n);
+  const bv = store.subarray(3 * n, 4 * n);
   const { width, most, keep } = options;
   let zone = 0;
   const inKeep = (v: number): boolean => {
@@ -58,6 +60,7 @@ export function binPoints(x: Float64Array, y: Float64Array, w: Float64Array, opt
         bx[m] = first;
         by[m] = y[i]!;
         bw[m] = w[i]!;
+        bv[m] = 0;
         m++;
       }
       i++;
