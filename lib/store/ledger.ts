@@ -185,9 +185,11 @@ export async function nextLoadId(s: StoreSession, target: TableRef): Promise<num
   const taken = async (id: number) =>
     (await s.query(sql`select 1 from ${tableId(ref(target, LEDGER_TABLE))} where load_id = ${id}`)).numRows > 0;
   let id = await draw();
-  // An id the sequence hands out is taken only where earlier versions wrote the ledger: catch up past their largest.
-  if (await taken(id)) {
-    const top = await maxId();
+  // A sequence at or below the ledger's largest id is behind ids earlier versions handed out (max + 1): catch up past
+  // the largest. Comparing with the largest, not asking whether this id is taken: loads drawing side by side on a
+  // ledger with gaps (1, 2, 5) would otherwise stop at a gap (3) and hand out ids below ones already used.
+  const top = await maxId();
+  if (id <= top) {
     if (top > id) await s.run(sql`select nextval(${seq}::regclass) from generate_series(1, ${top - id})`);
     do id = await draw();
     while (await taken(id));

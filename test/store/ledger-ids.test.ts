@@ -58,6 +58,32 @@ it('a ledger made by an earlier version (no sequence) loads, and its ids are nev
   });
 });
 
+it('a sequence that stands at a gap of an earlier ledger (1, 2, 5: next 3) still hands out ids above its largest', async () => {
+  // What loads side by side can meet: others drew 1 and 2 (taken) while this one draws 3, an id no load had.
+  const own = `${schema}_gap`;
+  await withClient(async (c) => {
+    await c.query(`create schema ${own}`);
+    await c.query(`create table ${own}.skybook_loads (
+      load_id integer not null primary key, table_name text not null, source_path text not null, sha256 text not null,
+      size bigint not null, hdu text not null, rows_loaded bigint not null, rows_quarantined bigint not null,
+      started_at timestamp not null, finished_at timestamp not null, skybook_version text not null)`);
+    for (const id of [1, 2, 5])
+      await c.query(`insert into ${own}.skybook_loads values ($1, 'other', $2, 'x', 1, 'H', 1, 0, now(), now(), '0.0.9')`, [
+        id,
+        `/old/${id}.fits`,
+      ]);
+    await c.query(`create sequence ${own}.skybook_loads_load_id_seq`);
+    await c.query(`select nextval('${own}.skybook_loads_load_id_seq') from generate_series(1, 2)`);
+  });
+  try {
+    const [r] = await ingest([files[0]!.path], { into: pgUrlFor(own), table: 'gap', schema: 'redrock', progress: false });
+    expect(r!.status).toBe('loaded');
+    expect(r!.loadId).toBeGreaterThan(5);
+  } finally {
+    await withClient((c) => c.query(`drop schema ${own} cascade`));
+  }
+});
+
 it('two ingests of the same files at once into a new schema make its bookkeeping once and load each file once', async () => {
   // a schema of its own, so both ingests find no ledger and race to make it (they take turns under an advisory lock)
   const own = `${schema}_b`;
