@@ -18,8 +18,14 @@ export function medianInPlace(values: Float64Array): number {
   return (lower + upper) / 2;
 }
 
-/** Hoare-partition quickselect: puts the k-th smallest at index k, smaller ones before it, larger after. */
-function selectInPlace(v: Float64Array, k: number): number {
+/**
+ * The k-th smallest of `v` (0-based) by Hoare-partition quickselect, O(n): puts it at index k, smaller ones before
+ * it, larger after. Reorders `v`; it must not hold NaN.
+ *
+ * @example
+ * selectInPlace(Float64Array.of(5, 1, 3), 1); // 3
+ */
+export function selectInPlace(v: Float64Array, k: number): number {
   let lo = 0;
   let hi = v.length - 1;
   while (lo < hi) {

@@ -1,3 +1,5 @@
+import { selectInPlace } from '../median.js';
+
 /**
  * The variance floor s^2 that makes the `quantile` over spectra of resid2_i / (noise_i + s^2) equal to that of pure
  * noise (chi-square with one degree of freedom; the median, 0.455, by default), by bisection; 0 where noise alone
@@ -69,27 +71,5 @@ function erf(x: number): number {
  * quickSelect(Float64Array.of(5, 1, 3), 0.5); // 3
  */
 export function quickSelect(v: Float64Array, q: number): number {
-  const k = Math.min(v.length - 1, Math.floor(q * v.length));
-  let lo = 0;
-  let hi = v.length - 1;
-  while (lo < hi) {
-    const pivot = v[(lo + hi) >> 1]!;
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (v[i]! < pivot) i++;
-      while (v[j]! > pivot) j--;
-      if (i <= j) {
-        const t = v[i]!;
-        v[i] = v[j]!;
-        v[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return v[k]!;
+  return selectInPlace(v, Math.min(v.length - 1, Math.floor(q * v.length)));
 }
