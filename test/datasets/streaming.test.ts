@@ -13,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'skybook-stream-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('streaming generation', () => {
-  it('streams ~650 medium-survey spectra with flat memory (RSS grows < 40 MB after warm-up)', () => {
+  it('streams ~650 medium-survey spectra with flat memory (RSS grows < 80 MB after warm-up, a leak would be ~300 MB)', () => {
     const r = spawnSync(process.execPath, ['--expose-gc', join(ROOT, 'test/datasets/stream-rss.mjs'), '30'], {
       encoding: 'utf8',
       cwd: ROOT,
@@ -25,9 +25,11 @@ describe('streaming generation', () => {
     expect(out.samples.length).toBeGreaterThanOrEqual(6);
     const warm = out.samples[1]!;
     const peak = Math.max(...out.samples.slice(1));
-    // ~650 spectra are ~290 MB of coadd data; memory holds one pixel's batch (~10 MB).
+    // ~650 spectra are ~290 MB of coadd data; memory holds one pixel's batch (~10 MB): a leak would grow ~10 MB a pixel,
+    // ~300 MB over the 30. RSS itself wanders by +-20 MB between samples (the allocator keeps and returns pages):
+    // alone the growth measured 4-17 MB, under the full suite once 40.5 MB, so the bound is 80 MB, far below a leak.
     expect(out.spectra * SPECTRUM_BYTES).toBeGreaterThan(250e6);
-    expect(peak - warm).toBeLessThan(40e6);
+    expect(peak - warm).toBeLessThan(80e6);
   });
 
   it('streams zcatalog batches with the requested number of pixels', async () => {
