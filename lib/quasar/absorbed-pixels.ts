@@ -1,3 +1,4 @@
+import { firstAtLeast } from './first-at-least.js';
 import type { RestSpectrum } from './rest-frame.js';
 
 /**
@@ -24,8 +25,7 @@ const HALF = 15;
 export function markAbsorbed(rest: RestSpectrum, use: Uint8Array, model: Float64Array): number {
   const { wave, flux, ivar } = rest;
   const n = wave.length;
-  let i0 = 0;
-  while (i0 < n && wave[i0]! < ABSORPTION_REGION[0]) i0++;
+  const i0 = firstAtLeast(wave, ABSORPTION_REGION[0]);
   let i1 = i0;
   while (i1 < n && wave[i1]! <= ABSORPTION_REGION[1]) i1++;
   if (i1 - i0 < 2 * HALF) return 0;

@@ -76,6 +76,7 @@ const BAL_MODEL_RANGE = [
   wavelengthAtVelocity(AI_WINDOW.vmin, BAL_IONS.SIIV) - 1,
   wavelengthAtVelocity(AI_WINDOW.vmax, BAL_IONS.CIV) + 1,
 ] as const;
+
 /** measureBal's mask is non-zero where a pixel is bad; restFrame's `good` is the opposite. */
 function invert(good: Uint8Array): Uint8Array {
   const bad = new Uint8Array(good.length);

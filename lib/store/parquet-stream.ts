@@ -7,7 +7,7 @@ interface PqBatch {
   free(): void;
 }
 interface ParquetWasm {
-  Table: { fromIPCStream(b: Uint8Array): { recordBatch(i: number): PqBatch | undefined } };
+  Table: { fromIPCStream(b: Uint8Array): { recordBatches(): PqBatch[] } };
   transformParquetStream(stream: ReadableStream): Promise<ReadableStream<Uint8Array>>;
 }
 
@@ -64,20 +64,20 @@ export class ParquetStreamWriter {
   }
 
   /**
-   * Queues one batch given as an Arrow IPC stream (what a worker thread sent), without decoding and encoding it again
+   * Queues the batches of an Arrow IPC stream (what a worker thread sent), without decoding and encoding them again
    * here; the schema must be the file's. Waits while the writer is two batches behind.
    *
    * @example
    * await writer.writeIpc(message.ipc);
    */
   async writeIpc(stream: Uint8Array): Promise<void> {
-    const pq = parquetWasm().Table.fromIPCStream(stream).recordBatch(0);
-    if (!pq) return;
-    while ((this.controller.desiredSize ?? 1) <= 0)
-      await new Promise<void>((r) => {
-        this.wanted = r;
-      });
-    this.controller.enqueue(pq);
+    for (const pq of parquetWasm().Table.fromIPCStream(stream).recordBatches()) {
+      while ((this.controller.desiredSize ?? 1) <= 0)
+        await new Promise<void>((r) => {
+          this.wanted = r;
+        });
+      this.controller.enqueue(pq);
+    }
   }
 
   /** Ends the stream and moves the file to its name. */

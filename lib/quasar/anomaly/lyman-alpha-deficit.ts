@@ -1,3 +1,4 @@
+import { medianInPlace } from '../median.js';
 import { restWavelength } from '../log-lambda-grid.js';
 import type { MlMatrix } from '../ml-matrix.js';
 import { isGood } from './masked-pca.js';
@@ -83,10 +84,10 @@ export function lymanAlphaDeficit(m: MlMatrix, options: LymanAlphaDeficitOptions
       vals[c] = v[rows[t]!]!;
       noises[c++] = noise2[rows[t]!]!;
     }
-    const med = median(vals.subarray(0, c));
+    const med = medianInPlace(vals.subarray(0, c));
     for (let t = 0; t < c; t++) devs[t] = Math.abs(vals[t]! - med);
-    const mad = 1.4826 * median(devs.subarray(0, c));
-    const intrinsic = Math.max(0, mad * mad - median(noises.subarray(0, c)));
+    const mad = 1.4826 * medianInPlace(devs.subarray(0, c));
+    const intrinsic = Math.max(0, mad * mad - medianInPlace(noises.subarray(0, c)));
     const r = rows[i]!;
     out[r] = (med - v[r]!) / Math.sqrt(intrinsic + noise2[r]!);
   }
@@ -109,11 +110,4 @@ function windowMean(m: MlMatrix, r: number, wave: Float64Array, lo: number, hi: 
     good++;
   }
   return total > 0 && good * 2 >= total ? { mean: f / w, sigma: 1 / Math.sqrt(w) } : undefined;
-}
-
-/** The median of `v` (sorted in place). */
-function median(v: Float64Array): number {
-  v.sort();
-  const h = v.length >> 1;
-  return v.length % 2 ? v[h]! : 0.5 * (v[h - 1]! + v[h]!);
 }
