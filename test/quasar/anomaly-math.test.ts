@@ -193,11 +193,13 @@ describe('anomalyScores on synthetic low-rank spectra', () => {
 
 describe('the targeted statistics', () => {
   it('mgiiDoubletSearch spaces the lines by their wavelength ratio and stops just redward of MgII', () => {
-    const d = mgiiDoubletSearch(ML_GRID, 1260, BAL_WINDOW);
+    const d = mgiiDoubletSearch(ML_GRID, 1260, [BAL_WINDOW]);
     expect(d.spacing).toBeCloseTo(Math.log10(MGII_DOUBLET[1] / MGII_DOUBLET[0]) / ML_GRID.dlog10, 10);
     expect(restWavelength(ML_GRID, d.first)).toBeCloseTo(1260, -1);
     expect(Math.abs(restWavelength(ML_GRID, d.last) / (MGII_DOUBLET[1] * 1.01) - 1)).toBeLessThan(ML_GRID.dlog10 * Math.LN10);
-    expect(restWavelength(ML_GRID, d.skip![0])).toBeCloseTo(BAL_WINDOW[0], -1);
+    expect(restWavelength(ML_GRID, d.skip[0]![0])).toBeCloseTo(BAL_WINDOW[0], -1);
+    expect(restWavelength(ML_GRID, d.skip[0]![1])).toBeCloseTo(BAL_WINDOW[1], -1);
+    expect(mgiiDoubletSearch(ML_GRID).skip).toEqual([]);
   });
 
   it('coverageRedshift reads 1 + z from where a DESI spectrum starts and ends in the rest frame', () => {
@@ -226,6 +228,10 @@ describe('the targeted statistics', () => {
     const found = doubletPeak(t, search);
     expect(found.at).toBe(j);
     expect(found.peak).toBeGreaterThan(noise.peak + 2);
+    // A skipped range takes out every doublet with a line in it.
+    const blue = restWavelength(ML_GRID, j);
+    const skipping = mgiiDoubletSearch(ML_GRID, 1260, [[blue - 1, blue + 1]]);
+    expect(doubletPeak(t, skipping).at).not.toBe(j);
     t[j] = Number.NaN;
     expect(doubletPeak(t, search).at).not.toBe(j);
   });

@@ -14,8 +14,8 @@ export interface DoubletSearch {
   ratio: number;
   first: number;
   last: number;
-  /** Pixels [from, to] where no line of the doublet may fall (the BAL window), or undefined. */
-  skip?: readonly [number, number];
+  /** Pixel ranges [from, to] where no line of the doublet may fall (the BAL window, line cores); empty for none. */
+  skip: readonly (readonly [number, number])[];
 }
 
 /**
@@ -29,12 +29,16 @@ export interface DoubletSearch {
  * @example
  * mgiiDoubletSearch(ML_GRID, 1260).last; // the pixel of ~2832 A
  */
-export function mgiiDoubletSearch(grid: LogLambdaGrid, fromRest = 1260, skipRest?: readonly [number, number]): DoubletSearch {
+export function mgiiDoubletSearch(
+  grid: LogLambdaGrid,
+  fromRest = 1260,
+  skipRest: readonly (readonly [number, number])[] = [],
+): DoubletSearch {
   const [blue, red] = MGII_DOUBLET;
   const pixel = (w: number) => Math.round((Math.log10(w) - grid.log10Start) / grid.dlog10);
   const first = Math.max(0, pixel(fromRest));
   const last = Math.min(grid.npix - 1, pixel(red * 1.01));
-  const skip = skipRest ? ([pixel(skipRest[0]), pixel(skipRest[1])] as const) : undefined;
+  const skip = skipRest.map(([lo, hi]) => [pixel(lo), pixel(hi)] as const);
   return { spacing: Math.log10(red / blue) / grid.dlog10, ratio: 0.8, first, last, skip };
 }
 
@@ -52,7 +56,7 @@ export function mgiiDoubletSearch(grid: LogLambdaGrid, fromRest = 1260, skipRest
  */
 export function doubletPeak(t: Float64Array, search: DoubletSearch): { peak: number; at: number } {
   const { spacing, ratio, first, last, skip } = search;
-  const skipped = (j: number, end: number) => skip !== undefined && end >= skip[0] && j <= skip[1];
+  const skipped = (j: number, end: number) => skip.some(([lo, hi]) => end >= lo && j <= hi);
   let peak = Number.NEGATIVE_INFINITY;
   let at = -1;
   for (const offset of new Set([Math.floor(spacing), Math.ceil(spacing)]))

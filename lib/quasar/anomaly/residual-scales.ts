@@ -20,6 +20,8 @@ export interface ResidualScales {
   window: number;
   bin: number;
   step: number;
+  /** Rest pixels either side of each of ARM_BREAKS that ARM_STEP compares. */
+  armWidth: number;
   widths: readonly number[];
   nbins: number;
   highFloor: Float64Array;
@@ -45,6 +47,12 @@ export interface ResidualScaleOptions {
   widths?: readonly number[];
   /** Good pixels either side of the step statistic (default 64). */
   step?: number;
+  /**
+   * Rest pixels either side of each arm break that ARM_STEP compares (default 192, ~9% in wavelength). Measured on
+   * 3000 mock quasars with 25 dropped arms: 64 found 19, 128 23, 192 24, 256 24, 384 23 (with SCORE; seed 7); the
+   * wider the windows, the less the noise of faint spectra and the more the basis's smooth misfit adds to the step.
+   */
+  armWidth?: number;
   /**
    * The quantile of the calibration sample's residuals that the floors bring to that of noise (default 0.99; see
    * noiseFloor): measured on 3000 mock quasars, 0.5 left line cores (CIV, CIII], MgII, Lya) of bright ordinary quasars
@@ -88,11 +96,12 @@ export interface ResidualScaleStats {
   doubletPeak: Float64Array;
   /**
    * ARM_STEP: where the spectrograph's arms meet (ARM_BREAKS, moved to the rest frame by the redshift the row's
-   * coverage implies), the change of the mean smooth residual, as a fraction of the model, from the pixels before the
-   * break (back to the previous one or the start) to those after it, in units of its noise plus a floor calibrated
-   * per break on the population; the larger of the two breaks; NaN where neither has pixels on both sides. A dropped
-   * arm (its flux scaled down) shifts one whole arm against the basis, which whole-arm means see at a fraction of
-   * the noise that STEP_PEAK's 64-pixel windows need, and only two places are looked at instead of thousands.
+   * coverage implies), the change of the mean residual, as a fraction of the model, from the `armWidth` rest pixels
+   * before the break to those after it, in units of its noise plus a floor calibrated per break on the population;
+   * the larger of the two breaks; NaN where neither has pixels enough on both sides. A dropped arm (its flux scaled
+   * down) is a discontinuity there that no smooth basis follows, seen at a fraction of the noise that STEP_PEAK's
+   * 64-pixel windows need, and only two places are looked at instead of thousands. Whole-arm means saw less: the
+   * fit to the whole row bends to meet a dropped arm halfway (a 60% drop left 0.1-0.3 of the model between them).
    */
   armStep: Float64Array;
   /** The rest pixel of the narrow peak and the first pixel of the smooth part's worst bin (-1 where none), to show where. */
@@ -118,6 +127,8 @@ class RowWork {
   private readonly cumW: Float64Array;
   private readonly cumF: Float64Array;
   count = 0;
+  /** Whether load found BAL troughs (and left them out). */
+  troughs = false;
   constructor(p: number, nbins: number) {
     this.idx = new Int32Array(p);
     this.d = new Float64Array(p);
@@ -155,32 +166,29 @@ class RowWork {
   }
 
   /**
-   * The fractional steps of the smooth residual at ARM_BREAKS (rest pixels `at`): for each break, the IVAR-weighted
-   * mean smooth residual over the good pixels from it to the next break (or the end), over the mean model there, minus
-   * the same for the pixels from the previous break (or the start); with its variance. NaN where a side is empty.
+   * The fractional steps of the residual at ARM_BREAKS (rest pixels `at`): for each break, the IVAR-weighted mean
+   * residual of the good pixels within `width` rest pixels after it, over the mean model there, minus the same for the
+   * `width` pixels before it; with its noise variance. The raw residual, not its running median: over ~200 pixels a
+   * spike moves the mean by a fraction of its noise, and the median's 1.57x variance would cost faint spectra. NaN where
+   * a side has fewer than width / 8 good pixels (a break at the edge of coverage) or a model at or below zero.
    */
-  armSteps(at: readonly number[], delta: Float64Array, variance: Float64Array): void {
-    const edges = [Number.NEGATIVE_INFINITY, ...at, Number.POSITIVE_INFINITY];
-    const means: number[] = [];
-    const vars: number[] = [];
-    for (let s = 0; s + 1 < edges.length; s++) {
-      let w = 0;
-      let f = 0;
-      let level = 0;
+  armSteps(at: readonly number[], width: number, delta: Float64Array, variance: Float64Array): void {
+    for (let b = 0; b < at.length; b++) {
+      // Per side: sum of ivar, of ivar x residual, of ivar x model, and the count of good pixels.
+      const before = [0, 0, 0, 0];
+      const after = [0, 0, 0, 0];
       for (let i = 0; i < this.count; i++) {
         const j = this.idx[i]!;
-        if (j < edges[s]! || j >= edges[s + 1]!) continue;
-        w += this.iv[i]!;
-        f += this.iv[i]! * this.smooth[i]!;
-        level += this.iv[i]! * this.recon[j]!;
+        const sums = j >= at[b]! - width && j < at[b]! ? before : j >= at[b]! && j < at[b]! + width ? after : undefined;
+        if (!sums) continue;
+        sums[0]! += this.iv[i]!;
+        sums[1]! += this.iv[i]! * this.d[i]!;
+        sums[2]! += this.iv[i]! * this.recon[j]!;
+        sums[3]!++;
       }
-      // A side with no pixels, or a model at or below zero there, has no fractional mean.
-      means.push(w > 0 && level > 0 ? f / level : Number.NaN);
-      vars.push(w > 0 && level > 0 ? (1.57 * w) / (level * level) : Number.NaN);
-    }
-    for (let b = 0; b < at.length; b++) {
-      delta[b] = means[b + 1]! - means[b]!;
-      variance[b] = vars[b + 1]! + vars[b]!;
+      const ok = (s: number[]) => s[3]! * 8 >= width && s[2]! > 0;
+      delta[b] = ok(before) && ok(after) ? after[1]! / after[2]! - before[1]! / before[2]! : Number.NaN;
+      variance[b] = ok(before) && ok(after) ? after[0]! / after[2]! ** 2 + before[0]! / before[2]! ** 2 : Number.NaN;
     }
   }
 
@@ -193,6 +201,7 @@ class RowWork {
   load(model: PcaModel, m: MlMatrix, r: number, window: number, bin: number, balPixel: Uint8Array): boolean {
     const p = model.npix;
     this.exclude.fill(0);
+    this.troughs = false;
     for (let pass = 0; pass < 2; pass++) {
       const fit = fitRow(model, m, r, this.exclude);
       if (!fit) return false;
@@ -208,6 +217,7 @@ class RowWork {
       this.count = g;
       runningMedian(this.d, g, window, this.smooth);
       if (pass === 1 || !this.markTroughs(balPixel, window)) break;
+      this.troughs = true;
     }
     const wsum = this.binVar.fill(0);
     const fsum = this.binMean.fill(0);
@@ -280,6 +290,7 @@ export function fitResidualScales(model: PcaModel, m: MlMatrix, options: Residua
   const bin = options.bin ?? 32;
   const quantile = options.quantile ?? 0.99;
   const step = options.step ?? 64;
+  const armWidth = options.armWidth ?? 192;
   const widths = options.widths ?? [1, 3];
   const n = m.targetid.length;
   const p = model.npix;
@@ -306,7 +317,7 @@ export function fitResidualScales(model: PcaModel, m: MlMatrix, options: Residua
       hNoise[o] = 1 / w.iv[i]!;
     }
     armBreakPixels(m, r, breaks);
-    w.armSteps(breaks, armDelta, armVar);
+    w.armSteps(breaks, armWidth, armDelta, armVar);
     for (let b = 0; b < nbreaks; b++) {
       a2[r * nbreaks + b] = armDelta[b]! ** 2;
       aNoise[r * nbreaks + b] = armVar[b]!;
@@ -349,7 +360,7 @@ export function fitResidualScales(model: PcaModel, m: MlMatrix, options: Residua
   }
   const armFloor = new Float64Array(nbreaks);
   for (let b = 0; b < nbreaks; b++) armFloor[b] = noiseFloor(resid, noise, column(a2, aNoise, b, nbreaks), quantile, scratch);
-  return { window, bin, step, widths, nbins, highFloor, lowFloor, stepFloor, armFloor, balBin };
+  return { window, bin, step, armWidth, widths, nbins, highFloor, lowFloor, stepFloor, armFloor, balBin };
 }
 
 /**
@@ -361,7 +372,7 @@ export function fitResidualScales(model: PcaModel, m: MlMatrix, options: Residua
  */
 export function scoreResidualScales(model: PcaModel, scales: ResidualScales, m: MlMatrix): ResidualScaleStats {
   const n = m.targetid.length;
-  const { window, bin, step, widths, nbins, highFloor, lowFloor, stepFloor, armFloor, balBin } = scales;
+  const { window, bin, step, armWidth, widths, nbins, highFloor, lowFloor, stepFloor, armFloor, balBin } = scales;
   const breaks = new Array<number>(ARM_BREAKS.length);
   const armDelta = new Float64Array(ARM_BREAKS.length);
   const armVar = new Float64Array(ARM_BREAKS.length);
@@ -375,7 +386,10 @@ export function scoreResidualScales(model: PcaModel, scales: ResidualScales, m: 
     lowAt: new Int32Array(n).fill(-1),
     doubletAt: new Int32Array(n).fill(-1),
   };
-  const search = mgiiDoubletSearch(m.grid, restWavelength(m.grid, firstUsed(model)), BAL_WINDOW);
+  // Narrow absorption in the BAL window is a trough's edge in a BAL quasar; in any other it is a doublet like any.
+  const fromRest = restWavelength(m.grid, firstUsed(model));
+  const searchBal = mgiiDoubletSearch(m.grid, fromRest, [BAL_WINDOW]);
+  const search = mgiiDoubletSearch(m.grid, fromRest);
   const full = new Float64Array(model.npix);
   const w = new RowWork(model.npix, nbins);
   const t = new Float64Array(model.npix);
@@ -393,7 +407,7 @@ export function scoreResidualScales(model: PcaModel, scales: ResidualScales, m: 
       const sigma = Math.sqrt(1 / w.iv[i]! + highFloor[j]!);
       full[j] = Math.max(w.d[i]! - w.smooth[i]!, -(w.recon[j]! + w.smooth[i]!)) / sigma;
     }
-    const doublet = doubletPeak(full, search);
+    const doublet = doubletPeak(full, w.troughs ? searchBal : search);
     out.doubletPeak[r] = doublet.peak;
     out.doubletAt[r] = doublet.at;
     let peak = 0;
@@ -419,7 +433,7 @@ export function scoreResidualScales(model: PcaModel, scales: ResidualScales, m: 
     }
     out.stepPeak[r] = sp;
     armBreakPixels(m, r, breaks);
-    w.armSteps(breaks, armDelta, armVar);
+    w.armSteps(breaks, armWidth, armDelta, armVar);
     let arm = Number.NaN;
     for (let b = 0; b < breaks.length; b++) {
       const v = Math.abs(armDelta[b]!) / Math.sqrt(armVar[b]! + armFloor[b]!);
