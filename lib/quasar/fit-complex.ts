@@ -1,6 +1,6 @@
 import { C_KMS } from '../cosmo/index.js';
 import { GaussianLines, type GaussianComponent } from './fit/gaussian-lines.js';
-import { type BinnedPoints, binPoints } from './fit/bin-points.js';
+import { type BinnedPoints, type BinOptions, binPoints } from './fit/bin-points.js';
 import { leastSquares } from './fit/least-squares.js';
 import type { LineComplex } from './line-complexes.js';
 
@@ -35,6 +35,12 @@ export interface ComplexFit {
   broad: readonly GaussianComponent[];
   chi2: number;
   npix: number;
+  /**
+   * How the parameters depend on the continuum that was subtracted from the flux (FitComplexOptions.continuum):
+   * params.length x 2 (norm, slope) or x 3 (norm, slope, feScale with a template), row-major, d params[k] / d
+   * continuum parameter j, to first order; empty when no continuum was given.
+   */
+  continuumResponse: Float64Array;
 }
 
 // Bounds in ln lambda. FWHM = 2.3548 sigma c: narrow lines 160-1200 km/s, broad lines 1200-17600 km/s (PyQSOFit's
@@ -42,6 +48,7 @@ export interface ComplexFit {
 const NARROW_SIGMA = [0.00023, 0.0017] as const;
 const BROAD_SIGMA = [0.0017, 0.025] as const;
 const NARROW_SHIFT = 0.003;
+const LN_3000 = Math.log(3000);
 const START_BROAD_SIGMA = 4000 / C_KMS / 2.3548;
 const START_NARROW_SIGMA = 500 / C_KMS / 2.3548;
 /** Reach of a narrow line around its rest wavelength (largest shift + 4 of the largest sigma): pixels stay single there. */
@@ -71,6 +78,12 @@ interface Layout {
 export interface FitComplexOptions {
   /** Cap on the main broad line's components (default: the complex's own, 1 or 2). */
   maxBroad?: 1 | 2;
+  /**
+   * The continuum that was subtracted from `y`: norm (lambda / 3000)^slope, plus feScale times `fe` (an Fe II
+   * template at the same points as y) when given. The fit then reports its `continuumResponse` to norm, slope (and
+   * feScale), so that the continuum's errors can be carried into the line's.
+   */
+  continuum?: { norm: number; slope: number; fe?: Float64Array };
 }
 
 /**
@@ -99,7 +112,9 @@ export function fitComplex(
   // which a broad line cannot tell from the pixels and which cuts every iteration's work about in half. The model
   // choice below still prices parameters by the pixels (n), as the binned chi2 differences stand for theirs.
   if (binWork.length < 4 * n) binWork = new Float64Array(4 * n);
-  const points = binPoints(x, y, w, { width: BIN_WIDTH, most: BIN_MOST, keep: narrowZones(complex) }, binWork);
+  const binning = { width: BIN_WIDTH, most: BIN_MOST, keep: narrowZones(complex) };
+  const points = binPoints(x, y, w, binning, binWork);
+  const directions = options.continuum ? responseDirections(options.continuum, x, w, binning, points.x) : undefined;
   const one = layout(complex, 1);
   const fit1 = run(one, points, guess(complex, one, points.x, points.y));
   const maxBroad = Math.min(options.maxBroad ?? complex.broad.maxComponents, complex.broad.maxComponents);
@@ -115,6 +130,7 @@ export function fitComplex(
       lower: l.lower,
       upper: l.upper,
       maxIterations: 60,
+      response: directions,
     });
     return {
       complex,
@@ -126,9 +142,51 @@ export function fitComplex(
       broad: l.broad,
       chi2: r.chi2,
       npix: n,
+      continuumResponse: r.response ?? new Float64Array(0),
     };
   }
 }
+
+/** The directions of the continuum response, kept between fits: leastSquares reads them and returns none. */
+let directionWork = new Float64Array(0);
+
+/**
+ * The directions in the binned data along which a change of each continuum parameter moves y, the flux less the
+ * continuum: minus the continuum's derivatives by norm, slope and feScale. The power law's are taken at each point's
+ * mean x, which differs from their mean over its bin by a part in ~1e7 (slope^2 times the bin's variance in x); the
+ * template, with structure on the bins' scale, is binned as y was.
+ */
+function responseDirections(
+  continuum: NonNullable<FitComplexOptions['continuum']>,
+  x: Float64Array,
+  w: Float64Array,
+  binning: BinOptions,
+  xb: Float64Array,
+): Float64Array[] {
+  const m = xb.length;
+  const { norm, slope, fe } = continuum;
+  if (directionWork.length < 2 * m) directionWork = new Float64Array(2 * m);
+  const dNorm = directionWork.subarray(0, m);
+  const dSlope = directionWork.subarray(m, 2 * m);
+  // The power law from point to point by a short series for exp(slope dx) where the step is small (as fitContinuum
+  // does), a fresh exp after larger ones: an exp per point was half of this function's cost.
+  let pl = 0;
+  for (let k = 0; k < m; k++) {
+    const t = xb[k]! - LN_3000;
+    const u = k > 0 ? slope * (xb[k]! - xb[k - 1]!) : Number.POSITIVE_INFINITY;
+    pl = Math.abs(u) < 1e-2 ? pl * (1 + u * (1 + (u / 2) * (1 + (u / 3) * (1 + u / 4)))) : Math.exp(slope * t);
+    dNorm[k] = -pl;
+    dSlope[k] = -norm * t * pl;
+  }
+  if (!fe) return [dNorm, dSlope];
+  if (feWork.length < 4 * x.length) feWork = new Float64Array(4 * x.length);
+  const dFe = binPoints(x, fe, w, binning, feWork).y;
+  for (let k = 0; k < m; k++) dFe[k] = -dFe[k]!;
+  return [dNorm, dSlope, dFe];
+}
+
+/** The binned template of responseDirections, likewise. */
+let feWork = new Float64Array(0);
 
 /** The binned points of the complex being fitted, kept between fits: no ComplexFit holds them. */
 let binWork = new Float64Array(0);

@@ -3,7 +3,7 @@ import { ABSORPTION_REGION, markAbsorbed } from './absorbed-pixels.js';
 import { fitContinuum, powerLaw, type ContinuumFit } from './continuum.js';
 import { fitFeOptical, type FeOpticalFit } from './fe-optical.js';
 import { FeTemplate, type FeTemplateInput } from './fe-template.js';
-import { fitComplex, type ComplexFit } from './fit-complex.js';
+import { fitComplex, type ComplexFit, type FitComplexOptions } from './fit-complex.js';
 import { addProfiles } from './fit/gaussian-lines.js';
 import { type ComplexName, LINE_COMPLEXES, type LineComplex } from './line-complexes.js';
 import { decomposeHost, type HostDecomposition } from './host-decomposition.js';
@@ -265,20 +265,26 @@ function fitComplexes(
       if (use[i1]) n++;
       i1++;
     }
-    if (windowWork.length < 3 * n) windowWork = new Float64Array(3 * n);
+    if (windowWork.length < 4 * n) windowWork = new Float64Array(4 * n);
     const x = windowWork.subarray(0, n);
     const y = windowWork.subarray(n, 2 * n);
     const w = windowWork.subarray(2 * n, 3 * n);
+    const feAt = windowWork.subarray(3 * n, 4 * n);
     let k = 0;
     for (let i = i0; i < i1; i++) {
       if (!use[i]) continue;
       x[k] = rest.lnWave[i]!;
       y[k] = flux[i]! - continuum.norm * Math.exp(continuum.slope * (x[k]! - LN_3000)) - (fe ? continuum.feScale * fe[i]! : 0);
       w[k] = ivar[i]!;
+      if (fe) feAt[k] = fe[i]!;
       k++;
     }
     const cap = typeof options.maxBroad === 'object' ? options.maxBroad[c.name] : options.maxBroad;
-    const fit = fitComplex(c, x, y, w, cap === undefined ? {} : { maxBroad: cap });
+    // The line fit's response to the continuum carries the continuum's errors into the measured lines' (measureBroad):
+    // a complex without columns (SiIV) needs none.
+    const opts: FitComplexOptions = cap === undefined ? {} : { maxBroad: cap };
+    if (c.output) opts.continuum = { norm: continuum.norm, slope: continuum.slope, ...(fe && { fe: feAt }) };
+    const fit = fitComplex(c, x, y, w, opts);
     if (fit) out.push(fit);
   }
   return out;

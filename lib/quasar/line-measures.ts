@@ -7,8 +7,10 @@ import type { GaussianComponent } from './fit/gaussian-lines.js';
  * Measurements of a broad line from the sum of its broad Gaussians (PyQSOFit's "whole_br"): FWHM (km/s) of the summed
  * profile, flux (rest-frame f_lambda (1+z) integrated, 1e-17 erg/s/cm2), rest equivalent width (A) against the power
  * law at the line's rest wavelength, flux-weighted centroid (rest A), S/N = flux / flux error, and the wavelength
- * that bisects the flux. Errors come from the fit covariance, propagated by finite differences; the EW error adds the
- * continuum's in quadrature.
+ * that bisects the flux. Errors come from the fit covariance, propagated by finite differences. The flux error is the
+ * line fit's, for the continuum as fitted; the FWHM and EW errors add the continuum's covariance, carried through the
+ * line fit's response to the continuum (ComplexFit.continuumResponse) and, for the EW, through the continuum at the
+ * line as well.
  *
  * @example
  * const m: BroadMeasures = measureBroad(civFit, continuum);
@@ -62,12 +64,31 @@ export function measureBroad(fit: ComplexFit, continuum: ContinuumFit): BroadMea
     gFlux[j] = (fp - fm) / (2 * h);
     gFwhm[j] = (wp - wm) / (2 * h);
   });
-  const fluxErr = Math.sqrt(quadratic(gFlux, idx, fit.covariance, p.length));
-  const fwhmErr = Math.sqrt(quadratic(gFwhm, idx, fit.covariance, p.length));
+  const fluxVar = quadratic(gFlux, idx, fit.covariance, p.length);
+  const fwhmVar = quadratic(gFwhm, idx, fit.covariance, p.length);
   const cont = powerLaw(continuum, rest);
-  const contErr = powerLawError(continuum, rest);
   const ew = flux / cont;
-  const ewErr = Math.abs(ew) * Math.hypot(fluxErr / flux, contErr / cont);
+  // The continuum's errors: through the continuum at the line (EW = flux / continuum) and through the line fit, which
+  // read the flux less that continuum (fit.continuumResponse): a continuum set too high both lowers the fitted flux
+  // and raises the EW's denominator, so the two add, where taken as independent they would add in quadrature.
+  const dCont = [cont / continuum.norm, cont * Math.log(rest / 3000), 0];
+  const nb = fit.continuumResponse.length / p.length;
+  const gEw = new Float64Array(3);
+  const gWidth = new Float64Array(3);
+  for (let j = 0; j < 3; j++) {
+    let dFlux = 0;
+    let dFwhm = 0;
+    if (j < nb)
+      idx.forEach((k, a) => {
+        dFlux += gFlux[a]! * fit.continuumResponse[k * nb + j]!;
+        dFwhm += gFwhm[a]! * fit.continuumResponse[k * nb + j]!;
+      });
+    gEw[j] = dFlux / cont - (ew / cont) * dCont[j]!;
+    gWidth[j] = dFwhm;
+  }
+  const fluxErr = Math.sqrt(fluxVar);
+  const fwhmErr = Math.sqrt(fwhmVar + continuumVariance(gWidth, continuum.covariance));
+  const ewErr = Math.sqrt(fluxVar / (cont * cont) + continuumVariance(gEw, continuum.covariance));
   return {
     fwhm,
     fwhmErr,
@@ -141,12 +162,17 @@ function quadratic(g: Float64Array, idx: number[], cov: Float64Array, np: number
   return v;
 }
 
-function powerLawError(c: ContinuumFit, lam: number): number {
-  const pl = powerLaw(c, lam);
-  const g0 = pl / c.norm;
-  const g1 = pl * Math.log(lam / 3000);
-  const v = g0 * g0 * c.covariance[0]! + 2 * g0 * g1 * c.covariance[1]! + g1 * g1 * c.covariance[4]!;
-  return Math.sqrt(Math.max(v, 0));
+/** gᵀ C g over the continuum's [norm, slope, feScale] covariance; a NaN entry (feScale without a template) counts 0. */
+function continuumVariance(g: Float64Array, cov: Float64Array): number {
+  let v = 0;
+  for (let a = 0; a < 3; a++) {
+    if (g[a] === 0) continue;
+    for (let b = 0; b < 3; b++) {
+      const c = cov[a * 3 + b]!;
+      if (g[b] !== 0 && !Number.isNaN(c)) v += g[a]! * g[b]! * c;
+    }
+  }
+  return Math.max(v, 0);
 }
 
 /** Profile value and its first two derivatives in x = ln lambda. */

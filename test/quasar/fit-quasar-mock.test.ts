@@ -10,6 +10,7 @@ interface Comparison {
   fwhm: number;
   ew: number;
   fwhmPull: number;
+  ewPull: number;
   /** The fit's own 1-sigma errors relative to the truth. */
   fwhmErr: number;
   ewErr: number;
@@ -33,6 +34,7 @@ function compare(mocks: readonly ObservedMock[], fits: readonly QuasarFit[]): Co
         fwhm: v[`${name}_br_fwhm`]! / truth.fwhmBroad - 1,
         ew: v[`${name}_br_ew`]! / truth.ewBroad - 1,
         fwhmPull: (v[`${name}_br_fwhm`]! - truth.fwhmBroad) / v[`${name}_br_fwhm_err`]!,
+        ewPull: (v[`${name}_br_ew`]! - truth.ewBroad) / v[`${name}_br_ew_err`]!,
         fwhmErr: v[`${name}_br_fwhm_err`]! / truth.fwhmBroad,
         ewErr: v[`${name}_br_ew_err`]! / truth.ewBroad,
       });
@@ -91,8 +93,10 @@ describe('fitQuasar on mock DESI quasars (lib/datasets truth: one Gaussian per b
       );
     }
     const pulls = rows.map((r) => Math.abs(r.fwhmPull));
+    const ewPulls = rows.map((r) => Math.abs(r.ewPull));
     report.push(
       `FWHM pulls |(fit - truth) / err|: median ${quantile(pulls, 0.5).toFixed(2)} (0.67 for unit normal), p90 ${quantile(pulls, 0.9).toFixed(2)} (1.64)`,
+      `EW pulls |(fit - truth) / err|: median ${quantile(ewPulls, 0.5).toFixed(2)} (0.67 for unit normal), p90 ${quantile(ewPulls, 0.9).toFixed(2)} (1.64)`,
     );
     console.log(report.join('\n'));
     expect(rows.length).toBeGreaterThan(200);
@@ -113,15 +117,18 @@ describe('fitQuasar on mock DESI quasars (lib/datasets truth: one Gaussian per b
         ),
       ),
     ).toBeLessThan(0.02);
-    // Honest errors: FWHM pulls close to unit normal.
+    // Honest errors: FWHM and EW pulls close to unit normal. The EW's carries the continuum's error through the line
+    // fit (a continuum set too high also lowers the fitted flux); added in quadrature instead, the median was 0.79.
     expect(quantile(pulls, 0.5)).toBeLessThan(0.85);
+    expect(quantile(ewPulls, 0.5)).toBeLessThan(0.75);
     // The brief's goal is 90% at S/N > 10; these mocks give ~90% (FWHM) and ~88% (EW) there. The noise sets that: an
     // EW's error is at least flux / S/N, 10% at S/N 10, so an unbiased fit puts only ~68% of S/N ~ 10 lines within 10%.
     expect(within('fwhm', rows)).toBeGreaterThanOrEqual(0.87);
     expect(within('ew', rows)).toBeGreaterThanOrEqual(0.85);
     // ...and FWHM within a few points of what the noise allows at all, given each line's own error. The same bound for
-    // EW (~0.93) is not asserted: our EW error treats the continuum's error as independent of the line flux's, while a
-    // continuum set too high also lowers the fitted flux, so EW errors are too small and that bound too optimistic.
+    // EW (~0.91 with the continuum's error carried through the line fit; 0.93 when it was added in quadrature) is
+    // printed but not asserted: these 200 mocks reach ~0.88 of it (1,000 mocks of two seeds: 0.884 and 0.910 of 0.910),
+    // the shortfall at S/N 10-15, where the selection by measured S/N favours lines whose flux the noise raised.
     const limits = { fwhm: noiseLimit(rows, 'fwhmErr'), ew: noiseLimit(rows, 'ewErr') };
     console.log(
       `within 10% at S/N > 10: FWHM ${within('fwhm', rows).toFixed(3)} (noise allows ${limits.fwhm.toFixed(3)}), ` +

@@ -89,6 +89,39 @@ describe('leastSquares (Levenberg-Marquardt)', () => {
     expect(fit.covariance[1 * 5 + 1]).toBeNaN();
     expect(Number.isFinite(fit.covariance[0])).toBe(true);
   });
+
+  it('gives the response of the parameters to a change of the data along given directions, as refits see it', () => {
+    const y = new Float64Array(N);
+    model.evaluate(TRUTH, y, null);
+    // Offset and tilt: what an error of a continuum subtracted beforehand does to y. Tiny errors (sigma 1e-5), so
+    // that the refits' stopping rule (chi2 within 0.01) leaves the parameters at 1e-4 of the shifts they measure.
+    const directions = [new Float64Array(N).fill(1), Float64Array.from(X, (x) => x - 3)];
+    const tight = new Float64Array(N).fill(1e10);
+    const fit = leastSquares(model, y, tight, p0, { response: directions });
+    expect(fit.response).toHaveLength(5 * 2);
+    const t = 1e-4;
+    directions.forEach((d, j) => {
+      const moved = leastSquares(
+        model,
+        Float64Array.from(y, (v, i) => v + t * d[i]!),
+        tight,
+        fit.params,
+      );
+      for (let k = 0; k < 5; k++) {
+        const refit = (moved.params[k]! - fit.params[k]!) / t;
+        expect(Math.abs(fit.response![k * 2 + j]! - refit)).toBeLessThan(2e-3 * Math.abs(refit) + 1e-6);
+      }
+    });
+    // A fixed parameter does not move; without directions there is no response.
+    const held = leastSquares(model, y, tight, p0, {
+      lower: Float64Array.of(-Infinity, -1.2, 0, 0, 0),
+      upper: Float64Array.of(Infinity, -1.2, 10, 10, 2),
+      response: directions,
+    });
+    expect(held.response![1 * 2]).toBe(0);
+    expect(held.response![1 * 2 + 1]).toBe(0);
+    expect(leastSquares(model, y, tight, p0).response).toBeUndefined();
+  });
 });
 
 describe('the normal equations, native and JavaScript', () => {

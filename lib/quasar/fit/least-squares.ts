@@ -37,6 +37,13 @@ export interface LeastSquaresOptions {
    * absolute (a chi2 change that small moves no parameter by a noticeable fraction of its error).
    */
   tolerance?: number;
+  /**
+   * Directions d in data space (each as long as y): the result's `response` then says how the fitted parameters move
+   * per unit t when y becomes y + t d, to first order: (JᵀWJ)⁻¹ JᵀW d at the final parameters. A caller that fitted
+   * y = data - c(q), with c fitted elsewhere, gets the parameters' dependence on q from d = -dc/dq, and so can
+   * propagate q's covariance into them (fitComplex does for the continuum).
+   */
+  response?: readonly ArrayLike<number>[];
 }
 
 /**
@@ -54,6 +61,11 @@ export interface LeastSquaresResult {
   covariance: Float64Array;
   iterations: number;
   converged: boolean;
+  /**
+   * With `response` directions: nParams x directions, row-major (element [k * directions + j] = d params_k / d t_j),
+   * 0 for fixed parameters and NaN where the covariance's diagonal is (JᵀWJ singular); absent without them.
+   */
+  response?: Float64Array;
 }
 
 /**
@@ -162,7 +174,60 @@ export function leastSquares(
     }
   }
   const covariance = invertNormal(alpha, np, fixed);
-  return { params: p, chi2, covariance, iterations, converged };
+  const directions = options.response;
+  if (!directions) return { params: p, chi2, covariance, iterations, converged };
+  return { params: p, chi2, covariance, iterations, converged, response: respond(directions, weight, jac, covariance, fixed, np) };
+}
+
+/** (JᵀWJ)⁻¹ JᵀW d for each direction d, nParams x directions row-major, from the Jacobian at the final parameters. */
+function respond(
+  directions: readonly ArrayLike<number>[],
+  w: ArrayLike<number>,
+  jac: Float64Array,
+  covariance: Float64Array,
+  fixed: Uint8Array,
+  np: number,
+): Float64Array {
+  const nd = directions.length;
+  // JᵀW d, two directions per pass over the Jacobian (a loop over the directions inside it was twice as slow).
+  const jwd = new Float64Array(np * nd);
+  const n = w.length;
+  for (let j = 0; j < nd; j += 2) {
+    const d0 = directions[j]!;
+    if (j + 1 === nd) {
+      for (let i = 0; i < n; i++) {
+        const wd0 = w[i]! * d0[i]!;
+        const row = i * np;
+        for (let k = 0; k < np; k++) jwd[k * nd + j] += jac[row + k]! * wd0;
+      }
+      break;
+    }
+    const d1 = directions[j + 1]!;
+    for (let i = 0; i < n; i++) {
+      const wd0 = w[i]! * d0[i]!;
+      const wd1 = w[i]! * d1[i]!;
+      const row = i * np;
+      for (let k = 0; k < np; k++) {
+        const jk = jac[row + k]!;
+        jwd[k * nd + j] += jk * wd0;
+        jwd[k * nd + j + 1] += jk * wd1;
+      }
+    }
+  }
+  const out = new Float64Array(np * nd);
+  for (let k = 0; k < np; k++) {
+    if (fixed[k]) continue; // a fixed parameter does not move (its covariance row and column are NaN)
+    const known = !Number.isNaN(covariance[k * np + k]!);
+    for (let j = 0; j < nd; j++) {
+      let s = 0;
+      for (let l = 0; l < np; l++) {
+        const c = covariance[k * np + l]!;
+        if (!Number.isNaN(c)) s += c * jwd[l * nd + j]!;
+      }
+      out[k * nd + j] = known ? s : Number.NaN;
+    }
+  }
+  return out;
 }
 
 /**
