@@ -24,9 +24,13 @@ function broadColumns(name: string, label: string): QuasarColumn[] {
   const whole = `${label} broad line (sum of its broad Gaussians)`;
   return [
     { name: `${name}_br_fwhm`, unit: 'km/s', description: `FWHM of the ${whole}` },
-    { name: `${name}_br_fwhm_err`, unit: 'km/s', description: `uncertainty of ${name}_br_fwhm (fit covariance)` },
+    { name: `${name}_br_fwhm_err`, unit: 'km/s', description: `uncertainty of ${name}_br_fwhm (fit covariance, the continuum's included)` },
     { name: `${name}_br_ew`, unit: 'Angstrom', description: `rest equivalent width of the ${whole} against the power law` },
-    { name: `${name}_br_ew_err`, unit: 'Angstrom', description: `uncertainty of ${name}_br_ew` },
+    {
+      name: `${name}_br_ew_err`,
+      unit: 'Angstrom',
+      description: `uncertainty of ${name}_br_ew (line fit and continuum, the continuum's carried through the line fit)`,
+    },
     { name: `${name}_br_flux`, unit: FLUX, description: `flux of the ${whole}` },
     { name: `${name}_br_flux_err`, unit: FLUX, description: `uncertainty of ${name}_br_flux` },
     { name: `${name}_br_centroid`, unit: 'Angstrom', description: `flux-weighted rest wavelength of the ${whole}` },
