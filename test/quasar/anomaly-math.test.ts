@@ -278,4 +278,35 @@ describe('the targeted statistics', () => {
     for (let j = 0; j < p; j++) if (restWavelength(ML_GRID, j) < 1300) m.mask[5 * p + j] = ML_MASK.NOT_COVERED;
     expect(lymanAlphaDeficit(m)[5]).toBeNaN();
   });
+
+  it('lymanAlphaDeficit also reads the forest: a spectrum without one, reported where 1270-1370 A is beyond its coverage', () => {
+    const n = 300;
+    const m = emptyMlMatrix(n, ML_GRID);
+    const rng = Rng.for(7, 'lya-forest');
+    const p = ML_GRID.npix;
+    for (let r = 0; r < n; r++) {
+      m.targetid[r] = BigInt(r);
+      // Coverage ends at 1280-1300 A rest (a reported z ~ 6.6): the 1270-1370 A continuum is less than half covered.
+      const end = 1280 + 20 * rng.uniform();
+      const misread = r === 42;
+      const amp = misread ? 0 : 2 * 10 ** (0.15 * rng.normal());
+      // The forest transmits 0.5-0.7 of the continuum; the misread spectrum's "forest" is continuum near 2000 A.
+      const forest = misread ? 1 : 0.5 + 0.2 * rng.uniform();
+      for (let j = 0; j < p; j++) {
+        const o = r * p + j;
+        const w = restWavelength(ML_GRID, j);
+        if (w > end) {
+          m.mask[o] = ML_MASK.NOT_COVERED;
+          continue;
+        }
+        m.ivar[o] = 400;
+        m.flux[o] = (w < 1200 ? forest : 1) + amp * Math.exp(-0.5 * ((w - 1216) / 8) ** 2) + rng.normal() / 20;
+      }
+    }
+    const u = lymanAlphaDeficit(m);
+    expect(u.every((x) => Number.isFinite(x))).toBe(true);
+    expect(u[42]!).toBeGreaterThan(Math.max(...[...u].filter((_, r) => r !== 42)) + 1);
+    // Without the forest window these rows have no statistic at all.
+    expect(lymanAlphaDeficit(m, { forest: [900, 950] })[42]).toBeNaN();
+  });
 });

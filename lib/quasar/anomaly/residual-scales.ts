@@ -201,7 +201,7 @@ class RowWork {
    * depth of the balnicity index) are taken out and the row refitted without them: a trough drags the least-squares
    * fit down everywhere else, and is a known kind of quasar, not an artefact.
    */
-  load(model: PcaModel, m: MlMatrix, r: number, window: number, bin: number, balPixel: Uint8Array): boolean {
+  load(model: PcaModel, m: MlMatrix, r: number, window: number, bin: number, balPixel: Uint8Array, breaks: readonly number[]): boolean {
     const p = model.npix;
     this.exclude.fill(0);
     this.troughs = false;
@@ -219,7 +219,7 @@ class RowWork {
       }
       this.count = g;
       runningMedian(this.d, g, window, this.smooth);
-      if (pass === 1 || !this.markTroughs(balPixel, window)) break;
+      if (pass === 1 || !this.markTroughs(balPixel, window, breaks)) break;
       this.troughs = true;
     }
     const wsum = this.binVar.fill(0);
@@ -245,16 +245,23 @@ class RowWork {
     return true;
   }
 
-  /** Marks BAL troughs in `exclude` (see load); true when there is one. */
-  private markTroughs(balPixel: Uint8Array, window: number): boolean {
+  /**
+   * Marks BAL troughs in `exclude` (see load); true when there is one. A deficit that runs on (past the BAL window if
+   * need be) to within `window` pixels of an arm break (rest pixels `breaks`) is a dropped arm's, not a trough: the
+   * fit would take a dropped blue arm at z ~ 2.6-3.9, which covers the BAL window, for one and refit it away.
+   */
+  private markTroughs(balPixel: Uint8Array, window: number, breaks: readonly number[]): boolean {
     let found = false;
     let start = -1;
+    const low = (i: number) => this.smooth[i]! < -0.1 * this.recon[this.idx[i]!]!;
     for (let i = 0; i <= this.count; i++) {
-      const j = this.idx[i]!;
-      const low = i < this.count && balPixel[j] === 1 && this.smooth[i]! < -0.1 * this.recon[j]!;
-      if (low && start < 0) start = i;
-      if (!low && start >= 0) {
-        if (i - start >= window) {
+      const inTrough = i < this.count && balPixel[this.idx[i]!] === 1 && low(i);
+      if (inTrough && start < 0) start = i;
+      if (!inTrough && start >= 0) {
+        let end = i;
+        while (end < this.count && low(end)) end++;
+        const last = this.idx[end - 1]!;
+        if (i - start >= window && !breaks.some((b) => Math.abs(last - b) <= window)) {
           // The trough's edges too: where it starts and ends is where the narrow part of its residual peaks.
           for (let t = Math.max(0, start - window); t < Math.min(this.count, i + window); t++) this.exclude[this.idx[t]!] = 1;
           found = true;
@@ -313,13 +320,13 @@ export function fitResidualScales(model: PcaModel, m: MlMatrix, options: Residua
   const a2 = new Float64Array(n * nbreaks).fill(Number.NaN);
   const aNoise = new Float64Array(n * nbreaks);
   for (let r = 0; r < n; r++) {
-    if (!w.load(model, m, r, window, bin, bal)) continue;
+    armBreakPixels(m, r, breaks);
+    if (!w.load(model, m, r, window, bin, bal, breaks)) continue;
     for (let i = 0; i < w.count; i++) {
       const o = r * p + w.idx[i]!;
       h2[o] = (w.d[i]! - w.smooth[i]!) ** 2;
       hNoise[o] = 1 / w.iv[i]!;
     }
-    armBreakPixels(m, r, breaks);
     w.armSteps(breaks, armWidth, bal, armDelta, armVar);
     for (let b = 0; b < nbreaks; b++) {
       a2[r * nbreaks + b] = armDelta[b]! ** 2;
@@ -399,7 +406,8 @@ export function scoreResidualScales(model: PcaModel, scales: ResidualScales, m: 
   const cum = new Float64Array(model.npix + 1);
   const bal = balPixels(m);
   for (let r = 0; r < n; r++) {
-    if (!w.load(model, m, r, window, bin, bal)) continue;
+    armBreakPixels(m, r, breaks);
+    if (!w.load(model, m, r, window, bin, bal, breaks)) continue;
     const g = w.count;
     for (let i = 0; i < g; i++) t[i] = (w.d[i]! - w.smooth[i]!) / Math.sqrt(1 / w.iv[i]! + highFloor[w.idx[i]!]!);
     full.fill(Number.NaN);
@@ -435,7 +443,6 @@ export function scoreResidualScales(model: PcaModel, scales: ResidualScales, m: 
       sp = Math.max(sp, v);
     }
     out.stepPeak[r] = sp;
-    armBreakPixels(m, r, breaks);
     w.armSteps(breaks, armWidth, bal, armDelta, armVar);
     let arm = Number.NaN;
     for (let b = 0; b < breaks.length; b++) {
