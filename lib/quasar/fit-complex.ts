@@ -1,4 +1,5 @@
 import { C_KMS } from '../cosmo/index.js';
+import { expSmall } from './continuum.js';
 import { GaussianLines, type GaussianComponent } from './fit/gaussian-lines.js';
 import { type BinnedPoints, type BinOptions, binPoints } from './fit/bin-points.js';
 import { leastSquares } from './fit/least-squares.js';
@@ -174,7 +175,7 @@ function responseDirections(
   for (let k = 0; k < m; k++) {
     const t = xb[k]! - LN_3000;
     const u = k > 0 ? slope * (xb[k]! - xb[k - 1]!) : Number.POSITIVE_INFINITY;
-    pl = Math.abs(u) < 1e-2 ? pl * (1 + u * (1 + (u / 2) * (1 + (u / 3) * (1 + u / 4)))) : Math.exp(slope * t);
+    pl = Math.abs(u) < 1e-2 ? pl * expSmall(u) : Math.exp(slope * t);
     dNorm[k] = -pl;
     dSlope[k] = -norm * t * pl;
   }

@@ -1,6 +1,6 @@
 import { C_KMS } from '../cosmo/index.js';
 import { ABSORPTION_REGION, markAbsorbed } from './absorbed-pixels.js';
-import { fitContinuum, powerLaw, type ContinuumFit } from './continuum.js';
+import { expSmall, fitContinuum, powerLaw, type ContinuumFit } from './continuum.js';
 import { fitFeOptical, type FeOpticalFit } from './fe-optical.js';
 import { FeTemplate, type FeTemplateInput } from './fe-template.js';
 import { fitComplex, type ComplexFit, type FitComplexOptions } from './fit-complex.js';
@@ -279,7 +279,7 @@ function fitComplexes(
     for (let i = i0; i < i1; i++) {
       if (i > i0) {
         const t = slope * (lnWave[i]! - lnWave[i - 1]!);
-        pl = Math.abs(t) < 1e-2 ? pl * (1 + t * (1 + (t / 2) * (1 + (t / 3) * (1 + t / 4)))) : Math.exp(slope * (lnWave[i]! - LN_3000));
+        pl = Math.abs(t) < 1e-2 ? pl * expSmall(t) : Math.exp(slope * (lnWave[i]! - LN_3000));
       }
       if (!use[i]) continue;
       x[k] = lnWave[i]!;

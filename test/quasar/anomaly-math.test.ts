@@ -8,6 +8,7 @@ import {
   coverageRedshift,
   doubletPeak,
   emptyMlMatrix,
+  type MlMatrix,
   fitGaussianMixture,
   logLambdaGrid,
   lymanAlphaDeficit,
@@ -249,6 +250,24 @@ describe('the targeted statistics', () => {
     for (let i = 1; i < 100; i++) expect(p[i]!).toBeLessThan(p[i - 1]!);
   });
 
+  /**
+   * Row r of a mock matrix for LYA_DEFICIT: unit continuum, `forest` times it below 1200 A, a Lya line of peak `amp`
+   * (sigma 8 A), noise 1/20 (ivar 400), covered up to `end` A rest.
+   */
+  const lyaRow = (m: MlMatrix, r: number, end: number, amp: number, forest: number, rng: Rng) => {
+    const p = ML_GRID.npix;
+    for (let j = 0; j < p; j++) {
+      const o = r * p + j;
+      const w = restWavelength(ML_GRID, j);
+      if (w > end) {
+        m.mask[o] = ML_MASK.NOT_COVERED;
+        continue;
+      }
+      m.ivar[o] = 400;
+      m.flux[o] = (w < 1200 ? forest : 1) + amp * Math.exp(-0.5 * ((w - 1216) / 8) ** 2) + rng.normal() / 20;
+    }
+  };
+
   it('lymanAlphaDeficit singles out the spectrum without a Lya line among its redshift neighbours', () => {
     const n = 300;
     const m = emptyMlMatrix(n, ML_GRID);
@@ -259,16 +278,7 @@ describe('the targeted statistics', () => {
       // Coverage ends between 2000 and 3000 A rest (z ~ 2.3-3.9 on DESI); Lya strength scatters by 0.15 dex.
       const end = 2000 + 1000 * rng.uniform();
       const amp = r === 17 ? 0 : 2 * 10 ** (0.15 * rng.normal());
-      for (let j = 0; j < p; j++) {
-        const o = r * p + j;
-        const w = restWavelength(ML_GRID, j);
-        if (w > end) {
-          m.mask[o] = ML_MASK.NOT_COVERED;
-          continue;
-        }
-        m.ivar[o] = 400;
-        m.flux[o] = 1 + amp * Math.exp(-0.5 * ((w - 1216) / 8) ** 2) + rng.normal() / 20;
-      }
+      lyaRow(m, r, end, amp, 1, rng);
     }
     const u = lymanAlphaDeficit(m);
     const others = [...u].filter((_, r) => r !== 17);
@@ -283,7 +293,6 @@ describe('the targeted statistics', () => {
     const n = 300;
     const m = emptyMlMatrix(n, ML_GRID);
     const rng = Rng.for(7, 'lya-forest');
-    const p = ML_GRID.npix;
     for (let r = 0; r < n; r++) {
       m.targetid[r] = BigInt(r);
       // Coverage ends at 1280-1300 A rest (a reported z ~ 6.6): the 1270-1370 A continuum is less than half covered.
@@ -292,16 +301,7 @@ describe('the targeted statistics', () => {
       const amp = misread ? 0 : 2 * 10 ** (0.15 * rng.normal());
       // The forest transmits 0.5-0.7 of the continuum; the misread spectrum's "forest" is continuum near 2000 A.
       const forest = misread ? 1 : 0.5 + 0.2 * rng.uniform();
-      for (let j = 0; j < p; j++) {
-        const o = r * p + j;
-        const w = restWavelength(ML_GRID, j);
-        if (w > end) {
-          m.mask[o] = ML_MASK.NOT_COVERED;
-          continue;
-        }
-        m.ivar[o] = 400;
-        m.flux[o] = (w < 1200 ? forest : 1) + amp * Math.exp(-0.5 * ((w - 1216) / 8) ** 2) + rng.normal() / 20;
-      }
+      lyaRow(m, r, end, amp, forest, rng);
     }
     const u = lymanAlphaDeficit(m);
     expect(u.every((x) => Number.isFinite(x))).toBe(true);

@@ -50,37 +50,48 @@ export interface LymanAlphaDeficitOptions {
  * const u = lymanAlphaDeficit(matrix); // Float64Array, NaN below z ~ 1.95
  */
 export function lymanAlphaDeficit(m: MlMatrix, options: LymanAlphaDeficitOptions = {}): Float64Array {
-  const peakWindow = options.peak ?? [1216, 1230];
+  const [pLo, pHi] = options.peak ?? [1216, 1230];
   const neighbours = options.neighbours ?? 100;
-  const byContinuum = peakDeficit(m, peakWindow, options.reference ?? [1270, 1370], neighbours);
-  const byForest = peakDeficit(m, peakWindow, options.forest ?? [1040, 1190], neighbours);
+  const n = m.targetid.length;
+  const p = m.npix;
+  const wave = Float64Array.from({ length: p }, (_, j) => restWavelength(m.grid, j));
+  // The peak and where coverage ends, once per row for both comparisons.
+  const peaks = Array.from({ length: n }, (_, r) => windowMean(m, r, wave, pLo, pHi));
+  const key = new Float64Array(n).fill(Number.NaN);
+  for (let r = 0; r < n; r++) {
+    if (!peaks[r]) continue;
+    let last = -1;
+    for (let j = 0; j < p; j++) if (isGood(m, r * p + j)) last = j;
+    key[r] = Math.log(wave[last]!);
+  }
+  const byContinuum = peakDeficit(m, wave, peaks, key, options.reference ?? [1270, 1370], neighbours);
+  const byForest = peakDeficit(m, wave, peaks, key, options.forest ?? [1040, 1190], neighbours);
   return byContinuum.map((u, r) => (Number.isNaN(u) ? byForest[r]! : Number.isNaN(byForest[r]!) ? u : Math.max(u, byForest[r]!)));
 }
 
-/** The deficit u of the Lya peak against one reference window, calibrated on the neighbours in coverage order. */
+/**
+ * The deficit u of each row's Lya peak (`peaks`, undefined where not covered) against one reference window,
+ * calibrated on the neighbours in the order of `key`, the log of where coverage ends.
+ */
 function peakDeficit(
   m: MlMatrix,
-  [pLo, pHi]: readonly [number, number],
+  wave: Float64Array,
+  peaks: readonly (WindowMean | undefined)[],
+  key: Float64Array,
   [cLo, cHi]: readonly [number, number],
   neighbours: number,
 ): Float64Array {
   const n = m.targetid.length;
-  const p = m.npix;
-  const wave = Float64Array.from({ length: p }, (_, j) => restWavelength(m.grid, j));
   const v = new Float64Array(n).fill(Number.NaN);
   const noise2 = new Float64Array(n).fill(Number.NaN);
-  const key = new Float64Array(n).fill(Number.NaN);
   for (let r = 0; r < n; r++) {
-    const peak = windowMean(m, r, wave, pLo, pHi);
-    const ref = windowMean(m, r, wave, cLo, cHi);
+    const peak = peaks[r];
+    const ref = peak && windowMean(m, r, wave, cLo, cHi);
     if (!peak || !ref || !(ref.mean > 0)) continue;
     // A peak at or below zero is a deficit as large as the noise lets us say: hold it at one sigma above zero.
     const top = Math.max(peak.mean, peak.sigma);
     v[r] = Math.log(top / ref.mean);
     noise2[r] = (peak.sigma / top) ** 2 + (ref.sigma / ref.mean) ** 2;
-    let last = -1;
-    for (let j = 0; j < p; j++) if (isGood(m, r * p + j)) last = j;
-    key[r] = Math.log(wave[last]!);
   }
   const rows = Array.from(v.keys())
     .filter((r) => !Number.isNaN(v[r]!))
@@ -113,8 +124,14 @@ function peakDeficit(
   return out;
 }
 
+/** An IVAR-weighted mean flux and its error. */
+interface WindowMean {
+  mean: number;
+  sigma: number;
+}
+
 /** IVAR-weighted mean flux of row r's good pixels in [lo, hi] and its error; undefined when fewer than half are good. */
-function windowMean(m: MlMatrix, r: number, wave: Float64Array, lo: number, hi: number): { mean: number; sigma: number } | undefined {
+function windowMean(m: MlMatrix, r: number, wave: Float64Array, lo: number, hi: number): WindowMean | undefined {
   let w = 0;
   let f = 0;
   let good = 0;

@@ -190,8 +190,9 @@ class RowWork {
         sums[3]!++;
       }
       const ok = (s: number[]) => s[3]! * 8 >= width && s[2]! > 0;
-      delta[b] = ok(before) && ok(after) ? after[1]! / after[2]! - before[1]! / before[2]! : Number.NaN;
-      variance[b] = ok(before) && ok(after) ? (1.57 * after[0]!) / after[2]! ** 2 + (1.57 * before[0]!) / before[2]! ** 2 : Number.NaN;
+      const both = ok(before) && ok(after);
+      delta[b] = both ? after[1]! / after[2]! - before[1]! / before[2]! : Number.NaN;
+      variance[b] = both ? (1.57 * after[0]!) / after[2]! ** 2 + (1.57 * before[0]!) / before[2]! ** 2 : Number.NaN;
     }
   }
 
