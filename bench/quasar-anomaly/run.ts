@@ -4,7 +4,7 @@
 // WRONG_Z by r magnitude, since a feature below the noise cannot be found.
 //
 // Run: npm run build && node dist/bench/quasar-anomaly/run.js [--normal 3000] [--per-kind 25] [--sky 30] [--seed 7]
-//   [--json] [--detail] [--where] [--why], from the repository root. With --seeds 1,2,3,4,5,7,11 it runs itself once
+//   [--json] [--detail] [--where] [--why] [--misses], from the repository root. With --seeds 1,2,3,4,5,7,11 it runs itself once
 //   per seed (one mock each) and prints per seed and in all how many of each kind SCORE finds: one seed's 100
 //   anomalies leave the figure uncertain by a few points (seed 7 gave 85 when seeds 1-5 gave 70-79). The mock matrix is cached under
 // bench/out/quasar-anomaly/ (git-ignored), so reruns only score (~20 s for 3130 spectra).
@@ -12,6 +12,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type AnomalyScores, anomalyScores, type MlMatrix, ML_GRID } from '../../lib/quasar/index.js';
+import { footprintPixels } from '../../lib/datasets/footprint.js';
+import { PRESETS } from '../../lib/datasets/presets.js';
+import { generateQuasars } from '../../lib/datasets/quasars.js';
+import { Rng } from '../../lib/datasets/random.js';
 import { mockMatrix, type RowTruth } from '../../test/quasar/helpers/mock-matrix.js';
 
 const OUT = resolve('bench/out/quasar-anomaly');
@@ -185,4 +189,44 @@ if (process.argv.includes('--why')) {
           .map(([k, v]) => `${k} ${v[i]!.toPrecision(3)}`)
           .join(', '),
       );
+}
+// --misses: every injected anomaly SCORE does not find, with what was injected (redshifts, r, BAL troughs, the
+// absorber's wavelength in the quasar's rest frame, the dropped arm) and each ranking statistic against its own cut.
+if (process.argv.includes('--misses')) {
+  const [, p1] = footprintPixels(150, 156, 0, 6);
+  const byId = new Map(
+    generateQuasars(p1!, perKind * 12, { ...PRESETS.small, anomalyFraction: 1, balFraction: 0.15 }, seed).map((q) => [q.targetid, q]),
+  );
+  const isFound = found(s.score, truth);
+  const ranking = { HIGH_PEAK: s.highPeak, ARM_STEP: s.armStep, DOUBLET_PEAK: s.doubletPeak, LYA_DEFICIT: s.lyaDeficit };
+  const cuts = Object.fromEntries(
+    Object.entries(ranking).map(([k, v]) => {
+      const o = truth.flatMap((t, i) => (t === 'NONE' && Number.isFinite(v[i]!) ? [v[i]!] : [])).sort((a, b) => a - b);
+      return [k, o[Math.floor(0.99 * o.length)]!];
+    }),
+  );
+  console.log(
+    `cuts: ${Object.entries(cuts)
+      .map(([k, c]) => `${k} ${c.toPrecision(3)}`)
+      .join(', ')}`,
+  );
+  for (const i of truth.keys()) {
+    if (truth[i] === 'NONE' || truth[i] === 'SKY' || isFound(i)) continue;
+    const q = byId.get(matrix.targetid[i]!)!;
+    const rng = Rng.for(seed, 'observe', q.healpix, q.seedKey);
+    rng.normal();
+    const arm = ['B', 'R', 'Z'][rng.int(3)];
+    const what =
+      q.anomaly === 'ABSORBER'
+        ? `z_abs ${q.model.absorber!.z.toFixed(3)} at rest ${((2796.35 * (1 + q.model.absorber!.z)) / (1 + q.z)).toFixed(0)} A, ew ${q.model.absorber!.ew.toFixed(2)}`
+        : q.anomaly === 'DROPOUT'
+          ? `arm ${arm} dropped`
+          : `z_reported ${q.zReported.toFixed(3)}`;
+    console.log(
+      `${truth[i]} r ${magR[i]!.toFixed(1)} z ${q.z.toFixed(3)} troughs ${q.model.troughs.length}: ${what}; SCORE ${s.score[i]!.toFixed(2)};`,
+      Object.entries(ranking)
+        .map(([k, v]) => `${k} ${v[i]!.toPrecision(3)}`)
+        .join(', '),
+    );
+  }
 }

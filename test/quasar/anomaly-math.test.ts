@@ -309,4 +309,23 @@ describe('the targeted statistics', () => {
     // Without the forest window these rows have no statistic at all.
     expect(lymanAlphaDeficit(m, { forest: [900, 950] })[42]).toBeNaN();
   });
+
+  it('anomalyScores scores a row the basis cannot fit by the statistics it has: a misread redshift with no pixel past 1260 A', () => {
+    const n = 300;
+    const m = emptyMlMatrix(n, ML_GRID);
+    const rng = Rng.for(8, 'short-rows');
+    for (let r = 0; r < n; r++) {
+      m.targetid[r] = BigInt(r);
+      // Two thirds reach 2000-3000 A rest; the rest end at 1235-1255 A (a reported z ~ 6.8-6.9), short of the basis.
+      const end = r % 3 ? 2000 + 1000 * rng.uniform() : 1235 + 20 * rng.uniform();
+      const misread = r === 42;
+      lyaRow(m, r, end, misread ? 0 : 2 * 10 ** (0.15 * rng.normal()), misread ? 1 : 0.5 + 0.2 * rng.uniform(), rng);
+    }
+    const s = anomalyScores(m, { components: 3, seed: 1 });
+    expect(s.highPeak[42]).toBeNaN();
+    expect(s.armStep[42]).toBeNaN();
+    expect(Number.isFinite(s.lyaDeficit[42]!)).toBe(true);
+    expect(Number.isFinite(s.score[42]!)).toBe(true);
+    expect(s.rank[42]).toBe(1);
+  });
 });

@@ -23,7 +23,8 @@ import {
  * anomalous). STEP_PEAK (the largest step anywhere), PCA_CHI2 (IVAR-weighted reconstruction chi-square per good
  * pixel) and DENSITY_NLL (-log p of the PCA coefficients under a Gaussian mixture) are kept as columns but do not
  * rank: on mock DESI quasars their top 1% is bright ordinary and BAL quasars whose lines differ smoothly from the
- * basis (test/quasar/anomaly-mock.test.ts). Rows that could not be scored have NaN scores and rank after all others.
+ * basis (test/quasar/anomaly-mock.test.ts). A row where some of the four are undefined (NaN) is scored by the others;
+ * rows where none is defined have NaN scores and rank after all others.
  *
  * @example
  * const s: AnomalyScores = anomalyScores(matrix, { seed: 42 }); s.rank[0];
@@ -110,8 +111,10 @@ export function anomalyScores(m: MlMatrix, options: AnomalyOptions = {}): Anomal
   // in any of them stands out, each judged against its own population's tail. STEP_PEAK does not rank: measured on
   // 3000 mock quasars its tail is line cores and BAL edges, and with it ranking the bright spikes and absorbers it
   // pushed out outnumbered the dropped arms it added over ARM_STEP (bench/quasar-anomaly).
-  const scored = Uint8Array.from(residual.highPeak, (x) => (Number.isNaN(x) ? 0 : 1));
   const stats = [residual.highPeak, residual.armStep, residual.doubletPeak, lyaDeficit];
+  // A row is scored when any statistic could be measured on it. A redshift misread above z ~ 6.8 leaves no pixel
+  // redward of 1260 A for the basis, so no residual statistic, yet LYA_DEFICIT still reads its Lya against its forest.
+  const scored = Uint8Array.from({ length: n }, (_, r) => (stats.some((v) => !Number.isNaN(v[r]!)) ? 1 : 0));
   const tails = stats.map((v) => tailProbabilities(v, scored));
   const score = new Float64Array(n).fill(Number.NaN);
   for (let r = 0; r < n; r++) {
