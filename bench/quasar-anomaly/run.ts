@@ -4,15 +4,17 @@
 // WRONG_Z by r magnitude, since a feature below the noise cannot be found.
 //
 // Run: npm run build && node dist/bench/quasar-anomaly/run.js [--normal 3000] [--per-kind 25] [--sky 30] [--seed 7]
-//   [--json] [--detail] [--where] [--why] [--misses], from the repository root. With --seeds 1,2,3,4,5,7,11 it runs itself once
+//   [--json] [--detail] [--where] [--why] [--misses] [--oracle], from the repository root. With --seeds 1,2,3,4,5,7,11 it runs itself once
 //   per seed (one mock each) and prints per seed and in all how many of each kind SCORE finds: one seed's 100
 //   anomalies leave the figure uncertain by a few points (seed 7 gave 85 when seeds 1-5 gave 70-79). The mock matrix is cached under
 // bench/out/quasar-anomaly/ (git-ignored), so reruns only score (~20 s for 3130 spectra).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ARMS } from '../../lib/desi/index.js';
 import { type AnomalyScores, anomalyScores, type MlMatrix, ML_GRID } from '../../lib/quasar/index.js';
 import { footprintPixels } from '../../lib/datasets/footprint.js';
+import { observeQuasar } from '../../lib/datasets/observe-quasar.js';
 import { PRESETS } from '../../lib/datasets/presets.js';
 import { generateQuasars } from '../../lib/datasets/quasars.js';
 import { Rng } from '../../lib/datasets/random.js';
@@ -75,19 +77,37 @@ function found(v: Float64Array, truth: RowTruth[]): (i: number) => boolean {
   return (i) => v[i]! > cut;
 }
 
+/** "S/N < 5: 3/20, 5-7: ..." from per-bin counts over ORACLE_BINS. */
+function oracleLine(bins: { found: number; n: number }[]): string {
+  const edges = [0, 5, 7, 10, 15];
+  return bins
+    .map((b, k) => `${k === 0 ? '< 5' : k === bins.length - 1 ? `>= ${edges[k]}` : `${edges[k]}-${edges[k + 1]}`}: ${b.found}/${b.n}`)
+    .join(', ');
+}
+
 const seeds = process.argv.includes('--seeds') ? option('seeds', '').split(',').map(Number) : undefined;
 if (seeds) {
   // One child per seed: each builds (or reads) its own mock, and its memory goes when it ends.
+  const oracleAll = [0, 1, 2, 3, 4].map(() => ({ found: 0, n: 0 }));
   const rows = seeds.map((sd) => {
     const own = ['--seeds', '--seed', '--json'];
     const args = process.argv.slice(2).filter((a, i, all) => !own.includes(a) && !['--seeds', '--seed'].includes(all[i - 1]!));
     const child = spawnSync(process.execPath, [process.argv[1]!, ...args, '--seed', String(sd), '--json'], { encoding: 'utf8' });
     const last = child.stdout.trim().split('\n').at(-1) ?? '';
     if (child.status !== 0 || !last.startsWith('{')) throw new Error(`seed ${sd}: exit ${child.status}\n${child.stderr}`);
-    const out = JSON.parse(last) as { table: { kind: string; n: number; SCORE: number }[]; injected: number };
+    const out = JSON.parse(last) as {
+      table: { kind: string; n: number; SCORE: number }[];
+      injected: number;
+      oracleBins: { found: number; n: number }[];
+    };
+    out.oracleBins.forEach((b, k) => {
+      oracleAll[k]!.found += b.found;
+      oracleAll[k]!.n += b.n;
+    });
     return { seed: sd, ...Object.fromEntries(out.table.map((t) => [t.kind, `${t.SCORE}/${t.n}`])), injected: out.injected };
   });
   console.table(rows);
+  if (process.argv.includes('--oracle')) console.log(`absorbers found by SCORE per optimal S/N, all seeds: ${oracleLine(oracleAll)}`);
   const total = rows.reduce((a, r) => a + r.injected, 0);
   const all = 4 * perKind * seeds.length;
   console.log(`injected anomalies found by SCORE over ${seeds.length} seeds: ${total}/${all} = ${((100 * total) / all).toFixed(1)}%`);
@@ -133,7 +153,34 @@ const injected = kinds.slice(0, 4).reduce((a, k) => a + rowsOf(k).filter(found(s
 console.log(
   `injected anomalies found by SCORE: ${injected}/${4 * perKind}; anomalyScores took ${seconds.toFixed(1)} s on ${truth.length} spectra`,
 );
-if (process.argv.includes('--json')) console.log(JSON.stringify({ table, byMag, injected, seconds }));
+// --oracle: each injected absorber's optimal signal-to-noise, sqrt(sum (flux without - flux with)^2 ivar) over the
+// good pixels of its observed spectrum (the same noise draw observed twice, with and without the absorber): what a
+// filter that knew the absorber's redshift could reach at best. SCORE's completeness per bin of it says whether a miss
+// is the detector's or the noise's.
+const ORACLE_BINS = [0, 5, 7, 10, 15, Number.POSITIVE_INFINITY];
+const oracleBins = ORACLE_BINS.slice(1).map(() => ({ found: 0, n: 0 }));
+if (process.argv.includes('--oracle')) {
+  const [, p1] = footprintPixels(150, 156, 0, 6);
+  const byId = new Map(
+    generateQuasars(p1!, perKind * 12, { ...PRESETS.small, anomalyFraction: 1, balFraction: 0.15 }, seed).map((q) => [q.targetid, q]),
+  );
+  const isFound = found(s.score, truth);
+  for (const i of rowsOf('ABSORBER')) {
+    const q = byId.get(matrix.targetid[i]!)!;
+    const withIt = observeQuasar(q, seed);
+    const without = observeQuasar({ ...q, model: { ...q.model, absorber: undefined } }, seed);
+    let s2 = 0;
+    for (const arm of ARMS) {
+      const a = withIt[arm];
+      for (let k = 0; k < a.flux.length; k++) if (a.mask[k] === 0) s2 += (without[arm].flux[k]! - a.flux[k]!) ** 2 * a.ivar[k]!;
+    }
+    const bin = ORACLE_BINS.findIndex((edge) => Math.sqrt(s2) < edge) - 1;
+    oracleBins[bin]!.n++;
+    if (isFound(i)) oracleBins[bin]!.found++;
+  }
+  console.log(`absorbers found by SCORE per optimal S/N: ${oracleLine(oracleBins)}`);
+}
+if (process.argv.includes('--json')) console.log(JSON.stringify({ table, byMag, injected, seconds, oracleBins }));
 // --detail: each statistic's ten largest ordinary values, and every odd row's value @ its r magnitude.
 if (process.argv.includes('--detail')) {
   for (const [name, v] of Object.entries(stats)) {
