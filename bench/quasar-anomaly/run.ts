@@ -126,6 +126,7 @@ const stats: Record<string, Float64Array> = {
   DENSITY_NLL: s.densityNll,
   DOUBLET_PEAK: s.doubletPeak,
   LYA_DEFICIT: s.lyaDeficit,
+  LINE_DEFICIT: s.lineDeficit,
   ARM_STEP: s.armStep,
 };
 const kinds = ['SPIKES', 'WRONG_Z', 'ABSORBER', 'DROPOUT', 'SKY'] as const;
@@ -245,7 +246,13 @@ if (process.argv.includes('--misses')) {
     generateQuasars(p1!, perKind * 12, { ...PRESETS.small, anomalyFraction: 1, balFraction: 0.15 }, seed).map((q) => [q.targetid, q]),
   );
   const isFound = found(s.score, truth);
-  const ranking = { HIGH_PEAK: s.highPeak, ARM_STEP: s.armStep, DOUBLET_PEAK: s.doubletPeak, LYA_DEFICIT: s.lyaDeficit };
+  const ranking = {
+    HIGH_PEAK: s.highPeak,
+    ARM_STEP: s.armStep,
+    DOUBLET_PEAK: s.doubletPeak,
+    LYA_DEFICIT: s.lyaDeficit,
+    LINE_DEFICIT: s.lineDeficit,
+  };
   const cuts = Object.fromEntries(
     Object.entries(ranking).map(([k, v]) => {
       const o = truth.flatMap((t, i) => (t === 'NONE' && Number.isFinite(v[i]!) ? [v[i]!] : [])).sort((a, b) => a - b);

@@ -28,6 +28,8 @@ export { ARM_BREAKS, armBreakPixels, coverageRedshift } from './anomaly/arm-brea
 export { doubletPeak, mgiiDoubletSearch } from './anomaly/doublet-filter.js';
 export type { DoubletSearch } from './anomaly/doublet-filter.js';
 export { lymanAlphaDeficit } from './anomaly/lyman-alpha-deficit.js';
+export { broadLineDeficit } from './anomaly/broad-line-deficit.js';
+export type { BroadLineDeficitOptions } from './anomaly/broad-line-deficit.js';
 export type { LymanAlphaDeficitOptions } from './anomaly/lyman-alpha-deficit.js';
 export { tailProbabilities } from './anomaly/tail-probability.js';
 export type { ResidualScales, ResidualScaleOptions, ResidualScaleStats } from './anomaly/residual-scales.js';

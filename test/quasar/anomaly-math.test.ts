@@ -12,6 +12,7 @@ import {
   fitGaussianMixture,
   logLambdaGrid,
   lymanAlphaDeficit,
+  broadLineDeficit,
   MGII_DOUBLET,
   mgiiDoubletSearch,
   ML_GRID,
@@ -177,6 +178,7 @@ describe('anomalyScores on synthetic low-rank spectra', () => {
       'ARM_STEP',
       'DOUBLET_PEAK',
       'LYA_DEFICIT',
+      'LINE_DEFICIT',
       'PCA_CHI2',
       'DENSITY_NLL',
       'SCORE',
@@ -308,6 +310,42 @@ describe('the targeted statistics', () => {
     expect(u[42]!).toBeGreaterThan(Math.max(...[...u].filter((_, r) => r !== 42)) + 1);
     // Without the forest window these rows have no statistic at all.
     expect(lymanAlphaDeficit(m, { forest: [900, 950] })[42]).toBeNaN();
+  });
+
+  it('broadLineDeficit singles out the spectrum without CIII] and MgII among its redshift neighbours', () => {
+    const n = 300;
+    const m = emptyMlMatrix(n, ML_GRID);
+    const rng = Rng.for(9, 'line-deficit');
+    const p = ML_GRID.npix;
+    for (let r = 0; r < n; r++) {
+      m.targetid[r] = BigInt(r);
+      // Coverage 1400-1500 A to 3800-4100 A rest (z ~ 1.4-1.6 on DESI); line strengths scatter by 0.15 dex.
+      const start = 1400 + 100 * rng.uniform();
+      const end = 3800 + 300 * rng.uniform();
+      const misread = r === 23;
+      const ciii = misread ? 0 : 0.6 * 10 ** (0.15 * rng.normal());
+      const mgii = misread ? 0 : 0.8 * 10 ** (0.15 * rng.normal());
+      for (let j = 0; j < p; j++) {
+        const o = r * p + j;
+        const w = restWavelength(ML_GRID, j);
+        if (w < start || w > end) {
+          m.mask[o] = ML_MASK.NOT_COVERED;
+          continue;
+        }
+        m.ivar[o] = 400;
+        m.flux[o] = 1 + ciii * Math.exp(-0.5 * ((w - 1909) / 15) ** 2) + mgii * Math.exp(-0.5 * ((w - 2800) / 20) ** 2) + rng.normal() / 20;
+      }
+    }
+    const u = broadLineDeficit(m);
+    expect(u.every((x) => Number.isFinite(x))).toBe(true);
+    expect(u[23]!).toBeGreaterThan(3);
+    expect(u[23]!).toBeGreaterThan(Math.max(...[...u].filter((_, r) => r !== 23)) + 1);
+    // A row that covers neither line has no statistic; one that covers only MgII is measured by MgII alone.
+    for (let j = 0; j < p; j++) if (restWavelength(ML_GRID, j) > 1800) m.mask[5 * p + j] = ML_MASK.NOT_COVERED;
+    for (let j = 0; j < p; j++) if (restWavelength(ML_GRID, j) < 2400) m.mask[6 * p + j] = ML_MASK.NOT_COVERED;
+    const v = broadLineDeficit(m);
+    expect(v[5]).toBeNaN();
+    expect(Number.isFinite(v[6]!)).toBe(true);
   });
 
   it('anomalyScores scores a row the basis cannot fit by the statistics it has: a misread redshift with no pixel past 1260 A', () => {

@@ -47,7 +47,7 @@ export const quasarAnomalies: Command = {
     { flag: 'MATRIX', help: 'an ML matrix Parquet file (skybook quasar features --matrix)' },
     {
       flag: '-o, --out SCORES.parquet',
-      help: 'the scores, most anomalous first: pca: TARGETID, HIGH_PEAK, STEP_PEAK, ARM_STEP, DOUBLET_PEAK, LYA_DEFICIT, PCA_CHI2, DENSITY_NLL, SCORE, RANK; onnx: TARGETID, CHI2, NGOOD, RANK (required)',
+      help: 'the scores, most anomalous first: pca: TARGETID, HIGH_PEAK, STEP_PEAK, ARM_STEP, DOUBLET_PEAK, LYA_DEFICIT, LINE_DEFICIT, PCA_CHI2, DENSITY_NLL, SCORE, RANK; onnx: TARGETID, CHI2, NGOOD, RANK (required)',
     },
     {
       flag: '--method pca|onnx',

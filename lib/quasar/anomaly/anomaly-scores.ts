@@ -1,5 +1,6 @@
 import { Float64, Int32, Int64, makeData, RecordBatch, Schema, Field, Struct, Table } from 'apache-arrow';
 import type { MlMatrix } from '../ml-matrix.js';
+import { type BroadLineDeficitOptions, broadLineDeficit } from './broad-line-deficit.js';
 import { fitGaussianMixture, type GaussianMixture, mixtureNegLogLikelihood } from './gaussian-mixture.js';
 import { type LymanAlphaDeficitOptions, lymanAlphaDeficit } from './lyman-alpha-deficit.js';
 import { fitMaskedPca, type MaskedPcaOptions, type PcaModel } from './masked-pca.js';
@@ -17,8 +18,9 @@ import {
  * Anomaly scores of the rows of an ML matrix, in the matrix's row order. Four statistics rank, each aimed at one way
  * a spectrum can be wrong: HIGH_PEAK (the most significant narrow excess of the PCA residual: spikes, cosmic rays),
  * ARM_STEP (the step of the smooth residual where DESI's arms meet: a dropped or miscalibrated arm), DOUBLET_PEAK (a
- * matched filter for MgII 2796/2803 absorption in front of the quasar) and LYA_DEFICIT (a Lya line weaker than the
- * population's at that redshift: a wrong redshift). SCORE = -log10(4 p), p the smallest of their four tail
+ * matched filter for MgII 2796/2803 absorption in front of the quasar) and the line deficit (a wrong redshift):
+ * LYA_DEFICIT (a Lya line weaker than the population's at that redshift) where the row covers Lya, LINE_DEFICIT (CIII]
+ * and MgII likewise) where it does not. SCORE = -log10(4 p), p the smallest of their four tail
  * probabilities in this population (tailProbabilities; 4 for the four looks), and RANK orders by it (1 = most
  * anomalous). STEP_PEAK (the largest step anywhere), PCA_CHI2 (IVAR-weighted reconstruction chi-square per good
  * pixel) and DENSITY_NLL (-log p of the PCA coefficients under a Gaussian mixture) are kept as columns but do not
@@ -39,6 +41,8 @@ export interface AnomalyScores {
   doubletPeak: Float64Array;
   /** How much weaker the Lya peak is than the population's at that redshift, in sigma (lyman-alpha-deficit.ts). */
   lyaDeficit: Float64Array;
+  /** The same for CIII] and MgII together (broad-line-deficit.ts); it ranks where LYA_DEFICIT is undefined. */
+  lineDeficit: Float64Array;
   pcaChi2: Float64Array;
   densityNll: Float64Array;
   score: Float64Array;
@@ -64,6 +68,8 @@ export interface AnomalyOptions extends MaskedPcaOptions {
   scales?: ResidualScaleOptions;
   /** How LYA_DEFICIT is measured and calibrated (lymanAlphaDeficit). */
   lyaDeficit?: LymanAlphaDeficitOptions;
+  /** How LINE_DEFICIT is measured and calibrated (broadLineDeficit). */
+  lineDeficit?: BroadLineDeficitOptions;
 }
 
 /**
@@ -107,11 +113,13 @@ export function anomalyScores(m: MlMatrix, options: AnomalyOptions = {}): Anomal
   const scales = fitResidualScales(pca, m, options.scales);
   const residual = scoreResidualScales(pca, scales, m);
   const lyaDeficit = lymanAlphaDeficit(m, options.lyaDeficit);
+  const lineDeficit = broadLineDeficit(m, options.lineDeficit);
+  const deficit = lyaDeficit.map((u, r) => (Number.isNaN(u) ? lineDeficit[r]! : u));
   // SCORE: -log10 of the smallest tail probability of the four statistics times four (Bonferroni): a spectrum extreme
   // in any of them stands out, each judged against its own population's tail. STEP_PEAK does not rank: measured on
   // 3000 mock quasars its tail is line cores and BAL edges, and with it ranking the bright spikes and absorbers it
   // pushed out outnumbered the dropped arms it added over ARM_STEP (bench/quasar-anomaly).
-  const stats = [residual.highPeak, residual.armStep, residual.doubletPeak, lyaDeficit];
+  const stats = [residual.highPeak, residual.armStep, residual.doubletPeak, deficit];
   // A row is scored when any statistic could be measured on it. A redshift misread above z ~ 6.8 leaves no pixel
   // redward of 1260 A for the basis, so no residual statistic, yet LYA_DEFICIT still reads its Lya against its forest.
   const scored = Uint8Array.from({ length: n }, (_, r) => (stats.some((v) => !Number.isNaN(v[r]!)) ? 1 : 0));
@@ -134,6 +142,7 @@ export function anomalyScores(m: MlMatrix, options: AnomalyOptions = {}): Anomal
     armStep: residual.armStep,
     doubletPeak: residual.doubletPeak,
     lyaDeficit,
+    lineDeficit,
     pcaChi2: detail.chi2,
     densityNll,
     score,
@@ -160,8 +169,8 @@ export function topAnomalies(s: AnomalyScores, n: number): BigInt64Array {
 }
 
 /**
- * The scores as an Arrow table (TARGETID int64; HIGH_PEAK, STEP_PEAK, ARM_STEP, DOUBLET_PEAK, LYA_DEFICIT, PCA_CHI2,
- * DENSITY_NLL, SCORE float64, NaN where undefined; RANK int32), rows in RANK order, ready for Parquet or the store.
+ * The scores as an Arrow table (TARGETID int64; HIGH_PEAK, STEP_PEAK, ARM_STEP, DOUBLET_PEAK, LYA_DEFICIT,
+ * LINE_DEFICIT, PCA_CHI2, DENSITY_NLL, SCORE float64, NaN where undefined; RANK int32), rows in RANK order, ready for Parquet or the store.
  *
  * @example
  * const table = anomalyTable(scores); table.getChild('RANK')!.get(0); // 1
@@ -177,6 +186,7 @@ export function anomalyTable(s: AnomalyScores): Table {
     new Field('ARM_STEP', new Float64(), false),
     new Field('DOUBLET_PEAK', new Float64(), false),
     new Field('LYA_DEFICIT', new Float64(), false),
+    new Field('LINE_DEFICIT', new Float64(), false),
     new Field('PCA_CHI2', new Float64(), false),
     new Field('DENSITY_NLL', new Float64(), false),
     new Field('SCORE', new Float64(), false),
@@ -193,6 +203,7 @@ export function anomalyTable(s: AnomalyScores): Table {
       makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.armStep) }),
       makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.doubletPeak) }),
       makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.lyaDeficit) }),
+      makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.lineDeficit) }),
       makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.pcaChi2) }),
       makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.densityNll) }),
       makeData({ type: new Float64(), length: n, nullCount: 0, data: pick(s.score) }),
