@@ -13,12 +13,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ARMS } from '../../lib/desi/index.js';
 import { type AnomalyScores, anomalyScores, type MlMatrix, ML_GRID } from '../../lib/quasar/index.js';
-import { footprintPixels } from '../../lib/datasets/footprint.js';
-import { observeQuasar } from '../../lib/datasets/observe-quasar.js';
-import { PRESETS } from '../../lib/datasets/presets.js';
-import { generateQuasars } from '../../lib/datasets/quasars.js';
-import { Rng } from '../../lib/datasets/random.js';
-import { mockMatrix, type RowTruth } from '../../test/quasar/helpers/mock-matrix.js';
+import { droppedArm, observeQuasar } from '../../lib/datasets/observe-quasar.js';
+import type { MockQuasar } from '../../lib/datasets/quasars.js';
+import { injectedQuasars, mockMatrix, type RowTruth } from '../../test/quasar/helpers/mock-matrix.js';
 
 const OUT = resolve('bench/out/quasar-anomaly');
 
@@ -70,11 +67,21 @@ function loadMock(): Mock {
   return { matrix: m, truth: mock.truth, magR };
 }
 
+/** The 99th percentile of the ordinary rows' values of a statistic (NaN left out). */
+function cutOf(v: Float64Array, truth: RowTruth[]): number {
+  const ordinary = truth.flatMap((t, i) => (t === 'NONE' && !Number.isNaN(v[i]!) ? [v[i]!] : [])).sort((a, b) => a - b);
+  return ordinary[Math.floor(0.99 * ordinary.length)]!;
+}
+
 /** Rows whose value lies above the 99th percentile of the ordinary rows' values (NaN never). */
 function found(v: Float64Array, truth: RowTruth[]): (i: number) => boolean {
-  const ordinary = truth.flatMap((t, i) => (t === 'NONE' && !Number.isNaN(v[i]!) ? [v[i]!] : [])).sort((a, b) => a - b);
-  const cut = ordinary[Math.floor(0.99 * ordinary.length)]!;
+  const cut = cutOf(v, truth);
   return (i) => v[i]! > cut;
+}
+
+/** The injected quasars of the mock (regenerated: the cache keeps only the matrix), by TARGETID. */
+function injectedById(): Map<bigint, MockQuasar> {
+  return new Map(injectedQuasars(perKind, seed).map((q) => [q.targetid, q]));
 }
 
 /** "S/N < 5: 3/20, 5-7: ..." from per-bin counts over ORACLE_BINS. */
@@ -161,10 +168,7 @@ console.log(
 const ORACLE_BINS = [0, 5, 7, 10, 15, Number.POSITIVE_INFINITY];
 const oracleBins = ORACLE_BINS.slice(1).map(() => ({ found: 0, n: 0 }));
 if (process.argv.includes('--oracle')) {
-  const [, p1] = footprintPixels(150, 156, 0, 6);
-  const byId = new Map(
-    generateQuasars(p1!, perKind * 12, { ...PRESETS.small, anomalyFraction: 1, balFraction: 0.15 }, seed).map((q) => [q.targetid, q]),
-  );
+  const byId = injectedById();
   const isFound = found(s.score, truth);
   for (const i of rowsOf('ABSORBER')) {
     const q = byId.get(matrix.targetid[i]!)!;
@@ -222,11 +226,7 @@ if (process.argv.includes('--where')) {
 }
 // --why: the statistics and the pixels of a sky spectrum SCORE finds, and of a spike it misses.
 if (process.argv.includes('--why')) {
-  const cut = (v: Float64Array) => {
-    const o = truth.flatMap((t, i) => (t === 'NONE' && !Number.isNaN(v[i]!) ? [v[i]!] : [])).sort((a, b) => a - b);
-    return o[Math.floor(0.99 * o.length)]!;
-  };
-  const c = cut(s.score);
+  const c = cutOf(s.score, truth);
   for (const i of truth.keys())
     if ((truth[i] === 'SKY' && s.score[i]! > c) || (truth[i] === 'SPIKES' && !(s.score[i]! > c)))
       console.log(
@@ -241,10 +241,7 @@ if (process.argv.includes('--why')) {
 // --misses: every injected anomaly SCORE does not find, with what was injected (redshifts, r, BAL troughs, the
 // absorber's wavelength in the quasar's rest frame, the dropped arm) and each ranking statistic against its own cut.
 if (process.argv.includes('--misses')) {
-  const [, p1] = footprintPixels(150, 156, 0, 6);
-  const byId = new Map(
-    generateQuasars(p1!, perKind * 12, { ...PRESETS.small, anomalyFraction: 1, balFraction: 0.15 }, seed).map((q) => [q.targetid, q]),
-  );
+  const byId = injectedById();
   const isFound = found(s.score, truth);
   const ranking = {
     HIGH_PEAK: s.highPeak,
@@ -253,12 +250,7 @@ if (process.argv.includes('--misses')) {
     LYA_DEFICIT: s.lyaDeficit,
     LINE_DEFICIT: s.lineDeficit,
   };
-  const cuts = Object.fromEntries(
-    Object.entries(ranking).map(([k, v]) => {
-      const o = truth.flatMap((t, i) => (t === 'NONE' && Number.isFinite(v[i]!) ? [v[i]!] : [])).sort((a, b) => a - b);
-      return [k, o[Math.floor(0.99 * o.length)]!];
-    }),
-  );
+  const cuts = Object.fromEntries(Object.entries(ranking).map(([k, v]) => [k, cutOf(v, truth)]));
   console.log(
     `cuts: ${Object.entries(cuts)
       .map(([k, c]) => `${k} ${c.toPrecision(3)}`)
@@ -267,14 +259,11 @@ if (process.argv.includes('--misses')) {
   for (const i of truth.keys()) {
     if (truth[i] === 'NONE' || truth[i] === 'SKY' || isFound(i)) continue;
     const q = byId.get(matrix.targetid[i]!)!;
-    const rng = Rng.for(seed, 'observe', q.healpix, q.seedKey);
-    rng.normal();
-    const arm = ['B', 'R', 'Z'][rng.int(3)];
     const what =
       q.anomaly === 'ABSORBER'
         ? `z_abs ${q.model.absorber!.z.toFixed(3)} at rest ${((2796.35 * (1 + q.model.absorber!.z)) / (1 + q.z)).toFixed(0)} A, ew ${q.model.absorber!.ew.toFixed(2)}`
         : q.anomaly === 'DROPOUT'
-          ? `arm ${arm} dropped`
+          ? `arm ${droppedArm(q, seed)} dropped`
           : `z_reported ${q.zReported.toFixed(3)}`;
     console.log(
       `${truth[i]} r ${magR[i]!.toFixed(1)} z ${q.z.toFixed(3)} troughs ${q.model.troughs.length}: ${what}; SCORE ${s.score[i]!.toFixed(2)};`,

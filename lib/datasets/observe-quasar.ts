@@ -33,6 +33,23 @@ export function armWave(arm: Arm): Float64Array {
 }
 
 /**
+ * The arm a DROPOUT anomaly scales down when `q` is observed with `seed` (drawn for every quasar; only DROPOUT uses it).
+ *
+ * @example
+ * droppedArm(q, 42); // 'B', 'R' or 'Z'
+ */
+export function droppedArm(q: MockQuasar, seed: number): Arm {
+  return openObservation(q, seed).dropArm;
+}
+
+/** An observation's first draws, in the order observeQuasar makes them: the LSF jitter, then the dropped arm. */
+function openObservation(q: MockQuasar, seed: number): { rng: Rng; jitter: number; dropArm: Arm } {
+  const rng = Rng.for(seed, 'observe', q.healpix, q.seedKey);
+  const jitter = 0.05 * rng.normal();
+  return { rng, jitter, dropArm: ARMS[rng.int(3)]! };
+}
+
+/**
  * Observes a mock quasar through the three DR1 arms: its noiseless model on each grid, the resolution matrix
  * applied, noise drawn from the inverse variance, isolated cosmic-ray pixels and occasional bad-column runs masked
  * (ivar 0), and the SPIKES / DROPOUT anomalies applied after the noise (unmasked, as real artefacts are).
@@ -41,9 +58,7 @@ export function armWave(arm: Arm): Float64Array {
  * const spec = observeQuasar(q, 42); spec.B.flux.length; // 2751
  */
 export function observeQuasar(q: MockQuasar, seed: number): Record<Arm, ArmSpectrum> {
-  const rng = Rng.for(seed, 'observe', q.healpix, q.seedKey);
-  const jitter = 0.05 * rng.normal();
-  const dropArm = ARMS[rng.int(3)]!;
+  const { rng, jitter, dropArm } = openObservation(q, seed);
   const out = {} as Record<Arm, ArmSpectrum>;
   for (const arm of ARMS) {
     const wave = WAVE[arm];

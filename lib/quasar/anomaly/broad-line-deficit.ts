@@ -37,9 +37,10 @@ export interface BroadLineDeficitOptions {
 export function broadLineDeficit(m: MlMatrix, options: BroadLineDeficitOptions = {}): Float64Array {
   const neighbours = options.neighbours ?? 100;
   const wave = Float64Array.from({ length: m.npix }, (_, j) => restWavelength(m.grid, j));
+  const key = coverageEnds(m, wave);
   const one = ({ peak, reference }: { peak: readonly [number, number]; reference: readonly [number, number] }) => {
     const peaks = Array.from({ length: m.targetid.length }, (_, r) => windowMean(m, r, wave, peak[0], peak[1]));
-    return peakDeficit(m, wave, peaks, coverageEnds(m, wave, peaks), reference, neighbours);
+    return peakDeficit(m, wave, peaks, key, reference, neighbours);
   };
   const ciii = one(options.ciii ?? { peak: [1890, 1930], reference: [1975, 2050] });
   const mgii = one(options.mgii ?? { peak: [2775, 2825], reference: [3020, 3100] });

@@ -55,7 +55,7 @@ export function lymanAlphaDeficit(m: MlMatrix, options: LymanAlphaDeficitOptions
   const wave = Float64Array.from({ length: m.npix }, (_, j) => restWavelength(m.grid, j));
   // The peak and where coverage ends, once per row for both comparisons.
   const peaks = Array.from({ length: n }, (_, r) => windowMean(m, r, wave, pLo, pHi));
-  const key = coverageEnds(m, wave, peaks);
+  const key = coverageEnds(m, wave);
   const byContinuum = peakDeficit(m, wave, peaks, key, options.reference ?? [1270, 1370], neighbours);
   const byForest = peakDeficit(m, wave, peaks, key, options.forest ?? [1040, 1190], neighbours);
   return byContinuum.map((u, r) => (Number.isNaN(u) ? byForest[r]! : Number.isNaN(byForest[r]!) ? u : Math.max(u, byForest[r]!)));

@@ -10,7 +10,7 @@ import { isGood } from './masked-pca.js';
  * reference, or fewer than 10 rows have both.
  *
  * @example
- * const u = peakDeficit(m, wave, peaks, coverageEnds(m, wave, peaks), [1270, 1370], 100);
+ * const u = peakDeficit(m, wave, peaks, coverageEnds(m, wave), [1270, 1370], 100);
  */
 export function peakDeficit(
   m: MlMatrix,
@@ -99,21 +99,24 @@ export function windowMean(m: MlMatrix, r: number, wave: Float64Array, lo: numbe
 }
 
 /**
- * For each row with a peak (`peaks[r]` defined), the log of the rest wavelength of its last good pixel: where its
- * coverage ends, lambda_max / (1 + z) on one instrument, so rows in this order are in order of redshift. NaN elsewhere.
+ * For each row, the log of the rest wavelength of its last good pixel: where its coverage ends, lambda_max / (1 + z)
+ * on one instrument, so rows in this order are in order of redshift. NaN for a row with no good pixel. One pass over
+ * the matrix serves every peak measured on it.
  *
  * @example
- * const key = coverageEnds(m, wave, peaks);
+ * const key = coverageEnds(m, wave);
  */
-export function coverageEnds(m: MlMatrix, wave: Float64Array, peaks: readonly (WindowMean | undefined)[]): Float64Array {
+export function coverageEnds(m: MlMatrix, wave: Float64Array): Float64Array {
   const n = m.targetid.length;
   const p = m.npix;
   const key = new Float64Array(n).fill(Number.NaN);
   for (let r = 0; r < n; r++) {
-    if (!peaks[r]) continue;
-    let last = -1;
-    for (let j = 0; j < p; j++) if (isGood(m, r * p + j)) last = j;
-    key[r] = Math.log(wave[last]!);
+    // From the red end: the first good pixel met there is the last one.
+    for (let j = p - 1; j >= 0; j--)
+      if (isGood(m, r * p + j)) {
+        key[r] = Math.log(wave[j]!);
+        break;
+      }
   }
   return key;
 }

@@ -28,22 +28,10 @@ export function mockMatrix(opts: {
   truth: RowTruth[];
   quasars: MockQuasar[];
 } {
-  const [p0, p1, p2] = footprintPixels(150, 156, 0, 6);
+  const [p0, , p2] = footprintPixels(150, 156, 0, 6);
   const seed = opts.seed;
   const normals = generateQuasars(p0!, opts.normal, { ...PRESETS.small, anomalyFraction: 0, balFraction: opts.balFraction ?? 0.15 }, seed);
-  const odd: MockQuasar[] = [];
-  const counts = new Map<AnomalyKind, number>();
-  for (const q of generateQuasars(
-    p1!,
-    opts.perKind * 12,
-    { ...PRESETS.small, anomalyFraction: 1, balFraction: opts.balFraction ?? 0.15 },
-    seed,
-  )) {
-    const c = counts.get(q.anomaly) ?? 0;
-    if (q.anomaly === 'NONE' || c >= opts.perKind) continue;
-    counts.set(q.anomaly, c + 1);
-    odd.push(q);
-  }
+  const odd = injectedQuasars(opts.perKind, seed, opts.balFraction);
   // Sky residuals are planted on faint quasars (r > 21.5), where a sky-subtraction error is comparable to the quasar's
   // own flux: the spectra in which flux-space detectors found them (desispec#2725).
   const skyQ = generateQuasars(p2!, opts.sky * 8, { ...PRESETS.small, anomalyFraction: 0, balFraction: opts.balFraction ?? 0.15 }, seed)
@@ -93,6 +81,23 @@ export function mockMatrix(opts: {
     Float64Array.from(all, ({ q }) => q.zReported),
   );
   return { matrix, truth: all.map(({ t }) => t), quasars: all.map(({ q }) => q) };
+}
+
+/**
+ * The quasars of mockMatrix that carry an injected anomaly: the first `perKind` of each kind drawn from a preset with
+ * anomalyFraction 1 in the second footprint pixel, in the order drawn (the matrix shuffles them among the others).
+ */
+export function injectedQuasars(perKind: number, seed: number, balFraction = 0.15): MockQuasar[] {
+  const [, p1] = footprintPixels(150, 156, 0, 6);
+  const odd: MockQuasar[] = [];
+  const counts = new Map<AnomalyKind, number>();
+  for (const q of generateQuasars(p1!, perKind * 12, { ...PRESETS.small, anomalyFraction: 1, balFraction }, seed)) {
+    const c = counts.get(q.anomaly) ?? 0;
+    if (q.anomaly === 'NONE' || c >= perKind) continue;
+    counts.set(q.anomaly, c + 1);
+    odd.push(q);
+  }
+  return odd;
 }
 
 /**
