@@ -266,7 +266,7 @@ if (process.argv.includes('--misses')) {
           ? `arm ${droppedArm(q, seed)} dropped`
           : `z_reported ${q.zReported.toFixed(3)}`;
     console.log(
-      `${truth[i]} r ${magR[i]!.toFixed(1)} z ${q.z.toFixed(3)} troughs ${q.model.troughs.length}: ${what}; SCORE ${s.score[i]!.toFixed(2)};`,
+      `${truth[i]} ${matrix.targetid[i]} r ${magR[i]!.toFixed(1)} z ${q.z.toFixed(3)} troughs ${q.model.troughs.length}: ${what}; SCORE ${s.score[i]!.toFixed(2)};`,
       Object.entries(ranking)
         .map(([k, v]) => `${k} ${v[i]!.toPrecision(3)}`)
         .join(', '),

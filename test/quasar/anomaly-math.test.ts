@@ -219,24 +219,57 @@ describe('the targeted statistics', () => {
     [0.8, 1.5, 3.2].forEach((z, r) => expect(Math.abs(Math.log10(coverageRedshift(m, r) / (1 + z)))).toBeLessThan(ML_GRID.dlog10));
   });
 
-  it('doubletPeak finds a planted doublet where noise alone stays low, and skips NaN pixels', () => {
+  it('doubletPeak finds a planted doublet where noise alone stays low, and reads a masked pixel as weight 0', () => {
     const rng = Rng.for(4, 'doublet');
     const search = mgiiDoubletSearch(ML_GRID);
     const t = Float64Array.from({ length: ML_GRID.npix }, () => rng.normal());
-    const noise = doubletPeak(t, search);
+    const u = new Float64Array(ML_GRID.npix).fill(2);
+    const noise = doubletPeak(t, u, search);
     expect(noise.peak).toBeLessThan(5.5);
     const j = 2000;
     t[j] = t[j]! - 6;
     t[j + Math.ceil(search.spacing)] = t[j + Math.ceil(search.spacing)]! - 4.8;
-    const found = doubletPeak(t, search);
+    const found = doubletPeak(t, u, search);
     expect(found.at).toBe(j);
     expect(found.peak).toBeGreaterThan(noise.peak + 2);
     // A skipped range takes out every doublet with a line in it.
     const blue = restWavelength(ML_GRID, j);
     const skipping = mgiiDoubletSearch(ML_GRID, 1260, [[blue - 1, blue + 1]]);
-    expect(doubletPeak(t, skipping).at).not.toBe(j);
+    expect(doubletPeak(t, u, skipping).at).not.toBe(j);
+    // A masked pixel counts for nothing: the doublet is read on its other line alone, 4.8 sigma less noise.
     t[j] = Number.NaN;
-    expect(doubletPeak(t, search).at).not.toBe(j);
+    const rest = t[j + Math.ceil(search.spacing)]!;
+    const masked = doubletPeak(t, u, search);
+    expect(masked.peak).toBeLessThan(found.peak - 2);
+    expect(masked.peak).toBeGreaterThanOrEqual(-rest - 1e-12);
+  });
+
+  it('doubletPeak weights each pixel by the model S/N: a dip where there is no light to absorb counts for nothing', () => {
+    const search = mgiiDoubletSearch(ML_GRID);
+    const s = Math.ceil(search.spacing);
+    const t = new Float64Array(ML_GRID.npix);
+    const u = new Float64Array(ML_GRID.npix).fill(3);
+    // Two doublet-shaped dips of the same depth in sigma: one on bright continuum, one where the model has no flux
+    // (u 0: an arm edge, a sky line swamping the quasar).
+    for (const [j, d] of [
+      [1500, -5],
+      [2500, -5],
+    ] as const) {
+      t[j] = d;
+      t[j + s] = d;
+    }
+    for (let j = 2490; j < 2520; j++) u[j] = 0;
+    const peak = doubletPeak(t, u, search);
+    expect(peak.at).toBe(1500);
+    // With equal weights both dips would be alike; with u the one without light is not searched at all.
+    t[1500] = 0;
+    t[1500 + s] = 0;
+    expect(doubletPeak(t, u, search).at).not.toBe(2500);
+    // Under unit weights a doublet of two -5 sigma lines reads (5 + 0.8 x 5) / sqrt(1 + 0.64), as the filter is normalised.
+    t[1500] = -5;
+    t[1500 + s] = -5;
+    u.fill(1);
+    expect(doubletPeak(t, u, search).peak).toBeCloseTo(9 / Math.sqrt(1.64), 10);
   });
 
   it('tailProbabilities: empirical up to the 90th percentile, an exponential tail through the 99th beyond, NaN as 1', () => {

@@ -429,6 +429,7 @@ export function scoreResidualScales(model: PcaModel, scales: ResidualScales, m: 
   const searchBal = mgiiDoubletSearch(m.grid, fromRest, [BAL_WINDOW]);
   const search = mgiiDoubletSearch(m.grid, fromRest);
   const full = new Float64Array(model.npix);
+  const weight = new Float64Array(model.npix);
   const w = new RowWork(model.npix, nbins);
   const t = new Float64Array(model.npix);
   const cum = new Float64Array(model.npix + 1);
@@ -439,14 +440,19 @@ export function scoreResidualScales(model: PcaModel, scales: ResidualScales, m: 
     const g = w.count;
     for (let i = 0; i < g; i++) t[i] = (w.d[i]! - w.smooth[i]!) / Math.sqrt(1 / w.iv[i]! + highFloor[w.idx[i]!]!);
     full.fill(Number.NaN);
-    // Absorption cannot take away more light than there is: below zero flux a dip is noise or a sky-subtraction
-    // error (desispec#2725), so the doublet search counts a pixel's deficit only down to zero flux.
+    weight.fill(0);
+    // Absorption cannot take away more light than there is: a dip more than a sigma below zero flux is noise or a
+    // sky-subtraction error (desispec#2725), so the doublet search counts a pixel's deficit down to one sigma below
+    // zero. Not to zero itself: the core of a saturated absorber is at zero, and there the limit would take away the
+    // half of its noise that falls below, 0.4 sigma per pixel of its signal (7 mock seeds: 619 -> 623 of 700 found).
     for (let i = 0; i < g; i++) {
       const j = w.idx[i]!;
       const sigma = Math.sqrt(1 / w.iv[i]! + highFloor[j]!);
-      full[j] = Math.max(w.d[i]! - w.smooth[i]!, -(w.recon[j]! + w.smooth[i]!)) / sigma;
+      const expected = w.recon[j]! + w.smooth[i]!;
+      full[j] = Math.max(w.d[i]! - w.smooth[i]!, -expected - sigma) / sigma;
+      weight[j] = Math.max(0, expected) / sigma;
     }
-    const doublet = doubletPeak(full, w.troughs ? searchBal : search);
+    const doublet = doubletPeak(full, weight, w.troughs ? searchBal : search);
     out.doubletPeak[r] = doublet.peak;
     out.doubletAt[r] = doublet.at;
     let peak = 0;
