@@ -438,7 +438,6 @@ export function scoreResidualScales(model: PcaModel, scales: ResidualScales, m: 
     armBreakPixels(m, r, breaks);
     if (!w.load(model, m, r, window, bin, bal, breaks)) continue;
     const g = w.count;
-    for (let i = 0; i < g; i++) t[i] = (w.d[i]! - w.smooth[i]!) / Math.sqrt(1 / w.iv[i]! + highFloor[w.idx[i]!]!);
     full.fill(Number.NaN);
     weight.fill(0);
     // Absorption cannot take away more light than there is: a dip more than a sigma below zero flux is noise or a
@@ -448,6 +447,7 @@ export function scoreResidualScales(model: PcaModel, scales: ResidualScales, m: 
     for (let i = 0; i < g; i++) {
       const j = w.idx[i]!;
       const sigma = Math.sqrt(1 / w.iv[i]! + highFloor[j]!);
+      t[i] = (w.d[i]! - w.smooth[i]!) / sigma;
       const expected = w.recon[j]! + w.smooth[i]!;
       full[j] = Math.max(w.d[i]! - w.smooth[i]!, -expected - sigma) / sigma;
       weight[j] = Math.max(0, expected) / sigma;
