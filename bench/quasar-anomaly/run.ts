@@ -252,7 +252,7 @@ if (process.argv.includes('--misses')) {
   };
   const cuts = Object.fromEntries(Object.entries(ranking).map(([k, v]) => [k, cutOf(v, truth)]));
   console.log(
-    `cuts: ${Object.entries(cuts)
+    `cuts: SCORE ${cutOf(s.score, truth).toPrecision(3)}, ${Object.entries(cuts)
       .map(([k, c]) => `${k} ${c.toPrecision(3)}`)
       .join(', ')}`,
   );

@@ -50,6 +50,23 @@ describe('resampleToRest: flux-conserving rest-frame resampling', () => {
     expect(Math.abs(restIntegral / obsIntegral - 1)).toBeLessThan(1e-12);
   });
 
+  it('weights observed pixels by ivar: a sky line on one of the ~3 pixels of a rest pixel costs only its share', () => {
+    // A comb of sky lines: every 7th observed pixel has 1/100 of the ivar, as DESI's red arms at OH lines.
+    const comb = Float64Array.from(WAVE, (_, i) => (i % 7 === 0 ? 0.04 : 4));
+    const flat = new Float64Array(WAVE.length).fill(3);
+    const withSky = resampleToRest(WAVE, flat, comb, undefined, Z, ML_GRID);
+    const clean = resampleToRest(WAVE, flat, ivar, undefined, Z, ML_GRID);
+    let worst = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < ML_GRID.npix; j++) {
+      if (clean.mask[j] !== 0) continue;
+      // A constant flux density stays constant, (1 + z) x 3, sky line or not.
+      expect(withSky.flux[j]!).toBeCloseTo(3 * (1 + Z), 10);
+      worst = Math.min(worst, withSky.ivar[j]! / clean.ivar[j]!);
+    }
+    // Weighted by overlap alone, a rest pixel holding a sky pixel would keep about 1/(1 + 100 / 4) ~ 4% of its ivar.
+    expect(worst).toBeGreaterThan(0.5);
+  });
+
   it('puts the line at its rest wavelength', () => {
     let best = 0;
     for (let j = 1; j < ML_GRID.npix; j++) if (rest.mask[j] === 0 && rest.flux[j]! > rest.flux[best]!) best = j;
