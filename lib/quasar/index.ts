@@ -34,6 +34,7 @@ export type { LymanAlphaDeficitOptions } from './anomaly/lyman-alpha-deficit.js'
 export { tailProbabilities } from './anomaly/tail-probability.js';
 export type { ResidualScales, ResidualScaleOptions, ResidualScaleStats } from './anomaly/residual-scales.js';
 export { noiseFloor, chi2OneQuantile, quickSelect } from './anomaly/noise-floor.js';
+export { TRIMMED_MEAN_VARIANCE, trimmedSums } from './anomaly/trimmed-mean.js';
 export { runningMedian } from './anomaly/running-median.js';
 export type { PcaScores, PcaScoreOptions } from './anomaly/pca-scores.js';
 export { randomisedSvd } from './anomaly/randomised-svd.js';

@@ -25,9 +25,59 @@ import {
   runningMedian,
   tailProbabilities,
   topAnomalies,
+  TRIMMED_MEAN_VARIANCE,
+  trimmedSums,
 } from '../../lib/quasar/index.js';
 
 describe('residual-scale helpers', () => {
+  it('trimmedSums leaves out the pixels farthest from the median in their own noise, with the variance TRIMMED_MEAN_VARIANCE says', () => {
+    const n = 200;
+    const rng = Rng.for(5, 'trimmed-mean');
+    const ivar = Float64Array.from({ length: n }, (_, k) => 1 + (2 * ((k * 7) % 11)) / 10);
+    const model = new Float64Array(n).fill(2);
+    const work = new Float64Array(2 * n);
+    // Untrimmed: the plain weighted sums.
+    const resid = Float64Array.from(ivar, (w) => rng.normal() / Math.sqrt(w));
+    const [w0, wr0, wm0] = trimmedSums(resid, ivar, model, n, 0, work);
+    expect(w0).toBeCloseTo(
+      ivar.reduce((a, b) => a + b, 0),
+      10,
+    );
+    expect(wr0).toBeCloseTo(
+      resid.reduce((a, r, k) => a + r * ivar[k]!, 0),
+      10,
+    );
+    expect(wm0).toBeCloseTo(2 * w0, 10);
+    // One pixel 50 sigma off moves the plain mean by ~50 / sqrt(n) sigma of the mean; the trimmed one (which then
+    // trims one noise pixel fewer) by well under one (0.44 here).
+    const spiked = Float64Array.from(resid);
+    spiked[17] = spiked[17]! + 50 / Math.sqrt(ivar[17]!);
+    const [w1, wr1] = trimmedSums(spiked, ivar, model, n, 0.1, work);
+    const [w2, wr2] = trimmedSums(resid, ivar, model, n, 0.1, work);
+    expect(Math.abs(wr1 / w1 - wr2 / w2) * Math.sqrt(w2)).toBeLessThan(1);
+    const [wp, wrp] = trimmedSums(spiked, ivar, model, n, 0, work);
+    expect(Math.abs(wrp / wp - wr0 / w0) * Math.sqrt(w0)).toBeGreaterThan(3);
+    // Over many noise draws: the trimmed mean's variance over 1 / sum(ivar) of the kept pixels is the constant
+    // (1.38), not the plain mean's 1 nor the running median's 1.57, and the mean stays unbiased.
+    const factor = TRIMMED_MEAN_VARIANCE;
+    const trials = 4000;
+    let sum = 0;
+    let sum2 = 0;
+    let expected = 0;
+    for (let t = 0; t < trials; t++) {
+      for (let k = 0; k < n; k++) resid[k] = rng.normal() / Math.sqrt(ivar[k]!);
+      const [w, wr] = trimmedSums(resid, ivar, model, n, 0.1, work);
+      sum += wr / w;
+      sum2 += (wr / w) ** 2;
+      expected += 1 / w;
+    }
+    const mean = sum / trials;
+    expect(Math.abs(mean) / Math.sqrt((factor * expected) / trials / trials)).toBeLessThan(4);
+    const ratio = (sum2 / trials - mean * mean) / (expected / trials);
+    // 4000 draws: the variance is known to ~2.2%.
+    expect(Math.abs(ratio - factor)).toBeLessThan(0.08);
+  });
+
   it('runningMedian equals the median of each centred window (truncated at the ends)', () => {
     const rng = Rng.for(3, 'running-median');
     const n = 500;
