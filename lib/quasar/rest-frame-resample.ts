@@ -37,9 +37,9 @@ export interface RestGridSpectrum {
  * gave the whole rest pixel its variance (on mock spectra, whose red arms carry a comb of sky lines every 5.8 A, every
  * other rest pixel there had ~1/8 of its neighbours' ivar, and an absorber's doublet read at half its S/N). The
  * variance is propagated through the same linear weights (sum of a^2 var) and ivar is its inverse, so correlated
- * neighbours are not double-counted within a pixel. A rest pixel is masked when any observed pixel touching it is bad (mask != 0,
- * ivar <= 0 or flux not finite) or when the observed range does not cover it completely; masked pixels have flux 0
- * and ivar 0. `wave` must increase (DESI's stitched grid does).
+ * neighbours are not double-counted within a pixel. A rest pixel is masked when any observed pixel touching it is bad
+ * (mask != 0, ivar <= 0 or flux not finite) or when the observed range does not cover it completely; masked pixels
+ * have flux 0 and ivar 0. `wave` must increase (DESI's stitched grid does).
  *
  * @example
  * const rest = resampleToRest(stitched.wavelength, flux, ivar, mask, 2.1, ML_GRID);

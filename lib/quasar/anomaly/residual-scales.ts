@@ -5,7 +5,7 @@ import { doubletPeak, mgiiDoubletSearch } from './doublet-filter.js';
 import { fitRow, isGood, type PcaModel, reconstructRow } from './masked-pca.js';
 import { noiseFloor } from './noise-floor.js';
 import { runningMedian } from './running-median.js';
-import { TRIMMED_MEAN_VARIANCE, trimmedSums } from './trimmed-mean.js';
+import { TRIMMED_MEAN_FRACTION, TRIMMED_MEAN_VARIANCE, trimmedSums } from './trimmed-mean.js';
 
 /**
  * How the PCA residual of a spectrum is split into scales and calibrated on a population: the running-median window
@@ -97,8 +97,8 @@ export interface ResidualScaleStats {
   doubletPeak: Float64Array;
   /**
    * ARM_STEP: where the spectrograph's arms meet (ARM_BREAKS, moved to the rest frame by the redshift the row's
-   * coverage implies), the change of the (trimmed) mean residual, as a fraction of the model, from the `armWidth` rest pixels
-   * before the break to those after it, in units of its noise plus a floor calibrated per break on the population;
+   * coverage implies), the change of the (trimmed) mean residual, as a fraction of the model, from the `armWidth`
+   * rest pixels before the break to those after it, in units of its noise plus a floor calibrated per break on the population;
    * the larger of the two breaks; NaN where neither has pixels enough on both sides. A dropped arm (its flux scaled
    * down) is a discontinuity there that no smooth basis follows, seen at a fraction of the noise that STEP_PEAK's
    * 64-pixel windows need, and only two places are looked at instead of thousands. Whole-arm means saw less: the
@@ -117,9 +117,6 @@ export interface ResidualScaleStats {
 // 612 of 700 injected anomalies, 60 found 609; the test's small mock needs at least ~30 (an ordinary BAL quasar whose
 // wing meets the 5780 A break at z 3.1 ranked 10th without).
 const TROUGH_WING = 30;
-
-/** The fraction of each side's pixels that ARM_STEP's trimmed means leave out (see RowWork.armSteps). */
-const ARM_TRIM = 0.1;
 
 /** One row's residual decomposed: good pixels in order (index, residual, ivar, smooth part), and its bin means. */
 class RowWork {
@@ -189,7 +186,7 @@ class RowWork {
   /**
    * The fractional steps of the residual at ARM_BREAKS (rest pixels `at`): for each break, the IVAR-weighted mean
    * residual of the good pixels within `width` rest pixels after it, over the mean model there, minus the same for the
-   * `width` pixels before it, each side's mean trimmed of the ARM_TRIM of its pixels farthest from its median in units
+   * `width` pixels before it, each side's mean trimmed of the 10% (TRIMMED_MEAN_FRACTION) of its pixels farthest from its median in units
    * of their noise (trimmedSums); with its variance (TRIMMED_MEAN_VARIANCE). Robust, because the breaks lie near
    * strong sky lines (5577, 5890 A, OH) and at the arms' noisy ends: on 7 mock seeds the plain mean of the residual,
    * and a mean trimmed by rank, each put a spectrum with planted sky residuals in the top 1% (635 of 700 found). The
@@ -213,14 +210,16 @@ class RowWork {
   /** One side of an arm break, rest pixels [lo, hi): its count of good pixels and trimmedSums of them. */
   private armSide(lo: number, hi: number): [number, number, number, number] {
     let n = 0;
+    // idx ascends: the side ends at the first pixel past hi.
     for (let i = 0; i < this.count; i++) {
       const j = this.idx[i]!;
-      if (j < lo || j >= hi || (this.troughs && this.nearTrough[j] === 1)) continue;
+      if (j >= hi) break;
+      if (j < lo || (this.troughs && this.nearTrough[j] === 1)) continue;
       this.sideResid[n] = this.d[i]!;
       this.sideIvar[n] = this.iv[i]!;
       this.sideModel[n++] = this.recon[j]!;
     }
-    return [n, ...trimmedSums(this.sideResid, this.sideIvar, this.sideModel, n, ARM_TRIM, this.sideWork)];
+    return [n, ...trimmedSums(this.sideResid, this.sideIvar, this.sideModel, n, TRIMMED_MEAN_FRACTION, this.sideWork)];
   }
 
   /**
